@@ -1,0 +1,86 @@
+package dev.dhcpcluster.core.config;
+
+import dev.dhcpcluster.core.dhcp.DhcpOptions;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One IPv4 subnet the server hands out addresses in, as Kea's {@code subnet4} entries.
+ *
+ * @param network the network address (host bits zero)
+ * @param prefixLength the prefix length, 8 to 30
+ * @param pools the ranges dynamic clients are given addresses from, inside the subnet
+ * @param reservations fixed addresses for known clients, inside the subnet
+ * @param options the options given to clients of this subnet (global options already merged in,
+ *     the subnet's value winning)
+ * @param leaseTimes lease and timer durations for this subnet
+ */
+public record SubnetConfig(
+        Ipv4Address network,
+        int prefixLength,
+        List<AddressRange> pools,
+        List<Reservation> reservations,
+        DhcpOptions options,
+        LeaseTimes leaseTimes) {
+
+    public SubnetConfig {
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(leaseTimes, "leaseTimes");
+        pools = List.copyOf(pools);
+        reservations = List.copyOf(reservations);
+        if (prefixLength < 8 || prefixLength > 30) {
+            throw new IllegalArgumentException("subnet prefix length must be 8 to 30, not " + prefixLength);
+        }
+        if ((network.value() & ~maskOf(prefixLength)) != 0) {
+            throw new IllegalArgumentException(network + "/" + prefixLength + " has host bits set");
+        }
+        Ipv4Address broadcast = Ipv4Address.of(network.value() | ~maskOf(prefixLength));
+        for (AddressRange pool : pools) {
+            if (!containsRaw(network, prefixLength, pool.first()) || !containsRaw(network, prefixLength, pool.last())) {
+                throw new IllegalArgumentException("pool " + pool + " is not inside " + network + "/" + prefixLength);
+            }
+        }
+        for (Reservation reservation : reservations) {
+            Ipv4Address address = reservation.address();
+            if (!containsRaw(network, prefixLength, address) || address.equals(network) || address.equals(broadcast)) {
+                throw new IllegalArgumentException("reserved address " + address + " is not a host address of "
+                        + network + "/" + prefixLength);
+            }
+        }
+    }
+
+    /** The subnet mask as an int. */
+    public int mask() {
+        return maskOf(prefixLength);
+    }
+
+    /** The subnet mask as an address, for option 1. */
+    public Ipv4Address maskAddress() {
+        return Ipv4Address.of(mask());
+    }
+
+    /** The subnet's directed broadcast address. */
+    public Ipv4Address broadcastAddress() {
+        return Ipv4Address.of(network.value() | ~mask());
+    }
+
+    /** True if {@code address} is in this subnet (network and broadcast address included). */
+    public boolean contains(Ipv4Address address) {
+        return containsRaw(network, prefixLength, address);
+    }
+
+    @Override
+    public String toString() {
+        return network + "/" + prefixLength;
+    }
+
+    private static int maskOf(int prefixLength) {
+        return prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+    }
+
+    private static boolean containsRaw(Ipv4Address network, int prefixLength, Ipv4Address address) {
+        return (address.value() & maskOf(prefixLength)) == network.value();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.dhcpcluster.port.dhcp;
+
+import dev.dhcpcluster.port.model.Delivery;
+import java.io.IOException;
+
+/**
+ * Outbound port: moves DHCP messages between the network and the server.
+ *
+ * <h2>Life cycle</h2>
+ * {@link #start} binds the transport's sockets (or opens its capture) and begins passing every
+ * received datagram to the handler, on a thread the transport owns. {@link #close} stops
+ * receiving, releases the sockets and returns once the receive thread has ended; after it no
+ * further call reaches the handler. A transport is started at most once.
+ *
+ * <h2>Threads</h2>
+ * {@link #send} may be called from any thread, concurrently with receiving, and must not block
+ * for longer than a socket write takes.
+ *
+ * <h2>Errors</h2>
+ * A failure to bind is thrown from {@link #start}. A failure to send one reply is not thrown: the
+ * transport logs and counts it, because the client will retransmit and nothing in the server can
+ * do better.
+ */
+public interface DhcpTransport extends AutoCloseable {
+
+    /**
+     * Binds and starts receiving; returns once the transport is ready to receive.
+     *
+     * @throws IOException if the address, port or interface cannot be bound
+     * @throws IllegalStateException if called twice
+     */
+    void start(DhcpHandler handler) throws IOException;
+
+    /**
+     * Sends one encoded reply as {@code delivery} asks. A transport that cannot honour
+     * {@link Delivery.UnicastToHardware} sends a broadcast to the same port instead, as
+     * RFC 2131 §4.1 allows.
+     *
+     * @param payload the encoded message; the transport may keep it until sent and the caller
+     *     must not change it afterwards
+     */
+    void send(byte[] payload, Delivery delivery);
+
+    /** Stops receiving and releases the sockets. Idempotent. */
+    @Override
+    void close();
+}

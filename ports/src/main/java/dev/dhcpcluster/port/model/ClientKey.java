@@ -1,0 +1,79 @@
+package dev.dhcpcluster.port.model;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * The identity a lease is bound to (RFC 2131 §4.2): the client identifier (option 61) when the
+ * client sent one, else the hardware type and address.
+ *
+ * <p>Client identifiers are opaque bytes; two keys are equal when their kind and bytes are equal,
+ * so a client-identifier key never equals a hardware-address key, even with the same octets.
+ */
+public final class ClientKey {
+
+    /** Where a key came from. */
+    public enum Kind {
+        /** Option 61, compared as opaque bytes. */
+        CLIENT_ID,
+        /** {@code htype} followed by the {@code hlen} octets of {@code chaddr}. */
+        HARDWARE
+    }
+
+    private final Kind kind;
+    private final byte[] bytes;
+    private final int hash;
+
+    private ClientKey(Kind kind, byte[] bytes) {
+        this.kind = kind;
+        this.bytes = bytes;
+        this.hash = 31 * kind.hashCode() + Arrays.hashCode(bytes);
+    }
+
+    /**
+     * A key from the value of option 61.
+     *
+     * @throws IllegalArgumentException if the identifier is empty (RFC 2132 §9.14 requires at least
+     *     two octets, but we accept one so as to serve clients that send one)
+     */
+    public static ClientKey ofClientId(byte[] clientId) {
+        if (clientId.length == 0) {
+            throw new IllegalArgumentException("a client identifier must not be empty");
+        }
+        return new ClientKey(Kind.CLIENT_ID, clientId.clone());
+    }
+
+    /** A key from the hardware address, for a client that sent no option 61. */
+    public static ClientKey ofHardware(HardwareAddress hardwareAddress) {
+        byte[] bytes = new byte[1 + hardwareAddress.length()];
+        bytes[0] = (byte) hardwareAddress.type();
+        hardwareAddress.writeTo(bytes, 1);
+        return new ClientKey(Kind.HARDWARE, bytes);
+    }
+
+    /** Which identity this key is. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** A copy of the key's bytes: the client identifier, or htype followed by chaddr. */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ClientKey that && kind == that.kind && Arrays.equals(bytes, that.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    /** {@code id:01:02:...} for a client identifier, {@code hw:01:02:...} for a hardware key. */
+    @Override
+    public String toString() {
+        return (kind == Kind.CLIENT_ID ? "id:" : "hw:") + HexFormat.ofDelimiter(":").formatHex(bytes);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.dhcpcluster.port.model;
+
+/** Why the server answered a received datagram with silence. Each reason is counted. */
+public enum DropReason {
+    /** The bytes are not a well-formed BOOTP/DHCP message. */
+    MALFORMED,
+    /** A BOOTREPLY, a BOOTP message without option 53, or a type a server never receives. */
+    NOT_A_REQUEST,
+    /** More relay hops than the configured limit. */
+    TOO_MANY_HOPS,
+    /** No configured subnet matches the client's link. */
+    NO_SUBNET,
+    /** Every address the client could be given is taken. */
+    POOL_EXHAUSTED,
+    /** A REQUEST that selected another server. */
+    OTHER_SERVER_SELECTED,
+    /** An INIT-REBOOT or RENEWING client this server has no record of, on a non-authoritative subnet. */
+    UNKNOWN_CLIENT,
+    /** A message the RFC says to ignore (a RELEASE or DECLINE for an address the client does not hold). */
+    IGNORED,
+    /** The lease store failed to make the change durable, so no reply may leave. */
+    STORE_FAILED
+}

@@ -1,0 +1,42 @@
+package dev.dhcpcluster.port.store;
+
+import dev.dhcpcluster.port.model.Lease;
+import java.util.List;
+
+/**
+ * Outbound port: keeps leases across restarts.
+ *
+ * <p>A store holds at most one lease per address: the one with the highest
+ * {@link Lease#version()} written to it. Writing a lease whose version is not higher than the
+ * stored one for the same address leaves the stored one in place.
+ *
+ * <h2>Durability</h2>
+ * {@link #write} returns at once and reports through its {@link WriteCompletion} when the batch
+ * is durable. The server sends a reply that depends on a lease (a DHCPACK) only after that
+ * report, so a store must not report {@code durable} before the data would survive a crash of
+ * the process and, for a store that claims durability, of the machine. A volatile store (kept in
+ * memory) reports at once and says so in its documentation.
+ *
+ * <h2>Threads</h2>
+ * Every method may be called from any thread. Batches written from one thread are applied in the
+ * order written.
+ */
+public interface LeaseStore extends AutoCloseable {
+
+    /**
+     * Reads every stored lease, one per address. Called once at start, before any write.
+     *
+     * @throws LeaseStoreException if the medium cannot be read
+     */
+    List<Lease> loadAll() throws LeaseStoreException;
+
+    /**
+     * Stores a batch of leases and reports when it is durable. An empty batch completes at once.
+     * A write after {@link #close} fails through the completion.
+     */
+    void write(List<Lease> batch, WriteCompletion completion);
+
+    /** Completes every write already accepted, then releases the medium. Idempotent. */
+    @Override
+    void close();
+}
