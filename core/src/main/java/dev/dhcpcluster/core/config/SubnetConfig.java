@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param options the options given to clients of this subnet (global options already merged in,
  *     the subnet's value winning)
  * @param leaseTimes lease and timer durations for this subnet
+ * @param relayAddresses relay addresses (giaddr) outside the subnet whose requests are served from
+ *     it, as Kea's {@code "relay": {"ip-addresses": [...]}}; a giaddr inside the subnet selects it
+ *     without being listed
  */
 public record SubnetConfig(
         Ipv4Address network,
@@ -22,9 +25,11 @@ public record SubnetConfig(
         List<AddressRange> pools,
         List<Reservation> reservations,
         DhcpOptions options,
-        LeaseTimes leaseTimes) {
+        LeaseTimes leaseTimes,
+        List<Ipv4Address> relayAddresses) {
 
     public SubnetConfig {
+        relayAddresses = List.copyOf(relayAddresses);
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(leaseTimes, "leaseTimes");
@@ -64,6 +69,11 @@ public record SubnetConfig(
     /** The subnet's directed broadcast address. */
     public Ipv4Address broadcastAddress() {
         return Ipv4Address.of(network.value() | ~mask());
+    }
+
+    /** True if a request relayed through {@code giaddr} is to be served from this subnet. */
+    public boolean servesRelay(Ipv4Address giaddr) {
+        return contains(giaddr) || relayAddresses.contains(giaddr);
     }
 
     /** True if {@code address} is in this subnet (network and broadcast address included). */
