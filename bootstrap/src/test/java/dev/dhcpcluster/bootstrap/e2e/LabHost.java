@@ -1,0 +1,75 @@
+package dev.dhcpcluster.bootstrap.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One simulated machine of a {@link NetworkLab}: a network namespace with a loopback interface and
+ * one Ethernet-like interface ({@code eth0}) plugged into the lab's bridge.
+ */
+public final class LabHost {
+
+    private static final Pattern INET = Pattern.compile("\\binet (\\d{1,3}(?:\\.\\d{1,3}){3}/\\d{1,2})");
+
+    private final String namespace;
+    private final String interfaceName;
+    private final String ip;
+
+    LabHost(String namespace, String interfaceName, String ip) {
+        this.namespace = namespace;
+        this.interfaceName = interfaceName;
+        this.ip = ip;
+    }
+
+    /** Returns the name of this host's network namespace. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Returns the name of the interface attached to the lab's bridge (inside the namespace). */
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    /** Adds an address (from 198.18.0.0/15) to this host's interface. */
+    public void addAddress(String cidr) {
+        Command.check(ip, "-n", namespace, "addr", "add", LabAddresses.requireCidr(cidr), "dev", interfaceName);
+    }
+
+    /** Routes {@code destinationCidr} through the gateway {@code via} (both inside 198.18.0.0/15). */
+    public void addRoute(String destinationCidr, String via) {
+        Command.check(ip, "-n", namespace, "route", "add", LabAddresses.requireCidr(destinationCidr),
+                "via", LabAddresses.requireAddress(via));
+    }
+
+    /** Returns the IPv4 addresses currently on this host's interface, as {@code address/prefix}. */
+    public List<String> ipv4Addresses() {
+        String output = Command.check(ip, "-n", namespace, "-4", "-o", "addr", "show", "dev", interfaceName).output();
+        List<String> addresses = new ArrayList<>();
+        Matcher matcher = INET.matcher(output);
+        while (matcher.find()) {
+            addresses.add(matcher.group(1));
+        }
+        return addresses;
+    }
+
+    /** Returns {@code argv} prefixed so that it runs inside this host's namespace. */
+    public List<String> inNamespace(List<String> argv) {
+        List<String> command = new ArrayList<>(List.of(ip, "netns", "exec", namespace));
+        command.addAll(argv);
+        return command;
+    }
+
+    /** Runs a short command inside this host's namespace, bounded by {@code timeout}. */
+    public Command.Result run(Duration timeout, String... argv) {
+        return Command.run(timeout, inNamespace(List.of(argv)));
+    }
+
+    @Override
+    public String toString() {
+        return namespace + ":" + interfaceName;
+    }
+}
