@@ -1,0 +1,75 @@
+package dev.dhcpcluster.bootstrap.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * A dhcpcluster node ({@code Main run --config FILE}) running in a lab host's namespace, in its own
+ * JVM with the test classpath.
+ */
+public final class NodeProcess {
+
+    /** The line a node prints once it serves DHCP. */
+    public static final Pattern READY = Pattern.compile("(?im)^.*\\bready\\b.*$");
+
+    private static final String MAIN = "dev.dhcpcluster.bootstrap.Main";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+    private final LabProcess process;
+
+    private NodeProcess(LabProcess process) {
+        this.process = process;
+    }
+
+    /**
+     * Writes {@code config} to {@code <name>.json} in the lab's work directory, starts the node on
+     * {@code host}, and waits (bounded) for its ready line; fails with the node's output if it
+     * exits or stays silent.
+     */
+    public static NodeProcess start(NetworkLab lab, LabHost host, String name, NodeConfig config) {
+        Path file = lab.workDirectory().resolve(name + ".json");
+        try {
+            Files.writeString(file, config.toJson(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        List<String> argv = JavaCommand.of(List.of("-Xmx256m"), MAIN,
+                List.of("run", "--config", file.toString()));
+        NodeProcess node = new NodeProcess(lab.start(name, host, argv));
+        node.process.awaitOutput(READY, READY_TIMEOUT);
+        return node;
+    }
+
+    /** Returns everything the node has logged so far. */
+    public String output() {
+        return process.output();
+    }
+
+    /** Returns the node's output with a header, for failure messages. */
+    public String describe() {
+        return process.describe();
+    }
+
+    /** Returns whether the node is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits (bounded) until the node logs a line matching {@code pattern}. */
+    public void awaitLog(Pattern pattern, Duration timeout) {
+        process.awaitOutput(pattern, timeout);
+    }
+
+    /** Stops the node by SIGTERM to its PID, then SIGKILL after a bound; returns its exit code. */
+    public OptionalInt stop() {
+        return process.stop(STOP_GRACE);
+    }
+}
