@@ -28,9 +28,11 @@ import java.util.Objects;
  * datagram the client takes, so the DHCP message is at most {@code maxMessageSize - 28} octets
  * (IPv4 and UDP headers), which for the default 576 is the 548-octet message with a 312-octet
  * options field that RFC 2131 §2 describes. When the options do not fit, the encoder overloads
- * {@code file} and then {@code sname} (option 52) with whole option instances, each field ending
- * with END, as long as the message leaves that field empty. Option 82 then stays in the options
- * field, as its last option (RFC 3046 §2.2).
+ * {@code file} and then {@code sname} (option 52), as long as the message leaves that field
+ * empty: each option instance goes whole into the first of options field, file and sname with
+ * room for it, and each field ends with END. A decoder then meets the options that stayed in the
+ * options field first, so an overloaded message keeps its options but not necessarily their
+ * order. Option 82 stays in the options field, as its last option (RFC 3046 §2.2).
  */
 public final class DhcpCodec {
 
@@ -76,7 +78,6 @@ public final class DhcpCodec {
     static final int OVERLOAD_SNAME = 2;
 
     private static final int OVERLOAD_OPTION_LENGTH = 3;
-    private static final int NONE = Integer.MAX_VALUE;
 
     private DhcpCodec() {
     }
@@ -214,11 +215,12 @@ public final class DhcpCodec {
     // ---------------------------------------------------------------- encoding
 
     /**
-     * Where everything goes: instances are numbered in message order (skipping option 52, and
-     * option 82 when it is pinned to the options field); those from {@code fileStart} go to
-     * {@code file}, those from {@code snameStart} to {@code sname}.
+     * Where everything goes. Without overload every instance is in the options field, in order.
+     * With overload, {@code fieldOf[k]} says where the k-th instance goes (0 options, 1 file,
+     * 2 sname), counting instances in message order and skipping option 52 and option 82, which
+     * is then written last in the options field.
      */
-    private record Layout(int length, int overload, int fileStart, int snameStart, boolean pinRelayAgent) {
+    private record Layout(int length, int overload, byte[] fieldOf) {
     }
 
     private static Layout layout(DhcpMessage message, int maxMessageSize) {
@@ -231,6 +233,7 @@ public final class DhcpCodec {
         int optionsRoom = payloadLimit - OPTIONS_OFFSET;
         int total = 0;
         int relayAgent = 0;
+        int instances = 0;
         for (int i = 0; i < options.size(); i++) {
             int code = options.codeAt(i);
             if (code == OptionCode.OVERLOAD) {
@@ -240,22 +243,25 @@ public final class DhcpCodec {
             total += wire;
             if (code == OptionCode.RELAY_AGENT_INFORMATION) {
                 relayAgent = wire;
+            } else {
+                instances += (wire - options.valueLengthAt(i)) / 2;
             }
         }
         if (total + 1 <= optionsRoom) {
-            return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + total + 1), 0, NONE, NONE, false);
+            return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + total + 1), 0, null);
         }
 
-        boolean fileFree = message.fileIsEmpty();
-        boolean snameFree = message.snameIsEmpty();
+        // Option overload. Each instance goes, whole, into the first field with room for it
+        // (options, file, sname), so the options field keeps as many options as it can; the
+        // instances of one split option never go back to an earlier field, because RFC 3396
+        // joins them in the order options, file, sname.
         int[] capacity = {
             optionsRoom - OVERLOAD_OPTION_LENGTH - relayAgent - 1,
-            fileFree ? DhcpMessage.FILE_LENGTH - 1 : -1,
-            snameFree ? DhcpMessage.SNAME_LENGTH - 1 : -1,
+            message.fileIsEmpty() ? DhcpMessage.FILE_LENGTH - 1 : -1,
+            message.snameIsEmpty() ? DhcpMessage.SNAME_LENGTH - 1 : -1,
         };
-        int[] start = {0, NONE, NONE};
         int[] used = new int[3];
-        int field = 0;
+        byte[] fieldOf = new byte[instances];
         int instance = 0;
         boolean fits = capacity[0] >= 0;
         for (int i = 0; i < options.size() && fits; i++) {
@@ -264,9 +270,8 @@ public final class DhcpCodec {
                 continue;
             }
             int remaining = options.valueLengthAt(i);
+            int field = 0;
             do {
-                // Whole instances only, in order: once a field is left it is never revisited, so
-                // the decoder's reading order (options, file, sname) restores the message's order.
                 int size = 2 + Math.min(remaining, MAX_OPTION_INSTANCE_LENGTH);
                 while (field < capacity.length && used[field] + size > capacity[field]) {
                     field++;
@@ -275,11 +280,8 @@ public final class DhcpCodec {
                     fits = false;
                     break;
                 }
-                if (start[field] == NONE) {
-                    start[field] = instance;
-                }
                 used[field] += size;
-                instance++;
+                fieldOf[instance++] = (byte) field;
                 remaining -= MAX_OPTION_INSTANCE_LENGTH;
             } while (remaining > 0);
         }
@@ -289,9 +291,9 @@ public final class DhcpCodec {
                     + maxMessageSize + " (" + payloadLimit + " octets of DHCP message) leaves room for at most "
                     + available + " even with option overload");
         }
-        int overload = (start[1] != NONE ? OVERLOAD_FILE : 0) | (start[2] != NONE ? OVERLOAD_SNAME : 0);
+        int overload = (used[1] > 0 ? OVERLOAD_FILE : 0) | (used[2] > 0 ? OVERLOAD_SNAME : 0);
         int optionsFieldUsed = used[0] + OVERLOAD_OPTION_LENGTH + relayAgent + 1;
-        return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + optionsFieldUsed), overload, start[1], start[2], true);
+        return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + optionsFieldUsed), overload, fieldOf);
     }
 
     private static void write(DhcpMessage message, Layout layout, byte[] out, int base) {
@@ -317,13 +319,13 @@ public final class DhcpCodec {
         int instance = 0;
         for (int i = 0; i < options.size(); i++) {
             int code = options.codeAt(i);
-            if (code == OptionCode.OVERLOAD || (layout.pinRelayAgent && code == OptionCode.RELAY_AGENT_INFORMATION)) {
+            if (code == OptionCode.OVERLOAD || (layout.overload != 0 && code == OptionCode.RELAY_AGENT_INFORMATION)) {
                 continue;
             }
             int valueLength = options.valueLengthAt(i);
             int from = 0;
             do {
-                int field = instance >= layout.snameStart ? 2 : instance >= layout.fileStart ? 1 : 0;
+                int field = layout.overload == 0 ? 0 : layout.fieldOf[instance];
                 int chunk = Math.min(valueLength - from, MAX_OPTION_INSTANCE_LENGTH);
                 position[field] = writeInstance(options, i, code, from, chunk, out, position[field]);
                 from += chunk;
