@@ -18,7 +18,9 @@ import java.util.Objects;
  * in order of appearance (RFC 3396); PAD is skipped; END is required in the options field and in
  * each overloaded field. With option 52 the decoder reads the options field, then {@code file},
  * then {@code sname} (RFC 2131 §4.1), returns the overloaded fields as all zero, and drops option
- * 52 itself: like PAD and END it only frames the other options.
+ * 52 itself: like PAD and END it only frames the other options. Field values are not judged
+ * ({@code op}, {@code htype}, {@code hops} and the rest come back as sent): what to answer is the
+ * server policy's decision, not the codec's.
  *
  * <h2>Encoding</h2>
  * The encoder writes the options in the message's order, splits values longer than 255 octets

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.port.model.DhcpMessageType;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -143,7 +144,7 @@ class DhcpCodecDecodeTest {
         DhcpMessage message = DhcpCodec.decode(packet);
 
         assertEquals(List.of(53, 224, 12), message.options().codes());
-        assertArrayEquals("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII), message.options().get(224).orElseThrow());
+        assertArrayEquals("abc".getBytes(StandardCharsets.US_ASCII), message.options().get(224).orElseThrow());
         assertArrayEquals(new byte[DhcpMessage.SNAME_LENGTH], message.sname());
         assertArrayEquals(new byte[DhcpMessage.FILE_LENGTH], message.file());
         assertTrue(!message.options().contains(OptionCode.OVERLOAD), "option 52 is framing, not kept");
@@ -173,8 +174,8 @@ class DhcpCodecDecodeTest {
     @Test
     void snameAndFileAreKeptWhenNotOverloaded() throws MalformedPacketException {
         DhcpMessage message = DhcpCodec.decode(TestPackets.discover().withSname("server").withFile("boot.img").encode());
-        assertEquals("server", new String(message.sname(), 0, 6, java.nio.charset.StandardCharsets.US_ASCII));
-        assertEquals("boot.img", new String(message.file(), 0, 8, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("server", new String(message.sname(), 0, 6, StandardCharsets.US_ASCII));
+        assertEquals("boot.img", new String(message.file(), 0, 8, StandardCharsets.US_ASCII));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -28,14 +29,6 @@ class DhcpCodecGoldenTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static int[] ints(byte[] bytes) {
-        int[] values = new int[bytes.length];
-        for (int i = 0; i < bytes.length; i++) {
-            values[i] = bytes[i] & 0xFF;
-        }
-        return values;
     }
 
     private static int int32At(byte[] raw, int offset) {
@@ -58,7 +51,7 @@ class DhcpCodecGoldenTest {
         assertEquals(Ipv4Address.ZERO, message.ciaddr());
         assertEquals(Ipv4Address.ZERO, message.giaddr());
         assertEquals(HardwareAddress.parseEthernet("02:dc:00:00:00:01"), message.hardwareAddress());
-        assertArrayEquals(java.util.Arrays.copyOfRange(raw, 28, 44), message.chaddr());
+        assertArrayEquals(Arrays.copyOfRange(raw, 28, 44), message.chaddr());
         assertEquals(DhcpMessageType.DISCOVER, message.messageType().orElseThrow());
         assertEquals(List.of(53, 12, 55, 61), message.options().codes());
         assertEquals("dcgold-client", message.options().string(OptionCode.HOST_NAME).orElseThrow());
@@ -93,8 +86,7 @@ class DhcpCodecGoldenTest {
         assertEquals(576, message.options().uint16(OptionCode.MAX_MESSAGE_SIZE).orElseThrow());
         assertArrayEquals(new int[] {1, 3, 6, 12, 15, 28, 42}, message.options().parameterRequestList());
         assertEquals("udhcp 1.35.0", message.options().string(OptionCode.VENDOR_CLASS_IDENTIFIER).orElseThrow());
-        assertArrayEquals(ints(HexFormat.of().parseHex("0102dc00000002")),
-                ints(message.options().get(OptionCode.CLIENT_IDENTIFIER).orElseThrow()));
+        assertArrayEquals(HexFormat.of().parseHex("0102dc00000002"), message.options().get(OptionCode.CLIENT_IDENTIFIER).orElseThrow());
     }
 
     @Test
