@@ -294,6 +294,10 @@ public abstract class AbstractDhcpTransportTest {
         final BlockingQueue<Datagram> received = new LinkedBlockingQueue<>();
         final AtomicInteger calls = new AtomicInteger();
 
+        /** A handler that has received nothing yet. */
+        public RecordingHandler() {
+        }
+
         @Override
         public void handle(Datagram datagram) {
             calls.incrementAndGet();
