@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * A {@link DhcpTransport} over one UDP socket ({@link DatagramChannel}), for relayed traffic,
- * loopback, and directly attached clients on one interface, without root beyond binding the port.
+ * loopback, and directly attached clients on one interface. It needs no privilege except for a
+ * port below 1024 (67 in production needs {@code CAP_NET_BIND_SERVICE}).
  *
  * <h2>Choosing what to bind</h2>
  * <ul>
@@ -107,7 +108,8 @@ public final class UdpDhcpTransport implements DhcpTransport {
     }
 
     /**
-     * Looks up the interface, binds the socket and starts the receive thread.
+     * Looks up the interface, binds the socket and starts the receive thread. A transport whose
+     * start failed cannot be started again; build a new one.
      *
      * @throws IOException if the interface does not exist or lacks the address, or the socket
      *     cannot be bound; the message names what was asked for
