@@ -17,9 +17,9 @@ class DhclientEndToEndTest {
     private static final Duration LEASE_WAIT = Duration.ofSeconds(45);
     private static final String DNS = "198.18.0.53";
     private static final String DOMAIN = "e2e.test";
-    private static final NodeConfig.Subnet LAN = new NodeConfig.Subnet(
+    private static final NodeConfigFile.Subnet LAN = new NodeConfigFile.Subnet(
             1, "198.18.0.0/24", "198.18.0.100", "198.18.0.199", "198.18.0.1", List.of());
-    private static final NodeConfig.Subnet ONE_ADDRESS_LAN = new NodeConfig.Subnet(
+    private static final NodeConfigFile.Subnet ONE_ADDRESS_LAN = new NodeConfigFile.Subnet(
             1, "198.18.0.0/24", "198.18.0.100", "198.18.0.100", "198.18.0.1", List.of());
 
     @Test
@@ -93,8 +93,8 @@ class DhclientEndToEndTest {
         }
     }
 
-    private static NodeConfig config(LabHost nodeHost, NodeConfig.Subnet subnet) {
-        return NodeConfig.servingInterface(nodeHost.interfaceName())
+    private static NodeConfigFile config(LabHost nodeHost, NodeConfigFile.Subnet subnet) {
+        return NodeConfigFile.servingInterface(nodeHost.interfaceName())
                 .withOption("domain-name-servers", DNS)
                 .withOption("domain-name", DOMAIN)
                 .withSubnet(subnet);

@@ -34,7 +34,7 @@ public final class NodeProcess {
      * {@code host}, and waits (bounded) for its ready line; fails with the node's output if it
      * exits or stays silent.
      */
-    public static NodeProcess start(NetworkLab lab, LabHost host, String name, NodeConfig config) {
+    public static NodeProcess start(NetworkLab lab, LabHost host, String name, NodeConfigFile config) {
         Path file = lab.workDirectory().resolve(name + ".json");
         try {
             Files.writeString(file, config.toJson(), StandardCharsets.UTF_8);

@@ -18,7 +18,7 @@ class PerfdhcpEndToEndTest {
 
     private static final String PERFDHCP_ADDRESS = "198.18.8.1";
     /** 198.18.8.10 to 198.18.15.250: 2033 addresses, more than the simulated clients. */
-    private static final NodeConfig.Subnet RELAYED = new NodeConfig.Subnet(
+    private static final NodeConfigFile.Subnet RELAYED = new NodeConfigFile.Subnet(
             1, "198.18.8.0/21", "198.18.8.10", "198.18.15.250", PERFDHCP_ADDRESS, List.of());
     /**
      * perfdhcp picks clients round-robin from -R, so with -n equal to -R each client does exactly
@@ -35,7 +35,7 @@ class PerfdhcpEndToEndTest {
             LabHost perfHost = lab.addHost("perf", "198.18.0.3/24", PERFDHCP_ADDRESS + "/21");
             nodeHost.addRoute(RELAYED.cidr(), "198.18.0.3");
             NodeProcess node = NodeProcess.start(lab, nodeHost, "node",
-                    NodeConfig.servingInterface(nodeHost.interfaceName()).withSubnet(RELAYED));
+                    NodeConfigFile.servingInterface(nodeHost.interfaceName()).withSubnet(RELAYED));
 
             LabProcess perfdhcp = lab.start("perfdhcp", perfHost, List.of(Tools.require("perfdhcp"), "-4",
                     "-r", Integer.toString(RATE), "-R", Integer.toString(CLIENTS), "-n", Integer.toString(CLIENTS),

@@ -16,9 +16,9 @@ class RelayedClientEndToEndTest {
 
     private static final Duration CLIENT_BOUND = Duration.ofSeconds(90);
     private static final String RELAY_ADDRESS = "198.18.1.1";
-    private static final NodeConfig.Subnet LAN = new NodeConfig.Subnet(
+    private static final NodeConfigFile.Subnet LAN = new NodeConfigFile.Subnet(
             1, "198.18.0.0/24", "198.18.0.100", "198.18.0.199", "198.18.0.1", List.of());
-    private static final NodeConfig.Subnet RELAYED = new NodeConfig.Subnet(
+    private static final NodeConfigFile.Subnet RELAYED = new NodeConfigFile.Subnet(
             2, "198.18.1.0/24", "198.18.1.100", "198.18.1.199", RELAY_ADDRESS, List.of());
 
     @Test
@@ -48,7 +48,7 @@ class RelayedClientEndToEndTest {
         LabHost nodeHost = lab.addHost("node", "198.18.0.1/24");
         LabHost relayHost = lab.addHost("relay", "198.18.0.2/24", RELAY_ADDRESS + "/24");
         nodeHost.addRoute("198.18.1.0/24", "198.18.0.2");
-        NodeProcess.start(lab, nodeHost, "node", NodeConfig.servingInterface(nodeHost.interfaceName())
+        NodeProcess.start(lab, nodeHost, "node", NodeConfigFile.servingInterface(nodeHost.interfaceName())
                 .withSubnet(LAN)
                 .withSubnet(RELAYED));
         return lab.start("client", relayHost, JavaCommand.of(List.of("-Xmx256m"), "dev.dhcpcluster.bootstrap.Main",

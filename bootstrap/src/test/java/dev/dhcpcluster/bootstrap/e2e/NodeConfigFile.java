@@ -14,7 +14,7 @@ import java.util.Map;
  * the interface the UDP transport serves, lease times, global options and subnets. Immutable; each
  * {@code with...} returns a changed copy.
  */
-public final class NodeConfig {
+public final class NodeConfigFile {
 
     /** A subnet with one pool, a router option, and the relay addresses that select it. */
     public record Subnet(int id, String cidr, String poolFirst, String poolLast, String router,
@@ -51,7 +51,7 @@ public final class NodeConfig {
     private final Map<String, String> options;
     private final List<Subnet> subnets;
 
-    private NodeConfig(int nodeId, String interfaceName, int validLifetime, int renewTimer, int rebindTimer,
+    private NodeConfigFile(int nodeId, String interfaceName, int validLifetime, int renewTimer, int rebindTimer,
             Map<String, String> options, List<Subnet> subnets) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
@@ -63,27 +63,27 @@ public final class NodeConfig {
     }
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
-    public static NodeConfig servingInterface(String interfaceName) {
-        return new NodeConfig(1, interfaceName, 3600, 1800, 3150, Map.of(), List.of());
+    public static NodeConfigFile servingInterface(String interfaceName) {
+        return new NodeConfigFile(1, interfaceName, 3600, 1800, 3150, Map.of(), List.of());
     }
 
     /** Returns a copy with these lease times in seconds. */
-    public NodeConfig withLeaseTimes(int valid, int renew, int rebind) {
-        return new NodeConfig(nodeId, interfaceName, valid, renew, rebind, options, subnets);
+    public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
+        return new NodeConfigFile(nodeId, interfaceName, valid, renew, rebind, options, subnets);
     }
 
     /** Returns a copy with a global option (Kea's option name and data syntax). */
-    public NodeConfig withOption(String name, String data) {
+    public NodeConfigFile withOption(String name, String data) {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
-        return new NodeConfig(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets);
     }
 
     /** Returns a copy with one more subnet. */
-    public NodeConfig withSubnet(Subnet subnet) {
+    public NodeConfigFile withSubnet(Subnet subnet) {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
-        return new NodeConfig(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed);
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed);
     }
 
     /** Returns the config file text. */
