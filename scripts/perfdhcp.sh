@@ -11,11 +11,13 @@
 #   RATES     space-separated exchange rates per second to try     (default "1000 2000 4000")
 #   CLIENTS   simulated clients per run, each doing one DORA        (default 10000, at most 16000)
 #   PERIOD    upper bound of one perfdhcp run in seconds            (default 30)
+#   SERVERS   which servers to measure                              (default "dhcpcluster kea")
 set -euo pipefail
 
 RATES=${RATES:-"1000 2000 4000"}
 CLIENTS=${CLIENTS:-10000}
 PERIOD=${PERIOD:-30}
+SERVERS=${SERVERS:-"dhcpcluster kea"}
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -28,7 +30,22 @@ command -v ip >/dev/null || die "ip (iproute2) is not installed"
 command -v perfdhcp >/dev/null || die "perfdhcp (kea-admin) is not installed"
 [ "$CLIENTS" -le 16000 ] || die "CLIENTS must be at most 16000 (the pool size)"
 
-if [ ! -f "$jar" ]; then
+servers=()
+for name in $SERVERS; do
+  case "$name" in
+    dhcpcluster) servers+=(dhcpcluster) ;;
+    kea)
+      if command -v kea-dhcp4 >/dev/null; then
+        servers+=(kea)
+      else
+        echo "kea-dhcp4 is not installed (Debian: kea-dhcp4-server); measuring without Kea"
+      fi ;;
+    *) die "unknown server '$name' in SERVERS (known: dhcpcluster kea)" ;;
+  esac
+done
+[ "${#servers[@]}" -gt 0 ] || die "no server to measure"
+
+if [[ " ${servers[*]} " == *" dhcpcluster "* ]] && [ ! -f "$jar" ]; then
   echo "building $jar"
   ./mvnw -q -pl bootstrap -am package -DskipTests
 fi
@@ -158,12 +175,6 @@ JSON
 
 # Each rate gets a fresh server, so every run starts with an empty lease table.
 declare -A results
-servers=(dhcpcluster)
-if command -v kea-dhcp4 >/dev/null; then
-  servers+=(kea)
-else
-  echo "kea-dhcp4 is not installed (Debian: kea-dhcp4-server); measuring dhcpcluster only"
-fi
 
 for name in "${servers[@]}"; do
   for rate in $RATES; do
@@ -182,17 +193,11 @@ for name in "${servers[@]}"; do
 done
 
 echo
-echo "perfdhcp: $CLIENTS clients, one DORA each, relayed; rates in exchanges per second"
-printf '%-10s' "offered"
-for name in "${servers[@]}"; do
-  printf ' | %-12s %-14s %-6s %-10s' "$name" "achieved" "drop%" "non-unique"
-done
-echo
+echo "perfdhcp: $CLIENTS simulated clients, one relayed DORA exchange each"
+printf '%-12s %12s %12s %8s %11s\n' "server" "offered/s" "achieved/s" "drops%" "non-unique"
 for rate in $RATES; do
-  printf '%-10s' "$rate"
   for name in "${servers[@]}"; do
     read -r _ achieved drops nonunique <<<"${results["$name,$rate"]}"
-    printf ' | %-12s %-14s %-6s %-10s' "" "$achieved" "$drops" "$nonunique"
+    printf '%-12s %12s %12s %8s %11s\n' "$name" "$rate" "$achieved" "$drops" "$nonunique"
   done
-  echo
 done
