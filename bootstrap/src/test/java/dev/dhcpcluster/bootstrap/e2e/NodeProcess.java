@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class NodeProcess {
 
-    /** The line a node prints once it serves DHCP. */
-    public static final Pattern READY = Pattern.compile("(?im)^.*\\bready\\b.*$");
+    /** The line a node prints once it serves DHCP: {@code dhcpcluster node 1 serving 198.18.0.0/24 on ...}. */
+    public static final Pattern READY = Pattern.compile("(?m)^dhcpcluster node \\d+ serving .*$");
 
     private static final String MAIN = "dev.dhcpcluster.bootstrap.Main";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
