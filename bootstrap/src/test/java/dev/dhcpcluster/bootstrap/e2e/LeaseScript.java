@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 /**
  * A client script of the tests' own, given to the DHCP client instead of the system's (which would
  * rewrite the host's /etc/resolv.conf). It appends one {@link LeaseEvent} line per call to an event
- * file, and configures only the leased address on the client's interface, so that a renewal, which
- * the client sends by unicast from that address, works.
+ * file and, for clients that leave it to their script, configures only the leased address on the
+ * client's interface, so that a renewal, which the client sends by unicast from that address, works.
  */
 public final class LeaseScript {
 
@@ -70,6 +70,22 @@ public final class LeaseScript {
                 "  deconfig)",
                 "    " + ip + " -4 addr flush dev \"$interface\" ;;",
                 "esac",
+                "exit 0",
+                "");
+        return write(directory, body, events);
+    }
+
+    /**
+     * Writes a hook script for dhcpcd (same variables as dhclient). It only records: dhcpcd
+     * configures the interface itself.
+     */
+    public static LeaseScript forDhcpcd(Path directory) {
+        Path events = directory.resolve("events.log");
+        String body = String.join("\n",
+                "#!/bin/sh",
+                "# Records what dhcpcd learned; dhcpcd itself configures the interface, this changes nothing.",
+                RECORD + "\"$reason\" \"$new_ip_address\" \"$new_subnet_mask\" \"$new_routers\" \\",
+                "  \"$new_domain_name_servers\" \"$new_domain_name\" \"$old_ip_address\" >> '" + events + "'",
                 "exit 0",
                 "");
         return write(directory, body, events);
