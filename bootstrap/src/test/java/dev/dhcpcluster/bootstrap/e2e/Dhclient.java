@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * ISC dhclient on a lab host, isolated from the machine's own DHCP client state: its own config,
@@ -66,6 +68,14 @@ public final class Dhclient {
         return host.run(timeout, command("-r").toArray(String[]::new));
     }
 
+    /**
+     * Waits (bounded) for the first script event after the first {@code skip} that satisfies
+     * {@code condition}; on timeout fails with the events and the output of every lab process.
+     */
+    public LeaseEvent await(String description, int skip, Predicate<LeaseEvent> condition, Duration timeout) {
+        return script.await(name + " " + description, skip, condition, timeout, lab::describeProcesses);
+    }
+
     /** Returns the events the script recorded. */
     public LeaseScript script() {
         return script;
@@ -80,7 +90,7 @@ public final class Dhclient {
     }
 
     private List<String> command(String... mode) {
-        List<String> argv = new java.util.ArrayList<>(List.of(Tools.require("dhclient")));
+        List<String> argv = new ArrayList<>(List.of(Tools.require("dhclient")));
         argv.addAll(List.of(mode));
         argv.addAll(List.of("-v", "-cf", config.toString(), "-sf", script.path().toString(),
                 "-lf", leases.toString(), "-pf", pidFile.toString(), host.interfaceName()));

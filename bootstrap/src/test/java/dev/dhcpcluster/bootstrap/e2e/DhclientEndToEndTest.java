@@ -31,8 +31,7 @@ class DhclientEndToEndTest {
 
             Dhclient dhclient = Dhclient.on(lab, clientHost, "dhclient");
             dhclient.start();
-            LeaseEvent bound = dhclient.script().await("dhclient to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT,
-                    dhclient.process());
+            LeaseEvent bound = dhclient.await("to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT);
 
             assertTrue(LAN.poolContains(bound.address()), () -> "address outside the pool: " + bound);
             assertEquals("255.255.255.0", bound.mask());
@@ -53,12 +52,10 @@ class DhclientEndToEndTest {
 
             Dhclient dhclient = Dhclient.on(lab, clientHost, "dhclient");
             dhclient.start();
-            LeaseEvent bound = dhclient.script().await("dhclient to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT,
-                    dhclient.process());
+            LeaseEvent bound = dhclient.await("to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT);
             int afterBound = dhclient.script().events().size();
-            LeaseEvent renewed = dhclient.script().await("dhclient to RENEW", afterBound,
-                    e -> e.is("RENEW") || e.is("REBIND") || e.is("EXPIRE") || e.is("FAIL"), LEASE_WAIT,
-                    dhclient.process());
+            LeaseEvent renewed = dhclient.await("to RENEW", afterBound,
+                    e -> e.is("RENEW") || e.is("REBIND") || e.is("EXPIRE") || e.is("FAIL"), LEASE_WAIT);
 
             assertEquals("RENEW", renewed.reason(), () -> "expected a renewal, got " + renewed);
             assertEquals(bound.address(), renewed.address());
@@ -76,8 +73,8 @@ class DhclientEndToEndTest {
             NodeProcess node = NodeProcess.start(lab, nodeHost, "node", config(nodeHost, ONE_ADDRESS_LAN));
             Dhclient first = Dhclient.on(lab, firstHost, "first");
             first.start();
-            LeaseEvent bound = first.script().await("the first dhclient to be BOUND", 0, e -> e.is("BOUND"),
-                    LEASE_WAIT, first.process());
+            LeaseEvent bound = first.await("to be BOUND", 0, e -> e.is("BOUND"),
+                    LEASE_WAIT);
             assertEquals("198.18.0.100", bound.address());
 
             Command.Result release = first.release(Duration.ofSeconds(30));
@@ -87,8 +84,8 @@ class DhclientEndToEndTest {
 
             Dhclient second = Dhclient.on(lab, secondHost, "second");
             second.start();
-            LeaseEvent next = second.script().await("the second dhclient to be BOUND", 0, e -> e.is("BOUND"),
-                    LEASE_WAIT, second.process());
+            LeaseEvent next = second.await("to be BOUND", 0, e -> e.is("BOUND"),
+                    LEASE_WAIT);
             assertEquals("198.18.0.100", next.address(), node::describe);
         }
     }

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * dhcpcd on a lab host, isolated from the machine's own dhcpcd: it runs in the private mount
@@ -74,6 +76,14 @@ public final class Dhcpcd {
     /** Asks dhcpcd to release its lease, deconfigure the interface and exit (SIGALRM, what {@code dhcpcd -k} sends). */
     public void release() {
         process().signal("ALRM");
+    }
+
+    /**
+     * Waits (bounded) for the first script event after the first {@code skip} that satisfies
+     * {@code condition}; on timeout fails with the events and the output of every lab process.
+     */
+    public LeaseEvent await(String description, int skip, Predicate<LeaseEvent> condition, Duration timeout) {
+        return script.await(name + " " + description, skip, condition, timeout, lab::describeProcesses);
     }
 
     /** Returns the events the hook script recorded. */

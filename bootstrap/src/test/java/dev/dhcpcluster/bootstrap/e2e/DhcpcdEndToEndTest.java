@@ -31,8 +31,7 @@ class DhcpcdEndToEndTest {
 
             Dhcpcd dhcpcd = Dhcpcd.on(lab, clientHost, "dhcpcd");
             dhcpcd.start();
-            LeaseEvent bound = dhcpcd.script().await("dhcpcd to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT,
-                    dhcpcd.process());
+            LeaseEvent bound = dhcpcd.await("to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT);
 
             assertTrue(LAN.poolContains(bound.address()), () -> "address outside the pool: " + bound);
             assertEquals("255.255.255.0", bound.mask());
@@ -51,14 +50,13 @@ class DhcpcdEndToEndTest {
             NodeProcess.start(lab, nodeHost, "node", config(nodeHost, LAN));
             Dhcpcd dhcpcd = Dhcpcd.on(lab, clientHost, "dhcpcd");
             dhcpcd.start();
-            LeaseEvent bound = dhcpcd.script().await("dhcpcd to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT,
-                    dhcpcd.process());
+            LeaseEvent bound = dhcpcd.await("to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT);
             int afterBound = dhcpcd.script().events().size();
 
             dhcpcd.renew();
-            LeaseEvent renewed = dhcpcd.script().await("dhcpcd to RENEW", afterBound,
+            LeaseEvent renewed = dhcpcd.await("to RENEW", afterBound,
                     e -> e.is("RENEW") || e.is("REBIND") || e.is("EXPIRE") || e.is("NAK") || e.is("BOUND"),
-                    LEASE_WAIT, dhcpcd.process());
+                    LEASE_WAIT);
 
             assertEquals("RENEW", renewed.reason(), () -> "expected a renewal, got " + renewed);
             assertEquals(bound.address(), renewed.address());
@@ -76,8 +74,8 @@ class DhcpcdEndToEndTest {
             NodeProcess node = NodeProcess.start(lab, nodeHost, "node", config(nodeHost, ONE_ADDRESS_LAN));
             Dhcpcd first = Dhcpcd.on(lab, firstHost, "first");
             first.start();
-            LeaseEvent bound = first.script().await("the first dhcpcd to be BOUND", 0, e -> e.is("BOUND"),
-                    LEASE_WAIT, first.process());
+            LeaseEvent bound = first.await("to be BOUND", 0, e -> e.is("BOUND"),
+                    LEASE_WAIT);
             assertEquals("198.18.0.100", bound.address());
 
             first.release();
@@ -87,8 +85,8 @@ class DhcpcdEndToEndTest {
 
             Dhcpcd second = Dhcpcd.on(lab, secondHost, "second");
             second.start();
-            LeaseEvent next = second.script().await("the second dhcpcd to be BOUND", 0, e -> e.is("BOUND"),
-                    LEASE_WAIT, second.process());
+            LeaseEvent next = second.await("to be BOUND", 0, e -> e.is("BOUND"),
+                    LEASE_WAIT);
             assertEquals("198.18.0.100", next.address(), node::describe);
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A client script of the tests' own, given to the DHCP client instead of the system's (which would
@@ -125,13 +126,12 @@ public final class LeaseScript {
 
     /**
      * Waits (bounded) for an event after the first {@code skip} events that satisfies
-     * {@code condition}, and returns it; fails with the recorded events and {@code client}'s output.
+     * {@code condition}, and returns it; fails with the recorded events and {@code evidence}.
      */
     public LeaseEvent await(String description, int skip, Predicate<LeaseEvent> condition, Duration timeout,
-            LabProcess client) {
-        return Poll.until(timeout, description, () -> {
-            List<LeaseEvent> all = events();
-            return all.stream().skip(skip).filter(condition).findFirst();
-        }, () -> "events so far: " + events() + System.lineSeparator() + client.describe());
+            Supplier<String> evidence) {
+        return Poll.until(timeout, description,
+                () -> events().stream().skip(skip).filter(condition).findFirst(),
+                () -> "events so far: " + events() + System.lineSeparator() + evidence.get());
     }
 }

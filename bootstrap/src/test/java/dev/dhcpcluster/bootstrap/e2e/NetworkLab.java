@@ -158,6 +158,15 @@ public final class NetworkLab implements AutoCloseable {
         return labProcess;
     }
 
+    /** Returns the output of every process this lab started, for failure messages. */
+    public synchronized String describeProcesses() {
+        StringBuilder description = new StringBuilder();
+        for (LabProcess process : processes) {
+            description.append(process.describe()).append(System.lineSeparator());
+        }
+        return description.toString();
+    }
+
     /**
      * Tears the lab down: stops its processes by PID, kills by PID whatever is still running inside
      * its namespaces (for example a client that forked into the background), deletes the namespaces

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -67,9 +68,8 @@ class NetworkLabTest {
         lab.close();
 
         Poll.until(BOUND, "the orphan " + orphan + " to be gone",
-                () -> ProcessHandle.of(orphan).filter(ProcessHandle::isAlive).isEmpty()
-                        ? java.util.Optional.of(true) : java.util.Optional.empty(),
-                () -> "still alive");
+                () -> ProcessHandle.of(orphan).filter(ProcessHandle::isAlive).isEmpty() ? Optional.of(true) : Optional.empty(),
+                () -> "pid " + orphan + " is still alive");
     }
 
     @Test

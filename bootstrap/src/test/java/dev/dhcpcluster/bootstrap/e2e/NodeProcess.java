@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
  * A dhcpcluster node ({@code Main run --config FILE}) running in a lab host's namespace, in its own
- * JVM with the test classpath.
+ * JVM with the test classpath. The lab stops it when it closes: SIGTERM to its PID, SIGKILL if it
+ * has not ended after a bound.
  */
 public final class NodeProcess {
 
@@ -21,7 +21,6 @@ public final class NodeProcess {
 
     private static final String MAIN = "dev.dhcpcluster.bootstrap.Main";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
     private final LabProcess process;
 
@@ -56,20 +55,5 @@ public final class NodeProcess {
     /** Returns the node's output with a header, for failure messages. */
     public String describe() {
         return process.describe();
-    }
-
-    /** Returns whether the node is still running. */
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** Waits (bounded) until the node logs a line matching {@code pattern}. */
-    public void awaitLog(Pattern pattern, Duration timeout) {
-        process.awaitOutput(pattern, timeout);
-    }
-
-    /** Stops the node by SIGTERM to its PID, then SIGKILL after a bound; returns its exit code. */
-    public OptionalInt stop() {
-        return process.stop(STOP_GRACE);
     }
 }

@@ -1,6 +1,8 @@
 package dev.dhcpcluster.bootstrap.e2e;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** Busybox udhcpc on a lab host, with the tests' own script, driven by signals to its PID. */
 public final class Udhcpc {
@@ -41,6 +43,14 @@ public final class Udhcpc {
     /** Asks udhcpc to release its lease and deconfigure the interface (SIGUSR2). */
     public void release() {
         process().signal("USR2");
+    }
+
+    /**
+     * Waits (bounded) for the first script event after the first {@code skip} that satisfies
+     * {@code condition}; on timeout fails with the events and the output of every lab process.
+     */
+    public LeaseEvent await(String description, int skip, Predicate<LeaseEvent> condition, Duration timeout) {
+        return script.await(name + " " + description, skip, condition, timeout, lab::describeProcesses);
     }
 
     /** Returns the events the script recorded. */

@@ -32,8 +32,7 @@ class UdhcpcEndToEndTest {
 
             Udhcpc udhcpc = Udhcpc.on(lab, clientHost, "udhcpc");
             udhcpc.start();
-            LeaseEvent bound = udhcpc.script().await("udhcpc to be bound", 0, e -> e.is("bound"), LEASE_WAIT,
-                    udhcpc.process());
+            LeaseEvent bound = udhcpc.await("to be bound", 0, e -> e.is("bound"), LEASE_WAIT);
 
             assertTrue(LAN.poolContains(bound.address()), () -> "address outside the pool: " + bound);
             assertEquals("255.255.255.0", bound.mask());
@@ -52,14 +51,12 @@ class UdhcpcEndToEndTest {
             NodeProcess.start(lab, nodeHost, "node", config(nodeHost, LAN));
             Udhcpc udhcpc = Udhcpc.on(lab, clientHost, "udhcpc");
             udhcpc.start();
-            LeaseEvent bound = udhcpc.script().await("udhcpc to be bound", 0, e -> e.is("bound"), LEASE_WAIT,
-                    udhcpc.process());
+            LeaseEvent bound = udhcpc.await("to be bound", 0, e -> e.is("bound"), LEASE_WAIT);
             int afterBound = udhcpc.script().events().size();
 
             udhcpc.renew();
-            LeaseEvent renewed = udhcpc.script().await("udhcpc to renew", afterBound,
-                    e -> e.is("renew") || e.is("bound") || e.is("deconfig") || e.is("nak"), LEASE_WAIT,
-                    udhcpc.process());
+            LeaseEvent renewed = udhcpc.await("to renew", afterBound,
+                    e -> e.is("renew") || e.is("bound") || e.is("deconfig") || e.is("nak"), LEASE_WAIT);
 
             assertEquals("renew", renewed.reason(), () -> "expected a renewal, got " + renewed);
             assertEquals(bound.address(), renewed.address());
@@ -77,21 +74,21 @@ class UdhcpcEndToEndTest {
             NodeProcess node = NodeProcess.start(lab, nodeHost, "node", config(nodeHost, ONE_ADDRESS_LAN));
             Udhcpc first = Udhcpc.on(lab, firstHost, "first");
             first.start();
-            LeaseEvent bound = first.script().await("the first udhcpc to be bound", 0, e -> e.is("bound"),
-                    LEASE_WAIT, first.process());
+            LeaseEvent bound = first.await("to be bound", 0, e -> e.is("bound"),
+                    LEASE_WAIT);
             assertEquals("198.18.0.100", bound.address());
             int afterBound = first.script().events().size();
 
             first.release();
-            first.script().await("the first udhcpc to deconfigure", afterBound, e -> e.is("deconfig"),
-                    LEASE_WAIT, first.process());
+            first.await("to deconfigure", afterBound, e -> e.is("deconfig"),
+                    LEASE_WAIT);
             first.process().awaitOutput(Pattern.compile("entering released state"), LEASE_WAIT);
             assertEquals(List.of(), firstHost.ipv4Addresses());
 
             Udhcpc second = Udhcpc.on(lab, secondHost, "second");
             second.start();
-            LeaseEvent next = second.script().await("the second udhcpc to be bound", 0, e -> e.is("bound"),
-                    LEASE_WAIT, second.process());
+            LeaseEvent next = second.await("to be bound", 0, e -> e.is("bound"),
+                    LEASE_WAIT);
             assertEquals("198.18.0.100", next.address(), node::describe);
         }
     }
