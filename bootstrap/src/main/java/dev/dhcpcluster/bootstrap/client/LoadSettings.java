@@ -57,6 +57,16 @@ public record LoadSettings(
         }
     }
 
+    /**
+     * The longest a run can take if every request needs all its retries: a bound for waiting on
+     * it, not an estimate.
+     */
+    public Duration longestRun() {
+        long waves = (count + concurrency - 1) / concurrency;
+        long phases = renew ? 3 : 2;
+        return timeout.multipliedBy(waves * phases * (retries + 1L)).plusSeconds(10);
+    }
+
     /** The synthetic, locally administered hardware address of client {@code index}. */
     public HardwareAddress hardwareAddress(int index) {
         long number = firstMac + index;

@@ -91,6 +91,10 @@ final class ConfigResolver {
         if (interfaceName.isPresent() && (interfaceName.get().isBlank() || interfaceName.get().strip().length() != interfaceName.get().length())) {
             problems.add("transport.interface", Syntax.quote(interfaceName.get()) + " is not an interface name");
         }
+        if (listenAddress.isZero() && interfaceName.isEmpty() && problems.size() == before) {
+            problems.add("transport.interface", "missing; listening on 0.0.0.0 needs the interface whose clients "
+                    + "to serve (its address becomes the server's), or listen on one address instead");
+        }
         if (problems.size() > before) {
             return Optional.empty();
         }

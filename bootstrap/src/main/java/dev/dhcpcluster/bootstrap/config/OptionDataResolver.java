@@ -122,7 +122,7 @@ final class OptionDataResolver {
                         + " has no known format, so its data must be hex with \"csv-format\": false");
                 return Optional.empty();
             }
-            return Optional.of(Syntax.hex(entry.data()));
+            return Optional.of(OptionCatalog.parse(code, entry.data(), false));
         } catch (IllegalArgumentException e) {
             problems.add(entryPath + ".data", e.getMessage());
             return Optional.empty();

@@ -1,8 +1,8 @@
 package dev.dhcpcluster.bootstrap.config;
 
 import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.dhcp.OptionCatalog;
 import dev.dhcpcluster.port.model.Ipv4Address;
-import java.util.HexFormat;
 
 /**
  * Parsers for the textual values of a node file that are not plain addresses: prefixes, pool
@@ -69,36 +69,11 @@ final class Syntax {
     }
 
     /**
-     * Octets written in hex, as Kea writes client identifiers and binary option data: pairs of
-     * digits, optionally separated by {@code :}, {@code -} or spaces; a leading {@code 0x} is
-     * allowed.
+     * Octets written in hex, as Kea writes client identifiers and binary option data
+     * ({@code 01:02:0a}, {@code 01020a}, {@code 0x01020a}).
      */
     static byte[] hex(String text) {
-        String digits = text.strip();
-        if (digits.startsWith("0x") || digits.startsWith("0X")) {
-            digits = digits.substring(2);
-        }
-        if (digits.indexOf(':') >= 0 || digits.indexOf('-') >= 0 || digits.indexOf(' ') >= 0) {
-            String[] parts = digits.split("[:\\- ]", -1);
-            StringBuilder joined = new StringBuilder();
-            for (String part : parts) {
-                if (part.length() == 1) {
-                    joined.append('0');
-                } else if (part.length() != 2) {
-                    throw new IllegalArgumentException(quote(text) + " is not hex octets (like 01:02:0a)");
-                }
-                joined.append(part);
-            }
-            digits = joined.toString();
-        }
-        if (digits.length() % 2 != 0) {
-            throw new IllegalArgumentException(quote(text) + " has an odd number of hex digits");
-        }
-        try {
-            return HexFormat.of().parseHex(digits);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(quote(text) + " is not hex octets (like 01:02:0a)");
-        }
+        return OptionCatalog.parseHex(text);
     }
 
     /** Text in double quotes, as it appeared in the file. */

@@ -134,11 +134,11 @@ class ConfigLoaderTest {
     @Test
     void aMinimalFileGetsKeaDefaults() throws Exception {
         NodeConfig config = loader.parse("""
-                {"node": {"id": 7}, "transport": {"type": "udp"}, "lease-store": {"type": "memory"},
+                {"node": {"id": 7}, "transport": {"type": "udp", "interface": "eth1"}, "lease-store": {"type": "memory"},
                  "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/24", "pools": [{"pool": "198.18.0.16/28"}]}]}}
                 """, "minimal");
 
-        assertEquals(new TransportSettings("udp", Ipv4Address.ZERO, 67, Optional.empty()), config.transport());
+        assertEquals(new TransportSettings("udp", Ipv4Address.ZERO, 67, Optional.of("eth1")), config.transport());
         ServerConfig server = config.server();
         assertEquals(Optional.empty(), server.serverIdentifier());
         assertEquals(ServerConfig.DEFAULT_OFFER_HOLD, server.offerHold());
@@ -262,6 +262,18 @@ class ConfigLoaderTest {
     void aBadListenAddressIsAnError() {
         assertEquals("transport.listen-address: \"0.0.0.256\" is not an IPv4 address (dotted quad, like 198.18.0.1)",
                 onlyError(file -> transport(file).put("listen-address", "0.0.0.256")).toString());
+    }
+
+    @Test
+    void listeningOnEveryAddressNeedsAnInterface() {
+        assertEquals("transport.interface", onlyError(file -> transport(file).remove("interface")).path());
+    }
+
+    @Test
+    void listeningOnOneAddressNeedsNoInterface() throws Exception {
+        ObjectNode file = example();
+        transport(file).put("listen-address", "127.0.0.1").remove("interface");
+        assertEquals(Optional.empty(), parse(file).transport().interfaceName());
     }
 
     @Test
