@@ -1,12 +1,15 @@
 package dev.dhcpcluster.bootstrap.runtime;
 
 import com.google.common.util.concurrent.AbstractIdleService;
+import com.google.common.util.concurrent.Service;
 import dev.dhcpcluster.port.time.Cancellable;
 import dev.dhcpcluster.port.time.Clock;
 import dev.dhcpcluster.port.time.Scheduler;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -41,6 +44,7 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
     private final long originMillis;
     private final long originNanos;
     private volatile Thread thread;
+    private final List<Service> users = new CopyOnWriteArrayList<>();
 
     /** A loop whose thread is named {@code name}. */
     public EventLoop(String name) {
@@ -100,6 +104,16 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
         return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Makes the loop stop only after {@code user} has terminated, so that what {@code user} does
+     * while it stops (draining queued datagrams, completing store writes) still has a thread. A
+     * {@link com.google.common.util.concurrent.ServiceManager} stops its services all at once; this
+     * is the one ordering a node needs.
+     */
+    public void stopAfter(Service user) {
+        users.add(user);
+    }
+
     /** True on the loop's own thread. */
     public boolean inLoop() {
         return Thread.currentThread() == thread;
@@ -112,6 +126,15 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
 
     @Override
     protected void shutDown() throws InterruptedException {
+        for (Service user : users) {
+            try {
+                user.awaitTerminated(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("{} still stopping after {} s; stopping the event loop anyway", user, STOP_TIMEOUT.toSeconds());
+            } catch (IllegalStateException e) {
+                LOG.debug("{} failed; stopping the event loop", user);
+            }
+        }
         executor.shutdown();
         if (!executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("event loop still busy after {} s; interrupting it", STOP_TIMEOUT.toSeconds());

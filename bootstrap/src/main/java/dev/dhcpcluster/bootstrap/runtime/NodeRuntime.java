@@ -31,8 +31,11 @@ public final class NodeRuntime {
     private volatile Throwable failure;
 
     @Inject
-    NodeRuntime(NodeConfig config, ServiceManager services, NodeService node, LoggingClusterEvents events) {
+    NodeRuntime(NodeConfig config, ServiceManager services, NodeService node, EventLoop loop,
+            LoggingClusterEvents events) {
         this.config = config;
+        // The node drains its queued work on the loop while it stops: the loop must outlive it.
+        loop.stopAfter(node);
         this.services = services;
         this.node = node;
         this.events = events;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.util.concurrent.AbstractIdleService;
+import com.google.common.util.concurrent.Service;
+import com.google.common.util.concurrent.ServiceManager;
 import dev.dhcpcluster.port.time.Cancellable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +125,33 @@ class EventLoopTest {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> loop.call(() -> loop.call(() -> 1, WAIT), WAIT));
         assertTrue(e.getCause() instanceof IllegalStateException);
+    }
+
+    @Test
+    void theLoopOutlivesAServiceThatUsesItWhileStopping() {
+        EventLoop shared = new EventLoop("shared-loop");
+        AtomicBoolean drained = new AtomicBoolean();
+        Service user = new AbstractIdleService() {
+            @Override
+            protected void startUp() {
+            }
+
+            @Override
+            protected void shutDown() throws Exception {
+                shared.call(() -> {
+                    drained.set(true);
+                    return null;
+                }, WAIT);
+            }
+        };
+        shared.stopAfter(user);
+        ServiceManager services = new ServiceManager(List.of(shared, user));
+        services.startAsync().awaitHealthy();
+
+        services.stopAsync().awaitStopped();
+
+        assertTrue(drained.get());
+        assertEquals(Service.State.TERMINATED, user.state());
     }
 
     @Test
