@@ -11,10 +11,10 @@ import java.util.List;
  * The free/used state of the dynamic addresses of one subnet: its ranges laid end to end in a
  * bitmap, one bit per address, set when the address is in use.
  *
- * <p>Allocation is the hot path: a cursor remembers the word where the last address was found,
- * and a scan looks for the next word that is not full, using {@link Long#numberOfTrailingZeros}
- * on the inverted word. Because the cursor only moves forward, addresses released behind it are
- * reused only after it has wrapped round, so a client that comes back soon after its lease ended
+ * <p>Allocation is the hot path: a cursor points just past the last address handed out, and a
+ * scan looks for the next word that is not full, using {@link Long#numberOfTrailingZeros} on the
+ * inverted word. Because the cursor only moves forward, addresses released behind it are reused
+ * only after it has gone round the whole pool, so a client that comes back after its lease ended
  * usually still finds its old address free. Nothing is allocated per call: addresses go in and out
  * as {@code int}s (network order), with {@link #NONE} for "no address".
  *
@@ -43,6 +43,7 @@ public final class AddressPool {
     private final long[] excluded;
     private int size;
     private int free;
+    /** The bit index the next scan starts at. */
     private int cursor;
 
     /**
@@ -110,16 +111,20 @@ public final class AddressPool {
             return NONE;
         }
         int words = used.length;
-        int word = cursor;
-        // free > 0 guarantees a word with a clear bit, so this loop ends within one lap.
-        while (used[word] == FULL) {
+        int word = cursor >>> 6;
+        // Only the bits at or after the cursor in its own word; the ones before it come last,
+        // when the scan has gone all the way round. free > 0 guarantees the loop ends within one lap.
+        long candidates = ~used[word] & (FULL << cursor);
+        while (candidates == 0) {
             word = word + 1 == words ? 0 : word + 1;
+            candidates = ~used[word];
         }
-        int bit = Long.numberOfTrailingZeros(~used[word]);
+        int bit = Long.numberOfTrailingZeros(candidates);
         used[word] |= 1L << bit;
         free--;
-        cursor = word;
-        return addressAt(word * Long.SIZE + bit);
+        int index = word * Long.SIZE + bit;
+        cursor = index + 1 == words * Long.SIZE ? 0 : index + 1;
+        return addressAt(index);
     }
 
     /**
