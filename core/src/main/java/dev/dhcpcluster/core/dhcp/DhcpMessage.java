@@ -172,6 +172,40 @@ public final class DhcpMessage {
         return options;
     }
 
+    /** Writes the 16-octet {@code chaddr} field into {@code target} without copying it first (the encoder's hot path). */
+    void writeChaddrTo(byte[] target, int offset) {
+        System.arraycopy(chaddr, 0, target, offset, CHADDR_LENGTH);
+    }
+
+    /** Writes the 64-octet {@code sname} field into {@code target}. */
+    void writeSnameTo(byte[] target, int offset) {
+        System.arraycopy(sname, 0, target, offset, SNAME_LENGTH);
+    }
+
+    /** Writes the 128-octet {@code file} field into {@code target}. */
+    void writeFileTo(byte[] target, int offset) {
+        System.arraycopy(file, 0, target, offset, FILE_LENGTH);
+    }
+
+    /** True if {@code sname} is all zero, so the encoder may overload it with options. */
+    boolean snameIsEmpty() {
+        return isAllZero(sname);
+    }
+
+    /** True if {@code file} is all zero, so the encoder may overload it with options. */
+    boolean fileIsEmpty() {
+        return isAllZero(file);
+    }
+
+    private static boolean isAllZero(byte[] field) {
+        for (byte b : field) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The message type of option 53, if present and known. */
     public Optional<DhcpMessageType> messageType() {
         return options.messageType();

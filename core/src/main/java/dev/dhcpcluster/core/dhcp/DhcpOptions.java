@@ -28,6 +28,14 @@ public final class DhcpOptions {
         this.values = values;
     }
 
+    /**
+     * Options from arrays the caller hands over and never touches again: the decoder's way to
+     * build the map without copying every value twice. Codes must be distinct and 1-254.
+     */
+    static DhcpOptions adopt(int[] codes, byte[][] values) {
+        return codes.length == 0 ? EMPTY : new DhcpOptions(codes, values);
+    }
+
     /** No options. */
     public static DhcpOptions empty() {
         return EMPTY;

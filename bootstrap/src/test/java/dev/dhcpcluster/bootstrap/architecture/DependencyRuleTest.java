@@ -1,0 +1,237 @@
+package dev.dhcpcluster.bootstrap.architecture;
+
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameStartingWith;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.syntax.elements.GivenClassesConjunction;
+import dev.dhcpcluster.bootstrap.architecture.violations.OpensFile;
+import dev.dhcpcluster.bootstrap.architecture.violations.ReadsInstantNow;
+import dev.dhcpcluster.bootstrap.architecture.violations.ReadsMonotonicClock;
+import dev.dhcpcluster.bootstrap.architecture.violations.ReadsSystemClock;
+import dev.dhcpcluster.bootstrap.architecture.violations.StartsThread;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesExecutor;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesJdbc;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesPath;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesSocket;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The one dependency rule of the project, checked on the production classes of every module:
+ * ports is the JDK only; core is ports and Guava, with no I/O, threads or clock; an adapter knows
+ * ports only; only bootstrap knows the wiring, configuration and logging libraries.
+ *
+ * <p>Every rule that is about the classes of a named package first checks that the package has
+ * classes ({@link #classesIn}, {@link #noClassesIn}), so that a misspelt or moved package fails
+ * the rule instead of satisfying it vacuously.
+ */
+class DependencyRuleTest {
+
+    private static final String PORTS = "dev.dhcpcluster.port..";
+    private static final String CORE = "dev.dhcpcluster.core..";
+    private static final String ADAPTERS = "dev.dhcpcluster.adapter..";
+    private static final String BOOTSTRAP = "dev.dhcpcluster.bootstrap..";
+    private static final String STORAGE_ADAPTER = "dev.dhcpcluster.adapter.storage..";
+    private static final String PCAP_ADAPTER = "dev.dhcpcluster.adapter.pcap..";
+    private static final String VIOLATIONS = "dev.dhcpcluster.bootstrap.architecture.violations..";
+
+    /** Test-jars (the contract tests of ports, core's test fixtures) are not production code. */
+    private static final ImportOption NO_TEST_JARS = location -> !location.matches(Pattern.compile(".*-tests\\.jar.*"));
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(NO_TEST_JARS)
+                .importPackages("dev.dhcpcluster");
+    }
+
+    @Test
+    void everyModuleThatExistsHasClasses() {
+        for (String packageIdentifier : new String[] {
+                PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..",
+                "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER}) {
+            requireClassesIn(packageIdentifier);
+        }
+    }
+
+    @Test
+    void portsDependOnTheJdkOnly() {
+        classesIn(PORTS).should().onlyDependOnClassesThat().resideInAnyPackage(PORTS, "java..")
+                .check(production);
+    }
+
+    @Test
+    void coreDependsOnPortsAndGuavaOnly() {
+        classesIn(CORE).should().onlyDependOnClassesThat()
+                .resideInAnyPackage(CORE, PORTS, "java..", "com.google.common..")
+                .check(production);
+    }
+
+    @Test
+    void coreDoesNoInputOutputAndStartsNoThreads() {
+        noInputOutputOrThreads(CORE, production).check(production);
+    }
+
+    @Test
+    void coreNeverReadsTheSystemClock() {
+        noSystemClock(CORE, production).check(production);
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = {StartsThread.class, UsesExecutor.class, OpensFile.class, UsesSocket.class, UsesPath.class,
+            UsesJdbc.class})
+    void theInputOutputRuleCatchesEachKindOfEffect(Class<?> violation) {
+        JavaClasses classes = new ClassFileImporter().importClasses(violation);
+
+        assertViolatedBy(noInputOutputOrThreads(VIOLATIONS, classes), classes, violation);
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = {ReadsSystemClock.class, ReadsMonotonicClock.class, ReadsInstantNow.class})
+    void theClockRuleCatchesEachWayOfReadingTheClock(Class<?> violation) {
+        JavaClasses classes = new ClassFileImporter().importClasses(violation);
+
+        assertViolatedBy(noSystemClock(VIOLATIONS, classes), classes, violation);
+    }
+
+    @Test
+    void theJdbcRuleCatchesJdbcOutsideTheStorageAdapter() {
+        JavaClasses classes = new ClassFileImporter().importClasses(UsesJdbc.class);
+
+        assertViolatedBy(onlyTheStorageAdapterKnowsJdbc(), classes, UsesJdbc.class);
+    }
+
+    @Test
+    void adaptersNeverDependOnCoreOrBootstrap() {
+        noClassesIn(ADAPTERS).should().dependOnClassesThat().resideInAnyPackage(CORE, BOOTSTRAP)
+                .because("an integrator writes an adapter against the ports artifact alone")
+                .check(production);
+    }
+
+    @Test
+    void adaptersNeverDependOnEachOther() {
+        requireClassesIn("dev.dhcpcluster.adapter.udp..");
+        requireClassesIn(STORAGE_ADAPTER);
+        slices().matching("dev.dhcpcluster.adapter.(*)..").should().notDependOnEachOther().check(production);
+    }
+
+    @Test
+    void onlyBootstrapKnowsWiringConfigurationAndLoggingLibraries() {
+        // When the peer adapter (CBOR over TCP, with Jackson) arrives, its package joins bootstrap here.
+        noClasses().that().resideOutsideOfPackage(BOOTSTRAP).should().dependOnClassesThat()
+                .resideInAnyPackage("dagger..", "javax.inject..", "jakarta.inject..", "com.fasterxml.jackson..", "picocli..",
+                        "ch.qos.logback..", "org.slf4j..")
+                .because("adapters log through System.Logger, which bootstrap bridges to SLF4J")
+                .check(production);
+    }
+
+    @Test
+    void jdbcStaysInTheStorageAdapter() {
+        onlyTheStorageAdapterKnowsJdbc().check(production);
+    }
+
+    @Test
+    void onlyThePcapAdapterKnowsPcap4j() {
+        noClasses().that().resideOutsideOfPackage(PCAP_ADAPTER).should().dependOnClassesThat()
+                .resideInAnyPackage("org.pcap4j..")
+                .check(production);
+    }
+
+    @Test
+    void aRuleAboutAMisspeltPackageFails() {
+        AssertionError error = assertThrows(AssertionError.class,
+                () -> noClassesIn("dev.dhcpcluster.cor..").should().dependOnClassesThat().resideInAPackage("java.net.."));
+
+        assertTrue(error.getMessage().contains("dev.dhcpcluster.cor.."), error.getMessage());
+    }
+
+    @Test
+    void theGuardLooksAtTheNamedPackageOnly() {
+        // A sibling with a common prefix (core.config vs core.conf) must not count as the package.
+        assertThrows(AssertionError.class, () -> requireClassesIn("dev.dhcpcluster.core.conf.."));
+    }
+
+    private static ArchRule noInputOutputOrThreads(String packageIdentifier, JavaClasses classes) {
+        return noClassesIn(packageIdentifier, classes).should().dependOnClassesThat(
+                        resideInAnyPackage("java.net..", "java.nio.channels..", "java.nio.file..", "java.sql..")
+                                .or(resideInAPackage("java.io").and(simpleNameStartingWith("File")))
+                                .or(nameMatching("java\\.lang\\.Thread(\\$.*)?"))
+                                .or(nameMatching("java\\.util\\.concurrent\\.\\w*(Executor|ForkJoin|ThreadFactory)\\w*"))
+                                .as("do I/O or run threads"))
+                .because("core is single-threaded state machines; effects go out through ports");
+    }
+
+    private static ArchRule noSystemClock(String packageIdentifier, JavaClasses classes) {
+        return noClassesIn(packageIdentifier, classes)
+                .should().callMethodWhere(describe("read the system clock", DependencyRuleTest::readsSystemClock))
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.InstantSource")
+                .because("time comes in through port.time.Clock, so that tests can run on a virtual clock");
+    }
+
+    private static ArchRule onlyTheStorageAdapterKnowsJdbc() {
+        return noClasses().that().resideOutsideOfPackage(STORAGE_ADAPTER).should().dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..");
+    }
+
+    /** The rule, built outside (so that its own guard passed), fails naming the violating class. */
+    private static void assertViolatedBy(ArchRule rule, JavaClasses classes, Class<?> violation) {
+        AssertionError error = assertThrows(AssertionError.class, () -> rule.check(classes));
+        assertTrue(error.getMessage().contains(violation.getName()), error.getMessage());
+    }
+
+    /** The classes of a package, for a rule; fails if there are none. */
+    private static GivenClassesConjunction classesIn(String packageIdentifier) {
+        requireClassesIn(packageIdentifier, production);
+        return classes().that().resideInAPackage(packageIdentifier);
+    }
+
+    /** "No classes of this package", for a rule; fails if the package has no classes. */
+    private static GivenClassesConjunction noClassesIn(String packageIdentifier) {
+        return noClassesIn(packageIdentifier, production);
+    }
+
+    private static GivenClassesConjunction noClassesIn(String packageIdentifier, JavaClasses classes) {
+        requireClassesIn(packageIdentifier, classes);
+        return noClasses().that().resideInAPackage(packageIdentifier);
+    }
+
+    private static void requireClassesIn(String packageIdentifier) {
+        requireClassesIn(packageIdentifier, production);
+    }
+
+    private static void requireClassesIn(String packageIdentifier, JavaClasses classes) {
+        if (classes.that(resideInAPackage(packageIdentifier)).isEmpty()) {
+            throw new AssertionError("no classes in " + packageIdentifier
+                    + ": a rule about it would pass without checking anything (misspelt or moved package?)");
+        }
+    }
+
+    private static boolean readsSystemClock(JavaMethodCall call) {
+        JavaClass owner = call.getTargetOwner();
+        String name = call.getName();
+        boolean systemTime = owner.isEquivalentTo(System.class) && (name.equals("currentTimeMillis") || name.equals("nanoTime"));
+        boolean javaTimeNow = owner.getPackageName().equals("java.time") && name.equals("now");
+        return systemTime || javaTimeNow;
+    }
+}

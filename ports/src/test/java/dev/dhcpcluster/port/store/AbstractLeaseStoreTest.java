@@ -1,0 +1,342 @@
+package dev.dhcpcluster.port.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.NodeId;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link LeaseStore}: every store runs these tests through a subclass that says
+ * how to open one.
+ *
+ * <p>A durable store also says how to open a second store over the same medium after the first
+ * has been closed ({@link #reopen}); the tests that prove persistence are skipped, visibly, for a
+ * volatile store.
+ */
+public abstract class AbstractLeaseStoreTest {
+
+    /** How long a store may take to report a write; generous, because a durable store syncs. */
+    private static final long COMPLETION_TIMEOUT_SECONDS = 10;
+
+    private static final Ipv4Address A = Ipv4Address.parse("198.18.0.10");
+    private static final Ipv4Address B = Ipv4Address.parse("198.18.0.11");
+    private static final Ipv4Address C = Ipv4Address.parse("198.19.255.254");
+
+    private final List<LeaseStore> opened = new ArrayList<>();
+
+    /** A new, empty store. The test closes it. */
+    protected abstract LeaseStore newStore() throws Exception;
+
+    /**
+     * A new store over the same medium as {@code closed}, which the test has closed; or empty for
+     * a volatile store, whose leases do not outlive it.
+     */
+    protected abstract Optional<LeaseStore> reopen(LeaseStore closed) throws Exception;
+
+    @AfterEach
+    void closeEveryStore() {
+        opened.forEach(LeaseStore::close);
+    }
+
+    @Test
+    void emptyStoreLoadsNothing() throws Exception {
+        assertEquals(List.of(), open().loadAll());
+    }
+
+    @Test
+    void writtenLeasesLoadBackEqual() throws Exception {
+        LeaseStore store = open();
+        List<Lease> leases = variedLeases();
+
+        assertDurable(write(store, leases));
+
+        assertEquals(byAddress(leases), byAddress(store.loadAll()));
+    }
+
+    @Test
+    void higherVersionReplacesTheStoredLease() throws Exception {
+        LeaseStore store = open();
+        assertDurable(write(store, List.of(lease(A, 3, LeaseState.BOUND))));
+        Lease newer = lease(A, 4, LeaseState.RELEASED);
+
+        assertDurable(write(store, List.of(newer)));
+
+        assertEquals(List.of(newer), store.loadAll());
+    }
+
+    @Test
+    void lowerOrEqualVersionDoesNotReplaceTheStoredLease() throws Exception {
+        LeaseStore store = open();
+        Lease stored = lease(A, 5, LeaseState.BOUND);
+        assertDurable(write(store, List.of(stored)));
+
+        assertDurable(write(store, List.of(lease(A, 4, LeaseState.RELEASED))));
+        assertDurable(write(store, List.of(lease(A, 5, LeaseState.DECLINED))));
+
+        assertEquals(List.of(stored), store.loadAll());
+    }
+
+    @Test
+    void highestVersionWinsInsideOneBatch() throws Exception {
+        LeaseStore store = open();
+        Lease highestA = lease(A, 9, LeaseState.BOUND);
+        Lease highestB = lease(B, 2, LeaseState.EXPIRED);
+
+        assertDurable(write(store, List.of(
+                lease(A, 1, LeaseState.BOUND), highestA, lease(A, 8, LeaseState.RELEASED),
+                lease(B, 1, LeaseState.BOUND), highestB)));
+
+        assertEquals(byAddress(List.of(highestA, highestB)), byAddress(store.loadAll()));
+    }
+
+    @Test
+    void storeHoldsOneLeasePerAddress() throws Exception {
+        LeaseStore store = open();
+        for (int version = 1; version <= 5; version++) {
+            assertDurable(write(store, List.of(lease(A, version, LeaseState.BOUND), lease(B, version, LeaseState.BOUND))));
+        }
+
+        List<Lease> loaded = byAddress(store.loadAll());
+
+        assertEquals(List.of(lease(A, 5, LeaseState.BOUND), lease(B, 5, LeaseState.BOUND)), loaded);
+    }
+
+    @Test
+    void completionIsCalledExactlyOnceWithDurable() throws Exception {
+        LeaseStore store = open();
+        RecordingCompletion completion = write(store, List.of(lease(A, 1, LeaseState.BOUND)));
+        completion.await();
+
+        // close() completes every accepted write, so a late second call would have happened by now.
+        store.close();
+
+        assertEquals(1, completion.durableCalls.get(), "durable() calls");
+        assertEquals(0, completion.failedCalls.get(), "failed() calls");
+    }
+
+    @Test
+    void emptyBatchCompletesDurable() throws Exception {
+        LeaseStore store = open();
+
+        RecordingCompletion completion = write(store, List.of());
+
+        assertDurable(completion);
+        store.close();
+        assertEquals(1, completion.durableCalls.get(), "durable() calls");
+        assertEquals(0, completion.failedCalls.get(), "failed() calls");
+    }
+
+    @Test
+    void batchesWrittenFromOneThreadApplyInOrder() throws Exception {
+        LeaseStore store = open();
+        // Without waiting in between. Equal versions do not replace, so if the batches were
+        // applied out of order the second write of version 1 (RELEASED) would win.
+        List<RecordingCompletion> completions = new ArrayList<>();
+        Lease first = lease(A, 1, LeaseState.BOUND);
+        completions.add(write(store, List.of(first)));
+        completions.add(write(store, List.of(lease(A, 1, LeaseState.RELEASED))));
+        List<Lease> bs = new ArrayList<>();
+        for (int version = 1; version <= 20; version++) {
+            Lease b = lease(B, version, version % 2 == 0 ? LeaseState.BOUND : LeaseState.EXPIRED);
+            bs.add(b);
+            completions.add(write(store, List.of(b)));
+        }
+
+        for (RecordingCompletion completion : completions) {
+            assertDurable(completion);
+        }
+
+        assertEquals(List.of(first, bs.get(bs.size() - 1)), byAddress(store.loadAll()));
+    }
+
+    @Test
+    void closeCompletesEveryAcceptedWrite() throws Exception {
+        LeaseStore store = open();
+        List<RecordingCompletion> completions = new ArrayList<>();
+        for (int version = 1; version <= 10; version++) {
+            completions.add(write(store, List.of(lease(A, version, LeaseState.BOUND))));
+        }
+
+        store.close();
+
+        for (RecordingCompletion completion : completions) {
+            assertEquals(1, completion.durableCalls.get(),
+                    "every write accepted before close() is durable by the time close() returns");
+            assertEquals(0, completion.failedCalls.get(), "failed() calls");
+        }
+    }
+
+    @Test
+    void writeAfterCloseFailsThroughTheCompletion() throws Exception {
+        LeaseStore store = open();
+        store.close();
+
+        RecordingCompletion completion = write(store, List.of(lease(A, 1, LeaseState.BOUND)));
+
+        completion.await();
+        assertEquals(0, completion.durableCalls.get(), "durable() calls");
+        assertEquals(1, completion.failedCalls.get(), "failed() calls");
+        assertInstanceOf(LeaseStoreException.class, completion.failure.get());
+    }
+
+    @Test
+    void closeIsIdempotent() throws Exception {
+        LeaseStore store = open();
+        assertDurable(write(store, List.of(lease(A, 1, LeaseState.BOUND))));
+
+        store.close();
+        store.close();
+
+        RecordingCompletion completion = write(store, List.of(lease(A, 2, LeaseState.BOUND)));
+        completion.await();
+        assertEquals(1, completion.failedCalls.get(), "a write after two closes still fails");
+    }
+
+    @Test
+    void leasesSurviveReopen() throws Exception {
+        LeaseStore store = open();
+        List<Lease> leases = variedLeases();
+        assertDurable(write(store, leases));
+        store.close();
+
+        Optional<LeaseStore> reopened = reopen(store);
+        assumeTrue(reopened.isPresent(), "a volatile store keeps nothing across reopen");
+        opened.add(reopened.get());
+
+        assertEquals(byAddress(leases), byAddress(reopened.get().loadAll()));
+    }
+
+    @Test
+    void versionRuleHoldsAcrossReopen() throws Exception {
+        LeaseStore store = open();
+        Lease stored = lease(A, 7, LeaseState.BOUND);
+        assertDurable(write(store, List.of(stored)));
+        store.close();
+        Optional<LeaseStore> reopened = reopen(store);
+        assumeTrue(reopened.isPresent(), "a volatile store keeps nothing across reopen");
+        LeaseStore second = reopened.get();
+        opened.add(second);
+        assertEquals(List.of(stored), second.loadAll());
+        Lease newer = lease(B, 1, LeaseState.BOUND);
+
+        assertDurable(write(second, List.of(lease(A, 6, LeaseState.RELEASED), newer)));
+
+        assertEquals(byAddress(List.of(stored, newer)), byAddress(second.loadAll()));
+    }
+
+    @Test
+    void writesAcceptedBeforeCloseSurviveReopen() throws Exception {
+        LeaseStore store = open();
+        List<RecordingCompletion> completions = new ArrayList<>();
+        for (int version = 1; version <= 10; version++) {
+            completions.add(write(store, List.of(lease(A, version, LeaseState.BOUND))));
+        }
+        store.close();
+        for (RecordingCompletion completion : completions) {
+            assertEquals(1, completion.durableCalls.get(), "durable() calls");
+        }
+
+        Optional<LeaseStore> reopened = reopen(store);
+        assumeTrue(reopened.isPresent(), "a volatile store keeps nothing across reopen");
+        opened.add(reopened.get());
+
+        assertEquals(List.of(lease(A, 10, LeaseState.BOUND)), reopened.get().loadAll());
+    }
+
+    private LeaseStore open() throws Exception {
+        LeaseStore store = newStore();
+        opened.add(store);
+        return store;
+    }
+
+    private static RecordingCompletion write(LeaseStore store, List<Lease> batch) {
+        RecordingCompletion completion = new RecordingCompletion();
+        store.write(batch, completion);
+        return completion;
+    }
+
+    private static void assertDurable(RecordingCompletion completion) throws InterruptedException {
+        completion.await();
+        if (completion.failure.get() != null) {
+            throw new AssertionError("the store reported the write failed", completion.failure.get());
+        }
+        assertEquals(1, completion.durableCalls.get(), "durable() calls");
+    }
+
+    private static List<Lease> byAddress(List<Lease> leases) {
+        List<Lease> sorted = new ArrayList<>(leases);
+        sorted.sort(Comparator.comparing(Lease::address));
+        return sorted;
+    }
+
+    /**
+     * Leases that exercise every field a store must keep: both kinds of client key, a hostname
+     * and none, every state, addresses above 2^31 (negative as an int), a large version. Expiries
+     * have millisecond precision, as the {@code Clock} port gives them.
+     */
+    private static List<Lease> variedLeases() {
+        HardwareAddress mac = HardwareAddress.parseEthernet("02:00:5e:10:00:01");
+        return List.of(
+                new Lease(A, ClientKey.ofHardware(mac), mac, Optional.of("printer-1"), LeaseState.BOUND,
+                        Instant.ofEpochMilli(1_700_000_000_123L), new NodeId(1), 1),
+                new Lease(B, ClientKey.ofClientId(new byte[] {(byte) 0xff, 0, 1, 2, 3, (byte) 0x80}),
+                        HardwareAddress.parseEthernet("02:00:5e:10:00:02"), Optional.of("café-ñ"), LeaseState.DECLINED,
+                        Instant.ofEpochMilli(1_700_000_360_000L), new NodeId(Integer.MAX_VALUE), Long.MAX_VALUE),
+                new Lease(C, ClientKey.ofClientId("host-c".getBytes(StandardCharsets.US_ASCII)),
+                        HardwareAddress.of(6, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}),
+                        Optional.empty(), LeaseState.RELEASED, Instant.ofEpochMilli(0), new NodeId(3), 42),
+                new Lease(Ipv4Address.parse("198.18.1.0"), ClientKey.ofHardware(mac), mac, Optional.empty(),
+                        LeaseState.EXPIRED, Instant.ofEpochMilli(4_102_444_800_000L), new NodeId(2), 0));
+    }
+
+    private static Lease lease(Ipv4Address address, long version, LeaseState state) {
+        HardwareAddress mac = HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, (byte) (address.value() >>> 8), (byte) address.value()});
+        return new Lease(address, ClientKey.ofHardware(mac), mac, Optional.empty(), state,
+                Instant.ofEpochMilli(1_700_000_000_000L + version * 1000), new NodeId(1), version);
+    }
+
+    /** Records what a store reported, and lets the test wait for the first report. */
+    private static final class RecordingCompletion implements WriteCompletion {
+        final AtomicInteger durableCalls = new AtomicInteger();
+        final AtomicInteger failedCalls = new AtomicInteger();
+        final AtomicReference<LeaseStoreException> failure = new AtomicReference<>();
+        private final CountDownLatch reported = new CountDownLatch(1);
+
+        @Override
+        public void durable() {
+            durableCalls.incrementAndGet();
+            reported.countDown();
+        }
+
+        @Override
+        public void failed(LeaseStoreException cause) {
+            failure.compareAndSet(null, cause);
+            failedCalls.incrementAndGet();
+            reported.countDown();
+        }
+
+        void await() throws InterruptedException {
+            assertTrue(reported.await(COMPLETION_TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                    "the store reported nothing within " + COMPLETION_TIMEOUT_SECONDS + " s");
+        }
+    }
+}
