@@ -2,8 +2,8 @@ package dev.dhcpcluster.core.dhcp;
 
 import static dev.dhcpcluster.core.dhcp.PolicyFixture.assertDropped;
 import static dev.dhcpcluster.core.dhcp.PolicyFixture.reply;
-import static dev.dhcpcluster.core.testing.ClientMessages.discover;
-import static dev.dhcpcluster.core.testing.ClientMessages.release;
+import static dev.dhcpcluster.core.dhcp.TestPackets.discover;
+import static dev.dhcpcluster.core.dhcp.TestPackets.release;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,7 +43,7 @@ class DiscoverTest {
     @Test
     @DisplayName("#15 a new client is offered a free address of the pool")
     void newClientGetsAPoolAddress() {
-        assertEquals(ip("198.18.0.10"), offered(discover(MAC).build()));
+        assertEquals(ip("198.18.0.10"), offered(discover().withHardwareAddress(MAC).build()));
     }
 
     @Test
@@ -52,7 +52,7 @@ class DiscoverTest {
         fixture.leaseAddress(OTHER);
         Ipv4Address bound = fixture.leaseAddress(MAC);
 
-        assertEquals(bound, offered(discover(MAC).requested("198.18.0.17").build()));
+        assertEquals(bound, offered(discover().withHardwareAddress(MAC).withRequestedAddress("198.18.0.17").build()));
     }
 
     @Test
@@ -62,7 +62,7 @@ class DiscoverTest {
         fixture.clock.advance(TestConfigs.LEASE.plusHours(3));
         fixture.table.expire(fixture.clock.millis());
 
-        assertEquals(before, offered(discover(MAC).build()));
+        assertEquals(before, offered(discover().withHardwareAddress(MAC).build()));
     }
 
     @Test
@@ -71,16 +71,16 @@ class DiscoverTest {
         Ipv4Address before = fixture.leaseAddress(MAC);
         fixture.clock.advance(TestConfigs.LEASE.plusSeconds(1));
         fixture.table.expire(fixture.clock.millis());
-        Ipv4Address taken = offered(discover(OTHER).requested(before.toString()).build());
+        Ipv4Address taken = offered(discover().withHardwareAddress(OTHER).withRequestedAddress(before.toString()).build());
         assertEquals(before, taken, "the expired address is free for others");
 
-        assertNotEquals(before, offered(discover(MAC).build()));
+        assertNotEquals(before, offered(discover().withHardwareAddress(MAC).build()));
     }
 
     @Test
     @DisplayName("#15 the requested address (50) is offered when it is valid and free")
     void requestedAddressIsOfferedWhenFree() {
-        assertEquals(ip("198.18.0.17"), offered(discover(MAC).requested("198.18.0.17").build()));
+        assertEquals(ip("198.18.0.17"), offered(discover().withHardwareAddress(MAC).withRequestedAddress("198.18.0.17").build()));
     }
 
     @Test
@@ -88,7 +88,7 @@ class DiscoverTest {
     void requestedAddressInUseIsNotOffered() {
         Ipv4Address taken = fixture.leaseAddress(OTHER);
 
-        Ipv4Address offer = offered(discover(MAC).requested(taken.toString()).build());
+        Ipv4Address offer = offered(discover().withHardwareAddress(MAC).withRequestedAddress(taken.toString()).build());
 
         assertNotEquals(taken, offer);
     }
@@ -96,7 +96,7 @@ class DiscoverTest {
     @Test
     @DisplayName("#15 a requested address outside the pool is not offered")
     void requestedAddressOutsideThePoolIsNotOffered() {
-        assertEquals(ip("198.18.0.10"), offered(discover(MAC).requested("198.18.0.100").build()));
+        assertEquals(ip("198.18.0.10"), offered(discover().withHardwareAddress(MAC).withRequestedAddress("198.18.0.100").build()));
     }
 
     @Test
@@ -105,8 +105,8 @@ class DiscoverTest {
         PolicyFixture wide = new PolicyFixture(TestConfigs.server(TestConfigs.subnet()
                 .pool("198.18.0.1", "198.18.0.20").build()).build());
 
-        assertEquals(ip("198.18.0.3"), offered(wide, discover(MAC).requested("198.18.0.1").build()));
-        assertEquals(ip("198.18.0.4"), offered(wide, discover(OTHER).requested("198.18.0.2").build()));
+        assertEquals(ip("198.18.0.3"), offered(wide, discover().withHardwareAddress(MAC).withRequestedAddress("198.18.0.1").build()));
+        assertEquals(ip("198.18.0.4"), offered(wide, discover().withHardwareAddress(OTHER).withRequestedAddress("198.18.0.2").build()));
     }
 
     @Test
@@ -115,7 +115,7 @@ class DiscoverTest {
         PolicyFixture reserved = new PolicyFixture(TestConfigs.server(TestConfigs.subnet()
                 .reserveForHardware(MAC, "198.18.0.50", null).build()).build());
 
-        assertEquals(ip("198.18.0.50"), offered(reserved, discover(MAC).requested("198.18.0.12").build()));
+        assertEquals(ip("198.18.0.50"), offered(reserved, discover().withHardwareAddress(MAC).withRequestedAddress("198.18.0.12").build()));
     }
 
     @Test
@@ -125,7 +125,7 @@ class DiscoverTest {
         PolicyFixture reserved = new PolicyFixture(TestConfigs.server(TestConfigs.subnet()
                 .reserveForClientId(id, "198.18.0.60").build()).build());
 
-        assertEquals(ip("198.18.0.60"), offered(reserved, discover(OTHER).clientId(id).build()));
+        assertEquals(ip("198.18.0.60"), offered(reserved, discover().withHardwareAddress(OTHER).withClientId(id).build()));
     }
 
     @Test
@@ -134,7 +134,7 @@ class DiscoverTest {
         PolicyFixture reserved = new PolicyFixture(TestConfigs.server(TestConfigs.subnet()
                 .reserveForHardware(MAC, "198.18.0.10", null).build()).build());
 
-        assertEquals(ip("198.18.0.11"), offered(reserved, discover(OTHER).requested("198.18.0.10").build()));
+        assertEquals(ip("198.18.0.11"), offered(reserved, discover().withHardwareAddress(OTHER).withRequestedAddress("198.18.0.10").build()));
     }
 
     @Test
@@ -143,7 +143,7 @@ class DiscoverTest {
         SubnetConfig remote = TestConfigs.SubnetBuilder.of("198.19.5.0", 24).pool("198.19.5.100", "198.19.5.110").build();
         PolicyFixture two = new PolicyFixture(TestConfigs.server(TestConfigs.subnet().build(), remote).build());
 
-        assertEquals(ip("198.19.5.100"), offered(two, discover(MAC).giaddr("198.19.5.1").build()));
+        assertEquals(ip("198.19.5.100"), offered(two, discover().withHardwareAddress(MAC).withGiaddr("198.19.5.1").build()));
     }
 
     @Test
@@ -153,7 +153,7 @@ class DiscoverTest {
                 .relay("198.19.200.1").build();
         PolicyFixture two = new PolicyFixture(TestConfigs.server(TestConfigs.subnet().build(), remote).build());
 
-        assertEquals(ip("198.19.5.100"), offered(two, discover(MAC).giaddr("198.19.200.1").build()));
+        assertEquals(ip("198.19.5.100"), offered(two, discover().withHardwareAddress(MAC).withGiaddr("198.19.200.1").build()));
     }
 
     @Test
@@ -162,53 +162,53 @@ class DiscoverTest {
         SubnetConfig second = TestConfigs.SubnetBuilder.of("198.19.5.0", 24).pool("198.19.5.100", "198.19.5.110").build();
         PolicyFixture two = new PolicyFixture(TestConfigs.server(TestConfigs.subnet().build(), second).build());
 
-        assertEquals(ip("198.19.5.100"), reply(two.decide(discover(MAC).build(), ip("198.19.5.2")),
+        assertEquals(ip("198.19.5.100"), reply(two.decide(discover().withHardwareAddress(MAC).build(), ip("198.19.5.2")),
                 DhcpMessageType.OFFER).yiaddr());
     }
 
     @Test
     void requestFromALinkWithoutSubnetIsDropped() {
-        assertDropped(DropReason.NO_SUBNET, fixture.decide(discover(MAC).build(), ip("198.19.77.1")));
-        assertDropped(DropReason.NO_SUBNET, fixture.decide(discover(MAC).giaddr("198.19.77.1").build()));
+        assertDropped(DropReason.NO_SUBNET, fixture.decide(discover().withHardwareAddress(MAC).build(), ip("198.19.77.1")));
+        assertDropped(DropReason.NO_SUBNET, fixture.decide(discover().withHardwareAddress(MAC).withGiaddr("198.19.77.1").build()));
     }
 
     @Test
     @DisplayName("#17 a repeated DISCOVER gets the address already offered")
     void repeatedDiscoverGetsTheSameOffer() {
-        Ipv4Address first = offered(discover(MAC).build());
+        Ipv4Address first = offered(discover().withHardwareAddress(MAC).build());
 
-        assertEquals(first, offered(discover(MAC).build()));
+        assertEquals(first, offered(discover().withHardwareAddress(MAC).build()));
         assertEquals(1, fixture.table.usage().subnets().get(0).offered());
     }
 
     @Test
     @DisplayName("#17 an offered address is not offered to another client during the hold")
     void offeredAddressIsHeld() {
-        Ipv4Address first = offered(discover(MAC).build());
+        Ipv4Address first = offered(discover().withHardwareAddress(MAC).build());
 
-        assertNotEquals(first, offered(discover(OTHER).requested(first.toString()).build()));
+        assertNotEquals(first, offered(discover().withHardwareAddress(OTHER).withRequestedAddress(first.toString()).build()));
     }
 
     @Test
     @DisplayName("#17 an offered address is free again once the hold has passed without a REQUEST")
     void offerLapses() {
-        Ipv4Address first = offered(discover(MAC).build());
+        Ipv4Address first = offered(discover().withHardwareAddress(MAC).build());
         fixture.clock.advance(fixture.config.offerHold());
         fixture.table.expire(fixture.clock.millis());
 
-        assertEquals(first, offered(discover(OTHER).requested(first.toString()).build()));
+        assertEquals(first, offered(discover().withHardwareAddress(OTHER).withRequestedAddress(first.toString()).build()));
     }
 
     @Test
     void exhaustedPoolDropsTheDiscoverAndReportsOncePerInterval() {
         PolicyFixture tiny = new PolicyFixture(TestConfigs.server(TestConfigs.subnet()
                 .pool("198.18.0.10", "198.18.0.10").build()).build());
-        offered(tiny, discover(MAC).build());
+        offered(tiny, discover().withHardwareAddress(MAC).build());
 
-        Decision first = tiny.decide(discover(OTHER).build());
-        Decision second = tiny.decide(discover("02:00:00:00:00:03").build());
+        Decision first = tiny.decide(discover().withHardwareAddress(OTHER).build());
+        Decision second = tiny.decide(discover().withHardwareAddress("02:00:00:00:00:03").build());
         tiny.clock.advance(DhcpPolicy.EXHAUSTION_REPORT_INTERVAL);
-        Decision later = tiny.decide(discover("02:00:00:00:00:04").build());
+        Decision later = tiny.decide(discover().withHardwareAddress("02:00:00:00:00:04").build());
 
         assertTrue(assertInstanceOf(Decision.Exhausted.class, first).reportDue());
         assertFalse(assertInstanceOf(Decision.Exhausted.class, second).reportDue());
@@ -218,7 +218,7 @@ class DiscoverTest {
     @Test
     @DisplayName("#16 without a requested lease time the configured lifetime is offered")
     void configuredLifetimeByDefault() {
-        DhcpMessage offer = reply(fixture.decide(discover(MAC).build()), DhcpMessageType.OFFER);
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).build()), DhcpMessageType.OFFER);
 
         assertEquals(Optional.of(3600L), offer.options().uint32(OptionCode.LEASE_TIME));
     }
@@ -230,11 +230,11 @@ class DiscoverTest {
                 Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofHours(2), Duration.ofMinutes(30),
                 Duration.ofMinutes(45))).build()).build());
 
-        assertEquals(Optional.of(1800L), reply(flexible.decide(discover(MAC).leaseTime(1800).build()),
+        assertEquals(Optional.of(1800L), reply(flexible.decide(discover().withHardwareAddress(MAC).withRequestedLeaseTime(1800).build()),
                 DhcpMessageType.OFFER).options().uint32(OptionCode.LEASE_TIME));
-        assertEquals(Optional.of(600L), reply(flexible.decide(discover(MAC).leaseTime(5).build()),
+        assertEquals(Optional.of(600L), reply(flexible.decide(discover().withHardwareAddress(MAC).withRequestedLeaseTime(5).build()),
                 DhcpMessageType.OFFER).options().uint32(OptionCode.LEASE_TIME));
-        assertEquals(Optional.of(7200L), reply(flexible.decide(discover(MAC).leaseTime(0xFFFFFFFFL).build()),
+        assertEquals(Optional.of(7200L), reply(flexible.decide(discover().withHardwareAddress(MAC).withRequestedLeaseTime(0xFFFFFFFFL).build()),
                 DhcpMessageType.OFFER).options().uint32(OptionCode.LEASE_TIME));
     }
 
@@ -244,7 +244,7 @@ class DiscoverTest {
         fixture.leaseAddress(MAC);
         fixture.clock.advance(Duration.ofMinutes(20));
 
-        DhcpMessage offer = reply(fixture.decide(discover(MAC).build()), DhcpMessageType.OFFER);
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).build()), DhcpMessageType.OFFER);
 
         assertEquals(Optional.of(2400L), offer.options().uint32(OptionCode.LEASE_TIME));
     }
@@ -253,9 +253,9 @@ class DiscoverTest {
     @DisplayName("#25 a client that released its address is offered it again")
     void releasedAddressComesBack() {
         Ipv4Address bound = fixture.leaseAddress(MAC);
-        fixture.decide(release(MAC).ciaddr(bound.toString()).serverId(TestConfigs.SERVER.toString()).build());
+        fixture.decide(release().withHardwareAddress(MAC).withCiaddr(bound.toString()).withServerIdentifier(TestConfigs.SERVER.toString()).build());
         fixture.leaseAddress(OTHER);
 
-        assertEquals(bound, offered(discover(MAC).build()));
+        assertEquals(bound, offered(discover().withHardwareAddress(MAC).build()));
     }
 }

@@ -78,10 +78,10 @@ final class PolicyFixture {
 
     /** DISCOVER then REQUEST of the offered address, as a new client does: the ACK's decision. */
     Decision lease(String mac) {
-        DhcpMessage offer = reply(decide(dev.dhcpcluster.core.testing.ClientMessages.discover(mac).build()),
+        DhcpMessage offer = reply(decide(TestPackets.discover().withHardwareAddress(mac).build()),
                 DhcpMessageType.OFFER);
-        return decide(dev.dhcpcluster.core.testing.ClientMessages.request(mac)
-                .requested(offer.yiaddr().toString()).serverId(LOCAL.toString()).build());
+        return decide(TestPackets.request().withHardwareAddress(mac)
+                .withRequestedAddress(offer.yiaddr().toString()).withServerIdentifier(LOCAL.toString()).build());
     }
 
     /** The address a new client ends up bound to. */

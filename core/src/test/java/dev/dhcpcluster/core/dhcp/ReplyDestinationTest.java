@@ -1,8 +1,8 @@
 package dev.dhcpcluster.core.dhcp;
 
-import static dev.dhcpcluster.core.testing.ClientMessages.discover;
-import static dev.dhcpcluster.core.testing.ClientMessages.inform;
-import static dev.dhcpcluster.core.testing.ClientMessages.request;
+import static dev.dhcpcluster.core.dhcp.TestPackets.discover;
+import static dev.dhcpcluster.core.dhcp.TestPackets.inform;
+import static dev.dhcpcluster.core.dhcp.TestPackets.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dhcpcluster.core.config.ServerConfig;
@@ -28,7 +28,7 @@ class ReplyDestinationTest {
     @Test
     @DisplayName("#9 a reply to a relayed request goes to giaddr on the relay port")
     void relayedRequestIsAnsweredAtTheRelay() {
-        DhcpMessage relayed = discover(MAC).giaddr("198.19.5.1").ciaddr("198.19.5.20").broadcast().build();
+        DhcpMessage relayed = discover().withHardwareAddress(MAC).withGiaddr("198.19.5.1").withCiaddr("198.19.5.20").withBroadcastFlag().build();
 
         assertEquals(new Delivery.Unicast(Ipv4Address.parse("198.19.5.1"), 6767),
                 ReplyDestination.of(relayed, reply(DhcpMessageType.OFFER, YIADDR), config));
@@ -37,7 +37,7 @@ class ReplyDestinationTest {
     @Test
     @DisplayName("#9 a NAK to a relayed request also goes to the relay")
     void relayedNakGoesToTheRelay() {
-        DhcpMessage relayed = request(MAC).giaddr("198.19.5.1").build();
+        DhcpMessage relayed = request().withHardwareAddress(MAC).withGiaddr("198.19.5.1").build();
 
         assertEquals(new Delivery.Unicast(Ipv4Address.parse("198.19.5.1"), 6767),
                 ReplyDestination.of(relayed, reply(DhcpMessageType.NAK, Ipv4Address.ZERO), config));
@@ -46,7 +46,7 @@ class ReplyDestinationTest {
     @Test
     @DisplayName("#10 a client with ciaddr is answered by unicast to ciaddr on port 68")
     void clientWithAnAddressGetsUnicast() {
-        DhcpMessage renewing = request(MAC).ciaddr("198.18.0.10").broadcast().build();
+        DhcpMessage renewing = request().withHardwareAddress(MAC).withCiaddr("198.18.0.10").withBroadcastFlag().build();
 
         assertEquals(new Delivery.Unicast(YIADDR, ServerConfig.DEFAULT_CLIENT_PORT),
                 ReplyDestination.of(renewing, reply(DhcpMessageType.ACK, YIADDR), config));
@@ -55,7 +55,7 @@ class ReplyDestinationTest {
     @Test
     @DisplayName("#11 a client without address that sets the broadcast bit is answered by broadcast")
     void broadcastBitMeansBroadcast() {
-        DhcpMessage request = discover(MAC).broadcast().build();
+        DhcpMessage request = discover().withHardwareAddress(MAC).withBroadcastFlag().build();
 
         assertEquals(new Delivery.Broadcast(ServerConfig.DEFAULT_CLIENT_PORT),
                 ReplyDestination.of(request, reply(DhcpMessageType.OFFER, YIADDR), config));
@@ -64,7 +64,7 @@ class ReplyDestinationTest {
     @Test
     @DisplayName("#12 a client without address and without broadcast bit is answered at yiaddr and chaddr")
     void otherwiseUnicastToTheHardwareAddress() {
-        DhcpMessage request = discover(MAC).build();
+        DhcpMessage request = discover().withHardwareAddress(MAC).build();
 
         assertEquals(new Delivery.UnicastToHardware(YIADDR, HardwareAddress.parseEthernet(MAC),
                         ServerConfig.DEFAULT_CLIENT_PORT),
@@ -74,7 +74,7 @@ class ReplyDestinationTest {
     @Test
     @DisplayName("#13 without a relay a NAK is always broadcast, even to a client with ciaddr")
     void directNakIsBroadcast() {
-        DhcpMessage renewing = request(MAC).ciaddr("198.18.0.10").build();
+        DhcpMessage renewing = request().withHardwareAddress(MAC).withCiaddr("198.18.0.10").build();
 
         assertEquals(new Delivery.Broadcast(ServerConfig.DEFAULT_CLIENT_PORT),
                 ReplyDestination.of(renewing, reply(DhcpMessageType.NAK, Ipv4Address.ZERO), config));
@@ -83,7 +83,7 @@ class ReplyDestinationTest {
     @Test
     @DisplayName("#14 the ACK to an INFORM goes straight to ciaddr")
     void informAckGoesToCiaddr() {
-        DhcpMessage informing = inform(MAC).ciaddr("198.18.0.77").build();
+        DhcpMessage informing = inform().withHardwareAddress(MAC).withCiaddr("198.18.0.77").build();
 
         assertEquals(new Delivery.Unicast(Ipv4Address.parse("198.18.0.77"), ServerConfig.DEFAULT_CLIENT_PORT),
                 ReplyDestination.of(informing, reply(DhcpMessageType.ACK, Ipv4Address.ZERO), config));
@@ -92,7 +92,7 @@ class ReplyDestinationTest {
     @Test
     @DisplayName("#12 a reply without yiaddr cannot be unicast to the hardware address, so it is broadcast")
     void replyWithoutYiaddrIsBroadcast() {
-        DhcpMessage informing = inform(MAC).build();
+        DhcpMessage informing = inform().withHardwareAddress(MAC).build();
 
         assertEquals(new Delivery.Broadcast(ServerConfig.DEFAULT_CLIENT_PORT),
                 ReplyDestination.of(informing, reply(DhcpMessageType.ACK, Ipv4Address.ZERO), config));

@@ -1,9 +1,9 @@
 package dev.dhcpcluster.core.dhcp;
 
 import static dev.dhcpcluster.core.dhcp.PolicyFixture.reply;
-import static dev.dhcpcluster.core.testing.ClientMessages.discover;
-import static dev.dhcpcluster.core.testing.ClientMessages.inform;
-import static dev.dhcpcluster.core.testing.ClientMessages.request;
+import static dev.dhcpcluster.core.dhcp.TestPackets.discover;
+import static dev.dhcpcluster.core.dhcp.TestPackets.inform;
+import static dev.dhcpcluster.core.dhcp.TestPackets.request;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,14 +25,14 @@ class ReplyFormatTest {
     private final PolicyFixture fixture = new PolicyFixture();
 
     private DhcpMessage nak() {
-        return reply(fixture.decide(request(MAC).requested("198.19.9.9").clientId(CLIENT_ID).xid(77).build()),
+        return reply(fixture.decide(request().withHardwareAddress(MAC).withRequestedAddress("198.19.9.9").withClientId(CLIENT_ID).withXid(77).build()),
                 DhcpMessageType.NAK);
     }
 
     @Test
     @DisplayName("#1 a reply is a BOOTREPLY with hops and secs 0 and the request's xid, flags, giaddr and chaddr")
     void replyHeaderCopiesTheRequest() {
-        DhcpMessage request = discover(MAC).xid(0xCAFE).hops(3).secs(9).broadcast().giaddr("198.18.0.254").build();
+        DhcpMessage request = discover().withHardwareAddress(MAC).withXid(0xCAFE).withHops(3).withSecs(9).withBroadcastFlag().withGiaddr("198.18.0.254").build();
 
         DhcpMessage offer = reply(fixture.decide(request), DhcpMessageType.OFFER);
 
@@ -51,7 +51,7 @@ class ReplyFormatTest {
     @Test
     @DisplayName("#2 OFFER, ACK and NAK carry 53 first and the server identifier 54 second")
     void messageTypeAndServerIdentifierLeadEveryReply() {
-        DhcpMessage offer = reply(fixture.decide(discover(MAC).build()), DhcpMessageType.OFFER);
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).build()), DhcpMessageType.OFFER);
         DhcpMessage ack = reply(fixture.lease(MAC), DhcpMessageType.ACK);
         DhcpMessage nak = nak();
 
@@ -69,7 +69,7 @@ class ReplyFormatTest {
                 .serverIdentifier(Optional.empty()).build());
         Ipv4Address local = Ipv4Address.parse("198.18.0.5");
 
-        DhcpMessage offer = reply(unnamed.decide(discover(MAC).build(), local), DhcpMessageType.OFFER);
+        DhcpMessage offer = reply(unnamed.decide(discover().withHardwareAddress(MAC).build(), local), DhcpMessageType.OFFER);
 
         assertEquals(Optional.of(local), offer.options().address(OptionCode.SERVER_IDENTIFIER));
     }
@@ -78,10 +78,10 @@ class ReplyFormatTest {
     @DisplayName("#8 a REQUEST naming the receiving address is a REQUEST to this server")
     void receivingAddressIsAcceptedAsServerIdentifier() {
         Ipv4Address local = Ipv4Address.parse("198.18.0.5");
-        DhcpMessage offer = reply(fixture.decide(discover(MAC).build(), local), DhcpMessageType.OFFER);
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).build(), local), DhcpMessageType.OFFER);
 
-        DhcpMessage ack = reply(fixture.decide(request(MAC).requested(offer.yiaddr().toString())
-                .serverId(local.toString()).build(), local), DhcpMessageType.ACK);
+        DhcpMessage ack = reply(fixture.decide(request().withHardwareAddress(MAC).withRequestedAddress(offer.yiaddr().toString())
+                .withServerIdentifier(local.toString()).build(), local), DhcpMessageType.ACK);
 
         assertEquals(offer.yiaddr(), ack.yiaddr());
     }
@@ -89,7 +89,7 @@ class ReplyFormatTest {
     @Test
     @DisplayName("#3 OFFER and the ACK to a REQUEST carry the lease time 51")
     void offerAndAckCarryTheLeaseTime() {
-        DhcpMessage offer = reply(fixture.decide(discover(MAC).build()), DhcpMessageType.OFFER);
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).build()), DhcpMessageType.OFFER);
         DhcpMessage ack = reply(fixture.lease("02:00:00:00:00:02"), DhcpMessageType.ACK);
 
         assertEquals(Optional.of(TestConfigs.LEASE.toSeconds()), offer.options().uint32(OptionCode.LEASE_TIME));
@@ -105,7 +105,7 @@ class ReplyFormatTest {
     @Test
     @DisplayName("#3 #14 the ACK to an INFORM carries no lease time")
     void informAckCarriesNoLeaseTime() {
-        DhcpMessage ack = reply(fixture.decide(inform(MAC).ciaddr("198.18.0.77").build()), DhcpMessageType.ACK);
+        DhcpMessage ack = reply(fixture.decide(inform().withHardwareAddress(MAC).withCiaddr("198.18.0.77").build()), DhcpMessageType.ACK);
 
         assertFalse(ack.options().contains(OptionCode.LEASE_TIME));
         assertFalse(ack.options().contains(OptionCode.RENEWAL_TIME));
@@ -115,8 +115,8 @@ class ReplyFormatTest {
     @Test
     @DisplayName("#4 replies never carry 50, 55 or 57, even when the client asks for them")
     void replyNeverCarriesClientOnlyOptions() {
-        DhcpMessage request = discover(MAC).requested("198.18.0.15").maxMessageSize(1200)
-                .parameterRequestList(50, 55, 57, 1, 3).build();
+        DhcpMessage request = discover().withHardwareAddress(MAC).withRequestedAddress("198.18.0.15").withMaxMessageSize(1200)
+                .withParameterRequestList(50, 55, 57, 1, 3).build();
 
         DhcpMessage offer = reply(fixture.decide(request), DhcpMessageType.OFFER);
 
@@ -133,7 +133,7 @@ class ReplyFormatTest {
                 .option(OptionCode.MAX_MESSAGE_SIZE, new byte[] {4, 0})
                 .option(OptionCode.PARAMETER_REQUEST_LIST, new byte[] {1}).build()).build());
 
-        DhcpMessage offer = reply(odd.decide(discover(MAC).build()), DhcpMessageType.OFFER);
+        DhcpMessage offer = reply(odd.decide(discover().withHardwareAddress(MAC).build()), DhcpMessageType.OFFER);
 
         assertFalse(offer.options().contains(OptionCode.MAX_MESSAGE_SIZE));
         assertFalse(offer.options().contains(OptionCode.PARAMETER_REQUEST_LIST));
@@ -142,9 +142,9 @@ class ReplyFormatTest {
     @Test
     @DisplayName("#5 OFFER, ACK and NAK return the client identifier unaltered")
     void clientIdentifierIsEchoed() {
-        DhcpMessage offer = reply(fixture.decide(discover(MAC).clientId(CLIENT_ID).build()), DhcpMessageType.OFFER);
-        DhcpMessage ack = reply(fixture.decide(request(MAC).clientId(CLIENT_ID).requested(offer.yiaddr().toString())
-                .serverId(TestConfigs.SERVER.toString()).build()), DhcpMessageType.ACK);
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).withClientId(CLIENT_ID).build()), DhcpMessageType.OFFER);
+        DhcpMessage ack = reply(fixture.decide(request().withHardwareAddress(MAC).withClientId(CLIENT_ID).withRequestedAddress(offer.yiaddr().toString())
+                .withServerIdentifier(TestConfigs.SERVER.toString()).build()), DhcpMessageType.ACK);
 
         for (DhcpMessage message : List.of(offer, ack, nak())) {
             assertArrayEquals(CLIENT_ID, message.options().get(OptionCode.CLIENT_IDENTIFIER).orElseThrow());
@@ -154,7 +154,7 @@ class ReplyFormatTest {
     @Test
     @DisplayName("#5 a reply to a client without identifier carries none")
     void noClientIdentifierWithoutOne() {
-        DhcpMessage offer = reply(fixture.decide(discover(MAC).build()), DhcpMessageType.OFFER);
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).build()), DhcpMessageType.OFFER);
 
         assertFalse(offer.options().contains(OptionCode.CLIENT_IDENTIFIER));
     }
@@ -162,7 +162,7 @@ class ReplyFormatTest {
     @Test
     @DisplayName("#6 a NAK has ciaddr, yiaddr and siaddr 0")
     void nakHasNoAddresses() {
-        DhcpMessage nak = reply(fixture.decide(request(MAC).ciaddr("198.19.9.9").build()), DhcpMessageType.NAK);
+        DhcpMessage nak = reply(fixture.decide(request().withHardwareAddress(MAC).withCiaddr("198.19.9.9").build()), DhcpMessageType.NAK);
 
         assertEquals(Ipv4Address.ZERO, nak.ciaddr());
         assertEquals(Ipv4Address.ZERO, nak.yiaddr());
@@ -199,7 +199,7 @@ class ReplyFormatTest {
     void renewingAckKeepsCiaddr() {
         Ipv4Address address = fixture.leaseAddress(MAC);
 
-        DhcpMessage ack = reply(fixture.decide(request(MAC).ciaddr(address.toString()).build()), DhcpMessageType.ACK);
+        DhcpMessage ack = reply(fixture.decide(request().withHardwareAddress(MAC).withCiaddr(address.toString()).build()), DhcpMessageType.ACK);
 
         assertEquals(address, ack.ciaddr());
         assertEquals(address, ack.yiaddr());
@@ -208,7 +208,7 @@ class ReplyFormatTest {
     @Test
     @DisplayName("#9 a NAK through a relay has the broadcast bit set")
     void relayedNakHasTheBroadcastBit() {
-        DhcpMessage nak = reply(fixture.decide(request(MAC).giaddr("198.18.0.254").requested("198.19.9.9").build()),
+        DhcpMessage nak = reply(fixture.decide(request().withHardwareAddress(MAC).withGiaddr("198.18.0.254").withRequestedAddress("198.19.9.9").build()),
                 DhcpMessageType.NAK);
 
         assertTrue((nak.flags() & DhcpMessage.FLAG_BROADCAST) != 0);
@@ -218,8 +218,8 @@ class ReplyFormatTest {
     @DisplayName("#33 a relayed request's relay agent information is echoed unaltered as the last option")
     void relayAgentInformationIsEchoedLast() {
         byte[] info = {1, 4, 'p', 'o', 'r', 't'};
-        DhcpMessage offer = reply(fixture.decide(discover(MAC).giaddr("198.18.0.254")
-                .option(OptionCode.RELAY_AGENT_INFORMATION, info).build()), DhcpMessageType.OFFER);
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).withGiaddr("198.18.0.254")
+                .withOption(OptionCode.RELAY_AGENT_INFORMATION, info).build()), DhcpMessageType.OFFER);
 
         List<Integer> codes = offer.options().codes();
         assertEquals(OptionCode.RELAY_AGENT_INFORMATION, codes.get(codes.size() - 1));
