@@ -46,7 +46,8 @@ public sealed interface Decision {
      *
      * @param message the reply
      * @param delivery where it goes (RFC 2131 §4.1)
-     * @param maxLength the largest encoded reply the client accepts (option 57, RFC 2132 §9.10)
+     * @param maxLength the largest reply the client accepts, in the sense of option 57 (RFC 2132
+     *     §9.10): the IP datagram, as {@link DhcpCodec#encode(DhcpMessage, int)} takes it
      */
     record Reply(DhcpMessage message, Delivery delivery, int maxLength) implements Decision {
         public Reply {

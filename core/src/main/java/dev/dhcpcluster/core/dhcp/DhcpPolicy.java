@@ -64,6 +64,10 @@ public final class DhcpPolicy {
         if (type.isEmpty()) {
             return new Decision.Drop(DropReason.NOT_A_REQUEST, "no DHCP message type (option 53): BOOTP is not served");
         }
+        if (request.hlen() > DhcpMessage.CHADDR_LENGTH) {
+            return new Decision.Drop(DropReason.MALFORMED,
+                    "hlen " + request.hlen() + " is longer than the 16-octet chaddr");
+        }
         if (request.hops() > config.maxHops()) {
             return new Decision.Drop(DropReason.TOO_MANY_HOPS,
                     "hops " + request.hops() + " above the limit of " + config.maxHops());
