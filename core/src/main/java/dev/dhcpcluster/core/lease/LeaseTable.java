@@ -3,6 +3,7 @@ package dev.dhcpcluster.core.lease;
 import dev.dhcpcluster.core.config.Reservation;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
+import dev.dhcpcluster.core.pool.AddressPool;
 import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.port.model.ClientKey;
@@ -223,7 +224,7 @@ public final class LeaseTable {
      */
     public Ipv4Address offerFreeAddress(ServedSubnet subnet, ClientKey key, long nowMillis) {
         int address = subnet.pool().allocate();
-        if (address == 0) {
+        if (address == AddressPool.NONE) {
             return null;
         }
         Ipv4Address chosen = Ipv4Address.of(address);
