@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
-import dev.dhcpcluster.bootstrap.testing.VirtualTime;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
+import dev.dhcpcluster.core.testing.ManualClock;
+import dev.dhcpcluster.core.testing.ManualScheduler;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.time.Duration;
@@ -24,7 +25,8 @@ class LoadGeneratorTest {
     private static final Duration TIMEOUT = Duration.ofMillis(500);
     private static final Duration NETWORK_DELAY = Duration.ofMillis(2);
 
-    private final VirtualTime time = new VirtualTime(1_000_000);
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler time = new ManualScheduler(clock);
     private final FakeServer server = new FakeServer();
     private final Queue<DhcpMessage> wire = new ArrayDeque<>();
     private int inFlightPeak;
@@ -148,7 +150,7 @@ class LoadGeneratorTest {
     /** Runs a generator against the fake server over a virtual network that delays every message. */
     private ClientReport runWith(LoadSettings settings, Predicate<DhcpMessage> delivered, int copies) {
         LoadGenerator[] generator = new LoadGenerator[1];
-        generator[0] = new LoadGenerator(settings, time, time::nanos, message -> {
+        generator[0] = new LoadGenerator(settings, time, () -> clock.millis() * 1_000_000L, message -> {
             if (message.messageType().orElseThrow() == DhcpMessageType.DISCOVER) {
                 openTransactions.add(message.xid());
                 inFlightPeak = Math.max(inFlightPeak, openTransactions.size());

@@ -7,7 +7,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.dhcpcluster.bootstrap.testing.VirtualTime;
+import dev.dhcpcluster.core.testing.ManualClock;
+import dev.dhcpcluster.core.testing.ManualScheduler;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
@@ -30,8 +31,9 @@ class LoggingClusterEventsTest {
     private static final Duration INTERVAL = Duration.ofSeconds(60);
     private static final Ipv4Address SUBNET = Ipv4Address.parse("198.18.0.0");
 
-    private final VirtualTime time = new VirtualTime(1_000_000);
-    private final LoggingClusterEvents events = new LoggingClusterEvents(time, time, INTERVAL);
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler time = new ManualScheduler(clock);
+    private final LoggingClusterEvents events = new LoggingClusterEvents(clock, time, INTERVAL);
     private final Logger logger = (Logger) LoggerFactory.getLogger("dhcpcluster.events");
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private Level previousLevel;
