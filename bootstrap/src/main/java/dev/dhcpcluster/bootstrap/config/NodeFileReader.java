@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -16,7 +17,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,7 +27,8 @@ import java.util.TreeSet;
 /**
  * Reads the JSON of a node file into a {@link NodeFile}, strictly: unknown fields, duplicate
  * fields, a string where a number belongs (or the reverse), fractions, and trailing garbage are
- * all errors, each reported with the JSON path of the field. Jackson stops at the first such
+ * all errors, each reported with the JSON path of the field. Comments are allowed, as Kea allows
+ * them. Jackson stops at the first such
  * error, so this step reports one; {@link ConfigResolver} then reports every semantic error.
  */
 final class NodeFileReader {
@@ -43,6 +44,9 @@ final class NodeFileReader {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                // Kea's files may carry comments (// ..., /* ... */, # ...); so may ours.
+                .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+                .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
                 .build();
         // A port written as "67" or an address written as a number is a mistake worth naming,
         // not something to coerce silently.
@@ -92,8 +96,6 @@ final class NodeFileReader {
             }
         } catch (JsonProcessingException e) {
             readError(e, problems);
-        } catch (IOException e) {
-            problems.add("(file)", "cannot be read: " + e.getMessage());
         }
         return Optional.empty();
     }

@@ -174,6 +174,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void commentsAreAllowedAsInKea() throws Exception {
+        String json = JSON.writeValueAsString(example()).replaceFirst("\\{", "{ // a node\n# also this\n/* and this */");
+        assertEquals(new NodeId(1), loader.parse(json, "commented").node());
+    }
+
+    @Test
+    void aFileThatIsNotAnObjectIsAnError() {
+        ConfigException array = assertThrows(ConfigException.class, () -> loader.parse("[]", "x"));
+        assertEquals("(file): expected an object, found an array", array.errors().get(0).toString());
+        ConfigException nothing = assertThrows(ConfigException.class, () -> loader.parse("null", "x"));
+        assertEquals("(file)", nothing.errors().get(0).path());
+    }
+
+    @Test
     void anEmptyFileIsAnError() {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("  ", "x"));
         assertEquals("(file)", e.errors().get(0).path());
