@@ -13,6 +13,7 @@ import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import javax.inject.Inject;
@@ -127,7 +128,7 @@ public final class NodeService extends AbstractIdleService {
         return onLoop(current::usage);
     }
 
-    private <T> T onLoop(java.util.concurrent.Callable<T> task)
+    private <T> T onLoop(Callable<T> task)
             throws ExecutionException, TimeoutException, InterruptedException {
         return loop.call(task, LOOP_TIMEOUT);
     }
