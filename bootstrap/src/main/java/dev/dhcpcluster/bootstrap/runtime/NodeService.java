@@ -1,7 +1,6 @@
 package dev.dhcpcluster.bootstrap.runtime;
 
 import com.google.common.util.concurrent.AbstractIdleService;
-import dev.dhcpcluster.adapter.udp.UdpDhcpTransport;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.config.TransportSettings;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
@@ -110,13 +109,14 @@ public final class NodeService extends AbstractIdleService {
     /**
      * The UDP port the transport is bound to (the one the system chose if the file says 0).
      *
-     * @throws IllegalStateException before start, or for a transport without a port
+     * @throws IllegalStateException before start
      */
     public int boundPort() {
-        if (transport instanceof UdpDhcpTransport udp) {
-            return udp.localPort();
+        DhcpTransport current = transport;
+        if (current == null) {
+            throw new IllegalStateException("the node is not running");
         }
-        throw new IllegalStateException("the transport has no bound UDP port");
+        return current.localPort();
     }
 
     /** How the pools are used now, read on the event loop. */
@@ -147,7 +147,7 @@ public final class NodeService extends AbstractIdleService {
 
     private static String describe(DhcpTransport transport, TransportSettings settings) {
         String where = settings.type() + " " + settings.listenAddress() + ":"
-                + (transport instanceof UdpDhcpTransport udp ? udp.localPort() : settings.listenPort());
+                + transport.localPort();
         return where + settings.interfaceName().map(name -> " (interface " + name + ")").orElse("");
     }
 

@@ -35,6 +35,15 @@ public final class RecordingTransport implements DhcpTransport {
         sent.add(new Sent(payload.clone(), delivery));
     }
 
+    /** The port DHCP servers listen on; nothing is bound. */
+    @Override
+    public synchronized int localPort() {
+        if (handler == null) {
+            throw new IllegalStateException("not started");
+        }
+        return 67;
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
