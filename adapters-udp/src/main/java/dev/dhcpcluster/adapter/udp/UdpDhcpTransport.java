@@ -270,6 +270,7 @@ public final class UdpDhcpTransport implements DhcpTransport {
      *
      * @throws IllegalStateException before {@link #start}
      */
+    @Override
     public int localPort() {
         return runningOrThrow().localPort();
     }

@@ -41,6 +41,14 @@ public interface DhcpTransport extends AutoCloseable {
      */
     void send(byte[] payload, Delivery delivery);
 
+    /**
+     * The UDP port the transport receives on, as bound: the one the system chose if the transport
+     * was asked for port 0. Every DHCP transport has one; a raw transport filters frames by it.
+     *
+     * @throws IllegalStateException before {@link #start}
+     */
+    int localPort();
+
     /** Stops receiving and releases the sockets. Idempotent. */
     @Override
     void close();

@@ -97,6 +97,16 @@ public abstract class AbstractDhcpTransportTest {
     }
 
     @Test
+    void localPortIsThePortItReceivesOnOnceStarted() throws Exception {
+        DhcpTransport transport = create();
+        assertThrows(IllegalStateException.class, transport::localPort);
+
+        transport.start(new RecordingHandler());
+
+        assertEquals(serverPort, transport.localPort());
+    }
+
+    @Test
     void eachDatagramOwnsItsPayload() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         started(handler);

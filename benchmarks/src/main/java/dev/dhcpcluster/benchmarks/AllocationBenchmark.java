@@ -1,0 +1,53 @@
+package dev.dhcpcluster.benchmarks;
+
+import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.pool.AddressPool;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import java.util.List;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One allocation and one release in a pool kept at a steady fill: the address allocated longest
+ * ago is given back each time, as leases end in the order they began. This is the cost a DISCOVER
+ * from a new client pays in the pool.
+ */
+@State(Scope.Thread)
+public class AllocationBenchmark extends BenchmarkBase {
+
+    /** Addresses in the pool: a /24, a /20 and all of 198.18.0.0/15 less its network and broadcast. */
+    @Param({"254", "4094", "131070"})
+    public int size;
+
+    /** How full the pool is kept, in percent. */
+    @Param({"50", "99"})
+    public int fillPercent;
+
+    private AddressPool pool;
+    private int[] inUse;
+    private int oldest;
+
+    @Setup(Level.Trial)
+    public void fill() {
+        Ipv4Address first = Ipv4Address.parse("198.18.0.1");
+        pool = new AddressPool(List.of(new AddressRange(first, first.plus(size - 1))));
+        inUse = new int[Math.max(1, size * fillPercent / 100)];
+        for (int i = 0; i < inUse.length; i++) {
+            inUse[i] = pool.allocate();
+        }
+        oldest = 0;
+    }
+
+    @Benchmark
+    public int allocateAndReleaseOldest() {
+        int address = pool.allocate();
+        pool.release(inUse[oldest]);
+        inUse[oldest] = address;
+        oldest = oldest + 1 == inUse.length ? 0 : oldest + 1;
+        return address;
+    }
+}

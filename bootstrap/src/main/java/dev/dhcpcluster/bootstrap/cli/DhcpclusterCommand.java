@@ -1,0 +1,62 @@
+package dev.dhcpcluster.bootstrap.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code dhcpcluster} command and its subcommands. Exit codes: 0 success, 1 a failure while
+ * running (a node that could not start or failed, a client run that found a problem), 2 a bad
+ * command line or a bad config file.
+ */
+@Command(name = "dhcpcluster",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "A distributed DHCPv4 server.",
+        subcommands = {RunCommand.class, ConfigCommand.class, ClientCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class})
+public final class DhcpclusterCommand implements Runnable {
+
+    /** Exit code of a failure while running. */
+    public static final int FAILED = 1;
+    /** Exit code of a bad command line or config file. */
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL",
+            description = "TRACE, DEBUG, INFO (default), WARN, ERROR or OFF; also -Ddhcpcluster.log.level=LEVEL.")
+    void logLevel(Logging.LogLevel level) {
+        Logging.setLevel(level);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand");
+    }
+
+    /** A command line for {@code dhcpcluster}, with output to the given writers (for tests). */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new DhcpclusterCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        return commandLine;
+    }
+
+    /** Runs {@code dhcpcluster args} on standard output and error; returns the exit code. */
+    public static int execute(String... args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        try {
+            return commandLine(out, err).execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+            Logging.flush();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.dhcpcluster.bootstrap.client;
+
+import dev.dhcpcluster.bootstrap.runtime.EventLoop;
+import dev.dhcpcluster.core.dhcp.DhcpCodec;
+import dev.dhcpcluster.core.dhcp.DhcpMessage;
+import dev.dhcpcluster.core.dhcp.MalformedPacketException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A DHCP client that speaks real DHCP over UDP the way a relay does: it binds an address and port,
+ * puts that address in giaddr, sends requests to the server's port, and receives the server's
+ * answers on its own port. It needs no privilege and works on loopback.
+ *
+ * <p>One receive thread decodes replies and hands them to the {@link LoadGenerator} on the
+ * client's event loop, which also sends and runs the timeouts.
+ */
+public final class DhcpClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DhcpClient.class);
+    private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
+
+    private final DatagramChannel channel;
+    private volatile InetSocketAddress server;
+    private final EventLoop loop = new EventLoop("dhcpcluster-client");
+    private final Thread receiver;
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong sendFailures = new AtomicLong();
+    private volatile LoadGenerator generator;
+
+    private DhcpClient(DatagramChannel channel) {
+        this.channel = channel;
+        this.receiver = new Thread(this::receiveLoop, "dhcpcluster-client-receive");
+        this.receiver.setDaemon(true);
+    }
+
+    /**
+     * Binds {@code bind} and starts receiving.
+     *
+     * @param bind the address (the relay address, giaddr) and port to receive answers on; port 0
+     *     picks a free one, see {@link #localPort()}
+     * @throws IOException if the address cannot be bound
+     */
+    public static DhcpClient open(InetSocketAddress bind) throws IOException {
+        DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(bind);
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot bind the client to " + bind.getHostString() + ":" + bind.getPort() + ": "
+                    + e.getMessage(), e);
+        }
+        DhcpClient client = new DhcpClient(channel);
+        client.loop.startAsync().awaitRunning();
+        client.receiver.start();
+        return client;
+    }
+
+    /** The port answers arrive on: the server's relay port must be this one. */
+    public int localPort() {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("the client socket is closed", e);
+        }
+    }
+
+    /**
+     * Runs one load: every client of {@code settings} through DISCOVER to ACK (and renewal and
+     * release, if asked), then returns the report.
+     *
+     * @param target the server's address and port, where requests go
+     * @param timeout how long the whole run may take; the clients' own retries end it sooner
+     * @throws TimeoutException if the run has not ended within {@code timeout}
+     */
+    public ClientReport run(InetSocketAddress target, LoadSettings settings, Duration timeout)
+            throws TimeoutException, InterruptedException, ExecutionException {
+        server = Objects.requireNonNull(target, "target");
+        LoadGenerator run = new LoadGenerator(settings, loop, System::nanoTime, this::send);
+        generator = run;
+        loop.execute(run::start);
+        try {
+            return run.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            generator = null;
+        }
+    }
+
+    /** Replies that could not be decoded, so far. */
+    public long malformedReplies() {
+        return malformed.get();
+    }
+
+    /** Requests the socket refused to send, so far. */
+    public long sendFailures() {
+        return sendFailures.get();
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing the client socket", e);
+        }
+        try {
+            receiver.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.stopAsync().awaitTerminated();
+    }
+
+    private void send(DhcpMessage message) {
+        try {
+            channel.send(ByteBuffer.wrap(DhcpCodec.encode(message, DhcpCodec.DEFAULT_MAX_MESSAGE_LENGTH)), server);
+        } catch (IOException e) {
+            // The retry after the timeout is the remedy, as for a lost datagram.
+            sendFailures.incrementAndGet();
+            LOG.debug("cannot send to {}: {}", server, e.toString());
+        }
+    }
+
+    private void receiveLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(DhcpCodec.MAX_DATAGRAM_LENGTH);
+        while (channel.isOpen()) {
+            try {
+                buffer.clear();
+                channel.receive(buffer);
+                buffer.flip();
+                byte[] payload = Arrays.copyOf(buffer.array(), buffer.limit());
+                DhcpMessage reply = DhcpCodec.decode(payload);
+                LoadGenerator current = generator;
+                if (current != null) {
+                    loop.execute(() -> current.receive(reply));
+                }
+            } catch (MalformedPacketException e) {
+                malformed.incrementAndGet();
+                LOG.debug("malformed reply: {}", e.getMessage());
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("client receive failed: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.dhcpcluster.bootstrap.client;
+
+import dev.dhcpcluster.core.dhcp.DhcpMessage;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.time.Cancellable;
+import dev.dhcpcluster.port.time.Scheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs many {@link ClientSession}s against a server, a bounded number at a time, and checks the
+ * result as a whole: no address may be leased to two clients, every client must get a lease.
+ *
+ * <p>It has no socket: messages leave through {@code out} and replies come in through
+ * {@link #receive}. Every method must be called on the thread of {@code scheduler}, which also
+ * runs the timeouts; the caller hands received replies over with {@code scheduler.execute}.
+ */
+public final class LoadGenerator {
+
+    private final LoadSettings settings;
+    private final Scheduler scheduler;
+    private final LongSupplier nanoTime;
+    private final Consumer<DhcpMessage> out;
+    private final SplittableRandom xids;
+    private final CompletableFuture<ClientReport> result = new CompletableFuture<>();
+
+    private final Map<Integer, ClientSession> byXid = new HashMap<>();
+    private final Map<ClientSession, Cancellable> timers = new HashMap<>();
+    private final Map<ClientSession, Long> startedAt = new HashMap<>();
+    private final Map<Ipv4Address, ClientSession> holders = new LinkedHashMap<>();
+    private final List<ClientSession> bound = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private final List<String> duplicates = new ArrayList<>();
+    private final long[] latencies;
+    private int latencyCount;
+    private int next;
+    private int active;
+    private int renewed;
+    private int naks;
+    private long ignored;
+    private long firstSend = -1;
+    private long lastBound = -1;
+
+    /**
+     * @param settings what to run
+     * @param scheduler the thread everything runs on, and the timeouts
+     * @param nanoTime a monotonic time source for latencies (System::nanoTime, or a virtual one)
+     * @param out sends one message to the server
+     */
+    public LoadGenerator(LoadSettings settings, Scheduler scheduler, LongSupplier nanoTime, Consumer<DhcpMessage> out) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.out = Objects.requireNonNull(out, "out");
+        this.xids = new SplittableRandom(settings.firstMac() * 31 + settings.count());
+        this.latencies = new long[settings.count()];
+    }
+
+    /** Launches the first clients. Call once, on the scheduler's thread. */
+    public void start() {
+        if (next != 0) {
+            throw new IllegalStateException("already started");
+        }
+        firstSend = nanoTime.getAsLong();
+        int first = Math.min(settings.concurrency(), settings.count());
+        for (int i = 0; i < first; i++) {
+            launch();
+        }
+    }
+
+    /** Completes with the report once every client has a lease or has given up. */
+    public CompletableFuture<ClientReport> result() {
+        return result;
+    }
+
+    /** Takes one reply from the server. */
+    public void receive(DhcpMessage reply) {
+        ClientSession session = byXid.get(reply.xid());
+        if (session == null) {
+            // A late duplicate for a finished transaction, or not ours at all.
+            ignored++;
+            return;
+        }
+        react(session, session.onReply(reply));
+    }
+
+    private void launch() {
+        ClientSession session = new ClientSession(next, settings.hardwareAddress(next), settings.relayAddress(),
+                settings.retries(), settings.expectedSubnet());
+        next++;
+        active++;
+        startedAt.put(session, nanoTime.getAsLong());
+        int xid = newXid();
+        byXid.put(xid, session);
+        send(session, session.discover(xid));
+    }
+
+    private void react(ClientSession session, Reaction reaction) {
+        if (reaction instanceof Reaction.Send send) {
+            send(session, send.message());
+        } else if (reaction instanceof Reaction.Bound bound) {
+            onBound(session, bound.address());
+        } else if (reaction instanceof Reaction.Renewed) {
+            renewed++;
+            finish(session);
+        } else if (reaction instanceof Reaction.Failed failed) {
+            if (failed.nak()) {
+                naks++;
+            }
+            failures.add(describe(session) + ": " + failed.reason());
+            finish(session);
+        } else {
+            ignored++;
+        }
+    }
+
+    private void onBound(ClientSession session, Ipv4Address address) {
+        long now = nanoTime.getAsLong();
+        latencies[latencyCount++] = (now - startedAt.get(session)) / 1000;
+        lastBound = now;
+        ClientSession holder = holders.putIfAbsent(address, session);
+        if (holder != null) {
+            duplicates.add(address + " leased to " + describe(holder) + " and to " + describe(session));
+        }
+        bound.add(session);
+        if (settings.renew()) {
+            cancelTimer(session);
+            byXid.remove(session.xid());
+            int xid = newXid();
+            byXid.put(xid, session);
+            send(session, session.renew(xid));
+        } else {
+            finish(session);
+        }
+    }
+
+    private void send(ClientSession session, DhcpMessage message) {
+        cancelTimer(session);
+        out.accept(message);
+        int xid = session.xid();
+        timers.put(session, scheduler.schedule(settings.timeout(), () -> {
+            // A timer that lost the race with a reply finds another xid or a finished session.
+            if (byXid.get(xid) == session) {
+                react(session, session.onTimeout());
+            }
+        }));
+    }
+
+    private void finish(ClientSession session) {
+        cancelTimer(session);
+        byXid.remove(session.xid());
+        startedAt.remove(session);
+        active--;
+        if (next < settings.count()) {
+            launch();
+        } else if (active == 0) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        int released = 0;
+        if (settings.release()) {
+            for (ClientSession session : bound) {
+                out.accept(session.release(newXid()));
+                released++;
+            }
+        }
+        long end = lastBound < 0 ? nanoTime.getAsLong() : lastBound;
+        long[] measured = Arrays.copyOf(latencies, latencyCount);
+        result.complete(new ClientReport(settings.count(), bound.size(), holders.size(), renewed, released, naks,
+                ignored, failures, duplicates, Duration.ofNanos(Math.max(0, end - firstSend)),
+                LatencySummary.of(measured)));
+    }
+
+    private void cancelTimer(ClientSession session) {
+        Cancellable timer = timers.remove(session);
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    private int newXid() {
+        int xid;
+        do {
+            xid = xids.nextInt();
+        } while (byXid.containsKey(xid));
+        return xid;
+    }
+
+    private static String describe(ClientSession session) {
+        return "client " + session.index() + " (" + session.hardwareAddress() + ")";
+    }
+}

@@ -1,0 +1,74 @@
+package dev.dhcpcluster.bootstrap.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a node file (JSON) and turns it into a validated {@link NodeConfig}, or fails with every
+ * error found, each naming the JSON path of its field, for example
+ * {@code Dhcp4.subnet4[0].pools[1].pool: "198.18.9.1 - 198.18.1.2" ends before it starts}.
+ *
+ * <p>The format is described field by field in {@code docs/configuration.md}.
+ */
+public final class ConfigLoader {
+
+    private final NodeFileReader reader = new NodeFileReader();
+    private final ConfigResolver resolver;
+
+    /** A loader that accepts the adapters this build ships ({@link AdapterNames}). */
+    public ConfigLoader() {
+        this(AdapterNames.TRANSPORTS, AdapterNames.STORES);
+    }
+
+    /**
+     * A loader that accepts the given adapter names.
+     *
+     * @param transportTypes accepted values of {@code transport.type}
+     * @param storeTypes accepted values of {@code lease-store.type}
+     */
+    public ConfigLoader(Set<String> transportTypes, Set<String> storeTypes) {
+        this.resolver = new ConfigResolver(transportTypes, storeTypes);
+    }
+
+    /**
+     * Loads the node file at {@code file}.
+     *
+     * @throws ConfigException if the file cannot be read or is not a valid node file
+     */
+    public NodeConfig load(Path file) throws ConfigException {
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "does not exist")));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot be read: " + e)));
+        }
+        return parse(json, file.toString());
+    }
+
+    /**
+     * Parses a node file's text.
+     *
+     * @param source where the text came from, for messages
+     * @throws ConfigException if the text is not a valid node file
+     */
+    public NodeConfig parse(String json, String source) throws ConfigException {
+        Problems problems = new Problems();
+        NodeConfig config = reader.read(json, problems)
+                .flatMap(file -> resolver.resolve(file, problems))
+                .orElse(null);
+        if (!problems.isEmpty() || config == null) {
+            if (problems.isEmpty()) {
+                problems.add("(file)", "could not be resolved");
+            }
+            throw new ConfigException(source, problems.list());
+        }
+        return config;
+    }
+}

@@ -1,0 +1,220 @@
+package dev.dhcpcluster.bootstrap.config;
+
+import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.config.SubnetConfig;
+import dev.dhcpcluster.core.dhcp.DhcpOptions;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.NodeId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Validates a {@link NodeFile} and resolves it into a {@link NodeConfig}: defaults filled in,
+ * global values inherited by subnets, every error reported with the path of its field. It goes on
+ * after an error wherever the rest can still be checked, so that one run shows every mistake.
+ */
+final class ConfigResolver {
+
+    static final int DEFAULT_LISTEN_PORT = 67;
+    static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0";
+
+    private final Set<String> transportTypes;
+    private final Set<String> storeTypes;
+
+    ConfigResolver(Set<String> transportTypes, Set<String> storeTypes) {
+        this.transportTypes = Set.copyOf(transportTypes);
+        this.storeTypes = Set.copyOf(storeTypes);
+    }
+
+    Optional<NodeConfig> resolve(NodeFile file, Problems problems) {
+        int before = problems.size();
+        Optional<NodeId> node = node(file.node(), problems);
+        Optional<TransportSettings> transport = transport(file.transport(), problems);
+        Optional<StoreSettings> store = store(file.leaseStore(), problems);
+        Optional<ServerConfig> server = Optional.empty();
+        if (file.dhcp4() == null) {
+            problems.add("Dhcp4", "missing; the DHCPv4 service needs at least one subnet4");
+        } else if (node.isPresent()) {
+            server = new Dhcp4Resolver(problems).resolve(file.dhcp4(), node.get(), file.transport());
+        } else {
+            // Still report what is wrong in Dhcp4, with a stand-in id.
+            new Dhcp4Resolver(problems).resolve(file.dhcp4(), new NodeId(1), file.transport());
+        }
+        if (problems.size() > before || node.isEmpty() || transport.isEmpty() || store.isEmpty() || server.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new NodeConfig(node.get(), transport.get(), store.get(), server.get()));
+    }
+
+    private static Optional<NodeId> node(NodeFile.Node node, Problems problems) {
+        if (node == null) {
+            problems.add("node", "missing; give at least {\"id\": 1}");
+            return Optional.empty();
+        }
+        if (node.id() == null) {
+            problems.add("node.id", "missing; a positive number unique in the cluster");
+            return Optional.empty();
+        }
+        if (node.id() < 1) {
+            problems.add("node.id", node.id() + " is not a positive number");
+            return Optional.empty();
+        }
+        return Optional.of(new NodeId(node.id()));
+    }
+
+    private Optional<TransportSettings> transport(NodeFile.Transport transport, Problems problems) {
+        if (transport == null) {
+            problems.add("transport", "missing; give at least {\"type\": \"udp\"}");
+            return Optional.empty();
+        }
+        int before = problems.size();
+        if (transport.type() == null) {
+            problems.add("transport.type", "missing; one of " + sorted(transportTypes));
+        } else if (!transportTypes.contains(transport.type())) {
+            problems.add("transport.type", Syntax.quote(transport.type()) + " is not a known transport; known: "
+                    + sorted(transportTypes));
+        }
+        Ipv4Address listenAddress = Ipv4Address.ZERO;
+        try {
+            listenAddress = Syntax.address(transport.listenAddress() == null ? DEFAULT_LISTEN_ADDRESS : transport.listenAddress());
+        } catch (IllegalArgumentException e) {
+            problems.add("transport.listen-address", e.getMessage());
+        }
+        int listenPort = port(transport.listenPort(), DEFAULT_LISTEN_PORT, "transport.listen-port", 0, problems);
+        port(transport.clientPort(), ServerConfig.DEFAULT_CLIENT_PORT, "transport.client-port", 1, problems);
+        port(transport.relayPort(), ServerConfig.DEFAULT_RELAY_PORT, "transport.relay-port", 1, problems);
+        Optional<String> interfaceName = Optional.ofNullable(transport.interfaceName());
+        if (interfaceName.isPresent() && (interfaceName.get().isBlank() || interfaceName.get().strip().length() != interfaceName.get().length())) {
+            problems.add("transport.interface", Syntax.quote(interfaceName.get()) + " is not an interface name");
+        }
+        if (listenAddress.isZero() && interfaceName.isEmpty() && problems.size() == before) {
+            problems.add("transport.interface", "missing; listening on 0.0.0.0 needs the interface whose clients "
+                    + "to serve (its address becomes the server's), or listen on one address instead");
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new TransportSettings(transport.type(), listenAddress, listenPort, interfaceName));
+    }
+
+    private Optional<StoreSettings> store(NodeFile.LeaseStore store, Problems problems) {
+        if (store == null) {
+            problems.add("lease-store", "missing; give at least {\"type\": \"memory\"}");
+            return Optional.empty();
+        }
+        if (store.type() == null) {
+            problems.add("lease-store.type", "missing; one of " + sorted(storeTypes));
+            return Optional.empty();
+        }
+        if (!storeTypes.contains(store.type())) {
+            problems.add("lease-store.type", Syntax.quote(store.type()) + " is not a known lease store; known: "
+                    + sorted(storeTypes));
+            return Optional.empty();
+        }
+        return Optional.of(new StoreSettings(store.type()));
+    }
+
+    /** A port value or its default; {@code lowest} is 0 where "any free port" makes sense. */
+    static int port(Integer value, int fallback, String path, int lowest, Problems problems) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < lowest || value > 65535) {
+            problems.add(path, value + " is not a UDP port (" + lowest + "-65535)");
+            return fallback;
+        }
+        return value;
+    }
+
+    private static String sorted(Set<String> names) {
+        return String.join(", ", new TreeSet<>(names));
+    }
+
+    /** Resolves the {@code Dhcp4} section. */
+    private static final class Dhcp4Resolver {
+        private final Problems problems;
+
+        Dhcp4Resolver(Problems problems) {
+            this.problems = problems;
+        }
+
+        Optional<ServerConfig> resolve(NodeFile.Dhcp4 dhcp4, NodeId node, NodeFile.Transport transport) {
+            int before = problems.size();
+            Optional<Ipv4Address> serverIdentifier = Optional.empty();
+            if (dhcp4.serverIdentifier() != null) {
+                try {
+                    serverIdentifier = Optional.of(Syntax.address(dhcp4.serverIdentifier()));
+                    if (serverIdentifier.get().isZero() || serverIdentifier.get().equals(Ipv4Address.BROADCAST)) {
+                        problems.add("Dhcp4.server-identifier", Syntax.quote(dhcp4.serverIdentifier())
+                                + " cannot identify a server");
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add("Dhcp4.server-identifier", e.getMessage());
+                }
+            }
+            Duration offerHold = seconds(dhcp4.offerLifetime(), ServerConfig.DEFAULT_OFFER_HOLD, 1,
+                    "Dhcp4.offer-lifetime");
+            Duration probation = seconds(dhcp4.declineProbationPeriod(), ServerConfig.DEFAULT_DECLINE_PROBATION, 0,
+                    "Dhcp4.decline-probation-period");
+            int maxHops = ServerConfig.DEFAULT_MAX_HOPS;
+            if (dhcp4.maxHops() != null) {
+                if (dhcp4.maxHops() < 0 || dhcp4.maxHops() > 255) {
+                    problems.add("Dhcp4.max-hops", dhcp4.maxHops() + " is not 0-255");
+                } else {
+                    maxHops = dhcp4.maxHops();
+                }
+            }
+            DhcpOptions globalOptions = OptionDataResolver.resolve(dhcp4.optionData(), "Dhcp4.option-data", problems);
+            Optional<LeaseTimesResolver> globalTimes = LeaseTimesResolver.global(dhcp4.lifetimes(), "Dhcp4", problems);
+            List<SubnetConfig> subnets = subnets(dhcp4.subnet4(), globalOptions, globalTimes);
+
+            int clientPort = ServerConfig.DEFAULT_CLIENT_PORT;
+            int relayPort = ServerConfig.DEFAULT_RELAY_PORT;
+            if (transport != null) {
+                // Errors in these two were reported with the transport section.
+                clientPort = port(transport.clientPort(), clientPort, "transport.client-port", 1, new Problems());
+                relayPort = port(transport.relayPort(), relayPort, "transport.relay-port", 1, new Problems());
+            }
+            if (problems.size() > before || globalTimes.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new ServerConfig(node, subnets, serverIdentifier, offerHold, probation, maxHops,
+                        clientPort, relayPort));
+            } catch (IllegalArgumentException e) {
+                // Every rule of ServerConfig is checked above with a path; this is a last line.
+                problems.add("Dhcp4", e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private Duration seconds(Long value, Duration fallback, long lowest, String path) {
+            if (value == null) {
+                return fallback;
+            }
+            if (value < lowest || value > LeaseTimesResolver.MAX_SECONDS) {
+                problems.add(path, value + " is not " + lowest + " to " + LeaseTimesResolver.MAX_SECONDS + " seconds");
+                return fallback;
+            }
+            return Duration.ofSeconds(value);
+        }
+
+        private List<SubnetConfig> subnets(List<NodeFile.Subnet4> entries, DhcpOptions globalOptions,
+                Optional<LeaseTimesResolver> globalTimes) {
+            if (entries == null || entries.isEmpty()) {
+                problems.add("Dhcp4.subnet4", "missing or empty; a node serves at least one subnet");
+                return List.of();
+            }
+            List<SubnetConfig> subnets = new ArrayList<>();
+            SubnetResolver resolver = new SubnetResolver(problems, globalOptions, globalTimes);
+            for (int i = 0; i < entries.size(); i++) {
+                resolver.resolve(entries.get(i), "Dhcp4.subnet4[" + i + "]").ifPresent(subnets::add);
+            }
+            return subnets;
+        }
+    }
+}

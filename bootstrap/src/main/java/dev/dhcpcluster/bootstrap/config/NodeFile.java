@@ -1,0 +1,100 @@
+package dev.dhcpcluster.bootstrap.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The node configuration file exactly as written: every value still raw (strings for addresses,
+ * boxed numbers so that "absent" stays visible). {@link ConfigResolver} validates it and turns it
+ * into a {@link NodeConfig}. The JSON names are Kea's wherever the concept is the same.
+ */
+record NodeFile(
+        @JsonProperty("node") Node node,
+        @JsonProperty("transport") Transport transport,
+        @JsonProperty("lease-store") LeaseStore leaseStore,
+        @JsonProperty("Dhcp4") Dhcp4 dhcp4) {
+
+    /** {@code "node"}: who this node is. */
+    record Node(@JsonProperty("id") Integer id) {
+    }
+
+    /** {@code "transport"}: how DHCP datagrams reach the node. */
+    record Transport(
+            @JsonProperty("type") String type,
+            @JsonProperty("listen-address") String listenAddress,
+            @JsonProperty("listen-port") Integer listenPort,
+            @JsonProperty("interface") String interfaceName,
+            @JsonProperty("client-port") Integer clientPort,
+            @JsonProperty("relay-port") Integer relayPort) {
+    }
+
+    /** {@code "lease-store"}: where leases are kept. */
+    record LeaseStore(@JsonProperty("type") String type) {
+    }
+
+    /** {@code "Dhcp4"}: the DHCPv4 service, as Kea's top-level object of the same name. */
+    record Dhcp4(
+            @JsonProperty("server-identifier") String serverIdentifier,
+            @JsonProperty("offer-lifetime") Long offerLifetime,
+            @JsonProperty("decline-probation-period") Long declineProbationPeriod,
+            @JsonProperty("max-hops") Integer maxHops,
+            @JsonProperty("valid-lifetime") Long validLifetime,
+            @JsonProperty("min-valid-lifetime") Long minValidLifetime,
+            @JsonProperty("max-valid-lifetime") Long maxValidLifetime,
+            @JsonProperty("renew-timer") Long renewTimer,
+            @JsonProperty("rebind-timer") Long rebindTimer,
+            @JsonProperty("option-data") List<OptionData> optionData,
+            @JsonProperty("subnet4") List<Subnet4> subnet4) {
+
+        Lifetimes lifetimes() {
+            return new Lifetimes(validLifetime, minValidLifetime, maxValidLifetime, renewTimer, rebindTimer);
+        }
+    }
+
+    /** One entry of {@code "subnet4"}. */
+    record Subnet4(
+            @JsonProperty("id") Long id,
+            @JsonProperty("subnet") String subnet,
+            @JsonProperty("pools") List<Pool> pools,
+            @JsonProperty("option-data") List<OptionData> optionData,
+            @JsonProperty("reservations") List<ReservationEntry> reservations,
+            @JsonProperty("relay") Relay relay,
+            @JsonProperty("valid-lifetime") Long validLifetime,
+            @JsonProperty("min-valid-lifetime") Long minValidLifetime,
+            @JsonProperty("max-valid-lifetime") Long maxValidLifetime,
+            @JsonProperty("renew-timer") Long renewTimer,
+            @JsonProperty("rebind-timer") Long rebindTimer) {
+
+        Lifetimes lifetimes() {
+            return new Lifetimes(validLifetime, minValidLifetime, maxValidLifetime, renewTimer, rebindTimer);
+        }
+    }
+
+    /** One entry of {@code "pools"}. */
+    record Pool(@JsonProperty("pool") String pool) {
+    }
+
+    /** One entry of {@code "option-data"}. */
+    record OptionData(
+            @JsonProperty("name") String name,
+            @JsonProperty("code") Integer code,
+            @JsonProperty("data") String data,
+            @JsonProperty("csv-format") Boolean csvFormat) {
+    }
+
+    /** One entry of {@code "reservations"}. */
+    record ReservationEntry(
+            @JsonProperty("hw-address") String hwAddress,
+            @JsonProperty("client-id") String clientId,
+            @JsonProperty("ip-address") String ipAddress,
+            @JsonProperty("hostname") String hostname) {
+    }
+
+    /** {@code "relay"} of a subnet. */
+    record Relay(@JsonProperty("ip-addresses") List<String> ipAddresses) {
+    }
+
+    /** The lease-time fields one scope (global or subnet) sets, each possibly absent. */
+    record Lifetimes(Long valid, Long min, Long max, Long renew, Long rebind) {
+    }
+}

@@ -1,0 +1,171 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import com.google.common.util.concurrent.AbstractIdleService;
+import com.google.common.util.concurrent.Service;
+import dev.dhcpcluster.port.time.Cancellable;
+import dev.dhcpcluster.port.time.Clock;
+import dev.dhcpcluster.port.time.Scheduler;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application thread: one thread that runs every task of the node's single-threaded state
+ * machines, as {@link Scheduler}, and the node's {@link Clock}.
+ *
+ * <p>Tasks run in order of due time, and tasks due at the same time in the order they were
+ * submitted ({@link ScheduledThreadPoolExecutor} breaks ties by submission sequence). A task that
+ * throws is logged and the loop goes on. Tasks may be submitted before the service starts; they
+ * run once the thread is up. After the service stops, submissions are dropped (logged at debug):
+ * a datagram or a store callback that arrives during shutdown has nowhere to go.
+ *
+ * <p>The clock is the wall clock read once at construction, advanced by {@link System#nanoTime()},
+ * so it never goes backwards within a run (as {@link Clock} promises) and timers scheduled on it
+ * fire when it says they should.
+ */
+public final class EventLoop extends AbstractIdleService implements Clock, Scheduler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /** Longer delays (which would overflow nanoseconds) are capped: a century is "never" here. */
+    private static final Duration LONGEST_DELAY = Duration.ofDays(36500);
+
+    private final ScheduledThreadPoolExecutor executor;
+    private final long originMillis;
+    private final long originNanos;
+    private volatile Thread thread;
+    private final List<Service> users = new CopyOnWriteArrayList<>();
+
+    /** A loop whose thread is named {@code name}. */
+    public EventLoop(String name) {
+        executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread created = new Thread(runnable, name);
+            created.setDaemon(true);
+            thread = created;
+            return created;
+        });
+        // Pending timers must not hold the node up at shutdown; tasks already due still run.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setRemoveOnCancelPolicy(true);
+        originMillis = System.currentTimeMillis();
+        originNanos = System.nanoTime();
+    }
+
+    @Override
+    public long millis() {
+        return originMillis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - originNanos);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        submit(Duration.ZERO, task);
+    }
+
+    @Override
+    public Cancellable schedule(Duration delay, Runnable task) {
+        ScheduledFuture<?> future = submit(delay.isNegative() ? Duration.ZERO : delay, task);
+        return future == null ? () -> { } : () -> future.cancel(false);
+    }
+
+    /**
+     * Runs {@code task} on the loop and waits for its result, for code outside the loop that must
+     * read the state machines (startup, status queries). Must not be called on the loop itself.
+     *
+     * @throws ExecutionException if the task throws
+     * @throws TimeoutException if the task has not finished within {@code timeout}
+     */
+    public <T> T call(Callable<T> task, Duration timeout) throws ExecutionException, TimeoutException, InterruptedException {
+        if (inLoop()) {
+            throw new IllegalStateException("call() on the event loop itself would wait for itself");
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Runnable wrapper = () -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        };
+        try {
+            executor.execute(wrapper);
+        } catch (RejectedExecutionException e) {
+            throw new ExecutionException("the event loop has stopped", e);
+        }
+        return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Makes the loop stop only after {@code user} has terminated, so that what {@code user} does
+     * while it stops (draining queued datagrams, completing store writes) still has a thread. A
+     * {@link com.google.common.util.concurrent.ServiceManager} stops its services all at once; this
+     * is the one ordering a node needs.
+     */
+    public void stopAfter(Service user) {
+        users.add(user);
+    }
+
+    /** True on the loop's own thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    protected void startUp() {
+        executor.prestartCoreThread();
+    }
+
+    @Override
+    protected void shutDown() throws InterruptedException {
+        for (Service user : users) {
+            try {
+                user.awaitTerminated(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("{} still stopping after {} s; stopping the event loop anyway", user, STOP_TIMEOUT.toSeconds());
+            } catch (IllegalStateException e) {
+                LOG.debug("{} failed; stopping the event loop", user);
+            }
+        }
+        executor.shutdown();
+        if (!executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("event loop still busy after {} s; interrupting it", STOP_TIMEOUT.toSeconds());
+            executor.shutdownNow();
+        }
+    }
+
+    @Override
+    protected String serviceName() {
+        return "event-loop";
+    }
+
+    private ScheduledFuture<?> submit(Duration delay, Runnable task) {
+        try {
+            long nanos = delay.compareTo(LONGEST_DELAY) > 0 ? LONGEST_DELAY.toNanos() : delay.toNanos();
+            return executor.schedule(() -> runLogged(task), nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("event loop stopped; dropped a task", e);
+            return null;
+        }
+    }
+
+    private static void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            // The state machines must survive a bug in one task; the log says which.
+            LOG.error("task on the event loop failed", e);
+            if (e instanceof VirtualMachineError error) {
+                throw error;
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import dev.dhcpcluster.port.model.DhcpMessageType;
+import dev.dhcpcluster.port.model.DropReason;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.time.Clock;
+import dev.dhcpcluster.port.time.Scheduler;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts every event by type and reason, and logs the notable ones, one line each: a bound lease
+ * at debug, a declined address at warn, an exhausted pool at warn (at most once per interval per
+ * subnet), a failed store write at warn (at most once per interval), a malformed datagram at debug
+ * with a summary at info after each interval in which any arrived.
+ *
+ * <p>Thread-safe and cheap on the per-packet paths: counters are {@link LongAdder}s.
+ */
+public final class LoggingClusterEvents implements ClusterEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dhcpcluster.events");
+
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final Duration interval;
+    private final Map<DhcpMessageType, LongAdder> requests = counters(DhcpMessageType.class);
+    private final Map<DhcpMessageType, LongAdder> replies = counters(DhcpMessageType.class);
+    private final Map<DropReason, LongAdder> drops = counters(DropReason.class);
+    private final LongAdder bound = new LongAdder();
+    private final LongAdder released = new LongAdder();
+    private final LongAdder declined = new LongAdder();
+    private final LongAdder exhausted = new LongAdder();
+    private final Map<String, Long> lastWarning = new HashMap<>();
+    private final LongAdder malformedSinceSummary = new LongAdder();
+    private final AtomicBoolean summaryPending = new AtomicBoolean();
+
+    /**
+     * @param clock for the rate limits
+     * @param scheduler runs the periodic malformed-datagram summary
+     * @param interval the rate-limit and summary interval
+     */
+    public LoggingClusterEvents(Clock clock, Scheduler scheduler, Duration interval) {
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.interval = interval;
+    }
+
+    @Override
+    public void requestReceived(DhcpMessageType type) {
+        requests.get(type).increment();
+    }
+
+    @Override
+    public void replySent(DhcpMessageType type) {
+        replies.get(type).increment();
+    }
+
+    @Override
+    public void dropped(DropReason reason, String detail) {
+        drops.get(reason).increment();
+        switch (reason) {
+            case MALFORMED -> {
+                LOG.debug("dropped a malformed datagram: {}", detail);
+                malformedSinceSummary.increment();
+                if (summaryPending.compareAndSet(false, true)) {
+                    scheduler.schedule(interval, this::summarizeMalformed);
+                }
+            }
+            case STORE_FAILED -> {
+                if (firstIn("store")) {
+                    LOG.warn("lease store failed, no reply sent: {} (further failures counted, not logged, for {} s)",
+                            detail, interval.toSeconds());
+                }
+            }
+            default -> LOG.debug("dropped ({}): {}", reason, detail);
+        }
+    }
+
+    @Override
+    public void leaseBound(Lease lease) {
+        bound.increment();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("lease bound: {} to {} ({}{}) until {}", lease.address(), lease.clientKey(), lease.hardwareAddress(),
+                    lease.hostname().map(name -> ", " + name).orElse(""), lease.expiry());
+        }
+    }
+
+    @Override
+    public void leaseReleased(Lease lease) {
+        released.increment();
+        LOG.debug("lease released: {} by {}", lease.address(), lease.clientKey());
+    }
+
+    @Override
+    public void addressDeclined(Lease lease) {
+        declined.increment();
+        LOG.warn("address {} declined by {} ({}): another host uses it; out of use until {}", lease.address(),
+                lease.clientKey(), lease.hardwareAddress(), lease.expiry());
+    }
+
+    @Override
+    public void poolExhausted(Ipv4Address subnet, int prefixLength) {
+        exhausted.increment();
+        String key = "pool " + subnet + "/" + prefixLength;
+        if (firstIn(key)) {
+            LOG.warn("pool of {}/{} exhausted: a new client got no address (not repeated for {} s)", subnet,
+                    prefixLength, interval.toSeconds());
+        }
+    }
+
+    /** The counts so far. */
+    public EventCounts counts() {
+        return new EventCounts(snapshot(requests), snapshot(replies), snapshot(drops), bound.sum(), released.sum(),
+                declined.sum(), exhausted.sum());
+    }
+
+    private void summarizeMalformed() {
+        summaryPending.set(false);
+        long count = malformedSinceSummary.sumThenReset();
+        if (count > 0) {
+            LOG.info("dropped {} malformed datagram{} in the last {} s", count, count == 1 ? "" : "s",
+                    interval.toSeconds());
+        }
+    }
+
+    /**
+     * True if no warning under {@code key} was logged within the interval; records this one.
+     * Synchronized: it runs only for the rare events that warn, never per packet.
+     */
+    private synchronized boolean firstIn(String key) {
+        long now = clock.millis();
+        Long last = lastWarning.get(key);
+        if (last != null && now - last < interval.toMillis()) {
+            return false;
+        }
+        lastWarning.put(key, now);
+        return true;
+    }
+
+    private static <E extends Enum<E>> Map<E, LongAdder> counters(Class<E> type) {
+        Map<E, LongAdder> map = new EnumMap<>(type);
+        for (E constant : type.getEnumConstants()) {
+            map.put(constant, new LongAdder());
+        }
+        return map;
+    }
+
+    private static <E extends Enum<E>> Map<E, Long> snapshot(Map<E, LongAdder> counters) {
+        Map<E, Long> copy = new HashMap<>();
+        counters.forEach((key, counter) -> copy.put(key, counter.sum()));
+        return copy;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.port.dhcp.DhcpTransport;
+import dev.dhcpcluster.port.store.LeaseStore;
+import java.util.Map;
+import javax.inject.Provider;
+import javax.inject.Singleton;
+
+/**
+ * One node: the object graph built from a loaded {@link NodeConfig}. Choosing an adapter module is
+ * choosing what can be named in the file; the file then picks one by name.
+ */
+@Singleton
+@Component(modules = {RuntimeModule.class, UdpTransportModule.class, MemoryStoreModule.class})
+public interface NodeComponent {
+
+    /** The node, ready to start. */
+    NodeRuntime runtime();
+
+    /** The transports this build can run, by the name {@code transport.type} gives. */
+    Map<String, Provider<DhcpTransport>> transports();
+
+    /** The lease stores this build can use, by the name {@code lease-store.type} gives. */
+    Map<String, Provider<LeaseStore>> leaseStores();
+
+    /** Builds a node's graph. */
+    @Component.Factory
+    interface Factory {
+        NodeComponent create(@BindsInstance NodeConfig config);
+    }
+
+    /** A node's graph for {@code config}. */
+    static NodeComponent of(NodeConfig config) {
+        return DaggerNodeComponent.factory().create(config);
+    }
+}

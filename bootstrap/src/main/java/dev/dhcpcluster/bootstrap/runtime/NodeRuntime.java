@@ -1,0 +1,120 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.common.util.concurrent.Service;
+import com.google.common.util.concurrent.ServiceManager;
+import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.core.config.SubnetConfig;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's life cycle: starts and stops every {@link Service} of the node together, through one
+ * {@link ServiceManager}, and logs a service that fails. A failed service stops the whole node, so
+ * that a half-working node never keeps answering.
+ */
+@Singleton
+public final class NodeRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
+
+    private final NodeConfig config;
+    private final ServiceManager services;
+    private final NodeService node;
+    private final LoggingClusterEvents events;
+    private volatile Throwable failure;
+
+    @Inject
+    NodeRuntime(NodeConfig config, ServiceManager services, NodeService node, EventLoop loop,
+            LoggingClusterEvents events) {
+        this.config = config;
+        // The node drains its queued work on the loop while it stops: the loop must outlive it.
+        loop.stopAfter(node);
+        this.services = services;
+        this.node = node;
+        this.events = events;
+        services.addListener(new ServiceManager.Listener() {
+            @Override
+            public void failure(Service service) {
+                Throwable cause = service.failureCause();
+                if (failure == null) {
+                    failure = cause;
+                }
+                LOG.error("{} failed: {}", service, cause.getMessage(), cause);
+                services.stopAsync();
+            }
+        }, MoreExecutors.directExecutor());
+    }
+
+    /**
+     * Starts every service and waits until all run.
+     *
+     * @throws NodeStartException if one fails to start (the others are stopped again), naming why
+     */
+    public void start(Duration timeout) throws NodeStartException {
+        services.startAsync();
+        try {
+            services.awaitHealthy(timeout);
+        } catch (IllegalStateException | TimeoutException e) {
+            stop(timeout);
+            Throwable cause = failure().or(this::failedService).orElse(e);
+            throw new NodeStartException("node " + config.node().value() + " did not start: " + describe(cause), cause);
+        }
+    }
+
+    /** Stops every service (transport closed, queued work done, store closed) and waits. */
+    public void stop(Duration timeout) {
+        services.stopAsync();
+        try {
+            services.awaitStopped(timeout);
+        } catch (TimeoutException e) {
+            LOG.warn("node {} did not stop within {} s: {}", config.node().value(), timeout.toSeconds(),
+                    services.servicesByState());
+        }
+    }
+
+    /** Blocks until every service has stopped, by {@link #stop} or by a failure. */
+    public void awaitStopped() {
+        services.awaitStopped();
+    }
+
+    /** The first failure of a service, if any. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** The DHCP service. */
+    public NodeService node() {
+        return node;
+    }
+
+    /** What the node has counted so far. */
+    public EventCounts counts() {
+        return events.counts();
+    }
+
+    /**
+     * The line printed once the node serves:
+     * {@code dhcpcluster node 1 serving 198.18.0.0/16 on udp 0.0.0.0:67 (interface eth0)}.
+     */
+    public String readyLine() {
+        String subnets = config.server().subnets().stream().map(SubnetConfig::toString)
+                .collect(Collectors.joining(", "));
+        return "dhcpcluster node " + config.node().value() + " serving " + subnets + " on " + node.endpoint();
+    }
+
+    private Optional<Throwable> failedService() {
+        return services.servicesByState().get(Service.State.FAILED).stream().findFirst().map(Service::failureCause);
+    }
+
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.toString() : message;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import com.google.common.util.concurrent.AbstractIdleService;
+import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.config.TransportSettings;
+import dev.dhcpcluster.core.dhcp.DhcpServer;
+import dev.dhcpcluster.core.pool.PoolUsage;
+import dev.dhcpcluster.port.dhcp.DhcpTransport;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import javax.inject.Inject;
+import javax.inject.Provider;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DHCP service of a node: on start it opens the lease store, loads its leases into a new
+ * {@link DhcpServer} on the event loop, and starts the transport, whose receive thread hands each
+ * datagram to the server through the loop. On stop it closes the transport, lets the loop finish
+ * what was already queued, and closes the store (which completes the writes it accepted).
+ *
+ * <p>The adapters are built in {@link #startUp}, not in the constructor, so that nothing is bound
+ * or opened before the service manager starts the node.
+ */
+@Singleton
+public final class NodeService extends AbstractIdleService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeService.class);
+    private static final Duration LOOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final NodeConfig config;
+    private final EventLoop loop;
+    private final ClusterEvents events;
+    private final Map<String, Provider<DhcpTransport>> transports;
+    private final Map<String, Provider<LeaseStore>> stores;
+
+    private volatile LeaseStore store;
+    private volatile DhcpTransport transport;
+    private volatile DhcpServer server;
+    private volatile String endpoint = "";
+
+    @Inject
+    NodeService(NodeConfig config, EventLoop loop, ClusterEvents events,
+            Map<String, Provider<DhcpTransport>> transports, Map<String, Provider<LeaseStore>> stores) {
+        this.config = config;
+        this.loop = loop;
+        this.events = events;
+        this.transports = transports;
+        this.stores = stores;
+    }
+
+    @Override
+    protected void startUp() throws Exception {
+        store = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
+        try {
+            List<Lease> leases = store.loadAll();
+            transport = Adapters.build(transports, config.transport().type(), "transport.type", "transport");
+            DhcpServer created = new DhcpServer(config.server(), transport, store, loop, loop, events);
+            onLoop(() -> {
+                created.load(leases);
+                return null;
+            });
+            server = created;
+            transport.start(datagram -> loop.execute(() -> created.handle(datagram)));
+            endpoint = describe(transport, config.transport());
+            LOG.info("node {} loaded {} lease{} and listens on {}", config.node().value(), leases.size(),
+                    leases.size() == 1 ? "" : "s", endpoint);
+        } catch (Exception | Error e) {
+            // AbstractIdleService does not call shutDown after a failed startUp: release here.
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    @Override
+    protected void shutDown() {
+        DhcpTransport current = transport;
+        if (current != null) {
+            current.close();
+        }
+        try {
+            // Datagrams already queued are answered (or dropped by the server) before the store closes.
+            onLoop(() -> null);
+        } catch (Exception e) {
+            LOG.debug("event loop already stopped while draining", e);
+        }
+        LeaseStore currentStore = store;
+        if (currentStore != null) {
+            currentStore.close();
+        }
+        LOG.info("node {} stopped", config.node().value());
+    }
+
+    /**
+     * Where the transport listens, as bound ({@code udp 127.0.0.1:6767}); empty before start.
+     */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * The UDP port the transport is bound to (the one the system chose if the file says 0).
+     *
+     * @throws IllegalStateException before start
+     */
+    public int boundPort() {
+        DhcpTransport current = transport;
+        if (current == null) {
+            throw new IllegalStateException("the node is not running");
+        }
+        return current.localPort();
+    }
+
+    /** How the pools are used now, read on the event loop. */
+    public PoolUsage usage() throws ExecutionException, TimeoutException, InterruptedException {
+        DhcpServer current = server;
+        if (current == null) {
+            throw new IllegalStateException("the node is not running");
+        }
+        return onLoop(current::usage);
+    }
+
+    private <T> T onLoop(Callable<T> task)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        return loop.call(task, LOOP_TIMEOUT);
+    }
+
+    private void closeQuietly() {
+        try {
+            if (transport != null) {
+                transport.close();
+            }
+        } finally {
+            if (store != null) {
+                store.close();
+            }
+        }
+    }
+
+    private static String describe(DhcpTransport transport, TransportSettings settings) {
+        String where = settings.type() + " " + settings.listenAddress() + ":"
+                + transport.localPort();
+        return where + settings.interfaceName().map(name -> " (interface " + name + ")").orElse("");
+    }
+
+    @Override
+    protected String serviceName() {
+        return "dhcp-node-" + config.node().value();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.dhcpcluster.bootstrap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+
+    private static final Path EXAMPLE = Path.of("..", "examples", "node.json");
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void configCheckPrintsOkForAGoodFile() {
+        int code = execute("config", "check", EXAMPLE.toString());
+
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().startsWith("OK: " + EXAMPLE + ": node 1, 1 subnet (198.18.0.0/16), transport udp "
+                + "0.0.0.0:67, lease store memory"), out.toString());
+    }
+
+    @Test
+    void configCheckPrintsEveryErrorWithItsPath(@TempDir Path dir) throws Exception {
+        Path file = badFile(dir);
+
+        int code = execute("config", "check", file.toString());
+
+        assertEquals(DhcpclusterCommand.USAGE, code);
+        assertTrue(err.toString().contains("2 errors"), err.toString());
+        assertTrue(err.toString().contains("Dhcp4.subnet4[0].pools[0].pool: \"198.18.9.1 - 198.18.1.2\" ends before it starts"),
+                err.toString());
+        assertTrue(err.toString().contains("transport.type: \"tcp\" is not a known transport; known: udp"), err.toString());
+    }
+
+    @Test
+    void runWithABadConfigExitsNonZeroNamingTheField(@TempDir Path dir) throws Exception {
+        Path file = badFile(dir);
+
+        int code = execute("run", "--config", file.toString());
+
+        assertEquals(DhcpclusterCommand.USAGE, code);
+        assertTrue(err.toString().contains("Dhcp4.subnet4[0].pools[0].pool"), err.toString());
+        assertEquals("", out.toString(), "no ready line for a node that never started");
+    }
+
+    @Test
+    void runWithoutConfigIsAUsageError() {
+        assertEquals(DhcpclusterCommand.USAGE, execute("run"));
+        assertTrue(err.toString().contains("--config"), err.toString());
+    }
+
+    @Test
+    void runWithAMissingFileSaysSo(@TempDir Path dir) {
+        assertEquals(DhcpclusterCommand.USAGE, execute("run", "--config", dir.resolve("absent.json").toString()));
+        assertTrue(err.toString().contains("absent.json: 1 error"), err.toString());
+        assertTrue(err.toString().contains("(file): does not exist"), err.toString());
+    }
+
+    @Test
+    void aNodeThatCannotBindExitsWithFailureAndSaysWhy(@TempDir Path dir) throws Exception {
+        // 198.18.0.77 is not an address of this host, so the bind must fail.
+        Path file = dir.resolve("node.json");
+        Files.writeString(file, Files.readString(EXAMPLE)
+                .replace("\"listen-address\": \"0.0.0.0\"", "\"listen-address\": \"198.18.0.77\"")
+                .replace("\"listen-port\": 67", "\"listen-port\": 0"));
+
+        int code = execute("run", "--config", file.toString());
+
+        assertEquals(DhcpclusterCommand.FAILED, code);
+        assertTrue(err.toString().contains("node 1 did not start"), err.toString());
+        assertTrue(err.toString().contains("198.18.0.77"), err.toString());
+    }
+
+    @Test
+    void theLogLevelOptionIsAcceptedAfterTheSubcommand() {
+        int code = execute("config", "check", "--log-level", "warn", EXAMPLE.toString());
+        assertEquals(0, code, err.toString());
+    }
+
+    @Test
+    void anUnknownLogLevelIsAUsageError() {
+        assertEquals(DhcpclusterCommand.USAGE, execute("--log-level", "loud", "config", "check", EXAMPLE.toString()));
+    }
+
+    @Test
+    void clientRejectsABadSubnetOption() {
+        assertEquals(DhcpclusterCommand.USAGE, execute("client", "--expect-subnet", "198.18.0.1/16"));
+        assertTrue(err.toString().contains("host bits"), err.toString());
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        assertEquals(DhcpclusterCommand.USAGE, execute());
+    }
+
+    private int execute(String... args) {
+        return DhcpclusterCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    private static Path badFile(Path dir) throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, Files.readString(EXAMPLE)
+                .replace("198.18.1.1 - 198.18.1.254", "198.18.9.1 - 198.18.1.2")
+                .replace("\"type\": \"udp\"", "\"type\": \"tcp\""));
+        return file;
+    }
+}

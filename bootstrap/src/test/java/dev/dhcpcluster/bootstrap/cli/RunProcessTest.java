@@ -1,0 +1,87 @@
+package dev.dhcpcluster.bootstrap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dhcpcluster.bootstrap.client.ClientReport;
+import dev.dhcpcluster.bootstrap.client.DhcpClient;
+import dev.dhcpcluster.bootstrap.client.LoadSettings;
+import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dhcpcluster run} as its own process on loopback: it prints the ready line, serves a
+ * relay-style client, and stops gracefully on SIGTERM.
+ */
+class RunProcessTest {
+
+    private static final Ipv4Address RELAY = Ipv4Address.parse("127.0.0.2");
+    private static final Pattern READY = Pattern.compile(
+            "dhcpcluster node 3 serving 198\\.18\\.0\\.0/16 on udp 127\\.0\\.0\\.1:(\\d+)");
+
+    @Test
+    void aNodeServesUntilSigtermAndThenStopsGracefully(@TempDir Path dir) throws Exception {
+        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0))) {
+            Path config = dir.resolve("node.json");
+            Files.writeString(config, """
+                    {"node": {"id": 3},
+                     "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 0, "relay-port": %d},
+                     "lease-store": {"type": "memory"},
+                     "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16",
+                                            "pools": [{"pool": "198.18.1.1 - 198.18.1.200"}],
+                                            "relay": {"ip-addresses": ["127.0.0.2"]}}]}}
+                    """.formatted(client.localPort()));
+            Path stderr = dir.resolve("stderr.txt");
+            Process node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "dev.dhcpcluster.bootstrap.Main",
+                    "run", "--config", config.toString())
+                    .redirectError(stderr.toFile())
+                    .start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+                String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(60, TimeUnit.SECONDS);
+                assertNotNull(ready, "no ready line; stderr: " + Files.readString(stderr));
+                Matcher matcher = READY.matcher(ready);
+                assertTrue(matcher.matches(), ready);
+                int port = Integer.parseInt(matcher.group(1));
+
+                LoadSettings settings = new LoadSettings(20, 4, Duration.ofSeconds(1), 3, false, false,
+                        Optional.of(Ipv4Prefix.parse("198.18.0.0/16")), 1, RELAY);
+                ClientReport report = client.run(new InetSocketAddress("127.0.0.1", port), settings,
+                        settings.longestRun());
+                assertTrue(report.success(), String.join("\n", report.lines()));
+
+                node.destroy(); // SIGTERM
+                assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the node did not stop on SIGTERM");
+                assertEquals(143, node.exitValue(), "the exit status of a process ended by SIGTERM");
+                assertTrue(Files.readString(stderr).contains("node 3 stopped"), Files.readString(stderr));
+            } finally {
+                node.destroyForcibly();
+            }
+        }
+    }
+
+    private static String readLine(BufferedReader reader) {
+        try {
+            return reader.readLine();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,605 @@
+package dev.dhcpcluster.bootstrap.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.config.LeaseTimes;
+import dev.dhcpcluster.core.config.Reservation;
+import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.config.SubnetConfig;
+import dev.dhcpcluster.core.dhcp.OptionCode;
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.NodeId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path EXAMPLE = Path.of("..", "examples", "node.json");
+
+    private final ConfigLoader loader = new ConfigLoader();
+
+    // ---- a good file -------------------------------------------------------------------------
+
+    @Test
+    void theShippedExampleLoads() throws Exception {
+        NodeConfig config = loader.load(EXAMPLE);
+
+        assertEquals(new NodeId(1), config.node());
+        assertEquals(new TransportSettings("udp", Ipv4Address.ZERO, 67, Optional.of("eth0")), config.transport());
+        assertEquals(new StoreSettings("memory"), config.leaseStore());
+        ServerConfig server = config.server();
+        assertEquals(Optional.of(Ipv4Address.parse("198.18.0.2")), server.serverIdentifier());
+        assertEquals(Duration.ofSeconds(60), server.offerHold());
+        assertEquals(Duration.ofSeconds(86400), server.declineProbation());
+        assertEquals(16, server.maxHops());
+        assertEquals(68, server.clientPort());
+        assertEquals(67, server.relayPort());
+        assertEquals(1, server.subnets().size());
+    }
+
+    @Test
+    void subnetValuesOverrideGlobalOnes() throws Exception {
+        SubnetConfig subnet = loader.load(EXAMPLE).server().subnets().get(0);
+
+        assertEquals(Ipv4Address.parse("198.18.0.0"), subnet.network());
+        assertEquals(16, subnet.prefixLength());
+        assertEquals(List.of(new AddressRange(Ipv4Address.parse("198.18.1.1"), Ipv4Address.parse("198.18.1.254"))),
+                subnet.pools());
+        assertEquals(List.of(Ipv4Address.parse("127.0.0.2")), subnet.relayAddresses());
+        // The subnet sets valid-lifetime alone, so min and max are its own valid lifetime (Kea's rule).
+        assertEquals(new LeaseTimes(Duration.ofSeconds(600), Duration.ofSeconds(600), Duration.ofSeconds(600),
+                Duration.ofSeconds(300), Duration.ofSeconds(525)), subnet.leaseTimes());
+    }
+
+    @Test
+    void reservationsByHardwareAddressAndByClientId() throws Exception {
+        List<Reservation> reservations = loader.load(EXAMPLE).server().subnets().get(0).reservations();
+
+        assertEquals(new Reservation(Optional.of(HardwareAddress.parseEthernet("02:00:00:00:00:01")), Optional.empty(),
+                Ipv4Address.parse("198.18.0.10"), Optional.of("printer")), reservations.get(0));
+        assertEquals(new Reservation(Optional.empty(),
+                Optional.of(ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 2})),
+                Ipv4Address.parse("198.18.0.11"), Optional.empty()), reservations.get(1));
+    }
+
+    @Test
+    void globalOptionsMergeIntoEachSubnetAndTheSubnetWins() throws Exception {
+        ObjectNode file = example();
+        subnet(file).withArray("option-data").addObject().put("name", "domain-name-servers").put("data", "198.18.0.99");
+
+        SubnetConfig subnet = parse(file).server().subnets().get(0);
+
+        assertTrue(Arrays.equals(Ipv4Address.parse("198.18.0.99").toBytes(),
+                subnet.options().get(OptionCode.DOMAIN_NAME_SERVERS).orElseThrow()));
+        assertTrue(Arrays.equals(Ipv4Address.parse("198.18.0.1").toBytes(),
+                subnet.options().get(OptionCode.ROUTERS).orElseThrow()));
+        assertTrue(Arrays.equals(new byte[] {0x0a, 0x0b}, subnet.options().get(252).orElseThrow()));
+    }
+
+    @Test
+    void aSubnetWithoutLifetimesInheritsTheGlobalOnes() throws Exception {
+        ObjectNode file = example();
+        subnet(file).remove(List.of("valid-lifetime", "renew-timer", "rebind-timer"));
+
+        LeaseTimes times = parse(file).server().subnets().get(0).leaseTimes();
+
+        assertEquals(new LeaseTimes(Duration.ofSeconds(3600), Duration.ofSeconds(1800), Duration.ofSeconds(7200),
+                Duration.ofSeconds(1800), Duration.ofSeconds(3150)), times);
+    }
+
+    @Test
+    void renewAndRebindDefaultToHalfAndSevenEighthsOfTheLifetime() throws Exception {
+        ObjectNode file = example();
+        ((ObjectNode) file.get("Dhcp4")).remove(List.of("renew-timer", "rebind-timer"));
+        subnet(file).remove(List.of("renew-timer", "rebind-timer"));
+        subnet(file).put("valid-lifetime", 1000);
+
+        LeaseTimes times = parse(file).server().subnets().get(0).leaseTimes();
+
+        assertEquals(Duration.ofSeconds(500), times.renew());
+        assertEquals(Duration.ofSeconds(875), times.rebind());
+    }
+
+    @Test
+    void aSubnetWithItsOwnLifetimeDoesNotInheritGlobalTimers() throws Exception {
+        ObjectNode file = example();
+        subnet(file).remove(List.of("renew-timer", "rebind-timer"));
+
+        LeaseTimes times = parse(file).server().subnets().get(0).leaseTimes();
+
+        assertEquals(Duration.ofSeconds(300), times.renew());
+        assertEquals(Duration.ofSeconds(525), times.rebind());
+    }
+
+    @Test
+    void aMinimalFileGetsKeaDefaults() throws Exception {
+        NodeConfig config = loader.parse("""
+                {"node": {"id": 7}, "transport": {"type": "udp", "interface": "eth1"}, "lease-store": {"type": "memory"},
+                 "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/24", "pools": [{"pool": "198.18.0.16/28"}]}]}}
+                """, "minimal");
+
+        assertEquals(new TransportSettings("udp", Ipv4Address.ZERO, 67, Optional.of("eth1")), config.transport());
+        ServerConfig server = config.server();
+        assertEquals(Optional.empty(), server.serverIdentifier());
+        assertEquals(ServerConfig.DEFAULT_OFFER_HOLD, server.offerHold());
+        assertEquals(ServerConfig.DEFAULT_DECLINE_PROBATION, server.declineProbation());
+        assertEquals(ServerConfig.DEFAULT_MAX_HOPS, server.maxHops());
+        assertEquals(68, server.clientPort());
+        assertEquals(67, server.relayPort());
+        assertEquals(LeaseTimes.of(Duration.ofSeconds(7200)), server.subnets().get(0).leaseTimes());
+        assertEquals(new AddressRange(Ipv4Address.parse("198.18.0.16"), Ipv4Address.parse("198.18.0.31")),
+                server.subnets().get(0).pools().get(0));
+    }
+
+    @Test
+    void loadsFromAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("node.json");
+        Files.writeString(file, JSON.writeValueAsString(example()));
+
+        assertEquals(new NodeId(1), loader.load(file).node());
+    }
+
+    // ---- bad files: each error names the path of its field ---------------------------------
+
+    @Test
+    void aMissingFileIsAnError(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.load(dir.resolve("absent.json")));
+        assertEquals("(file): does not exist", e.errors().get(0).toString());
+    }
+
+    @Test
+    void notJsonNamesTheLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("{\n  \"node\": {\"id\": 1,,}\n}", "x"));
+        assertTrue(e.errors().get(0).path().startsWith("line 2"), e.getMessage());
+    }
+
+    @Test
+    void commentsAreAllowedAsInKea() throws Exception {
+        String json = JSON.writeValueAsString(example()).replaceFirst("\\{", "{ // a node\n# also this\n/* and this */");
+        assertEquals(new NodeId(1), loader.parse(json, "commented").node());
+    }
+
+    @Test
+    void aFileThatIsNotAnObjectIsAnError() {
+        ConfigException array = assertThrows(ConfigException.class, () -> loader.parse("[]", "x"));
+        assertEquals("(file): expected an object, found an array", array.errors().get(0).toString());
+        ConfigException nothing = assertThrows(ConfigException.class, () -> loader.parse("null", "x"));
+        assertEquals("(file)", nothing.errors().get(0).path());
+    }
+
+    @Test
+    void anEmptyFileIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("  ", "x"));
+        assertEquals("(file)", e.errors().get(0).path());
+    }
+
+    @Test
+    void anUnknownFieldIsAnErrorNamingItsPathAndTheKnownOnes() {
+        ConfigError error = onlyError(file -> subnet(file).withArray("pools").addObject().put("pol", "198.18.2.1 - 198.18.2.2"));
+        assertEquals("Dhcp4.subnet4[0].pools[1].pol", error.path());
+        assertTrue(error.message().contains("unknown field") && error.message().contains("pool"), error.message());
+    }
+
+    @Test
+    void anUnknownTopLevelFieldIsAnError() {
+        assertEquals("Dhcp6", onlyError(file -> file.putObject("Dhcp6")).path());
+    }
+
+    @Test
+    void aDuplicateFieldIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse(
+                "{\"node\": {\"id\": 1, \"id\": 2}}", "x"));
+        assertTrue(e.getMessage().contains("node") && e.getMessage().contains("id"), e.getMessage());
+    }
+
+    @Test
+    void aStringWhereANumberBelongsIsAnError() {
+        ConfigError error = onlyError(file -> ((ObjectNode) file.get("Dhcp4")).put("valid-lifetime", "3600"));
+        assertEquals("Dhcp4.valid-lifetime", error.path());
+        assertEquals("expected a whole number, found a string", error.message());
+    }
+
+    @Test
+    void aNumberWhereAStringBelongsIsAnError() {
+        ConfigError error = onlyError(file -> subnet(file).put("subnet", 19818));
+        assertEquals("Dhcp4.subnet4[0].subnet", error.path());
+        assertEquals("expected a string, found a whole number", error.message());
+    }
+
+    @Test
+    void aFractionIsNotAWholeNumber() {
+        assertEquals("transport.listen-port", onlyError(file -> transport(file).put("listen-port", 67.5)).path());
+    }
+
+    @Test
+    void anObjectWhereAnArrayBelongsIsAnError() {
+        ConfigError error = onlyError(file -> subnet(file).putObject("pools"));
+        assertEquals("Dhcp4.subnet4[0].pools", error.path());
+        assertEquals("expected an array, found an object", error.message());
+    }
+
+    @Test
+    void aNumberTooLargeForItsFieldIsAnError() {
+        ConfigError error = onlyError(file -> ((ObjectNode) file.get("node")).put("id", 99999999999L));
+        assertEquals("node.id", error.path());
+    }
+
+    @Test
+    void aMissingNodeIdIsAnError() {
+        assertEquals("node.id", onlyError(file -> ((ObjectNode) file.get("node")).remove("id")).path());
+    }
+
+    @Test
+    void aNonPositiveNodeIdIsAnError() {
+        assertEquals("node.id: 0 is not a positive number",
+                onlyError(file -> ((ObjectNode) file.get("node")).put("id", 0)).toString());
+    }
+
+    @Test
+    void anUnknownTransportIsAnErrorListingTheKnownOnes() {
+        assertEquals("transport.type: \"carrier-pigeon\" is not a known transport; known: udp",
+                onlyError(file -> transport(file).put("type", "carrier-pigeon")).toString());
+    }
+
+    @Test
+    void anUnknownLeaseStoreIsAnError() {
+        assertEquals("lease-store.type: \"floppy\" is not a known lease store; known: memory",
+                onlyError(file -> ((ObjectNode) file.get("lease-store")).put("type", "floppy")).toString());
+    }
+
+    @Test
+    void aMissingLeaseStoreIsAnError() {
+        assertEquals("lease-store", onlyError(file -> file.remove("lease-store")).path());
+    }
+
+    @Test
+    void aBadListenAddressIsAnError() {
+        assertEquals("transport.listen-address: \"0.0.0.256\" is not an IPv4 address (dotted quad, like 198.18.0.1)",
+                onlyError(file -> transport(file).put("listen-address", "0.0.0.256")).toString());
+    }
+
+    @Test
+    void listeningOnEveryAddressNeedsAnInterface() {
+        assertEquals("transport.interface", onlyError(file -> transport(file).remove("interface")).path());
+    }
+
+    @Test
+    void listeningOnOneAddressNeedsNoInterface() throws Exception {
+        ObjectNode file = example();
+        transport(file).put("listen-address", "127.0.0.1").remove("interface");
+        assertEquals(Optional.empty(), parse(file).transport().interfaceName());
+    }
+
+    @Test
+    void aPortOutOfRangeIsAnError() {
+        assertEquals("transport.relay-port: 70000 is not a UDP port (1-65535)",
+                onlyError(file -> transport(file).put("relay-port", 70000)).toString());
+        assertEquals("transport.client-port", onlyError(file -> transport(file).put("client-port", 0)).path());
+    }
+
+    @Test
+    void listenPortZeroMeansAnyFreePort() throws Exception {
+        ObjectNode file = example();
+        transport(file).put("listen-port", 0);
+        assertEquals(0, parse(file).transport().listenPort());
+    }
+
+    @Test
+    void transportPortsReachTheServerConfig() throws Exception {
+        ObjectNode file = example();
+        transport(file).put("client-port", 6868).put("relay-port", 6767);
+        ServerConfig server = parse(file).server();
+        assertEquals(6868, server.clientPort());
+        assertEquals(6767, server.relayPort());
+    }
+
+    @Test
+    void aBadServerIdentifierIsAnError() {
+        assertEquals("Dhcp4.server-identifier",
+                onlyError(file -> ((ObjectNode) file.get("Dhcp4")).put("server-identifier", "server")).path());
+    }
+
+    @Test
+    void maxHopsAbove255IsAnError() {
+        assertEquals("Dhcp4.max-hops: 256 is not 0-255",
+                onlyError(file -> ((ObjectNode) file.get("Dhcp4")).put("max-hops", 256)).toString());
+    }
+
+    @Test
+    void aZeroOfferLifetimeIsAnError() {
+        assertEquals("Dhcp4.offer-lifetime",
+                onlyError(file -> ((ObjectNode) file.get("Dhcp4")).put("offer-lifetime", 0)).path());
+    }
+
+    @Test
+    void aPoolThatEndsBeforeItStartsIsAnError() {
+        ConfigError error = onlyError(file -> subnet(file).withArray("pools").addObject()
+                .put("pool", "198.18.9.1 - 198.18.1.2"));
+        assertEquals("Dhcp4.subnet4[0].pools[1].pool: \"198.18.9.1 - 198.18.1.2\" ends before it starts",
+                error.toString());
+    }
+
+    @Test
+    void aPoolOutsideItsSubnetIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].pools[0].pool: \"198.19.1.1 - 198.19.1.9\" is not inside the subnet 198.18.0.0/16",
+                onlyError(file -> pool(file, 0).put("pool", "198.19.1.1 - 198.19.1.9")).toString());
+    }
+
+    @Test
+    void aPoolWithABadAddressIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].pools[0].pool",
+                onlyError(file -> pool(file, 0).put("pool", "198.18.1.1 - 198.18.1")).path());
+    }
+
+    @Test
+    void overlappingPoolsAreAnError() {
+        ConfigError error = onlyError(file -> subnet(file).withArray("pools").addObject()
+                .put("pool", "198.18.1.200 - 198.18.2.10"));
+        assertEquals("Dhcp4.subnet4[0].pools[1].pool", error.path());
+        assertTrue(error.message().contains("overlaps 198.18.1.1 - 198.18.1.254 (Dhcp4.subnet4[0].pools[0].pool)"),
+                error.message());
+    }
+
+    @Test
+    void aPoolHoldingTheBroadcastAddressIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].pools[0].pool",
+                onlyError(file -> pool(file, 0).put("pool", "198.18.255.0 - 198.18.255.255")).path());
+    }
+
+    @Test
+    void aSubnetWithHostBitsIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].subnet: \"198.18.0.1/16\" has host bits set (the network is 198.18.0.0/16)",
+                onlyError(file -> subnet(file).put("subnet", "198.18.0.1/16")).toString());
+    }
+
+    @Test
+    void aSubnetTooSmallForAPoolIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].subnet",
+                onlyError(file -> subnet(file).put("subnet", "198.18.0.0/31")).path());
+    }
+
+    @Test
+    void overlappingSubnetsAreAnError() {
+        ConfigError error = onlyError(file -> subnets(file).addObject().put("subnet", "198.18.4.0/24"));
+        assertEquals("Dhcp4.subnet4[1].subnet: \"198.18.4.0/24\" overlaps 198.18.0.0/16 (Dhcp4.subnet4[0].subnet)",
+                error.toString());
+    }
+
+    @Test
+    void aRepeatedSubnetIdIsAnError() {
+        ConfigError error = onlyError(file -> subnets(file).addObject().put("id", 1).put("subnet", "198.19.0.0/24"));
+        assertEquals("Dhcp4.subnet4[1].id: subnet id 1 is already used by Dhcp4.subnet4[0].id", error.toString());
+    }
+
+    @Test
+    void noSubnetIsAnError() {
+        assertEquals("Dhcp4.subnet4", onlyError(file -> subnets(file).removeAll()).path());
+    }
+
+    @Test
+    void aReservationOutsideItsSubnetIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].reservations[0].ip-address: 198.19.0.10 is not inside the subnet 198.18.0.0/16",
+                onlyError(file -> reservation(file, 0).put("ip-address", "198.19.0.10")).toString());
+    }
+
+    @Test
+    void aReservationWithBothIdentitiesIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].reservations[1]: needs exactly one of \"hw-address\" and \"client-id\"",
+                onlyError(file -> reservation(file, 1).put("hw-address", "02:00:00:00:00:09")).toString());
+    }
+
+    @Test
+    void aBadHardwareAddressIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].reservations[0].hw-address",
+                onlyError(file -> reservation(file, 0).put("hw-address", "02:00:00:00:00")).path());
+    }
+
+    @Test
+    void aBadClientIdIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].reservations[1].client-id",
+                onlyError(file -> reservation(file, 1).put("client-id", "01:zz")).path());
+    }
+
+    @Test
+    void anAddressReservedTwiceIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].reservations[1].ip-address: 198.18.0.10 is already reserved by "
+                + "Dhcp4.subnet4[0].reservations[0]",
+                onlyError(file -> reservation(file, 1).put("ip-address", "198.18.0.10")).toString());
+    }
+
+    @Test
+    void aBadRelayAddressIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].relay.ip-addresses[0]",
+                onlyError(file -> subnet(file).putObject("relay").putArray("ip-addresses").add("127.0.0")).path());
+    }
+
+    @Test
+    void renewNotBelowRebindIsAnError() {
+        ConfigError error = onlyError(file -> subnet(file).put("renew-timer", 525));
+        assertEquals("Dhcp4.subnet4[0].renew-timer", error.path());
+        assertTrue(error.message().contains("must be below rebind-timer 525"), error.message());
+    }
+
+    @Test
+    void rebindNotBelowTheLifetimeIsAnError() {
+        ConfigError error = onlyError(file -> subnet(file).put("rebind-timer", 600));
+        assertEquals("Dhcp4.subnet4[0].rebind-timer", error.path());
+    }
+
+    @Test
+    void aGlobalTimerErrorIsReportedOnceAtItsGlobalPath() {
+        ConfigError error = onlyError(file -> ((ObjectNode) file.get("Dhcp4")).put("renew-timer", 3200));
+        assertEquals("Dhcp4.renew-timer", error.path());
+    }
+
+    @Test
+    void aMinimumAboveTheLifetimeIsAnError() {
+        ConfigError error = onlyError(file -> subnet(file).put("min-valid-lifetime", 700));
+        assertEquals("Dhcp4.subnet4[0].min-valid-lifetime", error.path());
+    }
+
+    @Test
+    void aLifetimeOfZeroIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].valid-lifetime: 0 is not 1 to 4294967294 seconds",
+                onlyError(file -> subnet(file).put("valid-lifetime", 0)).toString());
+    }
+
+    @Test
+    void anUnknownOptionNameIsAnError() {
+        assertEquals("Dhcp4.subnet4[0].option-data[0].name",
+                onlyError(file -> option(file, 0).put("name", "no-such-option")).path());
+    }
+
+    @Test
+    void badOptionDataNamesTheDataField() {
+        ConfigError error = onlyError(file -> option(file, 0).put("data", "198.18.0"));
+        assertEquals("Dhcp4.subnet4[0].option-data[0].data", error.path());
+        assertTrue(error.message().contains("198.18.0"), error.message());
+    }
+
+    @Test
+    void anOptionWithoutDataIsAnError() {
+        assertEquals("Dhcp4.option-data[0].data",
+                onlyError(file -> ((ObjectNode) file.get("Dhcp4").get("option-data").get(0)).remove("data")).path());
+    }
+
+    @Test
+    void anOptionWithoutADefinitionNeedsHex() {
+        assertEquals("Dhcp4.option-data[1].csv-format", onlyError(file ->
+                ((ObjectNode) file.get("Dhcp4").get("option-data").get(1)).put("csv-format", true)).path());
+    }
+
+    @Test
+    void badHexOptionDataIsAnError() {
+        assertEquals("Dhcp4.option-data[1].data", onlyError(file ->
+                ((ObjectNode) file.get("Dhcp4").get("option-data").get(1)).put("data", "0a0")).path());
+    }
+
+    @Test
+    void anOptionTheServerSetsItselfCannotBeConfigured() {
+        ConfigError error = onlyError(file -> ((ObjectNode) file.get("Dhcp4").get("option-data").get(1)).put("code", 51));
+        assertEquals("Dhcp4.option-data[1]", error.path());
+        assertTrue(error.message().contains("valid-lifetime"), error.message());
+    }
+
+    @Test
+    void anOptionCodeOutOfRangeIsAnError() {
+        assertEquals("Dhcp4.option-data[1].code",
+                onlyError(file -> ((ObjectNode) file.get("Dhcp4").get("option-data").get(1)).put("code", 255)).path());
+    }
+
+    @Test
+    void anOptionSetTwiceInOneListIsAnError() {
+        ConfigError error = onlyError(file -> subnet(file).withArray("option-data").addObject()
+                .put("code", 3).put("data", "198.18.0.2"));
+        assertEquals("Dhcp4.subnet4[0].option-data[1]: option 3 is already set by Dhcp4.subnet4[0].option-data[0]",
+                error.toString());
+    }
+
+    @Test
+    void everyErrorIsReportedNotOnlyTheFirst() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(mutated(file -> {
+            ((ObjectNode) file.get("node")).put("id", -1);
+            transport(file).put("listen-address", "nowhere");
+            pool(file, 0).put("pool", "198.18.9.1 - 198.18.1.2");
+            reservation(file, 0).put("ip-address", "198.19.0.1");
+            subnet(file).put("renew-timer", 9999);
+        })));
+
+        List<String> paths = e.errors().stream().map(ConfigError::path).toList();
+        assertEquals(List.of("node.id", "transport.listen-address", "Dhcp4.subnet4[0].pools[0].pool",
+                "Dhcp4.subnet4[0].reservations[0].ip-address", "Dhcp4.subnet4[0].renew-timer"), paths);
+        assertTrue(e.getMessage().startsWith("test: 5 errors"), e.getMessage());
+    }
+
+    @Test
+    void theErrorMessageListsOneErrorPerLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(mutated(file ->
+                pool(file, 0).put("pool", "198.18.9.1 - 198.18.1.2"))));
+        assertEquals("test: 1 error" + System.lineSeparator()
+                + "  Dhcp4.subnet4[0].pools[0].pool: \"198.18.9.1 - 198.18.1.2\" ends before it starts", e.getMessage());
+    }
+
+    @Test
+    void theLoaderAcceptsOnlyTheAdapterNamesItIsGiven() {
+        ConfigLoader strict = new ConfigLoader(Set.of("pcap"), Set.of("memory"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> strict.parse(JSON.writeValueAsString(example()), "x"));
+        assertEquals("transport.type", e.errors().get(0).path());
+        assertFalse(e.errors().isEmpty());
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private NodeConfig parse(ObjectNode file) throws ConfigException {
+        try {
+            return loader.parse(JSON.writeValueAsString(file), "test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ConfigError onlyError(Consumer<ObjectNode> mutation) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(mutated(mutation)));
+        assertEquals(1, e.errors().size(), e.getMessage());
+        return e.errors().get(0);
+    }
+
+    private static ObjectNode mutated(Consumer<ObjectNode> mutation) {
+        ObjectNode file = example();
+        mutation.accept(file);
+        return file;
+    }
+
+    private static ObjectNode example() {
+        try {
+            return (ObjectNode) JSON.readTree(EXAMPLE.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode transport(ObjectNode file) {
+        return (ObjectNode) file.get("transport");
+    }
+
+    private static ArrayNode subnets(ObjectNode file) {
+        return (ArrayNode) file.get("Dhcp4").get("subnet4");
+    }
+
+    private static ObjectNode subnet(ObjectNode file) {
+        return (ObjectNode) subnets(file).get(0);
+    }
+
+    private static ObjectNode pool(ObjectNode file, int index) {
+        return (ObjectNode) subnet(file).get("pools").get(index);
+    }
+
+    private static ObjectNode reservation(ObjectNode file, int index) {
+        return (ObjectNode) subnet(file).get("reservations").get(index);
+    }
+
+    private static ObjectNode option(ObjectNode file, int index) {
+        return (ObjectNode) subnet(file).get("option-data").get(index);
+    }
+}

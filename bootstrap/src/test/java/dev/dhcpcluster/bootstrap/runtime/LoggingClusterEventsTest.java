@@ -1,0 +1,153 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.dhcpcluster.core.testing.ManualClock;
+import dev.dhcpcluster.core.testing.ManualScheduler;
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.DhcpMessageType;
+import dev.dhcpcluster.port.model.DropReason;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.NodeId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class LoggingClusterEventsTest {
+
+    private static final Duration INTERVAL = Duration.ofSeconds(60);
+    private static final Ipv4Address SUBNET = Ipv4Address.parse("198.18.0.0");
+
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler time = new ManualScheduler(clock);
+    private final LoggingClusterEvents events = new LoggingClusterEvents(clock, time, INTERVAL);
+    private final Logger logger = (Logger) LoggerFactory.getLogger("dhcpcluster.events");
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private Level previousLevel;
+
+    @BeforeEach
+    void capture() {
+        previousLevel = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    @AfterEach
+    void release() {
+        logger.detachAppender(appender);
+        logger.setLevel(previousLevel);
+    }
+
+    @Test
+    void countsEachTypeAndReasonApart() {
+        events.requestReceived(DhcpMessageType.DISCOVER);
+        events.requestReceived(DhcpMessageType.DISCOVER);
+        events.requestReceived(DhcpMessageType.REQUEST);
+        events.replySent(DhcpMessageType.OFFER);
+        events.dropped(DropReason.NO_SUBNET, "giaddr 198.19.0.1");
+        events.leaseBound(lease());
+
+        EventCounts counts = events.counts();
+        assertEquals(2, counts.requests(DhcpMessageType.DISCOVER));
+        assertEquals(1, counts.requests(DhcpMessageType.REQUEST));
+        assertEquals(0, counts.requests(DhcpMessageType.INFORM));
+        assertEquals(1, counts.replies(DhcpMessageType.OFFER));
+        assertEquals(1, counts.drops(DropReason.NO_SUBNET));
+        assertEquals(1, counts.leasesBound());
+    }
+
+    @Test
+    void aBoundLeaseIsLoggedAtDebug() {
+        events.leaseBound(lease());
+
+        assertEquals(List.of(Level.DEBUG), levels());
+        assertTrue(messages().get(0).contains("198.18.1.5"), messages().get(0));
+    }
+
+    @Test
+    void aDeclinedAddressIsLoggedAtWarn() {
+        events.addressDeclined(lease());
+
+        assertEquals(List.of(Level.WARN), levels());
+        assertTrue(messages().get(0).startsWith("address 198.18.1.5 declined"), messages().get(0));
+        assertEquals(1, events.counts().addressesDeclined());
+    }
+
+    @Test
+    void anExhaustedPoolWarnsOncePerIntervalButCountsEveryTime() {
+        events.poolExhausted(SUBNET, 16);
+        events.poolExhausted(SUBNET, 16);
+        time.advance(INTERVAL.minusSeconds(1));
+        events.poolExhausted(SUBNET, 16);
+        assertEquals(1, levels().size());
+
+        time.advance(Duration.ofSeconds(1));
+        events.poolExhausted(SUBNET, 16);
+
+        assertEquals(List.of(Level.WARN, Level.WARN), levels());
+        assertEquals(4, events.counts().poolExhaustions());
+    }
+
+    @Test
+    void eachSubnetHasItsOwnWarningInterval() {
+        events.poolExhausted(SUBNET, 16);
+        events.poolExhausted(Ipv4Address.parse("198.19.0.0"), 24);
+
+        assertEquals(2, levels().size());
+    }
+
+    @Test
+    void malformedDatagramsAreSummarizedOncePerInterval() {
+        for (int i = 0; i < 5; i++) {
+            events.dropped(DropReason.MALFORMED, "truncated header");
+        }
+        assertEquals(5, levels().stream().filter(Level.DEBUG::equals).count());
+
+        time.advance(INTERVAL);
+
+        ILoggingEvent summary = appender.list.get(appender.list.size() - 1);
+        assertEquals(Level.INFO, summary.getLevel());
+        assertEquals("dropped 5 malformed datagrams in the last 60 s", summary.getFormattedMessage());
+        assertEquals(5, events.counts().drops(DropReason.MALFORMED));
+    }
+
+    @Test
+    void noSummaryWithoutMalformedDatagrams() {
+        events.dropped(DropReason.MALFORMED, "bad cookie");
+        time.advance(INTERVAL);
+        int logged = appender.list.size();
+
+        time.advance(INTERVAL.multipliedBy(3));
+
+        assertEquals(logged, appender.list.size());
+        assertEquals(0, time.pending());
+    }
+
+    private List<Level> levels() {
+        return appender.list.stream().map(ILoggingEvent::getLevel).toList();
+    }
+
+    private List<String> messages() {
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private static Lease lease() {
+        HardwareAddress mac = HardwareAddress.parseEthernet("02:00:00:00:00:05");
+        return new Lease(Ipv4Address.parse("198.18.1.5"), ClientKey.ofHardware(mac), mac, Optional.empty(),
+                LeaseState.BOUND, Instant.ofEpochSecond(2_000_000), new NodeId(1), 1);
+    }
+}

@@ -1,0 +1,249 @@
+package dev.dhcpcluster.core.dhcp;
+
+import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.config.SubnetConfig;
+import dev.dhcpcluster.core.lease.LeaseTable;
+import dev.dhcpcluster.core.pool.PoolUsage;
+import dev.dhcpcluster.port.dhcp.DhcpHandler;
+import dev.dhcpcluster.port.dhcp.DhcpTransport;
+import dev.dhcpcluster.port.model.Datagram;
+import dev.dhcpcluster.port.model.DropReason;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.store.LeaseStoreException;
+import dev.dhcpcluster.port.store.WriteCompletion;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.time.Cancellable;
+import dev.dhcpcluster.port.time.Clock;
+import dev.dhcpcluster.port.time.Scheduler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A single-node DHCPv4 server: decodes each datagram, lets {@link DhcpPolicy} decide, writes the
+ * lease changes to the {@link LeaseStore} and sends the replies through the {@link DhcpTransport}.
+ *
+ * <h2>Durability before the ACK</h2>
+ * An ACK to a REQUEST promises the client an address, so it leaves only after the store reports
+ * the lease durable. The lease is bound in memory at once (no other client can be offered the
+ * address meanwhile), the write goes to the store, and the encoded ACK is sent from the store's
+ * {@link WriteCompletion#durable()}, brought back onto the scheduler's thread. If the write fails
+ * nothing is sent: the client retransmits its REQUEST, and the binding stays in memory so the
+ * address cannot go to anyone else in between. OFFERs, NAKs and the ACKs to INFORMs promise
+ * nothing and leave at once; RELEASE and DECLINE answer nothing but are written all the same.
+ *
+ * <h2>Threads</h2>
+ * Every method runs on the scheduler's single thread: {@link #handle} is called there by the
+ * runtime, and store completions and timers come back to it through {@link Scheduler}. The class
+ * has no locks.
+ *
+ * <h2>Time</h2>
+ * Offers, leases and quarantines end on a timer set at the earliest pending end, and before each
+ * request, so nothing ends late for want of traffic.
+ */
+public final class DhcpServer implements DhcpHandler {
+
+    private final DhcpTransport transport;
+    private final LeaseStore store;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final ClusterEvents events;
+    private final LeaseTable table;
+    private final DhcpPolicy policy;
+    private boolean loaded;
+    private Cancellable expiryTimer;
+    private long expiryTimerAt = Long.MAX_VALUE;
+
+    /**
+     * A server with an empty lease table; call {@link #load} before the first datagram.
+     *
+     * @throws IllegalArgumentException if the configuration cannot be served (two reservations of
+     *     one address, say)
+     */
+    public DhcpServer(ServerConfig config, DhcpTransport transport, LeaseStore store, Clock clock, Scheduler scheduler,
+            ClusterEvents events) {
+        Objects.requireNonNull(config, "config");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.events = Objects.requireNonNull(events, "events");
+        this.table = new LeaseTable(config);
+        this.policy = new DhcpPolicy(config, table);
+    }
+
+    /**
+     * Rebuilds the lease table and the pools' bitmaps from the stored leases. Called once, on the
+     * scheduler's thread, before the first {@link #handle}.
+     *
+     * @throws IllegalStateException if called twice
+     */
+    public void load(List<Lease> storedLeases) {
+        if (loaded) {
+            throw new IllegalStateException("the server's leases are loaded once");
+        }
+        table.load(storedLeases, clock.millis());
+        loaded = true;
+        armExpiryTimer();
+    }
+
+    /**
+     * Handles one received datagram. Bad input is dropped and reported through
+     * {@link ClusterEvents#dropped}, never thrown.
+     *
+     * @throws IllegalStateException if {@link #load} has not been called
+     */
+    @Override
+    public void handle(Datagram datagram) {
+        if (!loaded) {
+            throw new IllegalStateException("load the stored leases before handling requests");
+        }
+        long now = clock.millis();
+        table.expire(now);
+        DhcpMessage request;
+        try {
+            request = DhcpCodec.decode(datagram.payload());
+        } catch (MalformedPacketException e) {
+            events.dropped(DropReason.MALFORMED, e.getMessage() + " (from " + datagram.source() + ")");
+            return;
+        }
+        if (request.op() == DhcpMessage.BOOTREQUEST) {
+            request.messageType().filter(DhcpPolicy::isClientMessage).ifPresent(events::requestReceived);
+        }
+        carryOut(policy.decide(request, datagram.localAddress(), now));
+        armExpiryTimer();
+    }
+
+    /**
+     * How the addresses of each subnet are used now. Call it on the scheduler's thread, like
+     * everything else here (for instance from a task given to {@link Scheduler#execute}).
+     */
+    public PoolUsage usage() {
+        table.expire(clock.millis());
+        return table.usage();
+    }
+
+    private void carryOut(Decision decision) {
+        if (decision instanceof Decision.Drop drop) {
+            events.dropped(drop.reason(), drop.detail());
+        } else if (decision instanceof Decision.Exhausted exhausted) {
+            SubnetConfig subnet = exhausted.subnet();
+            events.dropped(DropReason.POOL_EXHAUSTED, "no free address in " + subnet);
+            if (exhausted.reportDue()) {
+                events.poolExhausted(subnet.network(), subnet.prefixLength());
+            }
+        } else if (decision instanceof Decision.Reply reply) {
+            byte[] payload = encode(reply);
+            if (payload != null) {
+                send(payload, reply);
+            }
+        } else if (decision instanceof Decision.ReplyWhenDurable ack) {
+            byte[] payload = encode(ack.reply());
+            if (payload != null) {
+                store.write(ack.writes(), new AckWhenDurable(payload, ack));
+            }
+        } else if (decision instanceof Decision.Record record) {
+            Lease lease = record.lease();
+            if (lease.state() == LeaseState.DECLINED) {
+                events.addressDeclined(lease);
+            } else {
+                events.leaseReleased(lease);
+            }
+            store.write(List.of(lease), new ReportFailure(lease.state() + " " + lease.address()));
+        }
+    }
+
+    private void send(byte[] payload, Decision.Reply reply) {
+        transport.send(payload, reply.delivery());
+        events.replySent(reply.type());
+    }
+
+    /**
+     * The encoded reply, trimmed of optional options until it fits the client's maximum message
+     * size (RFC 2132 §9.10); null, reported as dropped, if even the options every reply needs do
+     * not fit.
+     */
+    private byte[] encode(Decision.Reply reply) {
+        DhcpMessage message = reply.message();
+        while (true) {
+            try {
+                return DhcpCodec.encode(message, reply.maxLength());
+            } catch (IllegalArgumentException tooLarge) {
+                DhcpMessage smaller = ReplyBuilder.withoutLastOptional(message);
+                if (smaller == null) {
+                    events.dropped(DropReason.IGNORED, "the " + reply.type() + " does not fit the client's "
+                            + reply.maxLength() + " octets: " + tooLarge.getMessage());
+                    return null;
+                }
+                message = smaller;
+            }
+        }
+    }
+
+    private void armExpiryTimer() {
+        long next = table.nextExpiry();
+        if (next >= expiryTimerAt) {
+            return;
+        }
+        if (expiryTimer != null) {
+            expiryTimer.cancel();
+        }
+        expiryTimerAt = next;
+        expiryTimer = scheduler.schedule(Duration.ofMillis(Math.max(0, next - clock.millis())), this::onExpiryTimer);
+    }
+
+    private void onExpiryTimer() {
+        expiryTimer = null;
+        expiryTimerAt = Long.MAX_VALUE;
+        table.expire(clock.millis());
+        armExpiryTimer();
+    }
+
+    /** Sends the ACK once its leases are durable; sends nothing if they cannot be made so. */
+    private final class AckWhenDurable implements WriteCompletion {
+        private final byte[] payload;
+        private final Decision.ReplyWhenDurable ack;
+
+        AckWhenDurable(byte[] payload, Decision.ReplyWhenDurable ack) {
+            this.payload = payload;
+            this.ack = ack;
+        }
+
+        @Override
+        public void durable() {
+            // The store may call from its own thread, or from inside write(): either way the
+            // reply leaves from the scheduler's thread, after the current event.
+            scheduler.execute(() -> {
+                send(payload, ack.reply());
+                events.leaseBound(ack.binding());
+            });
+        }
+
+        @Override
+        public void failed(LeaseStoreException cause) {
+            Lease binding = ack.binding();
+            scheduler.execute(() -> events.dropped(DropReason.STORE_FAILED, "ACK of " + binding.address() + " to "
+                    + binding.clientKey() + " withheld: " + cause.getMessage()));
+        }
+    }
+
+    /** Reports a write that failed; a write that succeeds needs nothing more. */
+    private final class ReportFailure implements WriteCompletion {
+        private final String what;
+
+        ReportFailure(String what) {
+            this.what = what;
+        }
+
+        @Override
+        public void durable() {
+        }
+
+        @Override
+        public void failed(LeaseStoreException cause) {
+            scheduler.execute(() -> events.dropped(DropReason.STORE_FAILED, what + " not stored: " + cause.getMessage()));
+        }
+    }
+}

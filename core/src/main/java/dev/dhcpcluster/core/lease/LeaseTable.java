@@ -1,0 +1,441 @@
+package dev.dhcpcluster.core.lease;
+
+import dev.dhcpcluster.core.config.Reservation;
+import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.config.SubnetConfig;
+import dev.dhcpcluster.core.pool.AddressPool;
+import dev.dhcpcluster.core.pool.PoolUsage;
+import dev.dhcpcluster.core.pool.SubnetUsage;
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.NodeId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * Every address the server knows something about, by address and by client: offers held for a
+ * short time, bindings until their expiry, bindings that ended (remembered, so a returning client
+ * gets the same address while it is still free), and declined addresses in quarantine.
+ *
+ * <h2>What holds an address</h2>
+ * An address is held while it is offered (for {@link ServerConfig#offerHold()}), bound (until
+ * the lease's expiry) or declined (for {@link ServerConfig#declineProbation()}). Held pool
+ * addresses are marked used in their subnet's {@code AddressPool}; when the last hold ends the
+ * address is free again, but the lease that ended stays in the table, so that the client that had
+ * it can get it back ({@link #leaseOf}) and the next lease of the address gets a higher version.
+ *
+ * <h2>Time</h2>
+ * The table never reads a clock: callers pass {@code nowMillis}. Holds end in
+ * {@link #expire(long)}, which the server calls before it handles anything and when
+ * {@link #nextExpiry()} comes; reads compare with {@code now} as well, so an unswept hold past its
+ * end never keeps an address from a client.
+ *
+ * <h2>Writes</h2>
+ * Every change of a lease produces a {@link Lease} one version on, which the caller writes to the
+ * store. Offers are never written: they live in memory only.
+ *
+ * <p>Not thread-safe: the server's single thread owns it.
+ */
+public final class LeaseTable {
+
+    private final NodeId node;
+    private final long offerHoldMillis;
+    private final Duration declineProbation;
+    private final List<ServedSubnet> subnets;
+    private final Map<Ipv4Address, Slot> byAddress = new HashMap<>();
+    /** Each client's newest lease (live or remembered); stale when the address has gone to another client. */
+    private final Map<ClientKey, Slot> byClient = new HashMap<>();
+    private final Map<ClientKey, Slot> offersByClient = new HashMap<>();
+    private final PriorityQueue<Due> due = new PriorityQueue<>();
+    private boolean loaded;
+
+    /** An empty table for the subnets of {@code config}; every address is free. */
+    public LeaseTable(ServerConfig config) {
+        this.node = config.node();
+        this.offerHoldMillis = config.offerHold().toMillis();
+        this.declineProbation = config.declineProbation();
+        List<ServedSubnet> built = new ArrayList<>();
+        for (SubnetConfig subnet : config.subnets()) {
+            built.add(new ServedSubnet(subnet, config.serverIdentifier()));
+        }
+        this.subnets = Collections.unmodifiableList(built);
+    }
+
+    /** The served subnets, in configuration order. */
+    public List<ServedSubnet> subnets() {
+        return subnets;
+    }
+
+    /** The subnet that serves requests relayed through {@code giaddr}, or null. */
+    public ServedSubnet subnetForRelay(Ipv4Address giaddr) {
+        for (ServedSubnet subnet : subnets) {
+            if (subnet.config().servesRelay(giaddr)) {
+                return subnet;
+            }
+        }
+        return null;
+    }
+
+    /** The subnet containing {@code address}, or null. */
+    public ServedSubnet subnetContaining(Ipv4Address address) {
+        for (ServedSubnet subnet : subnets) {
+            if (subnet.config().contains(address)) {
+                return subnet;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Keeps one of the server's own addresses (learnt from the interface a request arrived on)
+     * from ever being handed out.
+     */
+    public void excludeServerAddress(Ipv4Address address) {
+        ServedSubnet subnet = subnetContaining(address);
+        if (subnet != null) {
+            subnet.addServerAddress(address);
+        }
+    }
+
+    /**
+     * Rebuilds the table from the leases in the store. Leases outside every served subnet are
+     * left out (the store still has them). Of two leases for one address the higher version wins.
+     *
+     * @throws IllegalStateException if the table has been loaded or changed already
+     */
+    public void load(List<Lease> stored, long nowMillis) {
+        if (loaded || !byAddress.isEmpty()) {
+            throw new IllegalStateException("the lease table is loaded once, before it is used");
+        }
+        loaded = true;
+        for (Lease lease : stored) {
+            ServedSubnet subnet = subnetContaining(lease.address());
+            if (subnet == null) {
+                continue;
+            }
+            Slot slot = slotFor(subnet, lease.address());
+            if (slot.lease != null && slot.lease.version() >= lease.version()) {
+                continue;
+            }
+            setLease(slot, lease, nowMillis);
+            if (lease.state() != LeaseState.DECLINED) {
+                Slot known = byClient.get(lease.clientKey());
+                if (known == null || known.lease == null || prefer(lease, known.lease, nowMillis)) {
+                    byClient.put(lease.clientKey(), slot);
+                }
+            }
+        }
+    }
+
+    /** Of two leases of one client, the live one, else the one that ends later. */
+    private static boolean prefer(Lease candidate, Lease current, long nowMillis) {
+        boolean candidateLive = candidate.state() == LeaseState.BOUND && millis(candidate.expiry()) > nowMillis;
+        boolean currentLive = current.state() == LeaseState.BOUND && millis(current.expiry()) > nowMillis;
+        if (candidateLive != currentLive) {
+            return candidateLive;
+        }
+        return candidate.expiry().isAfter(current.expiry());
+    }
+
+    /** Ends every hold due at or before {@code nowMillis}: offers lapse, leases expire, quarantines end. */
+    public void expire(long nowMillis) {
+        while (!due.isEmpty() && due.peek().atMillis() <= nowMillis) {
+            settle(due.poll().slot(), nowMillis);
+        }
+    }
+
+    /** When the next hold may end, in epoch milliseconds; {@link Long#MAX_VALUE} if none is pending. */
+    public long nextExpiry() {
+        Due next = due.peek();
+        return next == null ? Long.MAX_VALUE : next.atMillis();
+    }
+
+    /**
+     * The client's newest lease in any state (a live binding, or one that has ended), or empty if
+     * the client has none or its old address has since gone to someone else.
+     */
+    public Optional<Lease> leaseOf(ClientKey key) {
+        Slot slot = byClient.get(key);
+        if (slot == null || slot.lease == null || !slot.lease.clientKey().equals(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(slot.lease);
+    }
+
+    /** The newest lease of this address in any state, if the table has one. */
+    public Optional<Lease> leaseAt(Ipv4Address address) {
+        Slot slot = byAddress.get(address);
+        return slot == null ? Optional.empty() : Optional.ofNullable(slot.lease);
+    }
+
+    /** The address offered to this client and still held for it, if any. */
+    public Optional<Ipv4Address> offeredTo(ClientKey key, long nowMillis) {
+        Slot slot = offersByClient.get(key);
+        if (slot == null || slot.offerExpiry <= nowMillis) {
+            return Optional.empty();
+        }
+        return Optional.of(slot.address);
+    }
+
+    /**
+     * True if {@code address} may be given to this client now: it is a host address of the subnet
+     * that is not infrastructure, it is either in the dynamic pool or reserved for this very
+     * client, and nobody else holds it (no live offer or binding of another client, no quarantine).
+     */
+    public boolean isAvailable(ServedSubnet subnet, Ipv4Address address, ClientKey key, HardwareAddress hardwareAddress,
+            long nowMillis) {
+        if (!subnet.config().contains(address) || subnet.isInfrastructure(address)) {
+            return false;
+        }
+        Optional<Reservation> reservation = subnet.reservationAt(address);
+        if (reservation.isPresent() ? !reservation.get().matches(key, hardwareAddress) : !subnet.pool().contains(address)) {
+            return false;
+        }
+        Slot slot = byAddress.get(address);
+        if (slot == null) {
+            return true;
+        }
+        if (slot.offeredTo != null && slot.offerExpiry > nowMillis && !slot.offeredTo.equals(key)) {
+            return false;
+        }
+        Lease lease = slot.lease;
+        if (lease != null && lease.state().holdsAddress() && millis(lease.expiry()) > nowMillis) {
+            return lease.state() == LeaseState.BOUND && lease.clientKey().equals(key);
+        }
+        return true;
+    }
+
+    /**
+     * Takes a free address from the subnet's dynamic pool and holds it as an offer for this client.
+     * An address remembered for another client whose lease has ended may be taken: the pool hands
+     * out the addresses nobody had for the longest first (see {@code AddressPool}).
+     *
+     * @return the offered address, or null if the pool has no free address
+     */
+    public Ipv4Address offerFreeAddress(ServedSubnet subnet, ClientKey key, long nowMillis) {
+        int address = subnet.pool().allocate();
+        if (address == AddressPool.NONE) {
+            return null;
+        }
+        Ipv4Address chosen = Ipv4Address.of(address);
+        offer(subnet, chosen, key, nowMillis);
+        return chosen;
+    }
+
+    /**
+     * Holds {@code address} for this client for the offer hold time, replacing any other offer to
+     * the client. The caller has checked {@link #isAvailable}.
+     */
+    public void offer(ServedSubnet subnet, Ipv4Address address, ClientKey key, long nowMillis) {
+        Slot slot = slotFor(subnet, address);
+        Slot previous = offersByClient.put(key, slot);
+        if (previous != null && previous != slot) {
+            clearOffer(previous);
+        }
+        if (slot.offeredTo == null) {
+            subnet.countOffer(1);
+        }
+        slot.offeredTo = key;
+        slot.offerExpiry = nowMillis + offerHoldMillis;
+        syncPool(slot);
+        due.add(new Due(slot.offerExpiry, slot));
+    }
+
+    /** Frees the address offered to this client, if any: the client chose another server. */
+    public void withdrawOffer(ClientKey key) {
+        Slot slot = offersByClient.remove(key);
+        if (slot != null && key.equals(slot.offeredTo)) {
+            clearOffer(slot);
+        }
+    }
+
+    /**
+     * Binds {@code address} to the client for {@code leaseTime} from now. The caller has checked
+     * {@link #isAvailable}. Any offer to the client ends; if the client was bound to another
+     * address, that binding ends now (a client holds one address at a time).
+     *
+     * @return the leases to write, the new binding first
+     */
+    public List<Lease> bind(ServedSubnet subnet, Ipv4Address address, ClientKey key, HardwareAddress hardwareAddress,
+            Optional<String> hostname, Duration leaseTime, long nowMillis) {
+        Slot slot = slotFor(subnet, address);
+        Instant now = Instant.ofEpochMilli(nowMillis);
+        List<Lease> writes = new ArrayList<>(2);
+        long version = slot.lease == null ? 1 : slot.lease.version() + 1;
+        Lease bound = new Lease(address, key, hardwareAddress, hostname, LeaseState.BOUND, now.plus(leaseTime), node,
+                version);
+        setLease(slot, bound, nowMillis);
+        writes.add(bound);
+        Slot previous = byClient.put(key, slot);
+        if (previous != null && previous != slot && previous.lease != null && previous.lease.clientKey().equals(key)
+                && previous.leaseHolds && previous.lease.state() == LeaseState.BOUND) {
+            Lease ended = previous.lease.withState(LeaseState.EXPIRED, now, node);
+            setLease(previous, ended, nowMillis);
+            writes.add(ended);
+        }
+        withdrawOffer(key);
+        return writes;
+    }
+
+    /**
+     * Ends the client's binding of {@code address} at its request (DHCPRELEASE). The address is
+     * free; the binding is remembered for the client.
+     *
+     * @return the lease to write, or empty if the client holds no live binding of the address
+     */
+    public Optional<Lease> release(Ipv4Address address, ClientKey key, long nowMillis) {
+        Slot slot = byAddress.get(address);
+        if (slot == null || !slot.isLiveBindingOf(key, nowMillis)) {
+            return Optional.empty();
+        }
+        Lease released = slot.lease.withState(LeaseState.RELEASED, Instant.ofEpochMilli(nowMillis), node);
+        setLease(slot, released, nowMillis);
+        return Optional.of(released);
+    }
+
+    /**
+     * Quarantines {@code address}, which the client reports in use by someone else (DHCPDECLINE),
+     * for the decline probation. The client must hold the address (bound or offered); the client
+     * is not given it again.
+     *
+     * @return the lease to write, or empty if the client holds neither a binding nor an offer of the address
+     */
+    public Optional<Lease> decline(Ipv4Address address, ClientKey key, HardwareAddress hardwareAddress, long nowMillis) {
+        Slot slot = byAddress.get(address);
+        if (slot == null) {
+            return Optional.empty();
+        }
+        boolean offered = key.equals(slot.offeredTo) && slot.offerExpiry > nowMillis;
+        if (!offered && !slot.isLiveBindingOf(key, nowMillis)) {
+            return Optional.empty();
+        }
+        Instant until = Instant.ofEpochMilli(nowMillis).plus(declineProbation);
+        long version = slot.lease == null ? 1 : slot.lease.version() + 1;
+        Lease declined = new Lease(address, key, hardwareAddress, Optional.empty(), LeaseState.DECLINED, until, node,
+                version);
+        setLease(slot, declined, nowMillis);
+        if (byClient.get(key) == slot) {
+            byClient.remove(key);
+        }
+        withdrawOffer(key);
+        return Optional.of(declined);
+    }
+
+    /** How each subnet's addresses are used now. */
+    public PoolUsage usage() {
+        List<SubnetUsage> list = new ArrayList<>(subnets.size());
+        for (ServedSubnet subnet : subnets) {
+            list.add(subnet.usage());
+        }
+        return new PoolUsage(list);
+    }
+
+    private Slot slotFor(ServedSubnet subnet, Ipv4Address address) {
+        Slot slot = byAddress.get(address);
+        if (slot == null) {
+            slot = new Slot(address, subnet);
+            byAddress.put(address, slot);
+        }
+        return slot;
+    }
+
+    /** Puts a new lease into a slot, keeping counters, pool bit and expiry queue in step. */
+    private void setLease(Slot slot, Lease lease, long nowMillis) {
+        count(slot, -1);
+        slot.lease = lease;
+        slot.leaseHolds = lease.state().holdsAddress() && millis(lease.expiry()) > nowMillis;
+        count(slot, 1);
+        syncPool(slot);
+        if (slot.leaseHolds) {
+            due.add(new Due(millis(lease.expiry()), slot));
+        }
+    }
+
+    private void count(Slot slot, int delta) {
+        if (slot.leaseHolds) {
+            if (slot.lease.state() == LeaseState.BOUND) {
+                slot.subnet.countBound(delta);
+            } else {
+                slot.subnet.countDeclined(delta);
+            }
+        }
+    }
+
+    private void clearOffer(Slot slot) {
+        if (slot.offeredTo == null) {
+            return;
+        }
+        if (offersByClient.get(slot.offeredTo) == slot) {
+            offersByClient.remove(slot.offeredTo);
+        }
+        slot.offeredTo = null;
+        slot.subnet.countOffer(-1);
+        syncPool(slot);
+    }
+
+    /** Ends whatever holds of this slot are past their end; stale queue entries find nothing to do. */
+    private void settle(Slot slot, long nowMillis) {
+        if (slot.offeredTo != null && slot.offerExpiry <= nowMillis) {
+            clearOffer(slot);
+        }
+        if (slot.leaseHolds && millis(slot.lease.expiry()) <= nowMillis) {
+            count(slot, -1);
+            slot.leaseHolds = false;
+            syncPool(slot);
+        }
+    }
+
+    /** The pool bit of a dynamic address is set exactly while something holds the address. */
+    private static void syncPool(Slot slot) {
+        if (slot.offeredTo != null || slot.leaseHolds) {
+            slot.subnet.pool().claim(slot.address);
+        } else {
+            slot.subnet.pool().release(slot.address);
+        }
+    }
+
+    private static long millis(Instant instant) {
+        return instant.toEpochMilli();
+    }
+
+    /** What the table knows of one address. */
+    private static final class Slot {
+        final Ipv4Address address;
+        final ServedSubnet subnet;
+        /** The newest lease of the address, or null if it has only ever been offered. */
+        Lease lease;
+        /** True while {@link #lease} is bound or declined and not yet past its expiry (as last settled). */
+        boolean leaseHolds;
+        /** The client the address is offered to, or null. */
+        ClientKey offeredTo;
+        long offerExpiry;
+
+        Slot(Ipv4Address address, ServedSubnet subnet) {
+            this.address = address;
+            this.subnet = subnet;
+        }
+
+        boolean isLiveBindingOf(ClientKey key, long nowMillis) {
+            return leaseHolds && lease.state() == LeaseState.BOUND && lease.clientKey().equals(key)
+                    && millis(lease.expiry()) > nowMillis;
+        }
+    }
+
+    /** A moment at which a hold of a slot may end. */
+    private record Due(long atMillis, Slot slot) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due other) {
+            return Long.compare(atMillis, other.atMillis);
+        }
+    }
+}

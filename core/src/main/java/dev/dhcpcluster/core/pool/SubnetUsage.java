@@ -1,0 +1,28 @@
+package dev.dhcpcluster.core.pool;
+
+import dev.dhcpcluster.port.model.Ipv4Address;
+import java.util.Objects;
+
+/**
+ * How the addresses of one subnet are used at one moment, for logs and the status page.
+ *
+ * @param network the subnet's network address
+ * @param prefixLength the subnet's prefix length
+ * @param size how many addresses the dynamic pool hands out (its ranges less the network,
+ *     broadcast, router, server and reserved addresses)
+ * @param bound how many addresses of the subnet (pool or reserved) are bound to a client
+ * @param offered how many are offered and held for a client that has not yet requested them
+ * @param declined how many are quarantined after a DHCPDECLINE
+ * @param free how many pool addresses could be given to a new client now
+ */
+public record SubnetUsage(Ipv4Address network, int prefixLength, int size, int bound, int offered, int declined,
+        int free) {
+
+    public SubnetUsage {
+        Objects.requireNonNull(network, "network");
+        if (size < 0 || bound < 0 || offered < 0 || declined < 0 || free < 0 || free > size) {
+            throw new IllegalArgumentException("inconsistent usage of " + network + "/" + prefixLength + ": size "
+                    + size + ", bound " + bound + ", offered " + offered + ", declined " + declined + ", free " + free);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.dhcpcluster.core.dhcp;
+
+import static dev.dhcpcluster.core.dhcp.PolicyFixture.assertDropped;
+import static dev.dhcpcluster.core.dhcp.PolicyFixture.reply;
+import static dev.dhcpcluster.core.dhcp.TestPackets.discover;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.dhcpcluster.core.testing.TestConfigs;
+import dev.dhcpcluster.port.model.DhcpMessageType;
+import dev.dhcpcluster.port.model.DropReason;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** What the server refuses to answer before it looks at leases. */
+class RequestFilterTest {
+
+    private final PolicyFixture fixture = new PolicyFixture(TestConfigs.server(TestConfigs.subnet().build())
+            .maxHops(4).build());
+
+    @Test
+    @DisplayName("#35 a request with more hops than the limit is dropped")
+    void tooManyHopsIsDropped() {
+        assertDropped(DropReason.TOO_MANY_HOPS,
+                fixture.decide(discover().withGiaddr("198.18.0.254").withHops(5).build()));
+    }
+
+    @Test
+    @DisplayName("#35 a request with exactly the hop limit is served, and the reply has hops 0")
+    void hopLimitItselfIsServed() {
+        DhcpMessage offer = reply(fixture.decide(discover().withGiaddr("198.18.0.254").withHops(4).build()),
+                DhcpMessageType.OFFER);
+
+        assertEquals(0, offer.hops());
+    }
+
+    @Test
+    void bootReplyIsNotARequest() {
+        assertDropped(DropReason.NOT_A_REQUEST, fixture.decide(discover().withOp(DhcpMessage.BOOTREPLY).build()));
+    }
+
+    @Test
+    void bootpWithoutMessageTypeIsNotServed() {
+        assertDropped(DropReason.NOT_A_REQUEST,
+                fixture.decide(discover().withoutOption(OptionCode.MESSAGE_TYPE).build()));
+    }
+
+    @Test
+    void serverMessageTypeFromAClientIsNotARequest() {
+        assertDropped(DropReason.NOT_A_REQUEST, fixture.decide(TestPackets.ofType(DhcpMessageType.OFFER).build()));
+        assertDropped(DropReason.NOT_A_REQUEST, fixture.decide(TestPackets.ofType(DhcpMessageType.ACK).build()));
+    }
+
+    @Test
+    void hardwareAddressLongerThanChaddrIsMalformed() {
+        assertDropped(DropReason.MALFORMED, fixture.decide(discover().build().toBuilder().hlen(17).build()));
+    }
+}

@@ -1,0 +1,370 @@
+package dev.dhcpcluster.core.lease;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.pool.SubnetUsage;
+import dev.dhcpcluster.core.testing.ManualClock;
+import dev.dhcpcluster.core.testing.TestConfigs;
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.NodeId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class LeaseTableTest {
+
+    private static final Duration LEASE = TestConfigs.LEASE;
+    private final ManualClock clock = new ManualClock();
+
+    private static HardwareAddress mac(int n) {
+        return HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, (byte) (n >> 8), (byte) n});
+    }
+
+    private static ClientKey client(int n) {
+        return ClientKey.ofHardware(mac(n));
+    }
+
+    private static Ipv4Address ip(String text) {
+        return Ipv4Address.parse(text);
+    }
+
+    private static LeaseTable table(ServerConfig config) {
+        return new LeaseTable(config);
+    }
+
+    private static LeaseTable defaultTable() {
+        return table(TestConfigs.server(TestConfigs.subnet().build()).build());
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private Lease bind(LeaseTable table, int client, Ipv4Address address) {
+        return table.bind(table.subnets().get(0), address, client(client), mac(client), Optional.empty(), LEASE, now()).get(0);
+    }
+
+    @Test
+    void neverHandsOutNetworkBroadcastRouterOrServerAddress() {
+        LeaseTable table = table(TestConfigs.server(TestConfigs.subnet().pool("198.18.0.0", "198.18.0.255").build()).build());
+        ServedSubnet subnet = table.subnets().get(0);
+        Set<Ipv4Address> given = new HashSet<>();
+        for (int n = 0; ; n++) {
+            Ipv4Address address = table.offerFreeAddress(subnet, client(n), now());
+            if (address == null) {
+                break;
+            }
+            given.add(address);
+        }
+
+        assertEquals(252, given.size());
+        for (String never : List.of("198.18.0.0", "198.18.0.255", "198.18.0.1", "198.18.0.2")) {
+            assertFalse(given.contains(ip(never)), never + " must never be handed out");
+        }
+    }
+
+    @Test
+    void serverAddressLearntFromTheInterfaceLeavesThePool() {
+        LeaseTable table = table(TestConfigs.server(TestConfigs.subnet().build()).serverIdentifier(Optional.empty()).build());
+        ServedSubnet subnet = table.subnets().get(0);
+
+        table.excludeServerAddress(ip("198.18.0.10"));
+
+        assertEquals(9, subnet.usage().size());
+        assertNotEquals(ip("198.18.0.10"), table.offerFreeAddress(subnet, client(1), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.10"), client(1), mac(1), now()));
+    }
+
+    @Test
+    void reservedAddressGoesOnlyToItsClient() {
+        LeaseTable table = table(TestConfigs.server(TestConfigs.subnet()
+                .reserveForHardware("02:00:00:00:00:07", "198.18.0.15", "printer").build()).build());
+        ServedSubnet subnet = table.subnets().get(0);
+
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.15"), client(1), mac(1), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.15"), client(7), mac(7), now()));
+        for (int n = 100; n < 120; n++) {
+            assertNotEquals(ip("198.18.0.15"), table.offerFreeAddress(subnet, client(n), now()));
+        }
+        assertEquals(9, subnet.usage().size());
+    }
+
+    @Test
+    void twoReservationsOfOneAddressAreRefused() {
+        ServerConfig config = TestConfigs.server(TestConfigs.subnet()
+                .reserveForHardware("02:00:00:00:00:07", "198.18.0.15", null)
+                .reserveForHardware("02:00:00:00:00:08", "198.18.0.15", null).build()).build();
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> table(config));
+        assertTrue(error.getMessage().contains("198.18.0.15"), error.getMessage());
+    }
+
+    @Test
+    @DisplayName("#17 an offer holds the address for the offer hold time, not the lease time")
+    void offerIsHeldForTheOfferHoldOnly() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), now());
+
+        clock.advance(ServerConfig.DEFAULT_OFFER_HOLD.minusSeconds(1));
+        table.expire(now());
+        assertFalse(table.isAvailable(subnet, offered, client(2), mac(2), now()));
+
+        clock.advance(Duration.ofSeconds(1));
+        table.expire(now());
+        assertTrue(table.isAvailable(subnet, offered, client(2), mac(2), now()));
+        assertEquals(0, subnet.usage().offered());
+        assertEquals(10, subnet.usage().free());
+    }
+
+    @Test
+    @DisplayName("#17 the next expiry is the end of the offer hold")
+    void nextExpiryIsTheEndOfTheHold() {
+        LeaseTable table = defaultTable();
+        table.offerFreeAddress(table.subnets().get(0), client(1), now());
+
+        assertEquals(now() + ServerConfig.DEFAULT_OFFER_HOLD.toMillis(), table.nextExpiry());
+    }
+
+    @Test
+    void aSecondOfferToTheSameClientFreesTheFirst() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        Ipv4Address first = table.offerFreeAddress(subnet, client(1), now());
+
+        table.offer(subnet, ip("198.18.0.18"), client(1), now());
+
+        assertTrue(table.isAvailable(subnet, first, client(2), mac(2), now()));
+        assertEquals(Optional.of(ip("198.18.0.18")), table.offeredTo(client(1), now()));
+        assertEquals(1, subnet.usage().offered());
+    }
+
+    @Test
+    void boundLeaseHoldsItsAddressUntilExpiry() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        bind(table, 1, ip("198.18.0.12"));
+
+        clock.advance(LEASE.minusMillis(1));
+        table.expire(now());
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+
+        clock.advance(Duration.ofMillis(1));
+        table.expire(now());
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+        assertEquals(0, subnet.usage().bound());
+    }
+
+    @Test
+    @DisplayName("#15 an expired lease is remembered, so the client gets its address back while it is free")
+    void expiredLeaseIsRememberedForItsClient() {
+        LeaseTable table = defaultTable();
+        bind(table, 1, ip("198.18.0.12"));
+        clock.advance(LEASE.plusMinutes(5));
+        table.expire(now());
+
+        Lease remembered = table.leaseOf(client(1)).orElseThrow();
+
+        assertEquals(ip("198.18.0.12"), remembered.address());
+        assertTrue(table.isAvailable(table.subnets().get(0), ip("198.18.0.12"), client(1), mac(1), now()));
+    }
+
+    @Test
+    @DisplayName("#15 an expired address is reused for other clients only once the never-used ones are gone")
+    void expiredAddressIsReusedLast() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        Ipv4Address first = table.offerFreeAddress(subnet, client(1), now());
+        bind(table, 1, first);
+        clock.advance(LEASE.plusSeconds(1));
+        table.expire(now());
+
+        Set<Ipv4Address> others = new HashSet<>();
+        for (int n = 2; n <= 10; n++) {
+            others.add(table.offerFreeAddress(subnet, client(n), now()));
+        }
+        assertFalse(others.contains(first));
+        assertEquals(first, table.offerFreeAddress(subnet, client(11), now()));
+    }
+
+    @Test
+    void remembranceEndsWhenTheAddressIsBoundToAnotherClient() {
+        LeaseTable table = defaultTable();
+        bind(table, 1, ip("198.18.0.12"));
+        clock.advance(LEASE.plusSeconds(1));
+        table.expire(now());
+
+        bind(table, 2, ip("198.18.0.12"));
+
+        assertTrue(table.leaseOf(client(1)).isEmpty());
+        assertEquals(client(2), table.leaseAt(ip("198.18.0.12")).orElseThrow().clientKey());
+    }
+
+    @Test
+    @DisplayName("#25 a released address is free, and remembered for the client that released it")
+    void releaseFreesAndRemembers() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        bind(table, 1, ip("198.18.0.12"));
+
+        Lease released = table.release(ip("198.18.0.12"), client(1), now()).orElseThrow();
+
+        assertEquals(LeaseState.RELEASED, released.state());
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+        assertEquals(ip("198.18.0.12"), table.leaseOf(client(1)).orElseThrow().address());
+    }
+
+    @Test
+    void releaseByAnotherClientIsRefused() {
+        LeaseTable table = defaultTable();
+        bind(table, 1, ip("198.18.0.12"));
+
+        assertTrue(table.release(ip("198.18.0.12"), client(2), now()).isEmpty());
+        assertFalse(table.isAvailable(table.subnets().get(0), ip("198.18.0.12"), client(2), mac(2), now()));
+    }
+
+    @Test
+    @DisplayName("#24 a declined address is quarantined for everyone, the decliner included")
+    void declinedAddressIsQuarantined() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        bind(table, 1, ip("198.18.0.12"));
+
+        Lease declined = table.decline(ip("198.18.0.12"), client(1), mac(1), now()).orElseThrow();
+
+        assertEquals(LeaseState.DECLINED, declined.state());
+        assertEquals(Instant.ofEpochMilli(now()).plus(ServerConfig.DEFAULT_DECLINE_PROBATION), declined.expiry());
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), client(1), mac(1), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+        assertTrue(table.leaseOf(client(1)).isEmpty(), "the decliner does not come back to it");
+        assertEquals(1, subnet.usage().declined());
+        assertEquals(0, subnet.usage().bound());
+    }
+
+    @Test
+    @DisplayName("#24 the quarantine of a declined address ends after the probation")
+    void quarantineEnds() {
+        LeaseTable table = table(TestConfigs.server(TestConfigs.subnet().build())
+                .declineProbation(Duration.ofMinutes(10)).build());
+        ServedSubnet subnet = table.subnets().get(0);
+        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), now());
+        table.decline(offered, client(1), mac(1), now());
+
+        clock.advance(Duration.ofMinutes(10));
+        table.expire(now());
+
+        assertTrue(table.isAvailable(subnet, offered, client(2), mac(2), now()));
+        assertEquals(0, subnet.usage().declined());
+        assertEquals(10, subnet.usage().free());
+    }
+
+    @Test
+    void declineOfAnAddressTheClientDoesNotHoldIsRefused() {
+        LeaseTable table = defaultTable();
+        bind(table, 1, ip("198.18.0.12"));
+
+        assertTrue(table.decline(ip("198.18.0.12"), client(2), mac(2), now()).isEmpty());
+        assertTrue(table.decline(ip("198.18.0.13"), client(2), mac(2), now()).isEmpty());
+    }
+
+    @Test
+    void versionsOfAnAddressIncreaseAcrossClients() {
+        LeaseTable table = defaultTable();
+        Lease first = bind(table, 1, ip("198.18.0.12"));
+        Lease released = table.release(ip("198.18.0.12"), client(1), now()).orElseThrow();
+        Lease second = bind(table, 2, ip("198.18.0.12"));
+
+        assertTrue(first.version() < released.version());
+        assertTrue(released.version() < second.version());
+    }
+
+    @Test
+    void bindingAnotherAddressEndsTheClientsOldBinding() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        bind(table, 1, ip("198.18.0.12"));
+
+        List<Lease> writes = table.bind(subnet, ip("198.18.0.13"), client(1), mac(1), Optional.empty(), LEASE, now());
+
+        assertEquals(2, writes.size());
+        assertEquals(ip("198.18.0.13"), writes.get(0).address());
+        assertEquals(ip("198.18.0.12"), writes.get(1).address());
+        assertEquals(LeaseState.EXPIRED, writes.get(1).state());
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+        assertEquals(1, subnet.usage().bound());
+    }
+
+    @Test
+    void bindingTheOfferedAddressEndsTheOffer() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), now());
+
+        bind(table, 1, offered);
+        clock.advance(ServerConfig.DEFAULT_OFFER_HOLD);
+        table.expire(now());
+
+        assertTrue(table.offeredTo(client(1), now()).isEmpty());
+        assertFalse(table.isAvailable(subnet, offered, client(2), mac(2), now()), "the binding still holds it");
+        SubnetUsage usage = subnet.usage();
+        assertEquals(1, usage.bound());
+        assertEquals(0, usage.offered());
+        assertEquals(9, usage.free());
+    }
+
+    @Test
+    void loadRebuildsHoldsAndBitmaps() {
+        LeaseTable table = defaultTable();
+        Instant now = Instant.ofEpochMilli(now());
+        NodeId node = new NodeId(1);
+        table.load(List.of(
+                new Lease(ip("198.18.0.10"), client(1), mac(1), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), node, 3),
+                new Lease(ip("198.18.0.11"), client(2), mac(2), Optional.empty(), LeaseState.BOUND, now.minusSeconds(60), node, 4),
+                new Lease(ip("198.18.0.12"), client(3), mac(3), Optional.empty(), LeaseState.DECLINED, now.plusSeconds(60), node, 1),
+                new Lease(ip("198.51.100.1"), client(4), mac(4), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), node, 1)),
+                now());
+        ServedSubnet subnet = table.subnets().get(0);
+
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.10"), client(9), mac(9), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.11"), client(9), mac(9), now()));
+        assertEquals(ip("198.18.0.11"), table.leaseOf(client(2)).orElseThrow().address(), "expired but remembered");
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), client(9), mac(9), now()));
+        assertTrue(table.leaseAt(ip("198.51.100.1")).isEmpty(), "outside every subnet");
+        SubnetUsage usage = subnet.usage();
+        assertEquals(1, usage.bound());
+        assertEquals(1, usage.declined());
+        assertEquals(8, usage.free());
+        assertEquals(5, bind(table, 9, ip("198.18.0.11")).version());
+    }
+
+    @Test
+    void loadTwiceIsRefused() {
+        LeaseTable table = defaultTable();
+        table.load(List.of(), now());
+
+        assertThrows(IllegalStateException.class, () -> table.load(List.of(), now()));
+    }
+
+    @Test
+    void expiryWithNothingPendingIsFarAway() {
+        LeaseTable table = defaultTable();
+
+        assertEquals(Long.MAX_VALUE, table.nextExpiry());
+        assertNull(table.subnetContaining(ip("198.19.0.1")));
+    }
+}

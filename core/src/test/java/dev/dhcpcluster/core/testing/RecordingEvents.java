@@ -1,0 +1,97 @@
+package dev.dhcpcluster.core.testing;
+
+import dev.dhcpcluster.port.model.DhcpMessageType;
+import dev.dhcpcluster.port.model.DropReason;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link ClusterEvents} that remembers every event, in order, for assertions. Thread-safe. */
+public final class RecordingEvents implements ClusterEvents {
+
+    /** One {@link #dropped} call. */
+    public record Drop(DropReason reason, String detail) {
+    }
+
+    /** One {@link #poolExhausted} call. */
+    public record Exhaustion(Ipv4Address subnet, int prefixLength) {
+    }
+
+    private final List<DhcpMessageType> requests = new ArrayList<>();
+    private final List<DhcpMessageType> replies = new ArrayList<>();
+    private final List<Drop> drops = new ArrayList<>();
+    private final List<Lease> bound = new ArrayList<>();
+    private final List<Lease> released = new ArrayList<>();
+    private final List<Lease> declined = new ArrayList<>();
+    private final List<Exhaustion> exhausted = new ArrayList<>();
+
+    @Override
+    public synchronized void requestReceived(DhcpMessageType type) {
+        requests.add(type);
+    }
+
+    @Override
+    public synchronized void replySent(DhcpMessageType type) {
+        replies.add(type);
+    }
+
+    @Override
+    public synchronized void dropped(DropReason reason, String detail) {
+        drops.add(new Drop(reason, detail));
+    }
+
+    @Override
+    public synchronized void leaseBound(Lease lease) {
+        bound.add(lease);
+    }
+
+    @Override
+    public synchronized void leaseReleased(Lease lease) {
+        released.add(lease);
+    }
+
+    @Override
+    public synchronized void addressDeclined(Lease lease) {
+        declined.add(lease);
+    }
+
+    @Override
+    public synchronized void poolExhausted(Ipv4Address subnet, int prefixLength) {
+        exhausted.add(new Exhaustion(subnet, prefixLength));
+    }
+
+    public synchronized List<DhcpMessageType> requests() {
+        return List.copyOf(requests);
+    }
+
+    public synchronized List<DhcpMessageType> replies() {
+        return List.copyOf(replies);
+    }
+
+    public synchronized List<Drop> drops() {
+        return List.copyOf(drops);
+    }
+
+    /** The reasons of every drop, in order. */
+    public synchronized List<DropReason> dropReasons() {
+        return drops.stream().map(Drop::reason).toList();
+    }
+
+    public synchronized List<Lease> bound() {
+        return List.copyOf(bound);
+    }
+
+    public synchronized List<Lease> released() {
+        return List.copyOf(released);
+    }
+
+    public synchronized List<Lease> declined() {
+        return List.copyOf(declined);
+    }
+
+    public synchronized List<Exhaustion> exhausted() {
+        return List.copyOf(exhausted);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.dhcpcluster.port.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ClientKeyTest {
+
+    private static final HardwareAddress MAC = HardwareAddress.parseEthernet("02:00:00:00:00:01");
+
+    @Test
+    @DisplayName("#27 a hardware key is htype followed by chaddr")
+    void hardwareKeyIsTypeThenAddress() {
+        ClientKey key = ClientKey.ofHardware(MAC);
+        assertEquals(ClientKey.Kind.HARDWARE, key.kind());
+        assertEquals("hw:01:02:00:00:00:00:01", key.toString());
+    }
+
+    @Test
+    @DisplayName("#27 client identifiers are opaque bytes and never equal a hardware key with the same octets")
+    void clientIdNeverEqualsHardwareKey() {
+        ClientKey fromId = ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 1});
+        assertNotEquals(ClientKey.ofHardware(MAC), fromId);
+        assertEquals(ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 1}), fromId);
+        assertEquals(fromId.hashCode(), ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 1}).hashCode());
+    }
+
+    @Test
+    void emptyClientIdIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> ClientKey.ofClientId(new byte[0]));
+    }
+}
