@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.cli;
 
+import dev.dhcpcluster.bootstrap.client.AckLog;
 import dev.dhcpcluster.bootstrap.client.ClientReport;
 import dev.dhcpcluster.bootstrap.client.DhcpClient;
 import dev.dhcpcluster.bootstrap.client.LoadSettings;
@@ -8,6 +9,7 @@ import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -80,6 +82,11 @@ final class ClientCommand implements Callable<Integer> {
                     + "runs with disjoint ranges are different clients.")
     long firstMac;
 
+    @Option(names = "--ack-log", paramLabel = "FILE",
+            description = "Append one line per DHCPACK to FILE the moment it arrives: received, address, hardware "
+                    + "address, lease seconds, expiry (from when the REQUEST was first sent).")
+    Path ackLog;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -97,17 +104,20 @@ final class ClientCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(bindAddress.toString(), port))) {
-            ClientReport report = client.run(target, settings, settings.longestRun());
+        try (AckLog acks = ackLog == null ? null : AckLog.open(ackLog);
+                DhcpClient client = DhcpClient.open(new InetSocketAddress(bindAddress.toString(), port))) {
+            ClientReport report = client.run(target, settings, settings.longestRun(), acks == null ? ack -> { } : acks);
             report.lines().forEach(out::println);
             out.flush();
+            Optional<String> logFailure = acks == null ? Optional.empty() : acks.failure();
+            logFailure.ifPresent(err::println);
             if (!report.success()) {
                 err.println("client run FAILED against " + server + ":" + serverPort + ": "
                         + report.failures().size() + " failed clients, " + report.duplicates().size()
                         + " duplicate addresses, " + report.naks() + " NAKs");
                 return DhcpclusterCommand.FAILED;
             }
-            return 0;
+            return logFailure.isPresent() ? DhcpclusterCommand.FAILED : 0;
         } catch (IOException e) {
             err.println(e.getMessage());
             return DhcpclusterCommand.FAILED;

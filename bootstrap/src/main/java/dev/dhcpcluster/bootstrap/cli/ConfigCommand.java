@@ -53,7 +53,8 @@ final class ConfigCommand implements Runnable {
                     .collect(Collectors.joining(", "));
             return "node " + config.node().value() + ", " + count + (count == 1 ? " subnet (" : " subnets (") + subnets
                     + "), transport " + config.transport().type() + " " + config.transport().listenAddress() + ":"
-                    + config.transport().listenPort() + ", lease store " + config.leaseStore().type();
+                    + config.transport().listenPort() + ", lease store " + config.leaseStore().type()
+                    + config.leaseStore().file().map(file -> " " + file).orElse("");
         }
     }
 }

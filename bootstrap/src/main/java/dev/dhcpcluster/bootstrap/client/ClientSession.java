@@ -7,6 +7,7 @@ import dev.dhcpcluster.core.dhcp.OptionCode;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -175,19 +176,21 @@ public final class ClientSession {
         if (problem.isPresent()) {
             return fail(problem.get(), false);
         }
+        // checkAck made sure option 51 is there.
+        Duration leaseTime = Duration.ofSeconds(reply.options().uint32(OptionCode.LEASE_TIME).orElseThrow());
         if (phase == Phase.RENEWING) {
             if (!reply.yiaddr().equals(address)) {
                 return fail("renewal moved the lease from " + address + " to " + reply.yiaddr(), false);
             }
             phase = Phase.BOUND;
-            return new Reaction.Renewed(address);
+            return new Reaction.Renewed(address, leaseTime);
         }
         if (!reply.yiaddr().equals(offered)) {
             return fail("DHCPACK for " + reply.yiaddr() + " to a REQUEST for " + offered, false);
         }
         address = reply.yiaddr();
         phase = Phase.BOUND;
-        return new Reaction.Bound(address);
+        return new Reaction.Bound(address, leaseTime);
     }
 
     private Optional<String> checkAck(DhcpMessage ack) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,8 +92,20 @@ public final class DhcpClient implements AutoCloseable {
      */
     public ClientReport run(InetSocketAddress target, LoadSettings settings, Duration timeout)
             throws TimeoutException, InterruptedException, ExecutionException {
+        return run(target, settings, timeout, ack -> { });
+    }
+
+    /**
+     * Runs one load as {@link #run(InetSocketAddress, LoadSettings, Duration)} does, and tells
+     * {@code acks} of every DHCPACK the moment it arrives.
+     *
+     * @param acks called on the client's thread for each ACK that passed the checks
+     * @throws TimeoutException if the run has not ended within {@code timeout}
+     */
+    public ClientReport run(InetSocketAddress target, LoadSettings settings, Duration timeout, Consumer<Ack> acks)
+            throws TimeoutException, InterruptedException, ExecutionException {
         server = Objects.requireNonNull(target, "target");
-        LoadGenerator run = new LoadGenerator(settings, loop, System::nanoTime, this::send);
+        LoadGenerator run = new LoadGenerator(settings, loop, loop, System::nanoTime, this::send, acks);
         generator = run;
         loop.execute(run::start);
         try {

@@ -1,10 +1,13 @@
 package dev.dhcpcluster.bootstrap.client;
 
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
+import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.time.Cancellable;
+import dev.dhcpcluster.port.time.Clock;
 import dev.dhcpcluster.port.time.Scheduler;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,14 +32,18 @@ public final class LoadGenerator {
 
     private final LoadSettings settings;
     private final Scheduler scheduler;
+    private final Clock clock;
     private final LongSupplier nanoTime;
     private final Consumer<DhcpMessage> out;
+    private final Consumer<Ack> acks;
     private final SplittableRandom xids;
     private final CompletableFuture<ClientReport> result = new CompletableFuture<>();
 
     private final Map<Integer, ClientSession> byXid = new HashMap<>();
     private final Map<ClientSession, Cancellable> timers = new HashMap<>();
     private final Map<ClientSession, Long> startedAt = new HashMap<>();
+    /** When each session's outstanding REQUEST was first sent (wall clock), for the expiry of its ACK. */
+    private final Map<ClientSession, Long> requestSentAt = new HashMap<>();
     private final Map<Ipv4Address, ClientSession> holders = new LinkedHashMap<>();
     private final List<ClientSession> bound = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
@@ -52,16 +59,34 @@ public final class LoadGenerator {
     private long lastBound = -1;
 
     /**
+     * A generator that keeps no record of single ACKs.
+     *
      * @param settings what to run
      * @param scheduler the thread everything runs on, and the timeouts
      * @param nanoTime a monotonic time source for latencies (System::nanoTime, or a virtual one)
      * @param out sends one message to the server
      */
     public LoadGenerator(LoadSettings settings, Scheduler scheduler, LongSupplier nanoTime, Consumer<DhcpMessage> out) {
+        this(settings, scheduler, () -> 0L, nanoTime, out, ack -> { });
+    }
+
+    /**
+     * @param settings what to run
+     * @param scheduler the thread everything runs on, and the timeouts
+     * @param clock the wall clock, for the times of each {@link Ack}
+     * @param nanoTime a monotonic time source for latencies (System::nanoTime, or a virtual one)
+     * @param out sends one message to the server
+     * @param acks told of every DHCPACK that passed the checks (a binding or a renewal), on the
+     *     scheduler's thread, as it arrives
+     */
+    public LoadGenerator(LoadSettings settings, Scheduler scheduler, Clock clock, LongSupplier nanoTime,
+            Consumer<DhcpMessage> out, Consumer<Ack> acks) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.out = Objects.requireNonNull(out, "out");
+        this.acks = Objects.requireNonNull(acks, "acks");
         this.xids = new SplittableRandom(settings.firstMac() * 31 + settings.count());
         this.latencies = new long[settings.count()];
     }
@@ -109,8 +134,10 @@ public final class LoadGenerator {
         if (reaction instanceof Reaction.Send send) {
             send(session, send.message());
         } else if (reaction instanceof Reaction.Bound bound) {
+            acked(session, bound.address(), bound.leaseTime());
             onBound(session, bound.address());
-        } else if (reaction instanceof Reaction.Renewed) {
+        } else if (reaction instanceof Reaction.Renewed renewal) {
+            acked(session, renewal.address(), renewal.leaseTime());
             renewed++;
             finish(session);
         } else if (reaction instanceof Reaction.Failed failed) {
@@ -144,8 +171,20 @@ public final class LoadGenerator {
         }
     }
 
+    /** Reports an ACK; its expiry counts from the first sending of the REQUEST it answers (RFC 2131 §4.4.1). */
+    private void acked(ClientSession session, Ipv4Address address, Duration leaseTime) {
+        long now = clock.millis();
+        long sent = Objects.requireNonNullElse(requestSentAt.remove(session), now);
+        acks.accept(new Ack(Instant.ofEpochMilli(now), address, session.hardwareAddress(), leaseTime,
+                Instant.ofEpochMilli(sent).plus(leaseTime)));
+    }
+
     private void send(ClientSession session, DhcpMessage message) {
         cancelTimer(session);
+        if (message.messageType().orElse(null) == DhcpMessageType.REQUEST) {
+            // A retransmission keeps the time of the first sending.
+            requestSentAt.putIfAbsent(session, clock.millis());
+        }
         out.accept(message);
         int xid = session.xid();
         timers.put(session, scheduler.schedule(settings.timeout(), () -> {
@@ -160,6 +199,7 @@ public final class LoadGenerator {
         cancelTimer(session);
         byXid.remove(session.xid());
         startedAt.remove(session);
+        requestSentAt.remove(session);
         active--;
         if (next < settings.count()) {
             launch();

@@ -2,6 +2,7 @@ package dev.dhcpcluster.bootstrap.client;
 
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import java.time.Duration;
 
 /** What a {@link ClientSession} wants done after a reply or a timeout. */
 public sealed interface Reaction {
@@ -10,12 +11,20 @@ public sealed interface Reaction {
     record Send(DhcpMessage message) implements Reaction {
     }
 
-    /** The client holds a lease: a DHCPACK to its REQUEST passed every check. */
-    record Bound(Ipv4Address address) implements Reaction {
+    /**
+     * The client holds a lease: a DHCPACK to its REQUEST passed every check.
+     *
+     * @param leaseTime the lease time the ACK granted (option 51)
+     */
+    record Bound(Ipv4Address address, Duration leaseTime) implements Reaction {
     }
 
-    /** The client renewed its lease and kept its address. */
-    record Renewed(Ipv4Address address) implements Reaction {
+    /**
+     * The client renewed its lease and kept its address.
+     *
+     * @param leaseTime the lease time the ACK granted (option 51)
+     */
+    record Renewed(Ipv4Address address, Duration leaseTime) implements Reaction {
     }
 
     /**

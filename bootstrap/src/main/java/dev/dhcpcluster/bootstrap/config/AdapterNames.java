@@ -13,7 +13,14 @@ public final class AdapterNames {
     public static final Set<String> TRANSPORTS = Set.of("udp");
 
     /** Values of {@code lease-store.type}. */
-    public static final Set<String> STORES = Set.of("memory");
+    public static final Set<String> STORES = Set.of("sqlite", "memory");
+
+    /**
+     * The values of {@code lease-store.type} whose store keeps a file (named by
+     * {@code lease-store.file}, in the data directory unless absolute); the others keep nothing on
+     * disk and take no file.
+     */
+    public static final Set<String> STORES_WITH_FILE = Set.of("sqlite");
 
     private AdapterNames() {
     }

@@ -5,6 +5,8 @@ import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,8 @@ final class ConfigResolver {
 
     static final int DEFAULT_LISTEN_PORT = 67;
     static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0";
+    /** Where a node keeps its files when the node file does not say, as Kea keeps its in /var/lib/kea. */
+    static final String DEFAULT_DATA_DIRECTORY = "/var/lib/dhcpcluster";
 
     private final Set<String> transportTypes;
     private final Set<String> storeTypes;
@@ -33,8 +37,9 @@ final class ConfigResolver {
     Optional<NodeConfig> resolve(NodeFile file, Problems problems) {
         int before = problems.size();
         Optional<NodeId> node = node(file.node(), problems);
+        Optional<Path> dataDirectory = dataDirectory(file.node(), problems);
         Optional<TransportSettings> transport = transport(file.transport(), problems);
-        Optional<StoreSettings> store = store(file.leaseStore(), problems);
+        Optional<StoreSettings> store = store(file.leaseStore(), dataDirectory, problems);
         Optional<ServerConfig> server = Optional.empty();
         if (file.dhcp4() == null) {
             problems.add("Dhcp4", "missing; the DHCPv4 service needs at least one subnet4");
@@ -44,10 +49,11 @@ final class ConfigResolver {
             // Still report what is wrong in Dhcp4, with a stand-in id.
             new Dhcp4Resolver(problems).resolve(file.dhcp4(), new NodeId(1), file.transport());
         }
-        if (problems.size() > before || node.isEmpty() || transport.isEmpty() || store.isEmpty() || server.isEmpty()) {
+        if (problems.size() > before || node.isEmpty() || dataDirectory.isEmpty() || transport.isEmpty()
+                || store.isEmpty() || server.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NodeConfig(node.get(), transport.get(), store.get(), server.get()));
+        return Optional.of(new NodeConfig(node.get(), dataDirectory.get(), transport.get(), store.get(), server.get()));
     }
 
     private static Optional<NodeId> node(NodeFile.Node node, Problems problems) {
@@ -64,6 +70,15 @@ final class ConfigResolver {
             return Optional.empty();
         }
         return Optional.of(new NodeId(node.id()));
+    }
+
+    /**
+     * The data directory, absolute: a relative one is taken relative to the working directory, as
+     * paths on the command line are. Nothing is created here; the node does that when it starts.
+     */
+    private static Optional<Path> dataDirectory(NodeFile.Node node, Problems problems) {
+        String text = node == null || node.dataDirectory() == null ? DEFAULT_DATA_DIRECTORY : node.dataDirectory();
+        return path(text, "node.data-directory", problems).map(path -> path.toAbsolutePath().normalize());
     }
 
     private Optional<TransportSettings> transport(NodeFile.Transport transport, Problems problems) {
@@ -101,21 +116,74 @@ final class ConfigResolver {
         return Optional.of(new TransportSettings(transport.type(), listenAddress, listenPort, interfaceName));
     }
 
-    private Optional<StoreSettings> store(NodeFile.LeaseStore store, Problems problems) {
-        if (store == null) {
-            problems.add("lease-store", "missing; give at least {\"type\": \"memory\"}");
-            return Optional.empty();
-        }
-        if (store.type() == null) {
-            problems.add("lease-store.type", "missing; one of " + sorted(storeTypes));
-            return Optional.empty();
-        }
-        if (!storeTypes.contains(store.type())) {
-            problems.add("lease-store.type", Syntax.quote(store.type()) + " is not a known lease store; known: "
+    private Optional<StoreSettings> store(NodeFile.LeaseStore store, Optional<Path> dataDirectory, Problems problems) {
+        // No section, or no type: the durable default.
+        NodeFile.LeaseStore given = store == null ? new NodeFile.LeaseStore(null, null, null) : store;
+        String type = given.type() == null ? StoreSettings.DEFAULT_TYPE : given.type();
+        if (!storeTypes.contains(type)) {
+            problems.add("lease-store.type", Syntax.quote(type) + " is not a known lease store; known: "
                     + sorted(storeTypes));
             return Optional.empty();
         }
-        return Optional.of(new StoreSettings(store.type()));
+        int before = problems.size();
+        Duration retention = StoreSettings.DEFAULT_EXPIRED_RETENTION;
+        if (given.expiredRetention() != null) {
+            if (given.expiredRetention() < 0 || given.expiredRetention() > LeaseTimesResolver.MAX_SECONDS) {
+                problems.add("lease-store.expired-retention", given.expiredRetention() + " is not 0 to "
+                        + LeaseTimesResolver.MAX_SECONDS + " seconds");
+            } else {
+                retention = Duration.ofSeconds(given.expiredRetention());
+            }
+        }
+        if (!AdapterNames.STORES_WITH_FILE.contains(type)) {
+            // A setting that would do nothing is a mistake worth naming, like an unknown field.
+            if (given.file() != null) {
+                problems.add("lease-store.file", "the " + type + " lease store keeps no file");
+            }
+            if (given.expiredRetention() != null) {
+                problems.add("lease-store.expired-retention", "the " + type + " lease store keeps no expired leases");
+            }
+            return problems.size() > before ? Optional.empty() : Optional.of(StoreSettings.withoutFile(type));
+        }
+        Optional<Path> file = storeFile(given.file() == null ? StoreSettings.DEFAULT_FILE : given.file(), problems);
+        if (problems.size() > before || file.isEmpty()) {
+            return Optional.empty();
+        }
+        if (file.get().isAbsolute()) {
+            return Optional.of(new StoreSettings(type, Optional.of(file.get().normalize()), retention));
+        }
+        // A relative file lives in the data directory (whose own error, if any, is reported already).
+        Duration kept = retention;
+        return dataDirectory.map(directory -> new StoreSettings(type,
+                Optional.of(directory.resolve(file.get()).normalize()), kept));
+    }
+
+    private static Optional<Path> storeFile(String text, Problems problems) {
+        Optional<Path> file = path(text, "lease-store.file", problems);
+        if (file.isEmpty()) {
+            return file;
+        }
+        Path name = file.get().getFileName();
+        if (text.endsWith("/") || name == null || name.toString().equals(".") || name.toString().equals("..")) {
+            problems.add("lease-store.file", Syntax.quote(text) + " names a directory; name the store's file, "
+                    + "like \"" + StoreSettings.DEFAULT_FILE + "\"");
+            return Optional.empty();
+        }
+        return file;
+    }
+
+    /** A file-system path as written; not blank, no surrounding spaces, nothing the system cannot name. */
+    private static Optional<Path> path(String text, String field, Problems problems) {
+        if (text.isBlank() || !text.strip().equals(text)) {
+            problems.add(field, Syntax.quote(text) + " is not a path");
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(text));
+        } catch (InvalidPathException e) {
+            problems.add(field, Syntax.quote(text) + " is not a path: " + e.getReason());
+            return Optional.empty();
+        }
     }
 
     /** A port value or its default; {@code lowest} is 0 where "any free port" makes sense. */

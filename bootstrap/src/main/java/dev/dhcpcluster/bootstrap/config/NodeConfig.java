@@ -2,23 +2,32 @@ package dev.dhcpcluster.bootstrap.config;
 
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.port.model.NodeId;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * A node's configuration, validated and resolved: what {@link ConfigLoader} makes of a node file.
  *
  * @param node this node's id
+ * @param dataDirectory where the node keeps its files (the SQLite store's, by default), absolute;
+ *     created when the node starts, if something is kept there
  * @param transport which DHCP transport to run and where it listens
  * @param leaseStore which lease store to use
  * @param server everything the DHCP server policy needs, inherited values filled in
  */
-public record NodeConfig(NodeId node, TransportSettings transport, StoreSettings leaseStore, ServerConfig server) {
+public record NodeConfig(NodeId node, Path dataDirectory, TransportSettings transport, StoreSettings leaseStore,
+        ServerConfig server) {
 
     public NodeConfig {
         Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(leaseStore, "leaseStore");
         Objects.requireNonNull(server, "server");
+        if (!dataDirectory.isAbsolute()) {
+            throw new IllegalArgumentException("the data directory must be resolved to an absolute path, not "
+                    + dataDirectory);
+        }
         if (!node.equals(server.node())) {
             throw new IllegalArgumentException("node " + node + " and server config node " + server.node() + " differ");
         }

@@ -14,8 +14,8 @@ record NodeFile(
         @JsonProperty("lease-store") LeaseStore leaseStore,
         @JsonProperty("Dhcp4") Dhcp4 dhcp4) {
 
-    /** {@code "node"}: who this node is. */
-    record Node(@JsonProperty("id") Integer id) {
+    /** {@code "node"}: who this node is, and where it keeps its files. */
+    record Node(@JsonProperty("id") Integer id, @JsonProperty("data-directory") String dataDirectory) {
     }
 
     /** {@code "transport"}: how DHCP datagrams reach the node. */
@@ -29,7 +29,10 @@ record NodeFile(
     }
 
     /** {@code "lease-store"}: where leases are kept. */
-    record LeaseStore(@JsonProperty("type") String type) {
+    record LeaseStore(
+            @JsonProperty("type") String type,
+            @JsonProperty("file") String file,
+            @JsonProperty("expired-retention") Long expiredRetention) {
     }
 
     /** {@code "Dhcp4"}: the DHCPv4 service, as Kea's top-level object of the same name. */

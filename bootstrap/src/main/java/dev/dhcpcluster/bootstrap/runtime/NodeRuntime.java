@@ -46,7 +46,12 @@ public final class NodeRuntime {
                 if (failure == null) {
                     failure = cause;
                 }
-                LOG.error("{} failed: {}", service, cause.getMessage(), cause);
+                if (cause instanceof StartRefused) {
+                    // Expected and explained by its message, which the caller of start() reports.
+                    LOG.debug("{} refused to start: {}", service, cause.getMessage(), cause);
+                } else {
+                    LOG.error("{} failed: {}", service, cause.getMessage(), cause);
+                }
                 services.stopAsync();
             }
         }, MoreExecutors.directExecutor());

@@ -8,6 +8,7 @@ import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@link DhcpServer} on the event loop, and starts the transport, whose receive thread hands each
  * datagram to the server through the loop. On stop it closes the transport, lets the loop finish
  * what was already queued, and closes the store (which completes the writes it accepted).
+ *
+ * <p>Before the store is built, the directory of its file is created if missing and checked for
+ * writing ({@link DataDirectories}).
  *
  * <p>The adapters are built in {@link #startUp}, not in the constructor, so that nothing is bound
  * or opened before the service manager starts the node.
@@ -59,9 +63,10 @@ public final class NodeService extends AbstractIdleService {
 
     @Override
     protected void startUp() throws Exception {
+        DataDirectories.prepareFor(config);
         store = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
         try {
-            List<Lease> leases = store.loadAll();
+            List<Lease> leases = load(store);
             transport = Adapters.build(transports, config.transport().type(), "transport.type", "transport");
             DhcpServer created = new DhcpServer(config.server(), transport, store, loop, loop, events);
             onLoop(() -> {
@@ -97,6 +102,19 @@ public final class NodeService extends AbstractIdleService {
             currentStore.close();
         }
         LOG.info("node {} stopped", config.node().value());
+    }
+
+    /**
+     * Every lease in the store. A store that cannot be read (a corrupt file, one written by a newer
+     * version) refuses the start with its own message; the store leaves the file as it was.
+     */
+    private List<Lease> load(LeaseStore opened) throws StartRefused {
+        try {
+            return opened.loadAll();
+        } catch (LeaseStoreException e) {
+            String where = config.leaseStore().file().map(file -> " " + file).orElse("");
+            throw new StartRefused("lease store" + where + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.dhcpcluster.core.dhcp.OptionCode;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class ClientSessionTest {
 
         Reaction reaction = session.onReply(FakeServer.reply(request, DhcpMessageType.ACK, OFFERED));
 
-        assertEquals(new Reaction.Bound(OFFERED), reaction);
+        assertEquals(new Reaction.Bound(OFFERED, Duration.ofSeconds(600)), reaction);
         assertEquals(OFFERED, session.address());
         assertEquals(ClientSession.Phase.BOUND, session.phase());
     }
@@ -189,7 +190,7 @@ class ClientSessionTest {
         assertEquals(Optional.empty(), renew.options().address(OptionCode.REQUESTED_ADDRESS));
         assertEquals(Optional.empty(), renew.options().address(OptionCode.SERVER_IDENTIFIER));
         assertEquals(RELAY, renew.giaddr());
-        assertEquals(new Reaction.Renewed(OFFERED),
+        assertEquals(new Reaction.Renewed(OFFERED, Duration.ofSeconds(600)),
                 session.onReply(FakeServer.reply(renew, DhcpMessageType.ACK, OFFERED)));
     }
 

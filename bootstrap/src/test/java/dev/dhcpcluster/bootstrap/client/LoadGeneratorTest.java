@@ -11,6 +11,8 @@ import dev.dhcpcluster.core.testing.ManualScheduler;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +33,7 @@ class LoadGeneratorTest {
     private final Queue<DhcpMessage> wire = new ArrayDeque<>();
     private int inFlightPeak;
     private final Set<Integer> openTransactions = new HashSet<>();
+    private final List<Ack> acks = new ArrayList<>();
 
     @Test
     void everyClientGetsItsOwnAddress() {
@@ -128,6 +131,47 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void everyAckIsReportedAsItArrivesWithTheExpiryCountedFromTheRequest() {
+        Instant start = clock.now();
+
+        run(settings(3, 1, false, false), message -> true);
+
+        assertEquals(3, acks.size());
+        Ack first = acks.get(0);
+        assertEquals(Ipv4Address.parse("198.18.1.1"), first.address());
+        assertEquals(settings(3, 1, false, false).hardwareAddress(0), first.hardwareAddress());
+        assertEquals(Duration.ofSeconds(600), first.leaseTime());
+        // DISCOVER at 0 ms, OFFER back at 4 ms and the REQUEST out at once, ACK back at 8 ms.
+        assertEquals(start.plusMillis(8), first.received());
+        assertEquals(start.plusMillis(4).plusSeconds(600), first.expiry());
+        assertEquals(List.of("198.18.1.1", "198.18.1.2", "198.18.1.3"),
+                acks.stream().map(ack -> ack.address().toString()).toList());
+    }
+
+    @Test
+    void theExpiryOfAnAckCountsFromTheFirstSendingOfItsRequest() {
+        Instant start = clock.now();
+        Set<Integer> droppedOnce = new HashSet<>();
+
+        // The network loses the first REQUEST; the client sends it again after the timeout.
+        run(settings(1, 1, false, false), message -> message.messageType().orElseThrow() != DhcpMessageType.REQUEST
+                || !droppedOnce.add(message.xid()));
+
+        assertEquals(1, acks.size());
+        assertEquals(start.plusMillis(4).plus(TIMEOUT).plusMillis(4), acks.get(0).received());
+        assertEquals(start.plusMillis(4).plusSeconds(600), acks.get(0).expiry());
+    }
+
+    @Test
+    void aRenewalIsReportedAsAnotherAck() {
+        run(settings(2, 1, true, false), message -> true);
+
+        assertEquals(4, acks.size());
+        assertEquals(acks.get(0).address(), acks.get(1).address());
+        assertTrue(acks.get(1).expiry().isAfter(acks.get(0).expiry()), "the renewal extends the lease");
+    }
+
+    @Test
     void releaseSendsOneReleasePerLeaseAtTheEnd() {
         ClientReport report = run(settings(6, 3, false, true), message -> true);
 
@@ -150,7 +194,7 @@ class LoadGeneratorTest {
     /** Runs a generator against the fake server over a virtual network that delays every message. */
     private ClientReport runWith(LoadSettings settings, Predicate<DhcpMessage> delivered, int copies) {
         LoadGenerator[] generator = new LoadGenerator[1];
-        generator[0] = new LoadGenerator(settings, time, () -> clock.millis() * 1_000_000L, message -> {
+        generator[0] = new LoadGenerator(settings, time, clock, () -> clock.millis() * 1_000_000L, message -> {
             if (message.messageType().orElseThrow() == DhcpMessageType.DISCOVER) {
                 openTransactions.add(message.xid());
                 inFlightPeak = Math.max(inFlightPeak, openTransactions.size());
@@ -169,7 +213,7 @@ class LoadGeneratorTest {
                     }
                 }
             });
-        });
+        }, acks::add);
         time.execute(generator[0]::start);
         for (int step = 0; step < 100_000 && !generator[0].result().isDone(); step++) {
             time.advance(Duration.ofMillis(1));

@@ -46,7 +46,9 @@ class ConfigLoaderTest {
 
         assertEquals(new NodeId(1), config.node());
         assertEquals(new TransportSettings("udp", Ipv4Address.ZERO, 67, Optional.of("eth0")), config.transport());
-        assertEquals(new StoreSettings("memory"), config.leaseStore());
+        assertEquals(Path.of("/var/lib/dhcpcluster"), config.dataDirectory());
+        assertEquals(new StoreSettings("sqlite", Optional.of(Path.of("/var/lib/dhcpcluster/leases.db")),
+                Duration.ofSeconds(86400)), config.leaseStore());
         ServerConfig server = config.server();
         assertEquals(Optional.of(Ipv4Address.parse("198.18.0.2")), server.serverIdentifier());
         assertEquals(Duration.ofSeconds(60), server.offerHold());
@@ -139,6 +141,7 @@ class ConfigLoaderTest {
                 """, "minimal");
 
         assertEquals(new TransportSettings("udp", Ipv4Address.ZERO, 67, Optional.of("eth1")), config.transport());
+        assertEquals(StoreSettings.withoutFile("memory"), config.leaseStore());
         ServerConfig server = config.server();
         assertEquals(Optional.empty(), server.serverIdentifier());
         assertEquals(ServerConfig.DEFAULT_OFFER_HOLD, server.offerHold());
@@ -263,13 +266,120 @@ class ConfigLoaderTest {
 
     @Test
     void anUnknownLeaseStoreIsAnError() {
-        assertEquals("lease-store.type: \"floppy\" is not a known lease store; known: memory",
-                onlyError(file -> ((ObjectNode) file.get("lease-store")).put("type", "floppy")).toString());
+        assertEquals("lease-store.type: \"floppy\" is not a known lease store; known: memory, sqlite",
+                onlyError(file -> store(file).put("type", "floppy")).toString());
+    }
+
+    // ---- the data directory and the lease store ---------------------------------------------
+
+    @Test
+    void withoutALeaseStoreSectionTheNodeKeepsLeasesInSqliteInItsDataDirectory() throws Exception {
+        ObjectNode file = example();
+        file.remove("lease-store");
+
+        assertEquals(new StoreSettings("sqlite", Optional.of(Path.of("/var/lib/dhcpcluster/leases.db")),
+                StoreSettings.DEFAULT_EXPIRED_RETENTION), parse(file).leaseStore());
     }
 
     @Test
-    void aMissingLeaseStoreIsAnError() {
-        assertEquals("lease-store", onlyError(file -> file.remove("lease-store")).path());
+    void aStoreWithoutATypeIsSqlite() throws Exception {
+        ObjectNode file = example();
+        store(file).remove("type");
+
+        assertEquals("sqlite", parse(file).leaseStore().type());
+    }
+
+    @Test
+    void withoutADataDirectoryTheNodeUsesVarLibDhcpcluster() throws Exception {
+        ObjectNode file = example();
+        ((ObjectNode) file.get("node")).remove("data-directory");
+
+        assertEquals(Path.of("/var/lib/dhcpcluster"), parse(file).dataDirectory());
+    }
+
+    @Test
+    void aRelativeDataDirectoryIsTakenFromTheWorkingDirectory() throws Exception {
+        ObjectNode file = example();
+        ((ObjectNode) file.get("node")).put("data-directory", "state/node-1");
+
+        NodeConfig config = parse(file);
+
+        Path expected = Path.of("").toAbsolutePath().resolve("state/node-1");
+        assertEquals(expected, config.dataDirectory());
+        assertEquals(Optional.of(expected.resolve("leases.db")), config.leaseStore().file());
+    }
+
+    @Test
+    void aRelativeStoreFileLivesInTheDataDirectory() throws Exception {
+        ObjectNode file = example();
+        store(file).put("file", "stores/../stores/leases-1.db");
+
+        assertEquals(Optional.of(Path.of("/var/lib/dhcpcluster/stores/leases-1.db")), parse(file).leaseStore().file());
+    }
+
+    @Test
+    void anAbsoluteStoreFileIsUsedWhereverItIs() throws Exception {
+        ObjectNode file = example();
+        store(file).put("file", "/srv/dhcp/leases.db");
+
+        assertEquals(Optional.of(Path.of("/srv/dhcp/leases.db")), parse(file).leaseStore().file());
+    }
+
+    @Test
+    void theExpiredRetentionIsInSeconds() throws Exception {
+        ObjectNode file = example();
+        store(file).put("expired-retention", 0);
+
+        assertEquals(Duration.ZERO, parse(file).leaseStore().expiredRetention());
+    }
+
+    @Test
+    void aNegativeExpiredRetentionIsAnError() {
+        assertEquals("lease-store.expired-retention: -1 is not 0 to 4294967294 seconds",
+                onlyError(file -> store(file).put("expired-retention", -1)).toString());
+    }
+
+    @Test
+    void aStoreFileThatNamesADirectoryIsAnError() {
+        assertEquals("lease-store.file: \"leases/\" names a directory; name the store's file, like \"leases.db\"",
+                onlyError(file -> store(file).put("file", "leases/")).toString());
+        assertEquals("lease-store.file", onlyError(file -> store(file).put("file", "/srv/..")).path());
+    }
+
+    @Test
+    void aBlankDataDirectoryIsAnError() {
+        assertEquals("node.data-directory: \" \" is not a path",
+                onlyError(file -> ((ObjectNode) file.get("node")).put("data-directory", " ")).toString());
+    }
+
+    @Test
+    void aDataDirectoryTheSystemCannotNameIsAnError() {
+        ConfigError error = onlyError(file -> ((ObjectNode) file.get("node")).put("data-directory", "/var/lib/a\u0000b"));
+        assertEquals("node.data-directory", error.path());
+        assertTrue(error.message().contains("is not a path"), error.message());
+    }
+
+    @Test
+    void aDataDirectoryWrittenAsANumberIsAnError() {
+        assertEquals("node.data-directory: expected a string, found a whole number",
+                onlyError(file -> ((ObjectNode) file.get("node")).put("data-directory", 7)).toString());
+    }
+
+    @Test
+    void theMemoryStoreTakesNoFileAndNoRetention() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(mutated(file -> store(file).put("type", "memory"))));
+
+        assertEquals(List.of("lease-store.file: the memory lease store keeps no file",
+                "lease-store.expired-retention: the memory lease store keeps no expired leases"),
+                e.errors().stream().map(ConfigError::toString).toList());
+    }
+
+    @Test
+    void theMemoryStoreAloneIsAccepted() throws Exception {
+        ObjectNode file = example();
+        file.putObject("lease-store").put("type", "memory");
+
+        assertEquals(StoreSettings.withoutFile("memory"), parse(file).leaseStore());
     }
 
     @Test
@@ -577,6 +687,10 @@ class ConfigLoaderTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ObjectNode store(ObjectNode file) {
+        return (ObjectNode) file.get("lease-store");
     }
 
     private static ObjectNode transport(ObjectNode file) {

@@ -1,0 +1,78 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Makes the directories a node keeps files in exist and proves them writable, before anything
+ * opens a file there, so that a directory that cannot be used stops the node at start with the
+ * field to change rather than failing the first lease write.
+ */
+final class DataDirectories {
+
+    private static final String DATA_DIRECTORY = "node.data-directory";
+    private static final String STORE_FILE = "lease-store.file";
+
+    private DataDirectories() {
+    }
+
+    /**
+     * Prepares the directory of the store's file, if the store keeps one: the data directory (the
+     * default home of the file), and the file's own directory if it lies elsewhere.
+     *
+     * @throws StartRefused naming the field whose directory cannot be created or written
+     */
+    static void prepareFor(NodeConfig config) throws StartRefused {
+        if (config.leaseStore().file().isEmpty()) {
+            return;
+        }
+        Path file = config.leaseStore().file().get();
+        Path directory = file.getParent();
+        if (file.startsWith(config.dataDirectory())) {
+            prepare(config.dataDirectory(), DATA_DIRECTORY);
+        }
+        if (!directory.equals(config.dataDirectory())) {
+            prepare(directory, STORE_FILE);
+        }
+    }
+
+    /**
+     * Creates {@code directory} (and its parents) if missing, and checks that a file can be
+     * created in it.
+     *
+     * @param field the node-file field that names the directory, for the message
+     * @throws StartRefused if it cannot be created or written
+     */
+    static void prepare(Path directory, String field) throws StartRefused {
+        try {
+            Files.createDirectories(directory);
+        } catch (FileAlreadyExistsException e) {
+            throw new StartRefused(field + ": " + directory + " cannot be a directory: " + e.getFile()
+                    + " exists and is not a directory", e);
+        } catch (IOException e) {
+            throw new StartRefused(field + ": cannot create the directory " + directory + ": " + reason(e), e);
+        }
+        try {
+            // Permissions alone do not tell (a read-only mount, an ACL): try it.
+            Path probe = Files.createTempFile(directory, ".dhcpcluster-write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new StartRefused(field + ": cannot write in the directory " + directory + ": " + reason(e), e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+            return (fileSystem.getFile() == null ? "" : fileSystem.getFile() + ": ") + fileSystem.getReason();
+        }
+        return e.toString();
+    }
+}
