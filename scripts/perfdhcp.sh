@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Measures a dhcpcluster node with ISC perfdhcp and, if kea-dhcp4 is installed, ISC Kea on the same
-# setup in the same run, and prints the results side by side.
+# Measures a dhcpcluster node with ISC perfdhcp, with its durable SQLite lease store and with the
+# in-memory store, and, if kea-dhcp4 is installed, ISC Kea on the same setup in the same run, and
+# prints the results side by side.
 #
 # The setup is built from network namespaces (a bridge, a server host 198.18.0.1 and a perfdhcp
 # host 198.18.0.3 that relays from 198.18.64.1), with addresses from 198.18.0.0/15 only. Everything
@@ -11,13 +12,18 @@
 #   RATES     space-separated exchange rates per second to try     (default "1000 2000 4000")
 #   CLIENTS   simulated clients per run, each doing one DORA        (default 10000, at most 16000)
 #   PERIOD    upper bound of one perfdhcp run in seconds            (default 30)
-#   SERVERS   which servers to measure                              (default "dhcpcluster kea")
+#   SERVERS   which servers to measure                              (default
+#             "dhcpcluster-sqlite dhcpcluster-memory kea"; "dhcpcluster" is dhcpcluster-sqlite,
+#             the node's default store)
+#   STORE_PARENT  where the SQLite store's directory is created     (default /var/tmp, which is
+#             on disk where /tmp may be a tmpfs: fsync must reach a real device to mean anything)
 set -euo pipefail
 
 RATES=${RATES:-"1000 2000 4000"}
 CLIENTS=${CLIENTS:-10000}
 PERIOD=${PERIOD:-30}
-SERVERS=${SERVERS:-"dhcpcluster kea"}
+SERVERS=${SERVERS:-"dhcpcluster-sqlite dhcpcluster-memory kea"}
+STORE_PARENT=${STORE_PARENT:-/var/tmp}
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -33,25 +39,27 @@ command -v perfdhcp >/dev/null || die "perfdhcp (kea-admin) is not installed"
 servers=()
 for name in $SERVERS; do
   case "$name" in
-    dhcpcluster) servers+=(dhcpcluster) ;;
+    dhcpcluster | dhcpcluster-sqlite) servers+=(dhcpcluster-sqlite) ;;
+    dhcpcluster-memory) servers+=(dhcpcluster-memory) ;;
     kea)
       if command -v kea-dhcp4 >/dev/null; then
         servers+=(kea)
       else
         echo "kea-dhcp4 is not installed (Debian: kea-dhcp4-server); measuring without Kea"
       fi ;;
-    *) die "unknown server '$name' in SERVERS (known: dhcpcluster kea)" ;;
+    *) die "unknown server '$name' in SERVERS (known: dhcpcluster-sqlite dhcpcluster-memory dhcpcluster kea)" ;;
   esac
 done
 [ "${#servers[@]}" -gt 0 ] || die "no server to measure"
 
-if [[ " ${servers[*]} " == *" dhcpcluster "* ]] && [ ! -f "$jar" ]; then
+if [[ " ${servers[*]} " == *" dhcpcluster-"* ]] && [ ! -f "$jar" ]; then
   echo "building $jar"
   ./mvnw -q -pl bootstrap -am package -DskipTests
 fi
 
 id="dcbench-$$-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 work=$(mktemp -d "/tmp/$id-XXXXXX")
+stores=$(mktemp -d "$STORE_PARENT/$id-XXXXXX")
 namespaces=()
 server_pid=""
 
@@ -73,7 +81,7 @@ cleanup() {
   for ((i = ${#namespaces[@]} - 1; i >= 0; i--)); do
     ip netns delete "${namespaces[$i]}" 2>/dev/null || true
   done
-  rm -rf "$work"
+  rm -rf "$work" "$stores"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -147,11 +155,19 @@ measure() {
 pool_first=198.18.64.10
 pool_last=198.18.127.250
 
-cat >"$work/node.json" <<JSON
+# The node's file for store type $1 (sqlite: a fresh data directory $2; memory: none).
+node_config() {
+  local store
+  if [ "$1" = sqlite ]; then
+    store='{ "type": "sqlite" }'
+  else
+    store='{ "type": "memory" }'
+  fi
+  cat <<JSON
 {
-  "node": { "id": 1 },
+  "node": { "id": 1, "data-directory": "$2" },
   "transport": { "type": "udp", "listen-address": "0.0.0.0", "listen-port": 67, "interface": "eth0", "client-port": 68, "relay-port": 67 },
-  "lease-store": { "type": "memory" },
+  "lease-store": $store,
   "Dhcp4": {
     "valid-lifetime": 3600, "renew-timer": 1800, "rebind-timer": 3150,
     "subnet4": [ { "id": 1, "subnet": "198.18.64.0/18", "pools": [ { "pool": "$pool_first - $pool_last" } ],
@@ -159,6 +175,7 @@ cat >"$work/node.json" <<JSON
   }
 }
 JSON
+}
 
 cat >"$work/kea.json" <<JSON
 {
@@ -173,18 +190,24 @@ cat >"$work/kea.json" <<JSON
 }
 JSON
 
-# Each rate gets a fresh server, so every run starts with an empty lease table.
+# Each rate gets a fresh server, so every run starts with an empty lease table (and store).
 declare -A results
 
 for name in "${servers[@]}"; do
   for rate in $RATES; do
     log="$work/$name-$rate.log"
-    if [ "$name" = dhcpcluster ]; then
-      ip netns exec "$server" java -jar "$jar" run --config "$work/node.json" >"$log" 2>&1 &
-    else
-      KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
-        ip netns exec "$server" kea-dhcp4 -c "$work/kea.json" >"$log" 2>&1 &
-    fi
+    case "$name" in
+      dhcpcluster-*)
+        store=${name#dhcpcluster-}
+        data="$stores/$name-$rate"
+        node_config "$store" "$data" >"$work/$name-$rate.json"
+        ip netns exec "$server" java -jar "$jar" run --config "$work/$name-$rate.json" >"$log" 2>&1 &
+        ;;
+      kea)
+        KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
+          ip netns exec "$server" kea-dhcp4 -c "$work/kea.json" >"$log" 2>&1 &
+        ;;
+    esac
     server_pid=$!
     await_port_67 "$name" "$log"
     results["$name,$rate"]=$(measure "$rate" "$name")
@@ -194,10 +217,23 @@ done
 
 echo
 echo "perfdhcp: $CLIENTS simulated clients, one relayed DORA exchange each"
-printf '%-12s %12s %12s %8s %11s\n' "server" "offered/s" "achieved/s" "drops%" "non-unique"
+if [[ " ${servers[*]} " == *" dhcpcluster-sqlite "* ]]; then
+  echo "SQLite store in $stores ($(stat -f -c %T "$stores") file system)"
+fi
+printf '%-20s %12s %12s %8s %11s\n' "server" "offered/s" "achieved/s" "drops%" "non-unique"
 for rate in $RATES; do
   for name in "${servers[@]}"; do
     read -r _ achieved drops nonunique <<<"${results["$name,$rate"]}"
-    printf '%-12s %12s %12s %8s %11s\n' "$name" "$rate" "$achieved" "$drops" "$nonunique"
+    printf '%-20s %12s %12s %8s %11s\n' "$name" "$rate" "$achieved" "$drops" "$nonunique"
   done
 done
+if [[ " ${servers[*]} " == *" dhcpcluster-sqlite "* && " ${servers[*]} " == *" dhcpcluster-memory "* ]]; then
+  echo
+  echo "dhcpcluster, SQLite store as a share of the memory store's achieved rate:"
+  for rate in $RATES; do
+    read -r _ sqlite _ _ <<<"${results["dhcpcluster-sqlite,$rate"]}"
+    read -r _ memory _ _ <<<"${results["dhcpcluster-memory,$rate"]}"
+    awk -v rate="$rate" -v s="$sqlite" -v m="$memory" \
+      'BEGIN { printf "  offered %s/s: %.1f %% (%s of %s/s)\n", rate, m > 0 ? 100 * s / m : 0, s, m }'
+  done
+fi

@@ -1,7 +1,10 @@
 package dev.dhcpcluster.bootstrap.cli;
 
+import dev.dhcpcluster.bootstrap.config.AdapterNames;
+import dev.dhcpcluster.bootstrap.config.StoreSettings;
 import dev.dhcpcluster.bootstrap.demo.Demo;
 import dev.dhcpcluster.bootstrap.demo.DemoException;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,13 +27,22 @@ final class DemoCommand implements Callable<Integer> {
             description = "How many exchanges are in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--store", paramLabel = "TYPE", defaultValue = StoreSettings.DEFAULT_TYPE,
+            description = "The node's lease store: sqlite (default; in a temporary data directory deleted at the end) "
+                    + "or memory.")
+    String store;
+
     @Override
     public Integer call() throws InterruptedException {
         if (count < 1 || concurrency < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count and --concurrency must be at least 1");
         }
+        if (!AdapterNames.STORES.contains(store)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--store: \"" + store
+                    + "\" is not a known lease store; known: " + String.join(", ", new TreeSet<>(AdapterNames.STORES)));
+        }
         try {
-            Demo.Result result = new Demo(count, concurrency, spec.commandLine().getOut()).run();
+            Demo.Result result = new Demo(count, concurrency, store, spec.commandLine().getOut()).run();
             return result.success() ? 0 : DhcpclusterCommand.FAILED;
         } catch (DemoException e) {
             spec.commandLine().getErr().println("demo FAILED: " + e.getMessage());

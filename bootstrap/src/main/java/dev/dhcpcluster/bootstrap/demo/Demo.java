@@ -9,6 +9,7 @@ import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.config.StoreSettings;
 import dev.dhcpcluster.bootstrap.runtime.EventCounts;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
@@ -23,12 +24,16 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * A node and a relay-style client on loopback, in one process, with no root and no config file:
@@ -36,6 +41,9 @@ import java.util.concurrent.TimeoutException;
  * port, which becomes the node's relay port), and the client leases addresses for many synthetic
  * clients from the subnet the relay address selects. The node's config is a JSON resource read
  * by the same loader as any node file.
+ *
+ * <p>The node keeps its leases in the store a node gets by default, SQLite, in a fresh temporary
+ * data directory that is deleted when the demo ends; the in-memory store can be chosen instead.
  */
 public final class Demo {
 
@@ -65,16 +73,30 @@ public final class Demo {
 
     private final int count;
     private final int concurrency;
+    private final String storeType;
     private final PrintWriter out;
 
     /**
+     * A demo with the default store, SQLite.
+     *
      * @param count how many clients lease an address
      * @param concurrency how many exchanges are in flight at once
      * @param out where the progress and the summary go
      */
     public Demo(int count, int concurrency, PrintWriter out) {
+        this(count, concurrency, StoreSettings.DEFAULT_TYPE, out);
+    }
+
+    /**
+     * @param count how many clients lease an address
+     * @param concurrency how many exchanges are in flight at once
+     * @param storeType the node's lease store, one of {@link dev.dhcpcluster.bootstrap.config.AdapterNames#STORES}
+     * @param out where the progress and the summary go
+     */
+    public Demo(int count, int concurrency, String storeType, PrintWriter out) {
         this.count = count;
         this.concurrency = concurrency;
+        this.storeType = Objects.requireNonNull(storeType, "storeType");
         this.out = Objects.requireNonNull(out, "out");
     }
 
@@ -84,12 +106,25 @@ public final class Demo {
      * @throws DemoException if the node or the client could not run at all
      */
     public Result run() throws DemoException, InterruptedException {
+        Path data = createDataDirectory();
+        try {
+            return runIn(data);
+        } finally {
+            delete(data);
+        }
+    }
+
+    private Result runIn(Path data) throws DemoException, InterruptedException {
         try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0))) {
-            NodeConfig config = config(client.localPort());
+            NodeConfig config = config(client.localPort(), storeType, data);
             NodeRuntime node = NodeComponent.of(config).runtime();
             node.start(NODE_TIMEOUT);
             try {
                 out.println(node.readyLine());
+                out.println(config.leaseStore().file()
+                        .map(file -> "lease store: " + storeType + ", " + file + " (a fresh data directory, deleted "
+                                + "when the demo ends)")
+                        .orElse("lease store: " + storeType + " (leases are lost when the demo ends)"));
                 int port = node.node().boundPort();
                 out.printf("client: %d clients from %s:%d through the node's relay subnet, %d in flight%n", count, RELAY,
                         client.localPort(), concurrency);
@@ -115,8 +150,31 @@ public final class Demo {
         }
     }
 
-    /** The demo node's config: the JSON resource with the client's port as relay port, loaded strictly. */
-    static NodeConfig config(int relayPort) throws DemoException {
+    private static Path createDataDirectory() throws DemoException {
+        try {
+            return Files.createTempDirectory("dhcpcluster-demo-");
+        } catch (IOException e) {
+            throw new DemoException("cannot create a temporary data directory for the demo node: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the demo's data directory and everything in it (the store's file, its journal). */
+    private void delete(Path data) {
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            out.println("could not delete the demo's data directory " + data + ": " + e.getMessage());
+            out.flush();
+        }
+    }
+
+    /**
+     * The demo node's config: the JSON resource with the client's port as relay port, the given
+     * store and data directory, loaded strictly.
+     */
+    static NodeConfig config(int relayPort, String storeType, Path dataDirectory) throws DemoException {
         ObjectMapper json = new ObjectMapper();
         try (InputStream in = Demo.class.getResourceAsStream(CONFIG_RESOURCE)) {
             if (in == null) {
@@ -124,6 +182,8 @@ public final class Demo {
             }
             ObjectNode file = (ObjectNode) json.readTree(in);
             ((ObjectNode) file.get("transport")).put("relay-port", relayPort);
+            ((ObjectNode) file.get("node")).put("data-directory", dataDirectory.toString());
+            ((ObjectNode) file.get("lease-store")).put("type", storeType);
             return new ConfigLoader().parse(json.writeValueAsString(file), CONFIG_RESOURCE);
         } catch (ConfigException e) {
             throw new DemoException(e.getMessage(), e);

@@ -52,26 +52,32 @@ final class DataDirectories {
         try {
             Files.createDirectories(directory);
         } catch (FileAlreadyExistsException e) {
-            throw new StartRefused(field + ": " + directory + " cannot be a directory: " + e.getFile()
-                    + " exists and is not a directory", e);
+            throw new StartRefused(field + ": cannot create the directory " + directory + ": "
+                    + reason(e, directory) + " exists and is not a directory", e);
         } catch (IOException e) {
-            throw new StartRefused(field + ": cannot create the directory " + directory + ": " + reason(e), e);
+            throw new StartRefused(field + ": cannot create the directory " + directory + ": " + reason(e, directory), e);
         }
         try {
             // Permissions alone do not tell (a read-only mount, an ACL): try it.
             Path probe = Files.createTempFile(directory, ".dhcpcluster-write-check", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new StartRefused(field + ": cannot write in the directory " + directory + ": " + reason(e), e);
+            throw new StartRefused(field + ": cannot write in the directory " + directory + ": " + reason(e, directory), e);
         }
     }
 
-    private static String reason(IOException e) {
+    /** The system's reason, naming the file it concerns unless that is the directory already named. */
+    private static String reason(IOException e, Path directory) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
+        if (e instanceof FileAlreadyExistsException exists) {
+            return exists.getFile() == null || Path.of(exists.getFile()).equals(directory) ? "it" : exists.getFile();
+        }
         if (e instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
-            return (fileSystem.getFile() == null ? "" : fileSystem.getFile() + ": ") + fileSystem.getReason();
+            String file = fileSystem.getFile();
+            boolean named = file == null || Path.of(file).equals(directory);
+            return (named ? "" : file + ": ") + fileSystem.getReason();
         }
         return e.toString();
     }

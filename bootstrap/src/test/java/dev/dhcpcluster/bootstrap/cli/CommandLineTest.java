@@ -23,7 +23,7 @@ class CommandLineTest {
 
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().startsWith("OK: " + EXAMPLE + ": node 1, 1 subnet (198.18.0.0/16), transport udp "
-                + "0.0.0.0:67, lease store memory"), out.toString());
+                + "0.0.0.0:67, lease store sqlite /var/lib/dhcpcluster/leases.db"), out.toString());
     }
 
     @Test
@@ -67,7 +67,7 @@ class CommandLineTest {
     void aNodeThatCannotBindExitsWithFailureAndSaysWhy(@TempDir Path dir) throws Exception {
         // 198.18.0.77 is not an address of this host, so the bind must fail.
         Path file = dir.resolve("node.json");
-        Files.writeString(file, Files.readString(EXAMPLE)
+        Files.writeString(file, exampleWithDataIn(dir.resolve("data"))
                 .replace("\"listen-address\": \"0.0.0.0\"", "\"listen-address\": \"198.18.0.77\"")
                 .replace("\"listen-port\": 67", "\"listen-port\": 0"));
 
@@ -76,6 +76,35 @@ class CommandLineTest {
         assertEquals(DhcpclusterCommand.FAILED, code);
         assertTrue(err.toString().contains("node 1 did not start"), err.toString());
         assertTrue(err.toString().contains("198.18.0.77"), err.toString());
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeCreatedStopsTheNodeNamingTheField(@TempDir Path dir) throws Exception {
+        // A regular file where a directory must go: no directory can be created below it, not even by root.
+        Path occupied = Files.writeString(dir.resolve("occupied"), "a file");
+        Path file = dir.resolve("node.json");
+        Files.writeString(file, exampleWithDataIn(occupied.resolve("data")));
+
+        int code = execute("run", "--config", file.toString());
+
+        assertEquals(DhcpclusterCommand.FAILED, code);
+        assertEquals("node 1 did not start: node.data-directory: cannot create the directory " + occupied.resolve("data")
+                + ": Not a directory" + System.lineSeparator(), err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void aStoreFileDirectoryOutsideTheDataDirectoryIsPreparedToo(@TempDir Path dir) throws Exception {
+        Path occupied = Files.writeString(dir.resolve("occupied"), "a file");
+        Path file = dir.resolve("node.json");
+        Files.writeString(file, exampleWithDataIn(dir.resolve("data"))
+                .replace("\"file\": \"leases.db\"", "\"file\": \"" + occupied.resolve("leases.db") + "\""));
+
+        int code = execute("run", "--config", file.toString());
+
+        assertEquals(DhcpclusterCommand.FAILED, code);
+        assertEquals("node 1 did not start: lease-store.file: cannot create the directory " + occupied
+                + ": it exists and is not a directory" + System.lineSeparator(), err.toString());
     }
 
     @Test
@@ -102,6 +131,12 @@ class CommandLineTest {
 
     private int execute(String... args) {
         return DhcpclusterCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    /** The example node file with its data directory at {@code data}, so that a node run from it writes nowhere else. */
+    private static String exampleWithDataIn(Path data) throws Exception {
+        return Files.readString(EXAMPLE).replace("\"data-directory\": \"/var/lib/dhcpcluster\"",
+                "\"data-directory\": \"" + data + "\"");
     }
 
     private static Path badFile(Path dir) throws Exception {

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
@@ -9,8 +10,14 @@ import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The demo path end to end: a real node and the UDP client on loopback, no root. */
 class DemoLoopbackTest {
@@ -38,9 +45,37 @@ class DemoLoopbackTest {
     }
 
     @Test
-    void theDemoConfigIsReadByTheNodeFileLoader() throws Exception {
-        NodeConfig config = Demo.config(40000);
+    void theDemoKeepsLeasesInSqliteInATemporaryDirectoryItDeletesAfterwards() throws Exception {
+        StringWriter printed = new StringWriter();
 
+        Demo.Result result = new Demo(20, 8, new PrintWriter(printed, true)).run();
+
+        assertTrue(result.success(), printed.toString());
+        Matcher store = Pattern.compile("lease store: sqlite, (\\S+/leases\\.db) \\(a fresh data directory")
+                .matcher(printed.toString());
+        assertTrue(store.find(), printed.toString());
+        Path directory = Path.of(store.group(1)).getParent();
+        assertTrue(directory.getFileName().toString().startsWith("dhcpcluster-demo-"), directory.toString());
+        assertFalse(Files.exists(directory), directory + " is left behind");
+    }
+
+    @Test
+    void theDemoCanKeepLeasesInMemory() throws Exception {
+        StringWriter printed = new StringWriter();
+
+        Demo.Result result = new Demo(20, 8, "memory", new PrintWriter(printed, true)).run();
+
+        assertTrue(result.success(), printed.toString());
+        assertTrue(printed.toString().contains("lease store: memory (leases are lost when the demo ends)"),
+                printed.toString());
+    }
+
+    @Test
+    void theDemoConfigIsReadByTheNodeFileLoader(@TempDir Path data) throws Exception {
+        NodeConfig config = Demo.config(40000, "sqlite", data);
+
+        assertEquals(data, config.dataDirectory());
+        assertEquals(Optional.of(data.resolve("leases.db")), config.leaseStore().file());
         assertEquals(40000, config.server().relayPort());
         assertEquals(0, config.transport().listenPort());
         SubnetConfig subnet = config.server().subnets().get(0);

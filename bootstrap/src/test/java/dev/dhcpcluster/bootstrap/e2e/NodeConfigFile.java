@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.Map;
  * The JSON config file of a node under test, built from the few things an end-to-end test varies:
  * the interface the UDP transport serves, lease times, global options and subnets. Immutable; each
  * {@code with...} returns a changed copy.
+ *
+ * <p>The node keeps its leases where a node does by default, in SQLite in its data directory,
+ * which {@link #toJson(Path)} is given (a directory inside the lab's, so the lab removes it).
  */
 public final class NodeConfigFile {
 
@@ -50,9 +54,10 @@ public final class NodeConfigFile {
     private final int rebindTimer;
     private final Map<String, String> options;
     private final List<Subnet> subnets;
+    private final boolean memoryStore;
 
     private NodeConfigFile(int nodeId, String interfaceName, int validLifetime, int renewTimer, int rebindTimer,
-            Map<String, String> options, List<Subnet> subnets) {
+            Map<String, String> options, List<Subnet> subnets, boolean memoryStore) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
         this.validLifetime = validLifetime;
@@ -60,36 +65,44 @@ public final class NodeConfigFile {
         this.rebindTimer = rebindTimer;
         this.options = Map.copyOf(options);
         this.subnets = List.copyOf(subnets);
+        this.memoryStore = memoryStore;
     }
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
     public static NodeConfigFile servingInterface(String interfaceName) {
-        return new NodeConfigFile(1, interfaceName, 3600, 1800, 3150, Map.of(), List.of());
+        return new NodeConfigFile(1, interfaceName, 3600, 1800, 3150, Map.of(), List.of(), false);
     }
 
     /** Returns a copy with these lease times in seconds. */
     public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
-        return new NodeConfigFile(nodeId, interfaceName, valid, renew, rebind, options, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, valid, renew, rebind, options, subnets, memoryStore);
     }
 
     /** Returns a copy with a global option (Kea's option name and data syntax). */
     public NodeConfigFile withOption(String name, String data) {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets,
+                memoryStore);
     }
 
     /** Returns a copy with one more subnet. */
     public NodeConfigFile withSubnet(Subnet subnet) {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed);
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed,
+                memoryStore);
     }
 
-    /** Returns the config file text. */
-    public String toJson() {
+    /** Returns a copy that keeps leases in memory instead of the default SQLite store. */
+    public NodeConfigFile withMemoryStore() {
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, subnets, true);
+    }
+
+    /** Returns the config file text, with {@code dataDirectory} as the node's data directory. */
+    public String toJson(Path dataDirectory) {
         ObjectNode root = JSON.createObjectNode();
-        root.putObject("node").put("id", nodeId);
+        root.putObject("node").put("id", nodeId).put("data-directory", dataDirectory.toString());
         ObjectNode transport = root.putObject("transport");
         transport.put("type", "udp");
         transport.put("listen-address", "0.0.0.0");
@@ -97,7 +110,9 @@ public final class NodeConfigFile {
         transport.put("interface", interfaceName);
         transport.put("client-port", 68);
         transport.put("relay-port", 67);
-        root.putObject("lease-store").put("type", "memory");
+        if (memoryStore) {
+            root.putObject("lease-store").put("type", "memory");
+        }
         ObjectNode dhcp4 = root.putObject("Dhcp4");
         dhcp4.put("valid-lifetime", validLifetime);
         dhcp4.put("renew-timer", renewTimer);

@@ -29,14 +29,14 @@ public final class NodeProcess {
     }
 
     /**
-     * Writes {@code config} to {@code <name>.json} in the lab's work directory, starts the node on
-     * {@code host}, and waits (bounded) for its ready line; fails with the node's output if it
-     * exits or stays silent.
+     * Writes {@code config} to {@code <name>.json} in the lab's work directory, with
+     * {@code <name>-data} there as the node's data directory, starts the node on {@code host}, and
+     * waits (bounded) for its ready line; fails with the node's output if it exits or stays silent.
      */
     public static NodeProcess start(NetworkLab lab, LabHost host, String name, NodeConfigFile config) {
         Path file = lab.workDirectory().resolve(name + ".json");
         try {
-            Files.writeString(file, config.toJson(), StandardCharsets.UTF_8);
+            Files.writeString(file, config.toJson(lab.workDirectory().resolve(name + "-data")), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
