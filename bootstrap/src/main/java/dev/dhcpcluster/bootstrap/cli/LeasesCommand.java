@@ -65,7 +65,8 @@ final class LeasesCommand implements Callable<Integer> {
         try (LeaseStore store = provider.get()) {
             leases = store.loadAll();
         } catch (LeaseStoreException e) {
-            err.println("lease store " + file + ": " + e.getMessage());
+            // The store's message names the file and says what is wrong (or that a running node holds it).
+            err.println("lease store: " + e.getMessage());
             return DhcpclusterCommand.FAILED;
         }
         out.println(HEADER);

@@ -112,8 +112,8 @@ public final class NodeService extends AbstractIdleService {
         try {
             return opened.loadAll();
         } catch (LeaseStoreException e) {
-            String where = config.leaseStore().file().map(file -> " " + file).orElse("");
-            throw new StartRefused("lease store" + where + ": " + e.getMessage(), e);
+            // The store's message names its file and says what is wrong with it.
+            throw new StartRefused("lease store: " + e.getMessage(), e);
         }
     }
 

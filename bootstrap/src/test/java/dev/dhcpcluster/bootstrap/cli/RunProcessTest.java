@@ -1,6 +1,8 @@
 package dev.dhcpcluster.bootstrap.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,17 +19,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dhcpcluster run} as its own process on loopback: it prints the ready line, serves a
- * relay-style client, and stops gracefully on SIGTERM.
+ * relay-style client, and stops gracefully on SIGTERM; it refuses to start on a store file it
+ * cannot read, with one line and an exit status, and leaves the file alone.
  */
 class RunProcessTest {
 
@@ -74,6 +80,47 @@ class RunProcessTest {
             } finally {
                 node.destroyForcibly();
             }
+        }
+    }
+
+    @Test
+    void aStoreFileThatIsNotALeaseDatabaseStopsTheNodeAtStartAndIsLeftUntouched(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Path store = data.resolve("leases.db");
+        byte[] garbage = new byte[8192];
+        new SplittableRandom(3).nextBytes(garbage);
+        Files.write(store, garbage);
+        Path config = dir.resolve("node.json");
+        Files.writeString(config, """
+                {"node": {"id": 3, "data-directory": "%s"},
+                 "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 0, "relay-port": 6768},
+                 "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.200"}],
+                                        "relay": {"ip-addresses": ["127.0.0.2"]}}]}}
+                """.formatted(data));
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+
+        Process node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.dhcpcluster.bootstrap.Main",
+                "run", "--config", config.toString())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        try {
+            assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the node kept running on a file it cannot read");
+        } finally {
+            node.destroyForcibly();
+        }
+
+        String errors = Files.readString(stderr);
+        assertEquals(DhcpclusterCommand.FAILED, node.exitValue(), errors);
+        assertTrue(errors.contains("node 3 did not start: lease store: " + store + " is not a lease database: it is "
+                + "not an SQLite database file"), errors);
+        assertFalse(errors.contains("Exception") || errors.contains("\tat "), "no stack trace for a refused file:\n" + errors);
+        assertEquals("", Files.readString(stdout), "no ready line");
+        assertArrayEquals(garbage, Files.readAllBytes(store), "the refused file is left as it was");
+        try (Stream<Path> files = Files.list(data)) {
+            assertEquals(List.of(store), files.toList(), "nothing created beside the refused file");
         }
     }
 
