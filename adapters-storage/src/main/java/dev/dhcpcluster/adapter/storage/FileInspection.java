@@ -23,6 +23,9 @@ import org.sqlite.SQLiteException;
  * reads the header, then opens the file read-only to check its identity, schema version and
  * integrity. A file that fails is refused with a message that says why, and stays as it was.
  *
+ * <p>Every file this store creates is in WAL mode from its first transaction, so a crash leaves
+ * at most a write-ahead log beside it, never a rollback journal that only a writer could undo.
+ *
  * @param isNew true if there is no database yet (no file, or an empty one): it will be created
  * @param schemaVersion the file's schema version; 0 for a new database
  */
@@ -44,7 +47,7 @@ record FileInspection(boolean isNew, int schemaVersion) {
         requireSqliteHeader(file);
         SQLiteConfig readOnly = new SQLiteConfig();
         readOnly.setReadOnly(true);
-        try (Connection connection = readOnly.createConnection(SqliteLeaseStore.url(file));
+        try (Connection connection = readOnly.createConnection(readOnlyUrl(file));
                 Statement statement = connection.createStatement()) {
             int applicationId = intPragma(statement, "application_id");
             int version = intPragma(statement, "user_version");
@@ -73,6 +76,20 @@ record FileInspection(boolean isNew, int schemaVersion) {
         } catch (SQLException e) {
             throw refusal(file, e);
         }
+    }
+
+    /**
+     * Without a write-ahead log beside it, the file is opened {@code immutable}: SQLite then
+     * creates no side file at all. With one (after a crash), the log holds committed leases that
+     * must be checked too, so the file is opened read-only the ordinary way; SQLite may then add
+     * its shared-memory index ({@code -shm}), but changes neither the database nor the log.
+     */
+    private static String readOnlyUrl(Path file) throws LeaseStoreException {
+        Path log = file.resolveSibling(file.getFileName() + "-wal");
+        if (isMissingOrEmpty(log)) {
+            return "jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1";
+        }
+        return SqliteLeaseStore.url(file);
     }
 
     private static boolean isMissingOrEmpty(Path file) throws LeaseStoreException {

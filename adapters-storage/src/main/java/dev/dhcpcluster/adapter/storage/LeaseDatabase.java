@@ -63,15 +63,17 @@ final class LeaseDatabase implements AutoCloseable {
                     // freed by deleted leases back to the file system.
                     statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
                 }
-                if (inspection.schemaVersion() < schema.latestVersion()) {
-                    schema.migrate(connection, inspection.schemaVersion());
-                }
+                // Before the first transaction, so that even the creation of a new file leaves at
+                // most a write-ahead log if it is interrupted.
                 String mode = stringPragma(statement, "journal_mode = WAL");
                 if (!"wal".equalsIgnoreCase(mode)) {
                     throw new SQLException("the lease database " + file + " cannot use write-ahead logging (journal mode "
                             + mode + ")");
                 }
                 statement.execute("PRAGMA synchronous = FULL");
+                if (inspection.schemaVersion() < schema.latestVersion()) {
+                    schema.migrate(connection, inspection.schemaVersion());
+                }
                 statement.execute("PRAGMA journal_size_limit = " + WAL_SIZE_LIMIT_BYTES);
             }
             if (inspection.isNew()) {
@@ -124,12 +126,27 @@ final class LeaseDatabase implements AutoCloseable {
     }
 
     /**
-     * Gives free pages back to the file system and copies the write-ahead log into the database,
-     * truncating the log, so that neither file keeps the size of data that is gone.
+     * Gives up to {@code maxPages} free pages back to the file system, then copies the
+     * write-ahead log into the database and truncates the log, so that neither file keeps the
+     * size of data that is gone.
+     *
+     * @return true if no free page is left, false if another call has more to give back
      */
-    void compact() throws SQLException {
-        control.execute("PRAGMA incremental_vacuum");
+    boolean compact(int maxPages) throws SQLException {
+        long free = longPragma("freelist_count");
+        long pages = Math.min(free, maxPages);
+        if (pages > 0) {
+            inTransaction(() -> {
+                // Each step of incremental_vacuum frees one page, and the driver steps a
+                // statement that yields no columns only once: one statement per page.
+                for (long i = 0; i < pages; i++) {
+                    control.execute("PRAGMA incremental_vacuum");
+                }
+                return null;
+            });
+        }
         control.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        return pages == free;
     }
 
     /** The connection, for a task that must run between two transactions of the writer. */
@@ -174,6 +191,12 @@ final class LeaseDatabase implements AutoCloseable {
             if (!String.valueOf(rollbackFailed.getMessage()).contains("no transaction is active")) {
                 cause.addSuppressed(rollbackFailed);
             }
+        }
+    }
+
+    private long longPragma(String pragma) throws SQLException {
+        try (ResultSet result = control.executeQuery("PRAGMA " + pragma)) {
+            return result.next() ? result.getLong(1) : 0;
         }
     }
 

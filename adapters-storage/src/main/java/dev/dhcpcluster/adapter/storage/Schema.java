@@ -71,6 +71,11 @@ final class Schema {
         }
     }
 
+    /** The migrations, version 1 first. */
+    List<Migration> migrations() {
+        return migrations;
+    }
+
     /** The version a file has after every migration: {@code user_version} of an up-to-date file. */
     int latestVersion() {
         return migrations.size();

@@ -13,8 +13,8 @@ import java.util.Objects;
  *     clock again to see whether maintenance is due
  * @param maxChangesPerCommit a commit takes further waiting writes only while it holds fewer
  *     changes than this (one write is never split), which bounds the latency of one transaction
- * @param cleanupChunk expired leases deleted per transaction; the writer goes back to waiting
- *     writes between chunks
+ * @param cleanupChunk expired leases deleted, or free pages given back, per transaction; the
+ *     writer goes back to waiting writes between chunks
  * @param schema the migrations that bring a file up to date
  */
 record StoreTuning(Duration maintenanceInterval, Duration idleWait, int maxChangesPerCommit, int cleanupChunk,

@@ -141,6 +141,10 @@ final class Writer implements Runnable {
     }
 
     private Job awaitJob() {
+        if (clock.millis() >= nextMaintenanceAt) {
+            // Maintenance is due (or unfinished): look for work, but do not wait for it.
+            return queue.poll();
+        }
         try {
             return queue.poll(tuning.idleWait().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -262,12 +266,10 @@ final class Writer implements Runnable {
                 removed += deleted;
                 more = deleted == tuning.cleanupChunk();
             } while (more && queue.isEmpty());
-            if (more) {
-                nextMaintenanceAt = now;
-            } else {
-                database.compact();
-                nextMaintenanceAt = now + tuning.maintenanceInterval().toMillis();
+            if (!more) {
+                more = !database.compact(tuning.cleanupChunk());
             }
+            nextMaintenanceAt = more ? now : now + tuning.maintenanceInterval().toMillis();
             if (removed > 0) {
                 LOG.log(Level.DEBUG, "deleted {0} lease(s) of {1} that expired before {2}", removed, database,
                         Instant.ofEpochMilli(cutoff));
