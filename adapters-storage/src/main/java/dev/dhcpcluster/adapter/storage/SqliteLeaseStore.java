@@ -167,20 +167,25 @@ public final class SqliteLeaseStore implements LeaseStore {
      */
     @Override
     public void close() {
-        State before;
+        Writer running;
+        Thread thread;
+        LockFile held;
         synchronized (lifecycle) {
-            before = state;
             state = State.CLOSED;
+            running = writer;
+            thread = writerThread;
+            held = lock;
         }
-        if (before != State.OPEN) {
+        if (running == null) {
             return;
         }
-        writer.stop();
-        if (Thread.currentThread() != writerThread) {
+        // Every caller, not only the first, returns only after the writer has finished.
+        running.stop();
+        if (Thread.currentThread() != thread) {
             boolean interrupted = false;
-            while (writerThread.isAlive()) {
+            while (thread.isAlive()) {
                 try {
-                    writerThread.join();
+                    thread.join();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -189,7 +194,7 @@ public final class SqliteLeaseStore implements LeaseStore {
                 Thread.currentThread().interrupt();
             }
         }
-        lock.close();
+        held.close();
     }
 
     /** The file this store keeps its leases in. */
