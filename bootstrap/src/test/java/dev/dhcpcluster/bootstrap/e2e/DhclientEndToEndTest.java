@@ -5,95 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /**
  * ISC dhclient, directly attached to a node's interface through the lab's bridge: it gets a lease
- * with the configured options, renews it by unicast, and releases it.
+ * with the configured options, renews it by unicast when its renew timer fires, and releases it
+ * ({@code dhclient -r}).
  */
 @EndToEnd(requires = "dhclient")
-class DhclientEndToEndTest {
+class DhclientEndToEndTest extends DirectlyAttachedClientEndToEndTest<Dhclient> {
 
-    private static final Duration LEASE_WAIT = Duration.ofSeconds(45);
-    private static final String DNS = "198.18.0.53";
-    private static final String DOMAIN = "e2e.test";
-    private static final NodeConfigFile.Subnet LAN = new NodeConfigFile.Subnet(
-            1, "198.18.0.0/24", "198.18.0.100", "198.18.0.199", "198.18.0.1", List.of());
-    private static final NodeConfigFile.Subnet ONE_ADDRESS_LAN = new NodeConfigFile.Subnet(
-            1, "198.18.0.0/24", "198.18.0.100", "198.18.0.100", "198.18.0.1", List.of());
-
-    @Test
-    void dhclientIsBoundToAnAddressFromThePoolWithTheConfiguredOptions() {
-        try (NetworkLab lab = NetworkLab.create()) {
-            LabHost nodeHost = lab.addHost("node", "198.18.0.1/24");
-            LabHost clientHost = lab.addHost("client");
-            NodeProcess.start(lab, nodeHost, "node", config(nodeHost, LAN));
-
-            Dhclient dhclient = Dhclient.on(lab, clientHost, "dhclient");
-            dhclient.start();
-            LeaseEvent bound = dhclient.await("to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT);
-
-            assertTrue(LAN.poolContains(bound.address()), () -> "address outside the pool: " + bound);
-            assertEquals("255.255.255.0", bound.mask());
-            assertEquals(List.of("198.18.0.1"), bound.routerList());
-            assertEquals(List.of(DNS), bound.dnsList());
-            assertEquals(DOMAIN, bound.domain());
-            assertEquals(List.of(bound.address() + "/24"), clientHost.ipv4Addresses());
-        }
+    DhclientEndToEndTest() {
+        super("dhclient", Dhclient::new, new Reasons("BOUND", "RENEW", List.of("REBIND", "EXPIRE", "FAIL")),
+                // A renew timer of 5 s makes dhclient renew (by unicast to the node) within the test.
+                Renewal.byTimer(config -> config.withLeaseTimes(30, 5, 20)));
     }
 
-    @Test
-    void dhclientRenewsItsLeaseAndKeepsTheAddress() {
-        try (NetworkLab lab = NetworkLab.create()) {
-            LabHost nodeHost = lab.addHost("node", "198.18.0.1/24");
-            LabHost clientHost = lab.addHost("client");
-            // A renew timer of 5 s makes dhclient renew (by unicast to the node) within the test.
-            NodeProcess.start(lab, nodeHost, "node", config(nodeHost, LAN).withLeaseTimes(30, 5, 20));
-
-            Dhclient dhclient = Dhclient.on(lab, clientHost, "dhclient");
-            dhclient.start();
-            LeaseEvent bound = dhclient.await("to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT);
-            int afterBound = dhclient.script().events().size();
-            LeaseEvent renewed = dhclient.await("to RENEW", afterBound,
-                    e -> e.is("RENEW") || e.is("REBIND") || e.is("EXPIRE") || e.is("FAIL"), LEASE_WAIT);
-
-            assertEquals("RENEW", renewed.reason(), () -> "expected a renewal, got " + renewed);
-            assertEquals(bound.address(), renewed.address());
-            assertEquals(List.of(bound.address() + "/24"), clientHost.ipv4Addresses());
-        }
-    }
-
-    @Test
-    void anAddressReleasedByDhclientIsLeasedToTheNextClient() {
-        try (NetworkLab lab = NetworkLab.create()) {
-            LabHost nodeHost = lab.addHost("node", "198.18.0.1/24");
-            LabHost firstHost = lab.addHost("first");
-            LabHost secondHost = lab.addHost("second");
-            // One address and an hour-long lease: the second client can only get it if the release freed it.
-            NodeProcess node = NodeProcess.start(lab, nodeHost, "node", config(nodeHost, ONE_ADDRESS_LAN));
-            Dhclient first = Dhclient.on(lab, firstHost, "first");
-            first.start();
-            LeaseEvent bound = first.await("to be BOUND", 0, e -> e.is("BOUND"),
-                    LEASE_WAIT);
-            assertEquals("198.18.0.100", bound.address());
-
-            Command.Result release = first.release(Duration.ofSeconds(30));
-            assertEquals(0, release.exitCode(), release::output);
-            assertTrue(first.script().events().stream().anyMatch(e -> e.is("RELEASE")), () -> first.script().events().toString());
-            assertEquals(List.of(), firstHost.ipv4Addresses());
-
-            Dhclient second = Dhclient.on(lab, secondHost, "second");
-            second.start();
-            LeaseEvent next = second.await("to be BOUND", 0, e -> e.is("BOUND"),
-                    LEASE_WAIT);
-            assertEquals("198.18.0.100", next.address(), node::describe);
-        }
-    }
-
-    private static NodeConfigFile config(LabHost nodeHost, NodeConfigFile.Subnet subnet) {
-        return NodeConfigFile.servingInterface(nodeHost.interfaceName())
-                .withOption("domain-name-servers", DNS)
-                .withOption("domain-name", DOMAIN)
-                .withSubnet(subnet);
+    @Override
+    void releaseAndConfirm(Dhclient client) {
+        Command.Result release = client.release(Duration.ofSeconds(30));
+        assertEquals(0, release.exitCode(), release::output);
+        assertTrue(client.script().events().stream().anyMatch(e -> e.is("RELEASE")),
+                () -> client.script().events().toString());
     }
 }

@@ -3,98 +3,25 @@ package dev.dhcpcluster.bootstrap.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /**
  * dhcpcd, directly attached to a node's interface: it gets a lease with the configured options,
  * renews it when told to (SIGUSR1), and releases it (SIGALRM).
  */
 @EndToEnd(requires = {"dhcpcd", "mount"})
-class DhcpcdEndToEndTest {
+class DhcpcdEndToEndTest extends DirectlyAttachedClientEndToEndTest<Dhcpcd> {
 
-    private static final Duration LEASE_WAIT = Duration.ofSeconds(45);
-    private static final String DNS = "198.18.0.53";
-    private static final String DOMAIN = "e2e.test";
-    private static final NodeConfigFile.Subnet LAN = new NodeConfigFile.Subnet(
-            1, "198.18.0.0/24", "198.18.0.100", "198.18.0.199", "198.18.0.1", List.of());
-    private static final NodeConfigFile.Subnet ONE_ADDRESS_LAN = new NodeConfigFile.Subnet(
-            1, "198.18.0.0/24", "198.18.0.100", "198.18.0.100", "198.18.0.1", List.of());
-
-    @Test
-    void dhcpcdIsBoundToAnAddressFromThePoolWithTheConfiguredOptions() {
-        try (NetworkLab lab = NetworkLab.create()) {
-            LabHost nodeHost = lab.addHost("node", "198.18.0.1/24");
-            LabHost clientHost = lab.addHost("client");
-            NodeProcess.start(lab, nodeHost, "node", config(nodeHost, LAN));
-
-            Dhcpcd dhcpcd = Dhcpcd.on(lab, clientHost, "dhcpcd");
-            dhcpcd.start();
-            LeaseEvent bound = dhcpcd.await("to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT);
-
-            assertTrue(LAN.poolContains(bound.address()), () -> "address outside the pool: " + bound);
-            assertEquals("255.255.255.0", bound.mask());
-            assertEquals(List.of("198.18.0.1"), bound.routerList());
-            assertEquals(List.of(DNS), bound.dnsList());
-            assertEquals(DOMAIN, bound.domain());
-            assertEquals(List.of(bound.address() + "/24"), clientHost.ipv4Addresses());
-        }
+    DhcpcdEndToEndTest() {
+        super("dhcpcd", Dhcpcd::new, new Reasons("BOUND", "RENEW", List.of("REBIND", "EXPIRE", "NAK", "BOUND")),
+                Renewal.onRequest(Dhcpcd::renew));
     }
 
-    @Test
-    void dhcpcdRenewsItsLeaseOnRequestAndKeepsTheAddress() {
-        try (NetworkLab lab = NetworkLab.create()) {
-            LabHost nodeHost = lab.addHost("node", "198.18.0.1/24");
-            LabHost clientHost = lab.addHost("client");
-            NodeProcess.start(lab, nodeHost, "node", config(nodeHost, LAN));
-            Dhcpcd dhcpcd = Dhcpcd.on(lab, clientHost, "dhcpcd");
-            dhcpcd.start();
-            LeaseEvent bound = dhcpcd.await("to be BOUND", 0, e -> e.is("BOUND"), LEASE_WAIT);
-            int afterBound = dhcpcd.script().events().size();
-
-            dhcpcd.renew();
-            LeaseEvent renewed = dhcpcd.await("to RENEW", afterBound,
-                    e -> e.is("RENEW") || e.is("REBIND") || e.is("EXPIRE") || e.is("NAK") || e.is("BOUND"),
-                    LEASE_WAIT);
-
-            assertEquals("RENEW", renewed.reason(), () -> "expected a renewal, got " + renewed);
-            assertEquals(bound.address(), renewed.address());
-            assertEquals(List.of(bound.address() + "/24"), clientHost.ipv4Addresses());
-        }
-    }
-
-    @Test
-    void anAddressReleasedByDhcpcdIsLeasedToTheNextClient() {
-        try (NetworkLab lab = NetworkLab.create()) {
-            LabHost nodeHost = lab.addHost("node", "198.18.0.1/24");
-            LabHost firstHost = lab.addHost("first");
-            LabHost secondHost = lab.addHost("second");
-            // One address and an hour-long lease: the second client can only get it if the release freed it.
-            NodeProcess node = NodeProcess.start(lab, nodeHost, "node", config(nodeHost, ONE_ADDRESS_LAN));
-            Dhcpcd first = Dhcpcd.on(lab, firstHost, "first");
-            first.start();
-            LeaseEvent bound = first.await("to be BOUND", 0, e -> e.is("BOUND"),
-                    LEASE_WAIT);
-            assertEquals("198.18.0.100", bound.address());
-
-            first.release();
-            assertEquals(0, first.process().awaitExit(LEASE_WAIT), first.process()::describe);
-            assertTrue(first.process().output().contains("sending RELEASE"), first.process()::describe);
-            assertEquals(List.of(), firstHost.ipv4Addresses());
-
-            Dhcpcd second = Dhcpcd.on(lab, secondHost, "second");
-            second.start();
-            LeaseEvent next = second.await("to be BOUND", 0, e -> e.is("BOUND"),
-                    LEASE_WAIT);
-            assertEquals("198.18.0.100", next.address(), node::describe);
-        }
-    }
-
-    private static NodeConfigFile config(LabHost nodeHost, NodeConfigFile.Subnet subnet) {
-        return NodeConfigFile.servingInterface(nodeHost.interfaceName())
-                .withOption("domain-name-servers", DNS)
-                .withOption("domain-name", DOMAIN)
-                .withSubnet(subnet);
+    /** dhcpcd exits after a release, having logged that it sent one. */
+    @Override
+    void releaseAndConfirm(Dhcpcd client) {
+        client.release();
+        assertEquals(0, client.process().awaitExit(LEASE_WAIT), client.process()::describe);
+        assertTrue(client.process().output().contains("sending RELEASE"), client.process()::describe);
     }
 }
