@@ -2,7 +2,9 @@ package dev.dhcpcluster.bootstrap.runtime;
 
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a node has counted so far (see {@link LoggingClusterEvents}).
@@ -14,6 +16,7 @@ import java.util.Map;
  * @param leasesReleased leases given back
  * @param addressesDeclined addresses reported in use by another host
  * @param poolExhaustions requests that found no free address
+ * @param store what the lease store reported about its commits
  */
 public record EventCounts(
         Map<DhcpMessageType, Long> requests,
@@ -22,12 +25,52 @@ public record EventCounts(
         long leasesBound,
         long leasesReleased,
         long addressesDeclined,
-        long poolExhaustions) {
+        long poolExhaustions,
+        StoreCounts store) {
 
     public EventCounts {
         requests = Map.copyOf(requests);
         replies = Map.copyOf(replies);
         drops = Map.copyOf(drops);
+        Objects.requireNonNull(store, "store");
+    }
+
+    /**
+     * The lease store's commits so far (group commit: one commit makes many changes durable).
+     *
+     * @param commits transactions committed
+     * @param changesCommitted leases made durable by them
+     * @param lastBatch changes in the latest commit
+     * @param maxBatch the most changes one commit held
+     * @param commitLatencyTotal the latencies of every commit added up
+     * @param commitLatencyMax the slowest commit
+     * @param pending changes waiting for the next commit, as of the store's latest report
+     * @param failures commits that failed (each failed every write it held)
+     */
+    public record StoreCounts(
+            long commits,
+            long changesCommitted,
+            int lastBatch,
+            int maxBatch,
+            Duration commitLatencyTotal,
+            Duration commitLatencyMax,
+            int pending,
+            long failures) {
+
+        public StoreCounts {
+            Objects.requireNonNull(commitLatencyTotal, "commitLatencyTotal");
+            Objects.requireNonNull(commitLatencyMax, "commitLatencyMax");
+        }
+
+        /** Changes per commit on average; 0 before the first commit. */
+        public double averageBatch() {
+            return commits == 0 ? 0 : (double) changesCommitted / commits;
+        }
+
+        /** The mean commit latency; zero before the first commit. */
+        public Duration averageCommitLatency() {
+            return commits == 0 ? Duration.ZERO : commitLatencyTotal.dividedBy(commits);
+        }
     }
 
     /** Requests of {@code type} received. */

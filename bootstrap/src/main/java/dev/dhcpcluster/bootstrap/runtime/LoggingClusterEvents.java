@@ -12,6 +12,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts every event by type and reason, and logs the notable ones, one line each: a bound lease
  * at debug, a declined address at warn, an exhausted pool at warn (at most once per interval per
- * subnet), a failed store write at warn (at most once per interval), a malformed datagram at debug
- * with a summary at info after each interval in which any arrived.
+ * subnet), a failed store write at warn (at most once per interval), a failed store commit at warn
+ * with its cause (at most once per interval) and the first commit after failures at info, a
+ * malformed datagram at debug with a summary at info after each interval in which any arrived.
  *
- * <p>Thread-safe and cheap on the per-packet paths: counters are {@link LongAdder}s.
+ * <p>Thread-safe, as the port requires (the store reports from its own thread), and cheap on the
+ * per-packet paths: counters are {@link LongAdder}s and atomics.
  */
 public final class LoggingClusterEvents implements ClusterEvents {
 
@@ -40,6 +44,15 @@ public final class LoggingClusterEvents implements ClusterEvents {
     private final LongAdder exhausted = new LongAdder();
     private final Map<String, Long> lastWarning = new HashMap<>();
     private final LongAdder malformedSinceSummary = new LongAdder();
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder changesCommitted = new LongAdder();
+    private final AtomicInteger lastBatch = new AtomicInteger();
+    private final AtomicInteger maxBatch = new AtomicInteger();
+    private final LongAdder commitNanosTotal = new LongAdder();
+    private final AtomicLong commitNanosMax = new AtomicLong();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final LongAdder commitFailures = new LongAdder();
+    private final AtomicLong failuresSinceLastCommit = new AtomicLong();
     private final AtomicBoolean summaryPending = new AtomicBoolean();
 
     /**
@@ -116,10 +129,42 @@ public final class LoggingClusterEvents implements ClusterEvents {
         }
     }
 
+    @Override
+    public void storeCommitted(int changes, Duration latency, int pendingChanges) {
+        commits.increment();
+        changesCommitted.add(changes);
+        lastBatch.set(changes);
+        maxBatch.accumulateAndGet(changes, Math::max);
+        long nanos = latency.toNanos();
+        commitNanosTotal.add(nanos);
+        commitNanosMax.accumulateAndGet(nanos, Math::max);
+        pending.set(pendingChanges);
+        long failedBefore = failuresSinceLastCommit.getAndSet(0);
+        if (failedBefore > 0) {
+            LOG.info("lease store commits succeed again, after {} failed commit{}", failedBefore,
+                    failedBefore == 1 ? "" : "s");
+        }
+    }
+
+    @Override
+    public void storeFailed(String cause, int pendingChanges) {
+        commitFailures.increment();
+        failuresSinceLastCommit.incrementAndGet();
+        pending.set(pendingChanges);
+        if (firstIn("store commit")) {
+            LOG.warn("lease store commit failed, its leases are not acknowledged: {} ({} change{} waiting; further "
+                    + "failures counted, not logged, for {} s)", cause, pendingChanges, pendingChanges == 1 ? "" : "s",
+                    interval.toSeconds());
+        }
+    }
+
     /** The counts so far. */
     public EventCounts counts() {
+        EventCounts.StoreCounts store = new EventCounts.StoreCounts(commits.sum(), changesCommitted.sum(),
+                lastBatch.get(), maxBatch.get(), Duration.ofNanos(commitNanosTotal.sum()),
+                Duration.ofNanos(commitNanosMax.get()), pending.get(), commitFailures.sum());
         return new EventCounts(snapshot(requests), snapshot(replies), snapshot(drops), bound.sum(), released.sum(),
-                declined.sum(), exhausted.sum());
+                declined.sum(), exhausted.sum(), store);
     }
 
     private void summarizeMalformed() {

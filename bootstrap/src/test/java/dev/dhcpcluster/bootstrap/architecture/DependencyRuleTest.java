@@ -27,6 +27,7 @@ import dev.dhcpcluster.bootstrap.architecture.violations.UsesExecutor;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesJdbc;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesPath;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesSocket;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesSqlite;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,13 @@ class DependencyRuleTest {
     }
 
     @Test
+    void theSqliteRuleCatchesTheDriverOutsideTheStorageAdapter() {
+        JavaClasses classes = new ClassFileImporter().importClasses(UsesSqlite.class);
+
+        assertViolatedBy(onlyTheStorageAdapterKnowsSqlite(), classes, UsesSqlite.class);
+    }
+
+    @Test
     void adaptersNeverDependOnCoreOrBootstrap() {
         noClassesIn(ADAPTERS).should().dependOnClassesThat().resideInAnyPackage(CORE, BOOTSTRAP)
                 .because("an integrator writes an adapter against the ports artifact alone")
@@ -148,6 +156,20 @@ class DependencyRuleTest {
     @Test
     void jdbcStaysInTheStorageAdapter() {
         onlyTheStorageAdapterKnowsJdbc().check(production);
+    }
+
+    @Test
+    void sqliteStaysInTheStorageAdapter() {
+        requireClassesIn(STORAGE_ADAPTER);
+        onlyTheStorageAdapterKnowsSqlite().check(production);
+    }
+
+    @Test
+    void theStorageAdapterShowsBootstrapOnlyTheStoresItConstructs() {
+        classesIn(STORAGE_ADAPTER).and().arePublic().should()
+                .haveSimpleNameEndingWith("LeaseStore")
+                .because("an adapter's helpers are package-private; bootstrap constructs the stores alone")
+                .check(production);
     }
 
     @Test
@@ -192,6 +214,12 @@ class DependencyRuleTest {
     private static ArchRule onlyTheStorageAdapterKnowsJdbc() {
         return noClasses().that().resideOutsideOfPackage(STORAGE_ADAPTER).should().dependOnClassesThat()
                 .resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..");
+    }
+
+    private static ArchRule onlyTheStorageAdapterKnowsSqlite() {
+        return noClasses().that().resideOutsideOfPackage(STORAGE_ADAPTER).should().dependOnClassesThat()
+                .resideInAnyPackage("org.sqlite..")
+                .because("SQLite is the storage adapter's business: the rest of the node sees a LeaseStore");
     }
 
     /** The rule, built outside (so that its own guard passed), fails naming the violating class. */

@@ -137,6 +137,52 @@ class LoggingClusterEventsTest {
         assertEquals(0, time.pending());
     }
 
+    @Test
+    void storeCommitsAreCountedWithTheirBatchSizesLatenciesAndBacklog() {
+        events.storeCommitted(3, Duration.ofMillis(10), 5);
+        events.storeCommitted(7, Duration.ofMillis(30), 0);
+        events.storeCommitted(2, Duration.ofMillis(5), 1);
+
+        EventCounts.StoreCounts store = events.counts().store();
+        assertEquals(3, store.commits());
+        assertEquals(12, store.changesCommitted());
+        assertEquals(2, store.lastBatch());
+        assertEquals(7, store.maxBatch());
+        assertEquals(Duration.ofMillis(45), store.commitLatencyTotal());
+        assertEquals(Duration.ofMillis(30), store.commitLatencyMax());
+        assertEquals(Duration.ofMillis(15), store.averageCommitLatency());
+        assertEquals(4.0, store.averageBatch());
+        assertEquals(1, store.pending());
+        assertEquals(List.of(), levels(), "a commit is not worth a log line");
+    }
+
+    @Test
+    void aFailedCommitWarnsWithItsCauseOncePerIntervalButCountsEveryTime() {
+        events.storeFailed("could not commit 4 lease changes to leases.db: database or disk is full", 9);
+        events.storeFailed("could not commit 9 lease changes to leases.db: database or disk is full", 12);
+        time.advance(INTERVAL);
+        events.storeFailed("could not commit 12 lease changes to leases.db: disk I/O error", 3);
+
+        assertEquals(List.of(Level.WARN, Level.WARN), levels());
+        assertTrue(messages().get(0).contains("database or disk is full"), messages().get(0));
+        assertTrue(messages().get(0).contains("9 changes waiting"), messages().get(0));
+        assertTrue(messages().get(1).contains("disk I/O error"), messages().get(1));
+        assertEquals(3, events.counts().store().failures());
+        assertEquals(3, events.counts().store().pending());
+    }
+
+    @Test
+    void theFirstCommitAfterFailuresIsLoggedOnce() {
+        events.storeFailed("database or disk is full", 1);
+        events.storeFailed("database or disk is full", 2);
+
+        events.storeCommitted(2, Duration.ofMillis(3), 0);
+        events.storeCommitted(1, Duration.ofMillis(3), 0);
+
+        assertEquals(List.of(Level.WARN, Level.INFO), levels());
+        assertEquals("lease store commits succeed again, after 2 failed commits", messages().get(1));
+    }
+
     private List<Level> levels() {
         return appender.list.stream().map(ILoggingEvent::getLevel).toList();
     }

@@ -5,6 +5,7 @@ import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,14 @@ public final class RecordingEvents implements ClusterEvents {
     public record Exhaustion(Ipv4Address subnet, int prefixLength) {
     }
 
+    /** One {@link #storeCommitted} call. */
+    public record StoreCommit(int changes, Duration latency, int pending) {
+    }
+
+    /** One {@link #storeFailed} call. */
+    public record StoreFailure(String cause, int pending) {
+    }
+
     private final List<DhcpMessageType> requests = new ArrayList<>();
     private final List<DhcpMessageType> replies = new ArrayList<>();
     private final List<Drop> drops = new ArrayList<>();
@@ -26,6 +35,8 @@ public final class RecordingEvents implements ClusterEvents {
     private final List<Lease> released = new ArrayList<>();
     private final List<Lease> declined = new ArrayList<>();
     private final List<Exhaustion> exhausted = new ArrayList<>();
+    private final List<StoreCommit> storeCommits = new ArrayList<>();
+    private final List<StoreFailure> storeFailures = new ArrayList<>();
 
     @Override
     public synchronized void requestReceived(DhcpMessageType type) {
@@ -62,6 +73,16 @@ public final class RecordingEvents implements ClusterEvents {
         exhausted.add(new Exhaustion(subnet, prefixLength));
     }
 
+    @Override
+    public synchronized void storeCommitted(int changes, Duration latency, int pending) {
+        storeCommits.add(new StoreCommit(changes, latency, pending));
+    }
+
+    @Override
+    public synchronized void storeFailed(String cause, int pending) {
+        storeFailures.add(new StoreFailure(cause, pending));
+    }
+
     public synchronized List<DhcpMessageType> requests() {
         return List.copyOf(requests);
     }
@@ -93,5 +114,13 @@ public final class RecordingEvents implements ClusterEvents {
 
     public synchronized List<Exhaustion> exhausted() {
         return List.copyOf(exhausted);
+    }
+
+    public synchronized List<StoreCommit> storeCommits() {
+        return List.copyOf(storeCommits);
+    }
+
+    public synchronized List<StoreFailure> storeFailures() {
+        return List.copyOf(storeFailures);
     }
 }

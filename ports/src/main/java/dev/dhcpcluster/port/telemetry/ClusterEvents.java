@@ -4,14 +4,18 @@ import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
+import java.time.Duration;
 
 /**
  * Outbound port: what happened, for metrics and logs. The application reports; an adapter counts
  * and logs. The application never reads anything back.
  *
- * <p>Called on the application thread, on the hot path: implementations must not block or do I/O
- * inline for the per-packet methods (increment counters, hand log lines to an asynchronous
- * appender).
+ * <h2>Threads</h2>
+ * The per-packet methods are called on the application thread, on the hot path: implementations
+ * must not block or do I/O inline for them (increment counters, hand log lines to an asynchronous
+ * appender). The store methods ({@link #storeCommitted}, {@link #storeFailed}) are called on the
+ * lease store's own writer thread, concurrently with the others, so every implementation must be
+ * thread-safe; they must return quickly too, because the store's next commit waits for them.
  */
 public interface ClusterEvents {
 
@@ -35,4 +39,22 @@ public interface ClusterEvents {
 
     /** A subnet has no address left for a new client. */
     void poolExhausted(Ipv4Address subnet, int prefixLength);
+
+    /**
+     * The lease store made a batch of changes durable in one transaction (group commit).
+     *
+     * @param changes leases written by the transaction: the commit's batch size
+     * @param latency from the start of the transaction to the end of its sync to stable storage
+     * @param pending changes accepted by the store and waiting for the next transaction
+     */
+    void storeCommitted(int changes, Duration latency, int pending);
+
+    /**
+     * The lease store could not make a batch durable; every write of the batch was reported
+     * failed, and the store tries again with the next batch.
+     *
+     * @param cause what went wrong, for the log (for example the disk is full)
+     * @param pending changes accepted by the store and waiting for the next transaction
+     */
+    void storeFailed(String cause, int pending);
 }

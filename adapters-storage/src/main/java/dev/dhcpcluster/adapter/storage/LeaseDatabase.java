@@ -1,0 +1,221 @@
+package dev.dhcpcluster.adapter.storage;
+
+import dev.dhcpcluster.port.model.Lease;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The one read-write connection to a lease database, and the statements the store runs on it.
+ * Not thread-safe: only the store's writer thread uses it (after the opening thread hands it
+ * over).
+ *
+ * <p>Every connection runs in WAL mode with {@code synchronous=FULL}: a commit returns only after
+ * the write-ahead log is synced, so a committed transaction survives a crash of the process and of
+ * the machine.
+ */
+final class LeaseDatabase implements AutoCloseable {
+
+    /** How long a commit waits for a lock held by another connection (an operator's shell). */
+    private static final int BUSY_TIMEOUT_MILLIS = 2_000;
+
+    /** The write-ahead log is truncated to this size after a checkpoint, so it cannot stay large. */
+    private static final long WAL_SIZE_LIMIT_BYTES = 16L * 1024 * 1024;
+
+    private final Path file;
+    private final Connection connection;
+    private final Statement control;
+    private final PreparedStatement upsert;
+    private final PreparedStatement deleteExpired;
+
+    private LeaseDatabase(Path file, Connection connection) throws SQLException {
+        this.file = file;
+        this.connection = connection;
+        this.control = connection.createStatement();
+        this.upsert = connection.prepareStatement(LeaseRows.UPSERT);
+        this.deleteExpired = connection.prepareStatement(LeaseRows.DELETE_EXPIRED);
+    }
+
+    /**
+     * Opens the file, which {@link FileInspection} accepted, for reading and writing; creates it if
+     * it is new, and migrates it to the latest schema.
+     */
+    static LeaseDatabase open(Path file, FileInspection inspection, Schema schema) throws SQLException, IOException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setOpenMode(SQLiteOpenMode.READWRITE);
+        config.setOpenMode(SQLiteOpenMode.CREATE);
+        Connection connection = config.createConnection(SqliteLeaseStore.url(file));
+        try {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+                if (inspection.isNew()) {
+                    // Only possible before the first table exists: lets maintenance give pages
+                    // freed by deleted leases back to the file system.
+                    statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
+                }
+                // Before the first transaction, so that even the creation of a new file leaves at
+                // most a write-ahead log if it is interrupted.
+                String mode = stringPragma(statement, "journal_mode = WAL");
+                if (!"wal".equalsIgnoreCase(mode)) {
+                    throw new SQLException("the lease database " + file + " cannot use write-ahead logging (journal mode "
+                            + mode + ")");
+                }
+                statement.execute("PRAGMA synchronous = FULL");
+                if (inspection.schemaVersion() < schema.latestVersion()) {
+                    schema.migrate(connection, inspection.schemaVersion());
+                }
+                statement.execute("PRAGMA journal_size_limit = " + WAL_SIZE_LIMIT_BYTES);
+            }
+            if (inspection.isNew()) {
+                syncDirectoryOf(file);
+            }
+            return new LeaseDatabase(file, connection);
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException closeFailed) {
+                e.addSuppressed(closeFailed);
+            }
+            throw e;
+        }
+    }
+
+    /** Every stored lease, ordered by address. */
+    List<Lease> readAll() throws SQLException {
+        List<Lease> leases = new ArrayList<>();
+        try (ResultSet rows = control.executeQuery(LeaseRows.SELECT_ALL)) {
+            while (rows.next()) {
+                leases.add(LeaseRows.read(rows));
+            }
+        }
+        return leases;
+    }
+
+    /**
+     * Writes {@code changes}, in order, in one transaction, and returns once it is durable. On
+     * failure nothing of it remains.
+     */
+    void commit(List<Lease> changes) throws SQLException {
+        inTransaction(() -> {
+            for (Lease lease : changes) {
+                LeaseRows.bindUpsert(upsert, lease);
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+            return null;
+        });
+    }
+
+    /** Deletes up to {@code limit} leases that expired before {@code beforeMillis}; returns how many. */
+    int deleteExpired(long beforeMillis, int limit) throws SQLException {
+        return inTransaction(() -> {
+            deleteExpired.setLong(1, beforeMillis);
+            deleteExpired.setInt(2, limit);
+            return deleteExpired.executeUpdate();
+        });
+    }
+
+    /**
+     * Gives up to {@code maxPages} free pages back to the file system, then copies the
+     * write-ahead log into the database and truncates the log, so that neither file keeps the
+     * size of data that is gone.
+     *
+     * @return true if no free page is left, false if another call has more to give back
+     */
+    boolean compact(int maxPages) throws SQLException {
+        long free = longPragma("freelist_count");
+        long pages = Math.min(free, maxPages);
+        if (pages > 0) {
+            inTransaction(() -> {
+                // Each step of incremental_vacuum frees one page, and the driver steps a
+                // statement that yields no columns only once: one statement per page.
+                for (long i = 0; i < pages; i++) {
+                    control.execute("PRAGMA incremental_vacuum");
+                }
+                return null;
+            });
+        }
+        control.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        return pages == free;
+    }
+
+    /** The connection, for a task that must run between two transactions of the writer. */
+    Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        // Closing the last connection checkpoints the log into the database and removes it.
+        connection.close();
+    }
+
+    @Override
+    public String toString() {
+        return file.toString();
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        control.execute("BEGIN IMMEDIATE");
+        try {
+            T result = work.run();
+            control.execute("COMMIT");
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollback(e);
+            throw e;
+        }
+    }
+
+    private void rollback(Exception cause) {
+        try {
+            upsert.clearBatch();
+        } catch (SQLException clearFailed) {
+            cause.addSuppressed(clearFailed);
+        }
+        try {
+            control.execute("ROLLBACK");
+        } catch (SQLException rollbackFailed) {
+            // After some errors (a full disk, an I/O error) SQLite has already rolled the
+            // transaction back; its documentation recommends the ROLLBACK all the same.
+            if (!String.valueOf(rollbackFailed.getMessage()).contains("no transaction is active")) {
+                cause.addSuppressed(rollbackFailed);
+            }
+        }
+    }
+
+    private long longPragma(String pragma) throws SQLException {
+        try (ResultSet result = control.executeQuery("PRAGMA " + pragma)) {
+            return result.next() ? result.getLong(1) : 0;
+        }
+    }
+
+    private static String stringPragma(Statement statement, String pragma) throws SQLException {
+        try (ResultSet result = statement.executeQuery("PRAGMA " + pragma)) {
+            return result.next() ? result.getString(1) : null;
+        }
+    }
+
+    /** Makes the new file's directory entry durable, which SQLite does not do for the main file. */
+    private static void syncDirectoryOf(Path file) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.dhcpcluster.adapter.storage;
+
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.NodeId;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A {@link Lease} as a row of the {@code lease} table (schema version 1) and back. Every column
+ * is text or a number an operator can read in the {@code sqlite3} shell; the text forms are the
+ * ones the node's log lines print, so a value copied from a log finds its row.
+ *
+ * <p>{@code address_int} is the key; {@code address} and {@code expiry} are its readable twins and
+ * are not read back.
+ */
+final class LeaseRows {
+
+    /**
+     * Inserts a lease, or replaces the stored lease of its address only if the new version is
+     * higher: the store's version rule, applied by SQLite row by row in the order written.
+     */
+    static final String UPSERT = """
+            INSERT INTO lease (address_int, address, hw_type, hw_address, client_key, hostname, state,
+                               expiry_ms, expiry, owner_node, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (address_int) DO UPDATE SET
+                address = excluded.address, hw_type = excluded.hw_type, hw_address = excluded.hw_address,
+                client_key = excluded.client_key, hostname = excluded.hostname, state = excluded.state,
+                expiry_ms = excluded.expiry_ms, expiry = excluded.expiry, owner_node = excluded.owner_node,
+                version = excluded.version
+            WHERE excluded.version > lease.version""";
+
+    static final String SELECT_ALL = """
+            SELECT address_int, hw_type, hw_address, client_key, hostname, state, expiry_ms, owner_node, version
+            FROM lease ORDER BY address_int""";
+
+    /** Deletes at most {@code ?2} leases whose expiry is before {@code ?1}, the oldest first. */
+    static final String DELETE_EXPIRED = """
+            DELETE FROM lease WHERE address_int IN (
+                SELECT address_int FROM lease WHERE expiry_ms < ? ORDER BY expiry_ms LIMIT ?)""";
+
+    private static final HexFormat COLON_HEX = HexFormat.ofDelimiter(":");
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final String CLIENT_ID_PREFIX = "id:";
+    private static final String HARDWARE_PREFIX = "hw:";
+
+    private LeaseRows() {
+    }
+
+    /**
+     * The expiry as stored: epoch milliseconds (the precision of the {@code Clock} port).
+     *
+     * @throws IllegalArgumentException if the expiry is too far from 1970 to count in milliseconds
+     */
+    static long expiryMillis(Lease lease) {
+        try {
+            return lease.expiry().toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("the expiry of the lease of " + lease.address() + " (" + lease.expiry()
+                    + ") cannot be stored in epoch milliseconds", e);
+        }
+    }
+
+    /** Binds the parameters of {@link #UPSERT}. */
+    static void bindUpsert(PreparedStatement upsert, Lease lease) throws SQLException {
+        long expiryMillis = expiryMillis(lease);
+        upsert.setLong(1, lease.address().toUnsignedLong());
+        upsert.setString(2, lease.address().toString());
+        upsert.setInt(3, lease.hardwareAddress().type());
+        upsert.setString(4, lease.hardwareAddress().toString());
+        upsert.setString(5, lease.clientKey().toString());
+        if (lease.hostname().isPresent()) {
+            upsert.setString(6, lease.hostname().get());
+        } else {
+            upsert.setNull(6, Types.VARCHAR);
+        }
+        upsert.setString(7, lease.state().name().toLowerCase(Locale.ROOT));
+        upsert.setLong(8, expiryMillis);
+        upsert.setString(9, ISO_MILLIS.format(Instant.ofEpochMilli(expiryMillis)));
+        upsert.setInt(10, lease.owner().value());
+        upsert.setLong(11, lease.version());
+    }
+
+    /**
+     * The lease of the current row of a {@link #SELECT_ALL} result.
+     *
+     * @throws IllegalArgumentException naming the row and the column if a value is not one this
+     *     store writes (for example a row edited by hand)
+     */
+    static Lease read(ResultSet row) throws SQLException {
+        long addressNumber = row.getLong(1);
+        String where = "the row of address_int " + addressNumber;
+        if (addressNumber < 0 || addressNumber > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException(where + ": address_int is not an IPv4 address");
+        }
+        Ipv4Address address = Ipv4Address.of((int) addressNumber);
+        where = "the row of " + address;
+        try {
+            HardwareAddress hardware = HardwareAddress.of(row.getInt(2), parseHex(row.getString(3), "hw_address"));
+            ClientKey key = parseClientKey(row.getString(4));
+            Optional<String> hostname = Optional.ofNullable(row.getString(5));
+            LeaseState state = parseState(row.getString(6));
+            Instant expiry = Instant.ofEpochMilli(row.getLong(7));
+            NodeId owner = new NodeId(row.getInt(8));
+            return new Lease(address, key, hardware, hostname, state, expiry, owner, row.getLong(9));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ClientKey parseClientKey(String text) {
+        if (text != null && text.regionMatches(true, 0, CLIENT_ID_PREFIX, 0, CLIENT_ID_PREFIX.length())) {
+            return ClientKey.ofClientId(parseHex(text.substring(CLIENT_ID_PREFIX.length()), "client_key"));
+        }
+        if (text != null && text.regionMatches(true, 0, HARDWARE_PREFIX, 0, HARDWARE_PREFIX.length())) {
+            byte[] bytes = parseHex(text.substring(HARDWARE_PREFIX.length()), "client_key");
+            if (bytes.length == 0) {
+                throw new IllegalArgumentException("client_key \"" + text + "\" has no hardware type");
+            }
+            byte[] octets = new byte[bytes.length - 1];
+            System.arraycopy(bytes, 1, octets, 0, octets.length);
+            return ClientKey.ofHardware(HardwareAddress.of(bytes[0] & 0xFF, octets));
+        }
+        throw new IllegalArgumentException("client_key \"" + text + "\" starts with neither id: nor hw:");
+    }
+
+    private static byte[] parseHex(String text, String column) {
+        if (text == null) {
+            throw new IllegalArgumentException(column + " is NULL");
+        }
+        try {
+            return COLON_HEX.parseHex(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(column + " \"" + text + "\" is not hex octets separated by ':'", e);
+        }
+    }
+
+    private static LeaseState parseState(String text) {
+        try {
+            return LeaseState.valueOf(String.valueOf(text).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("state \"" + text + "\" is not a lease state", e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.dhcpcluster.adapter.storage;
+
+import static dev.dhcpcluster.adapter.storage.StoreFixtures.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dhcpcluster.adapter.storage.StoreFixtures.ManualTime;
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.store.LeaseStoreException;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full disk, made without root by capping the database's pages ({@code PRAGMA max_page_count})
+ * on the store's own connection: the batch fails with its cause, nothing of it remains, and the
+ * store recovers by itself once there is room again.
+ */
+class SqliteDiskFullTest {
+
+    @TempDir
+    Path directory;
+
+    private final RecordingStoreEvents events = new RecordingStoreEvents();
+    private SqliteLeaseStore store;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = new SqliteLeaseStore(directory.resolve("leases.db"), new ManualTime(), events, Duration.ofDays(1));
+        store.loadAll();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void aFullDiskFailsTheWholeBatchNamingTheCause() throws Exception {
+        List<Lease> before = bulkyLeases(0, 10);
+        write(store, before).awaitDurable();
+        fillTheDisk();
+
+        LeaseStoreException failure = write(store, bulkyLeases(10, 300)).awaitFailure();
+
+        assertTrue(failure.getMessage().contains("full"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("could not commit 300 lease changes"), failure.getMessage());
+        assertEquals(before, store.loadAll(), "the failed batch left nothing behind");
+        assertEquals(1, events.failures().size());
+        assertTrue(events.failures().get(0).cause().contains("full"), events.failures().get(0).cause());
+    }
+
+    @Test
+    void everyWriteOfTheFailedTransactionIsToldAndNoneIsReportedDurable() throws Exception {
+        fillTheDisk();
+        SqliteGroupCommitTest.WriterHold hold = SqliteGroupCommitTest.WriterHold.on(store);
+        List<StoreFixtures.Completion> completions = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            completions.add(write(store, bulkyLeases(i * 10, 10)));
+        }
+        hold.release();
+
+        for (StoreFixtures.Completion completion : completions) {
+            assertInstanceOf(LeaseStoreException.class, completion.awaitFailure());
+            assertEquals(0, completion.durableCalls.get());
+        }
+    }
+
+    @Test
+    void theStoreRecoversWithoutARestartWhenThereIsRoomAgain() throws Exception {
+        fillTheDisk();
+        List<Lease> leases = bulkyLeases(0, 300);
+        write(store, leases).awaitFailure();
+
+        store.runOnWriter(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA max_page_count = 1000000");
+            }
+        }).get(10, TimeUnit.SECONDS);
+        write(store, leases).awaitDurable();
+
+        assertEquals(leases, store.loadAll());
+        List<Object> reported = events.all();
+        assertInstanceOf(RecordingStoreEvents.Failure.class, reported.get(reported.size() - 2));
+        assertInstanceOf(RecordingStoreEvents.Commit.class, reported.get(reported.size() - 1));
+    }
+
+    /** Caps the database at the pages it has now: the next write that needs a page finds the disk full. */
+    private void fillTheDisk() throws Exception {
+        store.runOnWriter(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                long pages;
+                try (ResultSet result = statement.executeQuery("PRAGMA page_count")) {
+                    result.next();
+                    pages = result.getLong(1);
+                }
+                statement.execute("PRAGMA max_page_count = " + pages);
+            }
+        }).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Leases with long host names: a few hundred need many new pages. */
+    private static List<Lease> bulkyLeases(int first, int count) {
+        List<Lease> leases = new ArrayList<>();
+        for (int i = first; i < first + count; i++) {
+            HardwareAddress mac = HardwareAddress.ethernet(new byte[] {2, 0, 0x5e, 1, (byte) (i >>> 8), (byte) i});
+            leases.add(new Lease(StoreFixtures.address(i), ClientKey.ofHardware(mac), mac,
+                    Optional.of("a-rather-long-host-name-".repeat(8) + i), LeaseState.BOUND,
+                    Instant.ofEpochMilli(StoreFixtures.START + 3_600_000), new NodeId(1), 1));
+        }
+        return leases;
+    }
+}
