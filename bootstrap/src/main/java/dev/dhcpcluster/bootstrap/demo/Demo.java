@@ -205,6 +205,9 @@ public final class Demo {
                 counts.requests(DhcpMessageType.DISCOVER), counts.requests(DhcpMessageType.REQUEST),
                 counts.replies(DhcpMessageType.OFFER), counts.replies(DhcpMessageType.ACK),
                 counts.replies(DhcpMessageType.NAK), dropped);
+        if (counts.store().commits() > 0 || counts.store().failures() > 0) {
+            out.println("lease store: " + NodeRuntime.describeStore(counts.store()));
+        }
         out.println(result.success()
                 ? "demo OK: " + result.report().obtained() + " leases, every address unique"
                 : "demo FAILED: " + result.report().obtained() + " of " + count + " leases, "

@@ -9,7 +9,6 @@ import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
-import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class NodeService extends AbstractIdleService {
 
     private final NodeConfig config;
     private final EventLoop loop;
-    private final ClusterEvents events;
+    private final LoggingClusterEvents events;
     private final Map<String, Provider<DhcpTransport>> transports;
     private final Map<String, Provider<LeaseStore>> stores;
 
@@ -52,7 +51,7 @@ public final class NodeService extends AbstractIdleService {
     private volatile String endpoint = "";
 
     @Inject
-    NodeService(NodeConfig config, EventLoop loop, ClusterEvents events,
+    NodeService(NodeConfig config, EventLoop loop, LoggingClusterEvents events,
             Map<String, Provider<DhcpTransport>> transports, Map<String, Provider<LeaseStore>> stores) {
         this.config = config;
         this.loop = loop;
@@ -100,6 +99,11 @@ public final class NodeService extends AbstractIdleService {
         LeaseStore currentStore = store;
         if (currentStore != null) {
             currentStore.close();
+        }
+        // Logged here, while the node stops, because the process may end the moment it has stopped.
+        EventCounts.StoreCounts commits = events.counts().store();
+        if (commits.commits() > 0 || commits.failures() > 0) {
+            LOG.info("node {} lease store: {}", config.node().value(), NodeRuntime.describeStore(commits));
         }
         LOG.info("node {} stopped", config.node().value());
     }
