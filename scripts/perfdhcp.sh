@@ -4,26 +4,40 @@
 # prints the results side by side.
 #
 # The setup is built from network namespaces (a bridge, a server host 198.18.0.1 and a perfdhcp
-# host 198.18.0.3 that relays from 198.18.64.1), with addresses from 198.18.0.0/15 only. Everything
+# host 198.18.0.3 that relays from 198.19.0.1), with addresses from 198.18.0.0/15 only. Everything
 # started is stopped by PID and every namespace deleted on exit. Needs root, iproute2, kea-admin
 # (perfdhcp) and a JDK.
 #
 # Settings (environment variables):
 #   RATES     space-separated exchange rates per second to try     (default "1000 2000 4000")
-#   CLIENTS   simulated clients per run, each doing one DORA        (default 10000, at most 16000)
+#   CLIENTS   simulated clients per run, each doing one DORA        (default 10000, at most 50000)
+#   WARMUP    exchanges of other clients, at WARMUP_RATE per second, before each measured run; their
+#             results are not counted                               (default 10000; 0: none)
+#   WARMUP_RATE                                                     (default 2000)
 #   PERIOD    upper bound of one perfdhcp run in seconds            (default 30)
+#   REPEAT    runs of each server at each rate; the median is shown (default 1)
 #   SERVERS   which servers to measure                              (default
 #             "dhcpcluster-sqlite dhcpcluster-memory kea"; "dhcpcluster" is dhcpcluster-sqlite,
 #             the node's default store)
+#   SERVER_CPUS, PERFDHCP_CPUS  CPU lists (taskset -c) for the server and for perfdhcp, so that they
+#             do not take each other's CPUs, e.g. SERVER_CPUS=1 PERFDHCP_CPUS=0  (default: unpinned)
 #   STORE_PARENT  where the SQLite store's directory is created     (default /var/tmp, which is
 #             on disk where /tmp may be a tmpfs: fsync must reach a real device to mean anything)
 set -euo pipefail
 
 RATES=${RATES:-"1000 2000 4000"}
 CLIENTS=${CLIENTS:-10000}
+WARMUP=${WARMUP:-10000}
+WARMUP_RATE=${WARMUP_RATE:-2000}
 PERIOD=${PERIOD:-30}
+REPEAT=${REPEAT:-1}
 SERVERS=${SERVERS:-"dhcpcluster-sqlite dhcpcluster-memory kea"}
 STORE_PARENT=${STORE_PARENT:-/var/tmp}
+SERVER_CPUS=${SERVER_CPUS:-}
+PERFDHCP_CPUS=${PERFDHCP_CPUS:-}
+# Prefixes that pin a command to CPUs, or nothing.
+server_pin=(); [ -z "$SERVER_CPUS" ] || server_pin=(taskset -c "$SERVER_CPUS")
+perfdhcp_pin=(); [ -z "$PERFDHCP_CPUS" ] || perfdhcp_pin=(taskset -c "$PERFDHCP_CPUS")
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -34,7 +48,9 @@ die() { echo "perfdhcp.sh: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "must run as root (it creates network namespaces)"
 command -v ip >/dev/null || die "ip (iproute2) is not installed"
 command -v perfdhcp >/dev/null || die "perfdhcp (kea-admin) is not installed"
-[ "$CLIENTS" -le 16000 ] || die "CLIENTS must be at most 16000 (the pool size)"
+[ "$CLIENTS" -le 50000 ] || die "CLIENTS must be at most 50000"
+[ $((CLIENTS + WARMUP)) -le 65000 ] || die "CLIENTS + WARMUP must be at most 65000 (the pool size)"
+[[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || die "REPEAT must be a positive number"
 
 servers=()
 for name in $SERVERS; do
@@ -107,10 +123,10 @@ done
 ip -n "$server" addr add 198.18.0.1/24 dev eth0
 ip -n "$server" link set eth0 up
 ip -n "$perf" addr add 198.18.0.3/24 dev eth0
-ip -n "$perf" addr add 198.18.64.1/18 dev eth0
+ip -n "$perf" addr add 198.19.0.1/16 dev eth0
 ip -n "$perf" link set eth0 up
-# perfdhcp relays from 198.18.64.1; the server answers that giaddr through the perfdhcp host.
-ip -n "$server" route add 198.18.64.0/18 via 198.18.0.3
+# perfdhcp relays from 198.19.0.1; the server answers that giaddr through the perfdhcp host.
+ip -n "$server" route add 198.19.0.0/16 via 198.18.0.3
 
 # Waits (at most 60 s) until the server process listens on UDP port 67 in its namespace.
 await_port_67() {
@@ -129,11 +145,31 @@ await_port_67() {
   die "$name did not listen on port 67 within 60 s"
 }
 
+# CPU seconds (user + system, all threads) process $1 has used so far: start-up included, so
+# compare servers of one kind, not a server with itself at another rate.
+cpu_seconds() {
+  awk -v ticks="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / ticks }' "/proc/$1/stat"
+}
+
+# Brings a fresh server to its steady state before it is measured (a JVM compiles its hot code in
+# the first seconds): WARMUP exchanges of clients with other hardware addresses (base 02:00:00...,
+# where the measured clients have perfdhcp's default 00:0c:01...), results ignored.
+warm_up() {
+  local status=0
+  [ "$WARMUP" -gt 0 ] || return 0
+  timeout $((PERIOD + 30)) ip netns exec "$perf" "${perfdhcp_pin[@]}" perfdhcp -4 -r "$WARMUP_RATE" -R "$WARMUP" -n "$WARMUP" \
+    -p "$PERIOD" -b mac=02:00:00:00:00:00 -l 198.19.0.1 198.18.0.1 >"$work/warmup-$1.txt" 2>&1 || status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
+    cat "$work/warmup-$1.txt" >&2
+    die "perfdhcp failed with status $status warming up $1"
+  fi
+}
+
 # Runs perfdhcp at rate $1 and prints "rate achieved drops% nonunique".
 measure() {
   local rate=$1 out="$work/perfdhcp-$2-$1.txt" status=0
-  timeout $((PERIOD + 30)) ip netns exec "$perf" perfdhcp -4 -r "$rate" -R "$CLIENTS" -n "$CLIENTS" \
-    -p "$PERIOD" -u -l 198.18.64.1 198.18.0.1 >"$out" 2>&1 || status=$?
+  timeout $((PERIOD + 30)) ip netns exec "$perf" "${perfdhcp_pin[@]}" perfdhcp -4 -r "$rate" -R "$CLIENTS" -n "$CLIENTS" \
+    -p "$PERIOD" -u -l 198.19.0.1 198.18.0.1 >"$out" 2>&1 || status=$?
   # perfdhcp exits with 3 when packets were dropped; the report says how many.
   if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
     cat "$out" >&2
@@ -152,8 +188,8 @@ measure() {
     }' "$out"
 }
 
-pool_first=198.18.64.10
-pool_last=198.18.127.250
+pool_first=198.19.0.10
+pool_last=198.19.255.250
 
 # The node's file for store type $1 (sqlite: a fresh data directory $2; memory: none).
 node_config() {
@@ -170,8 +206,8 @@ node_config() {
   "lease-store": $store,
   "Dhcp4": {
     "valid-lifetime": 3600, "renew-timer": 1800, "rebind-timer": 3150,
-    "subnet4": [ { "id": 1, "subnet": "198.18.64.0/18", "pools": [ { "pool": "$pool_first - $pool_last" } ],
-                   "option-data": [ { "name": "routers", "data": "198.18.64.1" } ] } ]
+    "subnet4": [ { "id": 1, "subnet": "198.19.0.0/16", "pools": [ { "pool": "$pool_first - $pool_last" } ],
+                   "option-data": [ { "name": "routers", "data": "198.19.0.1" } ] } ]
   }
 }
 JSON
@@ -183,65 +219,87 @@ cat >"$work/kea.json" <<JSON
     "interfaces-config": { "interfaces": [ "eth0" ] },
     "lease-database": { "type": "memfile", "persist": false },
     "valid-lifetime": 3600, "renew-timer": 1800, "rebind-timer": 3150,
-    "subnet4": [ { "id": 1, "subnet": "198.18.64.0/18", "pools": [ { "pool": "$pool_first - $pool_last" } ],
-                   "option-data": [ { "name": "routers", "data": "198.18.64.1" } ] } ],
+    "subnet4": [ { "id": 1, "subnet": "198.19.0.0/16", "pools": [ { "pool": "$pool_first - $pool_last" } ],
+                   "option-data": [ { "name": "routers", "data": "198.19.0.1" } ] } ],
     "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "stdout" } ], "severity": "WARN" } ]
   }
 }
 JSON
 
-# Each rate gets a fresh server, so every run starts with an empty lease table (and store).
-declare -A results store_lines
+# Each run gets a fresh server, so it starts with an empty lease table (and store). With REPEAT,
+# the servers take turns, run after run, so that a disturbance of the machine hits them alike.
+declare -A results store_lines cpu
 
-for name in "${servers[@]}"; do
+for ((run = 1; run <= REPEAT; run++)); do
   for rate in $RATES; do
-    log="$work/$name-$rate.log"
-    case "$name" in
-      dhcpcluster-*)
-        store=${name#dhcpcluster-}
-        data="$stores/$name-$rate"
-        node_config "$store" "$data" >"$work/$name-$rate.json"
-        ip netns exec "$server" java -jar "$jar" run --config "$work/$name-$rate.json" >"$log" 2>&1 &
-        ;;
-      kea)
-        KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
-          ip netns exec "$server" kea-dhcp4 -c "$work/kea.json" >"$log" 2>&1 &
-        ;;
-    esac
-    server_pid=$!
-    await_port_67 "$name" "$log"
-    results["$name,$rate"]=$(measure "$rate" "$name")
-    stop_server
-    # A node reports its store's commits when it stops: batch sizes and latency explain its rate.
-    store_lines["$name,$rate"]=$(grep -o 'lease store: .*' "$log" || true)
+    for name in "${servers[@]}"; do
+      key="$name,$rate,$run"
+      log="$work/$name-$rate-$run.log"
+      case "$name" in
+        dhcpcluster-*)
+          store=${name#dhcpcluster-}
+          node_config "$store" "$stores/$name-$rate-$run" >"$work/$name-$rate-$run.json"
+          ip netns exec "$server" "${server_pin[@]}" java -jar "$jar" run --config "$work/$name-$rate-$run.json" >"$log" 2>&1 &
+          ;;
+        kea)
+          KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
+            ip netns exec "$server" "${server_pin[@]}" kea-dhcp4 -c "$work/kea.json" >"$log" 2>&1 &
+          ;;
+      esac
+      server_pid=$!
+      await_port_67 "$name" "$log"
+      warm_up "$name-$rate-$run"
+      results["$key"]=$(measure "$rate" "$name-$run")
+      cpu["$key"]=$(cpu_seconds "$server_pid")
+      stop_server
+      # A node reports its store's commits when it stops: batch sizes and latency explain its rate.
+      store_lines["$key"]=$(grep -o 'lease store: .*' "$log" || true)
+      rm -rf "$stores/$name-$rate-$run"
+    done
   done
 done
 
+# The run of $1 at rate $2 with the median achieved rate (the middle one; the lower middle of two).
+median_run() {
+  local name=$1 rate=$2 run
+  for ((run = 1; run <= REPEAT; run++)); do
+    read -r _ achieved _ <<<"${results["$name,$rate,$run"]}"
+    echo "$achieved $run"
+  done | sort -n | awk -v n="$REPEAT" 'NR == int((n + 1) / 2) { print $2 }'
+}
+
 echo
-echo "perfdhcp: $CLIENTS simulated clients, one relayed DORA exchange each"
+echo "perfdhcp: $CLIENTS simulated clients, one relayed DORA exchange each, after $WARMUP warm-up exchanges;" \
+  "median of $REPEAT run(s); CPUs: server ${SERVER_CPUS:-any}, perfdhcp ${PERFDHCP_CPUS:-any}"
 if [[ " ${servers[*]} " == *" dhcpcluster-sqlite "* ]]; then
-  echo "SQLite store in $stores ($(stat -f -c %T "$stores") file system)"
+  echo "SQLite store under $stores ($(stat -f -c %T "$stores") file system)"
 fi
-printf '%-20s %12s %12s %8s %11s\n' "server" "offered/s" "achieved/s" "drops%" "non-unique"
+printf '%-20s %10s %11s %7s %11s %8s  %s\n' "server" "offered/s" "achieved/s" "drops%" "non-unique" "cpu-s" \
+  "achieved/s of every run"
+declare -A median
 for rate in $RATES; do
   for name in "${servers[@]}"; do
-    read -r _ achieved drops nonunique <<<"${results["$name,$rate"]}"
-    printf '%-20s %12s %12s %8s %11s\n' "$name" "$rate" "$achieved" "$drops" "$nonunique"
+    run=$(median_run "$name" "$rate")
+    median["$name,$rate"]=$run
+    read -r _ achieved drops nonunique <<<"${results["$name,$rate,$run"]}"
+    all=$(for ((r = 1; r <= REPEAT; r++)); do read -r _ a _ <<<"${results["$name,$rate,$r"]}"; printf '%s ' "$a"; done)
+    printf '%-20s %10s %11s %7s %11s %8s  %s\n' "$name" "$rate" "$achieved" "$drops" "$nonunique" \
+      "${cpu["$name,$rate,$run"]}" "$all"
   done
 done
 if [[ " ${servers[*]} " == *" dhcpcluster-sqlite "* ]]; then
   echo
-  echo "dhcpcluster-sqlite, the store's group commits:"
+  echo "dhcpcluster-sqlite, the store's group commits in the median run:"
   for rate in $RATES; do
-    echo "  offered $rate/s: ${store_lines["dhcpcluster-sqlite,$rate"]#lease store: }"
+    echo "  offered $rate/s: ${store_lines["dhcpcluster-sqlite,$rate,${median["dhcpcluster-sqlite,$rate"]}"]#lease store: }"
   done
 fi
 if [[ " ${servers[*]} " == *" dhcpcluster-sqlite "* && " ${servers[*]} " == *" dhcpcluster-memory "* ]]; then
   echo
-  echo "dhcpcluster, SQLite store as a share of the memory store's achieved rate:"
+  echo "dhcpcluster, SQLite store as a share of the memory store's achieved rate (medians):"
   for rate in $RATES; do
-    read -r _ sqlite _ _ <<<"${results["dhcpcluster-sqlite,$rate"]}"
-    read -r _ memory _ _ <<<"${results["dhcpcluster-memory,$rate"]}"
+    read -r _ sqlite _ <<<"${results["dhcpcluster-sqlite,$rate,${median["dhcpcluster-sqlite,$rate"]}"]}"
+    read -r _ memory _ <<<"${results["dhcpcluster-memory,$rate,${median["dhcpcluster-memory,$rate"]}"]}"
     awk -v rate="$rate" -v s="$sqlite" -v m="$memory" \
       'BEGIN { printf "  offered %s/s: %.1f %% (%s of %s/s)\n", rate, (m > 0 ? 100 * s / m : 0), s, m }'
   done
