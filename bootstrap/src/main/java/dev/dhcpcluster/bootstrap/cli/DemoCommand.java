@@ -10,10 +10,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code dhcpcluster demo}: a node and a load of clients on loopback; no root, no config file. */
+/**
+ * {@code dhcpcluster demo}: a node and a load of clients on loopback; no root, no config file, and
+ * nothing left behind (the node's data directory is temporary).
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts a node on 127.0.0.1 (a free port) and leases addresses for many clients from "
-            + "127.0.0.2 acting as a relay; prints the results and exits 0 only if every lease is unique."})
+        description = {"Starts a node on 127.0.0.1 (a free port), keeping its leases in SQLite in a temporary data "
+            + "directory, and leases addresses for many clients from 127.0.0.2 acting as a relay; prints the results "
+            + "and exits 0 only if every lease is unique."})
 final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
