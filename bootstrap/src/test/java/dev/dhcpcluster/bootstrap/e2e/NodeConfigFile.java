@@ -54,10 +54,9 @@ public final class NodeConfigFile {
     private final int rebindTimer;
     private final Map<String, String> options;
     private final List<Subnet> subnets;
-    private final boolean memoryStore;
 
     private NodeConfigFile(int nodeId, String interfaceName, int validLifetime, int renewTimer, int rebindTimer,
-            Map<String, String> options, List<Subnet> subnets, boolean memoryStore) {
+            Map<String, String> options, List<Subnet> subnets) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
         this.validLifetime = validLifetime;
@@ -65,38 +64,30 @@ public final class NodeConfigFile {
         this.rebindTimer = rebindTimer;
         this.options = Map.copyOf(options);
         this.subnets = List.copyOf(subnets);
-        this.memoryStore = memoryStore;
     }
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
     public static NodeConfigFile servingInterface(String interfaceName) {
-        return new NodeConfigFile(1, interfaceName, 3600, 1800, 3150, Map.of(), List.of(), false);
+        return new NodeConfigFile(1, interfaceName, 3600, 1800, 3150, Map.of(), List.of());
     }
 
     /** Returns a copy with these lease times in seconds. */
     public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
-        return new NodeConfigFile(nodeId, interfaceName, valid, renew, rebind, options, subnets, memoryStore);
+        return new NodeConfigFile(nodeId, interfaceName, valid, renew, rebind, options, subnets);
     }
 
     /** Returns a copy with a global option (Kea's option name and data syntax). */
     public NodeConfigFile withOption(String name, String data) {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets,
-                memoryStore);
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets);
     }
 
     /** Returns a copy with one more subnet. */
     public NodeConfigFile withSubnet(Subnet subnet) {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed,
-                memoryStore);
-    }
-
-    /** Returns a copy that keeps leases in memory instead of the default SQLite store. */
-    public NodeConfigFile withMemoryStore() {
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, subnets, true);
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed);
     }
 
     /** Returns the config file text, with {@code dataDirectory} as the node's data directory. */
@@ -110,9 +101,6 @@ public final class NodeConfigFile {
         transport.put("interface", interfaceName);
         transport.put("client-port", 68);
         transport.put("relay-port", 67);
-        if (memoryStore) {
-            root.putObject("lease-store").put("type", "memory");
-        }
         ObjectNode dhcp4 = root.putObject("Dhcp4");
         dhcp4.put("valid-lifetime", validLifetime);
         dhcp4.put("renew-timer", renewTimer);
