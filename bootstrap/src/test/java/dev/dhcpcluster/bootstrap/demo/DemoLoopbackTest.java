@@ -57,6 +57,9 @@ class DemoLoopbackTest {
         Path directory = Path.of(store.group(1)).getParent();
         assertTrue(directory.getFileName().toString().startsWith("dhcpcluster-demo-"), directory.toString());
         assertFalse(Files.exists(directory), directory + " is left behind");
+        assertEquals(20, result.counts().store().changesCommitted(), "every ACKed lease went through the store");
+        assertTrue(Pattern.compile("lease store: \\d+ commits? made 20 changes durable").matcher(printed.toString()).find(),
+                printed.toString());
     }
 
     @Test
