@@ -12,6 +12,7 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.store.LeaseStoreException;
+import dev.dhcpcluster.port.store.RecordingCompletion;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -69,13 +70,13 @@ class SqliteDiskFullTest {
     void everyWriteOfTheFailedTransactionIsToldAndNoneIsReportedDurable() throws Exception {
         fillTheDisk();
         SqliteGroupCommitTest.WriterHold hold = SqliteGroupCommitTest.WriterHold.on(store);
-        List<StoreFixtures.Completion> completions = new ArrayList<>();
+        List<RecordingCompletion> completions = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             completions.add(write(store, bulkyLeases(i * 10, 10)));
         }
         hold.release();
 
-        for (StoreFixtures.Completion completion : completions) {
+        for (RecordingCompletion completion : completions) {
             assertInstanceOf(LeaseStoreException.class, completion.awaitFailure());
             assertEquals(0, completion.durableCalls.get());
         }

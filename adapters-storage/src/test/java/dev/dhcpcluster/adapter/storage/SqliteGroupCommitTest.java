@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhcpcluster.adapter.storage.StoreFixtures.Completion;
+import dev.dhcpcluster.port.store.RecordingCompletion;
 import dev.dhcpcluster.adapter.storage.StoreFixtures.ManualTime;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
@@ -45,7 +45,7 @@ class SqliteGroupCommitTest {
         SqliteLeaseStore store = openStore();
         WriterHold hold = WriterHold.on(store);
         // Five threads write while the writer is busy, as clients do while a commit syncs.
-        List<Completion> completions = Collections.synchronizedList(new ArrayList<>());
+        List<RecordingCompletion> completions = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 5; t++) {
             int first = t * 10;
@@ -63,7 +63,7 @@ class SqliteGroupCommitTest {
 
         hold.release();
 
-        for (Completion completion : completions) {
+        for (RecordingCompletion completion : completions) {
             completion.awaitDurable();
         }
         // Events follow the completions on the writer thread; a read waits for both.
@@ -111,7 +111,7 @@ class SqliteGroupCommitTest {
         SqliteLeaseStore store = openStore();
         WriterHold hold = WriterHold.on(store);
         // Equal versions do not replace: the first of each version must win.
-        List<Completion> completions = List.of(
+        List<RecordingCompletion> completions = List.of(
                 write(store, List.of(lease(1, 1, LeaseState.BOUND, StoreFixtures.START))),
                 write(store, List.of(lease(1, 1, LeaseState.RELEASED, StoreFixtures.START))),
                 write(store, List.of(lease(1, 2, LeaseState.EXPIRED, StoreFixtures.START))),
@@ -119,7 +119,7 @@ class SqliteGroupCommitTest {
 
         hold.release();
 
-        for (Completion completion : completions) {
+        for (RecordingCompletion completion : completions) {
             completion.awaitDurable();
         }
         assertEquals(List.of(lease(1, 2, LeaseState.EXPIRED, StoreFixtures.START)), store.loadAll());
@@ -155,7 +155,7 @@ class SqliteGroupCommitTest {
         SqliteLeaseStore store = openStore();
         WriterHold hold = WriterHold.on(store);
         write(store, List.of(lease(1, 1), lease(2, 1)));
-        Completion last = write(store, List.of(lease(3, 1)));
+        RecordingCompletion last = write(store, List.of(lease(3, 1)));
 
         hold.release();
         last.awaitDurable();
@@ -169,7 +169,7 @@ class SqliteGroupCommitTest {
     void closeCommitsWritesStillWaitingAndReportsThemDurable() throws Exception {
         SqliteLeaseStore store = openStore();
         WriterHold hold = WriterHold.on(store);
-        List<Completion> completions = new ArrayList<>();
+        List<RecordingCompletion> completions = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             completions.add(write(store, List.of(lease(i, 1))));
         }
@@ -182,7 +182,7 @@ class SqliteGroupCommitTest {
         closer.join(TimeUnit.SECONDS.toMillis(10));
 
         assertTrue(!closer.isAlive(), "close() returned");
-        for (Completion completion : completions) {
+        for (RecordingCompletion completion : completions) {
             assertEquals(1, completion.durableCalls.get(), "durable before close() returned");
         }
         SqliteLeaseStore reopened = newStore(store.databaseFile());

@@ -1,6 +1,5 @@
 package dev.dhcpcluster.adapter.storage;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
@@ -9,8 +8,7 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.store.LeaseStore;
-import dev.dhcpcluster.port.store.LeaseStoreException;
-import dev.dhcpcluster.port.store.WriteCompletion;
+import dev.dhcpcluster.port.store.RecordingCompletion;
 import dev.dhcpcluster.port.time.Clock;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,11 +18,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.sqlite.SQLiteConfig;
 
 /** Leases, a virtual clock, completions to wait for, and a side look into a database file. */
@@ -68,53 +62,10 @@ final class StoreFixtures {
     }
 
     /** Writes and waits for the outcome. */
-    static Completion write(LeaseStore store, List<Lease> batch) {
-        Completion completion = new Completion();
+    static RecordingCompletion write(LeaseStore store, List<Lease> batch) {
+        RecordingCompletion completion = new RecordingCompletion();
         store.write(batch, completion);
         return completion;
-    }
-
-    /** Records the outcome of a write; lets a test wait for it. */
-    static final class Completion implements WriteCompletion {
-        final AtomicInteger durableCalls = new AtomicInteger();
-        final AtomicInteger failedCalls = new AtomicInteger();
-        final AtomicReference<LeaseStoreException> failure = new AtomicReference<>();
-        private final CountDownLatch reported = new CountDownLatch(1);
-
-        @Override
-        public void durable() {
-            durableCalls.incrementAndGet();
-            reported.countDown();
-        }
-
-        @Override
-        public void failed(LeaseStoreException cause) {
-            failure.compareAndSet(null, cause);
-            failedCalls.incrementAndGet();
-            reported.countDown();
-        }
-
-        Completion await() throws InterruptedException {
-            assertTrue(reported.await(10, TimeUnit.SECONDS), "the store reported nothing within 10 s");
-            return this;
-        }
-
-        /** Waits, and fails the test with the store's reason unless the write is durable. */
-        void awaitDurable() throws InterruptedException {
-            await();
-            if (failure.get() != null) {
-                throw new AssertionError("the write failed", failure.get());
-            }
-        }
-
-        /** Waits, fails the test if the write is durable, and returns why it failed. */
-        LeaseStoreException awaitFailure() throws InterruptedException {
-            await();
-            if (failure.get() == null) {
-                throw new AssertionError("the write was reported durable; expected a failure");
-            }
-            return failure.get();
-        }
     }
 
     /** Runs one query on a read-only connection of its own, as an operator's shell would. */

@@ -2,7 +2,6 @@ package dev.dhcpcluster.port.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dhcpcluster.port.model.ClientKey;
@@ -17,10 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +30,6 @@ import org.junit.jupiter.api.Test;
 public abstract class AbstractLeaseStoreTest {
 
     /** How long a store may take to report a write; generous, because a durable store syncs. */
-    private static final long COMPLETION_TIMEOUT_SECONDS = 10;
 
     private static final Ipv4Address A = Ipv4Address.parse("198.18.0.10");
     private static final Ipv4Address B = Ipv4Address.parse("198.18.0.11");
@@ -312,31 +306,5 @@ public abstract class AbstractLeaseStoreTest {
         HardwareAddress mac = HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, (byte) (address.value() >>> 8), (byte) address.value()});
         return new Lease(address, ClientKey.ofHardware(mac), mac, Optional.empty(), state,
                 Instant.ofEpochMilli(1_700_000_000_000L + version * 1000), new NodeId(1), version);
-    }
-
-    /** Records what a store reported, and lets the test wait for the first report. */
-    private static final class RecordingCompletion implements WriteCompletion {
-        final AtomicInteger durableCalls = new AtomicInteger();
-        final AtomicInteger failedCalls = new AtomicInteger();
-        final AtomicReference<LeaseStoreException> failure = new AtomicReference<>();
-        private final CountDownLatch reported = new CountDownLatch(1);
-
-        @Override
-        public void durable() {
-            durableCalls.incrementAndGet();
-            reported.countDown();
-        }
-
-        @Override
-        public void failed(LeaseStoreException cause) {
-            failure.compareAndSet(null, cause);
-            failedCalls.incrementAndGet();
-            reported.countDown();
-        }
-
-        void await() throws InterruptedException {
-            assertTrue(reported.await(COMPLETION_TIMEOUT_SECONDS, TimeUnit.SECONDS),
-                    "the store reported nothing within " + COMPLETION_TIMEOUT_SECONDS + " s");
-        }
     }
 }
