@@ -165,14 +165,16 @@ public final class UdpDhcpTransport implements DhcpTransport {
 
     /**
      * Sends one reply; a failure is logged and counted, not thrown. After {@link #close} the reply
-     * is dropped and counted as a failed send.
+     * is dropped and counted as a failed send. The transport serves one interface, so
+     * {@code interfaceName} chooses nothing: every broadcast leaves by that interface.
      *
      * @throws IllegalStateException if the transport was never started
      */
     @Override
-    public void send(byte[] payload, Delivery delivery) {
+    public void send(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(interfaceName, "interfaceName");
         Running current = running;
         if (current == null) {
             throw new IllegalStateException(closed ? "the UDP transport is closed" : "the UDP transport is not started");

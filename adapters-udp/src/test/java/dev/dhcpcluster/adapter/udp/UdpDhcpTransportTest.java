@@ -83,7 +83,7 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
         DatagramSocket first = own(wildcardSocket(clientPort));
         DatagramSocket second = own(wildcardSocket(clientPort));
 
-        transport.send(bytes("OFFER"), new Delivery.Broadcast(clientPort));
+        transport.send(bytes("OFFER"), new Delivery.Broadcast(clientPort), Optional.empty());
 
         assertArrayEquals(bytes("OFFER"), receive(first));
         assertArrayEquals(bytes("OFFER"), receive(second));
@@ -98,7 +98,7 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
         DatagramSocket second = own(wildcardSocket(clientPort));
 
         transport.send(bytes("ACK"), new Delivery.UnicastToHardware(Ipv4Address.parse("127.0.0.99"),
-                HardwareAddress.parseEthernet("02:00:00:00:00:01"), clientPort));
+                HardwareAddress.parseEthernet("02:00:00:00:00:01"), clientPort), Optional.empty());
 
         assertArrayEquals(bytes("ACK"), receive(first));
         assertArrayEquals(bytes("ACK"), receive(second));
@@ -126,8 +126,8 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(inet(CLIENT), 0))) {
             Delivery toClient = new Delivery.Unicast(CLIENT, client.getLocalPort());
 
-            transport.send(new byte[70_000], toClient);
-            transport.send(bytes("fits"), toClient);
+            transport.send(new byte[70_000], toClient, Optional.empty());
+            transport.send(bytes("fits"), toClient, Optional.empty());
             client.send(new DatagramPacket(new byte[0], 0, inet(SERVER), transport.localPort()));
             client.send(new DatagramPacket(new byte[1], 1, inet(SERVER), transport.localPort()));
             handler.next();
@@ -146,7 +146,7 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
         transport.start(new RecordingHandler());
         transport.close();
 
-        transport.send(bytes("late"), new Delivery.Unicast(CLIENT, 6767));
+        transport.send(bytes("late"), new Delivery.Unicast(CLIENT, 6767), Optional.empty());
 
         assertEquals(1, transport.sendFailures());
     }
@@ -155,7 +155,7 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
     void sendBeforeStartIsAProgrammingError() {
         UdpDhcpTransport transport = own(new UdpDhcpTransport(SERVER, 0, Optional.empty()));
 
-        assertThrows(IllegalStateException.class, () -> transport.send(bytes("early"), new Delivery.Unicast(CLIENT, 6767)));
+        assertThrows(IllegalStateException.class, () -> transport.send(bytes("early"), new Delivery.Unicast(CLIENT, 6767), Optional.empty()));
     }
 
     @Test

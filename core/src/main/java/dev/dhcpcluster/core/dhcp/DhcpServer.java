@@ -20,6 +20,7 @@ import dev.dhcpcluster.port.time.Scheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A single-node DHCPv4 server: decodes each datagram, lets {@link DhcpPolicy} decide, writes the
@@ -112,7 +113,7 @@ public final class DhcpServer implements DhcpHandler {
         if (request.op() == DhcpMessage.BOOTREQUEST) {
             request.messageType().filter(DhcpPolicy::isClientMessage).ifPresent(events::requestReceived);
         }
-        carryOut(policy.decide(request, datagram.localAddress(), now));
+        carryOut(policy.decide(request, datagram.localAddress(), now), datagram.interfaceName());
         armExpiryTimer();
     }
 
@@ -125,7 +126,8 @@ public final class DhcpServer implements DhcpHandler {
         return table.usage();
     }
 
-    private void carryOut(Decision decision) {
+    /** Does what the policy decided; replies leave by {@code interfaceName}, where the request came in. */
+    private void carryOut(Decision decision, Optional<String> interfaceName) {
         if (decision instanceof Decision.Drop drop) {
             events.dropped(drop.reason(), drop.detail());
         } else if (decision instanceof Decision.Exhausted exhausted) {
@@ -137,12 +139,12 @@ public final class DhcpServer implements DhcpHandler {
         } else if (decision instanceof Decision.Reply reply) {
             byte[] payload = encode(reply);
             if (payload != null) {
-                send(payload, reply);
+                send(payload, reply, interfaceName);
             }
         } else if (decision instanceof Decision.ReplyWhenDurable ack) {
             byte[] payload = encode(ack.reply());
             if (payload != null) {
-                store.write(ack.writes(), new AckWhenDurable(payload, ack));
+                store.write(ack.writes(), new AckWhenDurable(payload, ack, interfaceName));
             }
         } else if (decision instanceof Decision.Record record) {
             Lease lease = record.lease();
@@ -155,8 +157,8 @@ public final class DhcpServer implements DhcpHandler {
         }
     }
 
-    private void send(byte[] payload, Decision.Reply reply) {
-        transport.send(payload, reply.delivery());
+    private void send(byte[] payload, Decision.Reply reply, Optional<String> interfaceName) {
+        transport.send(payload, reply.delivery(), interfaceName);
         events.replySent(reply.type());
     }
 
@@ -205,10 +207,12 @@ public final class DhcpServer implements DhcpHandler {
     private final class AckWhenDurable implements WriteCompletion {
         private final byte[] payload;
         private final Decision.ReplyWhenDurable ack;
+        private final Optional<String> interfaceName;
 
-        AckWhenDurable(byte[] payload, Decision.ReplyWhenDurable ack) {
+        AckWhenDurable(byte[] payload, Decision.ReplyWhenDurable ack, Optional<String> interfaceName) {
             this.payload = payload;
             this.ack = ack;
+            this.interfaceName = interfaceName;
         }
 
         @Override
@@ -216,7 +220,7 @@ public final class DhcpServer implements DhcpHandler {
             // The store may call from its own thread, or from inside write(): either way the
             // reply leaves from the scheduler's thread, after the current event.
             scheduler.execute(() -> {
-                send(payload, ack.reply());
+                send(payload, ack.reply(), interfaceName);
                 events.leaseBound(ack.binding());
             });
         }

@@ -131,6 +131,23 @@ class DhcpServerTest {
     }
 
     @Test
+    @DisplayName("the OFFER and the durable ACK leave by the interface the request came in on")
+    void repliesLeaveByTheReceivingInterface() throws Exception {
+        start();
+        Optional<String> eth1 = Optional.of("eth1");
+        server.handle(new Datagram(TestPackets.discover().withHardwareAddress(MAC).encode(), CLIENT_SOURCE, 68, LOCAL,
+                eth1));
+        Ipv4Address offered = lastReply().yiaddr();
+        store.mode(Mode.HELD);
+        server.handle(new Datagram(selecting(MAC, offered).encode(), CLIENT_SOURCE, 68, LOCAL, eth1));
+        store.completeAll();
+        scheduler.runDue();
+
+        assertEquals(Optional.of(DhcpMessageType.ACK), lastReply().messageType());
+        assertEquals(List.of(eth1, eth1), transport.sent().stream().map(RecordingTransport.Sent::interfaceName).toList());
+    }
+
+    @Test
     @DisplayName("#18 no ACK leaves when the store fails, and the failure is reported")
     void noAckWhenTheStoreFails() throws Exception {
         start();

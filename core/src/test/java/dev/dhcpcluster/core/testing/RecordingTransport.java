@@ -6,15 +6,17 @@ import dev.dhcpcluster.port.model.Delivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** A {@link DhcpTransport} that sends nothing anywhere and remembers every reply it was given. Thread-safe. */
 public final class RecordingTransport implements DhcpTransport {
 
-    /** One reply handed to {@link #send}. */
-    public record Sent(byte[] payload, Delivery delivery) {
+    /** One reply handed to {@link #send}, with the interface it was to leave by. */
+    public record Sent(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
         public Sent {
             Objects.requireNonNull(payload, "payload");
             Objects.requireNonNull(delivery, "delivery");
+            Objects.requireNonNull(interfaceName, "interfaceName");
         }
     }
 
@@ -31,8 +33,8 @@ public final class RecordingTransport implements DhcpTransport {
     }
 
     @Override
-    public synchronized void send(byte[] payload, Delivery delivery) {
-        sent.add(new Sent(payload.clone(), delivery));
+    public synchronized void send(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
+        sent.add(new Sent(payload.clone(), delivery, interfaceName));
     }
 
     /** The port DHCP servers listen on; nothing is bound. */

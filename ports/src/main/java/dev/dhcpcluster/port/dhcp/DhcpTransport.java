@@ -2,6 +2,7 @@ package dev.dhcpcluster.port.dhcp;
 
 import dev.dhcpcluster.port.model.Delivery;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Outbound port: moves DHCP messages between the network and the server.
@@ -38,8 +39,13 @@ public interface DhcpTransport extends AutoCloseable {
      *
      * @param payload the encoded message; the transport may keep it until sent and the caller
      *     must not change it afterwards
+     * @param delivery where the reply goes
+     * @param interfaceName the interface the request arrived on, as its {@link
+     *     dev.dhcpcluster.port.model.Datagram#interfaceName()} said: a broadcast, or a frame to a
+     *     hardware address, leaves by that interface, since that is the client's link. A
+     *     transport that serves a single interface has no choice to make and may ignore it.
      */
-    void send(byte[] payload, Delivery delivery);
+    void send(byte[] payload, Delivery delivery, Optional<String> interfaceName);
 
     /**
      * The UDP port the transport receives on, as bound: the one the system chose if the transport

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -132,7 +133,7 @@ public abstract class AbstractDhcpTransportTest {
     void unicastReplyReachesTheAddressAndPortFromTheServerPort() throws Exception {
         DhcpTransport transport = started(new RecordingHandler());
 
-        transport.send(bytes("OFFER-1"), new Delivery.Unicast(CLIENT, client.getLocalPort()));
+        transport.send(bytes("OFFER-1"), new Delivery.Unicast(CLIENT, client.getLocalPort()), Optional.empty());
 
         DatagramPacket received = receiveAtClient();
         assertArrayEquals(bytes("OFFER-1"), payloadOf(received));
@@ -151,7 +152,7 @@ public abstract class AbstractDhcpTransportTest {
             int id = t;
             senders.add(new Thread(() -> {
                 for (int i = 0; i < perThread; i++) {
-                    transport.send(bytes(id + "-" + i), toClient);
+                    transport.send(bytes(id + "-" + i), toClient, Optional.empty());
                 }
             }, "test-sender-" + t));
         }
@@ -175,9 +176,9 @@ public abstract class AbstractDhcpTransportTest {
         Delivery toClient = new Delivery.Unicast(CLIENT, client.getLocalPort());
 
         // Larger than any UDP payload can be: no transport can send it.
-        assertDoesNotThrow(() -> transport.send(new byte[70_000], toClient));
+        assertDoesNotThrow(() -> transport.send(new byte[70_000], toClient, Optional.empty()));
 
-        transport.send(bytes("ACK-1"), toClient);
+        transport.send(bytes("ACK-1"), toClient, Optional.empty());
         assertArrayEquals(bytes("ACK-1"), payloadOf(receiveAtClient()));
         sendToServer(bytes("REQUEST-1"));
         assertArrayEquals(bytes("REQUEST-1"), handler.next().payload());
