@@ -113,7 +113,7 @@ public final class DhcpServer implements DhcpHandler {
         if (request.op() == DhcpMessage.BOOTREQUEST) {
             request.messageType().filter(DhcpPolicy::isClientMessage).ifPresent(events::requestReceived);
         }
-        carryOut(policy.decide(request, datagram.localAddress(), now), datagram.interfaceName());
+        carryOut(policy.decide(request, datagram.localAddress(), datagram.interfaceName(), now), datagram.interfaceName());
         armExpiryTimer();
     }
 
