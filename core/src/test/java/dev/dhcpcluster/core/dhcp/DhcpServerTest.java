@@ -131,6 +131,21 @@ class DhcpServerTest {
     }
 
     @Test
+    @DisplayName("#15 the receiving interface's name reaches the policy: a subnet bound to that interface serves the client")
+    void receivingInterfaceChoosesTheSubnet() throws Exception {
+        start(TestConfigs.server(TestConfigs.subnet().build(),
+                TestConfigs.SubnetBuilder.of("198.18.4.0", 24).pool("198.18.4.10", "198.18.4.19").interfaceName("lan4")
+                        .build()).build(), List.of());
+
+        server.handle(new Datagram(TestPackets.discover().withHardwareAddress(MAC).encode(), CLIENT_SOURCE, 68, LOCAL,
+                Optional.of("lan4")));
+        scheduler.runDue();
+
+        assertEquals(Ipv4Address.parse("198.18.4.10"), lastReply().yiaddr());
+        assertEquals(Optional.of("lan4"), transport.last().interfaceName());
+    }
+
+    @Test
     @DisplayName("the OFFER and the durable ACK leave by the interface the request came in on")
     void repliesLeaveByTheReceivingInterface() throws Exception {
         start();

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.core.config.ClassCondition;
 import dev.dhcpcluster.core.config.ClientIdentity;
+import dev.dhcpcluster.core.config.Octets;
 import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.core.testing.ManualClock;
 import dev.dhcpcluster.core.testing.TestConfigs;
@@ -371,5 +374,70 @@ class LeaseTableTest {
 
         assertEquals(Long.MAX_VALUE, table.nextExpiry());
         assertNull(table.subnetContaining(ip("198.19.0.1")));
+    }
+    private static LeaseTable classPoolTable() {
+        return table(TestConfigs.server(TestConfigs.SubnetBuilder.of("198.18.0.0", 24)
+                .addClassPool("198.18.0.100", "198.18.0.101", "pxe")
+                .addPool("198.18.0.10", "198.18.0.11", DhcpOptions.empty()).build())
+                .clientClass("pxe", DhcpOptions.empty(),
+                        new ClassCondition.VendorClassPrefix(Octets.of(new byte[] {'P', 'X', 'E'}))).build());
+    }
+
+    @Test
+    void freeAddressesComeOnlyFromPoolsTheClientsClassesMayUse() {
+        LeaseTable table = classPoolTable();
+        ServedSubnet subnet = table.subnets().get(0);
+
+        assertEquals(ip("198.18.0.10"), table.offerFreeAddress(subnet, client(1), Set.of(), now()));
+        assertEquals(ip("198.18.0.11"), table.offerFreeAddress(subnet, client(2), Set.of(), now()));
+        assertNull(table.offerFreeAddress(subnet, client(3), Set.of(), now()), "the class pool is not for everyone");
+        assertEquals(ip("198.18.0.100"), table.offerFreeAddress(subnet, client(4), Set.of("pxe"), now()));
+        SubnetUsage usage = subnet.usage();
+        assertEquals(4, usage.size(), "both pools count");
+        assertEquals(1, usage.free());
+    }
+
+    @Test
+    void classPoolAddressIsAvailableOnlyToMembers() {
+        LeaseTable table = classPoolTable();
+        ServedSubnet subnet = table.subnets().get(0);
+
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.100"), identity(1), Set.of(), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.100"), identity(1), Set.of("other"), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.100"), identity(1), Set.of("pxe"), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.10"), identity(1), Set.of("pxe"), now()), "open pools are open to members");
+    }
+
+    @Test
+    void overlappingPoolsAreRefused() {
+        ServerConfig config = TestConfigs.server(TestConfigs.subnet().addPool("198.18.0.15", "198.18.0.25").build()).build();
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> table(config));
+        assertTrue(refused.getMessage().contains("overlap"), refused.getMessage());
+    }
+
+    @Test
+    void circuitIdReservedAddressIsAvailableOnlyOnThatCircuit() {
+        byte[] circuit = {'p', '7'};
+        LeaseTable table = table(TestConfigs.server(TestConfigs.subnet().reserveForCircuitId(circuit, "198.18.0.15")
+                .build()).build());
+        ServedSubnet subnet = table.subnets().get(0);
+        ClientIdentity onCircuit = new ClientIdentity(client(1), mac(1), Optional.of(Octets.of(circuit)), Optional.empty());
+        ClientIdentity elsewhere = new ClientIdentity(client(1), mac(1), Optional.of(Octets.of(new byte[] {'p', '8'})),
+                Optional.empty());
+
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.15"), onCircuit, Set.of(), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.15"), elsewhere, Set.of(), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.15"), identity(1), Set.of(), now()));
+        assertEquals(Optional.of(ip("198.18.0.15")), subnet.reservationFor(onCircuit).map(r -> r.address()));
+    }
+
+    @Test
+    void twoReservationsForOneRemoteIdAreRefused() {
+        ServerConfig config = TestConfigs.server(TestConfigs.subnet()
+                .reserveForRemoteId(new byte[] {4, 2}, "198.18.0.50")
+                .reserveForRemoteId(new byte[] {4, 2}, "198.18.0.51").build()).build();
+
+        assertThrows(IllegalArgumentException.class, () -> table(config));
     }
 }
