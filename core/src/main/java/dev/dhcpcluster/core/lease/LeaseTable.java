@@ -32,7 +32,7 @@ import java.util.Set;
  * <h2>What holds an address</h2>
  * An address is held while it is offered (for {@link ServerConfig#offerHold()}), bound (until
  * the lease's expiry) or declined (for {@link ServerConfig#declineProbation()}). Held pool
- * addresses are marked used in their subnet's {@code AddressPool}; when the last hold ends the
+ * addresses are marked used in their pool's {@code AddressPool}; when the last hold ends the
  * address is free again, but the lease that ended stays in the table, so that the client that had
  * it can get it back ({@link #leaseOf}) and the next lease of the address gets a higher version.
  *
