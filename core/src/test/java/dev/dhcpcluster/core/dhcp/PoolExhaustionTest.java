@@ -212,7 +212,7 @@ class PoolExhaustionTest {
     }
 
     @Test
-    @DisplayName("#18 a flooder that REQUESTs every offer binds the pool and nothing more")
+    @DisplayName("a flooder that REQUESTs every offer binds the pool and nothing more")
     void bindingFlooderCannotTakeMoreThanThePool() throws Exception {
         start(SHORT_OFFER_HOLD);
         List<Ipv4Address> acked = new ArrayList<>();
