@@ -32,7 +32,8 @@ import java.util.Objects;
  * options field that RFC 2131 §2 describes. When the options do not fit, the encoder overloads
  * {@code file} and then {@code sname} (option 52), as long as the message leaves that field
  * empty: each option instance goes whole into the first of options field, file and sname with
- * room for it, and each field ends with END. A decoder then meets the options that stayed in the
+ * room for it, the options field keeping room for the instances too large for file and sname,
+ * and each field ends with END. A decoder then meets the options that stayed in the
  * options field first, so an overloaded message keeps its options but not necessarily their
  * order. Option 82 stays in the options field, as its last option (RFC 3046 §2.2).
  */
@@ -262,10 +263,21 @@ public final class DhcpCodec {
             message.fileIsEmpty() ? DhcpMessage.FILE_LENGTH - 1 : -1,
             message.snameIsEmpty() ? DhcpMessage.SNAME_LENGTH - 1 : -1,
         };
+        // An instance too large for file and sname can only go in the options field. Its room is
+        // set aside before the smaller options, met earlier in message order, take it: otherwise
+        // they would push it out and a message that fits would be refused.
+        int largestOverloadField = Math.max(capacity[1], capacity[2]);
+        int reserved = 0;
+        for (int i = 0; i < options.size(); i++) {
+            int code = options.codeAt(i);
+            if (code != OptionCode.OVERLOAD && code != OptionCode.RELAY_AGENT_INFORMATION) {
+                reserved += optionsFieldOnlyOctets(options.valueLengthAt(i), largestOverloadField);
+            }
+        }
         int[] used = new int[3];
         byte[] fieldOf = new byte[instances];
         int instance = 0;
-        boolean fits = capacity[0] >= 0;
+        boolean fits = capacity[0] >= reserved;
         for (int i = 0; i < options.size() && fits; i++) {
             int code = options.codeAt(i);
             if (code == OptionCode.OVERLOAD || code == OptionCode.RELAY_AGENT_INFORMATION) {
@@ -275,7 +287,11 @@ public final class DhcpCodec {
             int field = 0;
             do {
                 int size = 2 + Math.min(remaining, MAX_OPTION_INSTANCE_LENGTH);
-                while (field < capacity.length && used[field] + size > capacity[field]) {
+                boolean optionsFieldOnly = size > largestOverloadField;
+                if (optionsFieldOnly) {
+                    reserved -= size; // it takes the room set aside for it
+                }
+                while (field < capacity.length && used[field] + size > capacity[field] - (field == 0 ? reserved : 0)) {
                     field++;
                 }
                 if (field == capacity.length) {
@@ -296,6 +312,20 @@ public final class DhcpCodec {
         int overload = (used[1] > 0 ? OVERLOAD_FILE : 0) | (used[2] > 0 ? OVERLOAD_SNAME : 0);
         int optionsFieldUsed = used[0] + OVERLOAD_OPTION_LENGTH + relayAgent + 1;
         return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + optionsFieldUsed), overload, fieldOf);
+    }
+
+    /** Octets of the instances of a value of this length that are larger than {@code limit}, so fit no overload field. */
+    private static int optionsFieldOnlyOctets(int valueLength, int limit) {
+        int octets = 0;
+        int remaining = valueLength;
+        do {
+            int size = 2 + Math.min(remaining, MAX_OPTION_INSTANCE_LENGTH);
+            if (size > limit) {
+                octets += size;
+            }
+            remaining -= MAX_OPTION_INSTANCE_LENGTH;
+        } while (remaining > 0);
+        return octets;
     }
 
     private static void write(DhcpMessage message, Layout layout, byte[] out, int base) {
