@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.dhcp;
 
+import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.util.Arrays;
 import java.util.Objects;
@@ -35,7 +36,9 @@ import java.util.Objects;
  * room for it, the options field keeping room for the instances too large for file and sname,
  * and each field ends with END. A decoder then meets the options that stayed in the
  * options field first, so an overloaded message keeps its options but not necessarily their
- * order. Option 82 stays in the options field, as its last option (RFC 3046 §2.2).
+ * order. Option 82 stays in the options field, as its last option (RFC 3046 §2.2). A DHCPNAK is
+ * never overloaded (RFC 2131 table 3: it must not use {@code sname} or {@code file}); one whose
+ * options do not fit the options field is refused like any message that does not fit.
  */
 public final class DhcpCodec {
 
@@ -166,8 +169,9 @@ public final class DhcpCodec {
      *
      * @param maxMessageSize the client's option 57, or {@link #DEFAULT_MAX_MESSAGE_LENGTH}
      * @throws IllegalArgumentException if {@code maxMessageSize} is below 576, if {@code hlen}
-     *     exceeds 16, or if the options do not fit even with overload; the message then names the
-     *     octets needed and available, so the caller can drop optional options and retry
+     *     exceeds 16, or if the options do not fit even with overload (a DHCPNAK: without it); the
+     *     message then names the octets needed and available, so the caller can drop optional
+     *     options and retry
      */
     public static byte[] encode(DhcpMessage message, int maxMessageSize) {
         Layout layout = layout(message, maxMessageSize);
@@ -252,6 +256,11 @@ public final class DhcpCodec {
         }
         if (total + 1 <= optionsRoom) {
             return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + total + 1), 0, null);
+        }
+        if (message.messageType().filter(type -> type == DhcpMessageType.NAK).isPresent()) {
+            throw new IllegalArgumentException("the options of a DHCPNAK need " + (total + 1) + " octets, but a maximum"
+                    + " message size of " + maxMessageSize + " leaves " + optionsRoom + ", and a DHCPNAK must not"
+                    + " overload sname and file (RFC 2131 table 3)");
         }
 
         // Option overload. Each instance goes, whole, into the first field with room for it

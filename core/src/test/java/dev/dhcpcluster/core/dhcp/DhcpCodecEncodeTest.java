@@ -223,6 +223,21 @@ class DhcpCodecEncodeTest {
     }
 
     @Test
+    @DisplayName("#6 a NAK whose options do not fit the options field is refused, not overloaded into sname and file")
+    void nakIsNeverOverloaded() {
+        DhcpMessage nak = TestPackets.ofType(DhcpMessageType.NAK).withOp(DhcpMessage.BOOTREPLY)
+                .withServerIdentifier("198.18.0.2").withClientId(filled(200, 5))
+                .withOption(OptionCode.MESSAGE, "n".repeat(100).getBytes(StandardCharsets.US_ASCII)).build();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DhcpCodec.encode(nak, DEFAULT));
+
+        assertTrue(e.getMessage().contains("DHCPNAK"), e.getMessage());
+        DhcpMessage withoutMessage = nak.toBuilder().options(nak.options().toBuilder().remove(OptionCode.MESSAGE).build())
+                .build();
+        assertFalse(DhcpCodecFuzzTest.isOverloaded(DhcpCodec.encode(withoutMessage, DEFAULT)));
+    }
+
+    @Test
     void optionsThatDoNotFitEvenWithOverloadAreRefusedNamingTheSizes() {
         DhcpMessage message = TestPackets.discover().withOption(224, new byte[600]).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DhcpCodec.encode(message, DEFAULT));
