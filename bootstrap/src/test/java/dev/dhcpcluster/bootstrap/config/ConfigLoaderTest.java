@@ -652,6 +652,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void mistakesInClassesPoolsInterfacesAndReservationsAreAllReportedInOneRun() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(mutated(file -> {
+            ObjectNode phones = (ObjectNode) file.get("Dhcp4").get("client-classes").get(0);
+            phones.put("test", "substring(option[60].hex,0,4) == 'VoIP'");
+            ObjectNode second = (ObjectNode) subnets(file).get(1);
+            subnet(file).put("interface", "eth1");
+            ((ObjectNode) second.get("pools").get(1)).put("client-class", "phones");
+            ((ObjectNode) second.get("reservations").get(0)).put("circuit-id", "'port-7");
+        })));
+
+        assertEquals(List.of("Dhcp4.client-classes[0].test", "Dhcp4.subnet4[1].pools[1].client-class",
+                "Dhcp4.subnet4[1].reservations[0].circuit-id", "Dhcp4.subnet4[1].interface"),
+                e.errors().stream().map(ConfigError::path).toList());
+    }
+
+    @Test
     void theErrorMessageListsOneErrorPerLine() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(mutated(file ->
                 pool(file, 0).put("pool", "198.18.9.1 - 198.18.1.2"))));
