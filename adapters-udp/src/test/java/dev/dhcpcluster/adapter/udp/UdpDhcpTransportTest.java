@@ -91,6 +91,7 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
     }
 
     @Test
+    @DisplayName("#12 a transport that cannot unicast to a hardware address broadcasts the reply instead")
     void unicastToHardwareIsSentAsBroadcast() throws Exception {
         UdpDhcpTransport transport = own(new UdpDhcpTransport(Ipv4Address.ZERO, 0, Optional.of("lo")));
         transport.start(new RecordingHandler());

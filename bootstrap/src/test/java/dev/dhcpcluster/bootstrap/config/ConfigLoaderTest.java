@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +119,7 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("#23 without renew-timer and rebind-timer, T1 and T2 are 0.5 and 0.875 of the lease")
     void renewAndRebindDefaultToHalfAndSevenEighthsOfTheLifetime() throws Exception {
         ObjectNode file = example();
         ((ObjectNode) file.get("Dhcp4")).remove(List.of("renew-timer", "rebind-timer"));

@@ -15,6 +15,7 @@ import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,8 +67,11 @@ import java.util.Set;
  * start over. In other subnets such requests go unanswered, since another server may know them.
  *
  * <h2>Server identity</h2>
- * Option 54 of the replies is {@link ServerConfig#serverIdentifier()} or else the receiving
- * address. A request naming either of them names this server.
+ * Option 54 of the replies is {@link ServerConfig#serverIdentifier()}, or else the server's own
+ * address the request names, or else the receiving address. A request naming the configured
+ * identifier or any address this server has received a request on names this server: a relay that
+ * forwards to two of the server's addresses makes the client's REQUEST, naming one of them, arrive
+ * on the other too.
  *
  * <p>Not thread-safe: called on the server's single thread.
  */
@@ -79,7 +83,11 @@ public final class DhcpPolicy {
     private final ServerConfig config;
     private final LeaseTable table;
     private final ClientClassifier classifier;
-    private Ipv4Address knownLocalAddress;
+    /**
+     * The server's own addresses, learnt from the interfaces requests arrive on. Only the
+     * transport chooses them (never a client), so the set is as small as the server's interfaces.
+     */
+    private final Set<Ipv4Address> ownAddresses = new HashSet<>();
 
     /** A policy over {@code table}, which must have been built from {@code config}. */
     public DhcpPolicy(ServerConfig config, LeaseTable table) {
@@ -124,10 +132,9 @@ public final class DhcpPolicy {
             return new Decision.Drop(DropReason.TOO_MANY_HOPS,
                     "hops " + request.hops() + " above the limit of " + config.maxHops());
         }
-        if (!localAddress.equals(knownLocalAddress)) {
+        if (ownAddresses.add(localAddress)) {
             // The server's own address is never a client's, even when it lies in a pool.
             table.excludeServerAddress(localAddress);
-            knownLocalAddress = localAddress;
         }
         Context context = new Context(request, localAddress, interfaceName, nowMillis, classifier);
         return switch (type.get()) {
@@ -468,11 +475,17 @@ public final class DhcpPolicy {
     }
 
     private Ipv4Address serverId(Context c) {
-        return config.serverIdentifier().orElse(c.localAddress);
+        if (config.serverIdentifier().isPresent()) {
+            return config.serverIdentifier().get();
+        }
+        // A client that named one of this server's addresses hears back from the one it chose.
+        Optional<Ipv4Address> named = c.request.options().address(OptionCode.SERVER_IDENTIFIER);
+        return named.filter(ownAddresses::contains).orElse(c.localAddress);
     }
 
     private boolean isOurs(Ipv4Address named, Context c) {
-        return named.equals(c.localAddress) || config.serverIdentifier().map(named::equals).orElse(false);
+        return named.equals(c.localAddress) || ownAddresses.contains(named)
+                || config.serverIdentifier().map(named::equals).orElse(false);
     }
 
     private Decision nak(Context c, String why) {

@@ -28,6 +28,7 @@ import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -314,6 +315,74 @@ class DhcpServerTest {
                 .withParameterRequestList(224, 225, 226, 227));
 
         assertTrue(lastReply().options().contains(227));
+    }
+
+    @Test
+    @DisplayName("#31 a configured option longer than 255 octets reaches the client as consecutive instances that join back")
+    void longConfiguredOptionIsSplitOnTheWire() throws Exception {
+        byte[] routes = new byte[300];
+        for (int i = 0; i < routes.length; i++) {
+            routes[i] = (byte) i;
+        }
+        start(TestConfigs.server(TestConfigs.subnet().option(224, routes).build()).build(), List.of());
+
+        receive(TestPackets.discover().withHardwareAddress(MAC).withMaxMessageSize(1500).withParameterRequestList(224));
+
+        byte[] raw = transport.last().payload();
+        List<Integer> lengths = new ArrayList<>();
+        for (int i = DhcpCodec.OPTIONS_OFFSET; (raw[i] & 0xFF) != OptionCode.END; i += 2 + (raw[i + 1] & 0xFF)) {
+            if ((raw[i] & 0xFF) == 224) {
+                lengths.add(raw[i + 1] & 0xFF);
+            }
+        }
+        assertEquals(List.of(255, 45), lengths);
+        assertArrayEquals(routes, lastReply().options().get(224).orElseThrow());
+    }
+
+    @Test
+    @DisplayName("#33 relay agent information too large for the reply is dropped, and the reply keeps its other options")
+    void relayAgentInformationThatCannotFitIsDropped() throws Exception {
+        start();
+        byte[] huge = new byte[400];
+        Arrays.fill(huge, (byte) 'r');
+
+        // The relay's datagram may exceed 576 octets; the client announced no larger maximum, so the reply may not.
+        receive(DhcpCodec.encode(TestPackets.discover().withHardwareAddress(MAC).withGiaddr("198.18.0.254").withHops(1)
+                .withParameterRequestList(1, 3, 6).withRelayAgentInformation(huge).build(), DhcpCodec.ETHERNET_MTU));
+
+        DhcpMessage offer = lastReply();
+        assertEquals(Optional.of(DhcpMessageType.OFFER), offer.messageType());
+        assertFalse(offer.options().contains(OptionCode.RELAY_AGENT_INFORMATION));
+        assertTrue(offer.options().contains(OptionCode.SUBNET_MASK));
+        assertTrue(offer.options().contains(OptionCode.ROUTERS));
+        assertTrue(offer.options().contains(OptionCode.DOMAIN_NAME_SERVERS));
+    }
+
+    @Test
+    @DisplayName("#33 relay agent information that fits is kept even when other options must go")
+    void relayAgentInformationThatFitsIsKept() throws Exception {
+        byte[] big = new byte[200];
+        start(TestConfigs.server(TestConfigs.subnet().option(224, big).option(225, big).build()).build(), List.of());
+        byte[] info = new byte[100];
+        Arrays.fill(info, (byte) 'i');
+
+        receive(TestPackets.discover().withHardwareAddress(MAC).withGiaddr("198.18.0.254").withHops(1)
+                .withParameterRequestList(1, 3, 224, 225).withRelayAgentInformation(info));
+
+        DhcpMessage offer = lastReply();
+        assertArrayEquals(info, offer.options().get(OptionCode.RELAY_AGENT_INFORMATION).orElseThrow());
+        assertFalse(offer.options().contains(225));
+        assertTrue(transport.last().payload().length <= 576 - 28);
+    }
+
+    @Test
+    @DisplayName("#9 replies to relays go to UDP port 67 unless configured otherwise")
+    void relayPortIs67ByDefault() throws Exception {
+        start();
+
+        receive(TestPackets.discover().withHardwareAddress(MAC).withGiaddr("198.18.0.254").withHops(1));
+
+        assertEquals(new Delivery.Unicast(Ipv4Address.parse("198.18.0.254"), 67), transport.last().delivery());
     }
 
     @Test
