@@ -59,11 +59,11 @@ final class CaptureLoop implements Runnable {
     /** Decodes, checks and delivers one captured frame. */
     void take(byte[] frame) {
         Decoded decoded = FrameCodec.decode(frame);
-        if (decoded instanceof Decoded.Rejected rejected) {
+        if (decoded instanceof RejectedFrame rejected) {
             dropped(rejected.reason());
             return;
         }
-        UdpFrame udp = ((Decoded.Udp) decoded).frame();
+        UdpFrame udp = ((DecodedDatagram) decoded).frame();
         Optional<Ipv4Address> localAddress = link.localAddressFor(udp.destination(), hostAddresses);
         if (localAddress.isEmpty()) {
             dropped("datagram to " + udp.destination() + " is not for this host");

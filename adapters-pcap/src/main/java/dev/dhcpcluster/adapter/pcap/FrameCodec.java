@@ -80,49 +80,49 @@ final class FrameCodec {
      */
     static Decoded decode(byte[] bytes) {
         if (bytes.length < ETHERNET_HEADER) {
-            return new Decoded.Rejected("frame of " + bytes.length + " bytes is shorter than an Ethernet header");
+            return new RejectedFrame("frame of " + bytes.length + " bytes is shorter than an Ethernet header");
         }
         int etherType = getShort(bytes, 12);
         if (etherType != ETHERTYPE_IPV4) {
-            return new Decoded.Rejected(String.format("EtherType 0x%04x is not IPv4", etherType));
+            return new RejectedFrame(String.format("EtherType 0x%04x is not IPv4", etherType));
         }
         int ip = ETHERNET_HEADER;
         int available = bytes.length - ip;
         if (available < IPV4_HEADER) {
-            return new Decoded.Rejected("truncated IPv4 header (" + available + " bytes)");
+            return new RejectedFrame("truncated IPv4 header (" + available + " bytes)");
         }
         int version = (bytes[ip] & 0xF0) >>> 4;
         if (version != 4) {
-            return new Decoded.Rejected("IP version " + version + " in an IPv4 frame");
+            return new RejectedFrame("IP version " + version + " in an IPv4 frame");
         }
         int headerLength = (bytes[ip] & 0x0F) * 4;
         if (headerLength < IPV4_HEADER || headerLength > available) {
-            return new Decoded.Rejected("IPv4 header length " + headerLength + " with " + available + " bytes captured");
+            return new RejectedFrame("IPv4 header length " + headerLength + " with " + available + " bytes captured");
         }
         if (Checksum.of(bytes, ip, headerLength) != 0) {
-            return new Decoded.Rejected("bad IPv4 header checksum");
+            return new RejectedFrame("bad IPv4 header checksum");
         }
         int totalLength = getShort(bytes, ip + 2);
         if (totalLength < headerLength || totalLength > available) {
-            return new Decoded.Rejected("IPv4 total length " + totalLength + " with header " + headerLength
+            return new RejectedFrame("IPv4 total length " + totalLength + " with header " + headerLength
                     + " and " + available + " bytes captured");
         }
         int fragment = getShort(bytes, ip + 6);
         if ((fragment & (MORE_FRAGMENTS | FRAGMENT_OFFSET)) != 0) {
-            return new Decoded.Rejected("IPv4 fragment");
+            return new RejectedFrame("IPv4 fragment");
         }
         int protocol = bytes[ip + 9] & 0xFF;
         if (protocol != PROTOCOL_UDP) {
-            return new Decoded.Rejected("IP protocol " + protocol + " is not UDP");
+            return new RejectedFrame("IP protocol " + protocol + " is not UDP");
         }
         int udp = ip + headerLength;
         int udpAvailable = totalLength - headerLength;
         if (udpAvailable < UDP_HEADER) {
-            return new Decoded.Rejected("truncated UDP header (" + udpAvailable + " bytes)");
+            return new RejectedFrame("truncated UDP header (" + udpAvailable + " bytes)");
         }
         int udpLength = getShort(bytes, udp + 4);
         if (udpLength < UDP_HEADER || udpLength > udpAvailable) {
-            return new Decoded.Rejected("UDP length " + udpLength + " with " + udpAvailable + " bytes in the IPv4 datagram");
+            return new RejectedFrame("UDP length " + udpLength + " with " + udpAvailable + " bytes in the IPv4 datagram");
         }
         byte[] payload = new byte[udpLength - UDP_HEADER];
         System.arraycopy(bytes, udp + UDP_HEADER, payload, 0, payload.length);
@@ -130,7 +130,7 @@ final class FrameCodec {
         byte[] sourceMac = new byte[6];
         System.arraycopy(bytes, 0, destinationMac, 0, 6);
         System.arraycopy(bytes, 6, sourceMac, 0, 6);
-        return new Decoded.Udp(new UdpFrame(destinationMac, sourceMac,
+        return new DecodedDatagram(new UdpFrame(destinationMac, sourceMac,
                 Ipv4Address.fromBytes(bytes, ip + 12), Ipv4Address.fromBytes(bytes, ip + 16),
                 getShort(bytes, udp), getShort(bytes, udp + 2), payload));
     }

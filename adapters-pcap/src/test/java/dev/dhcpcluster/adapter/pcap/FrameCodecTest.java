@@ -53,7 +53,7 @@ class FrameCodecTest {
 
         Decoded decoded = FrameCodec.decode(FrameCodec.encode(frame, 1));
 
-        UdpFrame back = assertInstanceOf(Decoded.Udp.class, decoded).frame();
+        UdpFrame back = assertInstanceOf(DecodedDatagram.class, decoded).frame();
         assertArrayEquals(CLIENT_MAC, back.destinationMac());
         assertArrayEquals(SERVER_MAC, back.sourceMac());
         assertEquals(SERVER, back.source());
@@ -68,7 +68,7 @@ class FrameCodecTest {
         byte[] bytes = FrameCodec.encode(offer(bytes("x")), 1);
         byte[] padded = Arrays.copyOf(bytes, 60); // minimum Ethernet frame, zero-padded
 
-        UdpFrame back = assertInstanceOf(Decoded.Udp.class, FrameCodec.decode(padded)).frame();
+        UdpFrame back = assertInstanceOf(DecodedDatagram.class, FrameCodec.decode(padded)).frame();
         assertArrayEquals(bytes("x"), back.payload());
     }
 
@@ -117,7 +117,7 @@ class FrameCodecTest {
         byte[] bytes = FrameCodec.encode(offer(bytes("payload")), 1);
         bytes[UDP + 5] = (byte) (FrameCodec.UDP_HEADER + 3);
 
-        UdpFrame back = assertInstanceOf(Decoded.Udp.class, FrameCodec.decode(bytes)).frame();
+        UdpFrame back = assertInstanceOf(DecodedDatagram.class, FrameCodec.decode(bytes)).frame();
         assertArrayEquals(bytes("pay"), back.payload());
     }
 
@@ -164,7 +164,7 @@ class FrameCodecTest {
     }
 
     private static void assertRejected(byte[] bytes, String reasonPart) {
-        Decoded.Rejected rejected = assertInstanceOf(Decoded.Rejected.class, FrameCodec.decode(bytes));
+        RejectedFrame rejected = assertInstanceOf(RejectedFrame.class, FrameCodec.decode(bytes));
         assertTrue(rejected.reason().contains(reasonPart), rejected.reason());
     }
 
