@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The JSON config file of a node under test, built from the few things an end-to-end test varies:
- * the interface the UDP transport serves, lease times, global options and subnets. Immutable; each
+ * the interface the transport serves (by UDP, or by raw frames with {@link #withPcapTransport()}), lease times, global options and subnets. Immutable; each
  * {@code with...} returns a changed copy.
  *
  * <p>The node keeps its leases where a node does by default, in SQLite in its data directory,
@@ -49,16 +49,18 @@ public final class NodeConfigFile {
 
     private final int nodeId;
     private final String interfaceName;
+    private final String transportType;
     private final int validLifetime;
     private final int renewTimer;
     private final int rebindTimer;
     private final Map<String, String> options;
     private final List<Subnet> subnets;
 
-    private NodeConfigFile(int nodeId, String interfaceName, int validLifetime, int renewTimer, int rebindTimer,
-            Map<String, String> options, List<Subnet> subnets) {
+    private NodeConfigFile(int nodeId, String interfaceName, String transportType, int validLifetime, int renewTimer,
+            int rebindTimer, Map<String, String> options, List<Subnet> subnets) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
+        this.transportType = transportType;
         this.validLifetime = validLifetime;
         this.renewTimer = renewTimer;
         this.rebindTimer = rebindTimer;
@@ -68,26 +70,31 @@ public final class NodeConfigFile {
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
     public static NodeConfigFile servingInterface(String interfaceName) {
-        return new NodeConfigFile(1, interfaceName, 3600, 1800, 3150, Map.of(), List.of());
+        return new NodeConfigFile(1, interfaceName, "udp", 3600, 1800, 3150, Map.of(), List.of());
+    }
+
+    /** Returns a copy whose node serves its interface with the raw-frame ({@code pcap}) transport. */
+    public NodeConfigFile withPcapTransport() {
+        return new NodeConfigFile(nodeId, interfaceName, "pcap", validLifetime, renewTimer, rebindTimer, options, subnets);
     }
 
     /** Returns a copy with these lease times in seconds. */
     public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
-        return new NodeConfigFile(nodeId, interfaceName, valid, renew, rebind, options, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, transportType, valid, renew, rebind, options, subnets);
     }
 
     /** Returns a copy with a global option (Kea's option name and data syntax). */
     public NodeConfigFile withOption(String name, String data) {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, changed, subnets);
     }
 
     /** Returns a copy with one more subnet. */
     public NodeConfigFile withSubnet(Subnet subnet) {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed);
+        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, options, changed);
     }
 
     /** Returns the config file text, with {@code dataDirectory} as the node's data directory. */
@@ -95,10 +102,14 @@ public final class NodeConfigFile {
         ObjectNode root = JSON.createObjectNode();
         root.putObject("node").put("id", nodeId).put("data-directory", dataDirectory.toString());
         ObjectNode transport = root.putObject("transport");
-        transport.put("type", "udp");
+        transport.put("type", transportType);
         transport.put("listen-address", "0.0.0.0");
         transport.put("listen-port", 67);
-        transport.put("interface", interfaceName);
+        if (transportType.equals("pcap")) {
+            transport.putArray("interfaces").add(interfaceName);
+        } else {
+            transport.put("interface", interfaceName);
+        }
         transport.put("client-port", 68);
         transport.put("relay-port", 67);
         ObjectNode dhcp4 = root.putObject("Dhcp4");
