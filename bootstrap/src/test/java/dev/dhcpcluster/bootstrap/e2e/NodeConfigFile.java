@@ -49,15 +49,18 @@ public final class NodeConfigFile {
 
     private final int nodeId;
     private final String interfaceName;
+    /** transport.type: {@code udp}, or {@code pcap} serving the one interface through raw frames. */
     private final String transportType;
     private final int validLifetime;
     private final int renewTimer;
     private final int rebindTimer;
     private final Map<String, String> options;
     private final List<Subnet> subnets;
+    /** Dhcp4.offer-lifetime in seconds, or 0 to leave it out (the node's default). */
+    private final int offerLifetime;
 
     private NodeConfigFile(int nodeId, String interfaceName, String transportType, int validLifetime, int renewTimer,
-            int rebindTimer, Map<String, String> options, List<Subnet> subnets) {
+            int rebindTimer, Map<String, String> options, List<Subnet> subnets, int offerLifetime) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
         this.transportType = transportType;
@@ -66,35 +69,52 @@ public final class NodeConfigFile {
         this.rebindTimer = rebindTimer;
         this.options = Map.copyOf(options);
         this.subnets = List.copyOf(subnets);
+        this.offerLifetime = offerLifetime;
     }
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
     public static NodeConfigFile servingInterface(String interfaceName) {
-        return new NodeConfigFile(1, interfaceName, "udp", 3600, 1800, 3150, Map.of(), List.of());
+        return new NodeConfigFile(1, interfaceName, "udp", 3600, 1800, 3150, Map.of(), List.of(), 0);
     }
 
     /** Returns a copy whose node serves its interface with the raw-frame ({@code pcap}) transport. */
     public NodeConfigFile withPcapTransport() {
-        return new NodeConfigFile(nodeId, interfaceName, "pcap", validLifetime, renewTimer, rebindTimer, options, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, "pcap", validLifetime, renewTimer, rebindTimer, options, subnets,
+                offerLifetime);
     }
 
     /** Returns a copy with these lease times in seconds. */
     public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
-        return new NodeConfigFile(nodeId, interfaceName, transportType, valid, renew, rebind, options, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, transportType, valid, renew, rebind, options, subnets,
+                offerLifetime);
     }
 
     /** Returns a copy with a global option (Kea's option name and data syntax). */
     public NodeConfigFile withOption(String name, String data) {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
-        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, changed, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, changed, subnets,
+                offerLifetime);
     }
 
     /** Returns a copy with one more subnet. */
     public NodeConfigFile withSubnet(Subnet subnet) {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
-        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, options, changed);
+        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, options, changed,
+                offerLifetime);
+    }
+
+    /**
+     * Returns a copy in which an offered address is held for {@code seconds} (Dhcp4.offer-lifetime)
+     * before it is free for others.
+     */
+    public NodeConfigFile withOfferLifetime(int seconds) {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("offer-lifetime must be at least 1 s: " + seconds);
+        }
+        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, options, subnets,
+                seconds);
     }
 
     /** Returns the config file text, with {@code dataDirectory} as the node's data directory. */
@@ -116,6 +136,9 @@ public final class NodeConfigFile {
         dhcp4.put("valid-lifetime", validLifetime);
         dhcp4.put("renew-timer", renewTimer);
         dhcp4.put("rebind-timer", rebindTimer);
+        if (offerLifetime > 0) {
+            dhcp4.put("offer-lifetime", offerLifetime);
+        }
         ArrayNode globalOptions = dhcp4.putArray("option-data");
         options.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(option -> globalOptions.addObject().put("name", option.getKey()).put("data", option.getValue()));

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -55,5 +56,16 @@ public final class NodeProcess {
     /** Returns the node's output with a header, for failure messages. */
     public String describe() {
         return process.describe();
+    }
+
+    /**
+     * Stops the node as an operator would, SIGTERM to its PID (SIGKILL if it has not ended after
+     * {@code grace}), so that its output then holds what it logs while stopping, such as its
+     * traffic counts.
+     *
+     * @return the exit code, or empty if even SIGKILL did not end it
+     */
+    public OptionalInt stop(Duration grace) {
+        return process.stop(grace);
     }
 }

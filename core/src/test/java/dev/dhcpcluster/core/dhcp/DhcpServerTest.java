@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.dhcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -213,7 +214,8 @@ class DhcpServerTest {
     }
 
     @Test
-    void malformedDatagramIsDroppedAndCounted() {
+    @DisplayName("a malformed datagram is dropped and counted as MALFORMED, answered with nothing, and the next DISCOVER is answered")
+    void malformedDatagramIsDroppedAndCounted() throws Exception {
         start();
 
         receive(Arrays.copyOf(TestPackets.discover().encode(), 100));
@@ -221,6 +223,52 @@ class DhcpServerTest {
         assertTrue(transport.sent().isEmpty());
         assertEquals(List.of(DropReason.MALFORMED), events.dropReasons());
         assertTrue(events.requests().isEmpty());
+
+        assertEquals(Ipv4Address.parse("198.18.0.10"), offer(MAC));
+        assertEquals(List.of(DhcpMessageType.OFFER), events.replies());
+        assertEquals(List.of(DropReason.MALFORMED), events.dropReasons());
+    }
+
+    @Test
+    @DisplayName("every kind of malformed datagram is dropped as MALFORMED without an answer, and the server keeps serving")
+    void malformedDatagramsOfEveryKindNeverStopTheServer() throws Exception {
+        start();
+        byte[] good = TestPackets.discover().withHardwareAddress(OTHER).encode();
+        byte[] badCookie = good.clone();
+        badCookie[DhcpCodec.COOKIE] = 0;
+        byte[] overrun = good.clone();
+        overrun[DhcpCodec.OPTIONS_OFFSET + 1] = (byte) 0xFF; // option 53 claims 255 octets
+        byte[] noEnd = Arrays.copyOf(good, DhcpCodec.OPTIONS_OFFSET + 3);
+        byte[] longHlen = good.clone();
+        longHlen[DhcpCodec.HLEN] = 17;
+        List<byte[]> malformed = List.of(new byte[0], new byte[DhcpCodec.HEADER_LENGTH - 1], badCookie, overrun, noEnd,
+                longHlen);
+
+        for (byte[] datagram : malformed) {
+            receive(datagram);
+        }
+
+        assertTrue(transport.sent().isEmpty());
+        assertEquals(malformed.stream().map(datagram -> DropReason.MALFORMED).toList(), events.dropReasons());
+        assertEquals(Ipv4Address.parse("198.18.0.10"), offer(MAC));
+    }
+
+    @Test
+    @DisplayName("#6 a NAK too long for the options field loses its message text instead of overloading sname and file")
+    void longNakDropsItsMessageRatherThanOverload() throws Exception {
+        start();
+        byte[] clientId = new byte[280];
+        Arrays.fill(clientId, (byte) 'c');
+
+        receive(selecting(MAC, Ipv4Address.parse("198.18.0.200")).withClientId(clientId));
+
+        byte[] raw = transport.last().payload();
+        DhcpMessage nak = DhcpCodec.decode(raw);
+        assertEquals(Optional.of(DhcpMessageType.NAK), nak.messageType());
+        assertArrayEquals(clientId, nak.options().get(OptionCode.CLIENT_IDENTIFIER).orElseThrow());
+        assertFalse(nak.options().contains(OptionCode.MESSAGE));
+        assertArrayEquals(new byte[DhcpMessage.SNAME_LENGTH + DhcpMessage.FILE_LENGTH],
+                Arrays.copyOfRange(raw, DhcpCodec.SNAME, DhcpCodec.FILE + DhcpMessage.FILE_LENGTH));
     }
 
     @Test
