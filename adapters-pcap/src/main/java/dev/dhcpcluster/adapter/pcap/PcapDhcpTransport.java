@@ -217,13 +217,13 @@ public final class PcapDhcpTransport implements DhcpTransport {
         Running current = running;
         if (current == null) {
             if (closed) {
-                failed("reply dropped: the transport is closed", null);
+                failed("reply dropped: the transport is closed");
                 return;
             }
             throw new IllegalStateException(this + " is not started");
         }
         if (closed) {
-            failed("reply dropped: the transport is closed", null);
+            failed("reply dropped: the transport is closed");
             return;
         }
         if (delivery instanceof Delivery.Unicast unicast) {
@@ -234,13 +234,13 @@ public final class PcapDhcpTransport implements DhcpTransport {
         if (served.isEmpty()) {
             failed("no interface to send " + delivery + " by: the request named "
                     + interfaceName.map(name -> "\"" + name + "\"").orElse("none") + ", and this transport serves "
-                    + interfaceNames, null);
+                    + interfaceNames);
             return;
         }
         Link link = served.get().link();
         if (payload.length > link.maxPayload()) {
             failed("a reply of " + payload.length + " bytes does not fit in one frame on " + link.name() + " (MTU "
-                    + link.mtu() + ")", null);
+                    + link.mtu() + ")");
             return;
         }
         UdpFrame frame = frameFor(link, current.localPort(), payload, delivery);
@@ -248,8 +248,8 @@ public final class PcapDhcpTransport implements DhcpTransport {
             served.get().capture().send(FrameCodec.encode(frame, identification.getAndIncrement()));
             counters.sent.incrementAndGet();
         } catch (IOException e) {
-            failed((closed ? "reply dropped: the transport is closed" : "cannot send to " + frame.destination() + " on "
-                    + link.name() + ": " + e.getMessage()), null);
+            failed(closed ? "reply dropped: the transport is closed" : "cannot send to " + frame.destination() + " on "
+                    + link.name() + ": " + e.getMessage());
         }
     }
 
@@ -281,16 +281,16 @@ public final class PcapDhcpTransport implements DhcpTransport {
             counters.sent.incrementAndGet();
         } catch (IOException e) {
             failed(closed ? "reply dropped: the transport is closed"
-                    : "cannot send to " + unicast.address() + ":" + unicast.port() + ": " + e.getMessage(), null);
+                    : "cannot send to " + unicast.address() + ":" + unicast.port() + ": " + e.getMessage());
         }
     }
 
-    private void failed(String message, Throwable cause) {
+    private void failed(String message) {
         long failures = counters.sendFailures.incrementAndGet();
         if (closed) {
             LOG.log(System.Logger.Level.DEBUG, message);
         } else if (Counters.worthLogging(failures)) {
-            LOG.log(System.Logger.Level.WARNING, message + " (" + failures + " failed sends so far)", cause);
+            LOG.log(System.Logger.Level.WARNING, message + " (" + failures + " failed sends so far)");
         }
     }
 

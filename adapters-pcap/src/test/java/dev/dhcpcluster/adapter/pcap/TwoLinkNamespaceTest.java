@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.adapter.pcap.RawNetworkPrerequisites.NeedsRawNetwork;
@@ -210,6 +211,31 @@ class TwoLinkNamespaceTest {
         assertEquals(failuresBefore + 2, transport.sendFailures());
         assertNull(receiveWithin(probe1, SILENCE_MILLIS));
         assertNull(receiveWithin(probe2, 100));
+    }
+
+    @Test
+    void aReplyLargerThanTheLinksMtuIsCountedNotSent() throws Exception {
+        long failuresBefore = transport.sendFailures();
+
+        transport.send(new byte[1_500], new Delivery.Broadcast(CLIENT_PORT), Optional.of("srv1"));
+
+        assertEquals(failuresBefore + 1, transport.sendFailures());
+        assertNull(receiveWithin(probe1, SILENCE_MILLIS));
+    }
+
+    @Test
+    void anInterfaceThatDoesNotExistFailsStartNamingIt() throws Exception {
+        PcapDhcpTransport missing = new PcapDhcpTransport(List.of("srv1", "nosuch9"), 6767);
+        try {
+            IOException error = assertThrows(IOException.class,
+                    () -> lab.inside(server, () -> {
+                        missing.start(RECEIVED::add);
+                        return null;
+                    }));
+            assertTrue(error.getMessage().contains("nosuch9"), error.getMessage());
+        } finally {
+            missing.close();
+        }
     }
 
     private static DatagramSocket clientSocket() throws IOException {
