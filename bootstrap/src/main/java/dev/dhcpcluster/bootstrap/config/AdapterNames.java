@@ -10,7 +10,13 @@ import java.util.Set;
 public final class AdapterNames {
 
     /** Values of {@code transport.type}. */
-    public static final Set<String> TRANSPORTS = Set.of("udp");
+    public static final Set<String> TRANSPORTS = Set.of("udp", "pcap");
+
+    /**
+     * The values of {@code transport.type} whose transport serves the several interfaces listed
+     * in {@code transport.interfaces}; the others serve one, named by {@code transport.interface}.
+     */
+    public static final Set<String> TRANSPORTS_WITH_INTERFACE_LIST = Set.of("pcap");
 
     /** Values of {@code lease-store.type}. */
     public static final Set<String> STORES = Set.of("sqlite", "memory");

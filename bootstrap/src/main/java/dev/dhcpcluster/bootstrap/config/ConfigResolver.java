@@ -9,6 +9,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -106,14 +107,53 @@ final class ConfigResolver {
         if (interfaceName.isPresent() && (interfaceName.get().isBlank() || interfaceName.get().strip().length() != interfaceName.get().length())) {
             problems.add("transport.interface", Syntax.quote(interfaceName.get()) + " is not an interface name");
         }
-        if (listenAddress.isZero() && interfaceName.isEmpty() && problems.size() == before) {
+        boolean severalLinks = transport.type() != null && AdapterNames.TRANSPORTS_WITH_INTERFACE_LIST.contains(transport.type());
+        List<String> interfaceNames = severalLinks ? interfaceList(transport, problems) : List.of();
+        if (!severalLinks && transport.interfaces() != null && transportTypes.contains(String.valueOf(transport.type()))) {
+            problems.add("transport.interfaces", "only the " + sorted(AdapterNames.TRANSPORTS_WITH_INTERFACE_LIST)
+                    + " transport serves several interfaces; the " + transport.type()
+                    + " transport serves one, named by transport.interface");
+        }
+        if (severalLinks && interfaceName.isPresent()) {
+            problems.add("transport.interface", "the " + transport.type()
+                    + " transport serves the interfaces listed in transport.interfaces; list " + Syntax.quote(interfaceName.get())
+                    + " there instead");
+        }
+        if (!severalLinks && listenAddress.isZero() && interfaceName.isEmpty() && problems.size() == before) {
             problems.add("transport.interface", "missing; listening on 0.0.0.0 needs the interface whose clients "
                     + "to serve (its address becomes the server's), or listen on one address instead");
         }
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new TransportSettings(transport.type(), listenAddress, listenPort, interfaceName));
+        return Optional.of(new TransportSettings(transport.type(), listenAddress, listenPort, interfaceName, interfaceNames));
+    }
+
+    /** {@code transport.interfaces}: at least one interface name, each once. */
+    private static List<String> interfaceList(NodeFile.Transport transport, Problems problems) {
+        if (transport.interfaces() == null) {
+            problems.add("transport.interfaces", "missing; the " + transport.type()
+                    + " transport serves the interfaces listed here, as in [\"eth1\", \"eth2\"]");
+            return List.of();
+        }
+        if (transport.interfaces().isEmpty()) {
+            problems.add("transport.interfaces", "empty; list at least one interface");
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < transport.interfaces().size(); i++) {
+            String name = transport.interfaces().get(i);
+            String path = "transport.interfaces[" + i + "]";
+            if (name == null || name.isBlank() || name.strip().length() != name.length()) {
+                problems.add(path, (name == null ? "null" : Syntax.quote(name)) + " is not an interface name");
+            } else if (!seen.add(name)) {
+                problems.add(path, Syntax.quote(name) + " is listed twice");
+            } else {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     private Optional<StoreSettings> store(NodeFile.LeaseStore store, Optional<Path> dataDirectory, Problems problems) {

@@ -26,7 +26,8 @@ record NodeFile(
             @JsonProperty("listen-port") Integer listenPort,
             @JsonProperty("interface") String interfaceName,
             @JsonProperty("client-port") Integer clientPort,
-            @JsonProperty("relay-port") Integer relayPort) {
+            @JsonProperty("relay-port") Integer relayPort,
+            @JsonProperty("interfaces") List<String> interfaces) {
     }
 
     /** {@code "lease-store"}: where leases are kept. */

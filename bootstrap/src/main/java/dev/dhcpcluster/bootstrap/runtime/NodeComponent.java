@@ -14,8 +14,8 @@ import javax.inject.Singleton;
  * choosing what can be named in the file; the file then picks one by name.
  */
 @Singleton
-@Component(modules = {RuntimeModule.class, UdpTransportModule.class, SqliteStoreModule.class,
-    MemoryStoreModule.class})
+@Component(modules = {RuntimeModule.class, UdpTransportModule.class, PcapTransportModule.class,
+    SqliteStoreModule.class, MemoryStoreModule.class})
 public interface NodeComponent {
 
     /** The node, ready to start. */

@@ -172,6 +172,9 @@ public final class NodeService extends AbstractIdleService {
     private static String describe(DhcpTransport transport, TransportSettings settings) {
         String where = settings.type() + " " + settings.listenAddress() + ":"
                 + transport.localPort();
+        if (!settings.interfaceNames().isEmpty()) {
+            return where + " (interfaces " + String.join(", ", settings.interfaceNames()) + ")";
+        }
         return where + settings.interfaceName().map(name -> " (interface " + name + ")").orElse("");
     }
 

@@ -70,7 +70,7 @@ class DependencyRuleTest {
     void everyModuleThatExistsHasClasses() {
         for (String packageIdentifier : new String[] {
                 PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..",
-                "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER}) {
+                "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER, PCAP_ADAPTER}) {
             requireClassesIn(packageIdentifier);
         }
     }
@@ -140,6 +140,7 @@ class DependencyRuleTest {
     void adaptersNeverDependOnEachOther() {
         requireClassesIn("dev.dhcpcluster.adapter.udp..");
         requireClassesIn(STORAGE_ADAPTER);
+        requireClassesIn(PCAP_ADAPTER);
         slices().matching("dev.dhcpcluster.adapter.(*)..").should().notDependOnEachOther().check(production);
     }
 
@@ -174,8 +175,24 @@ class DependencyRuleTest {
 
     @Test
     void onlyThePcapAdapterKnowsPcap4j() {
+        requireClassesIn(PCAP_ADAPTER);
         noClasses().that().resideOutsideOfPackage(PCAP_ADAPTER).should().dependOnClassesThat()
-                .resideInAnyPackage("org.pcap4j..")
+                .resideInAnyPackage("org.pcap4j..", "com.sun.jna..")
+                .check(production);
+    }
+
+    @Test
+    void thePcapAdapterDependsOnPortsAndPcap4jOnly() {
+        classesIn(PCAP_ADAPTER).should().onlyDependOnClassesThat()
+                .resideInAnyPackage(PCAP_ADAPTER, PORTS, "java..", "org.pcap4j..")
+                .because("an adapter is written against the ports artifact and its one technology")
+                .check(production);
+    }
+
+    @Test
+    void thePcapAdapterShowsBootstrapOnlyItsTransport() {
+        classesIn(PCAP_ADAPTER).and().arePublic().should().haveSimpleName("PcapDhcpTransport")
+                .because("an adapter's helpers are package-private; bootstrap constructs the transport alone")
                 .check(production);
     }
 

@@ -36,7 +36,7 @@ class CommandLineTest {
         assertTrue(err.toString().contains("2 errors"), err.toString());
         assertTrue(err.toString().contains("Dhcp4.subnet4[0].pools[0].pool: \"198.18.9.1 - 198.18.1.2\" ends before it starts"),
                 err.toString());
-        assertTrue(err.toString().contains("transport.type: \"tcp\" is not a known transport; known: udp"), err.toString());
+        assertTrue(err.toString().contains("transport.type: \"tcp\" is not a known transport; known: pcap, udp"), err.toString());
     }
 
     @Test

@@ -270,7 +270,7 @@ class ConfigLoaderTest {
 
     @Test
     void anUnknownTransportIsAnErrorListingTheKnownOnes() {
-        assertEquals("transport.type: \"carrier-pigeon\" is not a known transport; known: udp",
+        assertEquals("transport.type: \"carrier-pigeon\" is not a known transport; known: pcap, udp",
                 onlyError(file -> transport(file).put("type", "carrier-pigeon")).toString());
     }
 
@@ -684,6 +684,65 @@ class ConfigLoaderTest {
                 () -> strict.parse(JSON.writeValueAsString(example()), "x"));
         assertEquals("transport.type", e.errors().get(0).path());
         assertFalse(e.errors().isEmpty());
+    }
+
+    // ---- the pcap transport ------------------------------------------------------------------
+
+    @Test
+    void aPcapTransportServesTheListedInterfaces() throws Exception {
+        ObjectNode file = example();
+        pcapOn(file, "eth1", "eth2");
+
+        TransportSettings transport = parse(file).transport();
+
+        assertEquals(new TransportSettings("pcap", Ipv4Address.ZERO, 67, Optional.empty(), List.of("eth1", "eth2")),
+                transport);
+    }
+
+    @Test
+    void aPcapTransportWithoutInterfacesIsAnError() {
+        ConfigError error = onlyError(file -> pcapOn(file).remove("interfaces"));
+
+        assertEquals("transport.interfaces", error.path());
+        assertTrue(error.message().startsWith("missing"), error.message());
+    }
+
+    @Test
+    void aPcapTransportWithAnEmptyListIsAnError() {
+        assertEquals("transport.interfaces: empty; list at least one interface",
+                onlyError(file -> pcapOn(file)).toString());
+    }
+
+    @Test
+    void anInterfaceListedTwiceIsAnErrorNamingItsPlace() {
+        assertEquals("transport.interfaces[2]: \"eth1\" is listed twice",
+                onlyError(file -> pcapOn(file, "eth1", "eth2", "eth1")).toString());
+    }
+
+    @Test
+    void aBlankInterfaceNameInTheListIsAnError() {
+        assertEquals("transport.interfaces[1]", onlyError(file -> pcapOn(file, "eth1", " ")).path());
+    }
+
+    @Test
+    void aPcapTransportTakesNoSingleInterface() {
+        assertEquals("transport.interface", onlyError(file -> pcapOn(file, "eth1").put("interface", "eth0")).path());
+    }
+
+    @Test
+    void aListOfInterfacesIsAnErrorForTheUdpTransport() {
+        ConfigError error = onlyError(file -> transport(file).putArray("interfaces").add("eth1").add("eth2"));
+
+        assertEquals("transport.interfaces", error.path());
+        assertTrue(error.message().contains("transport.interface"), error.message());
+    }
+
+    private static ObjectNode pcapOn(ObjectNode file, String... interfaces) {
+        ObjectNode transport = transport(file);
+        transport.put("type", "pcap").remove("interface");
+        ArrayNode list = transport.putArray("interfaces");
+        Arrays.stream(interfaces).forEach(list::add);
+        return transport;
     }
 
     // ---- helpers ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The JSON config file of a node under test, built from the few things an end-to-end test varies:
- * the interface the UDP transport serves, lease times, global options and subnets. Immutable; each
+ * the interface the transport serves (by UDP, or by raw frames with {@link #withPcapTransport()}), lease times, global options and subnets. Immutable; each
  * {@code with...} returns a changed copy.
  *
  * <p>The node keeps its leases where a node does by default, in SQLite in its data directory,
@@ -49,6 +49,8 @@ public final class NodeConfigFile {
 
     private final int nodeId;
     private final String interfaceName;
+    /** transport.type: {@code udp}, or {@code pcap} serving the one interface through raw frames. */
+    private final String transportType;
     private final int validLifetime;
     private final int renewTimer;
     private final int rebindTimer;
@@ -57,15 +59,11 @@ public final class NodeConfigFile {
     /** Dhcp4.offer-lifetime in seconds, or 0 to leave it out (the node's default). */
     private final int offerLifetime;
 
-    private NodeConfigFile(int nodeId, String interfaceName, int validLifetime, int renewTimer, int rebindTimer,
-            Map<String, String> options, List<Subnet> subnets) {
-        this(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, subnets, 0);
-    }
-
-    private NodeConfigFile(int nodeId, String interfaceName, int validLifetime, int renewTimer, int rebindTimer,
-            Map<String, String> options, List<Subnet> subnets, int offerLifetime) {
+    private NodeConfigFile(int nodeId, String interfaceName, String transportType, int validLifetime, int renewTimer,
+            int rebindTimer, Map<String, String> options, List<Subnet> subnets, int offerLifetime) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
+        this.transportType = transportType;
         this.validLifetime = validLifetime;
         this.renewTimer = renewTimer;
         this.rebindTimer = rebindTimer;
@@ -76,12 +74,18 @@ public final class NodeConfigFile {
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
     public static NodeConfigFile servingInterface(String interfaceName) {
-        return new NodeConfigFile(1, interfaceName, 3600, 1800, 3150, Map.of(), List.of());
+        return new NodeConfigFile(1, interfaceName, "udp", 3600, 1800, 3150, Map.of(), List.of(), 0);
+    }
+
+    /** Returns a copy whose node serves its interface with the raw-frame ({@code pcap}) transport. */
+    public NodeConfigFile withPcapTransport() {
+        return new NodeConfigFile(nodeId, interfaceName, "pcap", validLifetime, renewTimer, rebindTimer, options, subnets,
+                offerLifetime);
     }
 
     /** Returns a copy with these lease times in seconds. */
     public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
-        return new NodeConfigFile(nodeId, interfaceName, valid, renew, rebind, options, subnets,
+        return new NodeConfigFile(nodeId, interfaceName, transportType, valid, renew, rebind, options, subnets,
                 offerLifetime);
     }
 
@@ -89,7 +93,7 @@ public final class NodeConfigFile {
     public NodeConfigFile withOption(String name, String data) {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets,
+        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, changed, subnets,
                 offerLifetime);
     }
 
@@ -97,7 +101,7 @@ public final class NodeConfigFile {
     public NodeConfigFile withSubnet(Subnet subnet) {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed,
+        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, options, changed,
                 offerLifetime);
     }
 
@@ -109,7 +113,7 @@ public final class NodeConfigFile {
         if (seconds < 1) {
             throw new IllegalArgumentException("offer-lifetime must be at least 1 s: " + seconds);
         }
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, subnets,
+        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, options, subnets,
                 seconds);
     }
 
@@ -118,10 +122,14 @@ public final class NodeConfigFile {
         ObjectNode root = JSON.createObjectNode();
         root.putObject("node").put("id", nodeId).put("data-directory", dataDirectory.toString());
         ObjectNode transport = root.putObject("transport");
-        transport.put("type", "udp");
+        transport.put("type", transportType);
         transport.put("listen-address", "0.0.0.0");
         transport.put("listen-port", 67);
-        transport.put("interface", interfaceName);
+        if (transportType.equals("pcap")) {
+            transport.putArray("interfaces").add(interfaceName);
+        } else {
+            transport.put("interface", interfaceName);
+        }
         transport.put("client-port", 68);
         transport.put("relay-port", 67);
         ObjectNode dhcp4 = root.putObject("Dhcp4");

@@ -29,8 +29,8 @@ class NodeComponentTest {
         Map<String, Provider<String>> registered = Map.of("udp", () -> "built");
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> Adapters.build(registered, "pcap", "transport.type", "transport"));
-        assertEquals("transport.type: \"pcap\" is not a known transport; known: udp", e.getMessage());
+                () -> Adapters.build(registered, "tcp", "transport.type", "transport"));
+        assertEquals("transport.type: \"tcp\" is not a known transport; known: udp", e.getMessage());
     }
 
     @Test
