@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * One simulated machine of a {@link NetworkLab}: a network namespace with a loopback interface and
- * one Ethernet-like interface ({@code eth0}) plugged into the lab's bridge.
+ * one Ethernet-like interface ({@code eth0}) plugged into the lab's bridge. A host plugged into a
+ * further link ({@link NetworkLab#plug}) is seen through that interface by another {@code LabHost}
+ * for the same namespace.
  */
 public final class LabHost {
 
@@ -29,7 +31,7 @@ public final class LabHost {
         return namespace;
     }
 
-    /** Returns the name of the interface attached to the lab's bridge (inside the namespace). */
+    /** Returns the name of the interface attached to a bridge of the lab (inside the namespace). */
     public String interfaceName() {
         return interfaceName;
     }

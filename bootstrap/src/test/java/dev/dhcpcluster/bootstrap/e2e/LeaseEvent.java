@@ -16,9 +16,10 @@ import java.util.Map;
  * @param dns     the domain-name-servers option, space separated
  * @param domain  the domain-name option
  * @param oldAddress the address the client held before this event (dhclient only)
+ * @param serverId the server identifier (option 54) of the server that gave the lease
  */
 public record LeaseEvent(String reason, String address, String mask, String routers, String dns, String domain,
-        String oldAddress) {
+        String oldAddress, String serverId) {
 
     /** Parses one line of the script log: tab-separated {@code key=value} fields. */
     static LeaseEvent parse(String line) {
@@ -31,7 +32,8 @@ public record LeaseEvent(String reason, String address, String mask, String rout
         }
         return new LeaseEvent(fields.getOrDefault("reason", ""), fields.getOrDefault("ip", ""),
                 fields.getOrDefault("mask", ""), fields.getOrDefault("routers", ""), fields.getOrDefault("dns", ""),
-                fields.getOrDefault("domain", ""), fields.getOrDefault("old", ""));
+                fields.getOrDefault("domain", ""), fields.getOrDefault("old", ""),
+                fields.getOrDefault("sid", ""));
     }
 
     /** Returns whether the client called its script for {@code expected} (case-insensitive). */

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  */
 public final class LeaseScript {
 
-    private static final String RECORD = "printf 'reason=%s\\tip=%s\\tmask=%s\\trouters=%s\\tdns=%s\\tdomain=%s\\told=%s\\n' ";
+    private static final String RECORD = "printf 'reason=%s\\tip=%s\\tmask=%s\\trouters=%s\\tdns=%s\\tdomain=%s\\told=%s\\tsid=%s\\n' ";
 
     private final Path script;
     private final Path events;
@@ -37,7 +37,7 @@ public final class LeaseScript {
                 "#!/bin/sh",
                 "# Records what dhclient learned; configures only the leased address, nothing else on the host.",
                 RECORD + "\"$reason\" \"$new_ip_address\" \"$new_subnet_mask\" \"$new_routers\" \\",
-                "  \"$new_domain_name_servers\" \"$new_domain_name\" \"$old_ip_address\" >> '" + events + "'",
+                "  \"$new_domain_name_servers\" \"$new_domain_name\" \"$old_ip_address\" \"$new_dhcp_server_identifier\" >> '" + events + "'",
                 "case \"$reason\" in",
                 "  BOUND|RENEW|REBIND|REBOOT)",
                 "    if [ -n \"$old_ip_address\" ] && [ \"$old_ip_address\" != \"$new_ip_address\" ]; then",
@@ -61,7 +61,7 @@ public final class LeaseScript {
         String body = String.join("\n",
                 "#!/bin/sh",
                 "# Records what udhcpc learned; configures only the leased address, nothing else on the host.",
-                RECORD + "\"$1\" \"$ip\" \"$subnet\" \"$router\" \"$dns\" \"$domain\" \"\" >> '" + events + "'",
+                RECORD + "\"$1\" \"$ip\" \"$subnet\" \"$router\" \"$dns\" \"$domain\" \"\" \"$serverid\" >> '" + events + "'",
                 "case \"$1\" in",
                 "  bound)",
                 "    " + ip + " -4 addr flush dev \"$interface\"",
@@ -86,7 +86,7 @@ public final class LeaseScript {
                 "#!/bin/sh",
                 "# Records what dhcpcd learned; dhcpcd itself configures the interface, this changes nothing.",
                 RECORD + "\"$reason\" \"$new_ip_address\" \"$new_subnet_mask\" \"$new_routers\" \\",
-                "  \"$new_domain_name_servers\" \"$new_domain_name\" \"$old_ip_address\" >> '" + events + "'",
+                "  \"$new_domain_name_servers\" \"$new_domain_name\" \"$old_ip_address\" \"$new_dhcp_server_identifier\" >> '" + events + "'",
                 "exit 0",
                 "");
         return write(directory, body, events);

@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * A throw-away network built from Linux network namespaces: one namespace holding a bridge (the
- * "switch"), and one namespace per {@link LabHost}, each joined to the bridge by a veth pair.
+ * "switch"), and one namespace per {@link LabHost}, each joined to the bridge by a veth pair. A lab
+ * can hold more links: {@link #addSwitch()} adds another bridge, {@link #addHostOnSwitch} a host on
+ * it, and {@link #plug} gives an existing host one more interface on it.
  *
  * <p>Names carry this JVM's PID and a random suffix ({@code dce2e-<pid>-<hex>-<role>}), so labs of
  * parallel runs, or leftovers of a run that was killed, never clash. Addresses come from
@@ -34,6 +36,7 @@ public final class NetworkLab implements AutoCloseable {
     public static final String NAMESPACE_PREFIX = "dce2e";
 
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9]{0,11}");
+    private static final Pattern INTERFACE = Pattern.compile("[a-z][a-z0-9]{0,14}");
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final String BRIDGE = "br0";
     private static final String HOST_INTERFACE = "eth0";
@@ -48,6 +51,7 @@ public final class NetworkLab implements AutoCloseable {
     private final String switchNamespace;
     private final Path workDirectory;
     private final List<String> namespaces = new ArrayList<>();
+    private final List<String> switches = new ArrayList<>(List.of(BRIDGE));
     private final List<LabProcess> processes = new ArrayList<>();
     private final Set<String> processNames = new HashSet<>();
     private int nextPort = 1;
@@ -106,7 +110,50 @@ public final class NetworkLab implements AutoCloseable {
      * @param role a short lower-case name, unique in this lab ({@code node}, {@code client1})
      */
     public synchronized LabHost addHost(String role, String... cidrs) {
+        return addHostOnSwitch(BRIDGE, role, cidrs);
+    }
+
+    /**
+     * Adds another bridge, a second link with no host yet, and returns its name ({@code br1},
+     * {@code br2}, ...) for {@link #addHostOnSwitch} and {@link #plug}. The first bridge,
+     * {@code br0}, is the one {@link #addHost} uses.
+     */
+    public synchronized String addSwitch() {
         requireOpen();
+        String bridge = "br" + switches.size();
+        ipIn(switchNamespace, "link", "add", bridge, "type", "bridge");
+        ipIn(switchNamespace, "link", "set", bridge, "up");
+        switches.add(bridge);
+        return bridge;
+    }
+
+    /**
+     * Gives an existing host one more interface, named {@code interfaceName} in its namespace and
+     * plugged into {@code switchName}, with the given addresses (each inside 198.18.0.0/15), up.
+     * Returns the host as seen through that interface (same namespace, other interface).
+     */
+    public synchronized LabHost plug(LabHost host, String switchName, String interfaceName, String... cidrs) {
+        requireOpen();
+        requireSwitch(switchName);
+        if (!INTERFACE.matcher(interfaceName).matches()) {
+            throw new IllegalArgumentException("interface name must match " + INTERFACE + ": " + interfaceName);
+        }
+        if (!namespaces.contains(host.namespace())) {
+            throw new IllegalArgumentException("not a host of this lab: " + host);
+        }
+        for (String cidr : cidrs) {
+            LabAddresses.requireCidr(cidr);
+        }
+        return attach(host.namespace(), switchName, interfaceName, cidrs);
+    }
+
+    /**
+     * Adds a host like {@link #addHost}, but with its {@code eth0} plugged into {@code switchName},
+     * a bridge from {@link #addSwitch()} (or {@code br0}).
+     */
+    public synchronized LabHost addHostOnSwitch(String switchName, String role, String... cidrs) {
+        requireOpen();
+        requireSwitch(switchName);
         if (!ROLE.matcher(role).matches()) {
             throw new IllegalArgumentException("role must match " + ROLE + ": " + role);
         }
@@ -118,16 +165,26 @@ public final class NetworkLab implements AutoCloseable {
             throw new IllegalArgumentException("this lab already has a host " + role);
         }
         createNamespace(namespace);
+        return attach(namespace, switchName, HOST_INTERFACE, cidrs);
+    }
+
+    private LabHost attach(String namespace, String switchName, String interfaceName, String... cidrs) {
         String port = "p" + nextPort++;
-        ipIn(switchNamespace, "link", "add", port, "type", "veth", "peer", "name", HOST_INTERFACE, "netns", namespace);
-        ipIn(switchNamespace, "link", "set", port, "master", BRIDGE);
+        ipIn(switchNamespace, "link", "add", port, "type", "veth", "peer", "name", interfaceName, "netns", namespace);
+        ipIn(switchNamespace, "link", "set", port, "master", switchName);
         ipIn(switchNamespace, "link", "set", port, "up");
-        LabHost host = new LabHost(namespace, HOST_INTERFACE, ip);
+        LabHost host = new LabHost(namespace, interfaceName, ip);
         for (String cidr : cidrs) {
             host.addAddress(cidr);
         }
-        ipIn(namespace, "link", "set", HOST_INTERFACE, "up");
+        ipIn(namespace, "link", "set", interfaceName, "up");
         return host;
+    }
+
+    private void requireSwitch(String switchName) {
+        if (!switches.contains(switchName)) {
+            throw new IllegalArgumentException("this lab has no switch " + switchName + ", only " + switches);
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The JSON config file of a node under test, built from the few things an end-to-end test varies:
@@ -20,9 +21,13 @@ import java.util.Map;
  */
 public final class NodeConfigFile {
 
-    /** A subnet with one pool, a router option, and the relay addresses that select it. */
+    /**
+     * A subnet with one pool, a router option, the relay addresses that select it, and the
+     * interface whose directly attached clients it serves ({@code ""} for none: then the interface
+     * whose address lies inside it).
+     */
     public record Subnet(int id, String cidr, String poolFirst, String poolLast, String router,
-            List<String> relayAddresses) {
+            List<String> relayAddresses, String interfaceName) {
 
         /** Validates that every address lies in the lab's block. */
         public Subnet {
@@ -32,6 +37,13 @@ public final class NodeConfigFile {
             LabAddresses.requireAddress(router);
             relayAddresses = List.copyOf(relayAddresses);
             relayAddresses.forEach(LabAddresses::requireAddress);
+            Objects.requireNonNull(interfaceName, "interfaceName");
+        }
+
+        /** A subnet that names no interface. */
+        public Subnet(int id, String cidr, String poolFirst, String poolLast, String router,
+                List<String> relayAddresses) {
+            this(id, cidr, poolFirst, poolLast, router, relayAddresses, "");
         }
 
         /** Returns the pool as Kea writes it, {@code first - last}. */
@@ -49,6 +61,8 @@ public final class NodeConfigFile {
 
     private final int nodeId;
     private final String interfaceName;
+    /** transport.interfaces when the transport is {@code pcap}: the interface served, or those of {@link #withPcapTransport(String...)}. */
+    private final List<String> pcapInterfaces;
     /** transport.type: {@code udp}, or {@code pcap} serving the one interface through raw frames. */
     private final String transportType;
     private final int validLifetime;
@@ -59,10 +73,12 @@ public final class NodeConfigFile {
     /** Dhcp4.offer-lifetime in seconds, or 0 to leave it out (the node's default). */
     private final int offerLifetime;
 
-    private NodeConfigFile(int nodeId, String interfaceName, String transportType, int validLifetime, int renewTimer,
-            int rebindTimer, Map<String, String> options, List<Subnet> subnets, int offerLifetime) {
+    private NodeConfigFile(int nodeId, String interfaceName, List<String> pcapInterfaces, String transportType,
+            int validLifetime, int renewTimer, int rebindTimer, Map<String, String> options, List<Subnet> subnets,
+            int offerLifetime) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
+        this.pcapInterfaces = List.copyOf(pcapInterfaces);
         this.transportType = transportType;
         this.validLifetime = validLifetime;
         this.renewTimer = renewTimer;
@@ -74,18 +90,30 @@ public final class NodeConfigFile {
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
     public static NodeConfigFile servingInterface(String interfaceName) {
-        return new NodeConfigFile(1, interfaceName, "udp", 3600, 1800, 3150, Map.of(), List.of(), 0);
+        return new NodeConfigFile(1, interfaceName, List.of(interfaceName), "udp", 3600, 1800, 3150, Map.of(), List.of(), 0);
     }
 
     /** Returns a copy whose node serves its interface with the raw-frame ({@code pcap}) transport. */
     public NodeConfigFile withPcapTransport() {
-        return new NodeConfigFile(nodeId, interfaceName, "pcap", validLifetime, renewTimer, rebindTimer, options, subnets,
+        return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, "pcap", validLifetime, renewTimer, rebindTimer, options, subnets,
                 offerLifetime);
+    }
+
+    /**
+     * Returns a copy whose node serves the directly attached clients of all these interfaces with
+     * the raw-frame ({@code pcap}) transport, each request carrying the interface it came in on.
+     */
+    public NodeConfigFile withPcapTransport(String... interfaces) {
+        if (interfaces.length == 0) {
+            throw new IllegalArgumentException("the pcap transport serves at least one interface");
+        }
+        return new NodeConfigFile(nodeId, interfaceName, List.of(interfaces), "pcap", validLifetime, renewTimer,
+                rebindTimer, options, subnets, offerLifetime);
     }
 
     /** Returns a copy with these lease times in seconds. */
     public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
-        return new NodeConfigFile(nodeId, interfaceName, transportType, valid, renew, rebind, options, subnets,
+        return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, valid, renew, rebind, options, subnets,
                 offerLifetime);
     }
 
@@ -93,7 +121,7 @@ public final class NodeConfigFile {
     public NodeConfigFile withOption(String name, String data) {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
-        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, changed, subnets,
+        return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer, changed, subnets,
                 offerLifetime);
     }
 
@@ -101,7 +129,7 @@ public final class NodeConfigFile {
     public NodeConfigFile withSubnet(Subnet subnet) {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
-        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, options, changed,
+        return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer, options, changed,
                 offerLifetime);
     }
 
@@ -113,7 +141,7 @@ public final class NodeConfigFile {
         if (seconds < 1) {
             throw new IllegalArgumentException("offer-lifetime must be at least 1 s: " + seconds);
         }
-        return new NodeConfigFile(nodeId, interfaceName, transportType, validLifetime, renewTimer, rebindTimer, options, subnets,
+        return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer, options, subnets,
                 seconds);
     }
 
@@ -126,7 +154,7 @@ public final class NodeConfigFile {
         transport.put("listen-address", "0.0.0.0");
         transport.put("listen-port", 67);
         if (transportType.equals("pcap")) {
-            transport.putArray("interfaces").add(interfaceName);
+            pcapInterfaces.forEach(transport.putArray("interfaces")::add);
         } else {
             transport.put("interface", interfaceName);
         }
@@ -151,6 +179,9 @@ public final class NodeConfigFile {
             node.putArray("option-data").addObject().put("name", "routers").put("data", subnet.router());
             ArrayNode relays = node.putObject("relay").putArray("ip-addresses");
             subnet.relayAddresses().forEach(relays::add);
+            if (!subnet.interfaceName().isEmpty()) {
+                node.put("interface", subnet.interfaceName());
+            }
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
