@@ -40,6 +40,33 @@ class NetworkLabTest {
     }
 
     @Test
+    void aSecondSwitchIsASeparateLinkThatAHostCanBePluggedInto() {
+        try (NetworkLab lab = NetworkLab.create()) {
+            String secondLink = lab.addSwitch();
+            LabHost router = lab.addHost("router", "198.18.1.1/24");
+            LabHost routerOnSecondLink = lab.plug(router, secondLink, "eth1", "198.18.2.1/24");
+            LabHost far = lab.addHostOnSwitch(secondLink, "far", "198.18.2.2/24");
+            LabHost near = lab.addHost("near", "198.18.2.3/24");
+            LabProcess echo = lab.start("echo", far, JavaCommand.of(List.of(), UdpProbe.class.getName(),
+                    List.of("serve", "198.18.2.2", "7007")));
+            echo.awaitOutput(Pattern.compile("listening"), BOUND);
+
+            LabProcess fromOtherLink = lab.start("fromotherlink", near, JavaCommand.of(List.of(), UdpProbe.class.getName(),
+                    List.of("ask", "198.18.2.2", "7007", "across")));
+            assertEquals(1, fromOtherLink.awaitExit(BOUND), fromOtherLink::describe);
+            LabProcess fromSameLink = lab.start("fromsamelink", router, JavaCommand.of(List.of(), UdpProbe.class.getName(),
+                    List.of("ask", "198.18.2.2", "7007", "hello")));
+            assertEquals(0, fromSameLink.awaitExit(BOUND), fromSameLink::describe);
+
+            assertTrue(fromSameLink.output().contains("reply: echo:hello"), fromSameLink::describe);
+            assertEquals(router.namespace(), routerOnSecondLink.namespace());
+            assertEquals(List.of("198.18.1.1/24"), router.ipv4Addresses());
+            assertEquals(List.of("198.18.2.1/24"), routerOnSecondLink.ipv4Addresses());
+            assertThrows(IllegalArgumentException.class, () -> lab.plug(far, "br9", "eth1"));
+        }
+    }
+
+    @Test
     void closeStopsItsProcessesAndDeletesItsNamespacesAndFiles() {
         NetworkLab lab = NetworkLab.create();
         LabHost host = lab.addHost("host", "198.18.0.1/24");
