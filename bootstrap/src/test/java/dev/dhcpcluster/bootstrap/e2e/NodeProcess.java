@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * A dhcpcluster node ({@code Main run --config FILE}) running in a lab host's namespace, in its own
@@ -22,10 +24,15 @@ public final class NodeProcess {
     private static final String MAIN = "dev.dhcpcluster.bootstrap.Main";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    private final LabProcess process;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final int EXIT_AFTER_SIGTERM = 128 + 15;
 
-    private NodeProcess(LabProcess process) {
+    private final LabProcess process;
+    private final Path configFile;
+
+    private NodeProcess(LabProcess process, Path configFile) {
         this.process = process;
+        this.configFile = configFile;
     }
 
     /**
@@ -42,7 +49,7 @@ public final class NodeProcess {
         }
         List<String> argv = JavaCommand.of(List.of("-Xmx256m"), MAIN,
                 List.of("run", "--config", file.toString()));
-        NodeProcess node = new NodeProcess(lab.start(name, host, argv));
+        NodeProcess node = new NodeProcess(lab.start(name, host, argv), file);
         node.process.awaitOutput(READY, READY_TIMEOUT);
         return node;
     }
@@ -50,6 +57,32 @@ public final class NodeProcess {
     /** Returns everything the node has logged so far. */
     public String output() {
         return process.output();
+    }
+
+    /**
+     * Stops the node by its PID (SIGTERM: it answers what it has received, closes its store and
+     * exits) and fails unless it exits cleanly: with 0, or with 143, the JVM's status after a
+     * SIGTERM that its shutdown hooks handled.
+     */
+    public void stop() {
+        OptionalInt exit = process.stop(STOP_GRACE);
+        if (exit.isEmpty() || (exit.getAsInt() != 0 && exit.getAsInt() != EXIT_AFTER_SIGTERM)) {
+            throw new AssertionFailedError("node did not stop cleanly" + System.lineSeparator() + describe());
+        }
+    }
+
+    /**
+     * Returns the leases in the node's store, as {@code dhcpcluster leases} prints them. The store
+     * belongs to the running node, so call this after {@link #stop()}.
+     */
+    public List<StoredLease> leases() {
+        Command.Result result = Command.run(Command.DEFAULT_TIMEOUT,
+                JavaCommand.of(List.of("-Xmx128m"), MAIN, List.of("leases", "--config", configFile.toString())));
+        if (!result.succeeded()) {
+            throw new AssertionFailedError("dhcpcluster leases failed with " + result.exitCode()
+                    + System.lineSeparator() + result.output());
+        }
+        return StoredLease.parse(result.output());
     }
 
     /** Returns the node's output with a header, for failure messages. */
