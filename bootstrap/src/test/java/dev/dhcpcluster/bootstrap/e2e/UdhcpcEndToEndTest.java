@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * every start begins with a DISCOVER. The restart test therefore checks what udhcpc does instead:
  * restarted with {@code -r} and its previous address, it asks for that address in its DISCOVER
  * (option 50), and gets it back through OFFER, SELECTING REQUEST and ACK. udhcpc also ignores T1
- * and T2 (options 58, 59): it renews at half the lease, and rebinds as soon as its one unicast
- * renewal goes unanswered.
+ * and T2 (options 58, 59): it renews at half the lease, and rebinds once its unicast renewal has
+ * gone unanswered for the pause {@code -T} sets.
  */
 @EndToEnd(requires = {"udhcpc", "tcpdump"})
 class UdhcpcEndToEndTest extends DirectlyAttachedClientEndToEndTest<Udhcpc> {
