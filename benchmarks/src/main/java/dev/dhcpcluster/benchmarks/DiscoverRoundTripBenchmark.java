@@ -2,6 +2,7 @@ package dev.dhcpcluster.benchmarks;
 
 import dev.dhcpcluster.core.config.AddressRange;
 import dev.dhcpcluster.core.config.LeaseTimes;
+import dev.dhcpcluster.core.config.PoolConfig;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.Decision;
@@ -54,9 +55,11 @@ public class DiscoverRoundTripBenchmark extends BenchmarkBase {
                 .string(OptionCode.DOMAIN_NAME, "example.test")
                 .build();
         SubnetConfig subnet = new SubnetConfig(Ipv4Address.parse("198.18.0.0"), 15,
-                List.of(new AddressRange(Ipv4Address.parse("198.18.0.10"), Ipv4Address.parse("198.19.255.250"))),
-                List.of(), options, LeaseTimes.of(Duration.ofHours(1)), List.of());
-        ServerConfig config = new ServerConfig(new NodeId(1), List.of(subnet), Optional.of(LOCAL),
+                List.of(PoolConfig.of(new AddressRange(Ipv4Address.parse("198.18.0.10"),
+                        Ipv4Address.parse("198.19.255.250")))),
+                List.of(), options, LeaseTimes.of(Duration.ofHours(1)), List.of(), Optional.empty(), false);
+        ServerConfig config = new ServerConfig(new NodeId(1), List.of(subnet), DhcpOptions.empty(), List.of(),
+                Optional.of(LOCAL),
                 ServerConfig.DEFAULT_OFFER_HOLD, ServerConfig.DEFAULT_DECLINE_PROBATION, ServerConfig.DEFAULT_MAX_HOPS,
                 ServerConfig.DEFAULT_CLIENT_PORT, ServerConfig.DEFAULT_RELAY_PORT);
         table = new LeaseTable(config);

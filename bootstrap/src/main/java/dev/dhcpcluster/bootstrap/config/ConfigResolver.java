@@ -251,7 +251,7 @@ final class ConfigResolver {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new ServerConfig(node, subnets, serverIdentifier, offerHold, probation, maxHops,
+                return Optional.of(new ServerConfig(node, subnets, DhcpOptions.empty(), List.of(), serverIdentifier, offerHold, probation, maxHops,
                         clientPort, relayPort));
             } catch (IllegalArgumentException e) {
                 // Every rule of ServerConfig is checked above with a path; this is a last line.

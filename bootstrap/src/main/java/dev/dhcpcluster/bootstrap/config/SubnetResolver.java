@@ -2,7 +2,9 @@ package dev.dhcpcluster.bootstrap.config;
 
 import dev.dhcpcluster.core.config.AddressRange;
 import dev.dhcpcluster.core.config.LeaseTimes;
+import dev.dhcpcluster.core.config.PoolConfig;
 import dev.dhcpcluster.core.config.Reservation;
+import dev.dhcpcluster.core.config.ReservationKey;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.port.model.ClientKey;
@@ -50,7 +52,7 @@ final class SubnetResolver {
         int before = problems.size();
         id(entry.id(), path + ".id");
         Optional<Ipv4Prefix> prefix = prefix(entry.subnet(), path + ".subnet");
-        List<AddressRange> pools = prefix.map(p -> pools(entry.pools(), p, path + ".pools")).orElse(List.of());
+        List<PoolConfig> pools = prefix.map(p -> pools(entry.pools(), p, path + ".pools")).orElse(List.of());
         List<Reservation> reservations = prefix.map(p -> reservations(entry.reservations(), p, path + ".reservations"))
                 .orElse(List.of());
         List<Ipv4Address> relayAddresses = relay(entry.relay(), path + ".relay");
@@ -62,7 +64,7 @@ final class SubnetResolver {
         }
         try {
             return Optional.of(new SubnetConfig(prefix.get().network(), prefix.get().length(), pools, reservations,
-                    options, times.get(), relayAddresses));
+                    options, times.get(), relayAddresses, Optional.empty(), false));
         } catch (IllegalArgumentException e) {
             // Every rule of SubnetConfig is checked above with a precise path; this is a last line.
             problems.add(path, e.getMessage());
@@ -111,8 +113,8 @@ final class SubnetResolver {
         return Optional.of(prefix);
     }
 
-    private List<AddressRange> pools(List<NodeFile.Pool> entries, Ipv4Prefix subnet, String path) {
-        List<AddressRange> pools = new ArrayList<>();
+    private List<PoolConfig> pools(List<NodeFile.Pool> entries, Ipv4Prefix subnet, String path) {
+        List<PoolConfig> pools = new ArrayList<>();
         List<String> poolPaths = new ArrayList<>();
         if (entries == null) {
             return pools;
@@ -148,14 +150,14 @@ final class SubnetResolver {
             }
             boolean overlaps = false;
             for (int j = 0; j < pools.size() && !overlaps; j++) {
-                AddressRange other = pools.get(j);
+                AddressRange other = pools.get(j).range();
                 if (other.contains(range.first()) || range.contains(other.first())) {
                     problems.add(poolPath, Syntax.quote(entry.pool()) + " overlaps " + other + " (" + poolPaths.get(j) + ")");
                     overlaps = true;
                 }
             }
             if (!overlaps) {
-                pools.add(range);
+                pools.add(PoolConfig.of(range));
                 poolPaths.add(poolPath);
             }
         }
@@ -218,7 +220,11 @@ final class SubnetResolver {
                 problems.add(entryPath + identityField, "this client already has a reservation: " + previous);
                 continue;
             }
-            reservations.add(new Reservation(hardware, clientId, address.get(), Optional.ofNullable(entry.hostname())));
+            ReservationKey key = hardware.isPresent()
+                    ? new ReservationKey.ByHardwareAddress(hardware.get())
+                    : new ReservationKey.ByClientId(clientId.get());
+            reservations.add(new Reservation(key, address.get(), Optional.ofNullable(entry.hostname()),
+                    DhcpOptions.empty()));
         }
         return reservations;
     }

@@ -3,6 +3,8 @@ package dev.dhcpcluster.bootstrap.runtime;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,7 +17,9 @@ import java.util.Objects;
  * @param leasesBound DHCPACKs that bound or renewed a lease
  * @param leasesReleased leases given back
  * @param addressesDeclined addresses reported in use by another host
- * @param poolExhaustions requests that found no free address
+ * @param poolExhaustions reports that a subnet had no free address for a new client, made at most once
+ *     per interval per subnet while it lasts; the requests left unanswered are counted in
+ *     {@code drops} as {@link DropReason#POOL_EXHAUSTED}
  * @param store what the lease store reported about its commits
  */
 public record EventCounts(
@@ -86,5 +90,26 @@ public record EventCounts(
     /** Datagrams dropped for {@code reason}. */
     public long drops(DropReason reason) {
         return drops.getOrDefault(reason, 0L);
+    }
+
+    /**
+     * The DHCP traffic in one line, each kind of message and each drop reason that occurred, in
+     * protocol order: {@code received 10000 DISCOVER, 100 REQUEST; sent 100 OFFER, 100 ACK;
+     * dropped 9900 POOL_EXHAUSTED}. A part with nothing in it reads {@code nothing}.
+     */
+    public String describeTraffic() {
+        return "received " + nonZero(requests, DhcpMessageType.values()) + "; sent "
+                + nonZero(replies, DhcpMessageType.values()) + "; dropped " + nonZero(drops, DropReason.values());
+    }
+
+    private static <E extends Enum<E>> String nonZero(Map<E, Long> counts, E[] order) {
+        List<String> parts = new ArrayList<>();
+        for (E key : order) {
+            long count = counts.getOrDefault(key, 0L);
+            if (count > 0) {
+                parts.add(count + " " + key.name());
+            }
+        }
+        return parts.isEmpty() ? "nothing" : String.join(", ", parts);
     }
 }

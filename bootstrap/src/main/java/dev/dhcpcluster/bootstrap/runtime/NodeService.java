@@ -101,7 +101,9 @@ public final class NodeService extends AbstractIdleService {
             currentStore.close();
         }
         // Logged here, while the node stops, because the process may end the moment it has stopped.
-        EventCounts.StoreCounts commits = events.counts().store();
+        EventCounts counts = events.counts();
+        LOG.info("node {} traffic: {}", config.node().value(), counts.describeTraffic());
+        EventCounts.StoreCounts commits = counts.store();
         if (commits.commits() > 0 || commits.failures() > 0) {
             LOG.info("node {} lease store: {}", config.node().value(), NodeRuntime.describeStore(commits));
         }

@@ -66,7 +66,7 @@ class ConfigLoaderTest {
         assertEquals(Ipv4Address.parse("198.18.0.0"), subnet.network());
         assertEquals(16, subnet.prefixLength());
         assertEquals(List.of(new AddressRange(Ipv4Address.parse("198.18.1.1"), Ipv4Address.parse("198.18.1.254"))),
-                subnet.pools());
+                subnet.ranges());
         assertEquals(List.of(Ipv4Address.parse("127.0.0.2")), subnet.relayAddresses());
         // The subnet sets valid-lifetime alone, so min and max are its own valid lifetime (Kea's rule).
         assertEquals(new LeaseTimes(Duration.ofSeconds(600), Duration.ofSeconds(600), Duration.ofSeconds(600),
@@ -77,10 +77,9 @@ class ConfigLoaderTest {
     void reservationsByHardwareAddressAndByClientId() throws Exception {
         List<Reservation> reservations = loader.load(EXAMPLE).server().subnets().get(0).reservations();
 
-        assertEquals(new Reservation(Optional.of(HardwareAddress.parseEthernet("02:00:00:00:00:01")), Optional.empty(),
+        assertEquals(Reservation.forHardwareAddress(HardwareAddress.parseEthernet("02:00:00:00:00:01"),
                 Ipv4Address.parse("198.18.0.10"), Optional.of("printer")), reservations.get(0));
-        assertEquals(new Reservation(Optional.empty(),
-                Optional.of(ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 2})),
+        assertEquals(Reservation.forClientId(ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 2}),
                 Ipv4Address.parse("198.18.0.11"), Optional.empty()), reservations.get(1));
     }
 
@@ -151,7 +150,7 @@ class ConfigLoaderTest {
         assertEquals(67, server.relayPort());
         assertEquals(LeaseTimes.of(Duration.ofSeconds(7200)), server.subnets().get(0).leaseTimes());
         assertEquals(new AddressRange(Ipv4Address.parse("198.18.0.16"), Ipv4Address.parse("198.18.0.31")),
-                server.subnets().get(0).pools().get(0));
+                server.subnets().get(0).ranges().get(0));
     }
 
     @Test

@@ -84,6 +84,6 @@ class DemoLoopbackTest {
         SubnetConfig subnet = config.server().subnets().get(0);
         assertEquals("198.18.0.0/16", subnet.toString());
         assertEquals(List.of(Ipv4Address.parse("127.0.0.2")), subnet.relayAddresses());
-        assertTrue(subnet.pools().get(0).size() >= 1000, "the pool holds the default 1,000 leases");
+        assertTrue(subnet.ranges().get(0).size() >= 1000, "the pool holds the default 1,000 leases");
     }
 }

@@ -54,9 +54,16 @@ public final class NodeConfigFile {
     private final int rebindTimer;
     private final Map<String, String> options;
     private final List<Subnet> subnets;
+    /** Dhcp4.offer-lifetime in seconds, or 0 to leave it out (the node's default). */
+    private final int offerLifetime;
 
     private NodeConfigFile(int nodeId, String interfaceName, int validLifetime, int renewTimer, int rebindTimer,
             Map<String, String> options, List<Subnet> subnets) {
+        this(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, subnets, 0);
+    }
+
+    private NodeConfigFile(int nodeId, String interfaceName, int validLifetime, int renewTimer, int rebindTimer,
+            Map<String, String> options, List<Subnet> subnets, int offerLifetime) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
         this.validLifetime = validLifetime;
@@ -64,6 +71,7 @@ public final class NodeConfigFile {
         this.rebindTimer = rebindTimer;
         this.options = Map.copyOf(options);
         this.subnets = List.copyOf(subnets);
+        this.offerLifetime = offerLifetime;
     }
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
@@ -73,21 +81,36 @@ public final class NodeConfigFile {
 
     /** Returns a copy with these lease times in seconds. */
     public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
-        return new NodeConfigFile(nodeId, interfaceName, valid, renew, rebind, options, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, valid, renew, rebind, options, subnets,
+                offerLifetime);
     }
 
     /** Returns a copy with a global option (Kea's option name and data syntax). */
     public NodeConfigFile withOption(String name, String data) {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets);
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, changed, subnets,
+                offerLifetime);
     }
 
     /** Returns a copy with one more subnet. */
     public NodeConfigFile withSubnet(Subnet subnet) {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
-        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed);
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, changed,
+                offerLifetime);
+    }
+
+    /**
+     * Returns a copy in which an offered address is held for {@code seconds} (Dhcp4.offer-lifetime)
+     * before it is free for others.
+     */
+    public NodeConfigFile withOfferLifetime(int seconds) {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("offer-lifetime must be at least 1 s: " + seconds);
+        }
+        return new NodeConfigFile(nodeId, interfaceName, validLifetime, renewTimer, rebindTimer, options, subnets,
+                seconds);
     }
 
     /** Returns the config file text, with {@code dataDirectory} as the node's data directory. */
@@ -105,6 +128,9 @@ public final class NodeConfigFile {
         dhcp4.put("valid-lifetime", validLifetime);
         dhcp4.put("renew-timer", renewTimer);
         dhcp4.put("rebind-timer", rebindTimer);
+        if (offerLifetime > 0) {
+            dhcp4.put("offer-lifetime", offerLifetime);
+        }
         ArrayNode globalOptions = dhcp4.putArray("option-data");
         options.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(option -> globalOptions.addObject().put("name", option.getKey()).put("data", option.getValue()));

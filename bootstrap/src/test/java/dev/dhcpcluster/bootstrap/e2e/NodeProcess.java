@@ -89,4 +89,15 @@ public final class NodeProcess {
     public String describe() {
         return process.describe();
     }
+
+    /**
+     * Stops the node as an operator would, SIGTERM to its PID (SIGKILL if it has not ended after
+     * {@code grace}), so that its output then holds what it logs while stopping, such as its
+     * traffic counts.
+     *
+     * @return the exit code, or empty if even SIGKILL did not end it
+     */
+    public OptionalInt stop(Duration grace) {
+        return process.stop(grace);
+    }
 }

@@ -103,6 +103,27 @@ class LoggingClusterEventsTest {
     }
 
     @Test
+    void aFloodOfExhaustionDropsIsCountedWithOneWarningAndNoOtherLineAboveDebug() {
+        for (int i = 0; i < 1000; i++) {
+            events.dropped(DropReason.POOL_EXHAUSTED, "no free address in 198.18.0.0/16");
+            if (i % 100 == 0) {
+                events.poolExhausted(SUBNET, 16);
+            }
+        }
+
+        EventCounts counts = events.counts();
+        assertEquals(1000, counts.drops(DropReason.POOL_EXHAUSTED));
+        assertEquals(0, counts.drops(DropReason.MALFORMED));
+        assertEquals(10, counts.poolExhaustions());
+        List<ILoggingEvent> aboveDebug = appender.list.stream()
+                .filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO)).toList();
+        assertEquals(1, aboveDebug.size(), messages().toString());
+        assertEquals(Level.WARN, aboveDebug.get(0).getLevel());
+        assertEquals("pool of 198.18.0.0/16 exhausted: a new client got no address (not repeated for 60 s)",
+                aboveDebug.get(0).getFormattedMessage());
+    }
+
+    @Test
     void eachSubnetHasItsOwnWarningInterval() {
         events.poolExhausted(SUBNET, 16);
         events.poolExhausted(Ipv4Address.parse("198.19.0.0"), 24);

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.config;
 
+import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
@@ -7,36 +8,42 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A fixed address for one client, as Kea's {@code reservations}: matched by hardware address
- * ({@code hw-address}) or by client identifier ({@code client-id}), exactly one of the two.
+ * A fixed address for one client, as Kea's {@code reservations}.
  *
- * @param hardwareAddress the client's hardware address, if the reservation is keyed on it
- * @param clientId the client's option 61, if the reservation is keyed on it
+ * @param key what identifies the client
  * @param address the reserved address
  * @param hostname the host name to give the client (option 12), if any
+ * @param options options for this client; they rank above every other level
  */
-public record Reservation(
-        Optional<HardwareAddress> hardwareAddress,
-        Optional<ClientKey> clientId,
-        Ipv4Address address,
-        Optional<String> hostname) {
+public record Reservation(ReservationKey key, Ipv4Address address, Optional<String> hostname, DhcpOptions options) {
 
     public Reservation {
-        Objects.requireNonNull(hardwareAddress, "hardwareAddress");
-        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(hostname, "hostname");
-        if (hardwareAddress.isPresent() == clientId.isPresent()) {
-            throw new IllegalArgumentException("a reservation names exactly one of hw-address and client-id");
-        }
-        if (clientId.isPresent() && clientId.get().kind() != ClientKey.Kind.CLIENT_ID) {
-            throw new IllegalArgumentException("client-id reservations take a client identifier key");
-        }
+        Objects.requireNonNull(options, "options");
     }
 
-    /** True if this reservation belongs to a client with these identities. */
-    public boolean matches(ClientKey key, HardwareAddress clientHardwareAddress) {
-        return hardwareAddress.map(clientHardwareAddress::equals).orElse(false)
-                || clientId.map(key::equals).orElse(false);
+    /**
+     * True if this reservation belongs to a client with these identities. A reservation keyed on
+     * what a relay agent added (circuit-id, remote-id) never matches by these alone.
+     */
+    public boolean matches(ClientKey clientKey, HardwareAddress clientHardwareAddress) {
+        if (key instanceof ReservationKey.ByHardwareAddress byHardware) {
+            return byHardware.hardwareAddress().equals(clientHardwareAddress);
+        }
+        return key instanceof ReservationKey.ByClientId byClientId && byClientId.clientId().equals(clientKey);
+    }
+
+    /** A reservation by hardware address, without options. */
+    public static Reservation forHardwareAddress(HardwareAddress hardwareAddress, Ipv4Address address,
+            Optional<String> hostname) {
+        return new Reservation(new ReservationKey.ByHardwareAddress(hardwareAddress), address, hostname,
+                DhcpOptions.empty());
+    }
+
+    /** A reservation by client identifier (option 61), without options. */
+    public static Reservation forClientId(ClientKey clientId, Ipv4Address address, Optional<String> hostname) {
+        return new Reservation(new ReservationKey.ByClientId(clientId), address, hostname, DhcpOptions.empty());
     }
 }

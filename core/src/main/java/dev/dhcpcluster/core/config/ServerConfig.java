@@ -1,11 +1,14 @@
 package dev.dhcpcluster.core.config;
 
+import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the DHCP server policy needs to know, already validated and resolved (inherited
@@ -13,6 +16,10 @@ import java.util.Optional;
  *
  * @param node this node's id, written into every lease it changes
  * @param subnets the subnets served, not overlapping
+ * @param options the global options, given to every client unless a more specific level
+ *     (class, subnet, pool, reservation) sets the same option
+ * @param clientClasses the client classes, in the order their options rank among themselves
+ *     (the first class a client is in wins an option two of its classes set)
  * @param serverIdentifier the address sent in option 54; when empty, the address of the
  *     interface the request arrived on ({@link dev.dhcpcluster.port.model.Datagram#localAddress()})
  * @param offerHold how long an offered address is kept for the client before it may go to another
@@ -24,6 +31,8 @@ import java.util.Optional;
 public record ServerConfig(
         NodeId node,
         List<SubnetConfig> subnets,
+        DhcpOptions options,
+        List<ClientClass> clientClasses,
         Optional<Ipv4Address> serverIdentifier,
         Duration offerHold,
         Duration declineProbation,
@@ -44,6 +53,22 @@ public record ServerConfig(
         Objects.requireNonNull(offerHold, "offerHold");
         Objects.requireNonNull(declineProbation, "declineProbation");
         subnets = List.copyOf(subnets);
+        Objects.requireNonNull(options, "options");
+        clientClasses = List.copyOf(clientClasses);
+        Set<String> classNames = new HashSet<>();
+        for (ClientClass clientClass : clientClasses) {
+            if (!classNames.add(clientClass.name())) {
+                throw new IllegalArgumentException("client class " + clientClass.name() + " is defined twice");
+            }
+        }
+        for (SubnetConfig subnet : subnets) {
+            for (PoolConfig pool : subnet.pools()) {
+                if (pool.clientClass().isPresent() && !classNames.contains(pool.clientClass().get())) {
+                    throw new IllegalArgumentException("pool " + pool + " of subnet " + subnet
+                            + " is restricted to client class " + pool.clientClass().get() + ", which is not defined");
+                }
+            }
+        }
         if (offerHold.isNegative() || offerHold.isZero()) {
             throw new IllegalArgumentException("the offer hold must be positive");
         }

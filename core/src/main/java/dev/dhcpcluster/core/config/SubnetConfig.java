@@ -4,37 +4,49 @@ import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One IPv4 subnet the server hands out addresses in, as Kea's {@code subnet4} entries.
  *
  * @param network the network address (host bits zero)
  * @param prefixLength the prefix length, 8 to 30
- * @param pools the ranges dynamic clients are given addresses from, inside the subnet
+ * @param pools the pools dynamic clients are given addresses from, inside the subnet
  * @param reservations fixed addresses for known clients, inside the subnet
- * @param options the options given to clients of this subnet (global options already merged in,
- *     the subnet's value winning)
+ * @param options the subnet's own options; they rank above the global and class options and
+ *     below the pool's and the reservation's ({@link ServerConfig#options()})
  * @param leaseTimes lease and timer durations for this subnet
  * @param relayAddresses relay addresses (giaddr) outside the subnet whose requests are served from
  *     it, as Kea's {@code "relay": {"ip-addresses": [...]}}; a giaddr inside the subnet selects it
  *     without being listed
+ * @param interfaceName the interface whose directly attached clients this subnet serves, as Kea's
+ *     subnet {@code interface}; when empty, the subnet serves the interface whose address lies in it
+ * @param authoritative true if the server is the only authority for the subnet, as Kea's
+ *     {@code authoritative}: a client in INIT-REBOOT that it has no record of is told no (NAK)
+ *     rather than left to another server (silence)
  */
 public record SubnetConfig(
         Ipv4Address network,
         int prefixLength,
-        List<AddressRange> pools,
+        List<PoolConfig> pools,
         List<Reservation> reservations,
         DhcpOptions options,
         LeaseTimes leaseTimes,
-        List<Ipv4Address> relayAddresses) {
+        List<Ipv4Address> relayAddresses,
+        Optional<String> interfaceName,
+        boolean authoritative) {
 
     public SubnetConfig {
         relayAddresses = List.copyOf(relayAddresses);
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(leaseTimes, "leaseTimes");
+        Objects.requireNonNull(interfaceName, "interfaceName");
         pools = List.copyOf(pools);
         reservations = List.copyOf(reservations);
+        if (interfaceName.isPresent() && interfaceName.get().isBlank()) {
+            throw new IllegalArgumentException("a subnet's interface name must not be blank");
+        }
         if (prefixLength < 8 || prefixLength > 30) {
             throw new IllegalArgumentException("subnet prefix length must be 8 to 30, not " + prefixLength);
         }
@@ -42,7 +54,8 @@ public record SubnetConfig(
             throw new IllegalArgumentException(network + "/" + prefixLength + " has host bits set");
         }
         Ipv4Address broadcast = Ipv4Address.of(network.value() | ~maskOf(prefixLength));
-        for (AddressRange pool : pools) {
+        for (PoolConfig entry : pools) {
+            AddressRange pool = entry.range();
             if (!containsRaw(network, prefixLength, pool.first()) || !containsRaw(network, prefixLength, pool.last())) {
                 throw new IllegalArgumentException("pool " + pool + " is not inside " + network + "/" + prefixLength);
             }
@@ -54,6 +67,16 @@ public record SubnetConfig(
                         + network + "/" + prefixLength);
             }
         }
+    }
+
+    /** The address ranges of the pools, in order. */
+    public List<AddressRange> ranges() {
+        return pools.stream().map(PoolConfig::range).toList();
+    }
+
+    /** The pool holding {@code address}, if any. */
+    public Optional<PoolConfig> poolContaining(Ipv4Address address) {
+        return pools.stream().filter(pool -> pool.range().contains(address)).findFirst();
     }
 
     /** The subnet mask as an int. */

@@ -277,7 +277,7 @@ public final class DhcpPolicy {
         }
         // Not available to this client, yet a pool address: someone holds it. Outside the pools
         // the address is not ours to judge.
-        return subnet.config().pools().stream().anyMatch(range -> range.contains(address));
+        return subnet.config().poolContaining(address).isPresent();
     }
 
     private Decision bindAndAck(Context c, ServedSubnet subnet, Ipv4Address address, Optional<Reservation> reservation) {

@@ -56,6 +56,11 @@ public final class LeaseTable {
     /** Each client's newest lease (live or remembered); stale when the address has gone to another client. */
     private final Map<ClientKey, Slot> byClient = new HashMap<>();
     private final Map<ClientKey, Slot> offersByClient = new HashMap<>();
+    /**
+     * When slots must be settled. A slot is queued once, for its earliest end; an end that moves
+     * later (a repeated DISCOVER, a renewal) is found when that entry comes due, so a client that
+     * repeats itself as fast as it can does not grow the queue.
+     */
     private final PriorityQueue<Due> due = new PriorityQueue<>();
     private boolean loaded;
 
@@ -150,8 +155,20 @@ public final class LeaseTable {
     /** Ends every hold due at or before {@code nowMillis}: offers lapse, leases expire, quarantines end. */
     public void expire(long nowMillis) {
         while (!due.isEmpty() && due.peek().atMillis() <= nowMillis) {
-            settle(due.poll().slot(), nowMillis);
+            Due next = due.poll();
+            Slot slot = next.slot();
+            if (next.atMillis() != slot.queuedAt) {
+                continue; // superseded by an earlier entry of the same slot, which has been handled
+            }
+            slot.queuedAt = Slot.NOT_QUEUED;
+            settle(slot, nowMillis);
+            schedule(slot, slot.nextEnd());
         }
+    }
+
+    /** How many entries wait in the expiry queue: about one per held address, however often holds are renewed. */
+    int pendingExpiries() {
+        return due.size();
     }
 
     /** When the next hold may end, in epoch milliseconds; {@link Long#MAX_VALUE} if none is pending. */
@@ -248,7 +265,7 @@ public final class LeaseTable {
         slot.offeredTo = key;
         slot.offerExpiry = nowMillis + offerHoldMillis;
         syncPool(slot);
-        due.add(new Due(slot.offerExpiry, slot));
+        schedule(slot, slot.offerExpiry);
     }
 
     /** Frees the address offered to this client, if any: the client chose another server. */
@@ -357,7 +374,7 @@ public final class LeaseTable {
         count(slot, 1);
         syncPool(slot);
         if (slot.leaseHolds) {
-            due.add(new Due(millis(lease.expiry()), slot));
+            schedule(slot, millis(lease.expiry()));
         }
     }
 
@@ -383,7 +400,18 @@ public final class LeaseTable {
         syncPool(slot);
     }
 
-    /** Ends whatever holds of this slot are past their end; stale queue entries find nothing to do. */
+    /**
+     * Queues the slot to be settled at {@code atMillis}, unless it is queued for that time or
+     * earlier already. {@link Slot#NOT_QUEUED} queues nothing.
+     */
+    private void schedule(Slot slot, long atMillis) {
+        if (atMillis < slot.queuedAt) {
+            slot.queuedAt = atMillis;
+            due.add(new Due(atMillis, slot));
+        }
+    }
+
+    /** Ends whatever holds of this slot are past their end; a slot whose end moved later finds nothing to do yet. */
     private void settle(Slot slot, long nowMillis) {
         if (slot.offeredTo != null && slot.offerExpiry <= nowMillis) {
             clearOffer(slot);
@@ -410,6 +438,9 @@ public final class LeaseTable {
 
     /** What the table knows of one address. */
     private static final class Slot {
+        /** {@link #queuedAt} of a slot with no entry in the expiry queue; also "no end" for {@link #nextEnd}. */
+        static final long NOT_QUEUED = Long.MAX_VALUE;
+
         final Ipv4Address address;
         final ServedSubnet subnet;
         /** The newest lease of the address, or null if it has only ever been offered. */
@@ -419,10 +450,18 @@ public final class LeaseTable {
         /** The client the address is offered to, or null. */
         ClientKey offeredTo;
         long offerExpiry;
+        /** The time of this slot's live entry in the expiry queue, or {@link #NOT_QUEUED}. */
+        long queuedAt = NOT_QUEUED;
 
         Slot(Ipv4Address address, ServedSubnet subnet) {
             this.address = address;
             this.subnet = subnet;
+        }
+
+        /** The earliest end of a hold of this slot (offer or lease), or {@link #NOT_QUEUED} if nothing holds it. */
+        long nextEnd() {
+            long end = offeredTo != null ? offerExpiry : NOT_QUEUED;
+            return leaseHolds ? Math.min(end, millis(lease.expiry())) : end;
         }
 
         boolean isLiveBindingOf(ClientKey key, long nowMillis) {

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.core.lease;
 
 import dev.dhcpcluster.core.config.Reservation;
+import dev.dhcpcluster.core.config.ReservationKey;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.OptionCode;
 import dev.dhcpcluster.core.pool.AddressPool;
@@ -47,7 +48,7 @@ public final class ServedSubnet {
      */
     public ServedSubnet(SubnetConfig config, Optional<Ipv4Address> serverIdentifier) {
         this.config = config;
-        this.pool = new AddressPool(config.pools());
+        this.pool = new AddressPool(config.ranges());
         addInfrastructure(config.network());
         addInfrastructure(config.broadcastAddress());
         config.options().get(OptionCode.ROUTERS).ifPresent(routers -> {
@@ -67,16 +68,15 @@ public final class ServedSubnet {
             throw new IllegalArgumentException("subnet " + config + ": address " + reservation.address()
                     + " is reserved twice");
         }
-        reservation.hardwareAddress().ifPresent(hw -> {
-            if (reservationsByHardware.putIfAbsent(hw, reservation) != null) {
-                throw new IllegalArgumentException("subnet " + config + ": hw-address " + hw + " has two reservations");
-            }
-        });
-        reservation.clientId().ifPresent(id -> {
-            if (reservationsByClientId.putIfAbsent(id, reservation) != null) {
-                throw new IllegalArgumentException("subnet " + config + ": client-id " + id + " has two reservations");
-            }
-        });
+        Reservation sameClient = null;
+        if (reservation.key() instanceof ReservationKey.ByHardwareAddress byHardware) {
+            sameClient = reservationsByHardware.putIfAbsent(byHardware.hardwareAddress(), reservation);
+        } else if (reservation.key() instanceof ReservationKey.ByClientId byClientId) {
+            sameClient = reservationsByClientId.putIfAbsent(byClientId.clientId(), reservation);
+        }
+        if (sameClient != null) {
+            throw new IllegalArgumentException("subnet " + config + ": " + reservation.key() + " has two reservations");
+        }
         // A reserved address inside a pool range must not be allocated to anyone else.
         pool.exclude(reservation.address());
     }

@@ -367,4 +367,69 @@ class LeaseTableTest {
         assertEquals(Long.MAX_VALUE, table.nextExpiry());
         assertNull(table.subnetContaining(ip("198.19.0.1")));
     }
+
+    @Test
+    @DisplayName("#17 a client repeating its DISCOVER keeps one pending expiry, and its offer ends a hold after the last")
+    void repeatedOffersToOneClientKeepOnePendingExpiry() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), now());
+        for (int i = 0; i < 100_000; i++) {
+            clock.advance(Duration.ofMillis(1));
+            table.expire(now());
+            table.offer(subnet, offered, client(1), now());
+        }
+        long lastOffer = now();
+
+        assertTrue(table.pendingExpiries() <= 2, table.pendingExpiries() + " pending expiries");
+        clock.advanceTo(lastOffer + ServerConfig.DEFAULT_OFFER_HOLD.toMillis() - 1);
+        table.expire(now());
+        assertEquals(Optional.of(offered), table.offeredTo(client(1), now()));
+        assertEquals(lastOffer + ServerConfig.DEFAULT_OFFER_HOLD.toMillis(), table.nextExpiry());
+
+        clock.advance(Duration.ofMillis(1));
+        table.expire(now());
+        assertEquals(10, subnet.usage().free());
+        assertEquals(0, table.pendingExpiries());
+    }
+
+    @Test
+    void repeatedRenewalsKeepOnePendingExpiryAndTheLeaseEndsAtTheLast() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        Ipv4Address address = ip("198.18.0.12");
+        for (int i = 0; i < 100_000; i++) {
+            clock.advance(Duration.ofMillis(1));
+            table.expire(now());
+            bind(table, 1, address);
+        }
+        long lastRenewal = now();
+
+        assertTrue(table.pendingExpiries() <= 2, table.pendingExpiries() + " pending expiries");
+        clock.advanceTo(lastRenewal + LEASE.toMillis() - 1);
+        table.expire(now());
+        assertEquals(1, subnet.usage().bound());
+
+        clock.advance(Duration.ofMillis(1));
+        table.expire(now());
+        assertEquals(0, subnet.usage().bound());
+        assertEquals(0, table.pendingExpiries());
+    }
+
+    @Test
+    void anEarlierEndTakesEffectAtItsOwnTime() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        Ipv4Address address = ip("198.18.0.12");
+        bind(table, 1, address);
+
+        // The same address bound again with a shorter lease: the earlier end counts.
+        table.bind(subnet, address, client(1), mac(1), Optional.empty(), Duration.ofMinutes(5), now());
+
+        assertEquals(now() + Duration.ofMinutes(5).toMillis(), table.nextExpiry());
+        clock.advance(Duration.ofMinutes(5));
+        table.expire(now());
+        assertEquals(0, subnet.usage().bound());
+        assertEquals(10, subnet.usage().free());
+    }
 }

@@ -2,6 +2,7 @@ package dev.dhcpcluster.core.testing;
 
 import dev.dhcpcluster.core.config.AddressRange;
 import dev.dhcpcluster.core.config.LeaseTimes;
+import dev.dhcpcluster.core.config.PoolConfig;
 import dev.dhcpcluster.core.config.Reservation;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
@@ -46,7 +47,7 @@ public final class TestConfigs {
     public static final class SubnetBuilder {
         private final Ipv4Address network;
         private final int prefix;
-        private final List<AddressRange> pools = new ArrayList<>();
+        private final List<PoolConfig> pools = new ArrayList<>();
         private final List<Reservation> reservations = new ArrayList<>();
         private final List<Ipv4Address> relays = new ArrayList<>();
         private DhcpOptions.Builder options = DhcpOptions.builder();
@@ -73,19 +74,19 @@ public final class TestConfigs {
         }
 
         public SubnetBuilder addPool(String first, String last) {
-            pools.add(new AddressRange(Ipv4Address.parse(first), Ipv4Address.parse(last)));
+            pools.add(PoolConfig.of(new AddressRange(Ipv4Address.parse(first), Ipv4Address.parse(last))));
             return this;
         }
 
         public SubnetBuilder reserveForHardware(String mac, String address, String hostname) {
-            reservations.add(new Reservation(Optional.of(HardwareAddress.parseEthernet(mac)), Optional.empty(),
+            reservations.add(Reservation.forHardwareAddress(HardwareAddress.parseEthernet(mac),
                     Ipv4Address.parse(address), Optional.ofNullable(hostname)));
             return this;
         }
 
         public SubnetBuilder reserveForClientId(byte[] clientId, String address) {
-            reservations.add(new Reservation(Optional.empty(), Optional.of(ClientKey.ofClientId(clientId)),
-                    Ipv4Address.parse(address), Optional.empty()));
+            reservations.add(Reservation.forClientId(ClientKey.ofClientId(clientId), Ipv4Address.parse(address),
+                    Optional.empty()));
             return this;
         }
 
@@ -110,7 +111,8 @@ public final class TestConfigs {
         }
 
         public SubnetConfig build() {
-            return new SubnetConfig(network, prefix, pools, reservations, options.build(), times, relays);
+            return new SubnetConfig(network, prefix, pools, reservations, options.build(), times, relays,
+                    Optional.empty(), false);
         }
     }
 
@@ -153,7 +155,7 @@ public final class TestConfigs {
         }
 
         public ServerConfig build() {
-            return new ServerConfig(new NodeId(1), subnets, serverId, offerHold, declineProbation, maxHops,
+            return new ServerConfig(new NodeId(1), subnets, DhcpOptions.empty(), List.of(), serverId, offerHold, declineProbation, maxHops,
                     ServerConfig.DEFAULT_CLIENT_PORT, relayPort);
         }
     }
