@@ -50,6 +50,7 @@ abstract class DirectlyAttachedClientEndToEndTest<C extends RealClient> {
     private static final int SHORT_REBIND = 12;
     /** Slack for comparing the node's expiry with a capture's timestamp: the store keeps whole seconds at most. */
     private static final Duration CLOCK_SLACK = Duration.ofSeconds(2);
+    private static final Duration NODE_STOP_GRACE = Duration.ofSeconds(20);
 
     /**
      * The reasons the client's script is called with, spelt as the client spells them.
@@ -349,7 +350,7 @@ abstract class DirectlyAttachedClientEndToEndTest<C extends RealClient> {
             CapturedDhcp firstAck = capture.messages().stream()
                     .filter(message -> message.is(DhcpMessageType.ACK) && message.message().yiaddr().equals(address))
                     .findFirst().orElseThrow();
-            node.stop();
+            assertTrue(node.stop(NODE_STOP_GRACE).isPresent(), node::describe);
             StoredLease stored = node.leases().stream().filter(lease -> lease.address().equals(bound.address()))
                     .findFirst().orElseThrow(() -> new AssertionError("no lease of " + address + " in the store"));
             assertEquals("BOUND", stored.state(), stored::toString);

@@ -24,9 +24,6 @@ public final class NodeProcess {
     private static final String MAIN = "dev.dhcpcluster.bootstrap.Main";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
-    private static final int EXIT_AFTER_SIGTERM = 128 + 15;
-
     private final LabProcess process;
     private final Path configFile;
 
@@ -60,20 +57,8 @@ public final class NodeProcess {
     }
 
     /**
-     * Stops the node by its PID (SIGTERM: it answers what it has received, closes its store and
-     * exits) and fails unless it exits cleanly: with 0, or with 143, the JVM's status after a
-     * SIGTERM that its shutdown hooks handled.
-     */
-    public void stop() {
-        OptionalInt exit = process.stop(STOP_GRACE);
-        if (exit.isEmpty() || (exit.getAsInt() != 0 && exit.getAsInt() != EXIT_AFTER_SIGTERM)) {
-            throw new AssertionFailedError("node did not stop cleanly" + System.lineSeparator() + describe());
-        }
-    }
-
-    /**
      * Returns the leases in the node's store, as {@code dhcpcluster leases} prints them. The store
-     * belongs to the running node, so call this after {@link #stop()}.
+     * belongs to the running node, so call this after {@link #stop(Duration)}.
      */
     public List<StoredLease> leases() {
         Command.Result result = Command.run(Command.DEFAULT_TIMEOUT,
