@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * What every real DHCP client, directly attached to a node's interface through the lab's bridge,
@@ -93,7 +94,7 @@ abstract class DirectlyAttachedClientEndToEndTest<C extends RealClient> {
         }
     }
 
-    /** What a client sends to get its address back after a restart. */
+    /** What a client sends to get its address back after a restart, and how the capture shows it. */
     enum RestartExchange {
 
         /**
@@ -101,13 +102,37 @@ abstract class DirectlyAttachedClientEndToEndTest<C extends RealClient> {
          * REQUEST for its address (option 50) with ciaddr 0 and no server identifier (option 54),
          * and sends no DISCOVER.
          */
-        INIT_REBOOT,
+        INIT_REBOOT {
+            @Override
+            void check(CapturedDhcp request, List<CapturedDhcp> sinceRestart, Supplier<String> wire) {
+                assertTrue(request.isInitReboot(), () -> "not an INIT-REBOOT request: " + wire.get());
+                assertTrue(sinceRestart.stream().noneMatch(message -> message.is(DhcpMessageType.DISCOVER)),
+                        () -> "a DISCOVER after the restart: " + wire.get());
+            }
+        },
 
         /**
          * A client without INIT-REBOOT (busybox udhcpc): it starts over with a DISCOVER that asks
          * for its previous address (option 50), then takes the offer (SELECTING, option 54).
          */
-        DISCOVER_FOR_PREVIOUS_ADDRESS
+        DISCOVER_FOR_PREVIOUS_ADDRESS {
+            @Override
+            void check(CapturedDhcp request, List<CapturedDhcp> sinceRestart, Supplier<String> wire) {
+                CapturedDhcp discover = sinceRestart.stream().filter(message -> message.is(DhcpMessageType.DISCOVER))
+                        .findFirst().orElseThrow(() -> new AssertionFailedError("no DISCOVER: " + wire.get()));
+                assertEquals(request.requestedAddress(), discover.requestedAddress(), wire);
+                assertTrue(request.namesServer(), () -> "not a SELECTING request: " + wire.get());
+                assertTrue(sinceRestart.stream().noneMatch(CapturedDhcp::isInitReboot),
+                        () -> "an INIT-REBOOT request from a client that has none: " + wire.get());
+            }
+        };
+
+        /**
+         * Fails unless the client's first REQUEST after the restart ({@code request}, which asked
+         * for the client's previous address) and everything captured since the restart show this
+         * exchange; {@code wire} describes the capture for the failure message.
+         */
+        abstract void check(CapturedDhcp request, List<CapturedDhcp> sinceRestart, Supplier<String> wire);
     }
 
     /**
@@ -249,22 +274,7 @@ abstract class DirectlyAttachedClientEndToEndTest<C extends RealClient> {
             assertEquals(address, ack.message().yiaddr(), wire);
             assertEquals(Ipv4Address.ZERO, request.message().ciaddr(), wire);
             assertEquals(address, request.requestedAddress().orElse(null), wire);
-            List<CapturedDhcp> sinceRestart = capture.messagesSince(restarted);
-            switch (recovery.restartExchange()) {
-                case INIT_REBOOT -> {
-                    assertFalse(request.namesServer(), () -> "not an INIT-REBOOT request: " + wire.get());
-                    assertTrue(sinceRestart.stream().noneMatch(message -> message.is(DhcpMessageType.DISCOVER)),
-                            () -> "a DISCOVER after the restart: " + wire.get());
-                }
-                case DISCOVER_FOR_PREVIOUS_ADDRESS -> {
-                    CapturedDhcp discover = sinceRestart.stream().filter(m -> m.is(DhcpMessageType.DISCOVER))
-                            .findFirst().orElseThrow(() -> new AssertionError("no DISCOVER: " + wire.get()));
-                    assertEquals(address, discover.requestedAddress().orElse(null), wire);
-                    assertTrue(request.namesServer(), () -> "not a SELECTING request: " + wire.get());
-                    assertTrue(sinceRestart.stream().noneMatch(CapturedDhcp::isInitReboot),
-                            () -> "an INIT-REBOOT request from a client said to have none: " + wire.get());
-                }
-            }
+            recovery.restartExchange().check(request, capture.messagesSince(restarted), wire);
             assertEquals(List.of(bound.address() + "/24"), clientHost.ipv4Addresses());
         }
     }
@@ -298,7 +308,7 @@ abstract class DirectlyAttachedClientEndToEndTest<C extends RealClient> {
             Instant pinned = Instant.now();
             // Whatever the client reports first must be the lease it rebound: a renewal means a unicast
             // got through, an expiry that it lost the address.
-            LeaseEvent rebound = client.await("to be " + recovery.rebind() + " after rebinding", afterBound,
+            LeaseEvent rebound = client.await("to report its first event after it was bound", afterBound,
                     event -> true, LEASE_WAIT);
 
             assertEquals(recovery.rebind(), rebound.reason(), () -> "not a rebinding: " + rebound);
@@ -351,15 +361,25 @@ abstract class DirectlyAttachedClientEndToEndTest<C extends RealClient> {
                     .filter(message -> message.is(DhcpMessageType.ACK) && message.message().yiaddr().equals(address))
                     .findFirst().orElseThrow();
             assertTrue(node.stop(NODE_STOP_GRACE).isPresent(), node::describe);
-            StoredLease stored = node.leases().stream().filter(lease -> lease.address().equals(bound.address()))
-                    .findFirst().orElseThrow(() -> new AssertionError("no lease of " + address + " in the store"));
-            assertEquals("BOUND", stored.state(), stored::toString);
-            Instant extendedTo = ack.time().plusSeconds(SHORT_LEASE);
-            assertFalse(stored.expiry().isBefore(extendedTo.minus(CLOCK_SLACK)),
-                    () -> stored + " ends before " + extendedTo + ", the end of the lease the REBINDING ACK granted");
-            assertTrue(stored.expiry().isAfter(firstAck.time().plusSeconds(SHORT_LEASE).plus(CLOCK_SLACK)),
-                    () -> stored + " was not extended beyond the first ACK at " + firstAck.time());
+            assertStoreHoldsExtendedLease(node, address, firstAck.time(), ack.time());
         }
+    }
+
+    /**
+     * Fails unless the stopped {@code node}'s store holds a bound lease of {@code address} that
+     * lasts a whole short lease from {@code extendingAck} and ends later than the one granted at
+     * {@code firstAck}.
+     */
+    private static void assertStoreHoldsExtendedLease(NodeProcess node, Ipv4Address address, Instant firstAck,
+            Instant extendingAck) {
+        StoredLease stored = node.leases().stream().filter(lease -> lease.address().equals(address.toString()))
+                .findFirst().orElseThrow(() -> new AssertionFailedError("no lease of " + address + " in the store"));
+        assertEquals("BOUND", stored.state(), stored::toString);
+        Instant extendedTo = extendingAck.plusSeconds(SHORT_LEASE);
+        assertFalse(stored.expiry().isBefore(extendedTo.minus(CLOCK_SLACK)),
+                () -> stored + " ends before " + extendedTo + ", the end of the lease the REBINDING ACK granted");
+        assertTrue(stored.expiry().isAfter(firstAck.plusSeconds(SHORT_LEASE).plus(CLOCK_SLACK)),
+                () -> stored + " was not extended beyond the lease of the first ACK at " + firstAck);
     }
 
     /**
