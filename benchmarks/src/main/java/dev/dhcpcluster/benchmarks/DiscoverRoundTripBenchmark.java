@@ -93,7 +93,7 @@ public class DiscoverRoundTripBenchmark extends BenchmarkBase {
         now++;
         table.expire(now);
         DhcpMessage request = DhcpCodec.decode(datagram);
-        Decision.Reply offer = (Decision.Reply) policy.decide(request, LOCAL, now);
+        Decision.Reply offer = (Decision.Reply) policy.decide(request, LOCAL, Optional.empty(), now);
         return DhcpCodec.encode(offer.message(), offer.maxLength());
     }
 }

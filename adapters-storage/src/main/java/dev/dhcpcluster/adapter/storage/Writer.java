@@ -212,10 +212,12 @@ final class Writer implements Runnable {
             return;
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        // Counted before anyone hears of it: whoever has seen an ACK that waited on this commit
+        // must find the commit in the counts too.
+        events.storeCommitted(changes.size(), latency, pendingChanges());
         for (Write write : group) {
             report(write.completion(), null);
         }
-        events.storeCommitted(changes.size(), latency, pendingChanges());
     }
 
     /** Removes {@code changes}, now in a transaction, from the pending count. */

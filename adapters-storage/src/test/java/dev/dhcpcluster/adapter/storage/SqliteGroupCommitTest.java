@@ -127,6 +127,26 @@ class SqliteGroupCommitTest {
     }
 
     @Test
+    void aWriterToldDurableFindsItsCommitAlreadyCounted() throws Exception {
+        SqliteLeaseStore store = openStore();
+        // An ACK leaves from durable(): whoever has seen it must find the commit in the counts.
+        CompletableFuture<Integer> countedWhenDurable = new CompletableFuture<>();
+        store.write(List.of(lease(1, 1)), new WriteCompletion() {
+            @Override
+            public void durable() {
+                countedWhenDurable.complete(events.changesCommitted());
+            }
+
+            @Override
+            public void failed(LeaseStoreException cause) {
+                countedWhenDurable.completeExceptionally(cause);
+            }
+        });
+
+        assertEquals(1, countedWhenDurable.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void loadAllSeesEveryWriteAcceptedBeforeIt() throws Exception {
         SqliteLeaseStore store = openStore();
         for (int i = 0; i < 100; i++) {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,6 +91,7 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
     }
 
     @Test
+    @DisplayName("#12 a transport that cannot unicast to a hardware address broadcasts the reply instead")
     void unicastToHardwareIsSentAsBroadcast() throws Exception {
         UdpDhcpTransport transport = own(new UdpDhcpTransport(Ipv4Address.ZERO, 0, Optional.of("lo")));
         transport.start(new RecordingHandler());
@@ -137,6 +139,31 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
         assertEquals(1, transport.datagramsSent());
         assertEquals(2, transport.datagramsReceived());
         assertEquals(1, transport.handlerFailures());
+        assertEquals(0, transport.receiveErrors());
+    }
+
+    @Test
+    @DisplayName("a handler that throws on one datagram does not stop the receive thread: the next datagrams still arrive, and the failure is counted")
+    void handlerFailureDoesNotStopReceiving() throws Exception {
+        UdpDhcpTransport transport = own(new UdpDhcpTransport(SERVER, 0, Optional.empty()));
+        RecordingHandler handler = new RecordingHandler();
+        transport.start(datagram -> {
+            if (new String(datagram.payload(), StandardCharsets.US_ASCII).startsWith("poison")) {
+                throw new IllegalArgumentException("a handler bug, provoked by the test");
+            }
+            handler.handle(datagram);
+        });
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(inet(CLIENT), 0))) {
+            for (String payload : List.of("poison-1", "after-1", "poison-2", "after-2")) {
+                client.send(new DatagramPacket(bytes(payload), payload.length(), inet(SERVER), transport.localPort()));
+            }
+
+            assertArrayEquals(bytes("after-1"), handler.next().payload());
+            assertArrayEquals(bytes("after-2"), handler.next().payload());
+        }
+
+        assertEquals(4, transport.datagramsReceived());
+        assertEquals(2, transport.handlerFailures());
         assertEquals(0, transport.receiveErrors());
     }
 

@@ -238,7 +238,11 @@ final class ConfigResolver {
             }
             DhcpOptions globalOptions = OptionDataResolver.resolve(dhcp4.optionData(), "Dhcp4.option-data", problems);
             Optional<LeaseTimesResolver> globalTimes = LeaseTimesResolver.global(dhcp4.lifetimes(), "Dhcp4", problems);
-            List<SubnetConfig> subnets = subnets(dhcp4.subnet4(), globalOptions, globalTimes);
+            ClientClassResolver.Resolved classes = new ClientClassResolver(problems)
+                    .resolve(dhcp4.clientClasses(), "Dhcp4.client-classes");
+            // Kea's default: a server that is not told otherwise leaves unknown clients to others.
+            boolean authoritative = dhcp4.authoritative() != null && dhcp4.authoritative();
+            List<SubnetConfig> subnets = subnets(dhcp4.subnet4(), globalTimes, authoritative, classes.names());
 
             int clientPort = ServerConfig.DEFAULT_CLIENT_PORT;
             int relayPort = ServerConfig.DEFAULT_RELAY_PORT;
@@ -251,8 +255,8 @@ final class ConfigResolver {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new ServerConfig(node, subnets, DhcpOptions.empty(), List.of(), serverIdentifier, offerHold, probation, maxHops,
-                        clientPort, relayPort));
+                return Optional.of(new ServerConfig(node, subnets, globalOptions, classes.classes(), serverIdentifier,
+                        offerHold, probation, maxHops, clientPort, relayPort));
             } catch (IllegalArgumentException e) {
                 // Every rule of ServerConfig is checked above with a path; this is a last line.
                 problems.add("Dhcp4", e.getMessage());
@@ -271,14 +275,14 @@ final class ConfigResolver {
             return Duration.ofSeconds(value);
         }
 
-        private List<SubnetConfig> subnets(List<NodeFile.Subnet4> entries, DhcpOptions globalOptions,
-                Optional<LeaseTimesResolver> globalTimes) {
+        private List<SubnetConfig> subnets(List<NodeFile.Subnet4> entries, Optional<LeaseTimesResolver> globalTimes,
+                boolean authoritative, Set<String> classNames) {
             if (entries == null || entries.isEmpty()) {
                 problems.add("Dhcp4.subnet4", "missing or empty; a node serves at least one subnet");
                 return List.of();
             }
             List<SubnetConfig> subnets = new ArrayList<>();
-            SubnetResolver resolver = new SubnetResolver(problems, globalOptions, globalTimes);
+            SubnetResolver resolver = new SubnetResolver(problems, globalTimes, authoritative, classNames);
             for (int i = 0; i < entries.size(); i++) {
                 resolver.resolve(entries.get(i), "Dhcp4.subnet4[" + i + "]").ifPresent(subnets::add);
             }

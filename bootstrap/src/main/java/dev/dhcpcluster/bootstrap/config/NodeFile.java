@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -46,7 +47,9 @@ record NodeFile(
             @JsonProperty("max-valid-lifetime") Long maxValidLifetime,
             @JsonProperty("renew-timer") Long renewTimer,
             @JsonProperty("rebind-timer") Long rebindTimer,
+            @JsonProperty("authoritative") Boolean authoritative,
             @JsonProperty("option-data") List<OptionData> optionData,
+            @JsonProperty("client-classes") List<ClientClassEntry> clientClasses,
             @JsonProperty("subnet4") List<Subnet4> subnet4) {
 
         Lifetimes lifetimes() {
@@ -58,6 +61,8 @@ record NodeFile(
     record Subnet4(
             @JsonProperty("id") Long id,
             @JsonProperty("subnet") String subnet,
+            @JsonProperty("interface") String interfaceName,
+            @JsonProperty("authoritative") Boolean authoritative,
             @JsonProperty("pools") List<Pool> pools,
             @JsonProperty("option-data") List<OptionData> optionData,
             @JsonProperty("reservations") List<ReservationEntry> reservations,
@@ -74,7 +79,10 @@ record NodeFile(
     }
 
     /** One entry of {@code "pools"}. */
-    record Pool(@JsonProperty("pool") String pool) {
+    record Pool(
+            @JsonProperty("pool") String pool,
+            @JsonProperty("client-class") String clientClass,
+            @JsonProperty("option-data") List<OptionData> optionData) {
     }
 
     /** One entry of {@code "option-data"}. */
@@ -89,8 +97,31 @@ record NodeFile(
     record ReservationEntry(
             @JsonProperty("hw-address") String hwAddress,
             @JsonProperty("client-id") String clientId,
+            @JsonProperty("circuit-id") String circuitId,
+            @JsonProperty("remote-id") String remoteId,
             @JsonProperty("ip-address") String ipAddress,
-            @JsonProperty("hostname") String hostname) {
+            @JsonProperty("hostname") String hostname,
+            @JsonProperty("option-data") List<OptionData> optionData) {
+    }
+
+    /**
+     * One entry of {@code "client-classes"}: a name, the conditions a request must all meet, and
+     * options for members. {@code test} is Kea's expression; it is read (as any JSON value) only
+     * so that it can be refused with a message saying what to write instead.
+     */
+    record ClientClassEntry(
+            @JsonProperty("name") String name,
+            @JsonProperty("test") JsonNode test,
+            @JsonProperty("vendor-class-prefix") String vendorClassPrefix,
+            @JsonProperty("hw-address-prefix") String hwAddressPrefix,
+            @JsonProperty("circuit-id") String circuitId,
+            @JsonProperty("remote-id") String remoteId,
+            @JsonProperty("relay-agent-sub-options") List<SubOptionEntry> relayAgentSubOptions,
+            @JsonProperty("option-data") List<OptionData> optionData) {
+    }
+
+    /** One entry of a class's {@code "relay-agent-sub-options"}: a sub-option of option 82 and its value. */
+    record SubOptionEntry(@JsonProperty("code") Integer code, @JsonProperty("data") String data) {
     }
 
     /** {@code "relay"} of a subnet. */

@@ -65,15 +65,6 @@ final class OptionDataResolver {
         return options.build();
     }
 
-    /** Merges a subnet's options over the global ones: a code set in both takes the subnet's value. */
-    static DhcpOptions merge(DhcpOptions global, DhcpOptions subnet) {
-        DhcpOptions.Builder merged = global.toBuilder();
-        for (int i = 0; i < subnet.size(); i++) {
-            merged.put(subnet.codeAt(i), subnet.valueAt(i));
-        }
-        return merged.build();
-    }
-
     private static Optional<Integer> code(NodeFile.OptionData entry, String entryPath, Problems problems) {
         Integer code = entry.code();
         if (entry.name() == null && code == null) {

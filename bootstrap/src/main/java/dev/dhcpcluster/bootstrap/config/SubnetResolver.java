@@ -4,22 +4,23 @@ import dev.dhcpcluster.core.config.AddressRange;
 import dev.dhcpcluster.core.config.LeaseTimes;
 import dev.dhcpcluster.core.config.PoolConfig;
 import dev.dhcpcluster.core.config.Reservation;
-import dev.dhcpcluster.core.config.ReservationKey;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
-import dev.dhcpcluster.port.model.ClientKey;
-import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Validates and resolves the entries of {@code Dhcp4.subnet4}, one at a time, remembering what it
  * needs to check across subnets, as each arrives: overlapping prefixes, repeated ids, a relay
- * address claimed twice.
+ * address or an interface claimed twice. A subnet inherits {@code authoritative} from
+ * {@code Dhcp4} unless it sets its own; its {@code option-data} stay its own (the policy ranks
+ * them against the global, class, pool and reservation options).
  */
 final class SubnetResolver {
 
@@ -31,16 +32,26 @@ final class SubnetResolver {
     }
 
     private final Problems problems;
-    private final DhcpOptions globalOptions;
     private final Optional<LeaseTimesResolver> globalTimes;
+    private final boolean globalAuthoritative;
+    private final Set<String> classNames;
+    private final ReservationResolver reservations;
     private final List<Seen> prefixes = new ArrayList<>();
     private final Map<Long, String> ids = new HashMap<>();
     private final Map<Ipv4Address, String> relays = new HashMap<>();
+    private final Map<String, String> interfaces = new HashMap<>();
 
-    SubnetResolver(Problems problems, DhcpOptions globalOptions, Optional<LeaseTimesResolver> globalTimes) {
+    /**
+     * @param globalAuthoritative {@code Dhcp4.authoritative}, which subnets inherit
+     * @param classNames the names {@code Dhcp4.client-classes} defines, which pools may refer to
+     */
+    SubnetResolver(Problems problems, Optional<LeaseTimesResolver> globalTimes, boolean globalAuthoritative,
+            Set<String> classNames) {
         this.problems = problems;
-        this.globalOptions = globalOptions;
         this.globalTimes = globalTimes;
+        this.globalAuthoritative = globalAuthoritative;
+        this.classNames = Set.copyOf(classNames);
+        this.reservations = new ReservationResolver(problems);
     }
 
     /** Resolves one subnet; empty if anything in it is wrong (and reported). */
@@ -53,18 +64,19 @@ final class SubnetResolver {
         id(entry.id(), path + ".id");
         Optional<Ipv4Prefix> prefix = prefix(entry.subnet(), path + ".subnet");
         List<PoolConfig> pools = prefix.map(p -> pools(entry.pools(), p, path + ".pools")).orElse(List.of());
-        List<Reservation> reservations = prefix.map(p -> reservations(entry.reservations(), p, path + ".reservations"))
-                .orElse(List.of());
+        List<Reservation> reserved = prefix.map(p -> reservations.resolve(entry.reservations(), p,
+                path + ".reservations")).orElse(List.of());
         List<Ipv4Address> relayAddresses = relay(entry.relay(), path + ".relay");
-        DhcpOptions options = OptionDataResolver.merge(globalOptions,
-                OptionDataResolver.resolve(entry.optionData(), path + ".option-data", problems));
+        Optional<String> interfaceName = interfaceName(entry.interfaceName(), path + ".interface");
+        boolean authoritative = entry.authoritative() == null ? globalAuthoritative : entry.authoritative();
+        DhcpOptions options = OptionDataResolver.resolve(entry.optionData(), path + ".option-data", problems);
         Optional<LeaseTimes> times = globalTimes.flatMap(global -> global.forSubnet(entry.lifetimes(), path, problems));
         if (problems.size() > before || prefix.isEmpty() || times.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new SubnetConfig(prefix.get().network(), prefix.get().length(), pools, reservations,
-                    options, times.get(), relayAddresses, Optional.empty(), false));
+            return Optional.of(new SubnetConfig(prefix.get().network(), prefix.get().length(), pools, reserved,
+                    options, times.get(), relayAddresses, interfaceName, authoritative));
         } catch (IllegalArgumentException e) {
             // Every rule of SubnetConfig is checked above with a precise path; this is a last line.
             problems.add(path, e.getMessage());
@@ -126,130 +138,84 @@ final class SubnetResolver {
                 problems.add(entryPath, "expected an object, found null");
                 continue;
             }
-            String poolPath = entryPath + ".pool";
-            if (entry.pool() == null) {
-                problems.add(poolPath, "missing; a range like \"198.18.1.1 - 198.18.1.254\"");
-                continue;
-            }
-            AddressRange range;
-            try {
-                range = Syntax.pool(entry.pool());
-            } catch (IllegalArgumentException e) {
-                problems.add(poolPath, e.getMessage());
-                continue;
-            }
-            AddressRange whole = subnet.range();
-            if (!whole.contains(range.first()) || !whole.contains(range.last())) {
-                problems.add(poolPath, Syntax.quote(entry.pool()) + " is not inside the subnet " + subnet);
-                continue;
-            }
-            if (range.contains(whole.first()) || range.contains(whole.last())) {
-                problems.add(poolPath, Syntax.quote(entry.pool()) + " includes the network or broadcast address of "
-                        + subnet + ", which no client may be given");
-                continue;
-            }
-            boolean overlaps = false;
-            for (int j = 0; j < pools.size() && !overlaps; j++) {
-                AddressRange other = pools.get(j).range();
-                if (other.contains(range.first()) || range.contains(other.first())) {
-                    problems.add(poolPath, Syntax.quote(entry.pool()) + " overlaps " + other + " (" + poolPaths.get(j) + ")");
-                    overlaps = true;
-                }
-            }
-            if (!overlaps) {
-                pools.add(PoolConfig.of(range));
-                poolPaths.add(poolPath);
+            int before = problems.size();
+            Optional<AddressRange> range = range(entry.pool(), subnet, entryPath + ".pool", pools, poolPaths);
+            Optional<String> clientClass = clientClass(entry.clientClass(), entryPath + ".client-class");
+            DhcpOptions options = OptionDataResolver.resolve(entry.optionData(), entryPath + ".option-data", problems);
+            if (problems.size() == before && range.isPresent()) {
+                pools.add(new PoolConfig(range.get(), clientClass, options));
+                poolPaths.add(entryPath + ".pool");
             }
         }
         return pools;
     }
 
-    private List<Reservation> reservations(List<NodeFile.ReservationEntry> entries, Ipv4Prefix subnet, String path) {
-        List<Reservation> reservations = new ArrayList<>();
-        if (entries == null) {
-            return reservations;
-        }
-        Map<Ipv4Address, String> addresses = new HashMap<>();
-        Map<Object, String> identities = new HashMap<>();
-        for (int i = 0; i < entries.size(); i++) {
-            String entryPath = path + "[" + i + "]";
-            NodeFile.ReservationEntry entry = entries.get(i);
-            if (entry == null) {
-                problems.add(entryPath, "expected an object, found null");
-                continue;
-            }
-            int before = problems.size();
-            Optional<HardwareAddress> hardware = Optional.empty();
-            Optional<ClientKey> clientId = Optional.empty();
-            if ((entry.hwAddress() == null) == (entry.clientId() == null)) {
-                problems.add(entryPath, "needs exactly one of \"hw-address\" and \"client-id\"");
-            } else if (entry.hwAddress() != null) {
-                try {
-                    hardware = Optional.of(HardwareAddress.parseEthernet(entry.hwAddress()));
-                } catch (IllegalArgumentException e) {
-                    problems.add(entryPath + ".hw-address", e.getMessage());
-                }
-            } else {
-                try {
-                    byte[] id = Syntax.hex(entry.clientId());
-                    if (id.length == 0) {
-                        problems.add(entryPath + ".client-id", "is empty");
-                    } else {
-                        clientId = Optional.of(ClientKey.ofClientId(id));
-                    }
-                } catch (IllegalArgumentException e) {
-                    problems.add(entryPath + ".client-id", e.getMessage());
-                }
-            }
-            Optional<Ipv4Address> address = reservedAddress(entry.ipAddress(), subnet, entryPath + ".ip-address");
-            if (entry.hostname() != null && entry.hostname().isBlank()) {
-                problems.add(entryPath + ".hostname", "is blank; leave it out instead");
-            }
-            if (problems.size() > before || address.isEmpty()) {
-                continue;
-            }
-            String previous = addresses.putIfAbsent(address.get(), entryPath);
-            if (previous != null) {
-                problems.add(entryPath + ".ip-address", address.get() + " is already reserved by " + previous);
-                continue;
-            }
-            Object identity = hardware.isPresent() ? hardware.get() : clientId.get();
-            String identityField = hardware.isPresent() ? ".hw-address" : ".client-id";
-            previous = identities.putIfAbsent(identity, entryPath);
-            if (previous != null) {
-                problems.add(entryPath + identityField, "this client already has a reservation: " + previous);
-                continue;
-            }
-            ReservationKey key = hardware.isPresent()
-                    ? new ReservationKey.ByHardwareAddress(hardware.get())
-                    : new ReservationKey.ByClientId(clientId.get());
-            reservations.add(new Reservation(key, address.get(), Optional.ofNullable(entry.hostname()),
-                    DhcpOptions.empty()));
-        }
-        return reservations;
-    }
-
-    private Optional<Ipv4Address> reservedAddress(String text, Ipv4Prefix subnet, String path) {
+    /** A pool's range: inside the subnet, clear of its network and broadcast address and of earlier pools. */
+    private Optional<AddressRange> range(String text, Ipv4Prefix subnet, String path, List<PoolConfig> earlier,
+            List<String> earlierPaths) {
         if (text == null) {
-            problems.add(path, "missing; the address reserved for this client");
+            problems.add(path, "missing; a range like \"198.18.1.1 - 198.18.1.254\"");
             return Optional.empty();
         }
+        AddressRange range;
         try {
-            Ipv4Address address = Syntax.address(text);
-            AddressRange whole = subnet.range();
-            if (!whole.contains(address)) {
-                problems.add(path, address + " is not inside the subnet " + subnet);
-                return Optional.empty();
-            }
-            if (address.equals(whole.first()) || address.equals(whole.last())) {
-                problems.add(path, address + " is the network or broadcast address of " + subnet);
-                return Optional.empty();
-            }
-            return Optional.of(address);
+            range = Syntax.pool(text);
         } catch (IllegalArgumentException e) {
             problems.add(path, e.getMessage());
             return Optional.empty();
         }
+        AddressRange whole = subnet.range();
+        if (!whole.contains(range.first()) || !whole.contains(range.last())) {
+            problems.add(path, Syntax.quote(text) + " is not inside the subnet " + subnet);
+            return Optional.empty();
+        }
+        if (range.contains(whole.first()) || range.contains(whole.last())) {
+            problems.add(path, Syntax.quote(text) + " includes the network or broadcast address of "
+                    + subnet + ", which no client may be given");
+            return Optional.empty();
+        }
+        for (int j = 0; j < earlier.size(); j++) {
+            AddressRange other = earlier.get(j).range();
+            if (other.contains(range.first()) || range.contains(other.first())) {
+                problems.add(path, Syntax.quote(text) + " overlaps " + other + " (" + earlierPaths.get(j) + ")");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(range);
+    }
+
+    /** The class a pool is restricted to, which {@code Dhcp4.client-classes} must define. */
+    private Optional<String> clientClass(String name, String path) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        if (!classNames.contains(name)) {
+            problems.add(path, Syntax.quote(name) + " is not a class defined in Dhcp4.client-classes "
+                    + (classNames.isEmpty() ? "(it defines none)" : "(defined: " + String.join(", ", new TreeSet<>(classNames)) + ")"));
+            return Optional.empty();
+        }
+        return Optional.of(name);
+    }
+
+    /**
+     * The interface a subnet serves directly attached clients on. One interface serves one subnet:
+     * without shared networks, the server could not tell which subnet a client on it belongs to.
+     */
+    private Optional<String> interfaceName(String name, String path) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        if (name.isBlank() || !name.strip().equals(name)) {
+            problems.add(path, Syntax.quote(name) + " is not an interface name");
+            return Optional.empty();
+        }
+        String previous = interfaces.putIfAbsent(name, path);
+        if (previous != null) {
+            problems.add(path, "interface " + Syntax.quote(name) + " is already served by " + previous
+                    + "; an interface serves one subnet (shared networks are not supported)");
+            return Optional.empty();
+        }
+        return Optional.of(name);
     }
 
     private List<Ipv4Address> relay(NodeFile.Relay relay, String path) {

@@ -22,7 +22,7 @@ class CommandLineTest {
         int code = execute("config", "check", EXAMPLE.toString());
 
         assertEquals(0, code, err.toString());
-        assertTrue(out.toString().startsWith("OK: " + EXAMPLE + ": node 1, 1 subnet (198.18.0.0/16), transport udp "
+        assertTrue(out.toString().startsWith("OK: " + EXAMPLE + ": node 1, 2 subnets (198.18.0.0/16, 198.19.0.0/24), transport udp "
                 + "0.0.0.0:67, lease store sqlite /var/lib/dhcpcluster/leases.db"), out.toString());
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.config.ClientClass;
 import dev.dhcpcluster.core.config.LeaseTimes;
 import dev.dhcpcluster.core.config.Reservation;
 import dev.dhcpcluster.core.config.ServerConfig;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +58,9 @@ class ConfigLoaderTest {
         assertEquals(16, server.maxHops());
         assertEquals(68, server.clientPort());
         assertEquals(67, server.relayPort());
-        assertEquals(1, server.subnets().size());
+        assertEquals(2, server.subnets().size());
+        assertEquals(List.of("voip-phones", "lobby-switch"),
+                server.clientClasses().stream().map(ClientClass::name).toList());
     }
 
     @Test
@@ -84,17 +88,23 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void globalOptionsMergeIntoEachSubnetAndTheSubnetWins() throws Exception {
+    void globalOptionsStayGlobalAndEachSubnetKeepsOnlyItsOwn() throws Exception {
         ObjectNode file = example();
         subnet(file).withArray("option-data").addObject().put("name", "domain-name-servers").put("data", "198.18.0.99");
 
-        SubnetConfig subnet = parse(file).server().subnets().get(0);
+        ServerConfig server = parse(file).server();
+        SubnetConfig subnet = server.subnets().get(0);
 
+        // Both levels keep their value; the policy ranks them (the subnet's above the global one).
         assertTrue(Arrays.equals(Ipv4Address.parse("198.18.0.99").toBytes(),
                 subnet.options().get(OptionCode.DOMAIN_NAME_SERVERS).orElseThrow()));
         assertTrue(Arrays.equals(Ipv4Address.parse("198.18.0.1").toBytes(),
                 subnet.options().get(OptionCode.ROUTERS).orElseThrow()));
-        assertTrue(Arrays.equals(new byte[] {0x0a, 0x0b}, subnet.options().get(252).orElseThrow()));
+        assertFalse(subnet.options().contains(252), "a global option is not copied into the subnet");
+        assertEquals(List.of(OptionCode.DOMAIN_NAME_SERVERS, 252), server.options().codes());
+        assertTrue(Arrays.equals(Ipv4Address.parse("198.18.0.53").toBytes(), Arrays.copyOf(
+                server.options().get(OptionCode.DOMAIN_NAME_SERVERS).orElseThrow(), 4)));
+        assertTrue(Arrays.equals(new byte[] {0x0a, 0x0b}, server.options().get(252).orElseThrow()));
     }
 
     @Test
@@ -109,6 +119,7 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("#23 without renew-timer and rebind-timer, T1 and T2 are 0.5 and 0.875 of the lease")
     void renewAndRebindDefaultToHalfAndSevenEighthsOfTheLifetime() throws Exception {
         ObjectNode file = example();
         ((ObjectNode) file.get("Dhcp4")).remove(List.of("renew-timer", "rebind-timer"));
@@ -490,14 +501,14 @@ class ConfigLoaderTest {
     @Test
     void overlappingSubnetsAreAnError() {
         ConfigError error = onlyError(file -> subnets(file).addObject().put("subnet", "198.18.4.0/24"));
-        assertEquals("Dhcp4.subnet4[1].subnet: \"198.18.4.0/24\" overlaps 198.18.0.0/16 (Dhcp4.subnet4[0].subnet)",
+        assertEquals("Dhcp4.subnet4[2].subnet: \"198.18.4.0/24\" overlaps 198.18.0.0/16 (Dhcp4.subnet4[0].subnet)",
                 error.toString());
     }
 
     @Test
     void aRepeatedSubnetIdIsAnError() {
-        ConfigError error = onlyError(file -> subnets(file).addObject().put("id", 1).put("subnet", "198.19.0.0/24"));
-        assertEquals("Dhcp4.subnet4[1].id: subnet id 1 is already used by Dhcp4.subnet4[0].id", error.toString());
+        ConfigError error = onlyError(file -> subnets(file).addObject().put("id", 1).put("subnet", "198.19.1.0/24"));
+        assertEquals("Dhcp4.subnet4[2].id: subnet id 1 is already used by Dhcp4.subnet4[0].id", error.toString());
     }
 
     @Test
@@ -513,7 +524,8 @@ class ConfigLoaderTest {
 
     @Test
     void aReservationWithBothIdentitiesIsAnError() {
-        assertEquals("Dhcp4.subnet4[0].reservations[1]: needs exactly one of \"hw-address\" and \"client-id\"",
+        assertEquals("Dhcp4.subnet4[0].reservations[1]: needs exactly one of \"hw-address\", \"client-id\", "
+                + "\"circuit-id\" and \"remote-id\" to name its client, found \"hw-address\" and \"client-id\"",
                 onlyError(file -> reservation(file, 1).put("hw-address", "02:00:00:00:00:09")).toString());
     }
 
@@ -639,6 +651,22 @@ class ConfigLoaderTest {
         assertEquals(List.of("node.id", "transport.listen-address", "Dhcp4.subnet4[0].pools[0].pool",
                 "Dhcp4.subnet4[0].reservations[0].ip-address", "Dhcp4.subnet4[0].renew-timer"), paths);
         assertTrue(e.getMessage().startsWith("test: 5 errors"), e.getMessage());
+    }
+
+    @Test
+    void mistakesInClassesPoolsInterfacesAndReservationsAreAllReportedInOneRun() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(mutated(file -> {
+            ObjectNode phones = (ObjectNode) file.get("Dhcp4").get("client-classes").get(0);
+            phones.put("test", "substring(option[60].hex,0,4) == 'VoIP'");
+            ObjectNode second = (ObjectNode) subnets(file).get(1);
+            subnet(file).put("interface", "eth1");
+            ((ObjectNode) second.get("pools").get(1)).put("client-class", "phones");
+            ((ObjectNode) second.get("reservations").get(0)).put("circuit-id", "'port-7");
+        })));
+
+        assertEquals(List.of("Dhcp4.client-classes[0].test", "Dhcp4.subnet4[1].pools[1].client-class",
+                "Dhcp4.subnet4[1].reservations[0].circuit-id", "Dhcp4.subnet4[1].interface"),
+                e.errors().stream().map(ConfigError::path).toList());
     }
 
     @Test

@@ -51,6 +51,6 @@ class NodeComponentTest {
         NodeComponent component = NodeComponent.of(config);
 
         assertTrue(component.runtime() == component.runtime());
-        assertTrue(component.runtime().readyLine().startsWith("dhcpcluster node 1 serving 198.18.0.0/16 on "));
+        assertTrue(component.runtime().readyLine().startsWith("dhcpcluster node 1 serving 198.18.0.0/16, 198.19.0.0/24 on "));
     }
 }

@@ -25,14 +25,22 @@ public record Reservation(ReservationKey key, Ipv4Address address, Optional<Stri
     }
 
     /**
-     * True if this reservation belongs to a client with these identities. A reservation keyed on
-     * what a relay agent added (circuit-id, remote-id) never matches by these alone.
+     * True if this reservation belongs to the client of a request with this identity: its key
+     * names the client's hardware address, client identifier, circuit-id or remote-id. A
+     * reservation keyed on what a relay agent added matches only requests that came through one.
      */
-    public boolean matches(ClientKey clientKey, HardwareAddress clientHardwareAddress) {
+    public boolean matches(ClientIdentity client) {
         if (key instanceof ReservationKey.ByHardwareAddress byHardware) {
-            return byHardware.hardwareAddress().equals(clientHardwareAddress);
+            return byHardware.hardwareAddress().equals(client.hardwareAddress());
         }
-        return key instanceof ReservationKey.ByClientId byClientId && byClientId.clientId().equals(clientKey);
+        if (key instanceof ReservationKey.ByClientId byClientId) {
+            return byClientId.clientId().equals(client.clientKey());
+        }
+        if (key instanceof ReservationKey.ByCircuitId byCircuitId) {
+            return client.circuitId().map(byCircuitId.circuitId()::equals).orElse(false);
+        }
+        ReservationKey.ByRemoteId byRemoteId = (ReservationKey.ByRemoteId) key;
+        return client.remoteId().map(byRemoteId.remoteId()::equals).orElse(false);
     }
 
     /** A reservation by hardware address, without options. */

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.dhcp;
 
+import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.util.Arrays;
 import java.util.Objects;
@@ -32,9 +33,12 @@ import java.util.Objects;
  * options field that RFC 2131 §2 describes. When the options do not fit, the encoder overloads
  * {@code file} and then {@code sname} (option 52), as long as the message leaves that field
  * empty: each option instance goes whole into the first of options field, file and sname with
- * room for it, and each field ends with END. A decoder then meets the options that stayed in the
+ * room for it, the options field keeping room for the instances too large for file and sname,
+ * and each field ends with END. A decoder then meets the options that stayed in the
  * options field first, so an overloaded message keeps its options but not necessarily their
- * order. Option 82 stays in the options field, as its last option (RFC 3046 §2.2).
+ * order. Option 82 stays in the options field, as its last option (RFC 3046 §2.2). A DHCPNAK is
+ * never overloaded (RFC 2131 table 3: it must not use {@code sname} or {@code file}); one whose
+ * options do not fit the options field is refused like any message that does not fit.
  */
 public final class DhcpCodec {
 
@@ -165,8 +169,9 @@ public final class DhcpCodec {
      *
      * @param maxMessageSize the client's option 57, or {@link #DEFAULT_MAX_MESSAGE_LENGTH}
      * @throws IllegalArgumentException if {@code maxMessageSize} is below 576, if {@code hlen}
-     *     exceeds 16, or if the options do not fit even with overload; the message then names the
-     *     octets needed and available, so the caller can drop optional options and retry
+     *     exceeds 16, or if the options do not fit even with overload (a DHCPNAK: without it); the
+     *     message then names the octets needed and available, so the caller can drop optional
+     *     options and retry
      */
     public static byte[] encode(DhcpMessage message, int maxMessageSize) {
         Layout layout = layout(message, maxMessageSize);
@@ -252,6 +257,11 @@ public final class DhcpCodec {
         if (total + 1 <= optionsRoom) {
             return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + total + 1), 0, null);
         }
+        if (message.messageType().filter(type -> type == DhcpMessageType.NAK).isPresent()) {
+            throw new IllegalArgumentException("the options of a DHCPNAK need " + (total + 1) + " octets, but a maximum"
+                    + " message size of " + maxMessageSize + " leaves " + optionsRoom + ", and a DHCPNAK must not"
+                    + " overload sname and file (RFC 2131 table 3)");
+        }
 
         // Option overload. Each instance goes, whole, into the first field with room for it
         // (options, file, sname), so the options field keeps as many options as it can; the
@@ -262,10 +272,21 @@ public final class DhcpCodec {
             message.fileIsEmpty() ? DhcpMessage.FILE_LENGTH - 1 : -1,
             message.snameIsEmpty() ? DhcpMessage.SNAME_LENGTH - 1 : -1,
         };
+        // An instance too large for file and sname can only go in the options field. Its room is
+        // set aside before the smaller options, met earlier in message order, take it: otherwise
+        // they would push it out and a message that fits would be refused.
+        int largestOverloadField = Math.max(capacity[1], capacity[2]);
+        int reserved = 0;
+        for (int i = 0; i < options.size(); i++) {
+            int code = options.codeAt(i);
+            if (code != OptionCode.OVERLOAD && code != OptionCode.RELAY_AGENT_INFORMATION) {
+                reserved += optionsFieldOnlyOctets(options.valueLengthAt(i), largestOverloadField);
+            }
+        }
         int[] used = new int[3];
         byte[] fieldOf = new byte[instances];
         int instance = 0;
-        boolean fits = capacity[0] >= 0;
+        boolean fits = capacity[0] >= reserved;
         for (int i = 0; i < options.size() && fits; i++) {
             int code = options.codeAt(i);
             if (code == OptionCode.OVERLOAD || code == OptionCode.RELAY_AGENT_INFORMATION) {
@@ -275,7 +296,11 @@ public final class DhcpCodec {
             int field = 0;
             do {
                 int size = 2 + Math.min(remaining, MAX_OPTION_INSTANCE_LENGTH);
-                while (field < capacity.length && used[field] + size > capacity[field]) {
+                boolean optionsFieldOnly = size > largestOverloadField;
+                if (optionsFieldOnly) {
+                    reserved -= size; // it takes the room set aside for it
+                }
+                while (field < capacity.length && used[field] + size > capacity[field] - (field == 0 ? reserved : 0)) {
                     field++;
                 }
                 if (field == capacity.length) {
@@ -296,6 +321,20 @@ public final class DhcpCodec {
         int overload = (used[1] > 0 ? OVERLOAD_FILE : 0) | (used[2] > 0 ? OVERLOAD_SNAME : 0);
         int optionsFieldUsed = used[0] + OVERLOAD_OPTION_LENGTH + relayAgent + 1;
         return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + optionsFieldUsed), overload, fieldOf);
+    }
+
+    /** Octets of the instances of a value of this length that are larger than {@code limit}, so fit no overload field. */
+    private static int optionsFieldOnlyOctets(int valueLength, int limit) {
+        int octets = 0;
+        int remaining = valueLength;
+        do {
+            int size = 2 + Math.min(remaining, MAX_OPTION_INSTANCE_LENGTH);
+            if (size > limit) {
+                octets += size;
+            }
+            remaining -= MAX_OPTION_INSTANCE_LENGTH;
+        } while (remaining > 0);
+        return octets;
     }
 
     private static void write(DhcpMessage message, Layout layout, byte[] out, int base) {

@@ -55,6 +55,40 @@ public final class DhcpOptions {
         return builder;
     }
 
+    /**
+     * These options, followed by those of {@code lessSpecific} whose codes are not set here: how
+     * the configuration levels combine (a reservation's options over its pool's over its subnet's,
+     * and so on). Values are shared, not copied; both maps stay as they are.
+     */
+    public DhcpOptions withDefaults(DhcpOptions lessSpecific) {
+        if (lessSpecific.codes.length == 0) {
+            return this;
+        }
+        if (codes.length == 0) {
+            return lessSpecific;
+        }
+        int extra = 0;
+        for (int code : lessSpecific.codes) {
+            if (indexOf(code) < 0) {
+                extra++;
+            }
+        }
+        if (extra == 0) {
+            return this;
+        }
+        int[] mergedCodes = Arrays.copyOf(codes, codes.length + extra);
+        byte[][] mergedValues = Arrays.copyOf(values, values.length + extra);
+        int next = codes.length;
+        for (int i = 0; i < lessSpecific.codes.length; i++) {
+            if (indexOf(lessSpecific.codes[i]) < 0) {
+                mergedCodes[next] = lessSpecific.codes[i];
+                mergedValues[next] = lessSpecific.values[i];
+                next++;
+            }
+        }
+        return new DhcpOptions(mergedCodes, mergedValues);
+    }
+
     /** How many distinct option codes there are. */
     public int size() {
         return codes.length;

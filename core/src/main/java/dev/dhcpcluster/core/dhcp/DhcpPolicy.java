@@ -1,7 +1,10 @@
 package dev.dhcpcluster.core.dhcp;
 
+import dev.dhcpcluster.core.config.ClientIdentity;
+import dev.dhcpcluster.core.config.Octets;
 import dev.dhcpcluster.core.config.Reservation;
 import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.lease.LeaseTable;
 import dev.dhcpcluster.core.lease.ServedSubnet;
 import dev.dhcpcluster.port.model.ClientKey;
@@ -12,9 +15,11 @@ import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The DHCPv4 server's decisions (RFC 2131 §4.3): given one decoded request, change the lease
@@ -22,15 +27,51 @@ import java.util.Optional;
  * writes the store and sends.
  *
  * <h2>Which subnet</h2>
- * A relayed request (giaddr set) is served from the subnet whose {@link
- * dev.dhcpcluster.core.config.SubnetConfig#servesRelay} accepts giaddr; a direct one from the
- * subnet of the address the request arrived on. A client that already has an address (ciaddr set,
- * no relay) is served from the subnet of ciaddr, since RENEWING clients unicast to the server from
- * wherever they are.
+ * The first of these that applies chooses the subnet a request is served from:
+ * <ol>
+ *   <li>a relayed request (giaddr set) whose relay agent information (option 82) carries the link
+ *       selection sub-option (5, RFC 3527): the subnet containing that address;</li>
+ *   <li>a request with the subnet selection option (118, RFC 3011): the subnet containing that
+ *       address. The option is returned unchanged in the OFFER or ACK;</li>
+ *   <li>a relayed request: the subnet whose {@link SubnetConfig#servesRelay} accepts giaddr;</li>
+ *   <li>a direct request from a client that already has an address (ciaddr set: RENEWING,
+ *       REBINDING, INFORM): the subnet of ciaddr, since RENEWING clients unicast to the server
+ *       from wherever they are;</li>
+ *   <li>a direct request: the subnet whose {@link SubnetConfig#interfaceName()} is the interface
+ *       it arrived on, else the subnet containing the address it arrived on.</li>
+ * </ol>
+ * When the first rule that applies names a subnet the server does not serve, the request goes
+ * unanswered (another server may serve it). The reply goes where RFC 2131 §4.1 says whichever
+ * rule chose the subnet (to giaddr for a relayed request).
+ *
+ * <h2>Who the client is</h2>
+ * Leases are keyed on the {@link ClientKey}. Reservations are found by the request's
+ * {@link ClientIdentity}: client identifier first, then hardware address, then the circuit-id
+ * and the remote-id of a relayed request's option 82 ({@link ServedSubnet#reservationFor}). The
+ * request's {@link dev.dhcpcluster.core.config.ClientClass client classes} decide which pools it
+ * may take addresses from, on every path that gives an address (a free one, the requested one, a
+ * previous binding, INIT-REBOOT, SELECTING, RENEWING and REBINDING: an address in a pool the
+ * client may no longer use is refused with a NAK).
+ *
+ * <h2>Options</h2>
+ * A reply carries the configured options of every level that applies, the most specific winning
+ * a code set at several levels, as in Kea: the reservation (when the client gets its reserved
+ * address), the pool holding the client's address (ciaddr for an INFORM), the subnet, the
+ * client's classes (in configuration order), the global options. Pool, subnet and global options
+ * are merged once, up front; class and reservation options only when they apply.
+ *
+ * <h2>Authoritative subnets</h2>
+ * In a subnet configured {@link SubnetConfig#authoritative() authoritative} the server assumes it
+ * alone hands out its addresses, as Kea and ISC dhcpd do: a client in INIT-REBOOT it has no record
+ * of, and a client RENEWING or REBINDING an address it has no lease of, are told no (NAK) and
+ * start over. In other subnets such requests go unanswered, since another server may know them.
  *
  * <h2>Server identity</h2>
- * Option 54 of the replies is {@link ServerConfig#serverIdentifier()} or else the receiving
- * address. A request naming either of them names this server.
+ * Option 54 of the replies is {@link ServerConfig#serverIdentifier()}, or else the server's own
+ * address the request names, or else the receiving address. A request naming the configured
+ * identifier or any address this server has received a request on names this server: a relay that
+ * forwards to two of the server's addresses makes the client's REQUEST, naming one of them, arrive
+ * on the other too.
  *
  * <p>Not thread-safe: called on the server's single thread.
  */
@@ -41,12 +82,27 @@ public final class DhcpPolicy {
 
     private final ServerConfig config;
     private final LeaseTable table;
-    private Ipv4Address knownLocalAddress;
+    private final ClientClassifier classifier;
+    /**
+     * The server's own addresses, learnt from the interfaces requests arrive on. Only the
+     * transport chooses them (never a client), so the set is as small as the server's interfaces.
+     */
+    private final Set<Ipv4Address> ownAddresses = new HashSet<>();
 
     /** A policy over {@code table}, which must have been built from {@code config}. */
     public DhcpPolicy(ServerConfig config, LeaseTable table) {
         this.config = Objects.requireNonNull(config, "config");
         this.table = Objects.requireNonNull(table, "table");
+        this.classifier = new ClientClassifier(config.clientClasses());
+    }
+
+    /**
+     * Decides about one request that arrived on an interface whose name is not known, and updates
+     * the lease table accordingly: {@link #decide(DhcpMessage, Ipv4Address, Optional, long)}
+     * without an interface name.
+     */
+    public Decision decide(DhcpMessage request, Ipv4Address localAddress, long nowMillis) {
+        return decide(request, localAddress, Optional.empty(), nowMillis);
     }
 
     /**
@@ -54,9 +110,13 @@ public final class DhcpPolicy {
      *
      * @param request the decoded message
      * @param localAddress the server's address on the interface the request arrived on
+     * @param interfaceName the name of that interface, if the transport knows it: it chooses the
+     *     subnet of a directly attached client when a subnet names it
      * @param nowMillis the time, in epoch milliseconds
      */
-    public Decision decide(DhcpMessage request, Ipv4Address localAddress, long nowMillis) {
+    public Decision decide(DhcpMessage request, Ipv4Address localAddress, Optional<String> interfaceName,
+            long nowMillis) {
+        Objects.requireNonNull(interfaceName, "interfaceName");
         if (request.op() != DhcpMessage.BOOTREQUEST) {
             return new Decision.Drop(DropReason.NOT_A_REQUEST, "op " + request.op() + " is not BOOTREQUEST");
         }
@@ -72,12 +132,11 @@ public final class DhcpPolicy {
             return new Decision.Drop(DropReason.TOO_MANY_HOPS,
                     "hops " + request.hops() + " above the limit of " + config.maxHops());
         }
-        if (!localAddress.equals(knownLocalAddress)) {
+        if (ownAddresses.add(localAddress)) {
             // The server's own address is never a client's, even when it lies in a pool.
             table.excludeServerAddress(localAddress);
-            knownLocalAddress = localAddress;
         }
-        Context context = new Context(request, localAddress, nowMillis);
+        Context context = new Context(request, localAddress, interfaceName, nowMillis, classifier);
         return switch (type.get()) {
             case DISCOVER -> discover(context);
             case REQUEST -> request(context);
@@ -100,20 +159,20 @@ public final class DhcpPolicy {
         if (subnet == null) {
             return noSubnet(c);
         }
-        Optional<Reservation> reservation = subnet.reservationFor(c.key, c.hardware);
+        Optional<Reservation> reservation = subnet.reservationFor(c.identity);
         Ipv4Address address = chooseKnownAddress(c, subnet, reservation);
         if (address != null) {
             table.offer(subnet, address, c.key, c.now);
         } else {
-            address = table.offerFreeAddress(subnet, c.key, c.now);
+            address = table.offerFreeAddress(subnet, c.key, c.classes, c.now);
             if (address == null) {
                 return new Decision.Exhausted(subnet.config(),
                         subnet.exhaustionReportDue(c.now, EXHAUSTION_REPORT_INTERVAL.toMillis()));
             }
         }
         Duration leaseTime = offeredLeaseTime(c, subnet, address);
-        DhcpMessage offer = ReplyBuilder.offer(c.request, subnet.config(), address, leaseTime, serverId(c),
-                hostnameFor(reservation, address));
+        DhcpMessage offer = ReplyBuilder.offer(c.request, subnet.config(), optionsFor(c, subnet, address, reservation),
+                address, leaseTime, serverId(c), hostnameFor(reservation, address));
         return reply(c, offer);
     }
 
@@ -189,7 +248,7 @@ public final class DhcpPolicy {
         if (subnet == null) {
             return noSubnet(c);
         }
-        Optional<Reservation> reservation = subnet.reservationFor(c.key, c.hardware);
+        Optional<Reservation> reservation = subnet.reservationFor(c.identity);
         if (reservation.isPresent() && !reservation.get().address().equals(requested)
                 && available(c, subnet, reservation.get().address())) {
             return nak(c, "address " + requested + " is not the one reserved for this client");
@@ -202,8 +261,8 @@ public final class DhcpPolicy {
 
     /**
      * INIT-REBOOT: a client that remembers an address checks it. A client this server has no
-     * record of gets no answer (another server may know it); a known client asking for an address
-     * that is not its own, or not on this link, is told no.
+     * record of gets no answer (another server may know it), or a NAK in an authoritative subnet;
+     * a known client asking for an address that is not its own, or not on this link, is told no.
      */
     private Decision initReboot(Context c, Ipv4Address requested) {
         ServedSubnet subnet = linkSubnet(c);
@@ -213,9 +272,12 @@ public final class DhcpPolicy {
         if (!subnet.config().contains(requested)) {
             return nak(c, "address " + requested + " is not on this network");
         }
-        Optional<Reservation> reservation = subnet.reservationFor(c.key, c.hardware);
+        Optional<Reservation> reservation = subnet.reservationFor(c.identity);
         Optional<Lease> lease = table.leaseOf(c.key);
         if (reservation.isEmpty() && lease.isEmpty()) {
+            if (subnet.config().authoritative()) {
+                return nak(c, "no record of this client, and the server is authoritative for " + subnet);
+            }
             return new Decision.Drop(DropReason.UNKNOWN_CLIENT, "INIT-REBOOT of " + c.key + " for " + requested
                     + ": no record of the client");
         }
@@ -230,41 +292,48 @@ public final class DhcpPolicy {
 
     /**
      * RENEWING (unicast) and REBINDING (broadcast) look alike once received: ciaddr is the
-     * client's address. A lease this server knows is extended; an address that is on the wrong
-     * network or another client's is refused; an address the server has no record of is left to
-     * the server that has.
+     * client's address. A lease this server knows, or the client's reserved address, is extended;
+     * an address that is on the wrong network, another client's, or in a pool the client may no
+     * longer use is refused; an address the server has no record of is left to the server that
+     * has, unless the subnet is authoritative (NAK).
      */
     private Decision renewingOrRebinding(Context c) {
         Ipv4Address address = c.request.ciaddr();
         ServedSubnet subnet;
-        if (!c.request.giaddr().isZero()) {
-            subnet = table.subnetForRelay(c.request.giaddr());
+        if (c.selectsLink()) {
+            subnet = linkSubnet(c);
             if (subnet == null) {
                 return noSubnet(c);
             }
             if (!subnet.config().contains(address)) {
-                return nak(c, "address " + address + " is not on the network of relay " + c.request.giaddr());
+                return nak(c, "address " + address + " is not on the network " + subnet + " of " + c.linkDescription());
             }
         } else {
             subnet = table.subnetContaining(address);
             if (subnet == null) {
-                if (table.subnetContaining(c.localAddress) != null) {
+                if (directSubnet(c) != null) {
                     return nak(c, "address " + address + " is not on this network");
                 }
                 return noSubnet(c);
             }
         }
         Optional<Lease> lease = table.leaseAt(address);
+        Optional<Reservation> reservation = subnet.reservationFor(c.identity);
         boolean known = lease.isPresent() && lease.get().clientKey().equals(c.key)
                 && lease.get().state() != LeaseState.DECLINED;
+        boolean reserved = reservation.isPresent() && reservation.get().address().equals(address);
         boolean available = available(c, subnet, address);
-        if (known) {
+        if (known || reserved) {
             return available
-                    ? bindAndAck(c, subnet, address, subnet.reservationFor(c.key, c.hardware))
+                    ? bindAndAck(c, subnet, address, reservation)
                     : nak(c, "address " + address + " is no longer available to this client");
         }
         if (!available && belongsToSomeoneElse(subnet, address)) {
             return nak(c, "address " + address + " belongs to another client");
+        }
+        if (subnet.config().authoritative()) {
+            return nak(c, "no record of a lease of " + address + " for this client, and the server is authoritative for "
+                    + subnet);
         }
         return new Decision.Drop(DropReason.UNKNOWN_CLIENT, "renewal of " + address + " by " + c.key
                 + ": no record of the lease");
@@ -287,7 +356,8 @@ public final class DhcpPolicy {
                 ? reservedName
                 : c.request.options().string(OptionCode.HOST_NAME).filter(name -> !name.isEmpty());
         List<Lease> writes = table.bind(subnet, address, c.key, c.hardware, leaseName, leaseTime, c.now);
-        DhcpMessage ack = ReplyBuilder.ack(c.request, subnet.config(), address, leaseTime, serverId(c), reservedName);
+        DhcpMessage ack = ReplyBuilder.ack(c.request, subnet.config(), optionsFor(c, subnet, address, reservation),
+                address, leaseTime, serverId(c), reservedName);
         return new Decision.ReplyWhenDurable(reply(c, ack), writes);
     }
 
@@ -321,37 +391,75 @@ public final class DhcpPolicy {
     }
 
     private Decision inform(Context c) {
+        Ipv4Address address = c.request.ciaddr();
         ServedSubnet subnet;
-        if (!c.request.giaddr().isZero()) {
-            subnet = table.subnetForRelay(c.request.giaddr());
-        } else if (!c.request.ciaddr().isZero()) {
-            subnet = table.subnetContaining(c.request.ciaddr());
+        if (c.selectsLink()) {
+            subnet = linkSubnet(c);
+        } else if (!address.isZero()) {
+            subnet = table.subnetContaining(address);
         } else {
-            subnet = table.subnetContaining(c.localAddress);
+            subnet = directSubnet(c);
         }
         if (subnet == null) {
             return noSubnet(c);
         }
-        return reply(c, ReplyBuilder.informAck(c.request, subnet.config(), serverId(c)));
+        // The client's own address decides its pool's options, and its reservation's if it is the reserved one.
+        Optional<Reservation> reservation = subnet.reservationFor(c.identity);
+        DhcpOptions options = optionsFor(c, subnet, address, reservation);
+        return reply(c, ReplyBuilder.informAck(c.request, subnet.config(), options, serverId(c)));
     }
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * The subnet of the client's link, by the rules of the class comment other than ciaddr's:
+     * link selection, subnet selection, giaddr, receiving interface. Null if not served.
+     */
     private ServedSubnet linkSubnet(Context c) {
-        return c.request.giaddr().isZero()
-                ? table.subnetContaining(c.localAddress)
-                : table.subnetForRelay(c.request.giaddr());
+        if (c.linkSelection != null) {
+            return table.subnetContaining(c.linkSelection);
+        }
+        if (c.subnetSelection != null) {
+            return table.subnetContaining(c.subnetSelection);
+        }
+        if (!c.request.giaddr().isZero()) {
+            return table.subnetForRelay(c.request.giaddr());
+        }
+        return directSubnet(c);
+    }
+
+    /** The subnet of a directly attached client: by the receiving interface's name, else its address. */
+    private ServedSubnet directSubnet(Context c) {
+        if (c.interfaceName.isPresent()) {
+            ServedSubnet named = table.subnetForInterface(c.interfaceName.get());
+            if (named != null) {
+                return named;
+            }
+        }
+        return table.subnetContaining(c.localAddress);
     }
 
     private Decision noSubnet(Context c) {
-        String link = c.request.giaddr().isZero()
-                ? "interface address " + c.localAddress
-                : "relay " + c.request.giaddr();
-        return new Decision.Drop(DropReason.NO_SUBNET, "no subnet is configured for " + link);
+        return new Decision.Drop(DropReason.NO_SUBNET, "no subnet is configured for " + c.linkDescription());
     }
 
     private boolean available(Context c, ServedSubnet subnet, Ipv4Address address) {
-        return table.isAvailable(subnet, address, c.key, c.hardware, c.now);
+        return table.isAvailable(subnet, address, c.identity, c.classes, c.now);
+    }
+
+    /**
+     * The configured options for this client given {@code address}, most specific first:
+     * reservation (if {@code address} is the reserved one), pool, subnet, classes, global.
+     */
+    private DhcpOptions optionsFor(Context c, ServedSubnet subnet, Ipv4Address address,
+            Optional<Reservation> reservation) {
+        DhcpOptions options = c.classes.isEmpty()
+                ? subnet.optionsWithGlobal(address)
+                : subnet.options(address).withDefaults(classifier.optionsOf(c.classes, config.options()));
+        if (reservation.isPresent() && reservation.get().address().equals(address)) {
+            options = reservation.get().options().withDefaults(options);
+        }
+        return options;
     }
 
     private static boolean isLiveBinding(Lease lease, long nowMillis) {
@@ -367,11 +475,17 @@ public final class DhcpPolicy {
     }
 
     private Ipv4Address serverId(Context c) {
-        return config.serverIdentifier().orElse(c.localAddress);
+        if (config.serverIdentifier().isPresent()) {
+            return config.serverIdentifier().get();
+        }
+        // A client that named one of this server's addresses hears back from the one it chose.
+        Optional<Ipv4Address> named = c.request.options().address(OptionCode.SERVER_IDENTIFIER);
+        return named.filter(ownAddresses::contains).orElse(c.localAddress);
     }
 
     private boolean isOurs(Ipv4Address named, Context c) {
-        return named.equals(c.localAddress) || config.serverIdentifier().map(named::equals).orElse(false);
+        return named.equals(c.localAddress) || ownAddresses.contains(named)
+                || config.serverIdentifier().map(named::equals).orElse(false);
     }
 
     private Decision nak(Context c, String why) {
@@ -386,16 +500,52 @@ public final class DhcpPolicy {
     private static final class Context {
         final DhcpMessage request;
         final Ipv4Address localAddress;
+        final Optional<String> interfaceName;
         final long now;
         final ClientKey key;
         final HardwareAddress hardware;
+        final ClientIdentity identity;
+        final Set<String> classes;
+        /** The link selection sub-option of a relayed request's option 82 (RFC 3527), or null. */
+        final Ipv4Address linkSelection;
+        /** The subnet selection option, 118 (RFC 3011), or null. */
+        final Ipv4Address subnetSelection;
 
-        Context(DhcpMessage request, Ipv4Address localAddress, long now) {
+        Context(DhcpMessage request, Ipv4Address localAddress, Optional<String> interfaceName, long now,
+                ClientClassifier classifier) {
             this.request = request;
             this.localAddress = localAddress;
+            this.interfaceName = interfaceName;
             this.now = now;
             this.key = request.clientKey();
             this.hardware = request.hardwareAddress();
+            RelayAgentInformation relay = RelayAgentInformation.of(request);
+            this.identity = new ClientIdentity(key, hardware,
+                    relay.subOption(RelayAgentInformation.CIRCUIT_ID).filter(id -> id.length > 0).map(Octets::of),
+                    relay.subOption(RelayAgentInformation.REMOTE_ID).filter(id -> id.length > 0).map(Octets::of));
+            this.classes = classifier.classesOf(request, hardware, relay);
+            this.linkSelection = relay.linkSelection().orElse(null);
+            this.subnetSelection = request.options().address(OptionCode.SUBNET_SELECTION).orElse(null);
+        }
+
+        /** True if the request names its link (link selection, subnet selection or giaddr) rather than ciaddr or the interface. */
+        boolean selectsLink() {
+            return linkSelection != null || subnetSelection != null || !request.giaddr().isZero();
+        }
+
+        /** What chose (or failed to choose) the subnet, for NAK messages and logs. */
+        String linkDescription() {
+            if (linkSelection != null) {
+                return "link selection " + linkSelection + " of relay " + request.giaddr();
+            }
+            if (subnetSelection != null) {
+                return "subnet selection " + subnetSelection;
+            }
+            if (!request.giaddr().isZero()) {
+                return "relay " + request.giaddr();
+            }
+            return interfaceName.map(name -> "interface " + name + " (address " + localAddress + ")")
+                    .orElse("interface address " + localAddress);
         }
     }
 }

@@ -113,7 +113,7 @@ public final class DhcpServer implements DhcpHandler {
         if (request.op() == DhcpMessage.BOOTREQUEST) {
             request.messageType().filter(DhcpPolicy::isClientMessage).ifPresent(events::requestReceived);
         }
-        carryOut(policy.decide(request, datagram.localAddress(), now), datagram.interfaceName());
+        carryOut(policy.decide(request, datagram.localAddress(), datagram.interfaceName(), now), datagram.interfaceName());
         armExpiryTimer();
     }
 
@@ -169,11 +169,19 @@ public final class DhcpServer implements DhcpHandler {
      */
     private byte[] encode(Decision.Reply reply) {
         DhcpMessage message = reply.message();
+        boolean relayAgentInformationJudged = false;
         while (true) {
             try {
                 return DhcpCodec.encode(message, reply.maxLength());
             } catch (IllegalArgumentException tooLarge) {
-                DhcpMessage smaller = ReplyBuilder.withoutLastOptional(message);
+                DhcpMessage smaller = null;
+                if (!relayAgentInformationJudged) {
+                    relayAgentInformationJudged = true;
+                    smaller = withoutRelayAgentInformationThatCannotFit(message, reply.maxLength());
+                }
+                if (smaller == null) {
+                    smaller = ReplyBuilder.withoutLastOptional(message);
+                }
                 if (smaller == null) {
                     events.dropped(DropReason.IGNORED, "the " + reply.type() + " does not fit the client's "
                             + reply.maxLength() + " octets: " + tooLarge.getMessage());
@@ -181,6 +189,39 @@ public final class DhcpServer implements DhcpHandler {
                 }
                 message = smaller;
             }
+        }
+    }
+
+    /**
+     * For a reply that does not fit: the reply without option 82 if 82 does not fit even beside
+     * only the options every reply needs, else null. Trimming gives 82 up last, since the relay
+     * needs it to forward the reply; but one that can never fit must not take the client's other
+     * options down with it: the reply goes out without it.
+     */
+    private static DhcpMessage withoutRelayAgentInformationThatCannotFit(DhcpMessage message, int maxLength) {
+        if (!message.options().contains(OptionCode.RELAY_AGENT_INFORMATION)) {
+            return null;
+        }
+        DhcpMessage leanest = message;
+        for (DhcpMessage next = ReplyBuilder.withoutLastOptional(leanest);
+                next != null && next.options().contains(OptionCode.RELAY_AGENT_INFORMATION);
+                next = ReplyBuilder.withoutLastOptional(next)) {
+            leanest = next;
+        }
+        if (fits(leanest, maxLength)) {
+            return null;
+        }
+        return message.toBuilder()
+                .options(message.options().toBuilder().remove(OptionCode.RELAY_AGENT_INFORMATION).build())
+                .build();
+    }
+
+    private static boolean fits(DhcpMessage message, int maxLength) {
+        try {
+            DhcpCodec.encode(message, maxLength);
+            return true;
+        } catch (IllegalArgumentException tooLarge) {
+            return false;
         }
     }
 

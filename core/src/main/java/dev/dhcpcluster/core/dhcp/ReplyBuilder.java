@@ -17,12 +17,18 @@ import java.util.Optional;
  *   <li>53 message type, 54 server identifier;</li>
  *   <li>in an OFFER and in the ACK to a REQUEST: 51 lease time, 58 T1 and 59 T2;</li>
  *   <li>61, the client identifier, unaltered, if the client sent one (RFC 6842);</li>
+ *   <li>118, the subnet selection, unaltered, if the client sent one (RFC 3011: a client that
+ *       sends it discards an OFFER or ACK without it);</li>
  *   <li>the options the client asked for in its parameter request list (55) that the server has,
  *       each once, in the client's order;</li>
  *   <li>the subnet mask and the other configured options it did not ask for;</li>
  *   <li>82, the relay agent information, unaltered, if the relay sent one (RFC 3046).</li>
  * </ol>
  * Options 50, 55 and 57 never appear in a reply. A NAK carries only 53, 54, 56, 61 and 82.
+ *
+ * <p>The configured options are handed in already merged from every level that applies to the
+ * client (reservation, pool, subnet, classes, global); the subnet gives the lease timers and the
+ * default subnet mask.
  */
 final class ReplyBuilder {
 
@@ -34,30 +40,31 @@ final class ReplyBuilder {
     private ReplyBuilder() {
     }
 
-    /** A DHCPOFFER of {@code yiaddr} for {@code leaseTime}. */
-    static DhcpMessage offer(DhcpMessage request, SubnetConfig subnet, Ipv4Address yiaddr, Duration leaseTime,
-            Ipv4Address serverId, Optional<String> hostname) {
+    /** A DHCPOFFER of {@code yiaddr} for {@code leaseTime}, with the {@code configured} options. */
+    static DhcpMessage offer(DhcpMessage request, SubnetConfig subnet, DhcpOptions configured, Ipv4Address yiaddr,
+            Duration leaseTime, Ipv4Address serverId, Optional<String> hostname) {
         return header(request)
                 .yiaddr(yiaddr)
-                .options(options(request, DhcpMessageType.OFFER, serverId, subnet, leaseTime, hostname))
+                .options(options(request, DhcpMessageType.OFFER, serverId, subnet, configured, leaseTime, hostname))
                 .build();
     }
 
     /** The DHCPACK to a REQUEST, binding {@code yiaddr} for {@code leaseTime}; ciaddr is the request's. */
-    static DhcpMessage ack(DhcpMessage request, SubnetConfig subnet, Ipv4Address yiaddr, Duration leaseTime,
-            Ipv4Address serverId, Optional<String> hostname) {
+    static DhcpMessage ack(DhcpMessage request, SubnetConfig subnet, DhcpOptions configured, Ipv4Address yiaddr,
+            Duration leaseTime, Ipv4Address serverId, Optional<String> hostname) {
         return header(request)
                 .ciaddr(request.ciaddr())
                 .yiaddr(yiaddr)
-                .options(options(request, DhcpMessageType.ACK, serverId, subnet, leaseTime, hostname))
+                .options(options(request, DhcpMessageType.ACK, serverId, subnet, configured, leaseTime, hostname))
                 .build();
     }
 
     /** The DHCPACK to an INFORM: options only, no lease time, yiaddr 0 (RFC 2131 §4.3.5). */
-    static DhcpMessage informAck(DhcpMessage request, SubnetConfig subnet, Ipv4Address serverId) {
+    static DhcpMessage informAck(DhcpMessage request, SubnetConfig subnet, DhcpOptions configured,
+            Ipv4Address serverId) {
         return header(request)
                 .ciaddr(request.ciaddr())
-                .options(options(request, DhcpMessageType.ACK, serverId, subnet, null, Optional.empty()))
+                .options(options(request, DhcpMessageType.ACK, serverId, subnet, configured, null, Optional.empty()))
                 .build();
     }
 
@@ -111,10 +118,14 @@ final class ReplyBuilder {
         return reply.toBuilder().options(options.toBuilder().remove(victim).build()).build();
     }
 
-    /** Options no reply may lose: the type, who sent it, the lease it grants, and the client's identifier. */
+    /**
+     * Options no reply may lose: the type, who sent it, the lease it grants, the client's
+     * identifier, and the subnet selection the client checks for (RFC 3011).
+     */
     private static boolean isEssential(int code) {
         return code == OptionCode.MESSAGE_TYPE || code == OptionCode.SERVER_IDENTIFIER
-                || code == OptionCode.LEASE_TIME || code == OptionCode.CLIENT_IDENTIFIER;
+                || code == OptionCode.LEASE_TIME || code == OptionCode.CLIENT_IDENTIFIER
+                || code == OptionCode.SUBNET_SELECTION;
     }
 
     /** Codes the server writes itself or that only a client sends: configuration never supplies them. */
@@ -123,7 +134,7 @@ final class ReplyBuilder {
             case OptionCode.REQUESTED_ADDRESS, OptionCode.LEASE_TIME, OptionCode.OVERLOAD, OptionCode.MESSAGE_TYPE,
                     OptionCode.SERVER_IDENTIFIER, OptionCode.PARAMETER_REQUEST_LIST, OptionCode.MESSAGE,
                     OptionCode.MAX_MESSAGE_SIZE, OptionCode.RENEWAL_TIME, OptionCode.REBINDING_TIME,
-                    OptionCode.CLIENT_IDENTIFIER, OptionCode.RELAY_AGENT_INFORMATION -> {
+                    OptionCode.CLIENT_IDENTIFIER, OptionCode.RELAY_AGENT_INFORMATION, OptionCode.SUBNET_SELECTION -> {
                 return true;
             }
             default -> {
@@ -151,7 +162,7 @@ final class ReplyBuilder {
      * @param leaseTime the granted lease time, or null for the ACK to an INFORM
      */
     private static DhcpOptions options(DhcpMessage request, DhcpMessageType type, Ipv4Address serverId,
-            SubnetConfig subnet, Duration leaseTime, Optional<String> hostname) {
+            SubnetConfig subnet, DhcpOptions configured, Duration leaseTime, Optional<String> hostname) {
         DhcpOptions.Builder options = DhcpOptions.builder()
                 .messageType(type)
                 .address(OptionCode.SERVER_IDENTIFIER, serverId);
@@ -159,21 +170,21 @@ final class ReplyBuilder {
             putLeaseTimes(options, subnet.leaseTimes(), leaseTime);
         }
         echoClientIdentifier(request, options);
+        echoSubnetSelection(request, options);
         for (int code : request.options().parameterRequestList()) {
             if (!options.contains(code)) {
-                byte[] value = valueFor(code, subnet, hostname);
+                byte[] value = valueFor(code, subnet, configured, hostname);
                 if (value != null) {
                     options.put(code, value);
                 }
             }
         }
         if (!options.contains(OptionCode.SUBNET_MASK)) {
-            options.put(OptionCode.SUBNET_MASK, valueFor(OptionCode.SUBNET_MASK, subnet, hostname));
+            options.put(OptionCode.SUBNET_MASK, valueFor(OptionCode.SUBNET_MASK, subnet, configured, hostname));
         }
         if (hostname.isPresent() && !options.contains(OptionCode.HOST_NAME)) {
-            options.put(OptionCode.HOST_NAME, valueFor(OptionCode.HOST_NAME, subnet, hostname));
+            options.put(OptionCode.HOST_NAME, valueFor(OptionCode.HOST_NAME, subnet, configured, hostname));
         }
-        DhcpOptions configured = subnet.options();
         for (int i = 0; i < configured.size(); i++) {
             int code = configured.codeAt(i);
             if (!options.contains(code) && !isReservedForServer(code)) {
@@ -185,16 +196,16 @@ final class ReplyBuilder {
     }
 
     /** The value of an option the server has for this client, or null if it has none. */
-    private static byte[] valueFor(int code, SubnetConfig subnet, Optional<String> hostname) {
+    private static byte[] valueFor(int code, SubnetConfig subnet, DhcpOptions configured, Optional<String> hostname) {
         if (isReservedForServer(code)) {
             return null;
         }
         if (code == OptionCode.HOST_NAME && hostname.isPresent()) {
             return hostname.get().getBytes(StandardCharsets.UTF_8);
         }
-        Optional<byte[]> configured = subnet.options().get(code);
-        if (configured.isPresent()) {
-            return configured.get();
+        Optional<byte[]> value = configured.get(code);
+        if (value.isPresent()) {
+            return value.get();
         }
         if (code == OptionCode.SUBNET_MASK) {
             return subnet.maskAddress().toBytes();
@@ -219,6 +230,17 @@ final class ReplyBuilder {
 
     private static void echoClientIdentifier(DhcpMessage request, DhcpOptions.Builder options) {
         request.options().get(OptionCode.CLIENT_IDENTIFIER).ifPresent(id -> options.put(OptionCode.CLIENT_IDENTIFIER, id));
+    }
+
+    /**
+     * Option 118 as the client sent it, if it is an address the server could read: the server
+     * served the request from that subnet. A malformed one was ignored and is not returned.
+     */
+    private static void echoSubnetSelection(DhcpMessage request, DhcpOptions.Builder options) {
+        if (request.options().address(OptionCode.SUBNET_SELECTION).isPresent()) {
+            request.options().get(OptionCode.SUBNET_SELECTION)
+                    .ifPresent(selection -> options.put(OptionCode.SUBNET_SELECTION, selection));
+        }
     }
 
     private static void echoRelayAgentInformation(DhcpMessage request, DhcpOptions.Builder options) {

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.lease;
 
+import dev.dhcpcluster.core.config.ClientIdentity;
 import dev.dhcpcluster.core.config.Reservation;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Every address the server knows something about, by address and by client: offers held for a
@@ -30,7 +32,7 @@ import java.util.PriorityQueue;
  * <h2>What holds an address</h2>
  * An address is held while it is offered (for {@link ServerConfig#offerHold()}), bound (until
  * the lease's expiry) or declined (for {@link ServerConfig#declineProbation()}). Held pool
- * addresses are marked used in their subnet's {@code AddressPool}; when the last hold ends the
+ * addresses are marked used in their pool's {@code AddressPool}; when the last hold ends the
  * address is free again, but the lease that ended stays in the table, so that the client that had
  * it can get it back ({@link #leaseOf}) and the next lease of the address gets a higher version.
  *
@@ -52,6 +54,8 @@ public final class LeaseTable {
     private final long offerHoldMillis;
     private final Duration declineProbation;
     private final List<ServedSubnet> subnets;
+    /** The subnet of each configured interface name; of two subnets naming one interface, the first. */
+    private final Map<String, ServedSubnet> byInterface;
     private final Map<Ipv4Address, Slot> byAddress = new HashMap<>();
     /** Each client's newest lease (live or remembered); stale when the address has gone to another client. */
     private final Map<ClientKey, Slot> byClient = new HashMap<>();
@@ -70,10 +74,14 @@ public final class LeaseTable {
         this.offerHoldMillis = config.offerHold().toMillis();
         this.declineProbation = config.declineProbation();
         List<ServedSubnet> built = new ArrayList<>();
+        Map<String, ServedSubnet> interfaces = new HashMap<>();
         for (SubnetConfig subnet : config.subnets()) {
-            built.add(new ServedSubnet(subnet, config.serverIdentifier()));
+            ServedSubnet served = new ServedSubnet(subnet, config);
+            built.add(served);
+            subnet.interfaceName().ifPresent(name -> interfaces.putIfAbsent(name, served));
         }
         this.subnets = Collections.unmodifiableList(built);
+        this.byInterface = Map.copyOf(interfaces);
     }
 
     /** The served subnets, in configuration order. */
@@ -89,6 +97,15 @@ public final class LeaseTable {
             }
         }
         return null;
+    }
+
+    /**
+     * The subnet whose directly attached clients are on interface {@code name}
+     * ({@link SubnetConfig#interfaceName()}; the first in configuration order if several name it),
+     * or null.
+     */
+    public ServedSubnet subnetForInterface(String name) {
+        return byInterface.get(name);
     }
 
     /** The subnet containing {@code address}, or null. */
@@ -206,18 +223,22 @@ public final class LeaseTable {
 
     /**
      * True if {@code address} may be given to this client now: it is a host address of the subnet
-     * that is not infrastructure, it is either in the dynamic pool or reserved for this very
-     * client, and nobody else holds it (no live offer or binding of another client, no quarantine).
+     * that is not infrastructure, it is either reserved for this very client or in a dynamic pool
+     * the client may use (open, or restricted to one of {@code clientClasses}), and nobody else
+     * holds it (no live offer or binding of another client, no quarantine).
      */
-    public boolean isAvailable(ServedSubnet subnet, Ipv4Address address, ClientKey key, HardwareAddress hardwareAddress,
-            long nowMillis) {
+    public boolean isAvailable(ServedSubnet subnet, Ipv4Address address, ClientIdentity client,
+            Set<String> clientClasses, long nowMillis) {
         if (!subnet.config().contains(address) || subnet.isInfrastructure(address)) {
             return false;
         }
         Optional<Reservation> reservation = subnet.reservationAt(address);
-        if (reservation.isPresent() ? !reservation.get().matches(key, hardwareAddress) : !subnet.pool().contains(address)) {
+        if (reservation.isPresent()
+                ? !reservation.get().matches(client)
+                : !subnet.isDynamicFor(address, clientClasses)) {
             return false;
         }
+        ClientKey key = client.clientKey();
         Slot slot = byAddress.get(address);
         if (slot == null) {
             return true;
@@ -233,14 +254,15 @@ public final class LeaseTable {
     }
 
     /**
-     * Takes a free address from the subnet's dynamic pool and holds it as an offer for this client.
-     * An address remembered for another client whose lease has ended may be taken: the pool hands
-     * out the addresses nobody had for the longest first (see {@code AddressPool}).
+     * Takes a free address from the dynamic pools of the subnet that a client in
+     * {@code clientClasses} may use, and holds it as an offer for this client. An address
+     * remembered for another client whose lease has ended may be taken: a pool hands out the
+     * addresses nobody had for the longest first (see {@code AddressPool}).
      *
-     * @return the offered address, or null if the pool has no free address
+     * @return the offered address, or null if none of those pools has a free address
      */
-    public Ipv4Address offerFreeAddress(ServedSubnet subnet, ClientKey key, long nowMillis) {
-        int address = subnet.pool().allocate();
+    public Ipv4Address offerFreeAddress(ServedSubnet subnet, ClientKey key, Set<String> clientClasses, long nowMillis) {
+        int address = subnet.allocate(clientClasses);
         if (address == AddressPool.NONE) {
             return null;
         }
@@ -426,9 +448,9 @@ public final class LeaseTable {
     /** The pool bit of a dynamic address is set exactly while something holds the address. */
     private static void syncPool(Slot slot) {
         if (slot.offeredTo != null || slot.leaseHolds) {
-            slot.subnet.pool().claim(slot.address);
+            slot.subnet.claim(slot.address);
         } else {
-            slot.subnet.pool().release(slot.address);
+            slot.subnet.release(slot.address);
         }
     }
 

@@ -207,6 +207,37 @@ class DhcpCodecEncodeTest {
     }
 
     @Test
+    @DisplayName("#30 #31 an option too long for file and sname keeps its room in the options field when small options come first")
+    void longOptionAfterSmallOnesStillFitsWithOverload() throws MalformedPacketException {
+        // 3 + 4 + 9 + 62 octets come first; the 257-octet first instance of option 61 fits only
+        // the options field (304 octets after option 52 and END), so option 60 has to yield.
+        DhcpMessage message = TestPackets.discover().withMaxMessageSize(576).withParameterRequestList(1, 3, 6, 12, 15, 28, 42)
+                .withVendorClass("x".repeat(60)).withClientId(filled(270, 3)).build();
+
+        byte[] raw = DhcpCodec.encode(message, DEFAULT);
+
+        List<Instance> main = instancesIn(raw, 240, raw.length);
+        assertEquals(List.of(53, 57, 55, 61, 61, 52), codes(main));
+        assertEquals(List.of(60), codes(instancesIn(raw, DhcpCodec.FILE, DhcpCodec.FILE + DhcpMessage.FILE_LENGTH)));
+        assertEquals(sortedOptions(message), sortedOptions(DhcpCodec.decode(raw)));
+    }
+
+    @Test
+    @DisplayName("#6 a NAK whose options do not fit the options field is refused, not overloaded into sname and file")
+    void nakIsNeverOverloaded() {
+        DhcpMessage nak = TestPackets.ofType(DhcpMessageType.NAK).withOp(DhcpMessage.BOOTREPLY)
+                .withServerIdentifier("198.18.0.2").withClientId(filled(200, 5))
+                .withOption(OptionCode.MESSAGE, "n".repeat(100).getBytes(StandardCharsets.US_ASCII)).build();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DhcpCodec.encode(nak, DEFAULT));
+
+        assertTrue(e.getMessage().contains("DHCPNAK"), e.getMessage());
+        DhcpMessage withoutMessage = nak.toBuilder().options(nak.options().toBuilder().remove(OptionCode.MESSAGE).build())
+                .build();
+        assertFalse(DhcpCodecFuzzTest.isOverloaded(DhcpCodec.encode(withoutMessage, DEFAULT)));
+    }
+
+    @Test
     void optionsThatDoNotFitEvenWithOverloadAreRefusedNamingTheSizes() {
         DhcpMessage message = TestPackets.discover().withOption(224, new byte[600]).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DhcpCodec.encode(message, DEFAULT));

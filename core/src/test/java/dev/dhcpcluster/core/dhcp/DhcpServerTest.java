@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.dhcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,6 +28,7 @@ import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -131,6 +133,21 @@ class DhcpServerTest {
     }
 
     @Test
+    @DisplayName("#15 the receiving interface's name reaches the policy: a subnet bound to that interface serves the client")
+    void receivingInterfaceChoosesTheSubnet() throws Exception {
+        start(TestConfigs.server(TestConfigs.subnet().build(),
+                TestConfigs.SubnetBuilder.of("198.18.4.0", 24).pool("198.18.4.10", "198.18.4.19").interfaceName("lan4")
+                        .build()).build(), List.of());
+
+        server.handle(new Datagram(TestPackets.discover().withHardwareAddress(MAC).encode(), CLIENT_SOURCE, 68, LOCAL,
+                Optional.of("lan4")));
+        scheduler.runDue();
+
+        assertEquals(Ipv4Address.parse("198.18.4.10"), lastReply().yiaddr());
+        assertEquals(Optional.of("lan4"), transport.last().interfaceName());
+    }
+
+    @Test
     @DisplayName("the OFFER and the durable ACK leave by the interface the request came in on")
     void repliesLeaveByTheReceivingInterface() throws Exception {
         start();
@@ -213,7 +230,8 @@ class DhcpServerTest {
     }
 
     @Test
-    void malformedDatagramIsDroppedAndCounted() {
+    @DisplayName("a malformed datagram is dropped and counted as MALFORMED, answered with nothing, and the next DISCOVER is answered")
+    void malformedDatagramIsDroppedAndCounted() throws Exception {
         start();
 
         receive(Arrays.copyOf(TestPackets.discover().encode(), 100));
@@ -221,6 +239,52 @@ class DhcpServerTest {
         assertTrue(transport.sent().isEmpty());
         assertEquals(List.of(DropReason.MALFORMED), events.dropReasons());
         assertTrue(events.requests().isEmpty());
+
+        assertEquals(Ipv4Address.parse("198.18.0.10"), offer(MAC));
+        assertEquals(List.of(DhcpMessageType.OFFER), events.replies());
+        assertEquals(List.of(DropReason.MALFORMED), events.dropReasons());
+    }
+
+    @Test
+    @DisplayName("every kind of malformed datagram is dropped as MALFORMED without an answer, and the server keeps serving")
+    void malformedDatagramsOfEveryKindNeverStopTheServer() throws Exception {
+        start();
+        byte[] good = TestPackets.discover().withHardwareAddress(OTHER).encode();
+        byte[] badCookie = good.clone();
+        badCookie[DhcpCodec.COOKIE] = 0;
+        byte[] overrun = good.clone();
+        overrun[DhcpCodec.OPTIONS_OFFSET + 1] = (byte) 0xFF; // option 53 claims 255 octets
+        byte[] noEnd = Arrays.copyOf(good, DhcpCodec.OPTIONS_OFFSET + 3);
+        byte[] longHlen = good.clone();
+        longHlen[DhcpCodec.HLEN] = 17;
+        List<byte[]> malformed = List.of(new byte[0], new byte[DhcpCodec.HEADER_LENGTH - 1], badCookie, overrun, noEnd,
+                longHlen);
+
+        for (byte[] datagram : malformed) {
+            receive(datagram);
+        }
+
+        assertTrue(transport.sent().isEmpty());
+        assertEquals(malformed.stream().map(datagram -> DropReason.MALFORMED).toList(), events.dropReasons());
+        assertEquals(Ipv4Address.parse("198.18.0.10"), offer(MAC));
+    }
+
+    @Test
+    @DisplayName("#6 a NAK too long for the options field loses its message text instead of overloading sname and file")
+    void longNakDropsItsMessageRatherThanOverload() throws Exception {
+        start();
+        byte[] clientId = new byte[280];
+        Arrays.fill(clientId, (byte) 'c');
+
+        receive(selecting(MAC, Ipv4Address.parse("198.18.0.200")).withClientId(clientId));
+
+        byte[] raw = transport.last().payload();
+        DhcpMessage nak = DhcpCodec.decode(raw);
+        assertEquals(Optional.of(DhcpMessageType.NAK), nak.messageType());
+        assertArrayEquals(clientId, nak.options().get(OptionCode.CLIENT_IDENTIFIER).orElseThrow());
+        assertFalse(nak.options().contains(OptionCode.MESSAGE));
+        assertArrayEquals(new byte[DhcpMessage.SNAME_LENGTH + DhcpMessage.FILE_LENGTH],
+                Arrays.copyOfRange(raw, DhcpCodec.SNAME, DhcpCodec.FILE + DhcpMessage.FILE_LENGTH));
     }
 
     @Test
@@ -251,6 +315,74 @@ class DhcpServerTest {
                 .withParameterRequestList(224, 225, 226, 227));
 
         assertTrue(lastReply().options().contains(227));
+    }
+
+    @Test
+    @DisplayName("#31 a configured option longer than 255 octets reaches the client as consecutive instances that join back")
+    void longConfiguredOptionIsSplitOnTheWire() throws Exception {
+        byte[] routes = new byte[300];
+        for (int i = 0; i < routes.length; i++) {
+            routes[i] = (byte) i;
+        }
+        start(TestConfigs.server(TestConfigs.subnet().option(224, routes).build()).build(), List.of());
+
+        receive(TestPackets.discover().withHardwareAddress(MAC).withMaxMessageSize(1500).withParameterRequestList(224));
+
+        byte[] raw = transport.last().payload();
+        List<Integer> lengths = new ArrayList<>();
+        for (int i = DhcpCodec.OPTIONS_OFFSET; (raw[i] & 0xFF) != OptionCode.END; i += 2 + (raw[i + 1] & 0xFF)) {
+            if ((raw[i] & 0xFF) == 224) {
+                lengths.add(raw[i + 1] & 0xFF);
+            }
+        }
+        assertEquals(List.of(255, 45), lengths);
+        assertArrayEquals(routes, lastReply().options().get(224).orElseThrow());
+    }
+
+    @Test
+    @DisplayName("#33 relay agent information too large for the reply is dropped, and the reply keeps its other options")
+    void relayAgentInformationThatCannotFitIsDropped() throws Exception {
+        start();
+        byte[] huge = new byte[400];
+        Arrays.fill(huge, (byte) 'r');
+
+        // The relay's datagram may exceed 576 octets; the client announced no larger maximum, so the reply may not.
+        receive(DhcpCodec.encode(TestPackets.discover().withHardwareAddress(MAC).withGiaddr("198.18.0.254").withHops(1)
+                .withParameterRequestList(1, 3, 6).withRelayAgentInformation(huge).build(), DhcpCodec.ETHERNET_MTU));
+
+        DhcpMessage offer = lastReply();
+        assertEquals(Optional.of(DhcpMessageType.OFFER), offer.messageType());
+        assertFalse(offer.options().contains(OptionCode.RELAY_AGENT_INFORMATION));
+        assertTrue(offer.options().contains(OptionCode.SUBNET_MASK));
+        assertTrue(offer.options().contains(OptionCode.ROUTERS));
+        assertTrue(offer.options().contains(OptionCode.DOMAIN_NAME_SERVERS));
+    }
+
+    @Test
+    @DisplayName("#33 relay agent information that fits is kept even when other options must go")
+    void relayAgentInformationThatFitsIsKept() throws Exception {
+        byte[] big = new byte[200];
+        start(TestConfigs.server(TestConfigs.subnet().option(224, big).option(225, big).build()).build(), List.of());
+        byte[] info = new byte[100];
+        Arrays.fill(info, (byte) 'i');
+
+        receive(TestPackets.discover().withHardwareAddress(MAC).withGiaddr("198.18.0.254").withHops(1)
+                .withParameterRequestList(1, 3, 224, 225).withRelayAgentInformation(info));
+
+        DhcpMessage offer = lastReply();
+        assertArrayEquals(info, offer.options().get(OptionCode.RELAY_AGENT_INFORMATION).orElseThrow());
+        assertFalse(offer.options().contains(225));
+        assertTrue(transport.last().payload().length <= 576 - 28);
+    }
+
+    @Test
+    @DisplayName("#9 replies to relays go to UDP port 67 unless configured otherwise")
+    void relayPortIs67ByDefault() throws Exception {
+        start();
+
+        receive(TestPackets.discover().withHardwareAddress(MAC).withGiaddr("198.18.0.254").withHops(1));
+
+        assertEquals(new Delivery.Unicast(Ipv4Address.parse("198.18.0.254"), 67), transport.last().delivery());
     }
 
     @Test

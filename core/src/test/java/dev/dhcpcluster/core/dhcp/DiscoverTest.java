@@ -66,6 +66,16 @@ class DiscoverTest {
     }
 
     @Test
+    @DisplayName("#15 a returning client's previous address comes before the address it asks for")
+    void previousAddressComesBeforeTheRequestedOne() {
+        Ipv4Address before = fixture.leaseAddress(MAC);
+        fixture.clock.advance(TestConfigs.LEASE.plusMinutes(5));
+        fixture.table.expire(fixture.clock.millis());
+
+        assertEquals(before, offered(discover().withHardwareAddress(MAC).withRequestedAddress("198.18.0.17").build()));
+    }
+
+    @Test
     @DisplayName("#15 a client whose previous address went to another client gets a new one")
     void previousAddressTakenMeansANewOne() {
         Ipv4Address before = fixture.leaseAddress(MAC);

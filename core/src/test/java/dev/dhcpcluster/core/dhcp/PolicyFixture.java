@@ -12,6 +12,7 @@ import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import java.util.List;
+import java.util.Optional;
 
 /** A policy over a fresh lease table and a virtual clock, with short ways to ask it and read its answers. */
 final class PolicyFixture {
@@ -40,6 +41,11 @@ final class PolicyFixture {
 
     Decision decide(DhcpMessage request, Ipv4Address local) {
         return policy.decide(request, local, clock.millis());
+    }
+
+    /** The request as it arrives on the interface named {@code interfaceName}, with address {@code local}. */
+    Decision decide(DhcpMessage request, Ipv4Address local, String interfaceName) {
+        return policy.decide(request, local, Optional.of(interfaceName), clock.millis());
     }
 
     /** The reply of a decision that sends one, now or once durable. */

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.dhcp;
 
+import static dev.dhcpcluster.core.dhcp.PolicyFixture.assertDropped;
 import static dev.dhcpcluster.core.dhcp.PolicyFixture.reply;
 import static dev.dhcpcluster.core.dhcp.TestPackets.discover;
 import static dev.dhcpcluster.core.dhcp.TestPackets.inform;
@@ -9,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.testing.TestConfigs;
 import dev.dhcpcluster.port.model.DhcpMessageType;
+import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +49,53 @@ class ReplyFormatTest {
         assertEquals(request.hardwareAddress(), offer.hardwareAddress());
         assertEquals(Ipv4Address.ZERO, offer.siaddr());
         assertEquals(Ipv4Address.ZERO, offer.ciaddr());
+    }
+
+    /** Checks the Table 3 header fields a reply copies from its request or sets to fixed values. */
+    private static void assertReplyHeader(DhcpMessage request, DhcpMessage reply, int expectedFlags) {
+        assertEquals(DhcpMessage.BOOTREPLY, reply.op());
+        assertEquals(0, reply.hops());
+        assertEquals(0, reply.secs());
+        assertEquals(request.xid(), reply.xid());
+        assertEquals(expectedFlags, reply.flags());
+        assertEquals(request.giaddr(), reply.giaddr());
+        assertEquals(request.htype(), reply.htype());
+        assertEquals(request.hlen(), reply.hlen());
+        assertArrayEquals(request.chaddr(), reply.chaddr());
+    }
+
+    @Test
+    @DisplayName("#1 the ACK to a relayed REQUEST is a BOOTREPLY with hops and secs 0 and the request's xid, flags, giaddr and chaddr")
+    void ackHeaderCopiesTheRequest() {
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).withGiaddr("198.18.0.254").withHops(2)
+                .build()), DhcpMessageType.OFFER);
+        DhcpMessage request = request().withHardwareAddress(MAC).withXid(0xBEEF01).withHops(2).withSecs(12)
+                .withGiaddr("198.18.0.254").withRequestedAddress(offer.yiaddr()).withServerIdentifier(TestConfigs.SERVER)
+                .build();
+
+        DhcpMessage ack = reply(fixture.decide(request), DhcpMessageType.ACK);
+
+        assertReplyHeader(request, ack, 0);
+    }
+
+    @Test
+    @DisplayName("#1 a NAK is a BOOTREPLY with hops and secs 0 and the request's xid, flags, giaddr and chaddr")
+    void nakHeaderCopiesTheRequest() {
+        DhcpMessage plain = request().withHardwareAddress(MAC).withXid(0x1234).withSecs(40)
+                .withRequestedAddress("198.19.9.9").build();
+        DhcpMessage broadcast = request().withHardwareAddress("02:00:00:00:00:0b").withXid(0x5678).withSecs(3)
+                .withBroadcastFlag().withRequestedAddress("198.19.9.9").build();
+
+        assertReplyHeader(plain, reply(fixture.decide(plain), DhcpMessageType.NAK), 0);
+        assertReplyHeader(broadcast, reply(fixture.decide(broadcast), DhcpMessageType.NAK), DhcpMessage.FLAG_BROADCAST);
+    }
+
+    @Test
+    @DisplayName("#1 an OFFER to a client without the broadcast bit keeps flags 0")
+    void offerWithoutBroadcastBitKeepsFlagsClear() {
+        DhcpMessage request = discover().withHardwareAddress(MAC).withXid(0x77).build();
+
+        assertReplyHeader(request, reply(fixture.decide(request), DhcpMessageType.OFFER), 0);
     }
 
     @Test
@@ -84,6 +134,53 @@ class ReplyFormatTest {
                 .withServerIdentifier(local.toString()).build(), local), DhcpMessageType.ACK);
 
         assertEquals(offer.yiaddr(), ack.yiaddr());
+    }
+
+    @Test
+    @DisplayName("#8 a relayed request is answered with the address of the interface it arrived on as identifier")
+    void relayedRequestIsIdentifiedByTheReceivingInterface() {
+        SubnetConfig remote = TestConfigs.SubnetBuilder.of("198.19.5.0", 24).pool("198.19.5.100", "198.19.5.110").build();
+        PolicyFixture unnamed = new PolicyFixture(TestConfigs.server(TestConfigs.subnet().build(), remote)
+                .serverIdentifier(Optional.empty()).build());
+        Ipv4Address local = Ipv4Address.parse("198.18.0.5");
+
+        DhcpMessage offer = reply(unnamed.decide(discover().withHardwareAddress(MAC).withGiaddr("198.19.5.1").build(), local),
+                DhcpMessageType.OFFER);
+
+        assertEquals(Ipv4Address.parse("198.19.5.100"), offer.yiaddr());
+        assertEquals(Optional.of(local), offer.options().address(OptionCode.SERVER_IDENTIFIER));
+    }
+
+    @Test
+    @DisplayName("#8 a REQUEST naming any of the server's addresses is a REQUEST to this server, whichever it arrives on")
+    void anyOwnAddressIsAcceptedAsServerIdentifier() {
+        SubnetConfig remote = TestConfigs.SubnetBuilder.of("198.19.5.0", 24).pool("198.19.5.100", "198.19.5.110").build();
+        PolicyFixture twoLinks = new PolicyFixture(TestConfigs.server(TestConfigs.subnet().build(), remote)
+                .serverIdentifier(Optional.empty()).build());
+        Ipv4Address first = Ipv4Address.parse("198.18.0.5");
+        Ipv4Address second = Ipv4Address.parse("198.18.0.6");
+        // A relay that forwards to two of the server's addresses: the DISCOVER arrives on both.
+        DhcpMessage relayedDiscover = discover().withHardwareAddress(MAC).withGiaddr("198.19.5.1").build();
+        DhcpMessage offer = reply(twoLinks.decide(relayedDiscover, first), DhcpMessageType.OFFER);
+        reply(twoLinks.decide(relayedDiscover, second), DhcpMessageType.OFFER);
+
+        DhcpMessage ack = reply(twoLinks.decide(request().withHardwareAddress(MAC).withGiaddr("198.19.5.1")
+                .withRequestedAddress(offer.yiaddr()).withServerIdentifier(first).build(), second), DhcpMessageType.ACK);
+
+        assertEquals(offer.yiaddr(), ack.yiaddr());
+        assertEquals(Optional.of(first), ack.options().address(OptionCode.SERVER_IDENTIFIER), "the server the client chose");
+    }
+
+    @Test
+    @DisplayName("#8 a REQUEST naming an address that is not the server's is for another server")
+    void foreignServerIdentifierIsAnotherServer() {
+        PolicyFixture unnamed = new PolicyFixture(TestConfigs.server(TestConfigs.subnet().build())
+                .serverIdentifier(Optional.empty()).build());
+        Ipv4Address local = Ipv4Address.parse("198.18.0.5");
+        DhcpMessage offer = reply(unnamed.decide(discover().withHardwareAddress(MAC).build(), local), DhcpMessageType.OFFER);
+
+        assertDropped(DropReason.OTHER_SERVER_SELECTED, unnamed.decide(request().withHardwareAddress(MAC)
+                .withRequestedAddress(offer.yiaddr()).withServerIdentifier("198.18.0.6").build(), local));
     }
 
     @Test
@@ -127,6 +224,21 @@ class ReplyFormatTest {
     }
 
     @Test
+    @DisplayName("#4 the ACK to a REQUEST carrying 50, 55 and 57 carries none of them")
+    void ackNeverCarriesClientOnlyOptions() {
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).build()), DhcpMessageType.OFFER);
+
+        DhcpMessage ack = reply(fixture.decide(request().withHardwareAddress(MAC).withRequestedAddress(offer.yiaddr())
+                .withServerIdentifier(TestConfigs.SERVER).withMaxMessageSize(1200).withParameterRequestList(50, 55, 57, 1, 3)
+                .build()), DhcpMessageType.ACK);
+
+        for (int code : new int[] {OptionCode.REQUESTED_ADDRESS, OptionCode.PARAMETER_REQUEST_LIST,
+                OptionCode.MAX_MESSAGE_SIZE}) {
+            assertFalse(ack.options().contains(code), "option " + code + " in " + ack);
+        }
+    }
+
+    @Test
     @DisplayName("#4 options 50, 55 and 57 in the configuration do not reach a reply")
     void configuredClientOnlyOptionsAreNotSent() {
         PolicyFixture odd = new PolicyFixture(TestConfigs.server(TestConfigs.subnet()
@@ -152,6 +264,15 @@ class ReplyFormatTest {
     }
 
     @Test
+    @DisplayName("#5 the ACK to an INFORM returns the client identifier unaltered")
+    void clientIdentifierIsEchoedToAnInform() {
+        DhcpMessage ack = reply(fixture.decide(inform().withHardwareAddress(MAC).withCiaddr("198.18.0.77").withClientId(CLIENT_ID)
+                .build()), DhcpMessageType.ACK);
+
+        assertArrayEquals(CLIENT_ID, ack.options().get(OptionCode.CLIENT_IDENTIFIER).orElseThrow());
+    }
+
+    @Test
     @DisplayName("#5 a reply to a client without identifier carries none")
     void noClientIdentifierWithoutOne() {
         DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).build()), DhcpMessageType.OFFER);
@@ -174,6 +295,26 @@ class ReplyFormatTest {
     void nakCarriesOnlyItsOptions() {
         assertEquals(List.of(OptionCode.MESSAGE_TYPE, OptionCode.SERVER_IDENTIFIER, OptionCode.MESSAGE,
                 OptionCode.CLIENT_IDENTIFIER), nak().options().codes());
+    }
+
+    @Test
+    @DisplayName("#6 a NAK to a request full of options carries none outside 53, 54, 56, 60 and 61")
+    void nakStaysInsideItsAllowedOptions() {
+        PolicyFixture rich = new PolicyFixture(TestConfigs.server(TestConfigs.subnet()
+                .option(OptionCode.NTP_SERVERS, Ipv4Address.parse("198.18.0.4").toBytes()).build()).build());
+        DhcpMessage request = request().withHardwareAddress(MAC).withRequestedAddress("198.19.9.9").withClientId(CLIENT_ID)
+                .withVendorClass("example-vendor").withHostName("laptop").withRequestedLeaseTime(600).withMaxMessageSize(1500)
+                .withParameterRequestList(1, 3, 6, 12, 15, 42, 51, 58, 59, 60).build();
+
+        DhcpMessage nak = reply(rich.decide(request), DhcpMessageType.NAK);
+
+        List<Integer> allowed = List.of(OptionCode.MESSAGE_TYPE, OptionCode.SERVER_IDENTIFIER, OptionCode.MESSAGE,
+                OptionCode.VENDOR_CLASS_IDENTIFIER, OptionCode.CLIENT_IDENTIFIER);
+        for (int code : nak.options().codes()) {
+            assertTrue(allowed.contains(code), "option " + code + " in " + nak);
+        }
+        assertTrue(nak.options().contains(OptionCode.MESSAGE_TYPE));
+        assertTrue(nak.options().contains(OptionCode.SERVER_IDENTIFIER));
     }
 
     @Test
@@ -224,5 +365,45 @@ class ReplyFormatTest {
         List<Integer> codes = offer.options().codes();
         assertEquals(OptionCode.RELAY_AGENT_INFORMATION, codes.get(codes.size() - 1));
         assertArrayEquals(info, offer.options().get(OptionCode.RELAY_AGENT_INFORMATION).orElseThrow());
+    }
+
+    @Test
+    @DisplayName("#33 the ACK and the NAK to a relayed request echo its relay agent information last")
+    void relayAgentInformationIsEchoedInAckAndNak() {
+        byte[] info = {1, 4, 'p', 'o', 'r', 't', 2, 2, 'r', '1'};
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC).withGiaddr("198.18.0.254")
+                .withRelayAgentInformation(info).build()), DhcpMessageType.OFFER);
+        DhcpMessage ack = reply(fixture.decide(request().withHardwareAddress(MAC).withGiaddr("198.18.0.254")
+                .withRequestedAddress(offer.yiaddr()).withServerIdentifier(TestConfigs.SERVER).withParameterRequestList(3, 6)
+                .withRelayAgentInformation(info).build()), DhcpMessageType.ACK);
+        DhcpMessage nak = reply(fixture.decide(request().withHardwareAddress("02:00:00:00:00:0c").withGiaddr("198.18.0.254")
+                .withRequestedAddress("198.19.9.9").withRelayAgentInformation(info).build()), DhcpMessageType.NAK);
+
+        for (DhcpMessage message : List.of(ack, nak)) {
+            List<Integer> codes = message.options().codes();
+            assertEquals(OptionCode.RELAY_AGENT_INFORMATION, codes.get(codes.size() - 1), message.toString());
+            assertArrayEquals(info, message.options().get(OptionCode.RELAY_AGENT_INFORMATION).orElseThrow());
+        }
+    }
+
+    @Test
+    @DisplayName("#33 the ACK to a relayed INFORM echoes its relay agent information last")
+    void relayAgentInformationIsEchoedToARelayedInform() {
+        byte[] info = {1, 3, 'p', 'o', 'e'};
+        DhcpMessage ack = reply(fixture.decide(inform().withHardwareAddress(MAC).withGiaddr("198.18.0.254")
+                .withCiaddr("198.18.0.77").withRelayAgentInformation(info).build()), DhcpMessageType.ACK);
+
+        List<Integer> codes = ack.options().codes();
+        assertEquals(OptionCode.RELAY_AGENT_INFORMATION, codes.get(codes.size() - 1));
+        assertArrayEquals(info, ack.options().get(OptionCode.RELAY_AGENT_INFORMATION).orElseThrow());
+    }
+
+    @Test
+    @DisplayName("#33 relay agent information is never echoed to a client that sent it directly")
+    void relayAgentInformationFromAClientIsNotEchoed() {
+        DhcpMessage offer = reply(fixture.decide(discover().withHardwareAddress(MAC)
+                .withRelayAgentInformation(new byte[] {1, 1, 'x'}).build()), DhcpMessageType.OFFER);
+
+        assertFalse(offer.options().contains(OptionCode.RELAY_AGENT_INFORMATION));
     }
 }

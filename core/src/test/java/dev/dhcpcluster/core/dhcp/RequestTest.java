@@ -3,6 +3,7 @@ package dev.dhcpcluster.core.dhcp;
 import static dev.dhcpcluster.core.dhcp.PolicyFixture.LOCAL;
 import static dev.dhcpcluster.core.dhcp.PolicyFixture.assertDropped;
 import static dev.dhcpcluster.core.dhcp.PolicyFixture.reply;
+import static dev.dhcpcluster.core.dhcp.PolicyFixture.replyOf;
 import static dev.dhcpcluster.core.dhcp.PolicyFixture.writesOf;
 import static dev.dhcpcluster.core.dhcp.TestPackets.discover;
 import static dev.dhcpcluster.core.dhcp.TestPackets.request;
@@ -10,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.testing.TestConfigs;
 import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.Delivery;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.HardwareAddress;
@@ -152,6 +155,26 @@ class RequestTest {
     }
 
     @Test
+    @DisplayName("#20 INIT-REBOOT of a client without record on the wrong network is NAKed")
+    void initRebootOfAnUnknownClientOnTheWrongNetworkIsNaked() {
+        reply(fixture.decide(request().withHardwareAddress(MAC).withRequestedAddress("198.19.1.10").build()),
+                DhcpMessageType.NAK);
+    }
+
+    @Test
+    @DisplayName("#20 INIT-REBOOT through a relay of an address outside the relay's subnet is NAKed")
+    void relayedInitRebootOnTheWrongSubnetIsNaked() {
+        SubnetConfig remote = TestConfigs.SubnetBuilder.of("198.19.5.0", 24).pool("198.19.5.100", "198.19.5.110").build();
+        PolicyFixture two = new PolicyFixture(TestConfigs.server(TestConfigs.subnet().build(), remote).build());
+        Ipv4Address bound = two.leaseAddress(MAC);
+
+        DhcpMessage nak = reply(two.decide(request().withHardwareAddress(MAC).withGiaddr("198.19.5.1")
+                .withRequestedAddress(bound).build()), DhcpMessageType.NAK);
+
+        assertEquals(ip("198.19.5.1"), nak.giaddr());
+    }
+
+    @Test
     @DisplayName("#20 INIT-REBOOT after the lease expired gets the address back while it is free")
     void initRebootAfterExpiryRebinds() {
         Ipv4Address bound = fixture.leaseAddress(MAC);
@@ -178,6 +201,37 @@ class RequestTest {
     }
 
     @Test
+    @DisplayName("#27 a client-identifier lease follows the client to a new hardware address on DISCOVER and RENEWING")
+    void clientIdentifierLeaseMatchesAfterTheHardwareAddressChanged() {
+        byte[] id = {(byte) 0xff, 0, 0, 0, 7, 0, 1, 0, 1};
+        Ipv4Address offered = reply(fixture.decide(discover().withHardwareAddress(MAC).withClientId(id).build()),
+                DhcpMessageType.OFFER).yiaddr();
+        reply(fixture.decide(request().withHardwareAddress(MAC).withClientId(id).withRequestedAddress(offered)
+                .withServerIdentifier(SERVER).build()), DhcpMessageType.ACK);
+
+        Ipv4Address offeredAgain = reply(fixture.decide(discover().withHardwareAddress(OTHER).withClientId(id).build()),
+                DhcpMessageType.OFFER).yiaddr();
+        Decision renewal = fixture.decide(request().withHardwareAddress(OTHER).withClientId(id)
+                .withCiaddr(offered.toString()).build());
+
+        assertEquals(offered, offeredAgain);
+        assertEquals(offered, reply(renewal, DhcpMessageType.ACK).yiaddr());
+        Lease lease = writesOf(renewal).get(0);
+        assertEquals(ClientKey.ofClientId(id), lease.clientKey());
+        assertEquals(HardwareAddress.parseEthernet(OTHER), lease.hardwareAddress());
+    }
+
+    @Test
+    @DisplayName("#27 without a client identifier the lease is keyed on htype and chaddr")
+    void withoutClientIdentifierTheLeaseIsKeyedOnTheHardwareAddress() {
+        Decision decision = fixture.lease(MAC);
+
+        assertEquals(ClientKey.ofHardware(HardwareAddress.parseEthernet(MAC)), writesOf(decision).get(0).clientKey());
+        reply(fixture.decide(request().withHardwareAddress(OTHER).withCiaddr(writesOf(decision).get(0).address().toString())
+                .build()), DhcpMessageType.NAK);
+    }
+
+    @Test
     @DisplayName("#27 client identifiers are opaque: two identifiers on one hardware address are two clients")
     void differentClientIdentifiersAreDifferentClients() {
         Ipv4Address first = reply(fixture.decide(discover().withHardwareAddress(MAC).withClientId(new byte[] {1, 1})
@@ -200,6 +254,38 @@ class RequestTest {
 
         assertEquals(bound, reply(decision, DhcpMessageType.ACK).yiaddr());
         assertEquals(Instant.ofEpochMilli(fixture.clock.millis()).plus(TestConfigs.LEASE), writesOf(decision).get(0).expiry());
+    }
+
+    @Test
+    @DisplayName("#21 the ACK to a RENEWING client goes by unicast to its ciaddr")
+    void renewingAckIsUnicastToCiaddr() {
+        Ipv4Address bound = fixture.leaseAddress(MAC);
+
+        Decision decision = fixture.decide(request().withHardwareAddress(MAC).withCiaddr(bound.toString()).build());
+
+        assertEquals(new Delivery.Unicast(bound, ServerConfig.DEFAULT_CLIENT_PORT), replyOf(decision).delivery());
+    }
+
+    @Test
+    @DisplayName("#13 a NAK to a client that believes it has an address is broadcast, not sent to its ciaddr")
+    void nakToARenewingClientIsBroadcast() {
+        Ipv4Address taken = fixture.leaseAddress(OTHER);
+
+        Decision decision = fixture.decide(request().withHardwareAddress(MAC).withCiaddr(taken.toString()).build());
+
+        reply(decision, DhcpMessageType.NAK);
+        assertEquals(new Delivery.Broadcast(ServerConfig.DEFAULT_CLIENT_PORT), replyOf(decision).delivery());
+    }
+
+    @Test
+    @DisplayName("#9 #13 a NAK through a relay goes to the relay, with the broadcast bit for the relay to broadcast it")
+    void relayedNakGoesToTheRelayWithTheBroadcastBit() {
+        Decision decision = fixture.decide(request().withHardwareAddress(MAC).withGiaddr("198.18.0.254")
+                .withRequestedAddress("198.19.9.9").build());
+
+        DhcpMessage nak = reply(decision, DhcpMessageType.NAK);
+        assertEquals(new Delivery.Unicast(ip("198.18.0.254"), ServerConfig.DEFAULT_RELAY_PORT), replyOf(decision).delivery());
+        assertEquals(DhcpMessage.FLAG_BROADCAST, nak.flags() & DhcpMessage.FLAG_BROADCAST);
     }
 
     @Test

@@ -145,6 +145,19 @@ public final class TestPackets {
             return withOption(OptionCode.RELAY_AGENT_INFORMATION, subOptions);
         }
 
+        /**
+         * Appends one sub-option to option 82 (added if absent), as a relay agent writes it:
+         * code, length, value.
+         */
+        public Packet withRelayAgentSubOption(int code, byte[] value) {
+            byte[] encoded = new byte[2 + value.length];
+            encoded[0] = (byte) code;
+            encoded[1] = (byte) value.length;
+            System.arraycopy(value, 0, encoded, 2, value.length);
+            options.append(OptionCode.RELAY_AGENT_INFORMATION, encoded, 0, encoded.length);
+            return this;
+        }
+
         /** Option 118 (RFC 3011). */
         public Packet withSubnetSelection(String address) {
             options.address(OptionCode.SUBNET_SELECTION, Ipv4Address.parse(address));

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.core.config.ClassCondition;
+import dev.dhcpcluster.core.config.ClientIdentity;
+import dev.dhcpcluster.core.config.Octets;
 import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.core.testing.ManualClock;
 import dev.dhcpcluster.core.testing.TestConfigs;
@@ -39,6 +43,10 @@ class LeaseTableTest {
         return ClientKey.ofHardware(mac(n));
     }
 
+    private static ClientIdentity identity(int n) {
+        return ClientIdentity.of(client(n), mac(n));
+    }
+
     private static Ipv4Address ip(String text) {
         return Ipv4Address.parse(text);
     }
@@ -65,7 +73,7 @@ class LeaseTableTest {
         ServedSubnet subnet = table.subnets().get(0);
         Set<Ipv4Address> given = new HashSet<>();
         for (int n = 0; ; n++) {
-            Ipv4Address address = table.offerFreeAddress(subnet, client(n), now());
+            Ipv4Address address = table.offerFreeAddress(subnet, client(n), Set.of(), now());
             if (address == null) {
                 break;
             }
@@ -86,8 +94,8 @@ class LeaseTableTest {
         table.excludeServerAddress(ip("198.18.0.10"));
 
         assertEquals(9, subnet.usage().size());
-        assertNotEquals(ip("198.18.0.10"), table.offerFreeAddress(subnet, client(1), now()));
-        assertFalse(table.isAvailable(subnet, ip("198.18.0.10"), client(1), mac(1), now()));
+        assertNotEquals(ip("198.18.0.10"), table.offerFreeAddress(subnet, client(1), Set.of(), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.10"), identity(1), Set.of(), now()));
     }
 
     @Test
@@ -96,10 +104,10 @@ class LeaseTableTest {
                 .reserveForHardware("02:00:00:00:00:07", "198.18.0.15", "printer").build()).build());
         ServedSubnet subnet = table.subnets().get(0);
 
-        assertFalse(table.isAvailable(subnet, ip("198.18.0.15"), client(1), mac(1), now()));
-        assertTrue(table.isAvailable(subnet, ip("198.18.0.15"), client(7), mac(7), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.15"), identity(1), Set.of(), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.15"), identity(7), Set.of(), now()));
         for (int n = 100; n < 120; n++) {
-            assertNotEquals(ip("198.18.0.15"), table.offerFreeAddress(subnet, client(n), now()));
+            assertNotEquals(ip("198.18.0.15"), table.offerFreeAddress(subnet, client(n), Set.of(), now()));
         }
         assertEquals(9, subnet.usage().size());
     }
@@ -119,15 +127,15 @@ class LeaseTableTest {
     void offerIsHeldForTheOfferHoldOnly() {
         LeaseTable table = defaultTable();
         ServedSubnet subnet = table.subnets().get(0);
-        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), now());
+        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), Set.of(), now());
 
         clock.advance(ServerConfig.DEFAULT_OFFER_HOLD.minusSeconds(1));
         table.expire(now());
-        assertFalse(table.isAvailable(subnet, offered, client(2), mac(2), now()));
+        assertFalse(table.isAvailable(subnet, offered, identity(2), Set.of(), now()));
 
         clock.advance(Duration.ofSeconds(1));
         table.expire(now());
-        assertTrue(table.isAvailable(subnet, offered, client(2), mac(2), now()));
+        assertTrue(table.isAvailable(subnet, offered, identity(2), Set.of(), now()));
         assertEquals(0, subnet.usage().offered());
         assertEquals(10, subnet.usage().free());
     }
@@ -136,7 +144,7 @@ class LeaseTableTest {
     @DisplayName("#17 the next expiry is the end of the offer hold")
     void nextExpiryIsTheEndOfTheHold() {
         LeaseTable table = defaultTable();
-        table.offerFreeAddress(table.subnets().get(0), client(1), now());
+        table.offerFreeAddress(table.subnets().get(0), client(1), Set.of(), now());
 
         assertEquals(now() + ServerConfig.DEFAULT_OFFER_HOLD.toMillis(), table.nextExpiry());
     }
@@ -145,11 +153,11 @@ class LeaseTableTest {
     void aSecondOfferToTheSameClientFreesTheFirst() {
         LeaseTable table = defaultTable();
         ServedSubnet subnet = table.subnets().get(0);
-        Ipv4Address first = table.offerFreeAddress(subnet, client(1), now());
+        Ipv4Address first = table.offerFreeAddress(subnet, client(1), Set.of(), now());
 
         table.offer(subnet, ip("198.18.0.18"), client(1), now());
 
-        assertTrue(table.isAvailable(subnet, first, client(2), mac(2), now()));
+        assertTrue(table.isAvailable(subnet, first, identity(2), Set.of(), now()));
         assertEquals(Optional.of(ip("198.18.0.18")), table.offeredTo(client(1), now()));
         assertEquals(1, subnet.usage().offered());
     }
@@ -162,11 +170,11 @@ class LeaseTableTest {
 
         clock.advance(LEASE.minusMillis(1));
         table.expire(now());
-        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), identity(2), Set.of(), now()));
 
         clock.advance(Duration.ofMillis(1));
         table.expire(now());
-        assertTrue(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.12"), identity(2), Set.of(), now()));
         assertEquals(0, subnet.usage().bound());
     }
 
@@ -181,7 +189,7 @@ class LeaseTableTest {
         Lease remembered = table.leaseOf(client(1)).orElseThrow();
 
         assertEquals(ip("198.18.0.12"), remembered.address());
-        assertTrue(table.isAvailable(table.subnets().get(0), ip("198.18.0.12"), client(1), mac(1), now()));
+        assertTrue(table.isAvailable(table.subnets().get(0), ip("198.18.0.12"), identity(1), Set.of(), now()));
     }
 
     @Test
@@ -189,17 +197,17 @@ class LeaseTableTest {
     void expiredAddressIsReusedLast() {
         LeaseTable table = defaultTable();
         ServedSubnet subnet = table.subnets().get(0);
-        Ipv4Address first = table.offerFreeAddress(subnet, client(1), now());
+        Ipv4Address first = table.offerFreeAddress(subnet, client(1), Set.of(), now());
         bind(table, 1, first);
         clock.advance(LEASE.plusSeconds(1));
         table.expire(now());
 
         Set<Ipv4Address> others = new HashSet<>();
         for (int n = 2; n <= 10; n++) {
-            others.add(table.offerFreeAddress(subnet, client(n), now()));
+            others.add(table.offerFreeAddress(subnet, client(n), Set.of(), now()));
         }
         assertFalse(others.contains(first));
-        assertEquals(first, table.offerFreeAddress(subnet, client(11), now()));
+        assertEquals(first, table.offerFreeAddress(subnet, client(11), Set.of(), now()));
     }
 
     @Test
@@ -225,7 +233,7 @@ class LeaseTableTest {
         Lease released = table.release(ip("198.18.0.12"), client(1), now()).orElseThrow();
 
         assertEquals(LeaseState.RELEASED, released.state());
-        assertTrue(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.12"), identity(2), Set.of(), now()));
         assertEquals(ip("198.18.0.12"), table.leaseOf(client(1)).orElseThrow().address());
     }
 
@@ -235,7 +243,7 @@ class LeaseTableTest {
         bind(table, 1, ip("198.18.0.12"));
 
         assertTrue(table.release(ip("198.18.0.12"), client(2), now()).isEmpty());
-        assertFalse(table.isAvailable(table.subnets().get(0), ip("198.18.0.12"), client(2), mac(2), now()));
+        assertFalse(table.isAvailable(table.subnets().get(0), ip("198.18.0.12"), identity(2), Set.of(), now()));
     }
 
     @Test
@@ -249,8 +257,8 @@ class LeaseTableTest {
 
         assertEquals(LeaseState.DECLINED, declined.state());
         assertEquals(Instant.ofEpochMilli(now()).plus(ServerConfig.DEFAULT_DECLINE_PROBATION), declined.expiry());
-        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), client(1), mac(1), now()));
-        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), identity(1), Set.of(), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), identity(2), Set.of(), now()));
         assertTrue(table.leaseOf(client(1)).isEmpty(), "the decliner does not come back to it");
         assertEquals(1, subnet.usage().declined());
         assertEquals(0, subnet.usage().bound());
@@ -262,13 +270,13 @@ class LeaseTableTest {
         LeaseTable table = table(TestConfigs.server(TestConfigs.subnet().build())
                 .declineProbation(Duration.ofMinutes(10)).build());
         ServedSubnet subnet = table.subnets().get(0);
-        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), now());
+        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), Set.of(), now());
         table.decline(offered, client(1), mac(1), now());
 
         clock.advance(Duration.ofMinutes(10));
         table.expire(now());
 
-        assertTrue(table.isAvailable(subnet, offered, client(2), mac(2), now()));
+        assertTrue(table.isAvailable(subnet, offered, identity(2), Set.of(), now()));
         assertEquals(0, subnet.usage().declined());
         assertEquals(10, subnet.usage().free());
     }
@@ -305,7 +313,7 @@ class LeaseTableTest {
         assertEquals(ip("198.18.0.13"), writes.get(0).address());
         assertEquals(ip("198.18.0.12"), writes.get(1).address());
         assertEquals(LeaseState.EXPIRED, writes.get(1).state());
-        assertTrue(table.isAvailable(subnet, ip("198.18.0.12"), client(2), mac(2), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.12"), identity(2), Set.of(), now()));
         assertEquals(1, subnet.usage().bound());
     }
 
@@ -313,14 +321,14 @@ class LeaseTableTest {
     void bindingTheOfferedAddressEndsTheOffer() {
         LeaseTable table = defaultTable();
         ServedSubnet subnet = table.subnets().get(0);
-        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), now());
+        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), Set.of(), now());
 
         bind(table, 1, offered);
         clock.advance(ServerConfig.DEFAULT_OFFER_HOLD);
         table.expire(now());
 
         assertTrue(table.offeredTo(client(1), now()).isEmpty());
-        assertFalse(table.isAvailable(subnet, offered, client(2), mac(2), now()), "the binding still holds it");
+        assertFalse(table.isAvailable(subnet, offered, identity(2), Set.of(), now()), "the binding still holds it");
         SubnetUsage usage = subnet.usage();
         assertEquals(1, usage.bound());
         assertEquals(0, usage.offered());
@@ -340,10 +348,10 @@ class LeaseTableTest {
                 now());
         ServedSubnet subnet = table.subnets().get(0);
 
-        assertFalse(table.isAvailable(subnet, ip("198.18.0.10"), client(9), mac(9), now()));
-        assertTrue(table.isAvailable(subnet, ip("198.18.0.11"), client(9), mac(9), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.10"), identity(9), Set.of(), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.11"), identity(9), Set.of(), now()));
         assertEquals(ip("198.18.0.11"), table.leaseOf(client(2)).orElseThrow().address(), "expired but remembered");
-        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), client(9), mac(9), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.12"), identity(9), Set.of(), now()));
         assertTrue(table.leaseAt(ip("198.51.100.1")).isEmpty(), "outside every subnet");
         SubnetUsage usage = subnet.usage();
         assertEquals(1, usage.bound());
@@ -368,12 +376,78 @@ class LeaseTableTest {
         assertNull(table.subnetContaining(ip("198.19.0.1")));
     }
 
+    private static LeaseTable classPoolTable() {
+        return table(TestConfigs.server(TestConfigs.SubnetBuilder.of("198.18.0.0", 24)
+                .addClassPool("198.18.0.100", "198.18.0.101", "pxe")
+                .addPool("198.18.0.10", "198.18.0.11", DhcpOptions.empty()).build())
+                .clientClass("pxe", DhcpOptions.empty(),
+                        new ClassCondition.VendorClassPrefix(Octets.of(new byte[] {'P', 'X', 'E'}))).build());
+    }
+
+    @Test
+    void freeAddressesComeOnlyFromPoolsTheClientsClassesMayUse() {
+        LeaseTable table = classPoolTable();
+        ServedSubnet subnet = table.subnets().get(0);
+
+        assertEquals(ip("198.18.0.10"), table.offerFreeAddress(subnet, client(1), Set.of(), now()));
+        assertEquals(ip("198.18.0.11"), table.offerFreeAddress(subnet, client(2), Set.of(), now()));
+        assertNull(table.offerFreeAddress(subnet, client(3), Set.of(), now()), "the class pool is not for everyone");
+        assertEquals(ip("198.18.0.100"), table.offerFreeAddress(subnet, client(4), Set.of("pxe"), now()));
+        SubnetUsage usage = subnet.usage();
+        assertEquals(4, usage.size(), "both pools count");
+        assertEquals(1, usage.free());
+    }
+
+    @Test
+    void classPoolAddressIsAvailableOnlyToMembers() {
+        LeaseTable table = classPoolTable();
+        ServedSubnet subnet = table.subnets().get(0);
+
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.100"), identity(1), Set.of(), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.100"), identity(1), Set.of("other"), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.100"), identity(1), Set.of("pxe"), now()));
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.10"), identity(1), Set.of("pxe"), now()), "open pools are open to members");
+    }
+
+    @Test
+    void overlappingPoolsAreRefused() {
+        ServerConfig config = TestConfigs.server(TestConfigs.subnet().addPool("198.18.0.15", "198.18.0.25").build()).build();
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> table(config));
+        assertTrue(refused.getMessage().contains("overlap"), refused.getMessage());
+    }
+
+    @Test
+    void circuitIdReservedAddressIsAvailableOnlyOnThatCircuit() {
+        byte[] circuit = {'p', '7'};
+        LeaseTable table = table(TestConfigs.server(TestConfigs.subnet().reserveForCircuitId(circuit, "198.18.0.15")
+                .build()).build());
+        ServedSubnet subnet = table.subnets().get(0);
+        ClientIdentity onCircuit = new ClientIdentity(client(1), mac(1), Optional.of(Octets.of(circuit)), Optional.empty());
+        ClientIdentity elsewhere = new ClientIdentity(client(1), mac(1), Optional.of(Octets.of(new byte[] {'p', '8'})),
+                Optional.empty());
+
+        assertTrue(table.isAvailable(subnet, ip("198.18.0.15"), onCircuit, Set.of(), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.15"), elsewhere, Set.of(), now()));
+        assertFalse(table.isAvailable(subnet, ip("198.18.0.15"), identity(1), Set.of(), now()));
+        assertEquals(Optional.of(ip("198.18.0.15")), subnet.reservationFor(onCircuit).map(r -> r.address()));
+    }
+
+    @Test
+    void twoReservationsForOneRemoteIdAreRefused() {
+        ServerConfig config = TestConfigs.server(TestConfigs.subnet()
+                .reserveForRemoteId(new byte[] {4, 2}, "198.18.0.50")
+                .reserveForRemoteId(new byte[] {4, 2}, "198.18.0.51").build()).build();
+
+        assertThrows(IllegalArgumentException.class, () -> table(config));
+    }
+
     @Test
     @DisplayName("#17 a client repeating its DISCOVER keeps one pending expiry, and its offer ends a hold after the last")
     void repeatedOffersToOneClientKeepOnePendingExpiry() {
         LeaseTable table = defaultTable();
         ServedSubnet subnet = table.subnets().get(0);
-        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), now());
+        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), Set.of(), now());
         for (int i = 0; i < 100_000; i++) {
             clock.advance(Duration.ofMillis(1));
             table.expire(now());

@@ -1,9 +1,13 @@
 package dev.dhcpcluster.core.testing;
 
 import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.config.ClassCondition;
+import dev.dhcpcluster.core.config.ClientClass;
 import dev.dhcpcluster.core.config.LeaseTimes;
 import dev.dhcpcluster.core.config.PoolConfig;
+import dev.dhcpcluster.core.config.Octets;
 import dev.dhcpcluster.core.config.Reservation;
+import dev.dhcpcluster.core.config.ReservationKey;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
@@ -52,6 +56,8 @@ public final class TestConfigs {
         private final List<Ipv4Address> relays = new ArrayList<>();
         private DhcpOptions.Builder options = DhcpOptions.builder();
         private LeaseTimes times = LeaseTimes.of(LEASE);
+        private Optional<String> interfaceName = Optional.empty();
+        private boolean authoritative;
 
         SubnetBuilder(String network, int prefix) {
             this.network = Ipv4Address.parse(network);
@@ -75,6 +81,63 @@ public final class TestConfigs {
 
         public SubnetBuilder addPool(String first, String last) {
             pools.add(PoolConfig.of(new AddressRange(Ipv4Address.parse(first), Ipv4Address.parse(last))));
+            return this;
+        }
+
+        /** Adds a pool restricted to members of {@code clientClass}, without options of its own. */
+        public SubnetBuilder addClassPool(String first, String last, String clientClass) {
+            return addPool(first, last, Optional.of(clientClass), DhcpOptions.empty());
+        }
+
+        /** Adds a pool open to everyone with options of its own. */
+        public SubnetBuilder addPool(String first, String last, DhcpOptions options) {
+            return addPool(first, last, Optional.empty(), options);
+        }
+
+        /** Adds a pool, restricted to {@code clientClass} if present, with these options. */
+        public SubnetBuilder addPool(String first, String last, Optional<String> clientClass, DhcpOptions options) {
+            return addPool(new PoolConfig(new AddressRange(Ipv4Address.parse(first), Ipv4Address.parse(last)),
+                    clientClass, options));
+        }
+
+        public SubnetBuilder addPool(PoolConfig pool) {
+            pools.add(pool);
+            return this;
+        }
+
+        /** Adds any reservation. */
+        public SubnetBuilder reserve(Reservation reservation) {
+            reservations.add(reservation);
+            return this;
+        }
+
+        /** Reserves {@code address} for the client behind this circuit-id (option 82 sub-option 1). */
+        public SubnetBuilder reserveForCircuitId(byte[] circuitId, String address) {
+            return reserve(new Reservation(new ReservationKey.ByCircuitId(Octets.of(circuitId)),
+                    Ipv4Address.parse(address), Optional.empty(), DhcpOptions.empty()));
+        }
+
+        /** Reserves {@code address} for the client behind this remote-id (option 82 sub-option 2). */
+        public SubnetBuilder reserveForRemoteId(byte[] remoteId, String address) {
+            return reserve(new Reservation(new ReservationKey.ByRemoteId(Octets.of(remoteId)),
+                    Ipv4Address.parse(address), Optional.empty(), DhcpOptions.empty()));
+        }
+
+        /** Reserves {@code address} for a hardware address, with options for that client. */
+        public SubnetBuilder reserveForHardwareWithOptions(String mac, String address, DhcpOptions options) {
+            return reserve(new Reservation(new ReservationKey.ByHardwareAddress(HardwareAddress.parseEthernet(mac)),
+                    Ipv4Address.parse(address), Optional.empty(), options));
+        }
+
+        /** The interface whose directly attached clients this subnet serves. */
+        public SubnetBuilder interfaceName(String name) {
+            interfaceName = Optional.of(name);
+            return this;
+        }
+
+        /** Makes the server authoritative for this subnet. */
+        public SubnetBuilder authoritative() {
+            authoritative = true;
             return this;
         }
 
@@ -112,7 +175,7 @@ public final class TestConfigs {
 
         public SubnetConfig build() {
             return new SubnetConfig(network, prefix, pools, reservations, options.build(), times, relays,
-                    Optional.empty(), false);
+                    interfaceName, authoritative);
         }
     }
 
@@ -124,6 +187,8 @@ public final class TestConfigs {
         private Duration declineProbation = ServerConfig.DEFAULT_DECLINE_PROBATION;
         private int maxHops = ServerConfig.DEFAULT_MAX_HOPS;
         private int relayPort = ServerConfig.DEFAULT_RELAY_PORT;
+        private final DhcpOptions.Builder globalOptions = DhcpOptions.builder();
+        private final List<ClientClass> clientClasses = new ArrayList<>();
 
         ServerBuilder(List<SubnetConfig> subnets) {
             this.subnets = subnets;
@@ -149,14 +214,31 @@ public final class TestConfigs {
             return this;
         }
 
+        /** Sets a global option, given to every client unless a more specific level sets it. */
+        public ServerBuilder globalOption(int code, byte[] value) {
+            globalOptions.put(code, value);
+            return this;
+        }
+
+        /** Adds a client class; classes rank among themselves in the order they are added. */
+        public ServerBuilder clientClass(ClientClass clientClass) {
+            clientClasses.add(clientClass);
+            return this;
+        }
+
+        /** Adds a client class with these options and conditions. */
+        public ServerBuilder clientClass(String name, DhcpOptions options, ClassCondition... conditions) {
+            return clientClass(new ClientClass(name, List.of(conditions), options));
+        }
+
         public ServerBuilder relayPort(int value) {
             relayPort = value;
             return this;
         }
 
         public ServerConfig build() {
-            return new ServerConfig(new NodeId(1), subnets, DhcpOptions.empty(), List.of(), serverId, offerHold, declineProbation, maxHops,
-                    ServerConfig.DEFAULT_CLIENT_PORT, relayPort);
+            return new ServerConfig(new NodeId(1), subnets, globalOptions.build(), clientClasses, serverId, offerHold,
+                    declineProbation, maxHops, ServerConfig.DEFAULT_CLIENT_PORT, relayPort);
         }
     }
 }
