@@ -8,16 +8,28 @@ import java.util.List;
 
 /**
  * ISC dhclient, directly attached to a node's interface through the lab's bridge: it gets a lease
- * with the configured options, renews it by unicast when its renew timer fires, and releases it
- * ({@code dhclient -r}).
+ * with the configured options, renews it by unicast when its renew timer fires, releases it
+ * ({@code dhclient -r}), gets it back by INIT-REBOOT from its lease file after a restart (script
+ * reason {@code REBOOT}), and rebinds by broadcast when its renewals go unanswered.
+ *
+ * <p>dhclient reports a lease extended by its broadcast REBINDING request as {@code RENEW}, not
+ * {@code REBIND}: past T2 it stays in its renewing state and only sends its requests to the
+ * broadcast address; the capture shows the request was a REBINDING one.
  */
-@EndToEnd(requires = "dhclient")
+@EndToEnd(requires = {"dhclient", "tcpdump"})
 class DhclientEndToEndTest extends DirectlyAttachedClientEndToEndTest<Dhclient> {
 
     DhclientEndToEndTest() {
         super("dhclient", Dhclient::new, new Reasons("BOUND", "RENEW", List.of("REBIND", "EXPIRE", "FAIL")),
                 // A renew timer of 5 s makes dhclient renew (by unicast to the node) within the test.
-                Renewal.byTimer(config -> config.withLeaseTimes(30, 5, 20)));
+                Renewal.byTimer(config -> config.withLeaseTimes(30, 5, 20)),
+                new Recovery("REBOOT", RestartExchange.INIT_REBOOT, "RENEW"));
+    }
+
+    /** dhclient starts again from its lease file, which holds the lease it had. */
+    @Override
+    void restart(Dhclient client, LeaseEvent bound) {
+        client.restart();
     }
 
     @Override

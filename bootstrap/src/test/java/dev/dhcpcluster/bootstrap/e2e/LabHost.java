@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 public final class LabHost {
 
     private static final Pattern INET = Pattern.compile("\\binet (\\d{1,3}(?:\\.\\d{1,3}){3}/\\d{1,2})");
+    private static final Pattern ETHER = Pattern.compile("\\blink/ether ((?:[0-9a-f]{2}:){5}[0-9a-f]{2})");
+    private static final Pattern MAC = Pattern.compile("(?:[0-9a-f]{2}:){5}[0-9a-f]{2}");
 
     private final String namespace;
     private final String interfaceName;
@@ -56,6 +58,29 @@ public final class LabHost {
             addresses.add(matcher.group(1));
         }
         return addresses;
+    }
+
+    /** Returns the MAC address of this host's interface, lower-case {@code aa:bb:cc:dd:ee:ff}. */
+    public String macAddress() {
+        String output = Command.check(ip, "-n", namespace, "-o", "link", "show", "dev", interfaceName).output();
+        Matcher matcher = ETHER.matcher(output);
+        if (!matcher.find()) {
+            throw new IllegalStateException(this + " has no Ethernet address: " + output);
+        }
+        return matcher.group(1);
+    }
+
+    /**
+     * Makes this host send every unicast frame for {@code address} to {@code mac}, for good: a
+     * permanent neighbour entry, which ARP does not change. Pointing it at a MAC address no host has
+     * cuts this host's unicasts to {@code address} off while broadcasts still reach everyone.
+     */
+    public void pinNeighbor(String address, String mac) {
+        if (!MAC.matcher(mac).matches()) {
+            throw new IllegalArgumentException("not a lower-case MAC address: " + mac);
+        }
+        Command.check(ip, "-n", namespace, "neigh", "replace", LabAddresses.requireAddress(address),
+                "lladdr", mac, "dev", interfaceName, "nud", "permanent");
     }
 
     /** Returns {@code argv} prefixed so that it runs inside this host's namespace. */

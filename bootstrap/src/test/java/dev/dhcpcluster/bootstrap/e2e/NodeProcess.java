@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * A dhcpcluster node ({@code Main run --config FILE}) running in a lab host's namespace, in its own
@@ -24,9 +25,11 @@ public final class NodeProcess {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final LabProcess process;
+    private final Path configFile;
 
-    private NodeProcess(LabProcess process) {
+    private NodeProcess(LabProcess process, Path configFile) {
         this.process = process;
+        this.configFile = configFile;
     }
 
     /**
@@ -43,7 +46,7 @@ public final class NodeProcess {
         }
         List<String> argv = JavaCommand.of(List.of("-Xmx256m"), MAIN,
                 List.of("run", "--config", file.toString()));
-        NodeProcess node = new NodeProcess(lab.start(name, host, argv));
+        NodeProcess node = new NodeProcess(lab.start(name, host, argv), file);
         node.process.awaitOutput(READY, READY_TIMEOUT);
         return node;
     }
@@ -51,6 +54,20 @@ public final class NodeProcess {
     /** Returns everything the node has logged so far. */
     public String output() {
         return process.output();
+    }
+
+    /**
+     * Returns the leases in the node's store, as {@code dhcpcluster leases} prints them. The store
+     * belongs to the running node, so call this after {@link #stop(Duration)}.
+     */
+    public List<StoredLease> leases() {
+        Command.Result result = Command.run(Command.DEFAULT_TIMEOUT,
+                JavaCommand.of(List.of("-Xmx128m"), MAIN, List.of("leases", "--config", configFile.toString())));
+        if (!result.succeeded()) {
+            throw new AssertionFailedError("dhcpcluster leases failed with " + result.exitCode()
+                    + System.lineSeparator() + result.output());
+        }
+        return StoredLease.parse(result.output());
     }
 
     /** Returns the node's output with a header, for failure messages. */

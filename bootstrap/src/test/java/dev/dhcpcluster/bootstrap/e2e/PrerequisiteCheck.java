@@ -133,7 +133,8 @@ public final class PrerequisiteCheck implements BeforeAllCallback, BeforeEachCal
         String banner = String.join(System.lineSeparator(), "", bar,
                 "!! END-TO-END TESTS SKIPPED: " + reason,
                 "!! Network-namespace coverage with real DHCP clients did NOT run on this machine.",
-                "!! Run as root with iproute2, isc-dhcp-client, udhcpc, dhcpcd-base and kea-admin installed (see .ci/run).",
+                "!! Run as root with iproute2, isc-dhcp-client, udhcpc, dhcpcd-base, kea-admin and tcpdump installed "
+                        + "(see .ci/run).",
                 bar, "");
         System.err.println(banner);
         PrintStream realStderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);

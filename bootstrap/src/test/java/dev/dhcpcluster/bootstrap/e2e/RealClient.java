@@ -19,12 +19,16 @@ import java.util.function.Predicate;
  */
 public abstract class RealClient {
 
+    /** How long a client may take to exit after SIGTERM before it is killed. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
     private final NetworkLab lab;
     private final LabHost host;
     private final String name;
     private final Path directory;
     private final LeaseScript script;
     private LabProcess process;
+    private int starts;
 
     /**
      * Prepares (does not start) a client named {@code name} for {@code host}'s interface.
@@ -39,10 +43,28 @@ public abstract class RealClient {
         this.script = scriptWriter.apply(directory);
     }
 
-    /** Starts the client in the foreground, so that the PID the lab knows is the client's own. */
+    /**
+     * Starts the client in the foreground, so that the PID the lab knows is the client's own. The
+     * first start's process is named for the client; a later one's gets a number
+     * ({@code dhclient-2}), so that each start has a log of its own.
+     */
     public final LabProcess start() {
-        process = lab.start(name, host, command());
+        String processName = starts == 0 ? name : name + "-" + (starts + 1);
+        process = lab.start(processName, host, command());
+        starts++;
         return process;
+    }
+
+    /**
+     * Stops the running client by its PID (SIGTERM, as a shutdown of the machine would) and starts
+     * it again with the same files, so that it begins from whatever lease state it saved.
+     */
+    public final LabProcess restart() {
+        LabProcess running = process();
+        if (running.stop(STOP_GRACE).isEmpty()) {
+            throw new IllegalStateException("could not stop " + running.name() + " (pid " + running.pid() + ")");
+        }
+        return start();
     }
 
     /** Returns the command line that runs the client in the foreground on {@link #host()}'s interface. */

@@ -1,9 +1,18 @@
 package dev.dhcpcluster.bootstrap.e2e;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Busybox udhcpc on a lab host, with the tests' own script, driven by signals to its PID. */
+/**
+ * Busybox udhcpc on a lab host, with the tests' own script, driven by signals to its PID.
+ *
+ * <p>udhcpc keeps no lease file and has no INIT-REBOOT state: it always starts by broadcasting a
+ * DISCOVER. What it can remember is an address given with {@code -r}, which it asks for in that
+ * DISCOVER (option 50); {@link #restartRequesting} is its restart.
+ */
 public final class Udhcpc extends RealClient {
+
+    private String requestedAddress;
 
     /** Prepares (does not start) a udhcpc named {@code name} for {@code host}'s interface. */
     public Udhcpc(NetworkLab lab, LabHost host, String name) {
@@ -16,8 +25,21 @@ public final class Udhcpc extends RealClient {
      */
     @Override
     protected List<String> command() {
-        return List.of(Tools.require("udhcpc"), "-f", "-i", host().interfaceName(),
-                "-s", script().path().toString(), "-t", "5", "-T", "2", "-A", "2");
+        List<String> argv = new ArrayList<>(List.of(Tools.require("udhcpc"), "-f", "-i", host().interfaceName(),
+                "-s", script().path().toString(), "-t", "5", "-T", "2", "-A", "2"));
+        if (requestedAddress != null) {
+            argv.addAll(List.of("-r", requestedAddress));
+        }
+        return argv;
+    }
+
+    /**
+     * Stops udhcpc by its PID and starts it again asking for {@code address} ({@code -r}), the
+     * nearest udhcpc comes to a client that remembers its lease across a restart.
+     */
+    public LabProcess restartRequesting(String address) {
+        requestedAddress = LabAddresses.requireAddress(address);
+        return restart();
     }
 
     /** Asks udhcpc to renew its lease now (SIGUSR1). */
