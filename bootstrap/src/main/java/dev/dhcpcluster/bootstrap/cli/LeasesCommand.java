@@ -4,6 +4,7 @@ import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
+import dev.dhcpcluster.bootstrap.text.SafeText;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
@@ -76,10 +77,14 @@ final class LeasesCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One lease as printed: fields separated by one space, the hostname last (it may hold spaces). */
+    /**
+     * One lease as printed: fields separated by one space. The host name came from a client, so it
+     * is escaped ({@link SafeText#field}): a space, a newline or an escape sequence in it cannot
+     * split the line or add one.
+     */
     static String line(Lease lease) {
         return lease.address() + " " + lease.state() + " " + lease.expiry() + " " + lease.hardwareAddress() + " "
                 + lease.clientKey() + " " + lease.owner().value() + " " + lease.version() + " "
-                + lease.hostname().orElse("-");
+                + lease.hostname().map(SafeText::field).orElse("-");
     }
 }

@@ -100,6 +100,15 @@ public final class NodeRuntime {
         return node;
     }
 
+    /**
+     * Reads the node's config file again and applies what can change while the node runs, keeping
+     * every lease; a file that is not valid leaves the node on its old config.
+     */
+    public ReloadOutcome reload() {
+        // The reload itself is being built on its own branch; this signature is its contract.
+        throw new UnsupportedOperationException("reload is not built yet");
+    }
+
     /** What the node has counted so far. */
     public EventCounts counts() {
         return events.counts();
