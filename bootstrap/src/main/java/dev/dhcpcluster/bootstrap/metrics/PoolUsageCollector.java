@@ -3,9 +3,10 @@ package dev.dhcpcluster.bootstrap.metrics;
 import dev.dhcpcluster.core.pool.PoolRangeUsage;
 import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
-import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,11 +63,12 @@ public final class PoolUsageCollector implements MultiCollector {
             new Count("declined_addresses", "Addresses of %s quarantined after a DHCPDECLINE", SubnetUsage::declined,
                     PoolRangeUsage::declined));
 
+    /** Without {@code _total}, which the text format adds to a counter's name. */
+    private static final String FAILURES = "dhcpcluster_pool_usage_scrape_failures";
+
     private final Source source;
-    private final Counter failures = Counter.builder()
-            .name("dhcpcluster_pool_usage_scrape_failures_total")
-            .help("Scrapes that went without the subnet and pool gauges because the event loop did not answer in time")
-            .build();
+    /** Part of this collector's own output, so that a scrape that failed already counts itself. */
+    private final LongAdder failures = new LongAdder();
 
     /** @param source reads the usage, once per scrape */
     public PoolUsageCollector(Source source) {
@@ -75,27 +78,29 @@ public final class PoolUsageCollector implements MultiCollector {
     /** Registers the gauges and the failure counter in {@code registry}. */
     public void register(PrometheusRegistry registry) {
         registry.register(this);
-        registry.register(failures);
     }
 
     @Override
     public MetricSnapshots collect() {
-        Optional<PoolUsage> usage;
+        List<MetricSnapshot> snapshots = new ArrayList<>();
         try {
-            usage = source.read();
+            source.read().ifPresent(usage -> gauges(usage, snapshots));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new MetricSnapshots();
         } catch (Exception e) {
-            failures.inc();
+            failures.increment();
             LOG.warn("metrics scrape without pool usage: {}", e.toString());
-            return new MetricSnapshots();
         }
-        return usage.map(PoolUsageCollector::snapshots).orElseGet(MetricSnapshots::new);
+        snapshots.add(CounterSnapshot.builder()
+                .name(FAILURES)
+                .help("Scrapes that went without the subnet and pool gauges because the event loop did not answer "
+                        + "in time")
+                .dataPoint(CounterDataPointSnapshot.builder().value(failures.sum()).build())
+                .build());
+        return new MetricSnapshots(snapshots);
     }
 
-    private static MetricSnapshots snapshots(PoolUsage usage) {
-        List<MetricSnapshot> snapshots = new ArrayList<>();
+    private static void gauges(PoolUsage usage, List<MetricSnapshot> snapshots) {
         for (Count count : COUNTS) {
             GaugeSnapshot.Builder subnets = GaugeSnapshot.builder()
                     .name(subnetName(count))
@@ -114,7 +119,6 @@ public final class PoolUsageCollector implements MultiCollector {
             snapshots.add(subnets.build());
             snapshots.add(pools.build());
         }
-        return new MetricSnapshots(snapshots);
     }
 
     @Override
@@ -124,6 +128,7 @@ public final class PoolUsageCollector implements MultiCollector {
             names.add(subnetName(count));
             names.add(poolName(count));
         }
+        names.add(FAILURES);
         return names;
     }
 
