@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -112,6 +113,38 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
      */
     public void stopAfter(Service user) {
         users.add(user);
+    }
+
+    /**
+     * What waits in the loop's queue now: tasks already due (datagrams, store callbacks, timers
+     * whose time has come) that wait for the thread, and timers set for later. Reads the queue
+     * under its lock, once: for status and metrics, not for the hot path.
+     */
+    public Backlog backlog() {
+        int due = 0;
+        int later = 0;
+        for (Runnable task : executor.getQueue().toArray(new Runnable[0])) {
+            if (task instanceof Delayed delayed && delayed.getDelay(TimeUnit.NANOSECONDS) > 0) {
+                later++;
+            } else {
+                due++;
+            }
+        }
+        return new Backlog(due, later);
+    }
+
+    /** Tasks the loop has run since it started (approximate while it runs, as the executor says). */
+    public long completedTasks() {
+        return executor.getCompletedTaskCount();
+    }
+
+    /**
+     * The loop's queue at one moment.
+     *
+     * @param due tasks whose time has come, waiting for the thread: the loop's backlog
+     * @param scheduled timers set for later
+     */
+    public record Backlog(int due, int scheduled) {
     }
 
     /** True on the loop's own thread. */

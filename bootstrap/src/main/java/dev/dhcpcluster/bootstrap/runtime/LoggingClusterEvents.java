@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * with its cause (at most once per interval) and the first commit after failures at info, a
  * malformed datagram at debug with a summary at info after each interval in which any arrived.
  *
+ * <p>Each commit is also handed to a {@link StoreCommitObserver}, for what needs every commit
+ * rather than the totals kept here.
+ *
  * <p>Thread-safe, as the port requires (the store reports from its own thread), and cheap on the
  * per-packet paths: counters are {@link LongAdder}s and atomics.
  */
@@ -35,6 +38,7 @@ public final class LoggingClusterEvents implements ClusterEvents {
     private final Clock clock;
     private final Scheduler scheduler;
     private final Duration interval;
+    private final StoreCommitObserver commitObserver;
     private final Map<DhcpMessageType, LongAdder> requests = counters(DhcpMessageType.class);
     private final Map<DhcpMessageType, LongAdder> replies = counters(DhcpMessageType.class);
     private final Map<DropReason, LongAdder> drops = counters(DropReason.class);
@@ -61,9 +65,21 @@ public final class LoggingClusterEvents implements ClusterEvents {
      * @param interval the rate-limit and summary interval
      */
     public LoggingClusterEvents(Clock clock, Scheduler scheduler, Duration interval) {
+        this(clock, scheduler, interval, StoreCommitObserver.NONE);
+    }
+
+    /**
+     * @param clock for the rate limits
+     * @param scheduler runs the periodic malformed-datagram summary
+     * @param interval the rate-limit and summary interval
+     * @param commitObserver is told of every commit, after it is counted
+     */
+    public LoggingClusterEvents(Clock clock, Scheduler scheduler, Duration interval,
+            StoreCommitObserver commitObserver) {
         this.clock = clock;
         this.scheduler = scheduler;
         this.interval = interval;
+        this.commitObserver = commitObserver;
     }
 
     @Override
@@ -139,6 +155,7 @@ public final class LoggingClusterEvents implements ClusterEvents {
         commitNanosTotal.add(nanos);
         commitNanosMax.accumulateAndGet(nanos, Math::max);
         pending.set(pendingChanges);
+        commitObserver.committed(changes, latency);
         long failedBefore = failuresSinceLastCommit.getAndSet(0);
         if (failedBefore > 0) {
             LOG.info("lease store commits succeed again, after {} failed commit{}", failedBefore,

@@ -3,8 +3,10 @@ package dev.dhcpcluster.bootstrap.runtime;
 import dagger.BindsInstance;
 import dagger.Component;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.metrics.MetricsModule;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.store.LeaseStore;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import javax.inject.Provider;
 import javax.inject.Singleton;
@@ -15,11 +17,14 @@ import javax.inject.Singleton;
  */
 @Singleton
 @Component(modules = {RuntimeModule.class, UdpTransportModule.class, PcapTransportModule.class,
-    SqliteStoreModule.class, MemoryStoreModule.class})
+    SqliteStoreModule.class, MemoryStoreModule.class, MetricsModule.class})
 public interface NodeComponent {
 
     /** The node, ready to start. */
     NodeRuntime runtime();
+
+    /** The node's metrics, as {@code /metrics} shows them (docs/metrics.md lists them). */
+    PrometheusRegistry metrics();
 
     /** The transports this build can run, by the name {@code transport.type} gives. */
     Map<String, Provider<DhcpTransport>> transports();

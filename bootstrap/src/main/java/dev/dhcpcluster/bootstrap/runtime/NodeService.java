@@ -145,11 +145,22 @@ public final class NodeService extends AbstractIdleService {
 
     /** How the pools are used now, read on the event loop. */
     public PoolUsage usage() throws ExecutionException, TimeoutException, InterruptedException {
+        return usage(LOOP_TIMEOUT);
+    }
+
+    /**
+     * How the pools are used now, read on the event loop, waiting at most {@code timeout} for it
+     * (a scrape must not hang on a loop that is busy).
+     *
+     * @throws IllegalStateException before the node has started
+     * @throws TimeoutException if the loop did not get to it within {@code timeout}
+     */
+    public PoolUsage usage(Duration timeout) throws ExecutionException, TimeoutException, InterruptedException {
         DhcpServer current = server;
         if (current == null) {
             throw new IllegalStateException("the node is not running");
         }
-        return onLoop(current::usage);
+        return loop.call(current::usage, timeout);
     }
 
     private <T> T onLoop(Callable<T> task)

@@ -38,8 +38,8 @@ public abstract class RuntimeModule {
 
     @Provides
     @Singleton
-    static LoggingClusterEvents loggingClusterEvents(EventLoop loop) {
-        return new LoggingClusterEvents(loop, loop, LOG_INTERVAL);
+    static LoggingClusterEvents loggingClusterEvents(EventLoop loop, StoreCommitObserver commits) {
+        return new LoggingClusterEvents(loop, loop, LOG_INTERVAL, commits);
     }
 
     @Binds

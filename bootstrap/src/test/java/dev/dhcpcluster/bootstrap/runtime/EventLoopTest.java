@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class EventLoopTest {
@@ -161,5 +162,34 @@ class EventLoopTest {
         loop.execute(() -> { });
         loop.schedule(Duration.ofSeconds(1), () -> { }).cancel();
         assertThrows(ExecutionException.class, () -> loop.call(() -> 1, WAIT));
+    }
+
+    @Test
+    @DisplayName("the backlog counts the tasks due and waiting for the thread apart from the timers set for later")
+    void backlogSeparatesDueTasksFromTimers() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        loop.execute(() -> {
+            running.countDown();
+            try {
+                blocked.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(running.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        for (int i = 0; i < 3; i++) {
+            loop.execute(() -> { });
+        }
+        loop.schedule(Duration.ofHours(1), () -> { });
+        loop.schedule(Duration.ofHours(2), () -> { });
+
+        assertEquals(new EventLoop.Backlog(3, 2), loop.backlog());
+
+        long before = loop.completedTasks();
+        blocked.countDown();
+        loop.call(() -> null, WAIT);
+        assertEquals(new EventLoop.Backlog(0, 2), loop.backlog());
+        assertTrue(loop.completedTasks() >= before + 4, "the blocking task and the three behind it ran");
     }
 }

@@ -19,6 +19,7 @@ import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +176,20 @@ class LoggingClusterEventsTest {
         assertEquals(4.0, store.averageBatch());
         assertEquals(1, store.pending());
         assertEquals(List.of(), levels(), "a commit is not worth a log line");
+    }
+
+    @Test
+    void everyCommitIsHandedToTheObserverWithItsBatchSizeAndLatency() {
+        List<String> observed = new ArrayList<>();
+        LoggingClusterEvents observedEvents = new LoggingClusterEvents(clock, time, INTERVAL,
+                (changes, latency) -> observed.add(changes + " in " + latency.toMillis() + " ms"));
+
+        observedEvents.storeCommitted(3, Duration.ofMillis(10), 5);
+        observedEvents.storeFailed("disk full", 4);
+        observedEvents.storeCommitted(7, Duration.ofMillis(30), 0);
+
+        assertEquals(List.of("3 in 10 ms", "7 in 30 ms"), observed, "commits, not failures");
+        assertEquals(2, observedEvents.counts().store().commits());
     }
 
     @Test

@@ -282,7 +282,7 @@ public final class LeaseTable {
             clearOffer(previous);
         }
         if (slot.offeredTo == null) {
-            subnet.countOffer(1);
+            slot.subnet.countOffer(slot.pool, 1);
         }
         slot.offeredTo = key;
         slot.offerExpiry = nowMillis + offerHoldMillis;
@@ -382,7 +382,7 @@ public final class LeaseTable {
     private Slot slotFor(ServedSubnet subnet, Ipv4Address address) {
         Slot slot = byAddress.get(address);
         if (slot == null) {
-            slot = new Slot(address, subnet);
+            slot = new Slot(address, subnet, subnet.poolOf(address));
             byAddress.put(address, slot);
         }
         return slot;
@@ -403,9 +403,9 @@ public final class LeaseTable {
     private void count(Slot slot, int delta) {
         if (slot.leaseHolds) {
             if (slot.lease.state() == LeaseState.BOUND) {
-                slot.subnet.countBound(delta);
+                slot.subnet.countBound(slot.pool, delta);
             } else {
-                slot.subnet.countDeclined(delta);
+                slot.subnet.countDeclined(slot.pool, delta);
             }
         }
     }
@@ -418,7 +418,7 @@ public final class LeaseTable {
             offersByClient.remove(slot.offeredTo);
         }
         slot.offeredTo = null;
-        slot.subnet.countOffer(-1);
+        slot.subnet.countOffer(slot.pool, -1);
         syncPool(slot);
     }
 
@@ -465,6 +465,8 @@ public final class LeaseTable {
 
         final Ipv4Address address;
         final ServedSubnet subnet;
+        /** The pool of the subnet that hands out {@link #address}, or -1 ({@link ServedSubnet#poolOf}). */
+        final int pool;
         /** The newest lease of the address, or null if it has only ever been offered. */
         Lease lease;
         /** True while {@link #lease} is bound or declined and not yet past its expiry (as last settled). */
@@ -475,9 +477,10 @@ public final class LeaseTable {
         /** The time of this slot's live entry in the expiry queue, or {@link #NOT_QUEUED}. */
         long queuedAt = NOT_QUEUED;
 
-        Slot(Ipv4Address address, ServedSubnet subnet) {
+        Slot(Ipv4Address address, ServedSubnet subnet, int pool) {
             this.address = address;
             this.subnet = subnet;
+            this.pool = pool;
         }
 
         /** The earliest end of a hold of this slot (offer or lease), or {@link #NOT_QUEUED} if nothing holds it. */

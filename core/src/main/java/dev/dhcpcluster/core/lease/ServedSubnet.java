@@ -11,10 +11,12 @@ import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.core.dhcp.OptionCode;
 import dev.dhcpcluster.core.pool.AddressPool;
+import dev.dhcpcluster.core.pool.PoolRangeUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -68,6 +70,10 @@ public final class ServedSubnet {
     private int offered;
     private int bound;
     private int declined;
+    /** The same counts per pool, for the pool's own addresses only (see {@link #poolOf}). */
+    private final int[] poolOffered;
+    private final int[] poolBound;
+    private final int[] poolDeclined;
     private long lastExhaustionReport = Long.MIN_VALUE;
 
     /**
@@ -88,6 +94,9 @@ public final class ServedSubnet {
         poolClasses = new String[count];
         poolOptions = new DhcpOptions[count];
         poolOptionsWithGlobal = new DhcpOptions[count];
+        poolOffered = new int[count];
+        poolBound = new int[count];
+        poolDeclined = new int[count];
         for (int i = 0; i < count; i++) {
             PoolConfig pool = configured.get(i);
             pools[i] = new AddressPool(List.of(pool.range()));
@@ -295,16 +304,36 @@ public final class ServedSubnet {
         return sortedPool[index];
     }
 
-    void countOffer(int delta) {
+    /**
+     * The index (configuration order) of the pool that hands out {@code address}, or -1 for an
+     * address outside every pool or excluded from its pool (reserved, infrastructure). Fixed for
+     * the life of the subnet, so the lease table looks it up once per address, not per change.
+     */
+    int poolOf(Ipv4Address address) {
+        int pool = poolIndexOf(address);
+        return pool >= 0 && pools[pool].contains(address) ? pool : -1;
+    }
+
+    /** Counts offers of an address of {@code pool} ({@link #poolOf}, -1 for none). */
+    void countOffer(int pool, int delta) {
         offered += delta;
+        if (pool >= 0) {
+            poolOffered[pool] += delta;
+        }
     }
 
-    void countBound(int delta) {
+    void countBound(int pool, int delta) {
         bound += delta;
+        if (pool >= 0) {
+            poolBound[pool] += delta;
+        }
     }
 
-    void countDeclined(int delta) {
+    void countDeclined(int pool, int delta) {
         declined += delta;
+        if (pool >= 0) {
+            poolDeclined[pool] += delta;
+        }
     }
 
     /**
@@ -324,11 +353,16 @@ public final class ServedSubnet {
     public SubnetUsage usage() {
         int size = 0;
         int free = 0;
-        for (AddressPool pool : pools) {
+        List<PoolRangeUsage> perPool = new ArrayList<>(pools.length);
+        for (int i = 0; i < pools.length; i++) {
+            AddressPool pool = pools[i];
             size += pool.size();
             free += pool.freeCount();
+            PoolConfig configured = config.pools().get(i);
+            perPool.add(new PoolRangeUsage(configured.range(), configured.clientClass(), pool.size(), poolBound[i],
+                    poolOffered[i], poolDeclined[i], pool.freeCount()));
         }
-        return new SubnetUsage(config.network(), config.prefixLength(), size, bound, offered, declined, free);
+        return new SubnetUsage(config.network(), config.prefixLength(), size, bound, offered, declined, free, perPool);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.core.pool;
 
 import dev.dhcpcluster.port.model.Ipv4Address;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,12 +15,15 @@ import java.util.Objects;
  * @param offered how many are offered and held for a client that has not yet requested them
  * @param declined how many are quarantined after a DHCPDECLINE
  * @param free how many pool addresses could be given to a new client now
+ * @param pools the same for each pool of the subnet, in configuration order; the pools' counts add
+ *     up to the subnet's, less the bound, offered and declined addresses outside every pool
  */
 public record SubnetUsage(Ipv4Address network, int prefixLength, int size, int bound, int offered, int declined,
-        int free) {
+        int free, List<PoolRangeUsage> pools) {
 
     public SubnetUsage {
         Objects.requireNonNull(network, "network");
+        pools = List.copyOf(pools);
         if (size < 0 || bound < 0 || offered < 0 || declined < 0 || free < 0 || free > size) {
             throw new IllegalArgumentException("inconsistent usage of " + network + "/" + prefixLength + ": size "
                     + size + ", bound " + bound + ", offered " + offered + ", declined " + declined + ", free " + free);

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.core.config.AddressRange;
 import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.pool.PoolRangeUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.core.testing.ControlledLeaseStore;
 import dev.dhcpcluster.core.testing.ControlledLeaseStore.Mode;
@@ -490,7 +492,9 @@ class DhcpServerTest {
 
         SubnetUsage usage = server.usage().subnets().get(0);
 
-        assertEquals(new SubnetUsage(Ipv4Address.parse("198.18.0.0"), 24, 10, 1, 1, 0, 8), usage);
+        PoolRangeUsage pool = new PoolRangeUsage(new AddressRange(Ipv4Address.parse("198.18.0.10"),
+                Ipv4Address.parse("198.18.0.19")), Optional.empty(), 10, 1, 1, 0, 8);
+        assertEquals(new SubnetUsage(Ipv4Address.parse("198.18.0.0"), 24, 10, 1, 1, 0, 8, List.of(pool)), usage);
     }
 
     @Test

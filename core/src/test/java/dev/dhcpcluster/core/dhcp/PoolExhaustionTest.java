@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
+import dev.dhcpcluster.core.pool.PoolRangeUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.core.testing.ControlledLeaseStore;
 import dev.dhcpcluster.core.testing.ControlledLeaseStore.Mode;
@@ -122,6 +123,11 @@ class PoolExhaustionTest {
         return events.dropReasons().stream().filter(DropReason.POOL_EXHAUSTED::equals).count();
     }
 
+    /** The usage of the subnet's one pool with {@code bound}, {@code offered} and {@code free} addresses. */
+    private static PoolRangeUsage pool(int bound, int offered, int free) {
+        return new PoolRangeUsage(SUBNET.pools().get(0).range(), Optional.empty(), POOL_SIZE, bound, offered, 0, free);
+    }
+
     private SubnetUsage usage() {
         return server.usage().subnets().get(0);
     }
@@ -158,7 +164,7 @@ class PoolExhaustionTest {
         assertEquals(FLOOD - POOL_SIZE, exhaustedDrops(), seed());
         assertEquals(FLOOD - POOL_SIZE, events.drops().size(), "every drop was for exhaustion; " + seed());
         assertEquals(FLOOD, events.requests().size());
-        assertEquals(new SubnetUsage(SUBNET.network(), 24, POOL_SIZE, 0, POOL_SIZE, 0, 0), usage());
+        assertEquals(new SubnetUsage(SUBNET.network(), 24, POOL_SIZE, 0, POOL_SIZE, 0, 0, List.of(pool(0, POOL_SIZE, 0))), usage());
     }
 
     @Test
@@ -236,7 +242,7 @@ class PoolExhaustionTest {
         assertEquals(POOL_SIZE, acked.size(), seed());
         assertEquals(poolAddresses(), distinct(acked), seed());
         assertEquals(FLOOD - POOL_SIZE, silent, seed());
-        assertEquals(new SubnetUsage(SUBNET.network(), 24, POOL_SIZE, POOL_SIZE, 0, 0, 0), usage());
+        assertEquals(new SubnetUsage(SUBNET.network(), 24, POOL_SIZE, POOL_SIZE, 0, 0, 0, List.of(pool(POOL_SIZE, 0, 0))), usage());
         assertEquals(POOL_SIZE, poolAddresses().stream().map(store::storedAt)
                 .filter(lease -> lease != null && lease.state() == LeaseState.BOUND).count());
 

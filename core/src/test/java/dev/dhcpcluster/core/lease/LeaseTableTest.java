@@ -12,6 +12,8 @@ import dev.dhcpcluster.core.config.ClientIdentity;
 import dev.dhcpcluster.core.config.Octets;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
+import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.pool.PoolRangeUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.core.testing.ManualClock;
 import dev.dhcpcluster.core.testing.TestConfigs;
@@ -396,6 +398,50 @@ class LeaseTableTest {
         SubnetUsage usage = subnet.usage();
         assertEquals(4, usage.size(), "both pools count");
         assertEquals(1, usage.free());
+    }
+
+    @Test
+    @DisplayName("usage is reported per pool too: each pool counts its own offered, bound, declined and free addresses")
+    void usageIsReportedPerPool() {
+        LeaseTable table = classPoolTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        Ipv4Address offered = table.offerFreeAddress(subnet, client(1), Set.of(), now());
+        bind(table, 2, ip("198.18.0.11"));
+        Ipv4Address declined = table.offerFreeAddress(subnet, client(3), Set.of("pxe"), now());
+        table.decline(declined, client(3), mac(3), now()).orElseThrow();
+
+        SubnetUsage usage = subnet.usage();
+
+        assertEquals(ip("198.18.0.10"), offered);
+        assertEquals(ip("198.18.0.100"), declined);
+        assertEquals(new PoolRangeUsage(new AddressRange(ip("198.18.0.100"), ip("198.18.0.101")), Optional.of("pxe"),
+                2, 0, 0, 1, 1), usage.pools().get(0), "the class pool, first in configuration order");
+        assertEquals(new PoolRangeUsage(new AddressRange(ip("198.18.0.10"), ip("198.18.0.11")), Optional.empty(),
+                2, 1, 1, 0, 0), usage.pools().get(1));
+        assertEquals(1, usage.bound());
+        assertEquals(1, usage.offered());
+        assertEquals(1, usage.declined());
+        assertEquals(1, usage.free());
+    }
+
+    @Test
+    @DisplayName("a reserved address bound outside every pool counts for its subnet, not for a pool")
+    void reservedAddressOutsideThePoolsCountsForTheSubnetOnly() {
+        LeaseTable table = table(TestConfigs.server(TestConfigs.subnet()
+                .reserveForHardware("02:00:00:00:00:07", "198.18.0.200", null)
+                .reserveForHardware("02:00:00:00:00:08", "198.18.0.15", null).build()).build());
+        ServedSubnet subnet = table.subnets().get(0);
+
+        bind(table, 7, ip("198.18.0.200"));
+        bind(table, 8, ip("198.18.0.15"));
+        bind(table, 1, ip("198.18.0.12"));
+
+        SubnetUsage usage = subnet.usage();
+        assertEquals(3, usage.bound());
+        assertEquals(1, usage.pools().size());
+        assertEquals(1, usage.pools().get(0).bound(), "only the dynamic address counts for the pool");
+        assertEquals(9, usage.pools().get(0).size(), "the reserved address in the range is not the pool's");
+        assertEquals(8, usage.pools().get(0).free());
     }
 
     @Test

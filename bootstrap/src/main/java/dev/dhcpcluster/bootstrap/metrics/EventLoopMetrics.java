@@ -1,0 +1,42 @@
+package dev.dhcpcluster.bootstrap.metrics;
+
+import dev.dhcpcluster.bootstrap.runtime.EventLoop;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Objects;
+
+/**
+ * The node's event loop: how many tasks wait for its one thread (a growing backlog means the node
+ * cannot keep up with its traffic), how many timers are set, and how many tasks it has run. Read
+ * from the loop's queue at each scrape.
+ */
+public final class EventLoopMetrics {
+
+    private final EventLoop loop;
+
+    /** @param loop the node's loop */
+    public EventLoopMetrics(EventLoop loop) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+    }
+
+    /** Registers the loop's metrics in {@code registry}. */
+    public void register(PrometheusRegistry registry) {
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_event_loop_queued_tasks")
+                .help("Tasks due on the event loop and waiting for its thread (datagrams, store callbacks, timers "
+                        + "whose time has come): the queue depth")
+                .callback(callback -> callback.call(loop.backlog().due()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_event_loop_scheduled_timers")
+                .help("Timers set on the event loop for later")
+                .callback(callback -> callback.call(loop.backlog().scheduled()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("dhcpcluster_event_loop_tasks_completed_total")
+                .help("Tasks the event loop has run")
+                .callback(callback -> callback.call(loop.completedTasks()))
+                .register(registry);
+    }
+}
