@@ -39,6 +39,8 @@ public final class NodeRuntime {
     private final NodeService node;
     private final LoggingClusterEvents events;
     private volatile Throwable failure;
+    /** True while the last reload's errors are the file's own (guarded by the reload's lock). */
+    private boolean fileRefused;
 
     @Inject
     NodeRuntime(NodeConfig config, ConfigSource source, ServiceManager services, NodeService node, EventLoop loop,
@@ -121,6 +123,7 @@ public final class NodeRuntime {
      * config (briefly: the swap runs between two datagrams).
      */
     public synchronized ReloadOutcome reload() {
+        fileRefused = false;
         ReloadOutcome outcome = attemptReload();
         log(outcome);
         return outcome;
@@ -136,6 +139,7 @@ public final class NodeRuntime {
         try {
             loaded = new ConfigLoader().load(file);
         } catch (ConfigException e) {
+            fileRefused = true;
             return new ReloadOutcome(false, List.of(), List.of(),
                     e.errors().stream().map(ConfigError::toString).toList());
         }
@@ -186,6 +190,11 @@ public final class NodeRuntime {
             return;
         }
         List<String> errors = outcome.errors();
+        if (!fileRefused) {
+            // Not the file's fault (no file, the node not running): the reason is the line.
+            errors.forEach(error -> LOG.warn("node {} kept its config: {}", id, SafeText.inline(error)));
+            return;
+        }
         if (errors.size() == 1) {
             LOG.warn("node {} kept its config: the file has 1 error: {}", id, SafeText.inline(errors.get(0)));
             return;
