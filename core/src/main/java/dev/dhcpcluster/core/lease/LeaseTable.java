@@ -207,12 +207,10 @@ public final class LeaseTable {
                 || slot.leaseHolds && millis(slot.lease.expiry()) > nowMillis && !slot.lease.clientKey().equals(key))) {
             return;
         }
-        slot = slotFor(subnet, address);
-        offersByClient.put(key, slot);
-        subnet.countOffer(1);
-        slot.offeredTo = key;
+        offer(subnet, address, key, nowMillis);
+        // The offer keeps its own end, not a new hold: the earlier end is queued, the later one is then skipped.
+        slot = byAddress.get(address);
         slot.offerExpiry = expiryMillis;
-        syncPool(slot);
         schedule(slot, expiryMillis);
     }
 
