@@ -3,20 +3,31 @@ package dev.dhcpcluster.bootstrap.cli;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.runtime.ConfigSource;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
 import dev.dhcpcluster.bootstrap.runtime.NodeStartException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code dhcpcluster run --config FILE}: runs a node until SIGTERM or SIGINT. */
+/**
+ * {@code dhcpcluster run --config FILE}: runs a node until SIGTERM or SIGINT. SIGHUP reloads the
+ * config file ({@link NodeRuntime#reload}) and leaves the node running.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Runs a node until SIGTERM or SIGINT; prints one line when it serves.")
+        description = "Runs a node until SIGTERM or SIGINT; prints one line when it serves. "
+                + "SIGHUP reloads the config file.")
 final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
@@ -36,7 +47,9 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return DhcpclusterCommand.USAGE;
         }
-        NodeRuntime runtime = NodeComponent.of(nodeConfig).runtime();
+        NodeRuntime runtime = NodeComponent.of(nodeConfig, ConfigSource.file(config)).runtime();
+        // Before start: a SIGHUP while the node starts must not stop it (the JVM's default).
+        reloadOnHangup(runtime);
         // SIGTERM and SIGINT run the hooks: stop gracefully (transport closed, queued work done, store closed).
         Thread hook = new Thread(() -> {
             runtime.stop(STOP_TIMEOUT);
@@ -58,5 +71,31 @@ final class RunCommand implements Callable<Integer> {
             return DhcpclusterCommand.FAILED;
         }
         return 0;
+    }
+
+    /**
+     * Makes SIGHUP reload the node's config instead of stopping the JVM. The signal's thread only
+     * hands the reload to a thread of its own, which runs reloads one after another and logs each
+     * outcome ({@link NodeRuntime#reload}).
+     *
+     * <p>The JDK has no supported API for signals; {@code sun.misc.Signal} (module
+     * {@code jdk.unsupported}, kept for exactly this use) is what JVM servers use. javac warns
+     * about it as internal API on every build: the warning is not a lint category, so neither
+     * {@code @SuppressWarnings} nor {@code -Xlint} can silence it, and it is expected here (the
+     * names are written in full so that this method is the only place it points at).
+     */
+    private static void reloadOnHangup(NodeRuntime runtime) {
+        ExecutorService reloads = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "dhcpcluster-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloads.execute(runtime::reload));
+        } catch (IllegalArgumentException e) {
+            // No SIGHUP on this system, or the JVM keeps it for itself (-Xrs): no reload by signal.
+            LOG.warn("SIGHUP cannot be handled here, so it does not reload the config: {}", e.getMessage());
+            reloads.shutdown();
+        }
     }
 }

@@ -10,6 +10,7 @@ import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.config.StoreSettings;
+import dev.dhcpcluster.bootstrap.runtime.ConfigSource;
 import dev.dhcpcluster.bootstrap.runtime.EventCounts;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
@@ -117,7 +118,8 @@ public final class Demo {
     private Result runIn(Path data) throws DemoException, InterruptedException {
         try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0))) {
             NodeConfig config = config(client.localPort(), storeType, data);
-            NodeRuntime node = NodeComponent.of(config).runtime();
+            // The demo's config comes from a resource: a reload of its node has no file to read.
+            NodeRuntime node = NodeComponent.of(config, ConfigSource.none("the demo's built-in config")).runtime();
             node.start(NODE_TIMEOUT);
             try {
                 out.println(node.readyLine());

@@ -35,11 +35,19 @@ public interface NodeComponent {
     /** Builds a node's graph. */
     @Component.Factory
     interface Factory {
-        NodeComponent create(@BindsInstance NodeConfig config);
+        NodeComponent create(@BindsInstance NodeConfig config, @BindsInstance ConfigSource source);
     }
 
-    /** A node's graph for {@code config}. */
+    /**
+     * A node's graph for {@code config}, which did not come from a file: a reload of that node is
+     * refused, since there is nothing to read again.
+     */
     static NodeComponent of(NodeConfig config) {
-        return DaggerNodeComponent.factory().create(config);
+        return of(config, ConfigSource.none("a config that is not a file"));
+    }
+
+    /** A node's graph for {@code config}, read from {@code source}; a reload reads the file again. */
+    static NodeComponent of(NodeConfig config, ConfigSource source) {
+        return DaggerNodeComponent.factory().create(config, source);
     }
 }

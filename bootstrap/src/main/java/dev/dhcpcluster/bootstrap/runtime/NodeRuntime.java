@@ -3,11 +3,19 @@ package dev.dhcpcluster.bootstrap.runtime;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.ServiceManager;
+import dev.dhcpcluster.bootstrap.config.ConfigError;
+import dev.dhcpcluster.bootstrap.config.ConfigException;
+import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.text.SafeText;
+import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
@@ -26,15 +34,19 @@ public final class NodeRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
 
     private final NodeConfig config;
+    private final ConfigSource source;
     private final ServiceManager services;
     private final NodeService node;
     private final LoggingClusterEvents events;
     private volatile Throwable failure;
+    /** True while the last reload's errors are the file's own (guarded by the reload's lock). */
+    private boolean fileRefused;
 
     @Inject
-    NodeRuntime(NodeConfig config, ServiceManager services, NodeService node, EventLoop loop,
+    NodeRuntime(NodeConfig config, ConfigSource source, ServiceManager services, NodeService node, EventLoop loop,
             LoggingClusterEvents events) {
         this.config = config;
+        this.source = source;
         // The node drains its queued work on the loop while it stops: the loop must outlive it.
         loop.stopAfter(node);
         this.services = services;
@@ -102,11 +114,95 @@ public final class NodeRuntime {
 
     /**
      * Reads the node's config file again and applies what can change while the node runs, keeping
-     * every lease; a file that is not valid leaves the node on its old config.
+     * every lease; a file that is not valid leaves the node on its old config. The file is read by
+     * the same {@link ConfigLoader} as at start. Fields that need a restart
+     * ({@link ConfigChanges#RESTART_ONLY}) keep their running values and are named in the outcome;
+     * the rest of the file is applied all the same. The outcome is logged, one line per item.
+     *
+     * <p>Reloads run one at a time; the caller's thread waits for the event loop to take the new
+     * config (briefly: the swap runs between two datagrams).
      */
-    public ReloadOutcome reload() {
-        // The reload itself is being built on its own branch; this signature is its contract.
-        throw new UnsupportedOperationException("reload is not built yet");
+    public synchronized ReloadOutcome reload() {
+        fileRefused = false;
+        ReloadOutcome outcome = attemptReload();
+        log(outcome);
+        return outcome;
+    }
+
+    private ReloadOutcome attemptReload() {
+        if (source.file().isEmpty()) {
+            return refused("(file)", "the node runs on " + source.description() + ", not on a file: there is nothing "
+                    + "to read again");
+        }
+        Path file = source.file().get();
+        NodeConfig loaded;
+        try {
+            loaded = new ConfigLoader().load(file);
+        } catch (ConfigException e) {
+            fileRefused = true;
+            return new ReloadOutcome(false, List.of(), List.of(),
+                    e.errors().stream().map(ConfigError::toString).toList());
+        }
+        List<String> restartNeeded = ConfigChanges.restartNeeded(config, loaded);
+        ServerConfig serving = node.serving();
+        ServerConfig next = ConfigChanges.applicable(serving, loaded.server());
+        List<String> changes = ConfigChanges.describe(serving, next);
+        if (!changes.isEmpty()) {
+            try {
+                node.reconfigure(next);
+            } catch (IllegalStateException e) {
+                return refused("(node)", e.getMessage());
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                return refused("Dhcp4", "cannot be served: " + describe(cause));
+            } catch (TimeoutException e) {
+                return refused("(node)", "the event loop did not take the new config in time; it may still take it");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return refused("(node)", "interrupted while the event loop took the new config");
+            }
+        }
+        return new ReloadOutcome(true, changes, restartNeeded, List.of());
+    }
+
+    private static ReloadOutcome refused(String path, String why) {
+        return new ReloadOutcome(false, List.of(), List.of(), List.of(new ConfigError(path, why).toString()));
+    }
+
+    /**
+     * Logs a reload: {@code node 1 reloaded its config: 2 changes} and a line per change and per
+     * field that needs a restart, or {@code node 1 kept its config: the file has 1 error: PATH: ...}
+     * (with more errors, one line each after the first line).
+     */
+    private void log(ReloadOutcome outcome) {
+        long id = config.node().value();
+        String file = source.file().map(Path::toString).orElse(source.description());
+        if (outcome.applied()) {
+            int count = outcome.changes().size();
+            LOG.info("node {} reloaded its config: {} ({})", id,
+                    count == 0 ? "no changes" : count + (count == 1 ? " change" : " changes"), SafeText.inline(file));
+            for (String change : outcome.changes()) {
+                LOG.info("reload: {}", SafeText.inline(change));
+            }
+            for (String path : outcome.restartNeeded()) {
+                LOG.warn("reload: {}", SafeText.inline(ReloadOutcome.restartLine(path)));
+            }
+            return;
+        }
+        List<String> errors = outcome.errors();
+        if (!fileRefused) {
+            // Not the file's fault (no file, the node not running): the reason is the line.
+            errors.forEach(error -> LOG.warn("node {} kept its config: {}", id, SafeText.inline(error)));
+            return;
+        }
+        if (errors.size() == 1) {
+            LOG.warn("node {} kept its config: the file has 1 error: {}", id, SafeText.inline(errors.get(0)));
+            return;
+        }
+        LOG.warn("node {} kept its config: the file has {} errors ({})", id, errors.size(), SafeText.inline(file));
+        for (String error : errors) {
+            LOG.warn("reload: {}", SafeText.inline(error));
+        }
     }
 
     /** What the node has counted so far. */

@@ -3,6 +3,7 @@ package dev.dhcpcluster.bootstrap.runtime;
 import com.google.common.util.concurrent.AbstractIdleService;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.config.TransportSettings;
+import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
 import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
@@ -48,6 +49,8 @@ public final class NodeService extends AbstractIdleService {
     private volatile LeaseStore store;
     private volatile DhcpTransport transport;
     private volatile DhcpServer server;
+    /** The server config the DHCP server runs on: the file's at start, a reload's after one. */
+    private volatile ServerConfig serving;
     private volatile String endpoint = "";
 
     @Inject
@@ -58,6 +61,7 @@ public final class NodeService extends AbstractIdleService {
         this.events = events;
         this.transports = transports;
         this.stores = stores;
+        this.serving = config.server();
     }
 
     @Override
@@ -141,6 +145,33 @@ public final class NodeService extends AbstractIdleService {
             throw new IllegalStateException("the node is not running");
         }
         return current.localPort();
+    }
+
+    /**
+     * Switches the running DHCP server to {@code next} on the event loop, between two datagrams
+     * ({@link DhcpServer#reconfigure}), keeping every lease.
+     *
+     * @throws IllegalStateException if the node is not running
+     * @throws ExecutionException if the server cannot serve {@code next} (its cause says why); the
+     *     server goes on with its old config
+     * @throws TimeoutException if the loop did not take the config in time
+     */
+    public void reconfigure(ServerConfig next) throws ExecutionException, TimeoutException, InterruptedException {
+        DhcpServer current = server;
+        if (current == null || state() != State.RUNNING) {
+            throw new IllegalStateException("the node is not running");
+        }
+        onLoop(() -> {
+            current.reconfigure(next);
+            // Set on the loop with the swap itself, so that it never names a config that is not served.
+            serving = next;
+            return null;
+        });
+    }
+
+    /** The server config the DHCP server runs on now. */
+    public ServerConfig serving() {
+        return serving;
     }
 
     /** How the pools are used now, read on the event loop. */

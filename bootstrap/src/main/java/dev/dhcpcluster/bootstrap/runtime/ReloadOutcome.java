@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,5 +23,22 @@ public record ReloadOutcome(boolean applied, List<String> changes, List<String> 
         if (applied && !errors.isEmpty()) {
             throw new IllegalArgumentException("a reload with errors is not applied: " + errors);
         }
+    }
+
+    /**
+     * The outcome's items, one line each, for a log or a terminal: every change, every field that
+     * needs a restart ({@link #restartLine}), every error. The text may quote the file; escape it
+     * where one line is expected.
+     */
+    public List<String> lines() {
+        List<String> lines = new ArrayList<>(changes);
+        restartNeeded.forEach(path -> lines.add(restartLine(path)));
+        lines.addAll(errors);
+        return lines;
+    }
+
+    /** {@code transport.listen-port changed; it takes effect after a restart}. */
+    public static String restartLine(String path) {
+        return path + " changed; it takes effect after a restart";
     }
 }

@@ -97,6 +97,20 @@ public final class DhcpPolicy {
     }
 
     /**
+     * A policy for {@code config} over {@code table} (built from it) that knows the server's own
+     * addresses this one has learnt, and keeps them out of the new table's pools: the server's
+     * addresses do not change with its configuration.
+     */
+    DhcpPolicy reconfigured(ServerConfig newConfig, LeaseTable newTable) {
+        DhcpPolicy next = new DhcpPolicy(newConfig, newTable);
+        for (Ipv4Address own : ownAddresses) {
+            next.ownAddresses.add(own);
+            newTable.excludeServerAddress(own);
+        }
+        return next;
+    }
+
+    /**
      * Decides about one request that arrived on an interface whose name is not known, and updates
      * the lease table accordingly: {@link #decide(DhcpMessage, Ipv4Address, Optional, long)}
      * without an interface name.

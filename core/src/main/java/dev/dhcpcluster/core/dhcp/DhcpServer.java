@@ -43,6 +43,12 @@ import java.util.Optional;
  * <h2>Time</h2>
  * Offers, leases and quarantines end on a timer set at the earliest pending end, and before each
  * request, so nothing ends late for want of traffic.
+ *
+ * <h2>A new configuration</h2>
+ * {@link #reconfigure} swaps the configuration between two events: the request before it is
+ * decided wholly by the old one, the request after it wholly by the new one. Every lease is kept
+ * (see {@link LeaseTable#reconfigured}). ACKs waiting for their write keep their encoded reply, so
+ * they leave as decided once the write is durable.
  */
 public final class DhcpServer implements DhcpHandler {
 
@@ -51,8 +57,8 @@ public final class DhcpServer implements DhcpHandler {
     private final Clock clock;
     private final Scheduler scheduler;
     private final ClusterEvents events;
-    private final LeaseTable table;
-    private final DhcpPolicy policy;
+    private LeaseTable table;
+    private DhcpPolicy policy;
     private boolean loaded;
     private Cancellable expiryTimer;
     private long expiryTimerAt = Long.MAX_VALUE;
@@ -87,6 +93,37 @@ public final class DhcpServer implements DhcpHandler {
         }
         table.load(storedLeases, clock.millis());
         loaded = true;
+        armExpiryTimer();
+    }
+
+    /**
+     * Serves {@code config} from now on, keeping every lease and the offers that are still valid
+     * ({@link LeaseTable#reconfigured}). Call it on the scheduler's thread, between two events,
+     * like everything else here. If {@code config} cannot be served the server goes on, unchanged,
+     * with its old configuration.
+     *
+     * @throws IllegalArgumentException if {@code config} cannot be served (two reservations of one
+     *     address, say), naming why
+     * @throws IllegalStateException if {@link #load} has not been called
+     */
+    public void reconfigure(ServerConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (!loaded) {
+            throw new IllegalStateException("load the stored leases before reconfiguring");
+        }
+        long now = clock.millis();
+        table.expire(now);
+        // Everything is built before anything is swapped: a failure leaves the old state serving.
+        LeaseTable nextTable = table.reconfigured(config, now);
+        DhcpPolicy nextPolicy = policy.reconfigured(config, nextTable);
+        table = nextTable;
+        policy = nextPolicy;
+        // The timer was set for the old table's next end; the new table has its own.
+        if (expiryTimer != null) {
+            expiryTimer.cancel();
+            expiryTimer = null;
+        }
+        expiryTimerAt = Long.MAX_VALUE;
         armExpiryTimer();
     }
 

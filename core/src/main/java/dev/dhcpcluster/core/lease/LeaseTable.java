@@ -46,6 +46,12 @@ import java.util.Set;
  * Every change of a lease produces a {@link Lease} one version on, which the caller writes to the
  * store. Offers are never written: they live in memory only.
  *
+ * <h2>Leases outside the served subnets</h2>
+ * A lease whose address lies in no served subnet (its subnet was removed from the configuration)
+ * is kept as it is, served to nobody: only {@link #leases()} lists it (no look-up of the server
+ * finds it), and it comes back into service if a later configuration serves its subnet again
+ * ({@link #reconfigured}).
+ *
  * <p>Not thread-safe: the server's single thread owns it.
  */
 public final class LeaseTable {
@@ -60,6 +66,8 @@ public final class LeaseTable {
     /** Each client's newest lease (live or remembered); stale when the address has gone to another client. */
     private final Map<ClientKey, Slot> byClient = new HashMap<>();
     private final Map<ClientKey, Slot> offersByClient = new HashMap<>();
+    /** The newest lease of each address that no served subnet contains: kept, not served. */
+    private final Map<Ipv4Address, Lease> unserved = new HashMap<>();
     /**
      * When slots must be settled. A slot is queued once, for its earliest end; an end that moves
      * later (a repeated DISCOVER, a renewal) is found when that entry comes due, so a client that
@@ -131,7 +139,8 @@ public final class LeaseTable {
 
     /**
      * Rebuilds the table from the leases in the store. Leases outside every served subnet are
-     * left out (the store still has them). Of two leases for one address the higher version wins.
+     * kept aside, unserved (see the class comment). Of two leases for one address the higher
+     * version wins.
      *
      * @throws IllegalStateException if the table has been loaded or changed already
      */
@@ -143,6 +152,7 @@ public final class LeaseTable {
         for (Lease lease : stored) {
             ServedSubnet subnet = subnetContaining(lease.address());
             if (subnet == null) {
+                unserved.merge(lease.address(), lease, (kept, other) -> other.version() > kept.version() ? other : kept);
                 continue;
             }
             Slot slot = slotFor(subnet, lease.address());
@@ -157,6 +167,66 @@ public final class LeaseTable {
                 }
             }
         }
+    }
+
+    /**
+     * A table for {@code config} that holds everything this one holds: every lease (bound,
+     * released, expired, declined, and those outside the served subnets), rebuilt as
+     * {@link #load} rebuilds a restarted server's, and every offer still pending whose address is
+     * still a free dynamic address of the new configuration (not reserved, not infrastructure,
+     * held by no one else), until the offer's own end. Other offers are dropped: the client's
+     * REQUEST is then judged by the new configuration alone. This table is left unchanged.
+     *
+     * <p>A lease whose address the new configuration no longer hands out (a pool shrunk or
+     * removed, an address now reserved or a router) still holds its address until it ends; what
+     * the server answers its client is the policy's business.
+     *
+     * @throws IllegalArgumentException if {@code config} cannot be served (as {@link #LeaseTable})
+     */
+    public LeaseTable reconfigured(ServerConfig config, long nowMillis) {
+        LeaseTable next = new LeaseTable(config);
+        next.load(leases(), nowMillis);
+        for (Map.Entry<ClientKey, Slot> entry : offersByClient.entrySet()) {
+            Slot slot = entry.getValue();
+            if (entry.getKey().equals(slot.offeredTo) && slot.offerExpiry > nowMillis) {
+                next.keepOffer(slot.address, slot.offeredTo, slot.offerExpiry, nowMillis);
+            }
+        }
+        return next;
+    }
+
+    /** Holds an offer carried over from the previous table, if the address may still be offered (see {@link #reconfigured}). */
+    private void keepOffer(Ipv4Address address, ClientKey key, long expiryMillis, long nowMillis) {
+        ServedSubnet subnet = subnetContaining(address);
+        if (subnet == null || subnet.isInfrastructure(address) || subnet.reservationAt(address).isPresent()
+                || !subnet.isPoolAddress(address) || offersByClient.containsKey(key)) {
+            return;
+        }
+        Slot slot = byAddress.get(address);
+        if (slot != null && (slot.offeredTo != null
+                || slot.leaseHolds && millis(slot.lease.expiry()) > nowMillis && !slot.lease.clientKey().equals(key))) {
+            return;
+        }
+        offer(subnet, address, key, nowMillis);
+        // The offer keeps its own end, not a new hold: the earlier end is queued, the later one is then skipped.
+        slot = byAddress.get(address);
+        slot.offerExpiry = expiryMillis;
+        schedule(slot, expiryMillis);
+    }
+
+    /**
+     * The newest lease of every address the table knows, in any state, those outside the served
+     * subnets included. Offers are not leases and are not in it.
+     */
+    public List<Lease> leases() {
+        List<Lease> all = new ArrayList<>(byAddress.size() + unserved.size());
+        for (Slot slot : byAddress.values()) {
+            if (slot.lease != null) {
+                all.add(slot.lease);
+            }
+        }
+        all.addAll(unserved.values());
+        return all;
     }
 
     /** Of two leases of one client, the live one, else the one that ends later. */
@@ -206,7 +276,7 @@ public final class LeaseTable {
         return Optional.of(slot.lease);
     }
 
-    /** The newest lease of this address in any state, if the table has one. */
+    /** The newest lease of this address in any state, if the table has one; leases outside the served subnets are not looked up. */
     public Optional<Lease> leaseAt(Ipv4Address address) {
         Slot slot = byAddress.get(address);
         return slot == null ? Optional.empty() : Optional.ofNullable(slot.lease);

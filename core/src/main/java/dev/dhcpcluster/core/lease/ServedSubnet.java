@@ -237,6 +237,12 @@ public final class ServedSubnet {
         return pool >= 0 && pools[pool].contains(address) && allows(pool, clientClasses);
     }
 
+    /** True if {@code address} is a dynamic address of one of the pools (not excluded), whatever the pool's class. */
+    boolean isPoolAddress(Ipv4Address address) {
+        int pool = poolIndexOf(address);
+        return pool >= 0 && pools[pool].contains(address);
+    }
+
     /**
      * The options configured for a client given {@code address}: those of the pool holding it over
      * the subnet's (only the subnet's outside the pools). Class and global options are not in it.

@@ -552,4 +552,53 @@ class LeaseTableTest {
         assertEquals(0, subnet.usage().bound());
         assertEquals(10, subnet.usage().free());
     }
+
+    @Test
+    @DisplayName("a reconfigured table holds every lease: live, ended, declined, and those of a removed subnet")
+    void reconfiguredKeepsEveryLease() {
+        ServerConfig two = TestConfigs.server(TestConfigs.subnet().build(),
+                TestConfigs.SubnetBuilder.of("198.18.4.0", 24).pool("198.18.4.10", "198.18.4.19").build()).build();
+        LeaseTable table = table(two);
+        Instant now = Instant.ofEpochMilli(now());
+        NodeId node = new NodeId(1);
+        List<Lease> stored = List.of(
+                new Lease(ip("198.18.0.10"), client(1), mac(1), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), node, 3),
+                new Lease(ip("198.18.0.11"), client(2), mac(2), Optional.empty(), LeaseState.EXPIRED, now.minusSeconds(60), node, 4),
+                new Lease(ip("198.18.0.12"), client(3), mac(3), Optional.empty(), LeaseState.DECLINED, now.plusSeconds(60), node, 1),
+                new Lease(ip("198.18.4.10"), client(4), mac(4), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), node, 2));
+        table.load(stored, now());
+
+        LeaseTable narrowed = table.reconfigured(TestConfigs.server(TestConfigs.subnet().build()).build(), now());
+
+        assertEquals(Set.copyOf(stored), Set.copyOf(narrowed.leases()), "the removed subnet's lease is kept, unserved");
+        assertEquals(1, narrowed.subnets().size());
+        assertTrue(narrowed.leaseAt(ip("198.18.4.10")).isEmpty(), "no look-up finds it");
+        assertEquals(1, narrowed.subnets().get(0).usage().bound());
+        assertEquals(1, narrowed.subnets().get(0).usage().declined());
+        assertEquals(4, table.leases().size(), "the old table is left as it was");
+
+        LeaseTable widened = narrowed.reconfigured(two, now());
+
+        assertEquals(Set.copyOf(stored), Set.copyOf(widened.leases()));
+        assertEquals(1, widened.subnets().get(1).usage().bound(), "back in service");
+        assertFalse(widened.isAvailable(widened.subnets().get(1), ip("198.18.4.10"), identity(9), Set.of(), now()));
+    }
+
+    @Test
+    @DisplayName("a reconfigured table keeps an offer only while its address may still be offered")
+    void reconfiguredKeepsValidOffers() {
+        LeaseTable table = defaultTable();
+        ServedSubnet subnet = table.subnets().get(0);
+        table.offer(subnet, ip("198.18.0.10"), client(1), now());
+        table.offer(subnet, ip("198.18.0.15"), client(2), now());
+
+        LeaseTable next = table.reconfigured(TestConfigs.server(TestConfigs.subnet()
+                .pool("198.18.0.10", "198.18.0.12").build()).build(), now());
+
+        assertEquals(Optional.of(ip("198.18.0.10")), next.offeredTo(client(1), now()));
+        assertTrue(next.offeredTo(client(2), now()).isEmpty(), "198.18.0.15 is no longer in a pool");
+        assertEquals(1, next.subnets().get(0).usage().offered());
+        assertEquals(2, next.subnets().get(0).usage().free());
+        assertTrue(next.leases().isEmpty(), "offers are not leases");
+    }
 }
