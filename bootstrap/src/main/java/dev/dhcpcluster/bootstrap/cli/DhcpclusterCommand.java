@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +34,13 @@ public final class DhcpclusterCommand implements Runnable {
         Logging.setLevel(level);
     }
 
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "text (default: readable lines) or json (one JSON object per line); "
+                    + "also -Ddhcpcluster.log.format=FORMAT.")
+    void logFormat(Logging.LogFormat format) {
+        Logging.setFormat(format);
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand");
@@ -51,6 +59,12 @@ public final class DhcpclusterCommand implements Runnable {
     public static int execute(String... args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
+        Optional<String> badFormat = Logging.formatPropertyProblem();
+        if (badFormat.isPresent()) {
+            // Before anything starts the logging backend, which could not find the format.
+            err.println(badFormat.get());
+            return USAGE;
+        }
         try {
             return commandLine(out, err).execute(args);
         } finally {

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.client;
 
 import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
+import dev.dhcpcluster.bootstrap.text.SafeText;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.core.dhcp.OptionCode;
@@ -165,7 +166,9 @@ public final class ClientSession {
             return new Reaction.Ignored("another DHCPOFFER after the REQUEST");
         }
         if (type == DhcpMessageType.NAK) {
-            String message = reply.options().string(OptionCode.MESSAGE).map(text -> " (\"" + text + "\")").orElse("");
+            // The server chose the message: escaped, it cannot break the report's lines.
+            String message = reply.options().string(OptionCode.MESSAGE)
+                    .map(text -> " (\"" + SafeText.inline(text) + "\")").orElse("");
             Ipv4Address asked = phase == Phase.RENEWING ? address : offered;
             return fail("DHCPNAK to a REQUEST for " + asked + message, true);
         }

@@ -1,10 +1,12 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import dev.dhcpcluster.bootstrap.text.SafeText;
 import dev.dhcpcluster.core.config.AddressRange;
 import dev.dhcpcluster.core.config.Octets;
 import dev.dhcpcluster.core.config.Reservation;
 import dev.dhcpcluster.core.config.ReservationKey;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
+import dev.dhcpcluster.core.dhcp.HostNames;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
@@ -56,6 +58,12 @@ final class ReservationResolver {
             Optional<Ipv4Address> address = address(entry.ipAddress(), subnet, entryPath + ".ip-address");
             if (entry.hostname() != null && entry.hostname().isBlank()) {
                 problems.add(entryPath + ".hostname", "is blank; leave it out instead");
+            } else if (entry.hostname() != null && !HostNames.isValid(entry.hostname())) {
+                // The name goes to the client (option 12), into the lease store and into logs: the
+                // same rule as for the names clients send.
+                problems.add(entryPath + ".hostname", "\"" + SafeText.inline(entry.hostname()) + "\" is not a valid "
+                        + "DNS host name: dot-separated labels of 1-63 letters, digits and hyphens, no hyphen at "
+                        + "either end of a label, at most 253 characters");
             }
             DhcpOptions options = OptionDataResolver.resolve(entry.optionData(), entryPath + ".option-data", problems);
             if (problems.size() > before || key.isEmpty() || address.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.runtime;
 
+import dev.dhcpcluster.bootstrap.text.SafeText;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;
@@ -23,7 +24,12 @@ import org.slf4j.LoggerFactory;
  * at debug, a declined address at warn, an exhausted pool at warn (at most once per interval per
  * subnet), a failed store write at warn (at most once per interval), a failed store commit at warn
  * with its cause (at most once per interval) and the first commit after failures at info, a
- * malformed datagram at debug with a summary at info after each interval in which any arrived.
+ * malformed datagram at debug with a summary at info after each interval in which any arrived, a
+ * refused host name at info (at most once per interval, the others at debug).
+ *
+ * <p>Whatever a client chose (a host name, an identity or sub-option quoted in a drop's detail)
+ * is escaped with {@link SafeText#inline} before it reaches a log line, so that a name holding a
+ * newline or an escape sequence cannot forge a line or recolour a terminal.
  *
  * <p>Each commit is also handed to a {@link StoreCommitObserver}, for what needs every commit
  * rather than the totals kept here.
@@ -46,6 +52,7 @@ public final class LoggingClusterEvents implements ClusterEvents {
     private final LongAdder released = new LongAdder();
     private final LongAdder declined = new LongAdder();
     private final LongAdder exhausted = new LongAdder();
+    private final LongAdder hostnamesRefused = new LongAdder();
     private final Map<String, Long> lastWarning = new HashMap<>();
     private final LongAdder malformedSinceSummary = new LongAdder();
     private final LongAdder commits = new LongAdder();
@@ -97,7 +104,7 @@ public final class LoggingClusterEvents implements ClusterEvents {
         drops.get(reason).increment();
         switch (reason) {
             case MALFORMED -> {
-                LOG.debug("dropped a malformed datagram: {}", detail);
+                LOG.debug("dropped a malformed datagram: {}", SafeText.inline(detail));
                 malformedSinceSummary.increment();
                 if (summaryPending.compareAndSet(false, true)) {
                     scheduler.schedule(interval, this::summarizeMalformed);
@@ -106,10 +113,23 @@ public final class LoggingClusterEvents implements ClusterEvents {
             case STORE_FAILED -> {
                 if (firstIn("store")) {
                     LOG.warn("lease store failed, no reply sent: {} (further failures counted, not logged, for {} s)",
-                            detail, interval.toSeconds());
+                            SafeText.inline(detail), interval.toSeconds());
                 }
             }
-            default -> LOG.debug("dropped ({}): {}", reason, detail);
+            default -> LOG.debug("dropped ({}): {}", reason, SafeText.inline(detail));
+        }
+    }
+
+    @Override
+    public void hostnameRefused(int option, String name) {
+        hostnamesRefused.increment();
+        if (firstIn("hostname")) {
+            LOG.info("not storing a host name that is not a valid DNS name: option {} \"{}\" (the request is served "
+                    + "without it; further refusals logged at DEBUG for {} s)", option, SafeText.inline(name),
+                    interval.toSeconds());
+        } else {
+            LOG.debug("not storing a host name that is not a valid DNS name: option {} \"{}\"", option,
+                    SafeText.inline(name));
         }
     }
 
@@ -118,7 +138,7 @@ public final class LoggingClusterEvents implements ClusterEvents {
         bound.increment();
         if (LOG.isDebugEnabled()) {
             LOG.debug("lease bound: {} to {} ({}{}) until {}", lease.address(), lease.clientKey(), lease.hardwareAddress(),
-                    lease.hostname().map(name -> ", " + name).orElse(""), lease.expiry());
+                    lease.hostname().map(name -> ", " + SafeText.inline(name)).orElse(""), lease.expiry());
         }
     }
 
@@ -173,6 +193,11 @@ public final class LoggingClusterEvents implements ClusterEvents {
                     + "failures counted, not logged, for {} s)", cause, pendingChanges, pendingChanges == 1 ? "" : "s",
                     interval.toSeconds());
         }
+    }
+
+    /** Host names refused so far (see {@link #hostnameRefused}); the leases were bound without them. */
+    public long hostnamesRefused() {
+        return hostnamesRefused.sum();
     }
 
     /** The counts so far. */

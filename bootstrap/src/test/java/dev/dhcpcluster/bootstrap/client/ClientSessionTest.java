@@ -77,6 +77,18 @@ class ClientSessionTest {
     }
 
     @Test
+    void aNaksMessageIsQuotedEscapedSoTheReportStaysOneLinePerFailure() {
+        DhcpMessage request = requestAfterOffer();
+        DhcpMessage nak = FakeServer.reply(request, DhcpMessageType.NAK, Ipv4Address.ZERO);
+        nak = nak.toBuilder().options(nak.options().toBuilder()
+                .string(OptionCode.MESSAGE, "no\nFAILED fake line \u001b[2J").build()).build();
+
+        Reaction.Failed failed = assertInstanceOf(Reaction.Failed.class, session.onReply(nak));
+
+        assertTrue(failed.reason().endsWith("(\"no\\nFAILED fake line \\x1B[2J\")"), failed.reason());
+    }
+
+    @Test
     void aReplyToAnotherTransactionIsIgnored() {
         DhcpMessage discover = session.discover(0x1234);
         DhcpMessage other = FakeServer.reply(discover.toBuilder().xid(0x9999).build(), DhcpMessageType.OFFER, OFFERED);

@@ -5,6 +5,7 @@ import static dev.dhcpcluster.bootstrap.config.NodeFileFixture.onlyError;
 import static dev.dhcpcluster.bootstrap.config.NodeFileFixture.reservation;
 import static dev.dhcpcluster.bootstrap.config.NodeFileFixture.subnet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -170,6 +171,24 @@ class ReservationKeysConfigTest {
 
         assertEquals(List.of("Dhcp4.subnet4[1].reservations[0].circuit-id", "Dhcp4.subnet4[1].reservations[0].ip-address",
                 "Dhcp4.subnet4[1].reservations[0].hostname"), paths);
+    }
+
+    @Test
+    void aHostNameThatIsNotADnsNameIsRefusedNamingItsPathWithTheNameEscaped() {
+        for (String bad : List.of("my_printer", "two words", "-printer", "printer\nINFO fake: node stopped")) {
+            ConfigError error = onlyError(file -> reservation(file, 1, 0).put("hostname", bad));
+
+            assertEquals("Dhcp4.subnet4[1].reservations[0].hostname", error.path(), bad);
+            assertFalse(error.toString().contains("\n"), "one line: " + error);
+        }
+    }
+
+    @Test
+    void aDnsHostNameIsAccepted() throws Exception {
+        List<Reservation> reservations = load(file -> reservation(file, 1, 0).put("hostname", "printer-2.example.com."))
+                .server().subnets().get(1).reservations();
+
+        assertEquals(Optional.of("printer-2.example.com."), reservations.get(0).hostname());
     }
 
     /** The example's circuit-id reservation with its circuit-id removed, to be given a remote-id. */

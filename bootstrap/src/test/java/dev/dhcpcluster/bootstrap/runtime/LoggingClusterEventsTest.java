@@ -80,6 +80,33 @@ class LoggingClusterEventsTest {
     }
 
     @Test
+    void aRefusedHostNameIsCountedAndLoggedEscapedOncePerIntervalAtInfo() {
+        String forged = "x\n2030-01-01 INFO fake: node stopped";
+        events.hostnameRefused(12, forged);
+        events.hostnameRefused(81, "\u001b[31mred");
+
+        assertEquals(2, events.hostnamesRefused());
+        assertEquals(List.of(Level.INFO, Level.DEBUG), levels());
+        assertTrue(messages().get(0).contains("option 12 \"x\\n2030-01-01 INFO fake: node stopped\""), messages().get(0));
+        assertTrue(messages().get(1).contains("option 81 \"\\x1B[31mred\""), messages().get(1));
+        messages().forEach(message -> assertTrue(message.chars().noneMatch(c -> c < 0x20), message));
+    }
+
+    @Test
+    void clientTextInABoundLeaseOrADropDetailIsEscaped() {
+        HardwareAddress mac = HardwareAddress.parseEthernet("02:00:00:00:00:05");
+        events.leaseBound(new Lease(Ipv4Address.parse("198.18.1.5"), ClientKey.ofHardware(mac), mac,
+                Optional.of("old\nINFO fake: node stopped"), LeaseState.BOUND, Instant.ofEpochSecond(2_000_000),
+                new NodeId(1), 1));
+        events.dropped(DropReason.UNKNOWN_CLIENT, "circuit-id \"a\r\nINFO fake\"");
+        events.dropped(DropReason.MALFORMED, "bad\u001b[2J");
+
+        assertEquals(3, messages().size());
+        messages().forEach(message -> assertTrue(message.chars().noneMatch(c -> c < 0x20), message));
+        assertTrue(messages().get(0).contains("old\\nINFO fake: node stopped"), messages().get(0));
+    }
+
+    @Test
     void aDeclinedAddressIsLoggedAtWarn() {
         events.addressDeclined(lease());
 

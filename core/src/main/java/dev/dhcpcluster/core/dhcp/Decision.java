@@ -7,6 +7,7 @@ import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Lease;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the server policy decided to do about one request. The policy has already changed the
@@ -66,14 +67,26 @@ public sealed interface Decision {
      *
      * @param reply the ACK
      * @param writes the leases to write, the binding the ACK announces first
+     * @param refusedHostname the host name the client offered, if it was refused and so not
+     *     stored with the binding, for the operator to count and see
      */
-    record ReplyWhenDurable(Reply reply, List<Lease> writes) implements Decision {
+    record ReplyWhenDurable(Reply reply, List<Lease> writes, Optional<ClientHostName> refusedHostname)
+            implements Decision {
         public ReplyWhenDurable {
             Objects.requireNonNull(reply, "reply");
             writes = List.copyOf(writes);
             if (writes.isEmpty()) {
                 throw new IllegalArgumentException("an ACK waits for at least the lease it announces");
             }
+            Objects.requireNonNull(refusedHostname, "refusedHostname");
+            if (refusedHostname.isPresent() && refusedHostname.get().valid()) {
+                throw new IllegalArgumentException("a valid host name is not refused");
+            }
+        }
+
+        /** An ACK that refused no host name. */
+        public ReplyWhenDurable(Reply reply, List<Lease> writes) {
+            this(reply, writes, Optional.empty());
         }
 
         /** The binding the ACK announces. */

@@ -366,13 +366,18 @@ public final class DhcpPolicy {
     private Decision bindAndAck(Context c, ServedSubnet subnet, Ipv4Address address, Optional<Reservation> reservation) {
         Duration leaseTime = subnet.config().leaseTimes().grant(requestedLeaseTime(c));
         Optional<String> reservedName = hostnameFor(reservation, address);
+        // A reserved name wins; the client's own (option 81, else 12) is stored only if it is a
+        // valid host name, so that no stored name can break a log line or a table row.
+        Optional<ClientHostName> offered = reservedName.isPresent()
+                ? Optional.empty()
+                : ClientHostName.of(c.request.options());
         Optional<String> leaseName = reservedName.isPresent()
                 ? reservedName
-                : c.request.options().string(OptionCode.HOST_NAME).filter(name -> !name.isEmpty());
+                : offered.flatMap(ClientHostName::storable);
         List<Lease> writes = table.bind(subnet, address, c.key, c.hardware, leaseName, leaseTime, c.now);
         DhcpMessage ack = ReplyBuilder.ack(c.request, subnet.config(), optionsFor(c, subnet, address, reservation),
                 address, leaseTime, serverId(c), reservedName);
-        return new Decision.ReplyWhenDurable(reply(c, ack), writes);
+        return new Decision.ReplyWhenDurable(reply(c, ack), writes, offered.filter(name -> !name.valid()));
     }
 
     // ---------------------------------------------------------------- DECLINE, RELEASE, INFORM (§4.3.3-4.3.5)

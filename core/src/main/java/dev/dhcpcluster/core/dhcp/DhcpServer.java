@@ -179,6 +179,7 @@ public final class DhcpServer implements DhcpHandler {
                 send(payload, reply, interfaceName);
             }
         } else if (decision instanceof Decision.ReplyWhenDurable ack) {
+            ack.refusedHostname().ifPresent(name -> events.hostnameRefused(name.option(), name.name()));
             byte[] payload = encode(ack.reply());
             if (payload != null) {
                 store.write(ack.writes(), new AckWhenDurable(payload, ack, interfaceName));

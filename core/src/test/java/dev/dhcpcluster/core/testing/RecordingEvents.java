@@ -20,6 +20,10 @@ public final class RecordingEvents implements ClusterEvents {
     public record Exhaustion(Ipv4Address subnet, int prefixLength) {
     }
 
+    /** One {@link #hostnameRefused} call. */
+    public record RefusedHostname(int option, String name) {
+    }
+
     /** One {@link #storeCommitted} call. */
     public record StoreCommit(int changes, Duration latency, int pending) {
     }
@@ -31,6 +35,7 @@ public final class RecordingEvents implements ClusterEvents {
     private final List<DhcpMessageType> requests = new ArrayList<>();
     private final List<DhcpMessageType> replies = new ArrayList<>();
     private final List<Drop> drops = new ArrayList<>();
+    private final List<RefusedHostname> refusedHostnames = new ArrayList<>();
     private final List<Lease> bound = new ArrayList<>();
     private final List<Lease> released = new ArrayList<>();
     private final List<Lease> declined = new ArrayList<>();
@@ -51,6 +56,11 @@ public final class RecordingEvents implements ClusterEvents {
     @Override
     public synchronized void dropped(DropReason reason, String detail) {
         drops.add(new Drop(reason, detail));
+    }
+
+    @Override
+    public synchronized void hostnameRefused(int option, String name) {
+        refusedHostnames.add(new RefusedHostname(option, name));
     }
 
     @Override
@@ -98,6 +108,10 @@ public final class RecordingEvents implements ClusterEvents {
     /** The reasons of every drop, in order. */
     public synchronized List<DropReason> dropReasons() {
         return drops.stream().map(Drop::reason).toList();
+    }
+
+    public synchronized List<RefusedHostname> refusedHostnames() {
+        return List.copyOf(refusedHostnames);
     }
 
     public synchronized List<Lease> bound() {

@@ -25,8 +25,30 @@ public interface ClusterEvents {
     /** A reply of {@code type} was handed to the transport. */
     void replySent(DhcpMessageType type);
 
-    /** A datagram got no answer, for {@code reason}; {@code detail} says more, for the log. */
+    /**
+     * A datagram got no answer, for {@code reason}; {@code detail} says more, for the log. The
+     * detail may quote what a client sent (its identity, a relay agent's sub-option): an
+     * implementation that prints it must escape it first.
+     */
     void dropped(DropReason reason, String detail);
+
+    /**
+     * A client offered a host name (option 12, or 81, the Client FQDN) that is not a valid DNS
+     * host name, so its lease was bound without one; the request was served all the same.
+     *
+     * <p>{@code name} is exactly what the client sent, one character per octet: it may hold a
+     * newline, an escape sequence or anything else. An implementation that prints it must escape
+     * it first.
+     *
+     * <p>A default method that ignores the event, so that an implementation written before it
+     * (a test's recorder, an integrator's metrics) still compiles; the node's own implementation
+     * counts and logs it.
+     *
+     * @param option the option the name came in: 12 or 81
+     * @param name the refused name, raw
+     */
+    default void hostnameRefused(int option, String name) {
+    }
 
     /** An address was bound or renewed by a DHCPACK (the lease is durable). */
     void leaseBound(Lease lease);
