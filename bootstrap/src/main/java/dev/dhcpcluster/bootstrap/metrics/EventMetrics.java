@@ -73,6 +73,9 @@ public final class EventMetrics {
         counter(registry, "dhcpcluster_pool_exhaustion_reports_total",
                 "Reports that a subnet had no address for a new client, at most one per minute per subnet",
                 EventCounts::poolExhaustions);
+        counter(registry, "dhcpcluster_hostnames_refused_total",
+                "Client host names (option 81 or 12) that were not valid DNS names; their leases were bound without "
+                        + "a host name", EventCounts::hostnamesRefused);
         counter(registry, "dhcpcluster_lease_store_commit_failures_total",
                 "Lease store commits that failed; every lease change they held was refused",
                 now -> now.store().failures());

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param poolExhaustions reports that a subnet had no free address for a new client, made at most once
  *     per interval per subnet while it lasts; the requests left unanswered are counted in
  *     {@code drops} as {@link DropReason#POOL_EXHAUSTED}
+ * @param hostnamesRefused host names (option 81 or 12) that were not valid DNS names and were not
+ *     stored; the leases were bound without them
  * @param store what the lease store reported about its commits
  */
 public record EventCounts(
@@ -30,6 +32,7 @@ public record EventCounts(
         long leasesReleased,
         long addressesDeclined,
         long poolExhaustions,
+        long hostnamesRefused,
         StoreCounts store) {
 
     public EventCounts {

@@ -195,18 +195,13 @@ public final class LoggingClusterEvents implements ClusterEvents {
         }
     }
 
-    /** Host names refused so far (see {@link #hostnameRefused}); the leases were bound without them. */
-    public long hostnamesRefused() {
-        return hostnamesRefused.sum();
-    }
-
     /** The counts so far. */
     public EventCounts counts() {
         EventCounts.StoreCounts store = new EventCounts.StoreCounts(commits.sum(), changesCommitted.sum(),
                 lastBatch.get(), maxBatch.get(), Duration.ofNanos(commitNanosTotal.sum()),
                 Duration.ofNanos(commitNanosMax.get()), pending.get(), commitFailures.sum());
         return new EventCounts(snapshot(requests), snapshot(replies), snapshot(drops), bound.sum(), released.sum(),
-                declined.sum(), exhausted.sum(), store);
+                declined.sum(), exhausted.sum(), hostnamesRefused.sum(), store);
     }
 
     private void summarizeMalformed() {

@@ -18,7 +18,7 @@ class EventCountsTest {
         EventCounts counts = new EventCounts(
                 Map.of(DhcpMessageType.REQUEST, 100L, DhcpMessageType.DISCOVER, 10000L, DhcpMessageType.INFORM, 0L),
                 Map.of(DhcpMessageType.ACK, 100L, DhcpMessageType.OFFER, 100L),
-                Map.of(DropReason.POOL_EXHAUSTED, 9900L, DropReason.MALFORMED, 2L), 100, 0, 0, 1, NO_COMMITS);
+                Map.of(DropReason.POOL_EXHAUSTED, 9900L, DropReason.MALFORMED, 2L), 100, 0, 0, 1, 0, NO_COMMITS);
 
         assertEquals("received 10000 DISCOVER, 100 REQUEST; sent 100 OFFER, 100 ACK; dropped 2 MALFORMED, "
                 + "9900 POOL_EXHAUSTED", counts.describeTraffic());
@@ -26,7 +26,7 @@ class EventCountsTest {
 
     @Test
     void trafficOfAnIdleNodeSaysNothing() {
-        EventCounts counts = new EventCounts(Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, NO_COMMITS);
+        EventCounts counts = new EventCounts(Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, NO_COMMITS);
 
         assertEquals("received nothing; sent nothing; dropped nothing", counts.describeTraffic());
     }

@@ -85,7 +85,7 @@ class LoggingClusterEventsTest {
         events.hostnameRefused(12, forged);
         events.hostnameRefused(81, "\u001b[31mred");
 
-        assertEquals(2, events.hostnamesRefused());
+        assertEquals(2, events.counts().hostnamesRefused());
         assertEquals(List.of(Level.INFO, Level.DEBUG), levels());
         assertTrue(messages().get(0).contains("option 12 \"x\\n2030-01-01 INFO fake: node stopped\""), messages().get(0));
         assertTrue(messages().get(1).contains("option 81 \"\\x1B[31mred\""), messages().get(1));
