@@ -2,6 +2,8 @@ package dev.dhcpcluster.bootstrap.runtime;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import dev.dhcpcluster.bootstrap.admin.AdminModule;
+import dev.dhcpcluster.bootstrap.admin.AdminService;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.store.LeaseStore;
@@ -15,11 +17,17 @@ import javax.inject.Singleton;
  */
 @Singleton
 @Component(modules = {RuntimeModule.class, UdpTransportModule.class, PcapTransportModule.class,
-    SqliteStoreModule.class, MemoryStoreModule.class})
+    SqliteStoreModule.class, MemoryStoreModule.class, AdminModule.class})
 public interface NodeComponent {
 
     /** The node, ready to start. */
     NodeRuntime runtime();
+
+    /**
+     * The admin HTTP endpoint; one of the runtime's services only if {@code admin.enabled} is not
+     * false (then it never starts, and {@link AdminService#port()} says so).
+     */
+    AdminService admin();
 
     /** The transports this build can run, by the name {@code transport.type} gives. */
     Map<String, Provider<DhcpTransport>> transports();

@@ -54,6 +54,17 @@ public record LeaseQuery(
                 Ipv4Address.BROADCAST, Optional.empty(), limit);
     }
 
+    /**
+     * True if {@code candidate} passes every filter and lies in the range after the cursor: what
+     * {@link LeaseTable#query} selects, for a list of leases read from elsewhere (a store's file).
+     */
+    public boolean selects(Lease candidate) {
+        Ipv4Address at = candidate.address();
+        return at.compareTo(first) >= 0 && at.compareTo(last) <= 0
+                && after.map(cursor -> at.compareTo(cursor) > 0).orElse(true)
+                && matches(candidate);
+    }
+
     /** True if {@code candidate} passes every filter other than the address range and the cursor. */
     boolean matches(Lease candidate) {
         return address.map(candidate.address()::equals).orElse(true)
