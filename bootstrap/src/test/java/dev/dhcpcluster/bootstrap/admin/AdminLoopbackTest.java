@@ -148,6 +148,50 @@ class AdminLoopbackTest {
     }
 
     @Test
+    @DisplayName("with --config the commands find the node at admin.listen, its token in admin.token-file")
+    void commandsFindTheNodeThroughItsFile(@TempDir Path dir) throws Exception {
+        int adminPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            adminPort = probe.getLocalPort();
+        }
+        Path file = dir.resolve("node.json");
+        Files.writeString(file, """
+                {"node": {"id": 8, "data-directory": "%s"},
+                 "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 0, "relay-port": 6769},
+                 "lease-store": {"type": "sqlite"},
+                 "admin": {"listen": "127.0.0.1:%d", "token-file": "%s"},
+                 "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.3"}]}]}}
+                """.formatted(dir.resolve("data"), adminPort, dir.resolve("secret/admin.token")));
+        NodeRuntime node = NodeComponent.of(new ConfigLoader().load(file)).runtime();
+        node.start(TIMEOUT);
+        try {
+            assertEquals(0, cli("status", "--config", file.toString()), err.toString());
+            assertTrue(out.toString().startsWith("node       8 "), out.toString());
+            assertEquals(0, cli("leases", "--config", file.toString()), err.toString());
+            assertEquals(List.of("address state expiry hardware-address client node version hostname"),
+                    out.toString().lines().toList());
+            assertEquals("", err.toString(), "the node answered: no word of reading the file");
+
+            // Another node's file naming the same admin address: not taken for this node.
+            Path other = Files.writeString(dir.resolve("other.json"), Files.readString(file)
+                    .replace("\"id\": 8", "\"id\": 9").replace(dir.resolve("data").toString(),
+                            dir.resolve("other").toString()));
+            assertEquals(DhcpclusterCommand.FAILED, cli("leases", "--config", other.toString()));
+            assertTrue(err.toString().contains("is node 8, not node 9 of " + other), err.toString());
+
+            // The token comes from admin.token-file; no lease holds the address.
+            assertEquals(DhcpclusterCommand.FAILED, cli("lease", "del", "198.18.1.1", "--config", file.toString()));
+            assertEquals("no lease holds 198.18.1.1" + System.lineSeparator(), err.toString());
+
+            // This build cannot reload yet: the route answers so, with the token.
+            assertEquals(DhcpclusterCommand.FAILED, cli("reload", "--config", file.toString()));
+            assertTrue(err.toString().contains("cannot reload"), err.toString());
+        } finally {
+            node.stop(TIMEOUT);
+        }
+    }
+
+    @Test
     @DisplayName("a node that does not answer: one clear line, exit 1")
     void noNode() {
         // Port 9 (discard) on loopback: nothing of ours listens there.
