@@ -119,6 +119,12 @@ class AdminLoopbackTest {
                 assertTrue(lines.get(1).startsWith(first.address() + " BOUND "), lines.get(1));
                 assertTrue(lines.get(1).contains(" " + mac + " "), lines.get(1));
 
+                // leases --json: every lease of the subnet, raw
+                assertEquals(0, cli("leases", "--admin", admin, "--subnet", "198.18.0.0/16", "--json"), err.toString());
+                JsonNode all = AdminJson.MAPPER.readTree(out.toString());
+                assertEquals(3, all.path("leases").size(), out.toString());
+                assertEquals("BOUND", all.path("leases").get(0).path("state").asText());
+
                 // lease del: refused without a token and with a wrong one
                 assertEquals(DhcpclusterCommand.USAGE, cli("lease", "del", first.address().toString(), "--admin", admin));
                 assertTrue(err.toString().contains("needs the admin token"), err.toString());

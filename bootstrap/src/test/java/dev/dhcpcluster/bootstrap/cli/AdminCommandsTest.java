@@ -82,6 +82,21 @@ class AdminCommandsTest {
     }
 
     @Test
+    @DisplayName("run: an admin address another process listens on refuses the start with one line naming it")
+    void runWithTheAdminPortTaken(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path file = nodeFile(dir, "{\"listen\": \"127.0.0.1:" + taken.getLocalPort() + "\"}");
+
+            int code = execute("run", "--config", file.toString());
+
+            assertEquals(DhcpclusterCommand.FAILED, code);
+            assertEquals("node 5 did not start: admin endpoint cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + " (admin.listen): Address already in use" + System.lineSeparator(), err.toString());
+            assertEquals("", out.toString());
+        }
+    }
+
+    @Test
     @DisplayName("a bad filter is a usage error naming the option")
     void badFilter() {
         assertEquals(DhcpclusterCommand.USAGE, execute("leases", "--admin", "127.0.0.1:9", "--mac", "zz"));
