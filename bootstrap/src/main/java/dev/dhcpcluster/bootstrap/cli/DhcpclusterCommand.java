@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A distributed DHCPv4 server.",
-        subcommands = {RunCommand.class, ConfigCommand.class, LeasesCommand.class, ClientCommand.class, DemoCommand.class,
+        subcommands = {RunCommand.class, ConfigCommand.class, StatusCommand.class, LeasesCommand.class, LeaseCommand.class,
+            ReloadCommand.class, ClientCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class DhcpclusterCommand implements Runnable {
 

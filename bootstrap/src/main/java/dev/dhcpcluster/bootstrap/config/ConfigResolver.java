@@ -41,6 +41,7 @@ final class ConfigResolver {
         Optional<Path> dataDirectory = dataDirectory(file.node(), problems);
         Optional<TransportSettings> transport = transport(file.transport(), problems);
         Optional<StoreSettings> store = store(file.leaseStore(), dataDirectory, problems);
+        Optional<AdminSettings> admin = admin(file.admin(), dataDirectory, problems);
         Optional<ServerConfig> server = Optional.empty();
         if (file.dhcp4() == null) {
             problems.add("Dhcp4", "missing; the DHCPv4 service needs at least one subnet4");
@@ -51,10 +52,11 @@ final class ConfigResolver {
             new Dhcp4Resolver(problems).resolve(file.dhcp4(), new NodeId(1), file.transport());
         }
         if (problems.size() > before || node.isEmpty() || dataDirectory.isEmpty() || transport.isEmpty()
-                || store.isEmpty() || server.isEmpty()) {
+                || store.isEmpty() || server.isEmpty() || admin.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NodeConfig(node.get(), dataDirectory.get(), transport.get(), store.get(), server.get()));
+        return Optional.of(new NodeConfig(node.get(), dataDirectory.get(), transport.get(), store.get(), server.get(),
+                admin.get()));
     }
 
     private static Optional<NodeId> node(NodeFile.Node node, Problems problems) {
@@ -196,6 +198,58 @@ final class ConfigResolver {
         Duration kept = retention;
         return dataDirectory.map(directory -> new StoreSettings(type,
                 Optional.of(directory.resolve(file.get()).normalize()), kept));
+    }
+
+    /**
+     * The admin endpoint: on at {@value AdminSettings#DEFAULT_LISTEN} unless {@code enabled} is
+     * false. The other fields are checked even when it is off, so that turning it on again cannot
+     * reveal an old mistake.
+     */
+    private static Optional<AdminSettings> admin(NodeFile.Admin admin, Optional<Path> dataDirectory, Problems problems) {
+        NodeFile.Admin given = admin == null ? new NodeFile.Admin(null, null, null) : admin;
+        int before = problems.size();
+        Ipv4Address address = AdminSettings.DEFAULT_ADDRESS;
+        int port = AdminSettings.DEFAULT_PORT;
+        if (given.listen() != null) {
+            String text = given.listen();
+            int colon = text.lastIndexOf(':');
+            if (colon < 0) {
+                problems.add("admin.listen", Syntax.quote(text) + " is not address:port (like \""
+                        + AdminSettings.DEFAULT_LISTEN + "\")");
+            } else {
+                try {
+                    address = Syntax.address(text.substring(0, colon));
+                } catch (IllegalArgumentException e) {
+                    problems.add("admin.listen", e.getMessage());
+                }
+                try {
+                    port = Integer.parseInt(text.substring(colon + 1));
+                    if (port < 0 || port > 65535) {
+                        problems.add("admin.listen", Syntax.quote(text) + " has port " + port
+                                + ", not a TCP port (0-65535)");
+                    }
+                } catch (NumberFormatException e) {
+                    problems.add("admin.listen", Syntax.quote(text) + " has a port that is not a number");
+                }
+            }
+        }
+        String tokenText = given.tokenFile() == null ? AdminSettings.DEFAULT_TOKEN_FILE : given.tokenFile();
+        Optional<Path> token = path(tokenText, "admin.token-file", problems);
+        if (token.isPresent() && (tokenText.endsWith("/") || token.get().getFileName() == null)) {
+            problems.add("admin.token-file", Syntax.quote(tokenText) + " names a directory; name the token's file, like \""
+                    + AdminSettings.DEFAULT_TOKEN_FILE + "\"");
+        }
+        if (problems.size() > before || token.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean enabled = given.enabled() == null || given.enabled();
+        if (token.get().isAbsolute()) {
+            return Optional.of(new AdminSettings(enabled, address, port, token.get().normalize()));
+        }
+        Ipv4Address listenAddress = address;
+        int listenPort = port;
+        return dataDirectory.map(directory -> new AdminSettings(enabled, listenAddress, listenPort,
+                directory.resolve(token.get()).normalize()));
     }
 
     private static Optional<Path> storeFile(String text, Problems problems) {

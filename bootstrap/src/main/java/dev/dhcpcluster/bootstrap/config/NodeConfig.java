@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param transport which DHCP transport to run and where it listens
  * @param leaseStore which lease store to use
  * @param server everything the DHCP server policy needs, inherited values filled in
+ * @param admin the admin HTTP endpoint
  */
 public record NodeConfig(NodeId node, Path dataDirectory, TransportSettings transport, StoreSettings leaseStore,
-        ServerConfig server) {
+        ServerConfig server, AdminSettings admin) {
 
     public NodeConfig {
         Objects.requireNonNull(node, "node");
@@ -24,6 +25,7 @@ public record NodeConfig(NodeId node, Path dataDirectory, TransportSettings tran
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(leaseStore, "leaseStore");
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(admin, "admin");
         if (!dataDirectory.isAbsolute()) {
             throw new IllegalArgumentException("the data directory must be resolved to an absolute path, not "
                     + dataDirectory);
@@ -31,5 +33,11 @@ public record NodeConfig(NodeId node, Path dataDirectory, TransportSettings tran
         if (!node.equals(server.node())) {
             throw new IllegalArgumentException("node " + node + " and server config node " + server.node() + " differ");
         }
+    }
+
+    /** A config with the default admin endpoint ({@link AdminSettings#defaults}). */
+    public NodeConfig(NodeId node, Path dataDirectory, TransportSettings transport, StoreSettings leaseStore,
+            ServerConfig server) {
+        this(node, dataDirectory, transport, leaseStore, server, AdminSettings.defaults(dataDirectory));
     }
 }

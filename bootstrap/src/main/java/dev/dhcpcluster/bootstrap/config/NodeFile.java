@@ -13,7 +13,13 @@ record NodeFile(
         @JsonProperty("node") Node node,
         @JsonProperty("transport") Transport transport,
         @JsonProperty("lease-store") LeaseStore leaseStore,
+        @JsonProperty("admin") Admin admin,
         @JsonProperty("Dhcp4") Dhcp4 dhcp4) {
+
+    /** The file as read before it had an {@code "admin"} section. */
+    NodeFile(Node node, Transport transport, LeaseStore leaseStore, Dhcp4 dhcp4) {
+        this(node, transport, leaseStore, null, dhcp4);
+    }
 
     /** {@code "node"}: who this node is, and where it keeps its files. */
     record Node(@JsonProperty("id") Integer id, @JsonProperty("data-directory") String dataDirectory) {
@@ -35,6 +41,13 @@ record NodeFile(
             @JsonProperty("type") String type,
             @JsonProperty("file") String file,
             @JsonProperty("expired-retention") Long expiredRetention) {
+    }
+
+    /** {@code "admin"}: the node's admin HTTP endpoint (status, leases, metrics). */
+    record Admin(
+            @JsonProperty("enabled") Boolean enabled,
+            @JsonProperty("listen") String listen,
+            @JsonProperty("token-file") String tokenFile) {
     }
 
     /** {@code "Dhcp4"}: the DHCPv4 service, as Kea's top-level object of the same name. */

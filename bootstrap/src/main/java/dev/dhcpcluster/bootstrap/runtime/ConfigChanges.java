@@ -47,7 +47,8 @@ public final class ConfigChanges {
             section("transport", NodeConfig::transport, Map.of("interfaceName", "interface", "interfaceNames", "interfaces")),
             field("transport.client-port", config -> config.server().clientPort()),
             field("transport.relay-port", config -> config.server().relayPort()),
-            section("lease-store", NodeConfig::leaseStore, Map.of()));
+            section("lease-store", NodeConfig::leaseStore, Map.of()),
+            section("admin", NodeConfig::admin, Map.of("listenAddress", "listen", "listenPort", "listen")));
 
     private ConfigChanges() {
     }
@@ -260,8 +261,10 @@ public final class ConfigChanges {
             if (section && was instanceof Record && is != null && was.getClass() == is.getClass()) {
                 int before = paths.size();
                 for (RecordComponent component : was.getClass().getRecordComponents()) {
-                    if (!Objects.equals(read(component, was), read(component, is))) {
-                        paths.add(path + "." + names.getOrDefault(component.getName(), kebab(component.getName())));
+                    String field = path + "." + names.getOrDefault(component.getName(), kebab(component.getName()));
+                    // Two components can be one field of the file (admin.listen is an address and a port).
+                    if (!Objects.equals(read(component, was), read(component, is)) && !paths.contains(field)) {
+                        paths.add(field);
                     }
                 }
                 if (paths.size() > before) {

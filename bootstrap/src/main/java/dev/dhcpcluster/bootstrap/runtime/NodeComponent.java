@@ -2,6 +2,8 @@ package dev.dhcpcluster.bootstrap.runtime;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import dev.dhcpcluster.bootstrap.admin.AdminModule;
+import dev.dhcpcluster.bootstrap.admin.AdminService;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.metrics.MetricsModule;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
@@ -17,7 +19,7 @@ import javax.inject.Singleton;
  */
 @Singleton
 @Component(modules = {RuntimeModule.class, UdpTransportModule.class, PcapTransportModule.class,
-    SqliteStoreModule.class, MemoryStoreModule.class, MetricsModule.class})
+    SqliteStoreModule.class, MemoryStoreModule.class, MetricsModule.class, AdminModule.class})
 public interface NodeComponent {
 
     /** The node, ready to start. */
@@ -25,6 +27,12 @@ public interface NodeComponent {
 
     /** The node's metrics, as {@code /metrics} shows them (docs/metrics.md lists them). */
     PrometheusRegistry metrics();
+
+    /**
+     * The admin HTTP endpoint; one of the runtime's services only if {@code admin.enabled} is not
+     * false (then it never starts, and {@link AdminService#port()} says so).
+     */
+    AdminService admin();
 
     /** The transports this build can run, by the name {@code transport.type} gives. */
     Map<String, Provider<DhcpTransport>> transports();

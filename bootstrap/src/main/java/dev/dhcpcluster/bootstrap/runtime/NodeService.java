@@ -5,16 +5,23 @@ import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.config.TransportSettings;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
+import dev.dhcpcluster.core.lease.LeasePage;
+import dev.dhcpcluster.core.lease.LeaseQuery;
 import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
+import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
+import dev.dhcpcluster.port.store.WriteCompletion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.inject.Inject;
 import javax.inject.Provider;
@@ -192,6 +199,51 @@ public final class NodeService extends AbstractIdleService {
             throw new IllegalStateException("the node is not running");
         }
         return loop.call(current::usage, timeout);
+    }
+
+    /** One page of the leases that match {@code query}, read on the event loop. */
+    public LeasePage leases(LeaseQuery query) throws ExecutionException, TimeoutException, InterruptedException {
+        DhcpServer current = running();
+        return onLoop(() -> current.leases(query));
+    }
+
+    /**
+     * Ends the lease that holds {@code address} (an operator's {@code lease del}) and waits until
+     * the store has made that durable. The address is free from the moment the loop runs this.
+     *
+     * @return the ended lease as written, or empty if no lease held the address
+     * @throws ExecutionException if the store could not write the change (its cause is the
+     *     store's {@link LeaseStoreException}); the address is free in this running node all the same
+     * @throws TimeoutException if the store did not answer in time
+     */
+    public Optional<Lease> removeLease(Ipv4Address address)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        DhcpServer current = running();
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        Optional<Lease> ended = onLoop(() -> current.removeLease(address, new WriteCompletion() {
+            @Override
+            public void durable() {
+                durable.complete(null);
+            }
+
+            @Override
+            public void failed(LeaseStoreException cause) {
+                durable.completeExceptionally(cause);
+            }
+        }));
+        if (ended.isPresent()) {
+            durable.get(LOOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("node {}: lease of {} removed by the operator", config.node().value(), address);
+        }
+        return ended;
+    }
+
+    private DhcpServer running() {
+        DhcpServer current = server;
+        if (current == null) {
+            throw new IllegalStateException("the node is not running");
+        }
+        return current;
     }
 
     private <T> T onLoop(Callable<T> task)

@@ -5,13 +5,13 @@ package dev.dhcpcluster.bootstrap.runtime;
  * is corrupt or written by a newer version, a data directory that cannot be created or written.
  * The operator needs the message, not a stack trace, so the node reports it without one.
  */
-final class StartRefused extends Exception {
+public final class StartRefused extends Exception {
 
-    StartRefused(String message) {
+    public StartRefused(String message) {
         super(message);
     }
 
-    StartRefused(String message, Throwable cause) {
+    public StartRefused(String message, Throwable cause) {
         super(message, cause);
     }
 }

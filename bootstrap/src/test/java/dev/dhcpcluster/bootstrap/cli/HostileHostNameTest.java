@@ -204,6 +204,7 @@ class HostileHostNameTest {
         Files.writeString(config, """
                 {"node": {"id": 5, "data-directory": "%s"},
                  "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 0, "relay-port": %d},
+                 "admin": {"listen": "127.0.0.1:0"},
                  "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.200"}],
                                         "relay": {"ip-addresses": ["%s"]}}]}}
                 """.formatted(data, relayPort, RELAY));

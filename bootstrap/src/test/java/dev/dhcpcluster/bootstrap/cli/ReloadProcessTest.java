@@ -157,6 +157,7 @@ class ReloadProcessTest {
                 {"node": {"id": 1, "data-directory": "%s"},
                  "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": %d, "relay-port": %d},
                  "lease-store": {"type": "sqlite"},
+                 "admin": {"listen": "127.0.0.1:0"},
                  "Dhcp4": {"valid-lifetime": 3600,
                            "subnet4": [{"subnet": "198.18.0.0/24", "pools": [{"pool": "%s"}],
                                         "relay": {"ip-addresses": ["%s"]},

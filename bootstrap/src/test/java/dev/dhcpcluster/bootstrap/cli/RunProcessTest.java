@@ -49,6 +49,7 @@ class RunProcessTest {
                     {"node": {"id": 3},
                      "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 0, "relay-port": %d},
                      "lease-store": {"type": "memory"},
+                     "admin": {"enabled": false},
                      "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16",
                                             "pools": [{"pool": "198.18.1.1 - 198.18.1.200"}],
                                             "relay": {"ip-addresses": ["127.0.0.2"]}}]}}
@@ -94,6 +95,7 @@ class RunProcessTest {
         Files.writeString(config, """
                 {"node": {"id": 3, "data-directory": "%s"},
                  "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 0, "relay-port": 6768},
+                 "admin": {"listen": "127.0.0.1:0"},
                  "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.200"}],
                                         "relay": {"ip-addresses": ["127.0.0.2"]}}]}}
                 """.formatted(data));

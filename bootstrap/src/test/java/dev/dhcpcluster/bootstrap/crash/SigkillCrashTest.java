@@ -258,6 +258,7 @@ class SigkillCrashTest {
                 {"node": {"id": 1, "data-directory": "%s"},
                  "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 0, "relay-port": %d},
                  "lease-store": {"type": "sqlite"},
+                 "admin": {"listen": "127.0.0.1:0"},
                  "Dhcp4": {"valid-lifetime": %d,
                            "subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.0 - 198.18.255.254"}],
                                         "relay": {"ip-addresses": ["%s"]}}]}}

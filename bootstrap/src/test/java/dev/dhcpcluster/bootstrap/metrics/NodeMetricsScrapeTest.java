@@ -30,6 +30,10 @@ import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +56,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real node on loopback gets known DHCP traffic from a relay address, and its metrics, scraped
  * in the Prometheus text format and read by a strict parser of that format, count exactly that
- * traffic. The scrape is one function ({@link #scrape}), so the same checks can read the node's
- * {@code /metrics} over HTTP.
+ * traffic. The scrape is what Prometheus does: {@code GET /metrics} on the node's admin endpoint,
+ * over HTTP, checked for its status and content type before it is parsed.
  */
 class NodeMetricsScrapeTest {
 
@@ -73,8 +77,9 @@ class NodeMetricsScrapeTest {
     private NodeRuntime node;
     private InetSocketAddress server;
     private int xid = 0x4d455452;
-    /** Where the metrics are read: the node's registry, written as {@code /metrics} writes it. */
+    /** Where the metrics are read: the node's {@code /metrics} over HTTP. */
     private Supplier<String> scrape;
+    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void startNode() throws Exception {
@@ -84,7 +89,25 @@ class NodeMetricsScrapeTest {
         node = component.runtime();
         node.start(START_TIMEOUT);
         server = new InetSocketAddress("127.0.0.1", node.node().boundPort());
-        scrape = () -> textFormat(component.metrics());
+        URI metrics = URI.create("http://127.0.0.1:" + component.admin().port() + "/metrics");
+        scrape = () -> get(metrics);
+    }
+
+    /** One scrape of {@code /metrics}, as Prometheus makes it. */
+    private String get(URI metrics) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(START_TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            assertEquals(200, response.statusCode(), response.body());
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            assertTrue(type.startsWith("text/plain; version=0.0.4"), "content type " + type);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scraping " + metrics, e);
+        }
     }
 
     @AfterEach
@@ -333,6 +356,7 @@ class NodeMetricsScrapeTest {
                   "node": { "id": 1, "data-directory": "%s" },
                   "transport": { "type": "udp", "listen-address": "127.0.0.1", "listen-port": 0, "relay-port": %d },
                   "lease-store": { "type": "sqlite" },
+                  "admin": { "listen": "127.0.0.1:0" },
                   "Dhcp4": {
                     "offer-lifetime": 60,
                     "valid-lifetime": 3600,

@@ -71,7 +71,20 @@ class ConfigChangesTest {
 
         assertEquals(List.of("node.id", "node.data-directory", "transport.listen-address", "transport.interface",
                 "transport.client-port", "transport.relay-port", "lease-store.file",
-                "lease-store.expired-retention"), ConfigChanges.restartNeeded(base(), loaded));
+                "lease-store.expired-retention", "admin.token-file"), ConfigChanges.restartNeeded(base(), loaded));
+    }
+
+    @Test
+    @DisplayName("a new admin address is named once as admin.listen, and turning the endpoint off as admin.enabled")
+    void adminNeedsRestart() throws Exception {
+        NodeConfig moved = with("\"lease-store\": {\"type\": \"sqlite\"},",
+                "\"lease-store\": {\"type\": \"sqlite\"}, \"admin\": {\"listen\": \"127.0.0.5:9167\"},");
+        NodeConfig off = with("\"lease-store\": {\"type\": \"sqlite\"},",
+                "\"lease-store\": {\"type\": \"sqlite\"}, \"admin\": {\"enabled\": false},");
+
+        assertEquals(List.of("admin.listen"), ConfigChanges.restartNeeded(base(), moved));
+        assertEquals(List.of("admin.enabled"), ConfigChanges.restartNeeded(base(), off));
+        assertEquals(List.of(), live(base(), moved));
     }
 
     @Test

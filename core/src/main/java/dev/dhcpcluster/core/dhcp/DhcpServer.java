@@ -2,12 +2,15 @@ package dev.dhcpcluster.core.dhcp;
 
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
+import dev.dhcpcluster.core.lease.LeasePage;
+import dev.dhcpcluster.core.lease.LeaseQuery;
 import dev.dhcpcluster.core.lease.LeaseTable;
 import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.port.dhcp.DhcpHandler;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Datagram;
 import dev.dhcpcluster.port.model.DropReason;
+import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.store.LeaseStore;
@@ -161,6 +164,30 @@ public final class DhcpServer implements DhcpHandler {
     public PoolUsage usage() {
         table.expire(clock.millis());
         return table.usage();
+    }
+
+    /**
+     * One page of the leases that match {@code query}, in address order: the table as it is now,
+     * including bindings whose write is not durable yet. Call it on the scheduler's thread.
+     */
+    public LeasePage leases(LeaseQuery query) {
+        table.expire(clock.millis());
+        return table.query(query);
+    }
+
+    /**
+     * Ends the lease that holds {@code address} at an operator's request: the address is free at
+     * once, and the ended lease (expired now, one version on) is written to the store, which
+     * reports to {@code completion} when it is durable. Call it on the scheduler's thread.
+     *
+     * @return the ended lease as written, or empty (nothing written, {@code completion} never
+     *     called) if no lease holds the address
+     */
+    public Optional<Lease> removeLease(Ipv4Address address, WriteCompletion completion) {
+        Objects.requireNonNull(completion, "completion");
+        Optional<Lease> ended = table.remove(address, clock.millis());
+        ended.ifPresent(lease -> store.write(List.of(lease), completion));
+        return ended;
     }
 
     /** Does what the policy decided; replies leave by {@code interfaceName}, where the request came in. */

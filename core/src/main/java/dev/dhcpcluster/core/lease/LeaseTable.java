@@ -20,9 +20,11 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Every address the server knows something about, by address and by client: offers held for a
@@ -63,6 +65,11 @@ public final class LeaseTable {
     /** The subnet of each configured interface name; of two subnets naming one interface, the first. */
     private final Map<String, ServedSubnet> byInterface;
     private final Map<Ipv4Address, Slot> byAddress = new HashMap<>();
+    /**
+     * The same slots in address order, for operators' queries ({@link #query}); the hot path looks
+     * addresses up in the hash map. A slot is added once, the first time its address is used.
+     */
+    private final NavigableMap<Ipv4Address, Slot> inOrder = new TreeMap<>();
     /** Each client's newest lease (live or remembered); stale when the address has gone to another client. */
     private final Map<ClientKey, Slot> byClient = new HashMap<>();
     private final Map<ClientKey, Slot> offersByClient = new HashMap<>();
@@ -440,6 +447,61 @@ public final class LeaseTable {
         return Optional.of(declined);
     }
 
+    /**
+     * One page of the leases that match {@code query}, in address order, each the newest lease of
+     * its address in any state (as {@link #leaseAt}). Walks the table in place from the cursor:
+     * nothing is copied but the page, however many leases the table holds.
+     */
+    public LeasePage query(LeaseQuery query) {
+        Ipv4Address from = query.first();
+        Ipv4Address to = query.last();
+        if (query.address().isPresent()) {
+            Ipv4Address only = query.address().get();
+            if (only.compareTo(from) < 0 || only.compareTo(to) > 0) {
+                return new LeasePage(List.of(), Optional.empty());
+            }
+            from = only;
+            to = only;
+        }
+        NavigableMap<Ipv4Address, Slot> range = inOrder.subMap(from, true, to, true);
+        if (query.after().isPresent()) {
+            range = range.tailMap(query.after().get(), false);
+        }
+        List<Lease> page = new ArrayList<>(Math.min(query.limit(), 256));
+        for (Slot slot : range.values()) {
+            Lease lease = slot.lease;
+            if (lease == null || !query.matches(lease)) {
+                continue;
+            }
+            if (page.size() == query.limit()) {
+                // One more matches: the page is full and another follows it.
+                return new LeasePage(page, Optional.of(page.get(page.size() - 1).address()));
+            }
+            page.add(lease);
+        }
+        return new LeasePage(page, Optional.empty());
+    }
+
+    /**
+     * Ends the lease that holds {@code address} now, at an operator's request: a binding or a
+     * declined address's quarantine ends as if its expiry had come, so the address is free at once.
+     * The ended lease is remembered as an expired one would be.
+     *
+     * @return the lease to write, or empty if no lease holds the address now
+     */
+    public Optional<Lease> remove(Ipv4Address address, long nowMillis) {
+        Slot slot = byAddress.get(address);
+        if (slot == null || !slot.leaseHolds || millis(slot.lease.expiry()) <= nowMillis) {
+            return Optional.empty();
+        }
+        Lease ended = slot.lease.withState(LeaseState.EXPIRED, Instant.ofEpochMilli(nowMillis), node);
+        setLease(slot, ended, nowMillis);
+        if (ended.clientKey().equals(slot.offeredTo)) {
+            clearOffer(slot);
+        }
+        return Optional.of(ended);
+    }
+
     /** How each subnet's addresses are used now. */
     public PoolUsage usage() {
         List<SubnetUsage> list = new ArrayList<>(subnets.size());
@@ -454,6 +516,7 @@ public final class LeaseTable {
         if (slot == null) {
             slot = new Slot(address, subnet, subnet.poolOf(address));
             byAddress.put(address, slot);
+            inOrder.put(address, slot);
         }
         return slot;
     }

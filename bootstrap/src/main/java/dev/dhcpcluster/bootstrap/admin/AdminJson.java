@@ -1,0 +1,158 @@
+package dev.dhcpcluster.bootstrap.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.runtime.EventCounts;
+import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
+import dev.dhcpcluster.core.lease.LeasePage;
+import dev.dhcpcluster.core.pool.PoolUsage;
+import dev.dhcpcluster.core.pool.SubnetUsage;
+import dev.dhcpcluster.port.model.Lease;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON documents of the admin endpoint. Values are raw: a host name a client chose is written
+ * exactly as stored, with JSON's own escaping only, so a program reading it sees the real bytes.
+ */
+public final class AdminJson {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private AdminJson() {
+    }
+
+    /** {@code {"error": "...", "parameter": "..."}}; the parameter only where one is to blame. */
+    static ObjectNode error(String message, String parameter) {
+        ObjectNode error = MAPPER.createObjectNode().put("error", message);
+        if (parameter != null) {
+            error.put("parameter", parameter);
+        }
+        return error;
+    }
+
+    /** One lease: the fields of a {@code leases} line, named. */
+    public static ObjectNode lease(Lease lease) {
+        ObjectNode node = MAPPER.createObjectNode()
+                .put("address", lease.address().toString())
+                .put("state", lease.state().name())
+                .put("expiry", lease.expiry().toString())
+                .put("hardware-address", lease.hardwareAddress().toString())
+                .put("client", lease.clientKey().toString())
+                .put("node", lease.owner().value())
+                .put("version", lease.version());
+        if (lease.hostname().isPresent()) {
+            node.put("hostname", lease.hostname().get());
+        } else {
+            node.putNull("hostname");
+        }
+        return node;
+    }
+
+    /** {@code {"leases": [...], "next": "198.18.1.9"}}, {@code next} null on the last page. */
+    static ObjectNode leases(LeasePage page) {
+        ObjectNode node = MAPPER.createObjectNode();
+        ArrayNode leases = node.putArray("leases");
+        page.leases().forEach(lease -> leases.add(lease(lease)));
+        if (page.next().isPresent()) {
+            node.put("next", page.next().get().toString());
+        } else {
+            node.putNull("next");
+        }
+        return node;
+    }
+
+    /** What a node reports about itself; see docs/cli.md for every field. */
+    record Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, int boundPort,
+            PoolUsage usage, EventCounts counts) {
+    }
+
+    static ObjectNode status(Status status) {
+        NodeConfig config = status.config();
+        ObjectNode node = MAPPER.createObjectNode()
+                .put("node", config.node().value())
+                .put("version", status.version())
+                .put("started", status.started().toString())
+                .put("uptime-seconds", Duration.between(status.started(), status.now()).toSeconds());
+        ObjectNode transport = node.putObject("transport")
+                .put("type", config.transport().type())
+                .put("listen-address", config.transport().listenAddress().toString())
+                .put("listen-port", status.boundPort())
+                .put("endpoint", status.endpoint());
+        ArrayNode interfaces = transport.putArray("interfaces");
+        config.transport().interfaceName().ifPresent(interfaces::add);
+        config.transport().interfaceNames().forEach(interfaces::add);
+
+        EventCounts.StoreCounts commits = status.counts().store();
+        ObjectNode store = node.putObject("store").put("type", config.leaseStore().type());
+        if (config.leaseStore().file().isPresent()) {
+            store.put("file", config.leaseStore().file().get().toString());
+        } else {
+            store.putNull("file");
+        }
+        store.put("commits", commits.commits())
+                .put("changes-committed", commits.changesCommitted())
+                .put("average-batch", commits.averageBatch())
+                .put("max-batch", commits.maxBatch())
+                .put("commit-latency-average-seconds", seconds(commits.averageCommitLatency()))
+                .put("commit-latency-max-seconds", seconds(commits.commitLatencyMax()))
+                .put("pending", commits.pending())
+                .put("failures", commits.failures());
+
+        ArrayNode pools = node.putArray("pools");
+        for (SubnetUsage subnet : status.usage().subnets()) {
+            pools.addObject()
+                    .put("subnet", subnet.network() + "/" + subnet.prefixLength())
+                    .put("total", subnet.size())
+                    .put("free", subnet.free())
+                    .put("offered", subnet.offered())
+                    .put("bound", subnet.bound())
+                    .put("declined", subnet.declined());
+        }
+
+        EventCounts counts = status.counts();
+        ObjectNode traffic = node.putObject("traffic");
+        counted(traffic.putObject("received"), counts.requests());
+        counted(traffic.putObject("sent"), counts.replies());
+        counted(traffic.putObject("dropped"), counts.drops());
+        traffic.put("leases-bound", counts.leasesBound())
+                .put("leases-released", counts.leasesReleased())
+                .put("addresses-declined", counts.addressesDeclined())
+                .put("pool-exhaustions", counts.poolExhaustions());
+
+        // A node runs alone until the cluster is built; this object grows then (role, epoch, blocks).
+        int id = config.node().value();
+        ObjectNode cluster = node.putObject("cluster").put("mode", "single-node").put("node", id).put("leader", id);
+        cluster.putArray("members").add(id);
+        return node;
+    }
+
+    /** What a reload did: {@code {"applied": true, "changes": [...], "restart-needed": [...], "errors": [...]}}. */
+    static ObjectNode reload(ReloadOutcome outcome) {
+        ObjectNode node = MAPPER.createObjectNode().put("applied", outcome.applied());
+        strings(node.putArray("changes"), outcome.changes());
+        strings(node.putArray("restart-needed"), outcome.restartNeeded());
+        strings(node.putArray("errors"), outcome.errors());
+        return node;
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    /** Counts by name, in the enum's (protocol) order, zeros left out. */
+    private static <E extends Enum<E>> void counted(ObjectNode target, Map<E, Long> counts) {
+        counts.entrySet().stream()
+                .filter(entry -> entry.getValue() > 0)
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(entry -> target.put(entry.getKey().name(), entry.getValue()));
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.dhcpcluster.bootstrap.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dhcpcluster.bootstrap.admin.AdminClient;
+import dev.dhcpcluster.bootstrap.text.SafeText;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dhcpcluster status}: asks a running node how it is ({@code GET /status}) and prints it. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Asks a running node for its status through its admin endpoint and prints it as a table: "
+            + "node, version, uptime, transport, store, cluster, traffic, and each subnet's total, free, offered, "
+            + "bound and declined addresses.",
+            "Exits 1 if no node answers."})
+final class StatusCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    AdminTarget target;
+
+    @Option(names = "--json", description = "Print the node's JSON answer as it is.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            AdminClient client = target.client(Optional.empty());
+            AdminClient.Response response = Requests.send(() -> client.get("/status"));
+            if (!response.ok()) {
+                throw new CommandFailure(DhcpclusterCommand.FAILED, "the node answered " + response.status() + ": "
+                        + SafeText.inline(response.error()));
+            }
+            if (json) {
+                out.print(response.body());
+            } else {
+                table(response.json()).forEach(out::println);
+            }
+            out.flush();
+            return 0;
+        } catch (CommandFailure e) {
+            err.println(e.getMessage());
+            return e.exitCode();
+        } catch (JsonProcessingException e) {
+            err.println("the node's answer is not JSON: " + e.getOriginalMessage());
+            return DhcpclusterCommand.FAILED;
+        }
+    }
+
+    /** The status as readable lines. Text from the node is escaped: it may carry client-chosen names. */
+    static List<String> table(JsonNode status) {
+        List<String> lines = new ArrayList<>();
+        lines.add("node       " + status.path("node").asText() + " (dhcpcluster " + text(status, "version") + ")");
+        lines.add("uptime     " + uptime(status.path("uptime-seconds").asLong()) + " (since "
+                + text(status, "started") + ")");
+        lines.add("transport  " + text(status.path("transport"), "endpoint"));
+        JsonNode store = status.path("store");
+        String file = store.path("file").isNull() || store.path("file").isMissingNode() ? ""
+                : " " + text(store, "file");
+        lines.add("store      " + text(store, "type") + file + ": " + store.path("commits").asLong() + " commits, "
+                + store.path("changes-committed").asLong() + " changes, " + String.format(Locale.ROOT,
+                        "%.1f ms average commit", store.path("commit-latency-average-seconds").asDouble() * 1000)
+                + ", " + store.path("failures").asLong() + " failed");
+        JsonNode cluster = status.path("cluster");
+        List<String> members = new ArrayList<>();
+        cluster.path("members").forEach(member -> members.add(member.asText()));
+        lines.add("cluster    " + text(cluster, "mode") + ", leader " + cluster.path("leader").asText() + ", members "
+                + String.join(" ", members));
+        JsonNode traffic = status.path("traffic");
+        lines.add("traffic    received " + counts(traffic.path("received")) + "; sent " + counts(traffic.path("sent"))
+                + "; dropped " + counts(traffic.path("dropped")));
+        lines.add("");
+        String format = "%-20s %9s %9s %9s %9s %9s";
+        lines.add(String.format(Locale.ROOT, format, "subnet", "total", "free", "offered", "bound", "declined"));
+        for (JsonNode pool : status.path("pools")) {
+            lines.add(String.format(Locale.ROOT, format, text(pool, "subnet"), pool.path("total").asText(),
+                    pool.path("free").asText(), pool.path("offered").asText(), pool.path("bound").asText(),
+                    pool.path("declined").asText()));
+        }
+        return lines;
+    }
+
+    private static String text(JsonNode node, String field) {
+        return SafeText.inline(node.path(field).asText());
+    }
+
+    private static String counts(JsonNode counts) {
+        List<String> parts = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = counts.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            parts.add(entry.getValue().asLong() + " " + SafeText.inline(entry.getKey()));
+        }
+        return parts.isEmpty() ? "nothing" : String.join(", ", parts);
+    }
+
+    /** {@code 3d 4h 5m 6s}, leading zero units left out. */
+    static String uptime(long seconds) {
+        long days = seconds / 86_400;
+        long hours = seconds / 3600 % 24;
+        long minutes = seconds / 60 % 60;
+        long rest = seconds % 60;
+        StringBuilder text = new StringBuilder();
+        if (days > 0) {
+            text.append(days).append("d ");
+        }
+        if (days > 0 || hours > 0) {
+            text.append(hours).append("h ");
+        }
+        if (days > 0 || hours > 0 || minutes > 0) {
+            text.append(minutes).append("m ");
+        }
+        return text.append(rest).append('s').toString();
+    }
+}
