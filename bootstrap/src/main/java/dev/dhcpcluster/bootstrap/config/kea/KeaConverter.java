@@ -76,10 +76,10 @@ final class KeaConverter {
 
     /** What a shared network hands down to its subnets. */
     private record Network(String name, List<Option> options, Map<String, Long> times, Optional<ArrayNode> relay,
-            Optional<String> interfaceName, Optional<Boolean> authoritative) {
+            Optional<String> interfaceName, Optional<Boolean> authoritative, Optional<String> clientClass) {
 
         static final Network NONE = new Network(null, List.of(), Map.of(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     KeaConverter(Notes notes) {
@@ -292,6 +292,7 @@ final class KeaConverter {
         ObjectNode store = out.putObject("lease-store");
         Optional<JsonNode> database = dhcp4.take("lease-database");
         if (database.isEmpty() || !database.get().isObject()) {
+            database.ifPresent(value -> notes.notConverted(dhcp4.path("lease-database"), "expected an object"));
             store.put("type", "sqlite");
             return;
         }
@@ -392,9 +393,10 @@ final class KeaConverter {
         Optional<ArrayNode> relay = kea.take("relay").flatMap(value -> relayAddresses(value, kea.path("relay")));
         Optional<String> interfaceName = kea.take("interface").map(JsonNode::asText).filter(text -> !text.isBlank());
         Optional<Boolean> authoritative = bool(kea, "authoritative");
+        Optional<String> clientClass = kea.take("client-class").map(JsonNode::asText).filter(text -> !text.isEmpty());
         teeTimes(kea);
         matchClientId(kea);
-        Network network = new Network(name, options, times, relay, interfaceName, authoritative);
+        Network network = new Network(name, options, times, relay, interfaceName, authoritative, clientClass);
         Optional<JsonNode> subnetNodes = kea.take("subnet4");
         int before = subnetList.size();
         subnetNodes.ifPresent(list -> eachObject(list, kea.path("subnet4"),
@@ -432,7 +434,13 @@ final class KeaConverter {
             }
         }
         ObjectNode out = JSON.objectNode();
-        kea.take("id").filter(JsonNode::canConvertToLong).ifPresent(id -> out.put("id", id.asLong()));
+        kea.take("id").ifPresent(id -> {
+            if (id.isIntegralNumber() && id.asLong() >= 1 && id.asLong() <= MAX_SECONDS) {
+                out.put("id", id.asLong());
+            } else {
+                notes.notConverted(kea.path("id"), id + " is not a subnet id (1-4294967294); the subnet has none");
+            }
+        });
         out.put("subnet", prefix.toString());
         Optional<String> interfaceName = kea.take("interface").map(JsonNode::asText).filter(name -> !name.isBlank())
                 .or(network::interfaceName);
@@ -447,9 +455,13 @@ final class KeaConverter {
             }
         });
         bool(kea, "authoritative").or(network::authoritative).ifPresent(value -> out.put("authoritative", value));
+        Optional<String> subnetClass = kea.take("client-class").map(JsonNode::asText).filter(name -> !name.isEmpty())
+                .or(network::clientClass);
+        subnetClass.ifPresent(name -> notes.changed(kea.path(), "Kea serves this subnet to class \"" + name
+                + "\" only; a node limits its pools to the class instead, and serves its reservations to their clients"));
         ArrayNode pools = JSON.arrayNode();
         kea.take("pools").ifPresent(list -> eachObject(list, kea.path("pools"),
-                (pool, poolPath) -> pool(pool, poolPath, prefix).ifPresent(pools::add)));
+                (pool, poolPath) -> pool(pool, poolPath, prefix, subnetClass).ifPresent(pools::add)));
         if (!pools.isEmpty()) {
             out.set("pools", pools);
         }
@@ -474,9 +486,6 @@ final class KeaConverter {
         subnetTimes(kea, network, out);
         teeTimes(kea);
         matchClientId(kea);
-        kea.take("client-class").filter(value -> !value.asText().isEmpty()).ifPresent(value ->
-                notes.changed(kea.path("client-class"), "Kea serves this subnet to class " + value
-                        + " only; a node serves it to every client"));
         kea.reportRest(notes);
         subnets.add(new ConvertedSubnet(out, prefix, path));
         if (reservations.isEmpty()) {
@@ -511,7 +520,7 @@ final class KeaConverter {
         checkedTimes(effective, kea.path(), defaultValid).forEach(out::put);
     }
 
-    private Optional<ObjectNode> pool(JsonNode entry, String path, Ipv4Prefix subnet) {
+    private Optional<ObjectNode> pool(JsonNode entry, String path, Ipv4Prefix subnet, Optional<String> subnetClass) {
         KeaObject kea = new KeaObject(entry, path);
         String text = kea.take("pool").map(JsonNode::asText).orElse("");
         Optional<String> range = poolRange(text.strip(), subnet, kea.path("pool"));
@@ -521,8 +530,17 @@ final class KeaConverter {
         }
         ObjectNode out = JSON.objectNode();
         out.put("pool", range.get());
-        Optional<String> clientClass = kea.take("client-class").map(JsonNode::asText).filter(name -> !name.isEmpty());
-        if (clientClass.isPresent() && !clientClass.get().equals("ALL")) {
+        Optional<String> poolClass = kea.take("client-class").map(JsonNode::asText).filter(name -> !name.isEmpty())
+                .filter(name -> !name.equals("ALL"));
+        Optional<String> outerClass = subnetClass.filter(name -> !name.equals("ALL"));
+        if (poolClass.isPresent() && outerClass.isPresent() && !poolClass.equals(outerClass)) {
+            notes.notConverted(path, "the pool " + range.get() + " is for members of both \"" + outerClass.get()
+                    + "\" (its subnet's class) and \"" + poolClass.get() + "\"; a pool names one class");
+            kea.takeAll();
+            return Optional.empty();
+        }
+        Optional<String> clientClass = poolClass.or(() -> outerClass);
+        if (clientClass.isPresent()) {
             if (!knownClass(clientClass.get(), kea.path("client-class"))) {
                 notes.notConverted(path, "the pool " + range.get() + " is limited to class \"" + clientClass.get()
                         + "\", which was not converted; serving it to every client would change who gets its "
@@ -591,7 +609,12 @@ final class KeaConverter {
         // Kea writes "no relay" as 0.0.0.0.
         kea.take("ip-address").map(JsonNode::asText).filter(text -> !text.isBlank() && !text.equals("0.0.0.0"))
                 .ifPresent(addresses::add);
-        kea.take("ip-addresses").filter(JsonNode::isArray).ifPresent(list -> list.forEach(address -> {
+        kea.take("ip-addresses").filter(list -> {
+            if (!list.isArray()) {
+                notes.notConverted(kea.path("ip-addresses"), "expected a list of addresses");
+            }
+            return list.isArray();
+        }).ifPresent(list -> list.forEach(address -> {
             if (!address.asText().equals("0.0.0.0")) {
                 addresses.add(address);
             }

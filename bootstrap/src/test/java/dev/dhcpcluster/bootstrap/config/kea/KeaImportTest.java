@@ -470,4 +470,23 @@ class KeaImportTest {
         assertTrue(err.toString().contains("the converted node file does not load yet")
                 && err.toString().contains("Dhcp4.subnet4: missing or empty"), err.toString());
     }
+
+    @Test
+    @DisplayName("a subnet limited to a class limits its pools to the class; a pool of another class is left out")
+    void subnetClassMovesToPools() throws Exception {
+        Path file = kea("""
+                "interfaces-config": { "interfaces": [ "eth1" ] },
+                "client-classes": [ { "name": "phones", "test": "substring(option[60].hex,0,4) == 'VoIP'" },
+                                    { "name": "pxe", "test": "option[60].text == 'PXEClient'" } ],
+                "subnet4": [ { "subnet": "198.18.0.0/24", "client-class": "phones",
+                               "pools": [ { "pool": "198.18.0.10 - 198.18.0.19" },
+                                          { "pool": "198.18.0.20 - 198.18.0.29", "client-class": "pxe" } ] } ]
+                """);
+        KeaImport.Result result = convert(file);
+        JsonNode pools = tree(result).path("Dhcp4").path("subnet4").get(0).path("pools");
+        assertEquals(1, pools.size(), pools.toString());
+        assertEquals("phones", pools.get(0).path("client-class").asText());
+        assertTrue(reported(result, "Dhcp4.subnet4[0]", KeaNote.Kind.CHANGED), notes(result));
+        assertTrue(reported(result, "Dhcp4.subnet4[0].pools[1]", KeaNote.Kind.NOT_CONVERTED), notes(result));
+    }
 }
