@@ -32,22 +32,22 @@ final class KeaPackageFiles {
 
     /** The kea-doc examples directory, or a skip (a failure under CI). */
     static Path examples() {
-        return require(EXAMPLES, "the kea-doc package's examples");
+        return require(EXAMPLES, "the kea-doc package's examples", "install the package kea-doc");
     }
 
     /** The kea-dhcp4-server package's configuration file, or a skip (a failure under CI). */
     static Path debianConfig() {
         Path file = Optional.ofNullable(System.getenv(CONF_VARIABLE)).filter(value -> !value.isBlank())
                 .map(Path::of).orElse(Path.of("/etc/kea/kea-dhcp4.conf"));
-        return require(file, "the kea-dhcp4-server package's configuration");
+        return require(file, "the kea-dhcp4-server package's configuration", "set " + CONF_VARIABLE
+                + " to the kea-dhcp4.conf of the unpacked package, or install it with its service kept from starting");
     }
 
-    private static Path require(Path path, String what) {
+    private static Path require(Path path, String what, String remedy) {
         if (Files.exists(path)) {
             return path;
         }
-        String reason = what + " is missing: " + path + " does not exist (set " + CONF_VARIABLE
-                + " to an extracted kea-dhcp4.conf, or install kea-doc; see .ci/run)";
+        String reason = what + " is missing: " + path + " does not exist (" + remedy + "; see .ci/run)";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionFailedError(reason + " (CI=true: a missing prerequisite is a failure)");
         }
