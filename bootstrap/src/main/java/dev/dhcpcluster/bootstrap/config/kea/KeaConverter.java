@@ -234,8 +234,12 @@ final class KeaConverter {
             Optional<JsonNode> list = interfacesConfig.take("interfaces");
             if (list.isPresent() && list.get().isArray()) {
                 for (int i = 0; i < list.get().size(); i++) {
-                    String entry = list.get().get(i).asText("");
                     String path = listPath + "[" + i + "]";
+                    if (!list.get().get(i).isTextual() || list.get().get(i).asText().isBlank()) {
+                        notes.notConverted(path, "expected an interface name, found " + list.get().get(i));
+                        continue;
+                    }
+                    String entry = list.get().get(i).asText();
                     if (entry.equals("*")) {
                         wildcard = true;
                         continue;
@@ -246,7 +250,7 @@ final class KeaConverter {
                                 + ") is dropped; the node serves the whole interface");
                         entry = entry.substring(0, slash);
                     }
-                    if (!entry.isBlank() && !names.contains(entry)) {
+                    if (!names.contains(entry)) {
                         names.add(entry);
                     }
                 }
