@@ -105,15 +105,14 @@ final class KeaConverter {
         top.takeAll();
 
         KeaObject dhcp4 = new KeaObject(dhcp4Node, "Dhcp4");
-        ObjectNode out = JSON.objectNode();
-        ObjectNode node = out.putObject("node");
+        ObjectNode node = JSON.objectNode();
         node.put("id", DEFAULT_NODE_ID);
         node.put("data-directory", DEFAULT_DATA_DIRECTORY);
         notes.note("node", "node id " + DEFAULT_NODE_ID + " and data directory " + DEFAULT_DATA_DIRECTORY
                 + " were chosen; give each node of a cluster its own id");
-        leaseStore(dhcp4, out);
+        ObjectNode store = leaseStore(dhcp4);
 
-        ObjectNode server = out.putObject("Dhcp4");
+        ObjectNode server = JSON.objectNode();
         ArrayNode classList = clientClasses(dhcp4);
         List<Option> globalOptions = options(dhcp4, "option-data", true);
         globalScalars(dhcp4, server);
@@ -138,7 +137,7 @@ final class KeaConverter {
         ObjectNode ordered = JSON.objectNode();
         ordered.set("node", node);
         ordered.set("transport", transport(dhcp4));
-        ordered.set("lease-store", out.get("lease-store"));
+        ordered.set("lease-store", store);
         ordered.set("Dhcp4", server);
         dhcp4.reportRest(notes);
         return ordered;
@@ -292,13 +291,13 @@ final class KeaConverter {
         return transport;
     }
 
-    private void leaseStore(KeaObject dhcp4, ObjectNode out) {
-        ObjectNode store = out.putObject("lease-store");
+    private ObjectNode leaseStore(KeaObject dhcp4) {
+        ObjectNode store = JSON.objectNode();
         Optional<JsonNode> database = dhcp4.take("lease-database");
         if (database.isEmpty() || !database.get().isObject()) {
             database.ifPresent(value -> notes.notConverted(dhcp4.path("lease-database"), "expected an object"));
             store.put("type", "sqlite");
-            return;
+            return store;
         }
         KeaObject db = new KeaObject(database.get(), dhcp4.path("lease-database"));
         String type = db.take("type").map(JsonNode::asText).orElse("memfile");
@@ -318,6 +317,7 @@ final class KeaConverter {
             }
         }
         db.reportRest(notes);
+        return store;
     }
 
     // ---- client classes
