@@ -3,6 +3,11 @@ package dev.dhcpcluster.bootstrap.cli;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.config.kea.KeaImport;
+import dev.dhcpcluster.bootstrap.config.kea.KeaImportException;
+import dev.dhcpcluster.bootstrap.config.kea.KeaNote;
+import dev.dhcpcluster.bootstrap.text.SafeText;
+import java.io.PrintWriter;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -13,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dhcpcluster config ...}: works on node files without running a node. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Works on node config files.",
-        subcommands = {ConfigCommand.Check.class})
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.ImportKea.class})
 final class ConfigCommand implements Runnable {
 
     @CommandLine.Spec
@@ -21,7 +26,7 @@ final class ConfigCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: check");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: check, import-kea");
     }
 
     /** {@code dhcpcluster config check FILE}: validates a node file, prints OK or every error. */
@@ -55,6 +60,49 @@ final class ConfigCommand implements Runnable {
                     + "), transport " + config.transport().type() + " " + config.transport().listenAddress() + ":"
                     + config.transport().listenPort() + ", lease store " + config.leaseStore().type()
                     + config.leaseStore().file().map(file -> " " + file).orElse("");
+        }
+    }
+
+    /**
+     * {@code dhcpcluster config import-kea FILE}: converts a Kea DHCPv4 configuration into a node
+     * file on standard output; reports on standard error every setting not converted or converted
+     * with a change in meaning. Exit 0 when the node file loads, 1 when it was written but the
+     * loader still refuses it (the errors follow the notes), 2 when the Kea file cannot be read.
+     */
+    @Command(name = "import-kea", mixinStandardHelpOptions = true,
+            description = {"Converts a Kea DHCPv4 configuration (its Dhcp4 section) into a node file on standard output.",
+                "Standard error lists, with its Kea JSON path, every setting that was not converted or that was "
+                        + "converted with a change in meaning."})
+    static final class ImportKea implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "The Kea configuration file, such as /etc/kea/kea-dhcp4.conf.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            KeaImport.Result result;
+            try {
+                result = new KeaImport().convert(file);
+            } catch (KeaImportException e) {
+                err.println(SafeText.inline(e.getMessage()));
+                return DhcpclusterCommand.USAGE;
+            }
+            spec.commandLine().getOut().print(result.nodeFile());
+            spec.commandLine().getOut().flush();
+            long notConverted = result.notes().stream().filter(note -> note.kind() == KeaNote.Kind.NOT_CONVERTED).count();
+            long changed = result.notes().stream().filter(note -> note.kind() == KeaNote.Kind.CHANGED).count();
+            result.notes().forEach(note -> err.println(SafeText.inline(note.toString())));
+            err.println(file + ": " + notConverted + " not converted, " + changed + " converted with a change");
+            if (!result.loadErrors().isEmpty()) {
+                err.println("the converted node file does not load yet; edit it where these errors say:");
+                result.loadErrors().forEach(error -> err.println("  " + SafeText.inline(error.toString())));
+                return DhcpclusterCommand.FAILED;
+            }
+            return 0;
         }
     }
 }
