@@ -30,6 +30,8 @@ public final class NodeRuntime {
     private final NodeService node;
     private final LoggingClusterEvents events;
     private volatile Throwable failure;
+    /** Set once every service runs: a failure from then on is a running node's, logged in full. */
+    private volatile boolean serving;
 
     @Inject
     NodeRuntime(NodeConfig config, ServiceManager services, NodeService node, EventLoop loop,
@@ -50,6 +52,10 @@ public final class NodeRuntime {
                 if (cause instanceof StartRefused) {
                     // Expected and explained by its message, which the caller of start() reports.
                     LOG.debug("{} refused to start: {}", service, cause.getMessage(), cause);
+                } else if (!serving) {
+                    // A bug while starting: start() reports it in its one line, which says where the
+                    // stack trace is; standard error keeps to that one line.
+                    LOG.debug("{} failed while starting: {}", service, cause.getMessage(), cause);
                 } else {
                     LOG.error("{} failed: {}", service, cause.getMessage(), cause);
                 }
@@ -62,11 +68,13 @@ public final class NodeRuntime {
      * Starts every service and waits until all run.
      *
      * @throws NodeStartException if one fails to start (the others are stopped again), naming why
+     *     in one line; the stack trace of an unexpected failure is logged at DEBUG
      */
     public void start(Duration timeout) throws NodeStartException {
         services.startAsync();
         try {
             services.awaitHealthy(timeout);
+            serving = true;
         } catch (IllegalStateException | TimeoutException e) {
             stop(timeout);
             Throwable cause = failure().or(this::failedService).orElse(e);
@@ -145,8 +153,18 @@ public final class NodeRuntime {
         return services.servicesByState().get(Service.State.FAILED).stream().findFirst().map(Service::failureCause);
     }
 
+    /**
+     * The reason in the one line a failed start prints. An expected refusal ({@link StartRefused})
+     * is its message; anything else is a bug, named by its exception, and its stack trace is
+     * logged at DEBUG only, so that standard error keeps to one line at the default level.
+     */
     private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.toString() : message;
+        if (cause instanceof StartRefused) {
+            return cause.getMessage();
+        }
+        if (cause instanceof TimeoutException) {
+            return "not every service was running in time: " + cause.getMessage();
+        }
+        return "unexpected " + cause + " (--log-level DEBUG logs its stack trace)";
     }
 }

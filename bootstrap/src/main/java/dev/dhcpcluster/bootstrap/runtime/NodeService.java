@@ -5,11 +5,15 @@ import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.config.TransportSettings;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
 import dev.dhcpcluster.core.pool.PoolUsage;
+import dev.dhcpcluster.port.dhcp.DhcpHandler;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
+import dev.dhcpcluster.port.model.Datagram;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DHCP service of a node: on start it opens the lease store, loads its leases into a new
- * {@link DhcpServer} on the event loop, and starts the transport, whose receive thread hands each
- * datagram to the server through the loop. On stop it closes the transport, lets the loop finish
+ * The DHCP service of a node: on start it starts the transport (so that a port in use refuses
+ * the start before anything else is touched), opens the lease store, and loads its leases into a
+ * new {@link DhcpServer} on the event loop. The transport's receive thread hands each datagram to
+ * the server through the loop; what arrives while the store loads waits there for the server. On stop it closes the transport, lets the loop finish
  * what was already queued, and closes the store (which completes the writes it accepted).
  *
  * <p>Before the store is built, the directory of its file is created if missing and checked for
@@ -49,6 +54,8 @@ public final class NodeService extends AbstractIdleService {
     private volatile DhcpTransport transport;
     private volatile DhcpServer server;
     private volatile String endpoint = "";
+    /** Datagrams received before the server was loaded; touched only on the loop. */
+    private final List<Datagram> early = new ArrayList<>();
 
     @Inject
     NodeService(NodeConfig config, EventLoop loop, LoggingClusterEvents events,
@@ -62,18 +69,22 @@ public final class NodeService extends AbstractIdleService {
 
     @Override
     protected void startUp() throws Exception {
-        DataDirectories.prepareFor(config);
-        store = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
         try {
-            List<Lease> leases = load(store);
+            // The port first: a node whose port is taken (a second node started by mistake) must
+            // refuse before it opens, let alone creates, a lease store of its own.
             transport = Adapters.build(transports, config.transport().type(), "transport.type", "transport");
+            start(transport, datagram -> loop.execute(() -> handle(datagram)));
+            DataDirectories.prepareFor(config);
+            store = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
+            List<Lease> leases = load(store);
             DhcpServer created = new DhcpServer(config.server(), transport, store, loop, loop, events);
             onLoop(() -> {
                 created.load(leases);
+                server = created;
+                early.forEach(created::handle);
+                early.clear();
                 return null;
             });
-            server = created;
-            transport.start(datagram -> loop.execute(() -> created.handle(datagram)));
             endpoint = describe(transport, config.transport());
             LOG.info("node {} loaded {} lease{} and listens on {}", config.node().value(), leases.size(),
                     leases.size() == 1 ? "" : "s", endpoint);
@@ -81,6 +92,19 @@ public final class NodeService extends AbstractIdleService {
             // AbstractIdleService does not call shutDown after a failed startUp: release here.
             closeQuietly();
             throw e;
+        }
+    }
+
+    /**
+     * On the loop: a datagram for the server, or, while the store still loads, for the list the
+     * server answers first once loaded (as a socket buffer would have kept them).
+     */
+    private void handle(Datagram datagram) {
+        DhcpServer current = server;
+        if (current != null) {
+            current.handle(datagram);
+        } else {
+            early.add(datagram);
         }
     }
 
@@ -120,6 +144,20 @@ public final class NodeService extends AbstractIdleService {
         } catch (LeaseStoreException e) {
             // The store's message names its file and says what is wrong with it.
             throw new StartRefused("lease store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts the transport. A transport that cannot bind (a port in use, an interface that is
+     * missing, a port below 1024 without the capability) says so in its message, which names the
+     * address and port: that is the whole story for the operator, so the start is refused with it,
+     * without a stack trace.
+     */
+    private static void start(DhcpTransport transport, DhcpHandler handler) throws StartRefused {
+        try {
+            transport.start(handler);
+        } catch (IOException e) {
+            throw new StartRefused("transport: " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,67 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.dhcpcluster.bootstrap.config.ConfigLoader;
+import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** How a node that cannot start reports it: one line, and no stack trace at the default level. */
+class NodeRuntimeTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    @BeforeEach
+    void capture() {
+        appender.start();
+        root.addAppender(appender);
+    }
+
+    @AfterEach
+    void release() {
+        root.detachAppender(appender);
+    }
+
+    @Test
+    @DisplayName("a port that cannot be bound refuses the start in one line: no ERROR, no stack trace")
+    void aBindFailureIsOneLineWithoutAStackTrace() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            NodeConfig config = new ConfigLoader().parse("""
+                    {"node": {"id": 4},
+                     "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": %d},
+                     "lease-store": {"type": "memory"},
+                     "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.9"}]}]}}
+                    """.formatted(taken.getLocalPort()), "node.json");
+            NodeRuntime runtime = NodeComponent.of(config).runtime();
+
+            NodeStartException error = assertThrows(NodeStartException.class, () -> runtime.start(TIMEOUT));
+
+            assertTrue(error.getMessage().startsWith("node 4 did not start: transport: ")
+                    && error.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), error.getMessage());
+            assertEquals(1, error.getMessage().lines().count(), error.getMessage());
+            List<ILoggingEvent> loud = appender.list.stream()
+                    .filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
+                    .filter(event -> event.getLevel().isGreaterOrEqual(Level.ERROR) || event.getThrowableProxy() != null)
+                    .toList();
+            assertEquals(List.of(), loud.stream().map(ILoggingEvent::getFormattedMessage).toList(),
+                    "nothing at ERROR, no stack trace at INFO or above");
+        }
+    }
+}
