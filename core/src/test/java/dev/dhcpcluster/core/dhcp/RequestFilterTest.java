@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.dhcpcluster.core.testing.TestConfigs;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,26 @@ class RequestFilterTest {
     void serverMessageTypeFromAClientIsNotARequest() {
         assertDropped(DropReason.NOT_A_REQUEST, fixture.decide(TestPackets.ofType(DhcpMessageType.OFFER).build()));
         assertDropped(DropReason.NOT_A_REQUEST, fixture.decide(TestPackets.ofType(DhcpMessageType.ACK).build()));
+    }
+
+    @Test
+    @DisplayName("#27 a request with hlen 0 and no client identifier is dropped: the client has no identity")
+    void noHardwareAddressAndNoClientIdIsDropped() {
+        for (DhcpMessageType type : List.of(DhcpMessageType.DISCOVER, DhcpMessageType.REQUEST, DhcpMessageType.DECLINE,
+                DhcpMessageType.RELEASE, DhcpMessageType.INFORM)) {
+            assertDropped(DropReason.NO_CLIENT_IDENTITY, fixture.decide(TestPackets.ofType(type).withHlen(0).build()));
+            assertDropped(DropReason.NO_CLIENT_IDENTITY,
+                    fixture.decide(TestPackets.ofType(type).withHlen(0).withClientId(new byte[0]).build()));
+        }
+    }
+
+    @Test
+    @DisplayName("#27 a request with hlen 0 but a client identifier is served under that identifier")
+    void noHardwareAddressButAClientIdIsServed() {
+        DhcpMessage offer = reply(fixture.decide(discover().withHlen(0).withClientId("01:02:00:00:00:00:07").build()),
+                DhcpMessageType.OFFER);
+
+        assertEquals(0, offer.hlen());
     }
 
     @Test
