@@ -122,6 +122,14 @@ public final class DhcpPolicy {
         }
         Optional<DhcpMessageType> type = request.messageType();
         if (type.isEmpty()) {
+            Optional<byte[]> present = request.options().get(OptionCode.MESSAGE_TYPE);
+            if (present.isPresent()) {
+                // There, but not one octet naming a type: a broken DHCP message, not a BOOTP one.
+                byte[] value = present.get();
+                return new Decision.Drop(DropReason.MALFORMED, value.length != 1
+                        ? "option 53 (DHCP message type) has length " + value.length + ", not 1"
+                        : "unknown DHCP message type " + (value[0] & 0xFF) + " in option 53");
+            }
             return new Decision.Drop(DropReason.NOT_A_REQUEST, "no DHCP message type (option 53): BOOTP is not served");
         }
         if (request.hlen() > DhcpMessage.CHADDR_LENGTH) {

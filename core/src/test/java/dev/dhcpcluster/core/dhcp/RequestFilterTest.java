@@ -46,6 +46,24 @@ class RequestFilterTest {
     }
 
     @Test
+    @DisplayName("an option 53 of the wrong length is malformed, and the drop says so")
+    void messageTypeOfTheWrongLengthIsMalformed() {
+        Decision decision = fixture.decide(discover().withOption(OptionCode.MESSAGE_TYPE, new byte[] {1, 1}).build());
+
+        assertDropped(DropReason.MALFORMED, decision);
+        assertEquals("option 53 (DHCP message type) has length 2, not 1", ((Decision.Drop) decision).detail());
+    }
+
+    @Test
+    @DisplayName("an option 53 naming no known type is malformed, and the drop names the value")
+    void unknownMessageTypeIsMalformed() {
+        Decision decision = fixture.decide(discover().withOption(OptionCode.MESSAGE_TYPE, new byte[] {99}).build());
+
+        assertDropped(DropReason.MALFORMED, decision);
+        assertEquals("unknown DHCP message type 99 in option 53", ((Decision.Drop) decision).detail());
+    }
+
+    @Test
     void serverMessageTypeFromAClientIsNotARequest() {
         assertDropped(DropReason.NOT_A_REQUEST, fixture.decide(TestPackets.ofType(DhcpMessageType.OFFER).build()));
         assertDropped(DropReason.NOT_A_REQUEST, fixture.decide(TestPackets.ofType(DhcpMessageType.ACK).build()));

@@ -2,7 +2,10 @@ package dev.dhcpcluster.port.model;
 
 /** Why the server answered a received datagram with silence. Each reason is counted. */
 public enum DropReason {
-    /** The bytes are not a well-formed BOOTP/DHCP message. */
+    /**
+     * The bytes are not a well-formed BOOTP/DHCP message, or carry an option 53 that is not one
+     * octet naming a known message type.
+     */
     MALFORMED,
     /** A BOOTREPLY, a BOOTP message without option 53, or a type a server never receives. */
     NOT_A_REQUEST,
