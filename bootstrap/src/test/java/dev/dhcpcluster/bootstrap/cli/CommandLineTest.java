@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +56,24 @@ class CommandLineTest {
     void runWithoutConfigIsAUsageError() {
         assertEquals(DhcpclusterCommand.USAGE, execute("run"));
         assertTrue(err.toString().contains("--config"), err.toString());
+    }
+
+    @Test
+    @DisplayName("an unknown option is reported first by every subcommand, before a missing required one")
+    void anUnknownOptionIsReportedFirst() {
+        for (String[] args : List.of(new String[] {"run", "--bogus"}, new String[] {"leases", "--bogus"},
+                new String[] {"config", "check", "--bogus"}, new String[] {"client", "--bogus"},
+                new String[] {"demo", "--bogus"}, new String[] {"run", "--confg", "node.json"})) {
+            StringWriter errors = new StringWriter();
+            int code = DhcpclusterCommand.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(errors))
+                    .execute(args);
+
+            String first = errors.toString().lines().findFirst().orElse("");
+            assertEquals(DhcpclusterCommand.USAGE, code, String.join(" ", args) + ": " + errors);
+            String flag = args[0].equals("config") ? args[2] : args[1];
+            assertTrue(first.startsWith("Unknown option") && first.contains("'" + flag + "'"),
+                    String.join(" ", args) + ": " + errors);
+        }
     }
 
     @Test
