@@ -26,6 +26,9 @@ import org.sqlite.SQLiteOpenMode;
  */
 final class LeaseDatabase implements AutoCloseable {
 
+    /** What the start-up probe writes: room for the first commits, a few pages' worth. */
+    static final int PROBE_BYTES = 64 * 1024;
+
     /** How long a commit waits for a lock held by another connection (an operator's shell). */
     private static final int BUSY_TIMEOUT_MILLIS = 2_000;
 
@@ -114,6 +117,34 @@ final class LeaseDatabase implements AutoCloseable {
             upsert.executeBatch();
             return null;
         });
+    }
+
+    /**
+     * Proves that a transaction needing new space commits, and leaves the database as it was: in
+     * one transaction, a scratch table receives {@link #PROBE_BYTES} and is dropped again. A full
+     * disk (the new pages, or the write-ahead log, cannot grow) or a file that cannot be written
+     * fails it, and the transaction is rolled back.
+     */
+    static void probe(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            try {
+                statement.execute("CREATE TABLE dhcpcluster_probe (data BLOB)");
+                statement.execute("INSERT INTO dhcpcluster_probe (data) VALUES (zeroblob(" + PROBE_BYTES + "))");
+                statement.execute("DROP TABLE dhcpcluster_probe");
+                statement.execute("COMMIT");
+            } catch (SQLException e) {
+                try {
+                    statement.execute("ROLLBACK");
+                } catch (SQLException rollbackFailed) {
+                    // As in a failed commit: SQLite may have rolled back already.
+                    if (!String.valueOf(rollbackFailed.getMessage()).contains("no transaction is active")) {
+                        e.addSuppressed(rollbackFailed);
+                    }
+                }
+                throw e;
+            }
+        }
     }
 
     /** Deletes up to {@code limit} leases that expired before {@code beforeMillis}; returns how many. */

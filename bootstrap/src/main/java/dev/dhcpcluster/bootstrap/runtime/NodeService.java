@@ -135,16 +135,26 @@ public final class NodeService extends AbstractIdleService {
     }
 
     /**
-     * Every lease in the store. A store that cannot be read (a corrupt file, one written by a newer
-     * version) refuses the start with its own message; the store leaves the file as it was.
+     * Every lease in the store, once the store has shown it can commit. A store that cannot be
+     * read (a corrupt file, one written by a newer version) or cannot commit (a full disk) refuses
+     * the start with its own message; the store leaves the file as it was.
      */
     private List<Lease> load(LeaseStore opened) throws StartRefused {
+        List<Lease> leases;
         try {
-            return opened.loadAll();
+            leases = opened.loadAll();
         } catch (LeaseStoreException e) {
             // The store's message names its file and says what is wrong with it.
             throw new StartRefused("lease store: " + e.getMessage(), e);
         }
+        try {
+            // A store that reads but cannot commit (a full disk) would leave every client without
+            // an ACK: refuse now rather than say "serving".
+            opened.checkWritable();
+        } catch (LeaseStoreException e) {
+            throw new StartRefused("lease store: " + e.getMessage(), e);
+        }
+        return leases;
     }
 
     /**

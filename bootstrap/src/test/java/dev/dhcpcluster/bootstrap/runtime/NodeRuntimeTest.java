@@ -12,8 +12,17 @@ import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import com.google.common.util.concurrent.ServiceManager;
+import dev.dhcpcluster.adapter.udp.UdpDhcpTransport;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.store.LeaseStoreException;
+import dev.dhcpcluster.port.store.WriteCompletion;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -37,6 +46,68 @@ class NodeRuntimeTest {
     @AfterEach
     void release() {
         root.detachAppender(appender);
+    }
+
+    @Test
+    @DisplayName("a store that reads but cannot commit (a full disk) refuses the start in one line, and nothing serves")
+    void aStoreThatCannotCommitRefusesTheStart() throws Exception {
+        NodeConfig config = new ConfigLoader().parse("""
+                {"node": {"id": 4},
+                 "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 0},
+                 "lease-store": {"type": "memory"},
+                 "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.9"}]}]}}
+                """, "node.json");
+        EventLoop loop = new EventLoop("test-loop");
+        LoggingClusterEvents events = new LoggingClusterEvents(loop, loop, Duration.ofSeconds(60));
+        UdpDhcpTransport transport = new UdpDhcpTransport(Ipv4Address.parse("127.0.0.1"), 0, Optional.empty());
+        FullDiskStore store = new FullDiskStore();
+        NodeService node = new NodeService(config, loop, events, Map.of("udp", () -> transport),
+                Map.of("memory", () -> store));
+        NodeRuntime runtime = new NodeRuntime(config, new ServiceManager(List.of(loop, node)), node, loop, events);
+
+        NodeStartException error = assertThrows(NodeStartException.class, () -> runtime.start(TIMEOUT));
+
+        assertEquals("node 4 did not start: lease store: /data/leases.db cannot commit a change: "
+                + "[SQLITE_FULL] database or disk is full", error.getMessage());
+        assertTrue(store.closed, "the store is closed again");
+        // The port is free again: the transport is closed, nothing serves.
+        try (DatagramSocket again = new DatagramSocket(new InetSocketAddress("127.0.0.1", transport.localPort()))) {
+            assertEquals(transport.localPort(), again.getLocalPort());
+        }
+        assertEquals(List.of(), loudEvents(), "nothing at ERROR, no stack trace at INFO or above");
+    }
+
+    /** A store that reads (nothing) but cannot commit, as a store on a full disk. */
+    private static final class FullDiskStore implements LeaseStore {
+        volatile boolean closed;
+
+        @Override
+        public List<Lease> loadAll() {
+            return List.of();
+        }
+
+        @Override
+        public void checkWritable() throws LeaseStoreException {
+            throw new LeaseStoreException("/data/leases.db cannot commit a change: [SQLITE_FULL] database or disk is full");
+        }
+
+        @Override
+        public void write(List<Lease> batch, WriteCompletion completion) {
+            completion.failed(new LeaseStoreException("full"));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private List<String> loudEvents() {
+        return appender.list.stream()
+                .filter(event -> event.getLevel().isGreaterOrEqual(Level.ERROR)
+                        || event.getLevel().isGreaterOrEqual(Level.INFO) && event.getThrowableProxy() != null)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     @Test
