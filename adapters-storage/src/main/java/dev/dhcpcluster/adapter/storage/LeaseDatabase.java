@@ -125,26 +125,15 @@ final class LeaseDatabase implements AutoCloseable {
      * disk (the new pages, or the write-ahead log, cannot grow) or a file that cannot be written
      * fails it, and the transaction is rolled back.
      */
-    static void probe(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("BEGIN IMMEDIATE");
-            try {
-                statement.execute("CREATE TABLE dhcpcluster_probe (data BLOB)");
-                statement.execute("INSERT INTO dhcpcluster_probe (data) VALUES (zeroblob(" + PROBE_BYTES + "))");
-                statement.execute("DROP TABLE dhcpcluster_probe");
-                statement.execute("COMMIT");
-            } catch (SQLException e) {
-                try {
-                    statement.execute("ROLLBACK");
-                } catch (SQLException rollbackFailed) {
-                    // As in a failed commit: SQLite may have rolled back already.
-                    if (!String.valueOf(rollbackFailed.getMessage()).contains("no transaction is active")) {
-                        e.addSuppressed(rollbackFailed);
-                    }
-                }
-                throw e;
-            }
-        }
+    void probe() throws SQLException {
+        // On the control statement, like every transaction here: running it closes whatever that
+        // statement still had open (a checkpoint's result), which would otherwise lock the table.
+        inTransaction(() -> {
+            control.execute("CREATE TABLE dhcpcluster_probe (data BLOB)");
+            control.execute("INSERT INTO dhcpcluster_probe (data) VALUES (zeroblob(" + PROBE_BYTES + "))");
+            control.execute("DROP TABLE dhcpcluster_probe");
+            return null;
+        });
     }
 
     /** Deletes up to {@code limit} leases that expired before {@code beforeMillis}; returns how many. */

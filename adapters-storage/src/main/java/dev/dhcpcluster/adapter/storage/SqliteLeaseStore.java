@@ -143,8 +143,12 @@ public final class SqliteLeaseStore implements LeaseStore {
         if (state == State.NEW) {
             throw new LeaseStoreException("the lease store " + file + " is not open yet: loadAll() opens it");
         }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (state != State.OPEN || !writer.submit(new Writer.Probe(done))) {
+            throw closed();
+        }
         try {
-            runOnWriter(LeaseDatabase::probe).get();
+            done.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof LeaseStoreException closed) {

@@ -215,6 +215,16 @@ public abstract class AbstractLeaseStoreTest {
     }
 
     @Test
+    void aStoreJustOpenedProvesItCanCommit() throws Exception {
+        LeaseStore store = open();
+        store.loadAll();
+
+        store.checkWritable();
+
+        assertEquals(List.of(), store.loadAll());
+    }
+
+    @Test
     void aClosedStoreFailsTheWritableCheck() throws Exception {
         LeaseStore store = open();
         store.loadAll();
