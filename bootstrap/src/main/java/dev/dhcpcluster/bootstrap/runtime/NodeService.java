@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * The DHCP service of a node: on start it starts the transport (so that a port in use refuses
  * the start before anything else is touched), opens the lease store, and loads its leases into a
  * new {@link DhcpServer} on the event loop. The transport's receive thread hands each datagram to
- * the server through the loop; what arrives while the store loads waits there for the server. On stop it closes the transport, lets the loop finish
- * what was already queued, and closes the store (which completes the writes it accepted).
+ * the server through the loop; what arrives while the store loads waits there for the server. On
+ * stop it closes the transport, lets the loop finish what was already queued, and closes the store
+ * (which completes the writes it accepted).
  *
  * <p>Before the store is built, the directory of its file is created if missing and checked for
- * writing ({@link DataDirectories}).
+ * writing ({@link DataDirectories}). Once it has loaded, the store proves it can commit
+ * ({@link LeaseStore#checkWritable}) before the node serves.
  *
  * <p>The adapters are built in {@link #startUp}, not in the constructor, so that nothing is bound
  * or opened before the service manager starts the node.

@@ -14,6 +14,9 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import com.google.common.util.concurrent.ServiceManager;
 import dev.dhcpcluster.adapter.udp.UdpDhcpTransport;
+import dev.dhcpcluster.port.dhcp.DhcpHandler;
+import dev.dhcpcluster.port.dhcp.DhcpTransport;
+import dev.dhcpcluster.port.model.Delivery;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStore;
@@ -75,6 +78,55 @@ class NodeRuntimeTest {
             assertEquals(transport.localPort(), again.getLocalPort());
         }
         assertEquals(List.of(), loudEvents(), "nothing at ERROR, no stack trace at INFO or above");
+    }
+
+    @Test
+    @DisplayName("a bug while starting is one line naming the exception; its stack trace is logged at DEBUG only")
+    void aBugWhileStartingIsOneLineWithTheStackTraceAtDebug() throws Exception {
+        NodeConfig config = new ConfigLoader().parse("""
+                {"node": {"id": 4},
+                 "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 0},
+                 "lease-store": {"type": "memory"},
+                 "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.9"}]}]}}
+                """, "node.json");
+        EventLoop loop = new EventLoop("test-loop");
+        LoggingClusterEvents events = new LoggingClusterEvents(loop, loop, Duration.ofSeconds(60));
+        DhcpTransport broken = new DhcpTransport() {
+            @Override
+            public void start(DhcpHandler handler) {
+                throw new IllegalStateException("a bug");
+            }
+
+            @Override
+            public void send(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
+            }
+
+            @Override
+            public int localPort() {
+                throw new IllegalStateException("never started");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        NodeService node = new NodeService(config, loop, events, Map.of("udp", () -> broken),
+                Map.of("memory", FullDiskStore::new));
+        NodeRuntime runtime = new NodeRuntime(config, new ServiceManager(List.of(loop, node)), node, loop, events);
+        Level before = root.getLevel();
+        root.setLevel(Level.DEBUG);
+        try {
+            NodeStartException error = assertThrows(NodeStartException.class, () -> runtime.start(TIMEOUT));
+
+            assertEquals("node 4 did not start: unexpected java.lang.IllegalStateException: a bug "
+                    + "(--log-level DEBUG logs its stack trace)", error.getMessage());
+        } finally {
+            root.setLevel(before);
+        }
+        assertEquals(List.of(), loudEvents(), "nothing at ERROR, no stack trace at INFO or above");
+        assertTrue(appender.list.stream().anyMatch(event -> event.getLevel() == Level.DEBUG
+                && event.getThrowableProxy() != null && "a bug".equals(event.getThrowableProxy().getMessage())),
+                "the stack trace is at DEBUG");
     }
 
     /** A store that reads (nothing) but cannot commit, as a store on a full disk. */
