@@ -6,6 +6,7 @@ import dev.dhcpcluster.port.model.Delivery;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -148,7 +149,9 @@ public final class PcapDhcpTransport implements DhcpTransport {
      *
      * @throws IOException naming the interface or address that failed: an interface that does not
      *     exist, is down, has no IPv4 or Ethernet address or cannot be captured on (no libpcap, no
-     *     privilege), or a port already in use
+     *     privilege), or a port already in use (a {@link BindException} saying
+     *     "{@code ADDRESS:PORT is already in use by another process}"): the socket does not set
+     *     {@code SO_REUSEADDR}, so that a second server on the port fails here
      * @throws IllegalStateException if already started, or closed
      */
     @Override
@@ -199,8 +202,22 @@ public final class PcapDhcpTransport implements DhcpTransport {
             return channel;
         } catch (IOException e) {
             channel.close();
-            throw new IOException("cannot bind UDP " + socketAddress + ":" + port + ": " + e.getMessage(), e);
+            throw bindFailure(socketAddress, port, e);
         }
+    }
+
+    /**
+     * The error for a socket that could not be bound, naming the address and port; a port in use
+     * (another DHCP server, a second node) says so in words an operator reads at once.
+     */
+    static IOException bindFailure(Ipv4Address address, int port, IOException e) {
+        String where = address + ":" + port;
+        if (e instanceof BindException && String.valueOf(e.getMessage()).contains("already in use")) {
+            BindException inUse = new BindException(where + " is already in use by another process");
+            inUse.initCause(e);
+            return inUse;
+        }
+        return new IOException("cannot bind UDP " + where + ": " + e.getMessage(), e);
     }
 
     /**

@@ -6,12 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.port.model.Delivery;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** What a pcap transport refuses before it opens anything, so these need no privilege. */
+/**
+ * What a pcap transport refuses before it opens a capture, so these need no privilege (the UDP
+ * socket, bound first, is the one thing a start may get to).
+ */
 class PcapDhcpTransportSettingsTest {
 
     @Test
@@ -49,6 +57,24 @@ class PcapDhcpTransportSettingsTest {
         transport.send(new byte[1], new Delivery.Unicast(Ipv4Address.parse("198.18.1.2"), 68), Optional.empty());
 
         assertEquals(1, transport.sendFailures());
+    }
+
+    @Test
+    @DisplayName("a port another socket holds fails the start, before any capture is opened, saying it is in use")
+    void aPortInUseFailsTheStartSayingSo() throws Exception {
+        try (DatagramSocket otherServer = new DatagramSocket(null)) {
+            otherServer.setReuseAddress(true);
+            otherServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = otherServer.getLocalPort();
+            PcapDhcpTransport transport = new PcapDhcpTransport(List.of("lo"), Ipv4Address.parse("127.0.0.1"), port);
+            try {
+                IOException error = assertThrows(IOException.class, () -> transport.start(datagram -> { }));
+
+                assertEquals("127.0.0.1:" + port + " is already in use by another process", error.getMessage());
+            } finally {
+                transport.close();
+            }
+        }
     }
 
     @Test

@@ -26,6 +26,9 @@ import org.sqlite.SQLiteOpenMode;
  */
 final class LeaseDatabase implements AutoCloseable {
 
+    /** What the start-up probe writes: room for the first commits, a few pages' worth. */
+    static final int PROBE_BYTES = 64 * 1024;
+
     /** How long a commit waits for a lock held by another connection (an operator's shell). */
     private static final int BUSY_TIMEOUT_MILLIS = 2_000;
 
@@ -112,6 +115,23 @@ final class LeaseDatabase implements AutoCloseable {
                 upsert.addBatch();
             }
             upsert.executeBatch();
+            return null;
+        });
+    }
+
+    /**
+     * Proves that a transaction needing new space commits, and leaves the database as it was: in
+     * one transaction, a scratch table receives {@link #PROBE_BYTES} and is dropped again. A full
+     * disk (the new pages, or the write-ahead log, cannot grow) or a file that cannot be written
+     * fails it, and the transaction is rolled back.
+     */
+    void probe() throws SQLException {
+        // On the control statement, like every transaction here: running it closes whatever that
+        // statement still had open (a checkpoint's result), which would otherwise lock the table.
+        inTransaction(() -> {
+            control.execute("CREATE TABLE dhcpcluster_probe (data BLOB)");
+            control.execute("INSERT INTO dhcpcluster_probe (data) VALUES (zeroblob(" + PROBE_BYTES + "))");
+            control.execute("DROP TABLE dhcpcluster_probe");
             return null;
         });
     }

@@ -48,6 +48,16 @@ public final class MemoryLeaseStore implements LeaseStore {
         return leases;
     }
 
+    /** Nothing here is durable, so there is nothing to prove; fails only once closed. */
+    @Override
+    public void checkWritable() throws LeaseStoreException {
+        synchronized (lock) {
+            if (closed) {
+                throw new LeaseStoreException("the in-memory lease store is closed");
+            }
+        }
+    }
+
     @Override
     public void write(List<Lease> batch, WriteCompletion completion) {
         Objects.requireNonNull(completion, "completion");

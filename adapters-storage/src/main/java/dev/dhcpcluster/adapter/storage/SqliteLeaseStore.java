@@ -132,6 +132,36 @@ public final class SqliteLeaseStore implements LeaseStore {
     }
 
     /**
+     * Commits a transaction that needs new space and changes nothing (a scratch table that gets
+     * some data and is dropped again), after every write accepted before the call.
+     *
+     * @throws LeaseStoreException naming the file and SQLite's reason (such as "database or disk
+     *     is full") if it cannot commit; also if the store is not open yet, or is closed
+     */
+    @Override
+    public void checkWritable() throws LeaseStoreException {
+        if (state == State.NEW) {
+            throw new LeaseStoreException("the lease store " + file + " is not open yet: loadAll() opens it");
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (state != State.OPEN || !writer.submit(new Writer.Probe(done))) {
+            throw closed();
+        }
+        try {
+            done.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof LeaseStoreException closed) {
+                throw closed;
+            }
+            throw new LeaseStoreException(file + " cannot commit a change: " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LeaseStoreException("interrupted while checking that " + file + " can commit", e);
+        }
+    }
+
+    /**
      * Queues the batch for the next commit. Fails through the completion, changing nothing, if
      * the store is not open or is closed, or if a lease's expiry cannot be stored.
      *

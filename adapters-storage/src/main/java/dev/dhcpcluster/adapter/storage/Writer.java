@@ -33,7 +33,7 @@ final class Writer implements Runnable {
     private static final System.Logger LOG = System.getLogger(SqliteLeaseStore.class.getName());
 
     /** Work for the writer thread, taken in the order submitted. */
-    sealed interface Job permits Write, Read, Task, Stop {
+    sealed interface Job permits Write, Read, Task, Probe, Stop {
     }
 
     /** Leases to make durable, and whom to tell. */
@@ -46,6 +46,10 @@ final class Writer implements Runnable {
 
     /** Runs on the writer's connection between two transactions. */
     record Task(SqlTask task, CompletableFuture<Void> done) implements Job {
+    }
+
+    /** Proves a commit can be made ({@link LeaseDatabase#probe}), after the writes submitted before it. */
+    record Probe(CompletableFuture<Void> done) implements Job {
     }
 
     /** The last job: commit what came before, then close the database. */
@@ -182,6 +186,8 @@ final class Writer implements Runnable {
                 read(read);
             } else if (job instanceof Task task) {
                 runTask(task);
+            } else if (job instanceof Probe probe) {
+                probe(probe);
             } else {
                 return true;
             }
@@ -241,6 +247,15 @@ final class Writer implements Runnable {
         }
     }
 
+    private void probe(Probe probe) {
+        try {
+            database.probe();
+            probe.done().complete(null);
+        } catch (SQLException | RuntimeException e) {
+            probe.done().completeExceptionally(e);
+        }
+    }
+
     private void runTask(Task task) {
         try {
             task.task().run(database.connection());
@@ -295,6 +310,8 @@ final class Writer implements Runnable {
                 read.result().completeExceptionally(closed);
             } else if (job instanceof Task task) {
                 task.done().completeExceptionally(closed);
+            } else if (job instanceof Probe probe) {
+                probe.done().completeExceptionally(closed);
             }
         }
     }

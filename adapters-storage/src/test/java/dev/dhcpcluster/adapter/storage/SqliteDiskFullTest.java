@@ -3,6 +3,7 @@ package dev.dhcpcluster.adapter.storage;
 import static dev.dhcpcluster.adapter.storage.StoreFixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.adapter.storage.StoreFixtures.ManualTime;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +69,24 @@ class SqliteDiskFullTest {
     }
 
     @Test
+    @DisplayName("a full disk fails the start-up check that the store can commit, naming the file and the cause")
+    void aFullDiskFailsTheWritableCheck() throws Exception {
+        List<Lease> before = bulkyLeases(0, 10);
+        write(store, before).awaitDurable();
+        fillTheDisk();
+
+        LeaseStoreException failure = assertThrows(LeaseStoreException.class, store::checkWritable);
+
+        assertTrue(failure.getMessage().startsWith(directory.resolve("leases.db") + " cannot commit a change: "),
+                failure.getMessage());
+        assertTrue(failure.getMessage().contains("full"), failure.getMessage());
+        assertEquals(before, store.loadAll(), "the check left nothing behind");
+        roomAgain();
+        store.checkWritable();
+        assertEquals(before, store.loadAll());
+    }
+
+    @Test
     void everyWriteOfTheFailedTransactionIsToldAndNoneIsReportedDurable() throws Exception {
         fillTheDisk();
         SqliteGroupCommitTest.WriterHold hold = SqliteGroupCommitTest.WriterHold.on(store);
@@ -88,17 +108,21 @@ class SqliteDiskFullTest {
         List<Lease> leases = bulkyLeases(0, 300);
         write(store, leases).awaitFailure();
 
-        store.runOnWriter(connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA max_page_count = 1000000");
-            }
-        }).get(10, TimeUnit.SECONDS);
+        roomAgain();
         write(store, leases).awaitDurable();
 
         assertEquals(leases, store.loadAll());
         List<Object> reported = events.all();
         assertInstanceOf(RecordingStoreEvents.Failure.class, reported.get(reported.size() - 2));
         assertInstanceOf(RecordingStoreEvents.Commit.class, reported.get(reported.size() - 1));
+    }
+
+    private void roomAgain() throws Exception {
+        store.runOnWriter(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA max_page_count = 1000000");
+            }
+        }).get(10, TimeUnit.SECONDS);
     }
 
     /** Caps the database at the pages it has now: the next write that needs a page finds the disk full. */

@@ -5,6 +5,7 @@ import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Delivery;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -50,8 +51,12 @@ import java.util.Optional;
  *   <li>{@link Delivery.UnicastToHardware} is sent as a broadcast to the same port, as RFC 2131
  *       §4.1 allows: only a raw transport can address a frame to a hardware address that has no
  *       ARP entry yet.
- *   <li>The socket sets {@code SO_REUSEADDR}, so a wildcard transport and a transport bound to a
- *       unicast address can share a port on one host.
+ *   <li>The socket does not set {@code SO_REUSEADDR}: a port another socket holds fails
+ *       {@link #start} ("{@code 0.0.0.0:67 is already in use by another process}"), so that two
+ *       nodes never answer the same clients from two stores. Sockets on different unicast
+ *       addresses share a port (a node on {@code 127.0.0.1:67}, a relay on {@code 127.0.0.2:67});
+ *       a wildcard socket and a unicast one on the same port do not, so one host runs either one
+ *       wildcard transport per port or unicast ones.
  * </ul>
  *
  * <h2>Threads and errors</h2>
@@ -112,7 +117,8 @@ public final class UdpDhcpTransport implements DhcpTransport {
      * start failed cannot be started again; build a new one.
      *
      * @throws IOException if the interface does not exist or lacks the address, or the socket
-     *     cannot be bound; the message names what was asked for
+     *     cannot be bound; the message names what was asked for. A port another socket holds is
+     *     a {@link BindException} saying "{@code ADDRESS:PORT is already in use by another process}"
      * @throws IllegalStateException if already started, or closed
      */
     @Override
@@ -152,15 +158,31 @@ public final class UdpDhcpTransport implements DhcpTransport {
     private DatagramChannel bind() throws IOException {
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            // No SO_REUSEADDR: with it, a second node on the same address and port (a stale
+            // process, a second unit file) would bind beside this one and answer the same clients
+            // from a store of its own. Without it, that start fails here.
             channel.setOption(StandardSocketOptions.SO_BROADCAST, true);
             channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
             channel.bind(new InetSocketAddress(InetAddress.getByAddress(bindAddress.toBytes()), port));
             return channel;
         } catch (IOException e) {
             channel.close();
-            throw new IOException("cannot bind UDP " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+            throw bindFailure(bindAddress, port, e);
         }
+    }
+
+    /**
+     * The error for a socket that could not be bound, naming the address and port; a port in use
+     * says so in words an operator reads at once.
+     */
+    static IOException bindFailure(Ipv4Address address, int port, IOException e) {
+        String where = address + ":" + port;
+        if (e instanceof BindException && String.valueOf(e.getMessage()).contains("already in use")) {
+            BindException inUse = new BindException(where + " is already in use by another process");
+            inUse.initCause(e);
+            return inUse;
+        }
+        return new IOException("cannot bind UDP " + where + ": " + e.getMessage(), e);
     }
 
     /**

@@ -207,6 +207,44 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
     }
 
     @Test
+    @DisplayName("a second node on the same address and port does not start: the port is in use, even for a socket that allows address reuse")
+    void aPortHeldByAnotherNodeFailsStartSayingItIsInUse() throws Exception {
+        try (DatagramSocket otherNode = new DatagramSocket(null)) {
+            // What the transport itself set until now: with it on both sockets, both would bind.
+            otherNode.setReuseAddress(true);
+            otherNode.bind(new InetSocketAddress(inet(SERVER), 0));
+            int port = otherNode.getLocalPort();
+            UdpDhcpTransport transport = own(new UdpDhcpTransport(SERVER, port, Optional.empty()));
+
+            IOException error = assertThrows(IOException.class, () -> transport.start(new RecordingHandler()));
+
+            assertEquals(SERVER + ":" + port + " is already in use by another process", error.getMessage());
+        }
+    }
+
+    @Test
+    void twoTransportsOnOneAddressAndPortDoNotBothStart() throws Exception {
+        UdpDhcpTransport first = own(new UdpDhcpTransport(SERVER, 0, Optional.empty()));
+        first.start(new RecordingHandler());
+        UdpDhcpTransport second = own(new UdpDhcpTransport(SERVER, first.localPort(), Optional.empty()));
+
+        IOException error = assertThrows(IOException.class, () -> second.start(new RecordingHandler()));
+
+        assertEquals(SERVER + ":" + first.localPort() + " is already in use by another process", error.getMessage());
+    }
+
+    @Test
+    @DisplayName("a node and a relay-style client on two loopback addresses share one port")
+    void transportsOnDifferentUnicastAddressesShareAPort() throws Exception {
+        UdpDhcpTransport node = own(new UdpDhcpTransport(LOOPBACK, 0, Optional.empty()));
+        node.start(new RecordingHandler());
+        try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(inet(Ipv4Address.parse("127.0.0.2")),
+                node.localPort()))) {
+            assertEquals(node.localPort(), relay.getLocalPort());
+        }
+    }
+
+    @Test
     void unknownInterfaceFailsStartNamingIt() {
         UdpDhcpTransport transport = own(new UdpDhcpTransport(Ipv4Address.ZERO, 0, Optional.of("nosuch9")));
 

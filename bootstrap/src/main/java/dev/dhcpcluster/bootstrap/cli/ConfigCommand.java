@@ -2,6 +2,7 @@ package dev.dhcpcluster.bootstrap.cli;
 
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
+import dev.dhcpcluster.bootstrap.config.HostCheck;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.config.kea.KeaImport;
 import dev.dhcpcluster.bootstrap.config.kea.KeaImportException;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dhcpcluster config ...}: works on node files without running a node. */
@@ -29,7 +31,10 @@ final class ConfigCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: check, import-kea");
     }
 
-    /** {@code dhcpcluster config check FILE}: validates a node file, prints OK or every error. */
+    /**
+     * {@code dhcpcluster config check FILE}: validates a node file, and that the interfaces it
+     * names exist on this host; prints OK or every error.
+     */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Validates a node config file; prints OK or every error with the path of its field.")
     static final class Check implements Callable<Integer> {
@@ -40,10 +45,18 @@ final class ConfigCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "The node's JSON config file.")
         Path file;
 
+        @Option(names = "--no-host-check",
+                description = "Check the file alone, not that the interfaces it names exist on this host (for a file "
+                        + "meant for another host).")
+        boolean noHostCheck;
+
         @Override
         public Integer call() {
             try {
                 NodeConfig config = new ConfigLoader().load(file);
+                if (!noHostCheck) {
+                    new HostCheck().check(config, file.toString());
+                }
                 spec.commandLine().getOut().println("OK: " + file + ": " + summary(config));
                 return 0;
             } catch (ConfigException e) {

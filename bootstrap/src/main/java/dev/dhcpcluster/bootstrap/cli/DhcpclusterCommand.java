@@ -53,7 +53,26 @@ public final class DhcpclusterCommand implements Runnable {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setOut(out);
         commandLine.setErr(err);
+        CommandLine.IParameterExceptionHandler standard = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((error, args) -> standard.handleParseException(unknownFirst(error), args));
         return commandLine;
+    }
+
+    /**
+     * The error to report for a bad command line: an unknown option or argument before anything
+     * else. Picocli checks required options before it complains about unknown ones, so
+     * {@code run --bogus} would say that {@code --config} is missing, which sends the user after
+     * the wrong mistake (and a mistyped {@code --confg} is both at once).
+     */
+    static CommandLine.ParameterException unknownFirst(CommandLine.ParameterException error) {
+        if (error instanceof CommandLine.UnmatchedArgumentException) {
+            return error;
+        }
+        CommandLine where = error.getCommandLine();
+        if (where == null || where.getUnmatchedArguments().isEmpty()) {
+            return error;
+        }
+        return new CommandLine.UnmatchedArgumentException(where, where.getUnmatchedArguments());
     }
 
     /** Runs {@code dhcpcluster args} on standard output and error; returns the exit code. */

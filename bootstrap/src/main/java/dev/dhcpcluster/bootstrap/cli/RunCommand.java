@@ -2,6 +2,7 @@ package dev.dhcpcluster.bootstrap.cli;
 
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
+import dev.dhcpcluster.bootstrap.config.HostCheck;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.runtime.ConfigSource;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
@@ -43,6 +44,8 @@ final class RunCommand implements Callable<Integer> {
         NodeConfig nodeConfig;
         try {
             nodeConfig = new ConfigLoader().load(config);
+            // An interface this host lacks is a mistake in the file, reported like any other.
+            new HostCheck().check(nodeConfig, config.toString());
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return DhcpclusterCommand.USAGE;

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * run once the thread is up. After the service stops, submissions are dropped (logged at debug):
  * a datagram or a store callback that arrives during shutdown has nowhere to go.
  *
- * <p>The clock is the wall clock read once at construction, advanced by {@link System#nanoTime()},
- * so it never goes backwards within a run (as {@link Clock} promises) and timers scheduled on it
- * fire when it says they should.
+ * <p>The clock is a {@link WallClock}: the wall clock to the millisecond, never behind it (so that
+ * a lease's expiry stored by the node is never earlier than the one its client reckoned from the
+ * same wall clock), advanced by {@link System#nanoTime()} so that it never goes backwards within a
+ * run (as {@link Clock} promises) and timers scheduled on it fire when it says they should.
  */
 public final class EventLoop extends AbstractIdleService implements Clock, Scheduler {
 
@@ -42,8 +43,7 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
     private static final Duration LONGEST_DELAY = Duration.ofDays(36500);
 
     private final ScheduledThreadPoolExecutor executor;
-    private final long originMillis;
-    private final long originNanos;
+    private final WallClock clock = new WallClock();
     private volatile Thread thread;
     private final List<Service> users = new CopyOnWriteArrayList<>();
 
@@ -58,13 +58,11 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
         // Pending timers must not hold the node up at shutdown; tasks already due still run.
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setRemoveOnCancelPolicy(true);
-        originMillis = System.currentTimeMillis();
-        originNanos = System.nanoTime();
     }
 
     @Override
     public long millis() {
-        return originMillis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - originNanos);
+        return clock.millis();
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.google.common.util.concurrent.ServiceManager;
 import dev.dhcpcluster.bootstrap.config.ConfigError;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
+import dev.dhcpcluster.bootstrap.config.HostCheck;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.text.SafeText;
 import dev.dhcpcluster.core.config.ServerConfig;
@@ -41,6 +42,8 @@ public final class NodeRuntime {
     private volatile Throwable failure;
     /** True while the last reload's errors are the file's own (guarded by the reload's lock). */
     private boolean fileRefused;
+    /** Set once every service runs: a failure from then on is a running node's, logged in full. */
+    private volatile boolean serving;
 
     @Inject
     NodeRuntime(NodeConfig config, ConfigSource source, ServiceManager services, NodeService node, EventLoop loop,
@@ -62,6 +65,10 @@ public final class NodeRuntime {
                 if (cause instanceof StartRefused) {
                     // Expected and explained by its message, which the caller of start() reports.
                     LOG.debug("{} refused to start: {}", service, cause.getMessage(), cause);
+                } else if (!serving) {
+                    // A bug while starting: start() reports it in its one line, which says where the
+                    // stack trace is; standard error keeps to that one line.
+                    LOG.debug("{} failed while starting: {}", service, cause.getMessage(), cause);
                 } else {
                     LOG.error("{} failed: {}", service, cause.getMessage(), cause);
                 }
@@ -74,11 +81,13 @@ public final class NodeRuntime {
      * Starts every service and waits until all run.
      *
      * @throws NodeStartException if one fails to start (the others are stopped again), naming why
+     *     in one line; the stack trace of an unexpected failure is logged at DEBUG
      */
     public void start(Duration timeout) throws NodeStartException {
         services.startAsync();
         try {
             services.awaitHealthy(timeout);
+            serving = true;
         } catch (IllegalStateException | TimeoutException e) {
             stop(timeout);
             Throwable cause = failure().or(this::failedService).orElse(e);
@@ -138,6 +147,8 @@ public final class NodeRuntime {
         NodeConfig loaded;
         try {
             loaded = new ConfigLoader().load(file);
+            // As at start: a subnet may not name an interface this host lacks.
+            new HostCheck().check(loaded, file.toString());
         } catch (ConfigException e) {
             fileRefused = true;
             return new ReloadOutcome(false, List.of(), List.of(),
@@ -241,8 +252,18 @@ public final class NodeRuntime {
         return services.servicesByState().get(Service.State.FAILED).stream().findFirst().map(Service::failureCause);
     }
 
+    /**
+     * The reason in the one line a failed start prints. An expected refusal ({@link StartRefused})
+     * is its message; anything else is a bug, named by its exception, and its stack trace is
+     * logged at DEBUG only, so that standard error keeps to one line at the default level.
+     */
     private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.toString() : message;
+        if (cause instanceof StartRefused) {
+            return cause.getMessage();
+        }
+        if (cause instanceof TimeoutException) {
+            return "not every service was running in time: " + cause.getMessage();
+        }
+        return "unexpected " + cause + " (--log-level DEBUG logs its stack trace)";
     }
 }

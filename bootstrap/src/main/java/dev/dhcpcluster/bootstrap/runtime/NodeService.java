@@ -8,13 +8,17 @@ import dev.dhcpcluster.core.dhcp.DhcpServer;
 import dev.dhcpcluster.core.lease.LeasePage;
 import dev.dhcpcluster.core.lease.LeaseQuery;
 import dev.dhcpcluster.core.pool.PoolUsage;
+import dev.dhcpcluster.port.dhcp.DhcpHandler;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
+import dev.dhcpcluster.port.model.Datagram;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,13 +34,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DHCP service of a node: on start it opens the lease store, loads its leases into a new
- * {@link DhcpServer} on the event loop, and starts the transport, whose receive thread hands each
- * datagram to the server through the loop. On stop it closes the transport, lets the loop finish
- * what was already queued, and closes the store (which completes the writes it accepted).
+ * The DHCP service of a node: on start it starts the transport (so that a port in use refuses
+ * the start before anything else is touched), opens the lease store, and loads its leases into a
+ * new {@link DhcpServer} on the event loop. The transport's receive thread hands each datagram to
+ * the server through the loop; what arrives while the store loads waits there for the server. On
+ * stop it closes the transport, lets the loop finish what was already queued, and closes the store
+ * (which completes the writes it accepted).
  *
  * <p>Before the store is built, the directory of its file is created if missing and checked for
- * writing ({@link DataDirectories}).
+ * writing ({@link DataDirectories}). Once it has loaded, the store proves it can commit
+ * ({@link LeaseStore#checkWritable}) before the node serves.
  *
  * <p>The adapters are built in {@link #startUp}, not in the constructor, so that nothing is bound
  * or opened before the service manager starts the node.
@@ -59,6 +66,8 @@ public final class NodeService extends AbstractIdleService {
     /** The server config the DHCP server runs on: the file's at start, a reload's after one. */
     private volatile ServerConfig serving;
     private volatile String endpoint = "";
+    /** Datagrams received before the server was loaded; touched only on the loop. */
+    private final List<Datagram> early = new ArrayList<>();
 
     @Inject
     NodeService(NodeConfig config, EventLoop loop, LoggingClusterEvents events,
@@ -73,18 +82,22 @@ public final class NodeService extends AbstractIdleService {
 
     @Override
     protected void startUp() throws Exception {
-        DataDirectories.prepareFor(config);
-        store = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
         try {
-            List<Lease> leases = load(store);
+            // The port first: a node whose port is taken (a second node started by mistake) must
+            // refuse before it opens, let alone creates, a lease store of its own.
             transport = Adapters.build(transports, config.transport().type(), "transport.type", "transport");
+            start(transport, datagram -> loop.execute(() -> handle(datagram)));
+            DataDirectories.prepareFor(config);
+            store = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
+            List<Lease> leases = load(store);
             DhcpServer created = new DhcpServer(config.server(), transport, store, loop, loop, events);
             onLoop(() -> {
                 created.load(leases);
+                server = created;
+                early.forEach(created::handle);
+                early.clear();
                 return null;
             });
-            server = created;
-            transport.start(datagram -> loop.execute(() -> created.handle(datagram)));
             endpoint = describe(transport, config.transport());
             LOG.info("node {} loaded {} lease{} and listens on {}", config.node().value(), leases.size(),
                     leases.size() == 1 ? "" : "s", endpoint);
@@ -92,6 +105,19 @@ public final class NodeService extends AbstractIdleService {
             // AbstractIdleService does not call shutDown after a failed startUp: release here.
             closeQuietly();
             throw e;
+        }
+    }
+
+    /**
+     * On the loop: a datagram for the server, or, while the store still loads, for the list the
+     * server answers first once loaded (as a socket buffer would have kept them).
+     */
+    private void handle(Datagram datagram) {
+        DhcpServer current = server;
+        if (current != null) {
+            current.handle(datagram);
+        } else {
+            early.add(datagram);
         }
     }
 
@@ -122,15 +148,39 @@ public final class NodeService extends AbstractIdleService {
     }
 
     /**
-     * Every lease in the store. A store that cannot be read (a corrupt file, one written by a newer
-     * version) refuses the start with its own message; the store leaves the file as it was.
+     * Every lease in the store, once the store has shown it can commit. A store that cannot be
+     * read (a corrupt file, one written by a newer version) or cannot commit (a full disk) refuses
+     * the start with its own message; the store leaves the file as it was.
      */
     private List<Lease> load(LeaseStore opened) throws StartRefused {
+        List<Lease> leases;
         try {
-            return opened.loadAll();
+            leases = opened.loadAll();
         } catch (LeaseStoreException e) {
             // The store's message names its file and says what is wrong with it.
             throw new StartRefused("lease store: " + e.getMessage(), e);
+        }
+        try {
+            // A store that reads but cannot commit (a full disk) would leave every client without
+            // an ACK: refuse now rather than say "serving".
+            opened.checkWritable();
+        } catch (LeaseStoreException e) {
+            throw new StartRefused("lease store: " + e.getMessage(), e);
+        }
+        return leases;
+    }
+
+    /**
+     * Starts the transport. A transport that cannot bind (a port in use, an interface that is
+     * missing, a port below 1024 without the capability) says so in its message, which names the
+     * address and port: that is the whole story for the operator, so the start is refused with it,
+     * without a stack trace.
+     */
+    private static void start(DhcpTransport transport, DhcpHandler handler) throws StartRefused {
+        try {
+            transport.start(handler);
+        } catch (IOException e) {
+            throw new StartRefused("transport: " + e.getMessage(), e);
         }
     }
 

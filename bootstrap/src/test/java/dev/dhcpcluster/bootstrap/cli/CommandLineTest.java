@@ -1,12 +1,15 @@
 package dev.dhcpcluster.bootstrap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +22,8 @@ class CommandLineTest {
 
     @Test
     void configCheckPrintsOkForAGoodFile() {
-        int code = execute("config", "check", EXAMPLE.toString());
+        // The example is written for a host with eth0 and eth1.
+        int code = execute("config", "check", "--no-host-check", EXAMPLE.toString());
 
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().startsWith("OK: " + EXAMPLE + ": node 1, 2 subnets (198.18.0.0/16, 198.19.0.0/24), transport udp "
@@ -57,6 +61,47 @@ class CommandLineTest {
     }
 
     @Test
+    @DisplayName("an unknown option is reported first by every subcommand, before a missing required one")
+    void anUnknownOptionIsReportedFirst() {
+        for (String[] args : List.of(new String[] {"run", "--bogus"}, new String[] {"leases", "--bogus"},
+                new String[] {"config", "check", "--bogus"}, new String[] {"client", "--bogus"},
+                new String[] {"demo", "--bogus"}, new String[] {"run", "--confg", "node.json"})) {
+            StringWriter errors = new StringWriter();
+            int code = DhcpclusterCommand.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(errors))
+                    .execute(args);
+
+            String first = errors.toString().lines().findFirst().orElse("");
+            assertEquals(DhcpclusterCommand.USAGE, code, String.join(" ", args) + ": " + errors);
+            String flag = args[0].equals("config") ? args[2] : args[1];
+            assertTrue(first.startsWith("Unknown option") && first.contains("'" + flag + "'"),
+                    String.join(" ", args) + ": " + errors);
+        }
+    }
+
+    @Test
+    @DisplayName("config check and run refuse an interface this host does not have, naming its JSON path")
+    void anInterfaceThisHostLacksIsAConfigError(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("node.json");
+        Files.writeString(file, exampleWithDataIn(dir.resolve("data"))
+                .replace("\"listen-address\": \"127.0.0.1\"", "\"listen-address\": \"0.0.0.0\", \"interface\": \"nosuch9\""));
+        String expected = file + ": 1 error" + System.lineSeparator()
+                + "  transport.interface: \"nosuch9\" does not exist on this host" + System.lineSeparator();
+
+        assertEquals(DhcpclusterCommand.USAGE, execute("config", "check", file.toString()));
+        assertEquals(expected, err.toString());
+        assertEquals("", out.toString());
+
+        err.getBuffer().setLength(0);
+        assertEquals(DhcpclusterCommand.USAGE, execute("run", "--config", file.toString()));
+        assertEquals(expected, err.toString());
+        assertEquals("", out.toString(), "no ready line");
+        assertFalse(Files.exists(dir.resolve("data")), "a node refused for its file touches nothing");
+
+        err.getBuffer().setLength(0);
+        assertEquals(0, execute("config", "check", "--no-host-check", file.toString()), err.toString());
+    }
+
+    @Test
     void runWithAMissingFileSaysSo(@TempDir Path dir) {
         assertEquals(DhcpclusterCommand.USAGE, execute("run", "--config", dir.resolve("absent.json").toString()));
         assertTrue(err.toString().contains("absent.json: 1 error"), err.toString());
@@ -68,8 +113,7 @@ class CommandLineTest {
         // 198.18.0.77 is not an address of this host, so the bind must fail.
         Path file = dir.resolve("node.json");
         Files.writeString(file, exampleWithDataIn(dir.resolve("data"))
-                .replace("\"listen-address\": \"0.0.0.0\"", "\"listen-address\": \"198.18.0.77\"")
-                .replace("\"listen-port\": 67", "\"listen-port\": 0"));
+                .replace("\"listen-address\": \"127.0.0.1\"", "\"listen-address\": \"198.18.0.77\""));
 
         int code = execute("run", "--config", file.toString());
 
@@ -109,7 +153,7 @@ class CommandLineTest {
 
     @Test
     void theLogLevelOptionIsAcceptedAfterTheSubcommand() {
-        int code = execute("config", "check", "--log-level", "warn", EXAMPLE.toString());
+        int code = execute("config", "check", "--log-level", "warn", "--no-host-check", EXAMPLE.toString());
         assertEquals(0, code, err.toString());
     }
 
@@ -133,10 +177,17 @@ class CommandLineTest {
         return DhcpclusterCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
     }
 
-    /** The example node file with its data directory at {@code data}, so that a node run from it writes nowhere else. */
+    /**
+     * The example node file with its data directory at {@code data}, so that a node run from it
+     * writes nowhere else, listening on loopback (a free port) and naming no interface, so that it
+     * runs on any host.
+     */
     private static String exampleWithDataIn(Path data) throws Exception {
         return Files.readString(EXAMPLE).replace("\"data-directory\": \"/var/lib/dhcpcluster\"",
-                "\"data-directory\": \"" + data + "\"");
+                "\"data-directory\": \"" + data + "\"")
+                .replace("\"listen-address\": \"0.0.0.0\"", "\"listen-address\": \"127.0.0.1\"")
+                .replace("\"listen-port\": 67", "\"listen-port\": 0")
+                .replaceAll("\"interface\": \"eth[01]\",", "");
     }
 
     private static Path badFile(Path dir) throws Exception {

@@ -14,6 +14,7 @@ import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +125,46 @@ class RunProcessTest {
         assertArrayEquals(garbage, Files.readAllBytes(store), "the refused file is left as it was");
         try (Stream<Path> files = Files.list(data)) {
             assertEquals(List.of(store), files.toList(), "nothing created beside the refused file");
+        }
+    }
+
+    @Test
+    @DisplayName("a second node on an address and port another node holds refuses to start with one line and touches nothing")
+    void aNodeWhosePortIsTakenRefusesToStartWithOneLine(@TempDir Path dir) throws Exception {
+        try (DatagramSocket firstNode = new DatagramSocket(null)) {
+            // As the first node's socket was until now: allowing address reuse, which let a second bind beside it.
+            firstNode.setReuseAddress(true);
+            firstNode.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = firstNode.getLocalPort();
+            Path data = dir.resolve("data");
+            Path config = dir.resolve("node.json");
+            Files.writeString(config, """
+                    {"node": {"id": 3, "data-directory": "%s"},
+                     "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": %d, "relay-port": 6768},
+                     "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.200"}],
+                                            "relay": {"ip-addresses": ["127.0.0.2"]}}]}}
+                    """.formatted(data, port));
+            Path stdout = dir.resolve("stdout.txt");
+            Path stderr = dir.resolve("stderr.txt");
+
+            Process node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "dev.dhcpcluster.bootstrap.Main",
+                    "run", "--config", config.toString())
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
+            try {
+                assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the second node kept running on a taken port");
+            } finally {
+                node.destroyForcibly();
+            }
+
+            List<String> errors = Files.readAllLines(stderr);
+            assertEquals(DhcpclusterCommand.FAILED, node.exitValue(), String.join("\n", errors));
+            assertEquals(List.of("node 3 did not start: transport: 127.0.0.1:" + port
+                    + " is already in use by another process"), errors);
+            assertEquals("", Files.readString(stdout), "no ready line");
+            assertFalse(Files.exists(data), "no data directory, no lease store: the refused node touched nothing");
         }
     }
 

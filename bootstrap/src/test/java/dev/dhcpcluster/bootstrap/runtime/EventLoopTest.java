@@ -10,6 +10,7 @@ import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.ServiceManager;
 import dev.dhcpcluster.port.time.Cancellable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,23 @@ class EventLoopTest {
     @AfterEach
     void stop() {
         loop.stopAsync().awaitTerminated();
+    }
+
+    @Test
+    @DisplayName("the loop's clock never reads behind the wall clock read just before it, to the millisecond")
+    void theClockNeverReadsBehindTheWallClock() {
+        // Two processes (a node and its client) each keep a clock: if either could lag the wall
+        // clock, the node could store an expiry earlier than the one the client reckoned.
+        for (int i = 0; i < 200_000; i++) {
+            long wall = Math.floorDiv(wallNanos(), 1_000_000L);
+            long clock = loop.millis();
+            assertTrue(clock >= wall, "read " + i + ": the loop says " + clock + " after the wall clock said " + wall);
+        }
+    }
+
+    private static long wallNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     @Test

@@ -216,13 +216,22 @@ public final class DhcpMessage {
         return HardwareAddress.of(htype, Arrays.copyOf(chaddr, Math.min(hlen, CHADDR_LENGTH)));
     }
 
-    /** The key a lease for this client is stored under: option 61 if present and non-empty, else the hardware address. */
-    public ClientKey clientKey() {
+    /**
+     * The key a lease for this client is stored under: option 61 if present and non-empty, else the
+     * hardware address; empty if the client has neither. A hardware address is usable only if
+     * {@code hlen} is 1 to 16: with {@code hlen} 0 every client would have the same key (the
+     * hardware type alone), whatever its {@code chaddr}, and an {@code hlen} above 16 does not fit
+     * {@code chaddr}.
+     */
+    public Optional<ClientKey> clientKey() {
         Optional<byte[]> clientId = options.get(OptionCode.CLIENT_IDENTIFIER);
         if (clientId.isPresent() && clientId.get().length > 0) {
-            return ClientKey.ofClientId(clientId.get());
+            return Optional.of(ClientKey.ofClientId(clientId.get()));
         }
-        return ClientKey.ofHardware(hardwareAddress());
+        if (hlen == 0 || hlen > CHADDR_LENGTH) {
+            return Optional.empty();
+        }
+        return Optional.of(ClientKey.ofHardware(hardwareAddress()));
     }
 
     @Override

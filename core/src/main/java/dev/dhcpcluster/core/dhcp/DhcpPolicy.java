@@ -136,11 +136,25 @@ public final class DhcpPolicy {
         }
         Optional<DhcpMessageType> type = request.messageType();
         if (type.isEmpty()) {
+            Optional<byte[]> present = request.options().get(OptionCode.MESSAGE_TYPE);
+            if (present.isPresent()) {
+                // There, but not one octet naming a type: a broken DHCP message, not a BOOTP one.
+                byte[] value = present.get();
+                return new Decision.Drop(DropReason.MALFORMED, value.length != 1
+                        ? "option 53 (DHCP message type) has length " + value.length + ", not 1"
+                        : "unknown DHCP message type " + (value[0] & 0xFF) + " in option 53");
+            }
             return new Decision.Drop(DropReason.NOT_A_REQUEST, "no DHCP message type (option 53): BOOTP is not served");
         }
         if (request.hlen() > DhcpMessage.CHADDR_LENGTH) {
             return new Decision.Drop(DropReason.MALFORMED,
                     "hlen " + request.hlen() + " is longer than the 16-octet chaddr");
+        }
+        Optional<ClientKey> key = request.clientKey();
+        if (key.isEmpty()) {
+            // Kea drops these too: with no identity, every such client would share one lease.
+            return new Decision.Drop(DropReason.NO_CLIENT_IDENTITY,
+                    "hlen 0 and no client identifier (option 61): the client cannot be told apart from others");
         }
         if (request.hops() > config.maxHops()) {
             return new Decision.Drop(DropReason.TOO_MANY_HOPS,
@@ -150,7 +164,7 @@ public final class DhcpPolicy {
             // The server's own address is never a client's, even when it lies in a pool.
             table.excludeServerAddress(localAddress);
         }
-        Context context = new Context(request, localAddress, interfaceName, nowMillis, classifier);
+        Context context = new Context(request, key.get(), localAddress, interfaceName, nowMillis, classifier);
         return switch (type.get()) {
             case DISCOVER -> discover(context);
             case REQUEST -> request(context);
@@ -530,13 +544,13 @@ public final class DhcpPolicy {
         /** The subnet selection option, 118 (RFC 3011), or null. */
         final Ipv4Address subnetSelection;
 
-        Context(DhcpMessage request, Ipv4Address localAddress, Optional<String> interfaceName, long now,
-                ClientClassifier classifier) {
+        Context(DhcpMessage request, ClientKey key, Ipv4Address localAddress, Optional<String> interfaceName,
+                long now, ClientClassifier classifier) {
             this.request = request;
             this.localAddress = localAddress;
             this.interfaceName = interfaceName;
             this.now = now;
-            this.key = request.clientKey();
+            this.key = key;
             this.hardware = request.hardwareAddress();
             RelayAgentInformation relay = RelayAgentInformation.of(request);
             this.identity = new ClientIdentity(key, hardware,

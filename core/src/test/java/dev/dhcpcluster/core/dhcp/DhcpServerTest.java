@@ -101,6 +101,23 @@ class DhcpServerTest {
     }
 
     @Test
+    @DisplayName("#27 two clients with hlen 0 and different chaddr get no address, and both are counted as drops")
+    void clientsWithoutAnIdentityAreNotServed() {
+        start();
+
+        for (String mac : List.of(MAC, OTHER)) {
+            receive(TestPackets.discover().withHardwareAddress(mac).withHlen(0));
+            receive(selecting(mac, Ipv4Address.parse("198.18.0.10")).withHlen(0));
+        }
+
+        assertEquals(List.of(), transport.sent(), "no OFFER, no ACK");
+        assertTrue(store.written().isEmpty(), "no lease stored");
+        assertEquals(List.of(DropReason.NO_CLIENT_IDENTITY, DropReason.NO_CLIENT_IDENTITY,
+                DropReason.NO_CLIENT_IDENTITY, DropReason.NO_CLIENT_IDENTITY), events.dropReasons());
+        assertEquals(0, server.usage().bound(), "no address bound");
+    }
+
+    @Test
     @DisplayName("#18 a SELECTING ACK leaves only after the lease is durable")
     void ackWaitsForTheStore() throws Exception {
         start();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.dhcpcluster.core.testing.TestConfigs;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -45,9 +46,47 @@ class RequestFilterTest {
     }
 
     @Test
+    @DisplayName("an option 53 of the wrong length is malformed, and the drop says so")
+    void messageTypeOfTheWrongLengthIsMalformed() {
+        Decision decision = fixture.decide(discover().withOption(OptionCode.MESSAGE_TYPE, new byte[] {1, 1}).build());
+
+        assertDropped(DropReason.MALFORMED, decision);
+        assertEquals("option 53 (DHCP message type) has length 2, not 1", ((Decision.Drop) decision).detail());
+    }
+
+    @Test
+    @DisplayName("an option 53 naming no known type is malformed, and the drop names the value")
+    void unknownMessageTypeIsMalformed() {
+        Decision decision = fixture.decide(discover().withOption(OptionCode.MESSAGE_TYPE, new byte[] {99}).build());
+
+        assertDropped(DropReason.MALFORMED, decision);
+        assertEquals("unknown DHCP message type 99 in option 53", ((Decision.Drop) decision).detail());
+    }
+
+    @Test
     void serverMessageTypeFromAClientIsNotARequest() {
         assertDropped(DropReason.NOT_A_REQUEST, fixture.decide(TestPackets.ofType(DhcpMessageType.OFFER).build()));
         assertDropped(DropReason.NOT_A_REQUEST, fixture.decide(TestPackets.ofType(DhcpMessageType.ACK).build()));
+    }
+
+    @Test
+    @DisplayName("#27 a request with hlen 0 and no client identifier is dropped: the client has no identity")
+    void noHardwareAddressAndNoClientIdIsDropped() {
+        for (DhcpMessageType type : List.of(DhcpMessageType.DISCOVER, DhcpMessageType.REQUEST, DhcpMessageType.DECLINE,
+                DhcpMessageType.RELEASE, DhcpMessageType.INFORM)) {
+            assertDropped(DropReason.NO_CLIENT_IDENTITY, fixture.decide(TestPackets.ofType(type).withHlen(0).build()));
+            assertDropped(DropReason.NO_CLIENT_IDENTITY,
+                    fixture.decide(TestPackets.ofType(type).withHlen(0).withClientId(new byte[0]).build()));
+        }
+    }
+
+    @Test
+    @DisplayName("#27 a request with hlen 0 but a client identifier is served under that identifier")
+    void noHardwareAddressButAClientIdIsServed() {
+        DhcpMessage offer = reply(fixture.decide(discover().withHlen(0).withClientId("01:02:00:00:00:00:07").build()),
+                DhcpMessageType.OFFER);
+
+        assertEquals(0, offer.hlen());
     }
 
     @Test

@@ -85,6 +85,12 @@ public final class TestPackets {
             return withHardwareAddress(HardwareAddress.parseEthernet(mac));
         }
 
+        /** Sets {@code hlen} alone, keeping {@code htype} and the {@code chaddr} octets. */
+        public Packet withHlen(int hlen) {
+            message.hlen(hlen);
+            return this;
+        }
+
         public Packet withClientId(byte[] clientId) {
             return withOption(OptionCode.CLIENT_IDENTIFIER, clientId);
         }

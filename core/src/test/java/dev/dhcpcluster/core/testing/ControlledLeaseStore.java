@@ -60,6 +60,14 @@ public final class ControlledLeaseStore implements LeaseStore {
         return List.copyOf(stored.values());
     }
 
+    /** Fails as a write would: when closed, or set to {@link Mode#FAILING}. */
+    @Override
+    public synchronized void checkWritable() throws LeaseStoreException {
+        if (closed || mode == Mode.FAILING) {
+            throw new LeaseStoreException(closed ? "store closed" : "disk full (test store set to fail)");
+        }
+    }
+
     @Override
     public void write(List<Lease> batch, WriteCompletion completion) {
         Mode now;

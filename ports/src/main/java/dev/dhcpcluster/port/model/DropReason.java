@@ -2,10 +2,19 @@ package dev.dhcpcluster.port.model;
 
 /** Why the server answered a received datagram with silence. Each reason is counted. */
 public enum DropReason {
-    /** The bytes are not a well-formed BOOTP/DHCP message. */
+    /**
+     * The bytes are not a well-formed BOOTP/DHCP message, or carry an option 53 that is not one
+     * octet naming a known message type.
+     */
     MALFORMED,
     /** A BOOTREPLY, a BOOTP message without option 53, or a type a server never receives. */
     NOT_A_REQUEST,
+    /**
+     * A request from a client that cannot be told apart from others: no client identifier (a
+     * non-empty option 61) and no hardware address ({@code hlen} 0). Serving it would bind every
+     * such client to one lease, so it is dropped, as ISC Kea drops it.
+     */
+    NO_CLIENT_IDENTITY,
     /** More relay hops than the configured limit. */
     TOO_MANY_HOPS,
     /** No configured subnet matches the client's link. */

@@ -31,6 +31,18 @@ public interface LeaseStore extends AutoCloseable {
     List<Lease> loadAll() throws LeaseStoreException;
 
     /**
+     * Proves that the store can make a change durable now, leaving what it holds as it was. A
+     * store that could read its leases but cannot commit (a full disk, a file it may not write)
+     * must fail here, so that a node refuses to start rather than serve clients it could never
+     * acknowledge. A volatile store, which makes nothing durable, returns at once. Called at start,
+     * after {@link #loadAll}, before the node serves; it may block for as long as one commit takes.
+     *
+     * @throws LeaseStoreException if a change cannot be made durable, the message naming the store
+     *     and the reason; also if the store is not open (before {@link #loadAll}) or is closed
+     */
+    void checkWritable() throws LeaseStoreException;
+
+    /**
      * Stores a batch of leases and reports when it is durable. An empty batch completes at once.
      * A write after {@link #close} fails through the completion.
      */

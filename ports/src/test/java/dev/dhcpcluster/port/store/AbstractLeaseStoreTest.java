@@ -2,6 +2,7 @@ package dev.dhcpcluster.port.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dhcpcluster.port.model.ClientKey;
@@ -190,6 +191,46 @@ public abstract class AbstractLeaseStoreTest {
         assertEquals(0, completion.durableCalls.get(), "durable() calls");
         assertEquals(1, completion.failedCalls.get(), "failed() calls");
         assertInstanceOf(LeaseStoreException.class, completion.failure.get());
+    }
+
+    @Test
+    void anOpenStoreProvesItCanCommitAndChangesNothing() throws Exception {
+        LeaseStore store = open();
+        store.loadAll();
+        List<Lease> leases = variedLeases();
+        assertDurable(write(store, leases));
+
+        store.checkWritable();
+
+        assertEquals(byAddress(leases), byAddress(store.loadAll()), "the check leaves the leases as they were");
+        assertDurable(write(store, List.of(lease(A, Long.MAX_VALUE, LeaseState.BOUND))));
+        store.close();
+        Optional<LeaseStore> reopened = reopen(store);
+        if (reopened.isPresent()) {
+            opened.add(reopened.get());
+            List<Lease> expected = new ArrayList<>(byAddress(leases));
+            expected.set(0, lease(A, Long.MAX_VALUE, LeaseState.BOUND));
+            assertEquals(expected, byAddress(reopened.get().loadAll()), "nothing of the check survives a reopen");
+        }
+    }
+
+    @Test
+    void aStoreJustOpenedProvesItCanCommit() throws Exception {
+        LeaseStore store = open();
+        store.loadAll();
+
+        store.checkWritable();
+
+        assertEquals(List.of(), store.loadAll());
+    }
+
+    @Test
+    void aClosedStoreFailsTheWritableCheck() throws Exception {
+        LeaseStore store = open();
+        store.loadAll();
+        store.close();
+
+        assertThrows(LeaseStoreException.class, store::checkWritable);
     }
 
     @Test
