@@ -66,7 +66,7 @@ class NodeRuntimeTest {
         FullDiskStore store = new FullDiskStore();
         NodeService node = new NodeService(config, loop, events, Map.of("udp", () -> transport),
                 Map.of("memory", () -> store));
-        NodeRuntime runtime = new NodeRuntime(config, new ServiceManager(List.of(loop, node)), node, loop, events);
+        NodeRuntime runtime = new NodeRuntime(config, ConfigSource.none("a test"), new ServiceManager(List.of(loop, node)), node, loop, events);
 
         NodeStartException error = assertThrows(NodeStartException.class, () -> runtime.start(TIMEOUT));
 
@@ -112,7 +112,7 @@ class NodeRuntimeTest {
         };
         NodeService node = new NodeService(config, loop, events, Map.of("udp", () -> broken),
                 Map.of("memory", FullDiskStore::new));
-        NodeRuntime runtime = new NodeRuntime(config, new ServiceManager(List.of(loop, node)), node, loop, events);
+        NodeRuntime runtime = new NodeRuntime(config, ConfigSource.none("a test"), new ServiceManager(List.of(loop, node)), node, loop, events);
         Level before = root.getLevel();
         root.setLevel(Level.DEBUG);
         try {
