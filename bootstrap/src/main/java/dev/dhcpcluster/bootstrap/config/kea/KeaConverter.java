@@ -339,7 +339,7 @@ final class KeaConverter {
                 kea.takeAll();
                 return;
             }
-            Optional<ClassTest.Conditions> conditions = ClassTest.convert(test.get().asText());
+            Optional<ClassExpression.Conditions> conditions = ClassExpression.convert(test.get().asText());
             if (conditions.isEmpty()) {
                 notes.notConverted(path, "class \"" + name + "\": the test " + test.get()
                         + " cannot be written with vendor-class-prefix, hw-address-prefix, circuit-id, remote-id "

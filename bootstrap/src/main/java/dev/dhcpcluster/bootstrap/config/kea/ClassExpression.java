@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * address, and relay agent sub-options, joined with {@code and}. Any other expression is not
  * converted.
  */
-final class ClassTest {
+final class ClassExpression {
 
     /** A Kea string literal 'text' or a hex literal 0x0a0b. */
     private static final String LITERAL = "('(?<text>[^']*)'|0[xX](?<hex>[0-9a-fA-F]+))";
@@ -34,7 +34,7 @@ final class ClassTest {
     record Conditions(ObjectNode fields, List<String> changes) {
     }
 
-    private ClassTest() {
+    private ClassExpression() {
     }
 
     /** The conditions {@code expression} means, or empty if it means something they cannot say. */
