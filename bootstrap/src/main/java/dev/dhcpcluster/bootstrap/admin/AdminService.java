@@ -81,12 +81,11 @@ public final class AdminService extends AbstractIdleService {
         try {
             node.awaitRunning();
         } catch (IllegalStateException e) {
-            // The DHCP service failed: report its reason, not a second one.
-            Throwable cause = node.failureCause();
-            if (cause instanceof Exception exception) {
-                throw exception;
-            }
-            throw e;
+            // The DHCP service failed (or was stopped) before it ran: the node is stopping already,
+            // and the DHCP service reports why. Failing here too would add a second report, with a
+            // stack trace, of the same cause. The endpoint starts nothing and stops with the node.
+            LOG.debug("node {}: no admin endpoint, the DHCP service did not start", config.node().value(), e);
+            return;
         }
         started = Instant.now();
         AdminToken.Loaded loaded;
