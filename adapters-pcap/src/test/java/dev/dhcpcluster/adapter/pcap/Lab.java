@@ -2,6 +2,7 @@ package dev.dhcpcluster.adapter.pcap;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import dev.dhcpcluster.testsupport.Prerequisites;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +12,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -42,9 +41,6 @@ final class Lab implements AutoCloseable {
 
         int close(int fd);
     }
-
-    private static final List<String> EXTRA_DIRECTORIES =
-            List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
     private final String prefix;
     private final String ip;
@@ -184,18 +180,6 @@ final class Lab implements AutoCloseable {
 
     /** The absolute path of the executable {@code name}, looking in the sbin directories too. */
     static Optional<Path> findProgram(String name) {
-        Set<String> directories = new LinkedHashSet<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            directories.addAll(List.of(path.split(File.pathSeparator)));
-        }
-        directories.addAll(EXTRA_DIRECTORIES);
-        for (String directory : directories) {
-            Path candidate = Path.of(directory, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toAbsolutePath());
-            }
-        }
-        return Optional.empty();
+        return Prerequisites.findProgram(name);
     }
 }

@@ -1,14 +1,11 @@
 package dev.dhcpcluster.adapter.pcap;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
+import dev.dhcpcluster.testsupport.Prerequisites;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,14 +14,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.opentest4j.AssertionFailedError;
-import org.opentest4j.TestAbortedException;
 
 /**
- * Decides whether tests that capture frames (and build network namespaces) can run here, by the
- * project's rule: under CI ({@code CI=true}) a missing prerequisite is a failure; elsewhere each
- * test is skipped, and a banner on the real stderr says what was missing, so a green build cannot
- * hide the lost coverage.
+ * Decides whether tests that capture frames (and build network namespaces) can run here: root,
+ * libpcap and the programs a test names. A missing one is handled by the project's rule
+ * ({@link Prerequisites}): a failure under CI, else a skip announced by a banner.
  */
 final class RawNetworkPrerequisites implements BeforeAllCallback, BeforeEachCallback {
 
@@ -46,8 +40,10 @@ final class RawNetworkPrerequisites implements BeforeAllCallback, BeforeEachCall
         List<String> missing = missing(annotation == null ? List.of() : List.of(annotation.programs()));
         String reason = missing.isEmpty() ? "" : testClass.getSimpleName() + " cannot run: " + String.join("; ", missing);
         context.getStore(STORE).put(testClass, reason);
-        if (!reason.isEmpty() && !runningUnderCi()) {
-            announceSkip(reason);
+        if (!reason.isEmpty() && !Prerequisites.underCi()) {
+            Prerequisites.announceSkip("RAW-FRAME TESTS", reason, List.of(
+                    "The pcap transport's capture and namespace coverage did NOT run on this machine.",
+                    "Run as root with libpcap0.8, iproute2 and udhcpc installed (see .ci/run)."));
         }
     }
 
@@ -57,15 +53,12 @@ final class RawNetworkPrerequisites implements BeforeAllCallback, BeforeEachCall
         if (reason == null || reason.isEmpty()) {
             return;
         }
-        if (runningUnderCi()) {
-            throw new AssertionFailedError(reason + " (CI=true: a missing prerequisite is a failure)");
-        }
-        throw new TestAbortedException(reason + " (raw-frame coverage skipped; see .ci/run for what is needed)");
+        Prerequisites.unmet(reason, "raw-frame coverage");
     }
 
     private static List<String> missing(List<String> programs) {
         List<String> missing = new ArrayList<>();
-        if (!isRoot()) {
+        if (!Prerequisites.isRoot()) {
             missing.add("not running as root (effective uid is not 0)");
         }
         if (!libpcapPresent()) {
@@ -77,10 +70,6 @@ final class RawNetworkPrerequisites implements BeforeAllCallback, BeforeEachCall
             }
         }
         return missing;
-    }
-
-    static boolean runningUnderCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     private static boolean libpcapPresent() {
@@ -97,30 +86,4 @@ final class RawNetworkPrerequisites implements BeforeAllCallback, BeforeEachCall
         return false;
     }
 
-    /** Reads the effective uid from /proc; the JDK has no portable API for it. */
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("Uid:")) {
-                    String[] fields = line.substring(4).strip().split("\\s+");
-                    return fields.length > 1 && fields[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
-    }
-
-    @SuppressWarnings("resource") // closing it would close the process's stderr
-    private static void announceSkip(String reason) {
-        String bar = "!".repeat(78);
-        String banner = String.join(System.lineSeparator(), "", bar,
-                "!! RAW-FRAME TESTS SKIPPED: " + reason,
-                "!! The pcap transport's capture and namespace coverage did NOT run on this machine.",
-                "!! Run as root with libpcap0.8, iproute2 and udhcpc installed (see .ci/run).",
-                bar, "");
-        System.err.println(banner);
-        new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8).println(banner);
-    }
 }

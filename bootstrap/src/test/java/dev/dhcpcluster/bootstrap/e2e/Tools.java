@@ -1,13 +1,8 @@
 package dev.dhcpcluster.bootstrap.e2e;
 
-import java.io.File;
-import java.nio.file.Files;
+import dev.dhcpcluster.testsupport.Prerequisites;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Finds the external programs the end-to-end tests drive ({@code ip}, {@code dhclient}, ...).
@@ -18,21 +13,12 @@ import java.util.Set;
  */
 public final class Tools {
 
-    private static final List<String> EXTRA_DIRECTORIES =
-            List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
-
     private Tools() {
     }
 
     /** Returns the absolute path of the executable {@code name}, if one is installed. */
     public static Optional<Path> find(String name) {
-        for (String directory : searchPath()) {
-            Path candidate = Path.of(directory, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toAbsolutePath());
-            }
-        }
-        return Optional.empty();
+        return Prerequisites.findProgram(name);
     }
 
     /** Returns the absolute path of {@code name} as a string, or fails if it is not installed. */
@@ -40,20 +26,6 @@ public final class Tools {
         return find(name)
                 .map(Path::toString)
                 .orElseThrow(() -> new IllegalStateException(
-                        "required program not installed: " + name + " (searched " + searchPath() + ")"));
-    }
-
-    private static List<String> searchPath() {
-        Set<String> directories = new LinkedHashSet<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String entry : path.split(File.pathSeparator)) {
-                if (!entry.isBlank()) {
-                    directories.add(entry);
-                }
-            }
-        }
-        directories.addAll(EXTRA_DIRECTORIES);
-        return new ArrayList<>(directories);
+                        "required program not installed: " + name + " (searched " + Prerequisites.searchPath() + ")"));
     }
 }
