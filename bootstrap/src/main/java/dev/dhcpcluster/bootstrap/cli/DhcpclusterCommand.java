@@ -49,6 +49,7 @@ public final class DhcpclusterCommand implements Runnable {
 
     /** A command line for {@code dhcpcluster}, with output to the given writers (for tests). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        Logging.bridgeJavaUtilLogging();
         CommandLine commandLine = new CommandLine(new DhcpclusterCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setOut(out);

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Controls the logging backend from the command line. */
 final class Logging {
@@ -41,6 +42,19 @@ final class Logging {
     }
 
     private Logging() {
+    }
+
+    /**
+     * Sends what libraries log through {@code java.util.logging} (Guava's {@code ServiceManager}
+     * reports a failed service there) to the same appenders as everything else, so that those
+     * events too are one line in the chosen format instead of JUL's own two-line records on
+     * stderr. Idempotent.
+     */
+    static synchronized void bridgeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 
     /** Sets the level of every logger that does not set its own. */

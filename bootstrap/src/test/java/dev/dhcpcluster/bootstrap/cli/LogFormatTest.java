@@ -43,6 +43,9 @@ class LogFormatTest {
                     new IOException("cause\r\nhere \u001b[31m")));
             log.debug("debug {}", "shown");
             log.info("after");
+            // As Guava's ServiceManager reports a failed service: through java.util.logging.
+            java.util.logging.Logger.getLogger("jul.probe").log(java.util.logging.Level.SEVERE,
+                    "service failed\nsecond line", new IllegalStateException("jul"));
             ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
         }
     }
@@ -68,7 +71,7 @@ class LogFormatTest {
 
         assertEquals(0, run.exit());
         assertEquals("", run.out(), "nothing on standard output (no Logback status either)");
-        assertEquals(2, run.errLines().size(), String.join("\n", run.errLines()));
+        assertEquals(3, run.errLines().size(), String.join("\n", run.errLines()));
         String warn = run.errLines().get(0);
         assertTrue(warn.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ WARN  probe: .*"), warn);
         assertTrue(warn.contains("probe: first line\\n2030-01-01 INFO fake: node stopped | "
@@ -77,6 +80,10 @@ class LogFormatTest {
         assertTrue(warn.endsWith(" | caused by: java.io.IOException: cause\\r\\nhere \\x1B[31m | ... 1 common frames omitted"),
                 warn);
         assertTrue(run.errLines().get(1).endsWith(" INFO  probe: after"), run.errLines().get(1));
+        // A library's java.util.logging record: the same format, one line, not JUL's two-line record.
+        String jul = run.errLines().get(2);
+        assertTrue(jul.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ ERROR probe: service failed\\\\nsecond line \\| "
+                + "java.lang.IllegalStateException: jul \\| at .*"), jul);
         run.errLines().forEach(line -> assertFalse(line.startsWith("2030"), line));
     }
 
@@ -87,7 +94,7 @@ class LogFormatTest {
 
         assertEquals(0, run.exit());
         assertEquals("", run.out());
-        assertEquals(2, run.errLines().size(), String.join("\n", run.errLines()));
+        assertEquals(3, run.errLines().size(), String.join("\n", run.errLines()));
         JsonNode warn = JSON.readTree(run.errLines().get(0));
         assertEquals("WARN", warn.get("level").asText());
         assertEquals("probe", warn.get("loggerName").asText());
@@ -99,6 +106,10 @@ class LogFormatTest {
         assertTrue(warn.get("throwable").get("stepArray").size() > 0, warn.toString());
         JsonNode info = JSON.readTree(run.errLines().get(1));
         assertEquals("after", info.get("formattedMessage").asText());
+        JsonNode jul = JSON.readTree(run.errLines().get(2));
+        assertEquals("ERROR", jul.get("level").asText());
+        assertEquals("jul.probe", jul.get("loggerName").asText());
+        assertEquals("service failed\nsecond line", jul.get("formattedMessage").asText());
     }
 
     @Test
@@ -106,12 +117,12 @@ class LogFormatTest {
     void theCommandLineSwitchChoosesJsonAndKeepsTheLevel(@TempDir Path dir) throws Exception {
         Run run = run(dir, List.of(), Probe.class.getName(), "--log-level", "DEBUG", "--log-format", "json");
 
-        assertEquals(3, run.errLines().size(), String.join("\n", run.errLines()));
+        assertEquals(4, run.errLines().size(), String.join("\n", run.errLines()));
         List<String> messages = new ArrayList<>();
         for (String line : run.errLines()) {
             messages.add(JSON.readTree(line).get("formattedMessage").asText());
         }
-        assertEquals(List.of(FORGING_MESSAGE, "debug shown", "after"), messages);
+        assertEquals(List.of(FORGING_MESSAGE, "debug shown", "after", "service failed\nsecond line"), messages);
     }
 
     @Test
@@ -119,7 +130,7 @@ class LogFormatTest {
     void theCommandLineWinsOverTheProperty(@TempDir Path dir) throws Exception {
         Run run = run(dir, List.of("-Ddhcpcluster.log.format=json"), Probe.class.getName(), "--log-format", "TEXT");
 
-        assertEquals(2, run.errLines().size(), String.join("\n", run.errLines()));
+        assertEquals(3, run.errLines().size(), String.join("\n", run.errLines()));
         assertTrue(run.errLines().get(1).endsWith(" INFO  probe: after"), run.errLines().get(1));
     }
 
