@@ -10,6 +10,7 @@ import dev.dhcpcluster.bootstrap.client.ClientSession;
 import dev.dhcpcluster.bootstrap.client.Reaction;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.e2e.Poll;
 import dev.dhcpcluster.bootstrap.metrics.PrometheusText.Exposition;
 import dev.dhcpcluster.bootstrap.metrics.PrometheusText.Family;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
@@ -260,18 +261,18 @@ class NodeMetricsScrapeTest {
      * Scrapes until {@code done} holds: a RELEASE, a DECLINE and a malformed datagram get no
      * answer, and the store reports its commit after it, so only the counts say they were handled.
      */
-    private Exposition settled(Condition done) throws Exception {
-        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-        while (true) {
-            Exposition metrics = PrometheusText.parse(scrape.get());
-            if (done.holds(metrics)) {
-                return metrics;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the node did not count the traffic within " + SETTLE_TIMEOUT.toSeconds()
-                        + " s:\n" + scrape.get());
-            }
-            Thread.sleep(20);
+    private Exposition settled(Condition done) {
+        return Poll.until(SETTLE_TIMEOUT, "the node to count the traffic", () -> {
+            Exposition metrics = parse(scrape.get());
+            return done.holds(metrics) ? Optional.of(metrics) : Optional.empty();
+        }, scrape::get);
+    }
+
+    private static Exposition parse(String text) {
+        try {
+            return PrometheusText.parse(text);
+        } catch (PrometheusText.MalformedException e) {
+            throw new AssertionError("/metrics is not the Prometheus text format: " + e.getMessage(), e);
         }
     }
 
