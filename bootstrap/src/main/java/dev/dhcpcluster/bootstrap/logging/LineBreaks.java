@@ -1,18 +1,15 @@
 package dev.dhcpcluster.bootstrap.logging;
 
-import java.util.HexFormat;
-import java.util.Locale;
+import dev.dhcpcluster.bootstrap.text.SafeText;
 
 /**
  * Escapes what would end a log line early or take over a terminal: control characters (C0, DEL,
  * C1) and the Unicode line and paragraph separators. Everything else, the backslash included, is
  * kept: this is the last line of defence, for a message that reached the layout unescaped; text a
- * client chose has already been escaped with {@link dev.dhcpcluster.bootstrap.text.SafeText} where
+ * client chose has already been escaped with {@link SafeText} where
  * it was logged, and escaping the backslash again here would double that escaping.
  */
 final class LineBreaks {
-
-    private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     private LineBreaks() {
     }
@@ -47,18 +44,10 @@ final class LineBreaks {
     }
 
     private static void append(StringBuilder out, char c) {
-        if (!mustEscape(c)) {
-            out.append(c);
-        } else if (c == '\n') {
-            out.append("\\n");
-        } else if (c == '\r') {
-            out.append("\\r");
-        } else if (c == '\t') {
-            out.append("\\t");
-        } else if (c < 0x100) {
-            out.append("\\x").append(HEX.toHexDigits((byte) c));
+        if (mustEscape(c)) {
+            SafeText.appendEscape(out, c);
         } else {
-            out.append("\\u{").append(Integer.toHexString(c).toUpperCase(Locale.ROOT)).append('}');
+            out.append(c);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.text;
 
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Makes text that a client chose (a host name, a vendor class) safe to print where a reader or a
@@ -63,7 +64,17 @@ public final class SafeText {
     private static void append(StringBuilder out, int c, boolean escapeSpace) {
         if (isKept(c, escapeSpace)) {
             out.append((char) c);
-        } else if (c == '\\') {
+        } else {
+            appendEscape(out, c);
+        }
+    }
+
+    /**
+     * Appends the escape of the character {@code c} as this class writes it: for another escaper
+     * of the same output (the log layout's), so that an escape reads the same wherever it was made.
+     */
+    public static void appendEscape(StringBuilder out, int c) {
+        if (c == '\\') {
             out.append("\\\\");
         } else if (c == '\n') {
             out.append("\\n");
@@ -74,7 +85,7 @@ public final class SafeText {
         } else if (c < 0x100) {
             out.append("\\x").append(HEX.toHexDigits((byte) c));
         } else {
-            out.append("\\u{").append(Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)).append('}');
+            out.append("\\u{").append(Integer.toHexString(c).toUpperCase(Locale.ROOT)).append('}');
         }
     }
 }
