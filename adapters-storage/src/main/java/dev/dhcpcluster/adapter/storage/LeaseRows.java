@@ -2,6 +2,7 @@ package dev.dhcpcluster.adapter.storage;
 
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
@@ -18,9 +19,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A {@link Lease} as a row of the {@code lease} table (schema version 1) and back. Every column
- * is text or a number an operator can read in the {@code sqlite3} shell; the text forms are the
- * ones the node's log lines print, so a value copied from a log finds its row.
+ * A {@link Lease} as a row of the {@code lease} table (schema version 2) and back. Every column
+ * but one is text or a number an operator can read in the {@code sqlite3} shell; the text forms
+ * are the ones the node's log lines print, so a value copied from a log finds its row. The
+ * exception is {@code hostname_sent}, the host name as the client sent it: a BLOB, since it may hold
+ * any octet, and only a BLOB keeps every octet as it was.
  *
  * <p>{@code address_int} is the key; {@code address} and {@code expiry} are its readable twins and
  * are not read back.
@@ -33,17 +36,18 @@ final class LeaseRows {
      */
     static final String UPSERT = """
             INSERT INTO lease (address_int, address, hw_type, hw_address, client_key, hostname, state,
-                               expiry_ms, expiry, owner_node, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               expiry_ms, expiry, owner_node, version, hostname_sent)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (address_int) DO UPDATE SET
                 address = excluded.address, hw_type = excluded.hw_type, hw_address = excluded.hw_address,
                 client_key = excluded.client_key, hostname = excluded.hostname, state = excluded.state,
                 expiry_ms = excluded.expiry_ms, expiry = excluded.expiry, owner_node = excluded.owner_node,
-                version = excluded.version
+                version = excluded.version, hostname_sent = excluded.hostname_sent
             WHERE excluded.version > lease.version""";
 
     static final String SELECT_ALL = """
-            SELECT address_int, hw_type, hw_address, client_key, hostname, state, expiry_ms, owner_node, version
+            SELECT address_int, hw_type, hw_address, client_key, hostname, state, expiry_ms, owner_node, version,
+                   hostname_sent
             FROM lease ORDER BY address_int""";
 
     /** Deletes at most {@code ?2} leases whose expiry is before {@code ?1}, the oldest first. */
@@ -92,6 +96,11 @@ final class LeaseRows {
         upsert.setString(9, ISO_MILLIS.format(Instant.ofEpochMilli(expiryMillis)));
         upsert.setInt(10, lease.owner().value());
         upsert.setLong(11, lease.version());
+        if (lease.hostnameSent().isPresent()) {
+            upsert.setBytes(12, lease.hostnameSent().get().octets());
+        } else {
+            upsert.setNull(12, Types.BLOB);
+        }
     }
 
     /**
@@ -115,10 +124,19 @@ final class LeaseRows {
             LeaseState state = parseState(row.getString(6));
             Instant expiry = Instant.ofEpochMilli(row.getLong(7));
             NodeId owner = new NodeId(row.getInt(8));
-            return new Lease(address, key, hardware, hostname, state, expiry, owner, row.getLong(9));
+            return new Lease(address, key, hardware, hostname, state, expiry, owner, row.getLong(9), readSent(row, 10));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The BLOB in {@code column}: empty for NULL, an empty name for a BLOB of no octets. */
+    private static Optional<HostNameSent> readSent(ResultSet row, int column) throws SQLException {
+        byte[] octets = row.getBytes(column);
+        if (row.wasNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(HostNameSent.of(octets == null ? new byte[0] : octets));
     }
 
     private static ClientKey parseClientKey(String text) {

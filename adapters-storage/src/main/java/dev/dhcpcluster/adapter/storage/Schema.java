@@ -50,7 +50,10 @@ final class Schema {
                     )""",
                     "CREATE UNIQUE INDEX lease_by_address ON lease (address)",
                     "CREATE INDEX lease_by_hw_address ON lease (hw_address)",
-                    "CREATE INDEX lease_by_expiry ON lease (expiry_ms)"))));
+                    "CREATE INDEX lease_by_expiry ON lease (expiry_ms)")),
+            new Migration(2, "the host name exactly as the client sent it, as a nullable BLOB", List.of(
+                    // Leases written before it have none: NULL, as for a client that sent no name.
+                    "ALTER TABLE lease ADD COLUMN hostname_sent BLOB"))));
 
     private final List<Migration> migrations;
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.adapter.storage.StoreFixtures.ManualTime;
+import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -82,8 +84,8 @@ class SqliteFileSafetyTest {
 
         LeaseStoreException refused = assertThrows(LeaseStoreException.class, () -> store(file).loadAll());
 
-        assertEquals(file + " has schema version 7, newer than this dhcpcluster (1); refusing to touch it",
-                refused.getMessage());
+        assertEquals(file + " has schema version 7, newer than this dhcpcluster (" + Schema.CURRENT.latestVersion()
+                + "); refusing to touch it", refused.getMessage());
         before.assertUnchanged();
     }
 
@@ -130,7 +132,7 @@ class SqliteFileSafetyTest {
         Path file = directory.resolve("leases.db");
         store(file).loadAll();
 
-        assertEquals(1, peekLong(file, "PRAGMA user_version"));
+        assertEquals(2, peekLong(file, "PRAGMA user_version"));
         assertEquals(Schema.APPLICATION_ID, peekLong(file, "PRAGMA application_id"));
         assertEquals("wal", peekString(file, "PRAGMA journal_mode"));
         assertEquals(2, peekLong(file, "PRAGMA auto_vacuum"), "2 = incremental");
@@ -165,14 +167,15 @@ class SqliteFileSafetyTest {
     void anOlderSchemaIsMigratedInOneStepAndKeepsItsLeases() throws Exception {
         Path file = directory.resolve("leases.db");
         List<Lease> leases = fillAndClose(file, 20);
-        Schema next = new Schema(List.of(Schema.CURRENT.migrations().get(0), new Schema.Migration(2, "index by client",
+        int latest = Schema.CURRENT.latestVersion();
+        Schema next = withMigration(new Schema.Migration(latest + 1, "index by client",
                 List.of("CREATE INDEX lease_by_client_key ON lease (client_key)",
-                        "ALTER TABLE lease ADD COLUMN note TEXT"))));
+                        "ALTER TABLE lease ADD COLUMN note TEXT")));
 
         SqliteLeaseStore upgraded = store(file, next);
 
         assertEquals(leases, upgraded.loadAll());
-        assertEquals(2, peekLong(file, "PRAGMA user_version"));
+        assertEquals(latest + 1, peekLong(file, "PRAGMA user_version"));
         assertEquals(1, peekLong(file, "SELECT count(*) FROM sqlite_schema WHERE name = 'lease_by_client_key'"));
         write(upgraded, List.of(lease(100, 1))).awaitDurable();
         assertEquals(21, upgraded.loadAll().size());
@@ -182,17 +185,47 @@ class SqliteFileSafetyTest {
     void aMigrationThatFailsLeavesTheFileAtItsOldVersion() throws Exception {
         Path file = directory.resolve("leases.db");
         List<Lease> leases = fillAndClose(file, 20);
-        Schema broken = new Schema(List.of(Schema.CURRENT.migrations().get(0), new Schema.Migration(2, "half a change",
-                List.of("CREATE TABLE extra (x INTEGER)", "ALTER TABLE no_such_table ADD COLUMN y TEXT"))));
+        int latest = Schema.CURRENT.latestVersion();
+        Schema broken = withMigration(new Schema.Migration(latest + 1, "half a change",
+                List.of("CREATE TABLE extra (x INTEGER)", "ALTER TABLE no_such_table ADD COLUMN y TEXT")));
 
         LeaseStoreException refused = assertThrows(LeaseStoreException.class, () -> store(file, broken).loadAll());
 
-        assertTrue(refused.getMessage().contains("migration to schema version 2 (half a change) failed"),
+        assertTrue(refused.getMessage().contains("migration to schema version " + (latest + 1) + " (half a change) failed"),
                 refused.getMessage());
-        assertEquals(1, peekLong(file, "PRAGMA user_version"));
+        assertEquals(latest, peekLong(file, "PRAGMA user_version"));
         assertEquals(0, peekLong(file, "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'"),
                 "nothing of the failed migration remains");
         assertEquals(leases, store(file).loadAll());
+    }
+
+    @Test
+    void aVersion1FileIsMigratedToVersion2AndItsLeasesLoadWithNoHostNameSent() throws Exception {
+        Path file = directory.resolve("leases.db");
+        Lease old = lease(7, 3);
+        try (Connection connection = new SQLiteConfig().createConnection(SqliteLeaseStore.url(file));
+                Statement statement = connection.createStatement()) {
+            new Schema(List.of(Schema.CURRENT.migrations().get(0))).migrate(connection, 0);
+            // A row as version 1 wrote it.
+            statement.execute("INSERT INTO lease (address_int, address, hw_type, hw_address, client_key, hostname, state, "
+                    + "expiry_ms, expiry, owner_node, version) VALUES (" + old.address().toUnsignedLong() + ", '"
+                    + old.address() + "', 1, '" + old.hardwareAddress() + "', '" + old.clientKey() + "', 'host-7', "
+                    + "'bound', " + old.expiry().toEpochMilli() + ", '2023-11-14T23:13:20.000Z', 1, 3)");
+        }
+        assertEquals(1, peekLong(file, "PRAGMA user_version"));
+
+        SqliteLeaseStore upgraded = store(file);
+
+        assertEquals(List.of(old), upgraded.loadAll());
+        assertEquals(Optional.empty(), upgraded.loadAll().get(0).hostnameSent());
+        assertEquals(2, peekLong(file, "PRAGMA user_version"));
+        byte[] sent = {'h', '\n', 0x1b, 0, (byte) 0xff};
+        Lease renewed = new Lease(old.address(), old.clientKey(), old.hardwareAddress(), Optional.empty(), old.state(),
+                old.expiry(), old.owner(), 4, Optional.of(HostNameSent.of(sent)));
+        write(upgraded, List.of(renewed)).awaitDurable();
+        assertEquals(List.of(renewed), upgraded.loadAll());
+        assertEquals("680A1B00FF", peekString(file, "SELECT hex(hostname_sent) FROM lease WHERE address = '198.18.0.7'"),
+                "the column holds the octets, as docs/lease-store.md shows them");
     }
 
     @Test
@@ -253,6 +286,13 @@ class SqliteFileSafetyTest {
         write(store, leases).awaitDurable();
         store.close();
         return leases;
+    }
+
+    /** The current schema and one more migration, as a later version of the node would have it. */
+    private static Schema withMigration(Schema.Migration next) {
+        List<Schema.Migration> migrations = new ArrayList<>(Schema.CURRENT.migrations());
+        migrations.add(next);
+        return new Schema(migrations);
     }
 
     private SqliteLeaseStore store(Path file) {

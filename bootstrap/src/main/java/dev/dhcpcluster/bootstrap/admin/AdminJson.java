@@ -9,15 +9,20 @@ import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
 import dev.dhcpcluster.core.lease.LeasePage;
 import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
+import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Lease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON documents of the admin endpoint. Values are raw: a host name a client chose is written
  * exactly as stored, with JSON's own escaping only, so a program reading it sees the real bytes.
+ * The host name a client sent, which may be any octets, is written both as hex (every octet, always
+ * lossless) and, when its octets are UTF-8, as text with JSON's own escaping (lossless too, since
+ * no octet was replaced in decoding it).
  */
 public final class AdminJson {
 
@@ -35,7 +40,11 @@ public final class AdminJson {
         return error;
     }
 
-    /** One lease: the fields of a {@code leases} line, named. */
+    /**
+     * One lease: the fields of a {@code leases} line, named, then {@code hostname-sent} (hex) and
+     * {@code hostname-sent-text} (the same octets as text if they are UTF-8), each null if the
+     * client sent no name, the text also null if the octets are not UTF-8.
+     */
     public static ObjectNode lease(Lease lease) {
         ObjectNode node = MAPPER.createObjectNode()
                 .put("address", lease.address().toString())
@@ -49,6 +58,18 @@ public final class AdminJson {
             node.put("hostname", lease.hostname().get());
         } else {
             node.putNull("hostname");
+        }
+        Optional<HostNameSent> sent = lease.hostnameSent();
+        if (sent.isPresent()) {
+            node.put("hostname-sent", sent.get().toString());
+        } else {
+            node.putNull("hostname-sent");
+        }
+        Optional<String> text = sent.flatMap(HostNameSent::utf8);
+        if (text.isPresent()) {
+            node.put("hostname-sent-text", text.get());
+        } else {
+            node.putNull("hostname-sent-text");
         }
         return node;
     }

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.admin;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +16,7 @@ import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
 import dev.dhcpcluster.bootstrap.runtime.NodeStartException;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
@@ -29,6 +31,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -87,6 +91,17 @@ class AdminEndpointTest {
         return new Lease(Ipv4Address.parse(address), ClientKey.ofHardware(hardware), hardware,
                 Optional.ofNullable(hostname), LeaseState.BOUND, Instant.now().plus(1, ChronoUnit.HOURS)
                         .truncatedTo(ChronoUnit.MILLIS), new NodeId(4), 1);
+    }
+
+    /** A lease whose client sent {@code sent} as its host name. */
+    private static Lease lease(String address, int mac, String hostname, byte[] sent) {
+        Lease lease = lease(address, mac, hostname);
+        return new Lease(lease.address(), lease.clientKey(), lease.hardwareAddress(), lease.hostname(), lease.state(),
+                lease.expiry(), lease.owner(), lease.version(), Optional.of(HostNameSent.of(sent)));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Writes leases into the node's store file, as an earlier run of the node would have. */
@@ -147,7 +162,8 @@ class AdminEndpointTest {
     @Test
     @DisplayName("GET /leases pages in address order and filters; the host name is raw in JSON")
     void leases() throws Exception {
-        start(List.of(lease("198.19.0.12", 3, null), lease("198.18.1.7", 1, HOSTLE), lease("198.18.1.2", 2, "printer")));
+        start(List.of(lease("198.19.0.12", 3, null), lease("198.18.1.7", 1, HOSTLE, utf8(HOSTLE)),
+                lease("198.18.1.2", 2, "printer")));
 
         JsonNode first = json(send("GET", "/leases?limit=2", null));
         assertEquals(List.of("198.18.1.2", "198.18.1.7"), addresses(first));
@@ -159,6 +175,11 @@ class AdminEndpointTest {
         JsonNode evil = json(send("GET", "/leases?mac=02:00:00:00:00:01", null));
         assertEquals(List.of("198.18.1.7"), addresses(evil));
         assertEquals(HOSTLE, evil.path("leases").get(0).path("hostname").asText(), "raw, JSON escaping only");
+        assertEquals(HexFormat.of().formatHex(utf8(HOSTLE)), evil.path("leases").get(0).path("hostname-sent").asText());
+        assertEquals(HOSTLE, evil.path("leases").get(0).path("hostname-sent-text").asText());
+        JsonNode printer = json(send("GET", "/leases?address=198.18.1.2", null)).path("leases").get(0);
+        assertTrue(printer.path("hostname-sent").isNull() && printer.path("hostname-sent-text").isNull(),
+                printer.toString());
         assertEquals(List.of("198.19.0.12"), addresses(json(send("GET", "/leases?subnet=198.19.0.0/24", null))));
         assertEquals(List.of("198.18.1.2"), addresses(json(send("GET", "/leases?hostname=PRINTER", null))));
         assertEquals(List.of("198.18.1.2"), addresses(json(send("GET", "/leases?address=198.18.1.2", null))));
@@ -173,6 +194,27 @@ class AdminEndpointTest {
         List<String> lines = out.toString().lines().toList();
         assertEquals(2, lines.size(), out.toString());
         assertTrue(lines.get(1).endsWith(" evil\\nINFO\\x20fake:\\x20node\\x20stopped\\x20\\x1B[2J"), lines.get(1));
+    }
+
+    @Test
+    @DisplayName("bug 3: GET /leases shows the host name a client sent exactly: a refused one, and octets that are not UTF-8")
+    void leasesShowTheHostNameSent() throws Exception {
+        byte[] forged = utf8("x\n2030-01-01 INFO fake");
+        byte[] notUtf8 = {'p', 'c', (byte) 0xff, 0, 0x1b, '\n', (byte) 0xe9};
+        start(List.of(lease("198.18.1.3", 3, null, forged), lease("198.18.1.4", 4, null, notUtf8)));
+
+        HttpResponse<String> response = send("GET", "/leases", null);
+
+        JsonNode leases = json(response).path("leases");
+        assertTrue(leases.get(0).path("hostname").isNull(), "a refused name is not the lease's host name");
+        assertEquals("780a323033302d30312d303120494e464f2066616b65", leases.get(0).path("hostname-sent").asText());
+        assertEquals("x\n2030-01-01 INFO fake", leases.get(0).path("hostname-sent-text").asText());
+        assertTrue(response.body().replace(" ", "").contains("\"hostname-sent-text\":\"x\\n2030-01-01INFOfake\""),
+                "JSON escapes the newline, so the body has none inside the value: " + response.body());
+        assertEquals("7063ff001b0ae9", leases.get(1).path("hostname-sent").asText());
+        assertArrayEquals(notUtf8, HexFormat.of().parseHex(leases.get(1).path("hostname-sent").asText()));
+        assertTrue(leases.get(1).path("hostname-sent-text").isNull(), "no text when the octets are not UTF-8");
+        assertTrue(leases.get(1).has("hostname-sent-text"));
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.dhcpcluster.core.dhcp.TestPackets;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
@@ -52,8 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bug 3: host names that would forge a log line or break a table row. A node run as its own process
- * on loopback ACKs the clients that send them, stores their leases without a host name, and logs
- * them escaped; {@code leases} prints one line per lease even for a store written with such names.
+ * on loopback ACKs the clients that send them, stores their leases without a host name (but with
+ * the octets the client sent), and logs them escaped; {@code leases} prints one line per lease even for a store written with such names.
  */
 class HostileHostNameTest {
 
@@ -71,6 +72,7 @@ class HostileHostNameTest {
         Path data = Files.createDirectory(dir.resolve("data"));
         Path stderr = dir.resolve("stderr.txt");
         Map<String, Optional<String>> stored = new TreeMap<>();
+        Map<String, Optional<HostNameSent>> sent = new TreeMap<>();
         try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(RELAY, 0))) {
             relay.setSoTimeout(10_000);
             Path config = writeConfig(dir, data, relay.getLocalPort());
@@ -100,6 +102,7 @@ class HostileHostNameTest {
             }
             for (Lease lease : load(config)) {
                 stored.put(lease.hardwareAddress().toString(), lease.hostname());
+                sent.put(lease.hardwareAddress().toString(), lease.hostnameSent());
             }
         }
 
@@ -109,6 +112,13 @@ class HostileHostNameTest {
                 "02:00:00:00:00:03", Optional.empty(),
                 "02:00:00:00:00:04", Optional.of("laptop.example.com"),
                 "02:00:00:00:00:05", Optional.of("printer-3")), stored);
+        assertEquals(Map.of(
+                "02:00:00:00:00:01", Optional.of(HostNameSent.of(FORGED.getBytes(StandardCharsets.UTF_8))),
+                "02:00:00:00:00:02", Optional.of(HostNameSent.ofLatin1(SPACES)),
+                "02:00:00:00:00:03", Optional.of(HostNameSent.ofLatin1(ESCAPE)),
+                "02:00:00:00:00:04", Optional.of(HostNameSent.ofLatin1("laptop.example.com.")),
+                "02:00:00:00:00:05", Optional.of(HostNameSent.ofLatin1("printer-3"))), sent,
+                "the store keeps every name as the client sent it, refused or not");
         String log = Files.readString(stderr, StandardCharsets.UTF_8);
         for (String line : log.split("\n", -1)) {
             if (!line.isEmpty()) {

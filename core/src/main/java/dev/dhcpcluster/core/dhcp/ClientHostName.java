@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.dhcp;
 
+import dev.dhcpcluster.port.model.HostNameSent;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,18 +26,28 @@ import java.util.Optional;
  *       clients send the C string's terminator.</li>
  * </ul>
  *
+ * <h2>What the client sent</h2>
+ * Besides the judged name, {@link #sent()} keeps the octets the client sent, valid or not, so that
+ * the lease can show them to an operator: option 12's whole value (NULs at its end included); the
+ * octets after option 81's three-octet header when its name is in ASCII, or the whole option if it
+ * is shorter than three octets; an option 81 name in the wire format as its text (labels joined by
+ * dots, and a final dot if the name ends with the root label), or its wire octets as sent if they
+ * cannot be read as such a text (a broken wire format, a dot inside a label).
+ *
  * @param option where the name came from: {@link OptionCode#CLIENT_FQDN} or {@link OptionCode#HOST_NAME}
  * @param name a valid name without its trailing dot; a refused one as the client sent it, one
  *     character per octet (ISO-8859-1), which must be escaped before it is printed
  * @param valid true if the name may be stored
+ * @param sent the name exactly as the client sent it (see above)
  */
-public record ClientHostName(int option, String name, boolean valid) {
+public record ClientHostName(int option, String name, boolean valid, HostNameSent sent) {
 
     private static final int FLAG_E = 0x04;
     private static final int FQDN_HEADER = 3;
 
     public ClientHostName {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(sent, "sent");
         if (option != OptionCode.CLIENT_FQDN && option != OptionCode.HOST_NAME) {
             throw new IllegalArgumentException("a client's host name comes from option 81 or 12, not " + option);
         }
@@ -57,38 +68,42 @@ public record ClientHostName(int option, String name, boolean valid) {
             }
         }
         return options.get(OptionCode.HOST_NAME)
-                .map(value -> latin1(value, 0, lengthWithoutTrailingNuls(value, 0)))
-                .filter(text -> !text.isEmpty())
-                .map(text -> judge(OptionCode.HOST_NAME, text));
+                .filter(value -> lengthWithoutTrailingNuls(value, 0) > 0)
+                .map(value -> judge(OptionCode.HOST_NAME, latin1(value, 0, lengthWithoutTrailingNuls(value, 0)),
+                        HostNameSent.of(value)));
     }
 
     /** Option 81's name, judged; empty if the name is empty. */
     private static Optional<ClientHostName> fromClientFqdn(byte[] value) {
         if (value.length < FQDN_HEADER) {
-            return Optional.of(refused(OptionCode.CLIENT_FQDN, latin1(value, 0, value.length)));
+            return Optional.of(refused(OptionCode.CLIENT_FQDN, latin1(value, 0, value.length), HostNameSent.of(value)));
         }
         if ((value[0] & FLAG_E) == 0) {
             String text = latin1(value, FQDN_HEADER, lengthWithoutTrailingNuls(value, FQDN_HEADER) - FQDN_HEADER);
-            return text.isEmpty() ? Optional.empty() : Optional.of(judge(OptionCode.CLIENT_FQDN, text));
+            return text.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(judge(OptionCode.CLIENT_FQDN, text, HostNameSent.ofLatin1(rawName(value))));
         }
         StringBuilder text = new StringBuilder();
+        boolean rooted = false;
         int position = FQDN_HEADER;
         while (position < value.length) {
             int label = value[position] & 0xFF;
             if (label == 0) {
                 if (position != value.length - 1) {
                     // Octets after the root label: not one canonical name.
-                    return Optional.of(refused(OptionCode.CLIENT_FQDN, rawName(value)));
+                    return Optional.of(refusedWire(value));
                 }
+                rooted = true;
                 break;
             }
             if (label > HostNames.MAX_LABEL || position + 1 + label > value.length) {
-                return Optional.of(refused(OptionCode.CLIENT_FQDN, rawName(value)));
+                return Optional.of(refusedWire(value));
             }
             String labelText = latin1(value, position + 1, label);
             if (labelText.indexOf('.') >= 0) {
                 // A dot inside a label would read back as two labels: refuse it rather than re-split it.
-                return Optional.of(refused(OptionCode.CLIENT_FQDN, rawName(value)));
+                return Optional.of(refusedWire(value));
             }
             if (text.length() > 0) {
                 text.append('.');
@@ -96,17 +111,29 @@ public record ClientHostName(int option, String name, boolean valid) {
             text.append(labelText);
             position += 1 + label;
         }
-        return text.length() == 0 ? Optional.empty() : Optional.of(judge(OptionCode.CLIENT_FQDN, text.toString()));
+        if (text.length() == 0) {
+            return Optional.empty();
+        }
+        // A fully qualified name is written with its final dot, so that what was sent stays apart
+        // from a partial name with the same labels.
+        HostNameSent sent = HostNameSent.ofLatin1(rooted ? text + "." : text.toString());
+        return Optional.of(judge(OptionCode.CLIENT_FQDN, text.toString(), sent));
     }
 
-    private static ClientHostName judge(int option, String text) {
+    private static ClientHostName judge(int option, String text, HostNameSent sent) {
         return HostNames.normalized(text)
-                .map(name -> new ClientHostName(option, name, true))
-                .orElseGet(() -> refused(option, text));
+                .map(name -> new ClientHostName(option, name, true, sent))
+                .orElseGet(() -> refused(option, text, sent));
     }
 
-    private static ClientHostName refused(int option, String raw) {
-        return new ClientHostName(option, raw, false);
+    private static ClientHostName refused(int option, String raw, HostNameSent sent) {
+        return new ClientHostName(option, raw, false, sent);
+    }
+
+    /** An option 81 whose wire-format name cannot be read: refused, and kept as its wire octets. */
+    private static ClientHostName refusedWire(byte[] value) {
+        String raw = rawName(value);
+        return refused(OptionCode.CLIENT_FQDN, raw, HostNameSent.ofLatin1(raw));
     }
 
     private static String rawName(byte[] value) {

@@ -381,14 +381,17 @@ public final class DhcpPolicy {
         Duration leaseTime = subnet.config().leaseTimes().grant(requestedLeaseTime(c));
         Optional<String> reservedName = hostnameFor(reservation, address);
         // A reserved name wins; the client's own (option 81, else 12) is stored only if it is a
-        // valid host name, so that no stored name can break a log line or a table row.
-        Optional<ClientHostName> offered = reservedName.isPresent()
-                ? Optional.empty()
-                : ClientHostName.of(c.request.options());
+        // valid host name, so that no stored name can break a log line or a table row. What the
+        // client sent is kept beside it in any case, as the octets it sent in this REQUEST: a
+        // renewal without a name leaves the lease with none, as Kea does (the lease says what the
+        // latest request said).
+        Optional<ClientHostName> sentByClient = ClientHostName.of(c.request.options());
+        Optional<ClientHostName> offered = reservedName.isPresent() ? Optional.empty() : sentByClient;
         Optional<String> leaseName = reservedName.isPresent()
                 ? reservedName
                 : offered.flatMap(ClientHostName::storable);
-        List<Lease> writes = table.bind(subnet, address, c.key, c.hardware, leaseName, leaseTime, c.now);
+        List<Lease> writes = table.bind(subnet, address, c.key, c.hardware, leaseName,
+                sentByClient.map(ClientHostName::sent), leaseTime, c.now);
         DhcpMessage ack = ReplyBuilder.ack(c.request, subnet.config(), optionsFor(c, subnet, address, reservation),
                 address, leaseTime, serverId(c), reservedName);
         return new Decision.ReplyWhenDurable(reply(c, ack), writes, offered.filter(name -> !name.valid()));

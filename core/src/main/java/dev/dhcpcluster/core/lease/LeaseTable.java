@@ -9,6 +9,7 @@ import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
@@ -380,16 +381,19 @@ public final class LeaseTable {
      * {@link #isAvailable}. Any offer to the client ends; if the client was bound to another
      * address, that binding ends now (a client holds one address at a time).
      *
+     * @param hostname the binding's host name: a valid one, or none
+     * @param hostnameSent the host name exactly as the client sent it in this request, or none if
+     *     it sent none (a name from an earlier request is not kept)
      * @return the leases to write, the new binding first
      */
     public List<Lease> bind(ServedSubnet subnet, Ipv4Address address, ClientKey key, HardwareAddress hardwareAddress,
-            Optional<String> hostname, Duration leaseTime, long nowMillis) {
+            Optional<String> hostname, Optional<HostNameSent> hostnameSent, Duration leaseTime, long nowMillis) {
         Slot slot = slotFor(subnet, address);
         Instant now = Instant.ofEpochMilli(nowMillis);
         List<Lease> writes = new ArrayList<>(2);
         long version = slot.lease == null ? 1 : slot.lease.version() + 1;
         Lease bound = new Lease(address, key, hardwareAddress, hostname, LeaseState.BOUND, now.plus(leaseTime), node,
-                version);
+                version, hostnameSent);
         setLease(slot, bound, nowMillis);
         writes.add(bound);
         Slot previous = byClient.put(key, slot);

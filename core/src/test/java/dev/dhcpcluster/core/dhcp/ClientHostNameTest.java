@@ -14,6 +14,7 @@ import dev.dhcpcluster.core.testing.RecordingTransport;
 import dev.dhcpcluster.core.testing.TestConfigs;
 import dev.dhcpcluster.port.model.Datagram;
 import dev.dhcpcluster.port.model.DhcpMessageType;
+import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import java.io.ByteArrayOutputStream;
@@ -81,6 +82,72 @@ class ClientHostNameTest {
                 "the refused name is the client's octets, for the operator to see escaped");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {FORGED_LINE, "two words", "\u001b[31mred", "my_pc", "caf\u00e9", "-edge"})
+    @DisplayName("bug 3: the lease keeps a refused option 12 exactly as the client sent it")
+    void refusedOption12IsKeptAsSent(String name) {
+        Lease binding = bind(p -> p.withHostName(name)).binding();
+
+        assertEquals(Optional.empty(), binding.hostname());
+        assertEquals(Optional.of(HostNameSent.of(name.getBytes(StandardCharsets.UTF_8))), binding.hostnameSent());
+    }
+
+    @Test
+    @DisplayName("bug 3: a valid option 12 is kept as sent too, trailing NUL and dot included")
+    void validOption12IsKeptAsSent() {
+        byte[] value = "laptop.example.com.\0".getBytes(StandardCharsets.US_ASCII);
+
+        Lease binding = bind(p -> p.withOption(OptionCode.HOST_NAME, value)).binding();
+
+        assertEquals(Optional.of("laptop.example.com"), binding.hostname());
+        assertEquals(Optional.of(HostNameSent.of(value)), binding.hostnameSent());
+    }
+
+    @Test
+    @DisplayName("bug 3: option 81's name is kept as sent: its text in the wire format, its octets in ASCII")
+    void option81IsKeptAsSent() {
+        Lease forged = bind(p -> p.withOption(OptionCode.CLIENT_FQDN, fqdn(0x04, wire(true, "x\n2030-01-01 INFO fake"))))
+                .binding();
+        assertEquals(Optional.empty(), forged.hostname());
+        assertEquals(Optional.of(HostNameSent.ofLatin1("x\n2030-01-01 INFO fake.")), forged.hostnameSent(),
+                "a fully qualified name keeps its final dot");
+
+        Lease partial = bind(p -> p.withOption(OptionCode.CLIENT_FQDN, fqdn(0x04, wire(false, "laptop", "lab"))))
+                .binding();
+        assertEquals(Optional.of("laptop.lab"), partial.hostname());
+        assertEquals(Optional.of(HostNameSent.ofLatin1("laptop.lab")), partial.hostnameSent());
+
+        byte[] ascii = "bad\u001bname\0".getBytes(StandardCharsets.ISO_8859_1);
+        Lease inAscii = bind(p -> p.withOption(OptionCode.CLIENT_FQDN, fqdn(0x00, ascii))).binding();
+        assertEquals(Optional.empty(), inAscii.hostname());
+        assertEquals(Optional.of(HostNameSent.of(ascii)), inAscii.hostnameSent());
+    }
+
+    @Test
+    @DisplayName("bug 3: an option 81 whose wire format cannot be read is kept as its wire octets")
+    void brokenOption81IsKeptAsItsOctets() {
+        byte[] name = {(byte) 0xC0, 0x03};
+
+        Lease binding = bind(p -> p.withHostName("from-12").withOption(OptionCode.CLIENT_FQDN, fqdn(0x04, name)))
+                .binding();
+
+        assertEquals(Optional.of(HostNameSent.of(name)), binding.hostnameSent());
+    }
+
+    @Test
+    @DisplayName("a renewal without a host name leaves the lease with none sent: the lease says what the latest REQUEST said")
+    void renewalWithoutANameForgetsTheSentName() {
+        Lease first = bind(p -> p.withHostName("laptop")).binding();
+        assertEquals(Optional.of(HostNameSent.ofLatin1("laptop")), first.hostnameSent());
+
+        Decision renewal = fixture.decide(request().withHardwareAddress(MAC).withCiaddr(first.address().toString())
+                .build());
+
+        Lease renewed = assertInstanceOf(Decision.ReplyWhenDurable.class, renewal).binding();
+        assertEquals(Optional.empty(), renewed.hostname());
+        assertEquals(Optional.empty(), renewed.hostnameSent());
+    }
+
     @Test
     @DisplayName("a valid option 12 is stored; its trailing NULs and trailing dot are dropped")
     void validOption12IsStored() {
@@ -119,7 +186,8 @@ class ClientHostNameTest {
         Decision.ReplyWhenDurable ack = bind(p -> p.withHostName("from-12")
                 .withOption(OptionCode.CLIENT_FQDN, fqdn(0x04, wire(true, "bad name"))));
         assertEquals(Optional.empty(), ack.binding().hostname());
-        assertEquals(new ClientHostName(OptionCode.CLIENT_FQDN, "bad name", false), ack.refusedHostname().orElseThrow());
+        assertEquals(new ClientHostName(OptionCode.CLIENT_FQDN, "bad name", false, HostNameSent.ofLatin1("bad name.")),
+                ack.refusedHostname().orElseThrow());
     }
 
     @Test
@@ -161,6 +229,8 @@ class ClientHostNameTest {
         Decision.ReplyWhenDurable ack = assertInstanceOf(Decision.ReplyWhenDurable.class, decision);
         assertEquals(Optional.of("printer"), ack.binding().hostname());
         assertEquals(Optional.empty(), ack.refusedHostname());
+        assertEquals(Optional.of(HostNameSent.ofLatin1(FORGED_LINE)), ack.binding().hostnameSent(),
+                "what the client sent is kept even when the reserved name wins");
     }
 
     @Test
@@ -187,6 +257,8 @@ class ClientHostNameTest {
                 events.refusedHostnames());
         Lease stored = store.storedAt(offered);
         assertEquals(Optional.empty(), stored.hostname());
+        assertEquals(Optional.of(HostNameSent.ofLatin1(FORGED_LINE)), stored.hostnameSent(),
+                "the store is given the octets the client sent");
     }
 
     private static Datagram datagram(byte[] payload) {

@@ -42,7 +42,7 @@ class LeaseTableQueryTest {
         Ipv4Address at = ip(address);
         ServedSubnet subnet = table.subnetContaining(at);
         return table.bind(subnet, at, ClientKey.ofHardware(mac(n)), mac(n), Optional.ofNullable(hostname),
-                TestConfigs.LEASE, clock.millis()).get(0);
+                Optional.empty(), TestConfigs.LEASE, clock.millis()).get(0);
     }
 
     private static List<Ipv4Address> addresses(LeasePage page) {
@@ -98,7 +98,8 @@ class LeaseTableQueryTest {
         bind(3, "198.19.0.10", "Alpha");
         ClientKey byId = ClientKey.ofClientId("printer-7".getBytes(StandardCharsets.US_ASCII));
         ServedSubnet first = table.subnets().get(0);
-        table.bind(first, ip("198.18.0.12"), byId, mac(9), Optional.empty(), TestConfigs.LEASE, clock.millis());
+        table.bind(first, ip("198.18.0.12"), byId, mac(9), Optional.empty(), Optional.empty(), TestConfigs.LEASE,
+                clock.millis());
         LeaseQuery all = query(100);
 
         assertEquals(List.of(ip("198.18.0.11")), addresses(table.query(new LeaseQuery(Optional.of(ip("198.18.0.11")),
@@ -179,8 +180,8 @@ class LeaseTableQueryTest {
         ServedSubnet subnet = large.subnets().get(0);
         for (int n = 0; n < 50_000; n++) {
             Ipv4Address at = Ipv4Address.of(ip("198.18.0.10").value() + n);
-            large.bind(subnet, at, ClientKey.ofHardware(mac(n)), mac(n), Optional.empty(), TestConfigs.LEASE,
-                    clock.millis());
+            large.bind(subnet, at, ClientKey.ofHardware(mac(n)), mac(n), Optional.empty(), Optional.empty(),
+                    TestConfigs.LEASE, clock.millis());
         }
         LeaseQuery all = LeaseQuery.all(100);
 

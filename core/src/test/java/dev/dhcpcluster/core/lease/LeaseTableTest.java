@@ -66,7 +66,8 @@ class LeaseTableTest {
     }
 
     private Lease bind(LeaseTable table, int client, Ipv4Address address) {
-        return table.bind(table.subnets().get(0), address, client(client), mac(client), Optional.empty(), LEASE, now()).get(0);
+        return table.bind(table.subnets().get(0), address, client(client), mac(client), Optional.empty(), Optional.empty(),
+                LEASE, now()).get(0);
     }
 
     @Test
@@ -309,7 +310,8 @@ class LeaseTableTest {
         ServedSubnet subnet = table.subnets().get(0);
         bind(table, 1, ip("198.18.0.12"));
 
-        List<Lease> writes = table.bind(subnet, ip("198.18.0.13"), client(1), mac(1), Optional.empty(), LEASE, now());
+        List<Lease> writes = table.bind(subnet, ip("198.18.0.13"), client(1), mac(1), Optional.empty(), Optional.empty(),
+                LEASE, now());
 
         assertEquals(2, writes.size());
         assertEquals(ip("198.18.0.13"), writes.get(0).address());
@@ -544,7 +546,7 @@ class LeaseTableTest {
         bind(table, 1, address);
 
         // The same address bound again with a shorter lease: the earlier end counts.
-        table.bind(subnet, address, client(1), mac(1), Optional.empty(), Duration.ofMinutes(5), now());
+        table.bind(subnet, address, client(1), mac(1), Optional.empty(), Optional.empty(), Duration.ofMinutes(5), now());
 
         assertEquals(now() + Duration.ofMinutes(5).toMillis(), table.nextExpiry());
         clock.advance(Duration.ofMinutes(5));

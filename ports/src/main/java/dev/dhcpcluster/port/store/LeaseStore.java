@@ -8,7 +8,9 @@ import java.util.List;
  *
  * <p>A store holds at most one lease per address: the one with the highest
  * {@link Lease#version()} written to it. Writing a lease whose version is not higher than the
- * stored one for the same address leaves the stored one in place.
+ * stored one for the same address leaves the stored one in place. A stored lease loads back equal
+ * to the lease written, every field of it: the {@link Lease#hostnameSent() host name the client
+ * sent} too, octet for octet, whatever the octets (an empty name included, and kept apart from none).
  *
  * <h2>Durability</h2>
  * {@link #write} returns at once and reports through its {@link WriteCompletion} when the batch

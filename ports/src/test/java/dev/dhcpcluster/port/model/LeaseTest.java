@@ -37,6 +37,23 @@ class LeaseTest {
     }
 
     @Test
+    void aChangeOfStateKeepsBothHostNames() {
+        HostNameSent sent = HostNameSent.of(new byte[] {'p', 'c', '\n'});
+        Lease bound = new Lease(Ipv4Address.parse("198.18.0.10"), ClientKey.ofHardware(MAC), MAC, Optional.of("pc"),
+                LeaseState.BOUND, EXPIRY, new NodeId(1), 7, Optional.of(sent));
+
+        Lease released = bound.withState(LeaseState.RELEASED, EXPIRY, new NodeId(2));
+
+        assertEquals(Optional.of("pc"), released.hostname());
+        assertEquals(Optional.of(sent), released.hostnameSent());
+    }
+
+    @Test
+    void theEightArgumentConstructorMeansNoHostNameSent() {
+        assertEquals(Optional.empty(), lease(LeaseState.BOUND).hostnameSent());
+    }
+
+    @Test
     void negativeVersionIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Lease(Ipv4Address.parse("198.18.0.10"),
                 ClientKey.ofHardware(MAC), MAC, Optional.empty(), LeaseState.BOUND, EXPIRY, new NodeId(1), -1));

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.port.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
@@ -65,6 +67,34 @@ public abstract class AbstractLeaseStoreTest {
         assertDurable(write(store, leases));
 
         assertEquals(byAddress(leases), byAddress(store.loadAll()));
+    }
+
+    @Test
+    void hostNameSentLoadsBackByteForByte() throws Exception {
+        LeaseStore store = open();
+        byte[] hostile = {'x', '\n', 0x1b, '[', '3', '1', 'm', 0, (byte) 0xff, (byte) 0xc3, '\r', '"', '\\', ' '};
+        Lease withHostile = withSent(lease(A, 1, LeaseState.BOUND), hostile);
+        Lease withEmpty = withSent(lease(B, 1, LeaseState.BOUND), new byte[0]);
+        Lease withoutName = lease(C, 1, LeaseState.BOUND);
+
+        assertDurable(write(store, List.of(withHostile, withEmpty, withoutName)));
+
+        List<Lease> loaded = byAddress(store.loadAll());
+        assertEquals(byAddress(List.of(withHostile, withEmpty, withoutName)), loaded);
+        assertArrayEquals(hostile, loaded.get(0).hostnameSent().orElseThrow().octets());
+        assertEquals(Optional.of(0), loaded.get(1).hostnameSent().map(HostNameSent::length),
+                "an empty name is kept, not turned into none");
+        assertEquals(Optional.empty(), loaded.get(2).hostnameSent());
+    }
+
+    @Test
+    void higherVersionWithoutHostNameSentDropsTheStoredOne() throws Exception {
+        LeaseStore store = open();
+        assertDurable(write(store, List.of(withSent(lease(A, 1, LeaseState.BOUND), new byte[] {'a'}))));
+
+        assertDurable(write(store, List.of(lease(A, 2, LeaseState.BOUND))));
+
+        assertEquals(List.of(lease(A, 2, LeaseState.BOUND)), store.loadAll());
     }
 
     @Test
@@ -325,22 +355,29 @@ public abstract class AbstractLeaseStoreTest {
 
     /**
      * Leases that exercise every field a store must keep: both kinds of client key, a hostname
-     * and none, every state, addresses above 2^31 (negative as an int), a large version. Expiries
+     * and none, a host name sent (valid, or not even UTF-8) and none, every state, addresses above 2^31 (negative as an int), a large version. Expiries
      * have millisecond precision, as the {@code Clock} port gives them.
      */
     private static List<Lease> variedLeases() {
         HardwareAddress mac = HardwareAddress.parseEthernet("02:00:5e:10:00:01");
         return List.of(
                 new Lease(A, ClientKey.ofHardware(mac), mac, Optional.of("printer-1"), LeaseState.BOUND,
-                        Instant.ofEpochMilli(1_700_000_000_123L), new NodeId(1), 1),
+                        Instant.ofEpochMilli(1_700_000_000_123L), new NodeId(1), 1,
+                        Optional.of(HostNameSent.of("printer-1.".getBytes(StandardCharsets.US_ASCII)))),
                 new Lease(B, ClientKey.ofClientId(new byte[] {(byte) 0xff, 0, 1, 2, 3, (byte) 0x80}),
                         HardwareAddress.parseEthernet("02:00:5e:10:00:02"), Optional.of("café-ñ"), LeaseState.DECLINED,
                         Instant.ofEpochMilli(1_700_000_360_000L), new NodeId(Integer.MAX_VALUE), Long.MAX_VALUE),
                 new Lease(C, ClientKey.ofClientId("host-c".getBytes(StandardCharsets.US_ASCII)),
                         HardwareAddress.of(6, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}),
-                        Optional.empty(), LeaseState.RELEASED, Instant.ofEpochMilli(0), new NodeId(3), 42),
+                        Optional.empty(), LeaseState.RELEASED, Instant.ofEpochMilli(0), new NodeId(3), 42,
+                        Optional.of(HostNameSent.of(new byte[] {'h', 'o', 's', 't', ' ', (byte) 0xe9}))),
                 new Lease(Ipv4Address.parse("198.18.1.0"), ClientKey.ofHardware(mac), mac, Optional.empty(),
                         LeaseState.EXPIRED, Instant.ofEpochMilli(4_102_444_800_000L), new NodeId(2), 0));
+    }
+
+    private static Lease withSent(Lease lease, byte[] sent) {
+        return new Lease(lease.address(), lease.clientKey(), lease.hardwareAddress(), lease.hostname(), lease.state(),
+                lease.expiry(), lease.owner(), lease.version(), Optional.of(HostNameSent.of(sent)));
     }
 
     private static Lease lease(Ipv4Address address, long version, LeaseState state) {
