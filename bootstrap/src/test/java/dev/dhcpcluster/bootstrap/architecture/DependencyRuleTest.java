@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.architecture;
 
 import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameStartingWith;
@@ -18,6 +19,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.syntax.elements.GivenClassesConjunction;
+import dev.dhcpcluster.bootstrap.architecture.violations.CallsMathRandom;
 import dev.dhcpcluster.bootstrap.architecture.violations.OpensFile;
 import dev.dhcpcluster.bootstrap.architecture.violations.ReadsInstantNow;
 import dev.dhcpcluster.bootstrap.architecture.violations.ReadsMonotonicClock;
@@ -26,8 +28,14 @@ import dev.dhcpcluster.bootstrap.architecture.violations.StartsThread;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesExecutor;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesJdbc;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesPath;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesRandom;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesRandomUuid;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesSocket;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesSqlite;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesThreadLocalRandom;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,6 +104,19 @@ class DependencyRuleTest {
     @Test
     void coreNeverReadsTheSystemClock() {
         noSystemClock(CORE, production).check(production);
+    }
+
+    @Test
+    void coreDrawsNoRandomnessOfItsOwn() {
+        noOwnRandomness(CORE, production).check(production);
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = {UsesRandom.class, UsesThreadLocalRandom.class, CallsMathRandom.class, UsesRandomUuid.class})
+    void theRandomnessRuleCatchesEachSource(Class<?> violation) {
+        JavaClasses classes = new ClassFileImporter().importClasses(violation);
+
+        assertViolatedBy(noOwnRandomness(VIOLATIONS, classes), classes, violation);
     }
 
     @ParameterizedTest
@@ -227,6 +248,26 @@ class DependencyRuleTest {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.InstantSource")
                 .because("time comes in through port.time.Clock, so that tests can run on a virtual clock");
+    }
+
+    /**
+     * Core's runs replay from one seed: any randomness (election jitter, say) must come in through a
+     * port or a seeded source handed to it, never from a generator core makes or reaches itself.
+     */
+    private static ArchRule noOwnRandomness(String packageIdentifier, JavaClasses classes) {
+        return noClassesIn(packageIdentifier, classes)
+                .should().dependOnClassesThat(assignableTo(Random.class).or(assignableTo(SplittableRandom.class))
+                        .as("are random generators"))
+                .orShould().callMethodWhere(describe("draw from a shared random source",
+                        DependencyRuleTest::drawsSharedRandomness))
+                .because("one seed must replay one run exactly (the deterministic simulation)");
+    }
+
+    private static boolean drawsSharedRandomness(JavaMethodCall call) {
+        JavaClass owner = call.getTargetOwner();
+        String name = call.getName();
+        return ((owner.isEquivalentTo(Math.class) || owner.isEquivalentTo(StrictMath.class)) && name.equals("random"))
+                || (owner.isEquivalentTo(UUID.class) && name.equals("randomUUID"));
     }
 
     private static ArchRule onlyTheStorageAdapterKnowsJdbc() {
