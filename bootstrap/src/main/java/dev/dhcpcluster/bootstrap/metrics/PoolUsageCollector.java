@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -69,6 +70,11 @@ public final class PoolUsageCollector implements MultiCollector {
     private final Source source;
     /** Part of this collector's own output, so that a scrape that failed already counts itself. */
     private final LongAdder failures = new LongAdder();
+    /**
+     * True from a failed scrape until one succeeds: a busy loop fails every scrape (one every few
+     * seconds), and one WARN says so for the whole run of failures; the counter counts each.
+     */
+    private final AtomicBoolean failing = new AtomicBoolean();
 
     /** @param source reads the usage, once per scrape */
     public PoolUsageCollector(Source source) {
@@ -85,11 +91,17 @@ public final class PoolUsageCollector implements MultiCollector {
         List<MetricSnapshot> snapshots = new ArrayList<>();
         try {
             source.read().ifPresent(usage -> gauges(usage, snapshots));
+            if (failing.compareAndSet(true, false)) {
+                LOG.info("metrics scrapes show the pool usage again");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             failures.increment();
-            LOG.warn("metrics scrape without pool usage: {}", e.toString());
+            if (failing.compareAndSet(false, true)) {
+                LOG.warn("metrics scrape without pool usage: {} (until a scrape succeeds, further failures are "
+                        + "counted in {}, not logged)", e, FAILURES + "_total");
+            }
         }
         snapshots.add(CounterSnapshot.builder()
                 .name(FAILURES)

@@ -3,6 +3,10 @@ package dev.dhcpcluster.bootstrap.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.dhcpcluster.bootstrap.metrics.PrometheusText.Exposition;
 import dev.dhcpcluster.core.config.AddressRange;
 import dev.dhcpcluster.core.pool.PoolRangeUsage;
@@ -19,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class PoolUsageCollectorTest {
 
@@ -79,5 +84,36 @@ class PoolUsageCollectorTest {
 
         assertFalse(metrics.families().containsKey("dhcpcluster_subnet_free_addresses"));
         assertEquals(0, metrics.value("dhcpcluster_pool_usage_scrape_failures_total"));
+    }
+
+    @Test
+    @DisplayName("a run of failed scrapes logs one WARN, counts every failure, and a success ends the run")
+    void aRunOfFailuresIsLoggedOnce() throws Exception {
+        boolean[] answers = {false, false, false, true, false};
+        int[] call = {0};
+        PoolUsageCollector collector = new PoolUsageCollector(() -> {
+            if (!answers[call[0]++]) {
+                throw new TimeoutException("no answer");
+            }
+            return Optional.empty();
+        });
+        PrometheusRegistry registry = new PrometheusRegistry();
+        collector.register(registry);
+        Logger log = (Logger) LoggerFactory.getLogger(PoolUsageCollector.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            Exposition last = null;
+            for (int i = 0; i < answers.length; i++) {
+                last = PrometheusText.parse(NodeMetricsScrapeTest.textFormat(registry));
+            }
+
+            assertEquals(4, last.value("dhcpcluster_pool_usage_scrape_failures_total"));
+            assertEquals(List.of(Level.WARN, Level.INFO, Level.WARN),
+                    logged.list.stream().map(ILoggingEvent::getLevel).toList(), logged.list.toString());
+        } finally {
+            log.detachAppender(logged);
+        }
     }
 }
