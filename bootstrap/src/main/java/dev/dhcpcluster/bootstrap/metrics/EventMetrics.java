@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.metrics;
 
 import dev.dhcpcluster.bootstrap.runtime.EventCounts;
+import dev.dhcpcluster.core.dhcp.DhcpPolicy;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -36,8 +37,11 @@ public final class EventMetrics {
                 .labelNames("type")
                 .callback(callback -> {
                     EventCounts now = counts.get();
+                    // Only the types a client sends: a server's types are never counted as received.
                     for (DhcpMessageType type : DhcpMessageType.values()) {
-                        callback.call(now.requests(type), label(type));
+                        if (DhcpPolicy.isClientMessage(type)) {
+                            callback.call(now.requests(type), label(type));
+                        }
                     }
                 })
                 .register(registry);
@@ -48,7 +52,9 @@ public final class EventMetrics {
                 .callback(callback -> {
                     EventCounts now = counts.get();
                     for (DhcpMessageType type : DhcpMessageType.values()) {
-                        callback.call(now.replies(type), label(type));
+                        if (!DhcpPolicy.isClientMessage(type)) {
+                            callback.call(now.replies(type), label(type));
+                        }
                     }
                 })
                 .register(registry);

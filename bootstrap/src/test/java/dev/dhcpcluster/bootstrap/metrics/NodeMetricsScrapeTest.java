@@ -48,6 +48,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -156,6 +157,10 @@ class NodeMetricsScrapeTest {
         assertEquals(5, sent(metrics, DhcpMessageType.OFFER));
         assertEquals(4, sent(metrics, DhcpMessageType.ACK));
         assertEquals(0, sent(metrics, DhcpMessageType.NAK));
+        // Each counter lists the types that can happen: a client's types in, a server's out.
+        assertEquals(Set.of("discover", "request", "decline", "release", "inform"),
+                typeLabels(metrics, "dhcpcluster_dhcp_packets_received_total"));
+        assertEquals(Set.of("offer", "ack", "nak"), typeLabels(metrics, "dhcpcluster_dhcp_packets_sent_total"));
         for (DropReason reason : DropReason.values()) {
             assertEquals(reason == DropReason.MALFORMED ? 3 : 0, metrics.value("dhcpcluster_dhcp_packets_dropped_total",
                     "reason", EventMetrics.label(reason)), reason.name());
@@ -246,6 +251,11 @@ class NodeMetricsScrapeTest {
 
     private static double received(Exposition metrics, DhcpMessageType type) {
         return metrics.value("dhcpcluster_dhcp_packets_received_total", "type", EventMetrics.label(type));
+    }
+
+    private static Set<String> typeLabels(Exposition metrics, String name) {
+        return metrics.family(name).samples().stream().map(sample -> sample.labels().get("type"))
+                .collect(Collectors.toSet());
     }
 
     private static double sent(Exposition metrics, DhcpMessageType type) {
