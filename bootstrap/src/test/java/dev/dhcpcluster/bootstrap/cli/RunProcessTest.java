@@ -104,17 +104,7 @@ class RunProcessTest {
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
 
-        Process node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.dhcpcluster.bootstrap.Main",
-                "run", "--config", config.toString())
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
-        try {
-            assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the node kept running on a file it cannot read");
-        } finally {
-            node.destroyForcibly();
-        }
+        Process node = runUntilItExits(config, stdout, stderr, "the node kept running on a file it cannot read");
 
         String errors = Files.readString(stderr);
         assertEquals(DhcpclusterCommand.FAILED, node.exitValue(), errors);
@@ -147,17 +137,7 @@ class RunProcessTest {
             Path stdout = dir.resolve("stdout.txt");
             Path stderr = dir.resolve("stderr.txt");
 
-            Process node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "dev.dhcpcluster.bootstrap.Main",
-                    "run", "--config", config.toString())
-                    .redirectOutput(stdout.toFile())
-                    .redirectError(stderr.toFile())
-                    .start();
-            try {
-                assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the second node kept running on a taken port");
-            } finally {
-                node.destroyForcibly();
-            }
+            Process node = runUntilItExits(config, stdout, stderr, "the second node kept running on a taken port");
 
             List<String> errors = Files.readAllLines(stderr);
             assertEquals(DhcpclusterCommand.FAILED, node.exitValue(), String.join("\n", errors));
@@ -174,5 +154,22 @@ class RunProcessTest {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Runs {@code dhcpcluster run --config config} as a process that must exit on its own within a minute. */
+    private static Process runUntilItExits(Path config, Path stdout, Path stderr, String stillRunning)
+            throws Exception {
+        Process node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.dhcpcluster.bootstrap.Main",
+                "run", "--config", config.toString())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        try {
+            assertTrue(node.waitFor(60, TimeUnit.SECONDS), stillRunning);
+        } finally {
+            node.destroyForcibly();
+        }
+        return node;
     }
 }
