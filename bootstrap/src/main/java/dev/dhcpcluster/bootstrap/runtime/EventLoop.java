@@ -65,6 +65,12 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
         return clock.millis();
     }
 
+    /** {@link System#nanoTime()}: never stepped with the wall clock. */
+    @Override
+    public long elapsedNanos() {
+        return System.nanoTime();
+    }
+
     @Override
     public void execute(Runnable task) {
         submit(Duration.ZERO, task);

@@ -4,6 +4,8 @@ import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerRefusal;
 import java.time.Duration;
 
 /**
@@ -16,6 +18,8 @@ import java.time.Duration;
  * appender). The store methods ({@link #storeCommitted}, {@link #storeFailed}) are called on the
  * lease store's own writer thread, concurrently with the others, so every implementation must be
  * thread-safe; they must return quickly too, because the store's next commit waits for them.
+ * The peer methods ({@link #peerConnected}, {@link #peerDisconnected}, {@link #peerRefused}) are
+ * called on a peer transport's threads, under the same rules.
  */
 public interface ClusterEvents {
 
@@ -79,4 +83,38 @@ public interface ClusterEvents {
      * @param pending changes accepted by the store and waiting for the next transaction
      */
     void storeFailed(String cause, int pending);
+
+    /**
+     * A step of this node's election. Called on the application thread. A default method that
+     * ignores the event, so that an implementation written before the cluster still compiles.
+     */
+    default void election(ElectionEvent event) {
+    }
+
+    /**
+     * A peer proved it belongs to the cluster and is connected. Called on a transport thread.
+     * Ignored by default.
+     */
+    default void peerConnected(NodeId peer) {
+    }
+
+    /**
+     * The connection to a peer ended. Called on a transport thread. Ignored by default.
+     *
+     * @param reason why, in words, for the log
+     */
+    default void peerDisconnected(NodeId peer, String reason) {
+    }
+
+    /**
+     * A would-be peer was refused, or a peer's connection closed for what it sent. Called on a
+     * transport thread. Ignored by default.
+     *
+     * @param reason the kind of refusal, for the count
+     * @param remote who was refused: the address, and the node id it claimed if it got that far
+     * @param detail why, in words, for the log; it may quote what the remote sent, so an
+     *     implementation that prints it must escape it first
+     */
+    default void peerRefused(PeerRefusal reason, String remote, String detail) {
+    }
 }

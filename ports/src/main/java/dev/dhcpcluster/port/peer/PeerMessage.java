@@ -1,0 +1,118 @@
+package dev.dhcpcluster.port.peer;
+
+import dev.dhcpcluster.port.model.NodeId;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A message between two nodes of one cluster: the vocabulary of the bully election with epochs.
+ *
+ * <p>Every message names its sender and an epoch. An epoch numbers a leadership: a node proposes
+ * epoch {@code e} in a {@link Coordinator} and leads only once a majority of the configured cluster
+ * has acknowledged {@code e}. A node that has acknowledged epoch {@code e} ignores every message
+ * of a lower epoch.
+ *
+ * <p>The family is sealed so that a transport's codec and the state machines that read the
+ * messages see every kind at compile time. Messages are immutable values; transports carry them
+ * unchanged, and {@link #from()} is the node the transport authenticated: a transport drops a
+ * message whose {@code from} differs from the peer it arrived from.
+ */
+public sealed interface PeerMessage
+        permits PeerMessage.Election, PeerMessage.Answer, PeerMessage.Coordinator, PeerMessage.Acknowledge,
+                PeerMessage.Heartbeat {
+
+    /** The node that sent the message. */
+    NodeId from();
+
+    /** The epoch the message speaks in, as described on each kind; never negative. */
+    long epoch();
+
+    /**
+     * "I want to lead": sent by a node that starts an election to every node with a higher id.
+     *
+     * @param from the candidate
+     * @param epoch the highest epoch the candidate has seen
+     */
+    record Election(NodeId from, long epoch) implements PeerMessage {
+        public Election {
+            Objects.requireNonNull(from, "from");
+            requireEpoch(epoch);
+        }
+    }
+
+    /**
+     * "I am higher, and I will take over": a higher node's reply to an {@link Election} (the
+     * seed's "Okay"). The candidate then waits for a {@link Coordinator}.
+     *
+     * @param from the higher node
+     * @param epoch the highest epoch the higher node has seen
+     */
+    record Answer(NodeId from, long epoch) implements PeerMessage {
+        public Answer {
+            Objects.requireNonNull(from, "from");
+            requireEpoch(epoch);
+        }
+    }
+
+    /**
+     * "I lead in this epoch, if a majority agrees": sent by the winner of an election to every
+     * node. The epoch is higher than any its sender had seen when it first proposed it.
+     *
+     * @param from the proposed leader
+     * @param epoch the epoch it proposes to lead
+     */
+    record Coordinator(NodeId from, long epoch) implements PeerMessage {
+        public Coordinator {
+            Objects.requireNonNull(from, "from");
+            requireEpoch(epoch);
+        }
+    }
+
+    /**
+     * "I follow {@code leader} in {@code epoch}": the reply to a {@link Coordinator}, sent only
+     * once the acknowledgement is on the sender's disk.
+     *
+     * @param from the acknowledging node
+     * @param epoch the acknowledged epoch
+     * @param leader the node acknowledged as leader of that epoch
+     */
+    record Acknowledge(NodeId from, long epoch, NodeId leader) implements PeerMessage {
+        public Acknowledge {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(leader, "leader");
+            requireEpoch(epoch);
+        }
+    }
+
+    /**
+     * "I am alive, and this is where I stand": sent by every node to every other at the heartbeat
+     * interval. Each node works out who is alive, and whether it hears a majority, from the
+     * heartbeats it receives itself.
+     *
+     * @param from the sender
+     * @param epoch the highest epoch the sender has acknowledged (0 before any)
+     * @param leader the node the sender acknowledged as leader of that epoch; empty before any
+     * @param leading true if the sender leads now: it is {@code leader} and hears a majority that
+     *     acknowledged its epoch
+     */
+    record Heartbeat(NodeId from, long epoch, Optional<NodeId> leader, boolean leading) implements PeerMessage {
+        public Heartbeat {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(leader, "leader");
+            requireEpoch(epoch);
+            if (leading && !leader.equals(Optional.of(from))) {
+                throw new IllegalArgumentException(from + " cannot lead epoch " + epoch + " acknowledged for " + leader);
+            }
+            if (leader.isPresent() != (epoch > 0)) {
+                throw new IllegalArgumentException("epoch " + epoch + " and leader " + leader + " disagree: "
+                        + "epoch 0 has no leader and every later epoch has one");
+            }
+        }
+    }
+
+    private static void requireEpoch(long epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("an epoch is never negative, not " + epoch);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.dhcpcluster.port.peer;
+
+import dev.dhcpcluster.port.model.NodeId;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Outbound port: carries {@link PeerMessage}s between the nodes of one cluster.
+ *
+ * <h2>What a transport promises</h2>
+ * A transport knows the configured members of the cluster and keeps one authenticated connection
+ * to each that is reachable, reconnecting by itself after a failure. Delivery is best effort:
+ * a message to a peer that is not connected, or whose outgoing queue is full, is dropped, because
+ * the cluster's state machines resend what matters on their own timers. Messages to one peer that
+ * are delivered arrive in the order they were sent, each once. A transport never delivers a
+ * message whose sender it has not authenticated, and tells its {@link PeerHandler} when a peer
+ * connects and disconnects.
+ *
+ * <h2>Life cycle</h2>
+ * {@link #start} begins listening and dialing and returns once the transport listens; peers
+ * connect later, each reported through {@link PeerHandler#connected}. {@link #close} closes every
+ * connection and returns once the transport's threads have ended; after it no call reaches the
+ * handler. A transport is started at most once.
+ *
+ * <h2>Threads</h2>
+ * Every method may be called from any thread. {@link #send} and {@link #sendToAll} never block
+ * on the network: they queue the message and return.
+ *
+ * <h2>Errors</h2>
+ * A failure to listen is thrown from {@link #start}. Nothing a peer sends, and no failure of one
+ * connection, is thrown to the caller: the transport closes that connection, logs why through the
+ * node's telemetry, and reconnects.
+ */
+public interface PeerTransport extends AutoCloseable {
+
+    /**
+     * Begins listening for peers and dialing them; returns once it listens.
+     *
+     * @throws IOException if the listening address cannot be bound
+     * @throws IllegalStateException if called twice
+     */
+    void start(PeerHandler handler) throws IOException;
+
+    /** Queues {@code message} for {@code peer}; dropped if that peer is not connected. */
+    void send(NodeId peer, PeerMessage message);
+
+    /** Queues {@code message} for every connected peer. */
+    void sendToAll(PeerMessage message);
+
+    /** The peers connected and authenticated now. */
+    Set<NodeId> connected();
+
+    /**
+     * The latest round-trip time measured to {@code peer} on its connection, if it is connected
+     * and one has been measured.
+     */
+    Optional<Duration> roundTrip(NodeId peer);
+
+    /** Closes every connection and stops listening. Idempotent. */
+    @Override
+    void close();
+}
