@@ -42,6 +42,8 @@ final class ConfigResolver {
         Optional<TransportSettings> transport = transport(file.transport(), problems);
         Optional<StoreSettings> store = store(file.leaseStore(), dataDirectory, problems);
         Optional<AdminSettings> admin = admin(file.admin(), dataDirectory, problems);
+        Optional<ClusterSettings> cluster = file.cluster() == null ? Optional.empty()
+                : new ClusterResolver(problems).resolve(file.cluster(), node, dataDirectory);
         Optional<ServerConfig> server = Optional.empty();
         if (file.dhcp4() == null) {
             problems.add("Dhcp4", "missing; the DHCPv4 service needs at least one subnet4");
@@ -52,11 +54,12 @@ final class ConfigResolver {
             new Dhcp4Resolver(problems).resolve(file.dhcp4(), new NodeId(1), file.transport());
         }
         if (problems.size() > before || node.isEmpty() || dataDirectory.isEmpty() || transport.isEmpty()
-                || store.isEmpty() || server.isEmpty() || admin.isEmpty()) {
+                || store.isEmpty() || server.isEmpty() || admin.isEmpty()
+                || (file.cluster() != null && cluster.isEmpty())) {
             return Optional.empty();
         }
         return Optional.of(new NodeConfig(node.get(), dataDirectory.get(), transport.get(), store.get(), server.get(),
-                admin.get()));
+                admin.get(), cluster));
     }
 
     private static Optional<NodeId> node(NodeFile.Node node, Problems problems) {
@@ -267,7 +270,7 @@ final class ConfigResolver {
     }
 
     /** A file-system path as written; not blank, no surrounding spaces, nothing the system cannot name. */
-    private static Optional<Path> path(String text, String field, Problems problems) {
+    static Optional<Path> path(String text, String field, Problems problems) {
         if (text.isBlank() || !text.strip().equals(text)) {
             problems.add(field, Syntax.quote(text) + " is not a path");
             return Optional.empty();

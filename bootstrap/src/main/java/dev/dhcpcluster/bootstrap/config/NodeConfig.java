@@ -4,6 +4,7 @@ import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.port.model.NodeId;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A node's configuration, validated and resolved: what {@link ConfigLoader} makes of a node file.
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param leaseStore which lease store to use
  * @param server everything the DHCP server policy needs, inherited values filled in
  * @param admin the admin HTTP endpoint
+ * @param cluster the cluster the node is a member of; empty for a node that runs alone
  */
 public record NodeConfig(NodeId node, Path dataDirectory, TransportSettings transport, StoreSettings leaseStore,
-        ServerConfig server, AdminSettings admin) {
+        ServerConfig server, AdminSettings admin, Optional<ClusterSettings> cluster) {
 
     public NodeConfig {
         Objects.requireNonNull(node, "node");
@@ -26,13 +28,23 @@ public record NodeConfig(NodeId node, Path dataDirectory, TransportSettings tran
         Objects.requireNonNull(leaseStore, "leaseStore");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(cluster, "cluster");
         if (!dataDirectory.isAbsolute()) {
             throw new IllegalArgumentException("the data directory must be resolved to an absolute path, not "
                     + dataDirectory);
         }
+        if (cluster.isPresent() && cluster.get().peers().stream().anyMatch(peer -> peer.id().equals(node))) {
+            throw new IllegalArgumentException("node " + node + " is listed as its own peer");
+        }
         if (!node.equals(server.node())) {
             throw new IllegalArgumentException("node " + node + " and server config node " + server.node() + " differ");
         }
+    }
+
+    /** A config of a node that runs alone. */
+    public NodeConfig(NodeId node, Path dataDirectory, TransportSettings transport, StoreSettings leaseStore,
+            ServerConfig server, AdminSettings admin) {
+        this(node, dataDirectory, transport, leaseStore, server, admin, Optional.empty());
     }
 
     /** A config with the default admin endpoint ({@link AdminSettings#defaults}). */

@@ -14,11 +14,17 @@ record NodeFile(
         @JsonProperty("transport") Transport transport,
         @JsonProperty("lease-store") LeaseStore leaseStore,
         @JsonProperty("admin") Admin admin,
+        @JsonProperty("cluster") Cluster cluster,
         @JsonProperty("Dhcp4") Dhcp4 dhcp4) {
 
     /** The file as read before it had an {@code "admin"} section. */
     NodeFile(Node node, Transport transport, LeaseStore leaseStore, Dhcp4 dhcp4) {
-        this(node, transport, leaseStore, null, dhcp4);
+        this(node, transport, leaseStore, null, null, dhcp4);
+    }
+
+    /** The file as read before it had a {@code "cluster"} section. */
+    NodeFile(Node node, Transport transport, LeaseStore leaseStore, Admin admin, Dhcp4 dhcp4) {
+        this(node, transport, leaseStore, admin, null, dhcp4);
     }
 
     /** {@code "node"}: who this node is, and where it keeps its files. */
@@ -48,6 +54,38 @@ record NodeFile(
             @JsonProperty("enabled") Boolean enabled,
             @JsonProperty("listen") String listen,
             @JsonProperty("token-file") String tokenFile) {
+    }
+
+    /** {@code "cluster"}: the other members, how to reach them, and the election's timers. */
+    record Cluster(
+            @JsonProperty("name") String name,
+            @JsonProperty("listen") String listen,
+            @JsonProperty("secret-file") String secretFile,
+            @JsonProperty("peers") List<ClusterPeer> peers,
+            @JsonProperty("timers") ClusterTimers timers,
+            @JsonProperty("max-frame-bytes") Integer maxFrameBytes,
+            @JsonProperty("handshake-timeout-ms") Long handshakeTimeoutMs,
+            @JsonProperty("tls") ClusterTls tls) {
+    }
+
+    /** One entry of {@code "cluster.peers"}. */
+    record ClusterPeer(@JsonProperty("id") Integer id, @JsonProperty("address") String address) {
+    }
+
+    /** {@code "cluster.timers"}, in milliseconds. */
+    record ClusterTimers(
+            @JsonProperty("heartbeat-interval-ms") Long heartbeatIntervalMs,
+            @JsonProperty("failure-timeout-ms") Long failureTimeoutMs,
+            @JsonProperty("answer-timeout-ms") Long answerTimeoutMs,
+            @JsonProperty("coordinator-timeout-ms") Long coordinatorTimeoutMs) {
+    }
+
+    /** {@code "cluster.tls"}: PKCS#12 key and trust stores, each with a password file. */
+    record ClusterTls(
+            @JsonProperty("keystore") String keystore,
+            @JsonProperty("keystore-password-file") String keystorePasswordFile,
+            @JsonProperty("truststore") String truststore,
+            @JsonProperty("truststore-password-file") String truststorePasswordFile) {
     }
 
     /** {@code "Dhcp4"}: the DHCPv4 service, as Kea's top-level object of the same name. */

@@ -31,7 +31,7 @@ import java.util.function.Function;
  * readable line each.
  *
  * <p>A node cannot change who it is, where it keeps its files, how it receives datagrams or
- * where its leases are stored while it runs: those sections are listed in {@link #RESTART_ONLY},
+ * where its leases are stored, or which cluster it belongs to, while it runs: those sections are listed in {@link #RESTART_ONLY},
  * one line per section (or field), and keep their running values until a restart. Everything in
  * {@code Dhcp4} applies live.
  */
@@ -48,7 +48,8 @@ public final class ConfigChanges {
             field("transport.client-port", config -> config.server().clientPort()),
             field("transport.relay-port", config -> config.server().relayPort()),
             section("lease-store", NodeConfig::leaseStore, Map.of()),
-            section("admin", NodeConfig::admin, Map.of("listenAddress", "listen", "listenPort", "listen")));
+            section("admin", NodeConfig::admin, Map.of("listenAddress", "listen", "listenPort", "listen")),
+            section("cluster", NodeConfig::cluster, Map.of("handshakeTimeout", "handshake-timeout-ms")));
 
     private ConfigChanges() {
     }
