@@ -1,19 +1,17 @@
 package dev.dhcpcluster.bootstrap.admin;
 
+import dev.dhcpcluster.bootstrap.secret.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * The bearer token that requests changing a node's state must present. It lives in a file that
@@ -24,8 +22,6 @@ public final class AdminToken {
 
     /** Random bytes in a created token: 256 bits, written as 64 hex digits. */
     private static final int CREATED_BYTES = 32;
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
     private final byte[] value;
 
@@ -78,16 +74,10 @@ public final class AdminToken {
     }
 
     private static AdminToken read(Path file) throws IOException, AdminTokenException {
-        Set<PosixFilePermission> permissions = permissions(file);
-        if (permissions != null) {
-            Set<PosixFilePermission> open = EnumSet.copyOf(permissions);
-            open.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                    PosixFilePermission.OWNER_EXECUTE));
-            if (!open.isEmpty()) {
-                throw new AdminTokenException(file + ": the admin token file is open to group or others (mode "
-                        + PosixFilePermissions.toString(permissions) + "); make it readable by the node's user only "
-                        + "(chmod 600 " + file + ")", null);
-            }
+        Optional<String> open = PrivateFiles.openness(file);
+        if (open.isPresent()) {
+            throw new AdminTokenException(file + ": the admin token file is " + open.get() + "; "
+                    + PrivateFiles.advice(file), null);
         }
         return parse(file, Files.readString(file, StandardCharsets.UTF_8));
     }
@@ -103,26 +93,12 @@ public final class AdminToken {
         return new AdminToken(token);
     }
 
-    private static Set<PosixFilePermission> permissions(Path file) throws IOException {
-        try {
-            return Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException e) {
-            return null; // not a POSIX file system: nothing to check
-        }
-    }
-
     private static AdminToken create(Path file) throws AdminTokenException {
         byte[] random = new byte[CREATED_BYTES];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            // Created with its mode, so there is no moment when others could read it.
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+            PrivateFiles.create(file, token + "\n");
         } catch (FileAlreadyExistsException e) {
             throw new AdminTokenException(file + ": the admin token file appeared while it was being created", e);
         } catch (IOException | UnsupportedOperationException e) {

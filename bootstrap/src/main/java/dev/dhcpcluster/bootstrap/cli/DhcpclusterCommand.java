@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "A distributed DHCPv4 server.",
         subcommands = {RunCommand.class, ConfigCommand.class, StatusCommand.class, LeasesCommand.class, LeaseCommand.class,
-            ReloadCommand.class, ClientCommand.class, DemoCommand.class,
+            ReloadCommand.class, ClusterKeyCommand.class, ClientCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class DhcpclusterCommand implements Runnable {
 
