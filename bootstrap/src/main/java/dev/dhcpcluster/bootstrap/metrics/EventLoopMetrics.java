@@ -24,8 +24,8 @@ public final class EventLoopMetrics {
     public void register(PrometheusRegistry registry) {
         GaugeWithCallback.builder()
                 .name("dhcpcluster_event_loop_queued_tasks")
-                .help("Tasks due on the event loop and waiting for its thread (datagrams, store callbacks, timers "
-                        + "whose time has come): the queue depth")
+                .help("Tasks due on the event loop and waiting for its thread (peer messages, store callbacks, "
+                        + "timers whose time has come, turns of the DHCP lane): the priority lane's depth")
                 .callback(callback -> callback.call(loop.backlog().due()))
                 .register(registry);
         GaugeWithCallback.builder()
@@ -33,9 +33,20 @@ public final class EventLoopMetrics {
                 .help("Timers set on the event loop for later")
                 .callback(callback -> callback.call(loop.backlog().scheduled()))
                 .register(registry);
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_event_loop_queued_datagrams")
+                .help("DHCP datagrams waiting in the event loop's DHCP lane")
+                .callback(callback -> callback.call(loop.backlog().datagrams()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("dhcpcluster_event_loop_datagrams_shed_total")
+                .help("DHCP datagrams dropped because the event loop's DHCP lane was full (load shed, so that "
+                        + "timers and peer messages are not delayed)")
+                .callback(callback -> callback.call(loop.datagramsShed()))
+                .register(registry);
         CounterWithCallback.builder()
                 .name("dhcpcluster_event_loop_tasks_completed_total")
-                .help("Tasks the event loop has run")
+                .help("Tasks the event loop has run, each datagram counted as one")
                 .callback(callback -> callback.call(loop.completedTasks()))
                 .register(registry);
     }

@@ -7,6 +7,8 @@ import dev.dhcpcluster.port.time.Clock;
 import dev.dhcpcluster.port.time.Scheduler;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +19,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,18 @@ import org.slf4j.LoggerFactory;
  * run once the thread is up. After the service stops, submissions are dropped (logged at debug):
  * a datagram or a store callback that arrives during shutdown has nowhere to go.
  *
+ * <h2>Two lanes</h2>
+ * DHCP datagrams come in through {@link #offerDatagram}, into a lane of their own: a bounded queue
+ * ({@value #DEFAULT_DATAGRAM_LANE} datagrams by default) that the loop serves at most
+ * {@value #DATAGRAM_BATCH} at a time, as one task among the others. Everything else (timers, peer
+ * messages, store callbacks, {@link #execute} and {@link #call}) is the priority lane, the
+ * executor's own queue. So a flood of datagrams, however fast, puts at most one batch of datagrams
+ * ahead of a timer or a peer message: their wait stays bounded by what one batch takes, and a
+ * heartbeat never waits behind thousands of DISCOVERs (which would start a false election). A
+ * datagram that finds its lane full is dropped and counted ({@link #datagramsShed}): shedding DHCP
+ * load is safe, since clients retransmit, while an unbounded queue would only grow the wait of every
+ * datagram behind it until none is answered in time. Datagrams run in the order they arrived.
+ *
  * <p>The clock is a {@link WallClock}: the wall clock to the millisecond, never behind it (so that
  * a lease's expiry stored by the node is never earlier than the one its client reckoned from the
  * same wall clock), advanced by {@link System#nanoTime()} so that it never goes backwards within a
@@ -42,13 +58,38 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
     /** Longer delays (which would overflow nanoseconds) are capped: a century is "never" here. */
     private static final Duration LONGEST_DELAY = Duration.ofDays(36500);
 
+    /** Datagrams the DHCP lane holds by default: about a tenth of a second of a busy node's work. */
+    public static final int DEFAULT_DATAGRAM_LANE = 4096;
+    /** Datagrams run in one turn of the DHCP lane, before the priority lane's tasks get the thread again. */
+    static final int DATAGRAM_BATCH = 16;
+
     private final ScheduledThreadPoolExecutor executor;
+    private final BlockingQueue<Runnable> datagrams;
+    /** True while a drain task for the DHCP lane is queued or running: at most one is. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final LongAdder shed = new LongAdder();
+    /** Datagrams run, and turns of the DHCP lane taken: a turn is one executor task, each datagram one task. */
+    private final LongAdder datagramsRun = new LongAdder();
+    private final LongAdder turns = new LongAdder();
     private final WallClock clock = new WallClock();
     private volatile Thread thread;
     private final List<Service> users = new CopyOnWriteArrayList<>();
 
-    /** A loop whose thread is named {@code name}. */
+    /** A loop whose thread is named {@code name}, with a DHCP lane of {@value #DEFAULT_DATAGRAM_LANE}. */
     public EventLoop(String name) {
+        this(name, DEFAULT_DATAGRAM_LANE);
+    }
+
+    /**
+     * A loop whose thread is named {@code name}.
+     *
+     * @param datagramLane how many datagrams may wait for the loop before more are shed
+     */
+    public EventLoop(String name, int datagramLane) {
+        if (datagramLane < 1) {
+            throw new IllegalArgumentException("the datagram lane holds at least one datagram, not " + datagramLane);
+        }
+        datagrams = new ArrayBlockingQueue<>(datagramLane);
         executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread created = new Thread(runnable, name);
             created.setDaemon(true);
@@ -80,6 +121,61 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
     public Cancellable schedule(Duration delay, Runnable task) {
         ScheduledFuture<?> future = submit(delay.isNegative() ? Duration.ZERO : delay, task);
         return future == null ? () -> { } : () -> future.cancel(false);
+    }
+
+    /**
+     * Queues {@code task}, the handling of one DHCP datagram, in the DHCP lane; any thread. Returns
+     * false, and counts the datagram as shed, if the lane is full: the loop is behind, and the
+     * datagram is dropped so that timers and peer messages are not.
+     */
+    public boolean offerDatagram(Runnable task) {
+        if (!datagrams.offer(task)) {
+            shed.increment();
+            return false;
+        }
+        if (draining.compareAndSet(false, true)) {
+            submit(Duration.ZERO, this::drainDatagrams);
+        }
+        return true;
+    }
+
+    /** On the loop: one batch of the DHCP lane, then a new turn at the back of the queue if more wait. */
+    private void drainDatagrams() {
+        for (int i = 0; i < DATAGRAM_BATCH; i++) {
+            Runnable task = datagrams.poll();
+            if (task == null) {
+                break;
+            }
+            runLogged(task);
+            datagramsRun.increment();
+        }
+        turns.increment();
+        draining.set(false);
+        // A datagram offered between the last poll and the line above found draining true and
+        // queued no turn: look again.
+        if (!datagrams.isEmpty() && draining.compareAndSet(false, true)) {
+            submit(Duration.ZERO, this::drainDatagrams);
+        }
+    }
+
+    /**
+     * Runs every datagram waiting in the DHCP lane now, on the loop, and returns when they have
+     * run: for a node that stops, after its transport closed, so that what was received is
+     * answered before the store closes.
+     */
+    public void flushDatagrams(Duration timeout) throws ExecutionException, TimeoutException, InterruptedException {
+        call(() -> {
+            for (Runnable task = datagrams.poll(); task != null; task = datagrams.poll()) {
+                runLogged(task);
+                datagramsRun.increment();
+            }
+            return null;
+        }, timeout);
+    }
+
+    /** Datagrams dropped because the DHCP lane was full, since the loop was made. */
+    public long datagramsShed() {
+        return shed.sum();
     }
 
     /**
@@ -134,21 +230,31 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
                 due++;
             }
         }
-        return new Backlog(due, later);
+        return new Backlog(due, later, datagrams.size());
     }
 
-    /** Tasks the loop has run since it started (approximate while it runs, as the executor says). */
+    /**
+     * Tasks the loop has run since it started, each datagram counted as one (approximate while it
+     * runs, as the executor says).
+     */
     public long completedTasks() {
-        return executor.getCompletedTaskCount();
+        return Math.max(0, executor.getCompletedTaskCount() - turns.sum() + datagramsRun.sum());
     }
 
     /**
      * The loop's queue at one moment.
      *
-     * @param due tasks whose time has come, waiting for the thread: the loop's backlog
+     * @param due tasks of the priority lane whose time has come, waiting for the thread: the loop's
+     *     backlog (a turn of the DHCP lane counts as one)
      * @param scheduled timers set for later
+     * @param datagrams datagrams waiting in the DHCP lane
      */
-    public record Backlog(int due, int scheduled) {
+    public record Backlog(int due, int scheduled, int datagrams) {
+
+        /** A backlog with an empty DHCP lane. */
+        public Backlog(int due, int scheduled) {
+            this(due, scheduled, 0);
+        }
     }
 
     /** True on the loop's own thread. */

@@ -86,7 +86,8 @@ public final class NodeService extends AbstractIdleService {
             // The port first: a node whose port is taken (a second node started by mistake) must
             // refuse before it opens, let alone creates, a lease store of its own.
             transport = Adapters.build(transports, config.transport().type(), "transport.type", "transport");
-            start(transport, datagram -> loop.execute(() -> handle(datagram)));
+            // The DHCP lane: a flood of datagrams is shed there rather than delay timers and peers.
+            start(transport, datagram -> loop.offerDatagram(() -> handle(datagram)));
             DataDirectories.prepareFor(config);
             store = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
             List<Lease> leases = load(store);
@@ -129,7 +130,7 @@ public final class NodeService extends AbstractIdleService {
         }
         try {
             // Datagrams already queued are answered (or dropped by the server) before the store closes.
-            onLoop(() -> null);
+            loop.flushDatagrams(LOOP_TIMEOUT);
         } catch (Exception e) {
             LOG.debug("event loop already stopped while draining", e);
         }

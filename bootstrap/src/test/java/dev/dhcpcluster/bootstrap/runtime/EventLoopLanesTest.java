@@ -1,0 +1,143 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event loop's two lanes, measured on a real loop: a thread floods the DHCP lane as fast as
+ * it can while another submits peer-message-like tasks and timers and measures how long each waits
+ * for the thread. Nothing sleeps: the probe thread waits for each probe to run, and the verdict is
+ * the measured waits.
+ */
+class EventLoopLanesTest {
+
+    /** How long one datagram keeps the thread: about what a DISCOVER through the server policy takes. */
+    private static final long DATAGRAM_NANOS = 20_000;
+    private static final int LANE = 1024;
+    private static final int PROBES = 400;
+    /**
+     * The most a probe may wait: half the default heartbeat interval (200 ms), a tenth of the
+     * failure timeout (1 s), with room for a machine busy with other work. Without the lanes a probe
+     * would wait behind the whole flood, as the datagrams do.
+     */
+    private static final Duration BOUND = Duration.ofMillis(100);
+
+    @Test
+    @DisplayName("while a flood saturates the DHCP lane, peer tasks and timers wait at most a bounded time, and the excess datagrams are shed and counted")
+    void priorityLaneStaysBoundedUnderADatagramFlood() throws Exception {
+        EventLoop loop = new EventLoop("lanes-test", LANE);
+        loop.startAsync().awaitRunning();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        AtomicLong offered = new AtomicLong();
+        AtomicLong handled = new AtomicLong();
+        AtomicLong datagramWaitMax = new AtomicLong();
+        CountDownLatch saturated = new CountDownLatch(1);
+        Thread flood = new Thread(() -> {
+            while (flooding.get()) {
+                long queued = System.nanoTime();
+                offered.incrementAndGet();
+                boolean taken = loop.offerDatagram(() -> {
+                    datagramWaitMax.accumulateAndGet(System.nanoTime() - queued, Math::max);
+                    spin(DATAGRAM_NANOS);
+                    handled.incrementAndGet();
+                });
+                if (!taken) {
+                    saturated.countDown();
+                }
+            }
+        }, "flood");
+        List<Long> executeWaits = new ArrayList<>();
+        List<Long> timerLateness = new ArrayList<>();
+        long started = System.nanoTime();
+        try {
+            flood.start();
+            assertTrue(saturated.await(30, TimeUnit.SECONDS), "the flood fills the DHCP lane");
+            for (int i = 0; i < PROBES; i++) {
+                // A peer message: posted from another thread, as the peer transport posts one.
+                CompletableFuture<Long> ran = new CompletableFuture<>();
+                long posted = System.nanoTime();
+                loop.execute(() -> ran.complete(System.nanoTime() - posted));
+                executeWaits.add(ran.get(30, TimeUnit.SECONDS));
+                // A timer, as the election sets one: how late it runs after its due time.
+                CompletableFuture<Long> fired = new CompletableFuture<>();
+                long due = System.nanoTime() + 1_000_000;
+                loop.schedule(Duration.ofMillis(1), () -> fired.complete(System.nanoTime() - due));
+                timerLateness.add(fired.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            flooding.set(false);
+            flood.join();
+            loop.stopAsync().awaitTerminated();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long shed = loop.datagramsShed();
+        String figures = String.format(Locale.ROOT, "lanes under a flood: %d datagrams offered in %.1f s, %d handled "
+                + "(%.0f/s), %d shed; a datagram waited up to %.1f ms; peer task wait p50 %.2f ms, p99 %.2f ms, max "
+                + "%.2f ms; timer lateness p50 %.2f ms, p99 %.2f ms, max %.2f ms (bound %d ms)", offered.get(), seconds,
+                handled.get(), handled.get() / seconds, shed, datagramWaitMax.get() / 1e6,
+                percentile(executeWaits, 50), percentile(executeWaits, 99), percentile(executeWaits, 100),
+                percentile(timerLateness, 50), percentile(timerLateness, 99), percentile(timerLateness, 100),
+                BOUND.toMillis());
+        System.out.println(figures);
+
+        assertTrue(shed > 0, "the lane was saturated: " + figures);
+        assertEquals(offered.get(), handled.get() + shed + loop.backlog().datagrams(),
+                "every datagram was handled, shed, or still waits: " + figures);
+        assertTrue(percentile(executeWaits, 100) <= BOUND.toMillis(), "a peer task waited too long: " + figures);
+        assertTrue(percentile(timerLateness, 100) <= BOUND.toMillis(), "a timer ran too late: " + figures);
+    }
+
+    @Test
+    @DisplayName("datagrams run in the order they arrived, and flushDatagrams runs every waiting one before it returns")
+    void datagramsKeepTheirOrderAndFlush() throws Exception {
+        EventLoop loop = new EventLoop("lanes-order", 64);
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        // Not started yet: the lane fills and holds its datagrams until the thread runs.
+        for (int i = 0; i < 70; i++) {
+            int n = i;
+            loop.offerDatagram(() -> order.add(n));
+        }
+        assertEquals(6, loop.datagramsShed());
+        assertEquals(64, loop.backlog().datagrams());
+        loop.startAsync().awaitRunning();
+        try {
+            loop.flushDatagrams(Duration.ofSeconds(5));
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, order);
+            assertEquals(0, loop.backlog().datagrams());
+        } finally {
+            loop.stopAsync().awaitTerminated();
+        }
+    }
+
+    private static void spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** The {@code p}th percentile of {@code nanos}, in milliseconds. */
+    private static double percentile(List<Long> nanos, int p) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        int index = Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1);
+        return sorted.get(Math.max(0, index)) / 1e6;
+    }
+}
