@@ -4,16 +4,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.runtime.ClusterView;
 import dev.dhcpcluster.bootstrap.runtime.EventCounts;
 import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
+import dev.dhcpcluster.core.election.ElectionStatus;
+import dev.dhcpcluster.core.election.MemberStatus;
 import dev.dhcpcluster.core.lease.LeasePage;
 import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Lease;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -89,7 +94,13 @@ public final class AdminJson {
 
     /** What a node reports about itself; see docs/cli.md for every field. */
     record Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, int boundPort,
-            PoolUsage usage, EventCounts counts) {
+            PoolUsage usage, EventCounts counts, Optional<ClusterView> cluster) {
+
+        /** The status of a node that runs alone. */
+        Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, int boundPort,
+                PoolUsage usage, EventCounts counts) {
+            this(config, version, started, now, endpoint, boundPort, usage, counts, Optional.empty());
+        }
     }
 
     static ObjectNode status(Status status) {
@@ -145,11 +156,67 @@ public final class AdminJson {
                 .put("addresses-declined", counts.addressesDeclined())
                 .put("pool-exhaustions", counts.poolExhaustions());
 
-        // A node runs alone until the cluster is built; this object grows then (role, epoch, blocks).
         int id = config.node().value();
-        ObjectNode cluster = node.putObject("cluster").put("mode", "single-node").put("node", id).put("leader", id);
-        cluster.putArray("members").add(id);
+        if (status.cluster().isPresent()) {
+            cluster(node.putObject("cluster"), id, status.cluster().get());
+        } else {
+            // A node without a cluster section runs alone and leads itself.
+            ObjectNode cluster = node.putObject("cluster").put("mode", "single-node").put("node", id).put("leader", id);
+            cluster.putArray("members").add(id);
+        }
         return node;
+    }
+
+    /**
+     * The cluster as this node sees it: its role, the leader it follows, the epoch, the majority,
+     * and every member (this node included) with what this node heard of it.
+     */
+    private static void cluster(ObjectNode cluster, int id, ClusterView view) {
+        ElectionStatus election = view.election();
+        cluster.put("mode", "cluster")
+                .put("name", view.name())
+                .put("node", id)
+                .put("listen", view.listen().getAddress().getHostAddress() + ":" + view.listen().getPort())
+                .put("role", election.role().name().toLowerCase(Locale.ROOT));
+        if (election.leader().isPresent()) {
+            cluster.put("leader", election.leader().get().value());
+        } else {
+            cluster.putNull("leader");
+        }
+        cluster.put("epoch", election.epoch())
+                .put("majority", election.majority())
+                .put("majority-present", election.majorityPresent())
+                .put("elections-started", election.electionsStarted())
+                .put("peers-connected", view.connected().size());
+        ArrayNode members = cluster.putArray("members");
+        for (MemberStatus member : election.members()) {
+            ObjectNode entry = members.addObject().put("id", member.node().value()).put("self", member.self());
+            InetSocketAddress address = member.self() ? view.listen() : view.addresses().get(member.node());
+            if (address != null) {
+                entry.put("address", address.getAddress().getHostAddress() + ":" + address.getPort());
+            } else {
+                entry.putNull("address");
+            }
+            entry.put("connected", member.self() || view.connected().contains(member.node()))
+                    .put("alive", member.alive());
+            if (member.sinceHeard().isPresent()) {
+                entry.put("last-heard-ms", member.sinceHeard().get().toMillis());
+            } else {
+                entry.putNull("last-heard-ms");
+            }
+            Optional<Duration> rtt = view.roundTrip(member.node());
+            if (rtt.isPresent()) {
+                entry.put("rtt-ms", rtt.get().toNanos() / 1e6);
+            } else {
+                entry.putNull("rtt-ms");
+            }
+            entry.put("epoch", member.epoch());
+            if (member.leader().isPresent()) {
+                entry.put("leader", member.leader().get().value());
+            } else {
+                entry.putNull("leader");
+            }
+        }
     }
 
     /** What a reload did: {@code {"applied": true, "changes": [...], "restart-needed": [...], "errors": [...]}}. */

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dhcpcluster.bootstrap.config.AdminSettings;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.runtime.ClusterService;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
 import dev.dhcpcluster.bootstrap.runtime.NodeService;
 import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
@@ -22,6 +23,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -55,9 +57,12 @@ public final class AdminService extends AbstractIdleService {
     private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
     private static final String KNOWN_PATHS = "/status, /leases, /leases/ADDRESS, /metrics, /reload";
     private static final String LEASES_PREFIX = "/leases/";
+    /** How long {@code /status} waits for the event loop to read the election. */
+    private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(2);
 
     private final NodeConfig config;
     private final NodeService node;
+    private final ClusterService cluster;
     private final Provider<NodeRuntime> runtime;
     private final PrometheusRegistry registry;
 
@@ -68,8 +73,10 @@ public final class AdminService extends AbstractIdleService {
     private volatile Instant started;
 
     @Inject
-    AdminService(NodeConfig config, NodeService node, Provider<NodeRuntime> runtime, PrometheusRegistry registry) {
+    AdminService(NodeConfig config, NodeService node, ClusterService cluster, Provider<NodeRuntime> runtime,
+            PrometheusRegistry registry) {
         this.config = config;
+        this.cluster = cluster;
         this.node = node;
         this.runtime = runtime;
         this.registry = registry;
@@ -208,7 +215,8 @@ public final class AdminService extends AbstractIdleService {
         try {
             String version = AdminService.class.getPackage().getImplementationVersion();
             AdminJson.Status status = new AdminJson.Status(config, version == null ? "(development build)" : version,
-                    started, Instant.now(), node.endpoint(), node.boundPort(), node.usage(), current.counts());
+                    started, Instant.now(), node.endpoint(), node.boundPort(), node.usage(), current.counts(),
+                    cluster.status(CLUSTER_TIMEOUT));
             send(exchange, 200, AdminJson.status(status));
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             unavailable(exchange, e);

@@ -76,10 +76,14 @@ final class StatusCommand implements Callable<Integer> {
                         "%.1f ms average commit", store.path("commit-latency-average-seconds").asDouble() * 1000)
                 + ", " + store.path("failures").asLong() + " failed");
         JsonNode cluster = status.path("cluster");
-        List<String> members = new ArrayList<>();
-        cluster.path("members").forEach(member -> members.add(member.asText()));
-        lines.add("cluster    " + text(cluster, "mode") + ", leader " + cluster.path("leader").asText() + ", members "
-                + String.join(" ", members));
+        if ("cluster".equals(cluster.path("mode").asText())) {
+            cluster(cluster, lines);
+        } else {
+            List<String> members = new ArrayList<>();
+            cluster.path("members").forEach(member -> members.add(member.asText()));
+            lines.add("cluster    " + text(cluster, "mode") + ", leader " + cluster.path("leader").asText()
+                    + ", members " + String.join(" ", members));
+        }
         JsonNode traffic = status.path("traffic");
         lines.add("traffic    received " + counts(traffic.path("received")) + "; sent " + counts(traffic.path("sent"))
                 + "; dropped " + counts(traffic.path("dropped")));
@@ -92,6 +96,37 @@ final class StatusCommand implements Callable<Integer> {
                     pool.path("declined").asText()));
         }
         return lines;
+    }
+
+    /**
+     * {@code cluster    "lab": this node is leader; leader 3, epoch 4; majority 2 of 3, present} and
+     * a line per member: its address, whether it is connected and alive, when it was last heard, the
+     * round trip, and the epoch and leader it reports.
+     */
+    private static void cluster(JsonNode cluster, List<String> lines) {
+        JsonNode leader = cluster.path("leader");
+        lines.add("cluster    \"" + text(cluster, "name") + "\": this node is " + text(cluster, "role") + "; leader "
+                + (leader.isNull() || leader.isMissingNode() ? "none" : leader.asText()) + ", epoch "
+                + cluster.path("epoch").asLong() + "; majority " + cluster.path("majority").asInt() + " of "
+                + cluster.path("members").size() + ", " + (cluster.path("majority-present").asBoolean() ? "present"
+                        : "NOT present") + "; " + cluster.path("elections-started").asLong() + " elections started");
+        for (JsonNode member : cluster.path("members")) {
+            String state;
+            if (member.path("self").asBoolean()) {
+                state = "this node";
+            } else {
+                JsonNode heard = member.path("last-heard-ms");
+                JsonNode rtt = member.path("rtt-ms");
+                state = (member.path("connected").asBoolean() ? "connected" : "not connected") + ", "
+                        + (member.path("alive").asBoolean() ? "alive" : "silent") + ", "
+                        + (heard.isNumber() ? "heard " + heard.asLong() + " ms ago" : "never heard") + ", "
+                        + (rtt.isNumber() ? String.format(Locale.ROOT, "rtt %.2f ms", rtt.asDouble()) : "rtt unknown")
+                        + ", epoch " + member.path("epoch").asLong() + ", leader "
+                        + (member.path("leader").isNumber() ? member.path("leader").asText() : "none");
+            }
+            lines.add(String.format(Locale.ROOT, "  member %-4s %-21s %s", member.path("id").asText(),
+                    text(member, "address"), state));
+        }
     }
 
     private static String text(JsonNode node, String field) {

@@ -3,6 +3,7 @@ package dev.dhcpcluster.bootstrap.metrics;
 import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
+import dev.dhcpcluster.bootstrap.runtime.ClusterService;
 import dev.dhcpcluster.bootstrap.runtime.EventLoop;
 import dev.dhcpcluster.bootstrap.runtime.LoggingClusterEvents;
 import dev.dhcpcluster.bootstrap.runtime.NodeService;
@@ -39,13 +40,16 @@ public abstract class MetricsModule {
     @Provides
     @Singleton
     static PrometheusRegistry registry(LoggingClusterEvents events, CommitHistograms commits, NodeService node,
-            EventLoop loop) {
+            EventLoop loop, ClusterService cluster) {
         PrometheusRegistry registry = new PrometheusRegistry();
         new EventMetrics(events::counts).register(registry);
         commits.register(registry);
         new PoolUsageCollector(() -> node.isRunning() ? Optional.of(node.usage(USAGE_TIMEOUT)) : Optional.empty())
                 .register(registry);
         new EventLoopMetrics(loop).register(registry);
+        if (cluster.clustered()) {
+            new ClusterMetrics(cluster::view, events::clusterCounts).register(registry);
+        }
         BuildInfo.register(registry);
         JvmMetrics.builder().register(registry);
         return registry;

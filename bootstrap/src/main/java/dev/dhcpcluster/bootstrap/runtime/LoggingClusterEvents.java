@@ -5,7 +5,10 @@ import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerRefusal;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.ElectionEvent;
 import dev.dhcpcluster.port.time.Clock;
 import dev.dhcpcluster.port.time.Scheduler;
 import java.time.Duration;
@@ -30,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>Whatever a client chose (a host name, an identity or sub-option quoted in a drop's detail)
  * is escaped with {@link SafeText#inline} before it reaches a log line, so that a name holding a
  * newline or an escape sequence cannot forge a line or recolour a terminal.
+ *
+ * <p>The cluster's events are logged one line each: every step of the election at info (a node that
+ * leads, follows, loses its leader or steps down is what an operator looks for), a peer that
+ * connects or disconnects at info, and a refused peer at warn, at most once per interval per reason
+ * (the rest at debug, all counted), its detail escaped since it may quote what the remote sent.
  *
  * <p>Each commit is also handed to a {@link StoreCommitObserver}, for what needs every commit
  * rather than the totals kept here.
@@ -65,6 +73,10 @@ public final class LoggingClusterEvents implements ClusterEvents {
     private final LongAdder commitFailures = new LongAdder();
     private final AtomicLong failuresSinceLastCommit = new AtomicLong();
     private final AtomicBoolean summaryPending = new AtomicBoolean();
+    private final Map<ElectionEvent.Kind, LongAdder> electionEvents = counters(ElectionEvent.Kind.class);
+    private final LongAdder peersConnected = new LongAdder();
+    private final LongAdder peersDisconnected = new LongAdder();
+    private final Map<PeerRefusal, LongAdder> peerRefusals = counters(PeerRefusal.class);
 
     /**
      * @param clock for the rate limits
@@ -192,6 +204,70 @@ public final class LoggingClusterEvents implements ClusterEvents {
             LOG.warn("lease store commit failed, its leases are not acknowledged: {} ({} change{} waiting; further "
                     + "failures counted, not logged, for {} s)", cause, pendingChanges, pendingChanges == 1 ? "" : "s",
                     interval.toSeconds());
+        }
+    }
+
+    @Override
+    public void election(ElectionEvent event) {
+        electionEvents.get(event.kind()).increment();
+        LOG.info("election: {} in epoch {}, leader {}: {}", event.kind().name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', ' '), event.epoch(), event.leader().map(leader -> String.valueOf(leader.value())).orElse("none"),
+                SafeText.inline(event.detail()));
+    }
+
+    @Override
+    public void peerConnected(NodeId peer) {
+        peersConnected.increment();
+        LOG.info("peer {} connected", peer.value());
+    }
+
+    @Override
+    public void peerDisconnected(NodeId peer, String reason) {
+        peersDisconnected.increment();
+        LOG.info("peer {} disconnected: {}", peer.value(), SafeText.inline(reason));
+    }
+
+    @Override
+    public void peerRefused(PeerRefusal reason, String remote, String detail) {
+        peerRefusals.get(reason).increment();
+        if (firstIn("peer refused " + reason)) {
+            LOG.warn("peer refused ({}): {}: {} (further {} refusals logged at DEBUG for {} s)", reason,
+                    SafeText.inline(remote), SafeText.inline(detail), reason, interval.toSeconds());
+        } else {
+            LOG.debug("peer refused ({}): {}: {}", reason, SafeText.inline(remote), SafeText.inline(detail));
+        }
+    }
+
+    /** The cluster's counts so far: election steps by kind, peer connections, refusals by reason. */
+    public ClusterCounts clusterCounts() {
+        return new ClusterCounts(snapshot(electionEvents), peersConnected.sum(), peersDisconnected.sum(),
+                snapshot(peerRefusals));
+    }
+
+    /**
+     * What the cluster's events came to.
+     *
+     * @param elections election steps by kind
+     * @param connected peer connections made
+     * @param disconnected peer connections ended
+     * @param refusals peers refused, by reason
+     */
+    public record ClusterCounts(Map<ElectionEvent.Kind, Long> elections, long connected, long disconnected,
+            Map<PeerRefusal, Long> refusals) {
+
+        public ClusterCounts {
+            elections = Map.copyOf(elections);
+            refusals = Map.copyOf(refusals);
+        }
+
+        /** Election steps of {@code kind}. */
+        public long elections(ElectionEvent.Kind kind) {
+            return elections.getOrDefault(kind, 0L);
+        }
+
+        /** Refusals for {@code reason}. */
+        public long refusals(PeerRefusal reason) {
+            return refusals.getOrDefault(reason, 0L);
         }
     }
 

@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.Set;
 import javax.inject.Singleton;
 
-/** The parts of a node that do not depend on the chosen adapters: thread, clock, telemetry, services. */
+/**
+ * The parts of a node that do not depend on the chosen adapters: thread, clock, telemetry, the
+ * cluster, services.
+ */
 @Module
 public abstract class RuntimeModule {
 
@@ -52,6 +55,11 @@ public abstract class RuntimeModule {
     @Binds
     @IntoSet
     abstract Service nodeService(NodeService node);
+
+    /** The cluster: the peer transport and the election; does nothing for a node without a cluster section. */
+    @Binds
+    @IntoSet
+    abstract Service clusterService(ClusterService cluster);
 
     @Provides
     @Singleton

@@ -351,15 +351,35 @@ class NodeMetricsScrapeTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** The metric names docs/metrics.md lists: the first column of its tables, in backquotes. */
+    /**
+     * The metric names docs/metrics.md lists for every node: the first column of its tables, in
+     * backquotes, outside its cluster section (whose metrics only a node with a cluster shows).
+     */
     private static Set<String> documented() throws IOException {
+        return documented(false);
+    }
+
+    /**
+     * The metric names docs/metrics.md lists: in its {@value #CLUSTER_SECTION} section if
+     * {@code cluster}, else in every other section.
+     */
+    static Set<String> documented(boolean cluster) throws IOException {
         Set<String> names = new TreeSet<>();
-        Matcher row = Pattern.compile("(?m)^\\| `(dhcpcluster_[a-z0-9_]+)`").matcher(Files.readString(METRICS_DOC));
+        String text = Files.readString(METRICS_DOC);
+        int start = text.indexOf("\n" + CLUSTER_SECTION + "\n");
+        assertTrue(start >= 0, "docs/metrics.md has a section " + CLUSTER_SECTION);
+        int end = text.indexOf("\n## ", start + 1);
+        String section = end < 0 ? text.substring(start) : text.substring(start, end);
+        String rest = end < 0 ? text.substring(0, start) : text.substring(0, start) + text.substring(end);
+        Matcher row = Pattern.compile("(?m)^\\| `(dhcpcluster_[a-z0-9_]+)`").matcher(cluster ? section : rest);
         while (row.find()) {
             names.add(row.group(1));
         }
         return names;
     }
+
+    /** The heading of the cluster's metrics in docs/metrics.md. */
+    static final String CLUSTER_SECTION = "## Cluster";
 
     private static NodeConfig config(int relayPort, Path dataDirectory) throws Exception {
         String json = """

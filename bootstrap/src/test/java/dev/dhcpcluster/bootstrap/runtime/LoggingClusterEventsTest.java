@@ -17,6 +17,8 @@ import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerRefusal;
+import dev.dhcpcluster.port.telemetry.ElectionEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +80,44 @@ class LoggingClusterEventsTest {
 
         assertEquals(List.of(Level.DEBUG), levels());
         assertTrue(messages().get(0).contains("198.18.1.5"), messages().get(0));
+    }
+
+    @Test
+    @DisplayName("each election step is one info line and counted by kind")
+    void electionStepsAreOneLineEach() {
+        events.election(new ElectionEvent(ElectionEvent.Kind.ELECTION_STARTED, 3, Optional.empty(), "leader lost"));
+        events.election(new ElectionEvent(ElectionEvent.Kind.LEADING, 4, Optional.of(new NodeId(3)),
+                "2 of 3 members acknowledged epoch 4"));
+
+        assertEquals(List.of(Level.INFO, Level.INFO), levels());
+        assertEquals("election: election started in epoch 3, leader none: leader lost", messages().get(0));
+        assertEquals("election: leading in epoch 4, leader 3: 2 of 3 members acknowledged epoch 4", messages().get(1));
+        assertEquals(1, events.clusterCounts().elections(ElectionEvent.Kind.LEADING));
+        assertEquals(0, events.clusterCounts().elections(ElectionEvent.Kind.FOLLOWING));
+    }
+
+    @Test
+    @DisplayName("peers connecting and leaving are logged at info; a refusal at warn once per interval and reason, its detail escaped, every one counted")
+    void peerEventsAreLoggedAndRefusalsEscaped() {
+        events.peerConnected(new NodeId(2));
+        events.peerDisconnected(new NodeId(2), "closed by the peer");
+        String forged = "bad hello\n2030-01-01 INFO events: peer 9 connected";
+        events.peerRefused(PeerRefusal.WRONG_SECRET, "127.0.0.9:4000", forged);
+        events.peerRefused(PeerRefusal.WRONG_SECRET, "127.0.0.9:4001", "\u001b[31mred");
+        events.peerRefused(PeerRefusal.OVERSIZED_FRAME, "127.0.0.9:4002", "length 2147483647");
+
+        assertEquals(List.of(Level.INFO, Level.INFO, Level.WARN, Level.DEBUG, Level.WARN), levels());
+        assertEquals("peer 2 connected", messages().get(0));
+        assertEquals("peer 2 disconnected: closed by the peer", messages().get(1));
+        assertTrue(messages().get(2).startsWith("peer refused (WRONG_SECRET): 127.0.0.9:4000: bad hello\\n2030"),
+                messages().get(2));
+        assertTrue(messages().get(3).contains("\\x1B[31mred"), messages().get(3));
+        messages().forEach(message -> assertTrue(message.chars().noneMatch(c -> c < 0x20), message));
+        LoggingClusterEvents.ClusterCounts counts = events.clusterCounts();
+        assertEquals(2, counts.refusals(PeerRefusal.WRONG_SECRET));
+        assertEquals(1, counts.refusals(PeerRefusal.OVERSIZED_FRAME));
+        assertEquals(1, counts.connected());
+        assertEquals(1, counts.disconnected());
     }
 
     @Test

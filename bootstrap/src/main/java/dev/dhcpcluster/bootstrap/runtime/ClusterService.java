@@ -1,0 +1,267 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import com.google.common.util.concurrent.AbstractIdleService;
+import dev.dhcpcluster.adapter.storage.FileVoteStore;
+import dev.dhcpcluster.adapter.tcppeer.TcpPeerTransport;
+import dev.dhcpcluster.bootstrap.config.ClusterSettings;
+import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
+import dev.dhcpcluster.bootstrap.secret.SecretException;
+import dev.dhcpcluster.bootstrap.secret.TlsContexts;
+import dev.dhcpcluster.core.election.BullyElection;
+import dev.dhcpcluster.core.election.ElectionStatus;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.VoteStoreException;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.time.Cancellable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster side of a node with a {@code cluster} section: the peer transport, the election on
+ * the event loop, and the vote the election keeps on disk. A node without the section has this
+ * service too, and it does nothing.
+ *
+ * <p>On start: the secret is read (and the TLS context built), the vote store opened and its vote
+ * read (a damaged vote refuses the start: the node cannot know which epochs it may acknowledge),
+ * the transport starts listening (a taken port refuses the start naming {@code cluster.listen}),
+ * and the election starts on the loop. Every transport callback reaches the election on the loop's
+ * priority lane ({@link LoopPeerHandler}). On stop: the transport closes, then the election stops.
+ *
+ * <p>{@link #view()} is what {@code /metrics} reads: a snapshot refreshed on the loop every
+ * heartbeat interval, so that a scrape never waits for the loop. {@link #status} reads the
+ * election on the loop, for {@code /status}.
+ */
+@Singleton
+public final class ClusterService extends AbstractIdleService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterService.class);
+    private static final Duration LOOP_TIMEOUT = Duration.ofSeconds(10);
+    /** The vote's file in the data directory. */
+    static final String VOTE_FILE = "election-vote";
+
+    private final NodeConfig config;
+    private final EventLoop loop;
+    private final ClusterEvents events;
+
+    private volatile TcpPeerTransport transport;
+    private volatile BullyElection election;
+    private volatile Cancellable refresh;
+    private volatile Optional<ClusterView> latest = Optional.empty();
+
+    @Inject
+    ClusterService(NodeConfig config, EventLoop loop, ClusterEvents events) {
+        this.config = config;
+        this.loop = loop;
+        this.events = events;
+        loop.stopAfter(this);
+    }
+
+    /** True if the node has a {@code cluster} section. */
+    public boolean clustered() {
+        return config.cluster().isPresent();
+    }
+
+    @Override
+    protected void startUp() throws Exception {
+        if (config.cluster().isEmpty()) {
+            return;
+        }
+        ClusterSettings cluster = config.cluster().get();
+        try {
+            TcpPeerTransport.Settings settings = settings(cluster);
+            // The store first, and its vote read: a damaged vote must refuse the start before the
+            // node shows itself to any peer.
+            DataDirectories.prepare(config.dataDirectory(), "node.data-directory");
+            Path voteFile = config.dataDirectory().resolve(VOTE_FILE);
+            FileVoteStore votes = new FileVoteStore(voteFile);
+            try {
+                votes.load();
+            } catch (VoteStoreException e) {
+                throw new StartRefused("election vote: " + e.getMessage(), e);
+            }
+            TcpPeerTransport created = new TcpPeerTransport(settings, events);
+            Set<NodeId> members = new TreeSet<>(cluster.peerAddresses().keySet());
+            members.add(config.node());
+            BullyElection bully = new BullyElection(config.node(), members, cluster.timers(), loop, loop, created, votes,
+                    new SplittableRandom(), events);
+            LoopPeerHandler handler = new LoopPeerHandler(loop, bully);
+            try {
+                created.start(handler);
+            } catch (IOException e) {
+                created.close();
+                throw new StartRefused("cluster.listen: " + e.getMessage(), e);
+            }
+            transport = created;
+            election = bully;
+            onLoop(() -> {
+                bully.start();
+                handler.open();
+                snapshot();
+                return null;
+            });
+            refresh = loop.schedule(cluster.timers().heartbeatInterval(), this::refreshLater);
+            LOG.info("node {} is a member of cluster \"{}\" with {}, listening for peers on {}", config.node().value(),
+                    cluster.name(), describePeers(cluster), describe(created.localAddress()));
+        } catch (Exception | Error e) {
+            // AbstractIdleService does not call shutDown after a failed startUp: release here.
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    private TcpPeerTransport.Settings settings(ClusterSettings cluster) throws StartRefused {
+        byte[] secret;
+        try {
+            secret = ClusterSecret.read(cluster.secretFile());
+        } catch (SecretException e) {
+            throw new StartRefused("cluster.secret-file: " + e.getMessage(), e);
+        }
+        try {
+            TcpPeerTransport.Settings settings = TcpPeerTransport.Settings.of(config.node(), cluster.name(),
+                    cluster.listen(), cluster.peerAddresses(), secret)
+                    .withMaxFrameBytes(cluster.maxFrameBytes())
+                    .withHandshakeTimeout(cluster.handshakeTimeout())
+                    .withHeartbeatInterval(cluster.timers().heartbeatInterval());
+            if (cluster.tls().isPresent()) {
+                SSLContext context;
+                try {
+                    context = TlsContexts.build(cluster.tls().get());
+                } catch (SecretException e) {
+                    throw new StartRefused(e.getMessage(), e);
+                }
+                settings = settings.withTls(context);
+            }
+            return settings;
+        } finally {
+            // The settings keep their own copy.
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** On the loop: takes a snapshot, and sets the next. */
+    private void refreshLater() {
+        if (!isRunning() && state() != State.STARTING) {
+            return;
+        }
+        snapshot();
+        refresh = loop.schedule(config.cluster().orElseThrow().timers().heartbeatInterval(), this::refreshLater);
+    }
+
+    /** On the loop: the view now, kept for {@link #view()}. */
+    private ClusterView snapshot() {
+        ClusterView view = view(election.status());
+        latest = Optional.of(view);
+        return view;
+    }
+
+    private ClusterView view(ElectionStatus status) {
+        ClusterSettings cluster = config.cluster().orElseThrow();
+        TcpPeerTransport current = transport;
+        Map<NodeId, Duration> roundTrips = new HashMap<>();
+        for (NodeId peer : cluster.peerAddresses().keySet()) {
+            current.roundTrip(peer).ifPresent(rtt -> roundTrips.put(peer, rtt));
+        }
+        return new ClusterView(cluster.name(), current.localAddress(), status, cluster.peerAddresses(),
+                current.connected(), roundTrips);
+    }
+
+    /**
+     * The cluster now, the election read on the event loop; empty for a node that runs alone.
+     *
+     * @throws IllegalStateException if the node is not running
+     * @throws TimeoutException if the loop did not answer within {@code timeout}
+     */
+    public Optional<ClusterView> status(Duration timeout)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        if (config.cluster().isEmpty()) {
+            return Optional.empty();
+        }
+        if (election == null || !isRunning()) {
+            throw new IllegalStateException("the cluster service is not running");
+        }
+        return Optional.of(loop.call(this::snapshot, timeout));
+    }
+
+    /** The latest snapshot of the cluster, at most a heartbeat interval old; empty before start and when alone. */
+    public Optional<ClusterView> view() {
+        return latest;
+    }
+
+    @Override
+    protected void shutDown() {
+        if (config.cluster().isEmpty()) {
+            return;
+        }
+        closeQuietly();
+        LOG.info("node {} left cluster \"{}\"", config.node().value(), config.cluster().get().name());
+    }
+
+    private void closeQuietly() {
+        Cancellable timer = refresh;
+        if (timer != null) {
+            timer.cancel();
+        }
+        TcpPeerTransport current = transport;
+        if (current != null) {
+            current.close();
+        }
+        BullyElection bully = election;
+        if (bully != null) {
+            try {
+                onLoop(() -> {
+                    bully.stop();
+                    return null;
+                });
+            } catch (Exception e) {
+                LOG.debug("event loop already stopped while stopping the election", e);
+            }
+        }
+        latest = Optional.empty();
+    }
+
+    private <T> T onLoop(Callable<T> task)
+            throws ExecutionException, TimeoutException, InterruptedException, StartRefused {
+        try {
+            return loop.call(task, LOOP_TIMEOUT);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof VoteStoreException vote) {
+                throw new StartRefused("election vote: " + vote.getMessage(), vote);
+            }
+            throw e;
+        }
+    }
+
+    private static String describePeers(ClusterSettings cluster) {
+        StringBuilder text = new StringBuilder();
+        cluster.peers().forEach(peer -> text.append(text.length() == 0 ? "" : ", ").append("node ")
+                .append(peer.id().value()).append(" at ").append(describe(peer.address())));
+        return text.toString();
+    }
+
+    static String describe(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    @Override
+    protected String serviceName() {
+        return "cluster-node-" + config.node().value();
+    }
+}

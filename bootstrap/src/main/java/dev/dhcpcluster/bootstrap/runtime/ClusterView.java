@@ -1,0 +1,39 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import dev.dhcpcluster.core.election.ElectionStatus;
+import dev.dhcpcluster.port.model.NodeId;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A cluster node's view of its cluster at one moment, for {@code /status} and {@code /metrics}:
+ * the election's status and what the peer transport knows of each peer.
+ *
+ * @param name the cluster's name
+ * @param listen where the node listens for its peers, as bound
+ * @param election the election's status, read on the event loop
+ * @param addresses every peer's configured address
+ * @param connected the peers connected and authenticated now
+ * @param roundTrips the latest round-trip time measured to each connected peer, where one was
+ */
+public record ClusterView(String name, InetSocketAddress listen, ElectionStatus election,
+        Map<NodeId, InetSocketAddress> addresses, Set<NodeId> connected, Map<NodeId, Duration> roundTrips) {
+
+    public ClusterView {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(election, "election");
+        addresses = Map.copyOf(addresses);
+        connected = Set.copyOf(connected);
+        roundTrips = Map.copyOf(roundTrips);
+    }
+
+    /** The round-trip time to {@code peer}, if one was measured on its current connection. */
+    public Optional<Duration> roundTrip(NodeId peer) {
+        return Optional.ofNullable(roundTrips.get(peer));
+    }
+}

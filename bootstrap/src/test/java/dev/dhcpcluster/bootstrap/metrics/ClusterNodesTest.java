@@ -1,0 +1,175 @@
+package dev.dhcpcluster.bootstrap.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dhcpcluster.bootstrap.cli.StatusCommandAccess;
+import dev.dhcpcluster.bootstrap.config.ConfigLoader;
+import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.e2e.Poll;
+import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
+import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
+import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two cluster nodes in one process, over real TCP on loopback: they connect, elect the higher one,
+ * and show it on {@code /status}, in the {@code status} table and on {@code /metrics}, whose
+ * cluster metrics are exactly those docs/metrics.md lists in its cluster section.
+ */
+class ClusterNodesTest {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration ELECTION_TIMEOUT = Duration.ofSeconds(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path data;
+    private final List<NodeComponent> nodes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(node -> node.runtime().stop(START_TIMEOUT));
+    }
+
+    @Test
+    @DisplayName("two nodes elect the higher, agree on its epoch, and show it on /status, in status and on /metrics")
+    void twoNodesElectTheHigher() throws Exception {
+        Path secret = data.resolve("cluster.key");
+        ClusterSecret.generate(secret, false);
+        int[] ports = {freePort(), freePort()};
+        for (int id = 1; id <= 2; id++) {
+            NodeComponent component = NodeComponent.of(config(id, ports, secret));
+            component.runtime().start(START_TIMEOUT);
+            nodes.add(component);
+        }
+
+        JsonNode[] statuses = Poll.until(ELECTION_TIMEOUT, "both nodes follow node 2 in one epoch", () -> {
+            JsonNode one = status(nodes.get(0)).path("cluster");
+            JsonNode two = status(nodes.get(1)).path("cluster");
+            boolean agreed = one.path("leader").asInt() == 2 && two.path("leader").asInt() == 2
+                    && one.path("epoch").asLong() > 0 && one.path("epoch").asLong() == two.path("epoch").asLong()
+                    && "leader".equals(two.path("role").asText()) && "follower".equals(one.path("role").asText());
+            return agreed ? Optional.of(new JsonNode[] {one, two}) : Optional.empty();
+        }, () -> status(nodes.get(0)) + "\n" + status(nodes.get(1)));
+
+        JsonNode follower = statuses[0];
+        assertEquals("cluster", follower.path("mode").asText());
+        assertEquals("lab", follower.path("name").asText());
+        assertEquals(2, follower.path("majority").asInt());
+        assertTrue(follower.path("majority-present").asBoolean());
+        assertEquals(1, follower.path("peers-connected").asInt());
+        JsonNode peer = follower.path("members").get(1);
+        assertEquals(2, peer.path("id").asInt());
+        assertEquals("127.0.0.1:" + ports[1], peer.path("address").asText());
+        assertTrue(peer.path("connected").asBoolean() && peer.path("alive").asBoolean(), peer.toString());
+        assertTrue(peer.path("last-heard-ms").asLong() < 1000, peer.toString());
+        assertEquals(2, peer.path("leader").asInt());
+        List<String> table = StatusCommandAccess.table(status(nodes.get(0)));
+        assertTrue(table.stream().anyMatch(line -> line.startsWith("cluster    \"lab\": this node is follower; leader 2,")),
+                String.join("\n", table));
+        assertTrue(table.stream().anyMatch(line -> line.startsWith("  member 2    127.0.0.1:" + ports[1])
+                && line.contains("connected, alive, heard")), String.join("\n", table));
+
+        PrometheusText.Exposition metrics = Poll.until(ELECTION_TIMEOUT, "a round trip measured", () -> {
+            PrometheusText.Exposition scraped = scrape(nodes.get(0));
+            return scraped.families().containsKey("dhcpcluster_peer_round_trip_seconds")
+                    && !scraped.family("dhcpcluster_peer_round_trip_seconds").samples().isEmpty()
+                    && scraped.value("dhcpcluster_election_leader") == 2 ? Optional.of(scraped) : Optional.empty();
+        }, () -> "");
+        assertEquals(1, metrics.value("dhcpcluster_election_role", "role", "follower"));
+        assertEquals(0, metrics.value("dhcpcluster_election_role", "role", "leader"));
+        assertEquals(follower.path("epoch").asLong(), metrics.value("dhcpcluster_election_epoch"));
+        assertEquals(1, metrics.value("dhcpcluster_election_majority_present"));
+        assertEquals(1, metrics.value("dhcpcluster_peers_connected"));
+        assertTrue(metrics.value("dhcpcluster_peer_connection_events_total", "event", "connected") >= 1);
+        assertEquals(0, metrics.value("dhcpcluster_peer_refusals_total", "reason", "wrong_secret"));
+        assertTrue(metrics.value("dhcpcluster_peer_round_trip_seconds", "peer", "2") > 0);
+        assertTrue(metrics.value("dhcpcluster_election_events_total", "kind", "following") >= 1);
+        Set<String> cluster = new TreeSet<>();
+        Set<String> single = NodeMetricsScrapeTest.documented(false);
+        for (String name : metrics.families().keySet()) {
+            if (name.startsWith("dhcpcluster_") && !single.contains(name)) {
+                cluster.add(name);
+            }
+        }
+        assertEquals(NodeMetricsScrapeTest.documented(true), cluster,
+                "docs/metrics.md's cluster section lists every cluster metric, and no other");
+    }
+
+    private NodeConfig config(int id, int[] ports, Path secret) throws Exception {
+        int other = id == 1 ? 2 : 1;
+        String json = """
+                {
+                  "node": { "id": %d, "data-directory": "%s" },
+                  "transport": { "type": "udp", "listen-address": "127.0.0.1", "listen-port": 0 },
+                  "lease-store": { "type": "memory" },
+                  "admin": { "listen": "127.0.0.1:0" },
+                  "cluster": { "name": "lab", "listen": "127.0.0.1:%d", "secret-file": "%s",
+                               "peers": [ { "id": %d, "address": "127.0.0.1:%d" } ] },
+                  "Dhcp4": { "subnet4": [ { "id": 1, "subnet": "198.18.0.0/24",
+                                            "pools": [ { "pool": "198.18.0.%d0 - 198.18.0.%d9" } ] } ] }
+                }
+                """.formatted(id, data.resolve("node" + id), ports[id - 1], secret, other, ports[other - 1], id, id);
+        return new ConfigLoader().parse(json, "cluster-node-" + id);
+    }
+
+    private JsonNode status(NodeComponent node) {
+        return readTree(get(node, "/status"));
+    }
+
+    private PrometheusText.Exposition scrape(NodeComponent node) {
+        try {
+            return PrometheusText.parse(get(node, "/metrics"));
+        } catch (PrometheusText.MalformedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode readTree(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private String get(NodeComponent node, String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + node.admin().port() + path)).timeout(START_TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
