@@ -200,6 +200,19 @@ public final class ClusterService extends AbstractIdleService {
         return Optional.of(loop.call(this::snapshot, timeout));
     }
 
+    /**
+     * Waits until this service runs (at once for a node without a cluster); false if it failed or
+     * was stopped before it ran.
+     */
+    boolean awaitStarted() {
+        try {
+            awaitRunning();
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
     /** The latest snapshot of the cluster, at most a heartbeat interval old; empty before start and when alone. */
     public Optional<ClusterView> view() {
         return latest;

@@ -59,6 +59,10 @@ public final class NodeService extends AbstractIdleService {
     private final LoggingClusterEvents events;
     private final Map<String, Provider<DhcpTransport>> transports;
     private final Map<String, Provider<LeaseStore>> stores;
+    /** The cluster service this one starts after; null if there is none to wait for. */
+    private final ClusterService cluster;
+    /** True if the cluster failed to start, so this service started nothing and has nothing to report. */
+    private volatile boolean skipped;
 
     private volatile LeaseStore store;
     private volatile DhcpTransport transport;
@@ -69,10 +73,18 @@ public final class NodeService extends AbstractIdleService {
     /** Datagrams received before the server was loaded; touched only on the loop. */
     private final List<Datagram> early = new ArrayList<>();
 
-    @Inject
+    /** A DHCP service that waits for no cluster service (a node built by hand, in tests). */
     NodeService(NodeConfig config, EventLoop loop, LoggingClusterEvents events,
             Map<String, Provider<DhcpTransport>> transports, Map<String, Provider<LeaseStore>> stores) {
+        this(config, loop, events, transports, stores, null);
+    }
+
+    @Inject
+    NodeService(NodeConfig config, EventLoop loop, LoggingClusterEvents events,
+            Map<String, Provider<DhcpTransport>> transports, Map<String, Provider<LeaseStore>> stores,
+            ClusterService cluster) {
         this.config = config;
+        this.cluster = cluster;
         this.loop = loop;
         this.events = events;
         this.transports = transports;
@@ -82,6 +94,14 @@ public final class NodeService extends AbstractIdleService {
 
     @Override
     protected void startUp() throws Exception {
+        // A cluster member's peer port and secret first: a node refused there (a port taken, a
+        // secret others can read) touches no DHCP port and no lease store. The cluster service
+        // reports its own failure; this one then starts nothing and stops with the node.
+        if (cluster != null && !cluster.awaitStarted()) {
+            skipped = true;
+            LOG.debug("node {}: the cluster did not start; the DHCP service starts nothing", config.node().value());
+            return;
+        }
         try {
             // The port first: a node whose port is taken (a second node started by mistake) must
             // refuse before it opens, let alone creates, a lease store of its own.
@@ -124,6 +144,9 @@ public final class NodeService extends AbstractIdleService {
 
     @Override
     protected void shutDown() {
+        if (skipped) {
+            return;
+        }
         DhcpTransport current = transport;
         if (current != null) {
             current.close();

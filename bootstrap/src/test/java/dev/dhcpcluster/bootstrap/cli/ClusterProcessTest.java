@@ -141,6 +141,44 @@ class ClusterProcessTest {
                 describe());
     }
 
+    @Test
+    @DisplayName("a taken cluster port, or a secret file others may read, refuses the start in one line naming the field")
+    void refusedStarts() throws Exception {
+        Path secret = dir.resolve("cluster.key");
+        clusterKey(secret);
+        clusterPorts.put(2, freePort(2));
+        adminPorts.put(1, freePort(1));
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            clusterPorts.put(1, taken.getLocalPort());
+
+            List<String> errors = refused(1, secret);
+
+            assertEquals(List.of("node 1 did not start: cluster.listen: cannot listen for peers on 127.0.0.1:"
+                    + taken.getLocalPort() + ": Address already in use"), errors);
+        }
+        clusterPorts.put(1, freePort(1));
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        List<String> errors = refused(1, secret);
+
+        assertEquals(List.of("node 1 did not start: cluster.secret-file: " + secret + ": the cluster secret file is "
+                + "open to group or others (mode rw-r--r--); make it readable by the node's user only (chmod 600 "
+                + secret + ")"), errors);
+    }
+
+    /** Starts node {@code id}, which must exit 1 within a minute; returns what it wrote on standard error. */
+    private List<String> refused(int id, Path secret) throws Exception {
+        start(id, secret, false);
+        Process process = running.remove(id);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "node " + id + " kept running");
+        assertEquals(DhcpclusterCommand.FAILED, process.exitValue(), log(id));
+        assertEquals("", read(dir.resolve("node" + id + ".out")), "no ready line");
+        List<String> lines = Files.readAllLines(dir.resolve("node" + id + ".log"));
+        Files.delete(dir.resolve("node" + id + ".log"));
+        return lines;
+    }
+
     /** The epoch, if every node in {@code ids} reports {@code leader} as leader in one epoch, itself leading if it is. */
     private Optional<Long> agreed(List<Integer> ids, int leader) {
         Long epoch = null;
@@ -164,9 +202,13 @@ class ClusterProcessTest {
     }
 
     private void start(int id, Path secret) throws Exception {
+        start(id, secret, true);
+    }
+
+    private void start(int id, Path secret, boolean awaitServing) throws Exception {
         StringBuilder peers = new StringBuilder();
         for (int peer = 1; peer <= 3; peer++) {
-            if (peer != id) {
+            if (peer != id && clusterPorts.containsKey(peer)) {
                 peers.append(peers.length() == 0 ? "" : ", ").append("{\"id\": ").append(peer)
                         .append(", \"address\": \"127.0.0.").append(peer).append(':').append(clusterPorts.get(peer))
                         .append("\"}");
@@ -190,6 +232,9 @@ class ClusterProcessTest {
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
                 .start();
         running.put(id, process);
+        if (!awaitServing) {
+            return;
+        }
         Poll.until(START_TIMEOUT, "node " + id + " serves", () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("node " + id + " exited with " + process.exitValue() + "\n" + log(id));
