@@ -232,10 +232,17 @@ class HandshakeRefusalTest {
                 two.handshakeTimeout(), two.heartbeatInterval(), two.maxHandshakes()), cluster.events(TWO)),
                 new RecordingPeerHandler());
 
-        PeerEvents.Refusal atTwo = cluster.events(TWO).awaitRefusal(PeerRefusal.UNKNOWN_NODE);
-        assertTrue(atTwo.detail().contains("node-3") && atTwo.detail().contains("node-1"), atTwo.detail());
-        PeerEvents.Refusal atNodeOne = cluster.events(ONE).awaitRefusal(PeerRefusal.UNKNOWN_NODE);
-        assertTrue(atNodeOne.detail().startsWith("refused by the other side"), atNodeOne.detail());
+        // Node 2 refuses what answered its dial, and what node 1 dials in (node-1 is no peer of node 2's).
+        cluster.events(TWO).awaitRefusal(r -> r.reason() == PeerRefusal.UNKNOWN_NODE
+                && r.detail().equals("dialed node-3 at " + LoopbackCluster.describe(cluster.address(ONE)) + ", but node-1 answered"),
+                "node 2 refuses the wrong node at the address it dialed");
+        // Node 1 reports both refusals it was told of, with the reason node 2 gave.
+        cluster.events(ONE).awaitRefusal(r -> r.reason() == PeerRefusal.UNKNOWN_NODE
+                && r.detail().equals("refused by the other side: you answered as node-1 where node-3 was expected"),
+                "node 1 reports being refused as the wrong node");
+        cluster.events(ONE).awaitRefusal(r -> r.reason() == PeerRefusal.UNKNOWN_NODE
+                && r.detail().equals("refused by the other side: node-1 is not a member in this node's configuration"),
+                "node 1 reports being refused as an unknown node");
         assertFalse(one.connected().contains(TWO));
     }
 
