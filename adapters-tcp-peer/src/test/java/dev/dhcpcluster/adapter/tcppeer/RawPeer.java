@@ -107,6 +107,11 @@ final class RawPeer implements AutoCloseable {
         }
     }
 
+    /** "127.0.0.1:port" of this end, as the node names it in its reports. */
+    String localAddress() {
+        return Connection.describe(socket.getLocalSocketAddress());
+    }
+
     void readTimeout(int millis) throws SocketException {
         socket.setSoTimeout(millis);
     }
