@@ -39,7 +39,8 @@ class HostileInputTest {
     private static final NodeId TWO = new NodeId(2);
     /** A configured member that never runs: the raw peer authenticates as it. */
     private static final NodeId THREE = new NodeId(3);
-    private static final Duration HANDSHAKE = Duration.ofMillis(500);
+    // Short, to keep the tests quick, but not so short that a loaded build machine trips it.
+    private static final Duration HANDSHAKE = Duration.ofSeconds(1);
 
     private LoopbackCluster cluster;
     private RecordingPeerHandler atOne;
@@ -225,7 +226,8 @@ class HostileInputTest {
                 socket.close();
             }
         }
-        awaitTrue(() -> peerThreads() == threadsBefore, () -> "peer threads back to " + threadsBefore + ": " + peerThreads());
+        // At most as many as before: a connection of the start-up race may still have been closing then.
+        awaitTrue(() -> peerThreads() <= threadsBefore, () -> "peer threads back to " + threadsBefore + ": " + peerThreads());
         awaitTrue(() -> openFiles() <= filesBefore + 10, () -> "open files back to about " + filesBefore + ": " + openFiles());
         assertStillServing();
         assertEquals(List.of(RecordingPeerHandler.connectedCall(TWO)),
