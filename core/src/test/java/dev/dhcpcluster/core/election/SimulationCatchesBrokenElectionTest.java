@@ -33,7 +33,7 @@ class SimulationCatchesBrokenElectionTest {
             try {
                 ElectionSimulation.run(seed, settings);
             } catch (SimulationFailure failure) {
-                System.out.println("caught at seed " + seed + ": " + failure.invariant());
+                System.out.println("caught at seed " + seed + ": " + failure.getMessage());
                 return failure;
             }
         }
