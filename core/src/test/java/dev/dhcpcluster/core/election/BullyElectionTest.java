@@ -129,6 +129,18 @@ class BullyElectionTest {
                 new Acknowledge(node(1), 1, node(3))));
         assertTrue(saved >= 0 && acknowledged > saved, log.toString());
         assertEquals(Role.FOLLOWER, election.status().role());
+    }
+
+    @Test
+    @DisplayName("a follower names its leader once it hears it lead, not when it merely proposed itself")
+    void aFollowerNamesItsLeaderOnceItLeads() {
+        BullyElection election = election(1, 3);
+        election.start();
+        election.received(new Coordinator(node(3), 1));
+        assertEquals(Optional.empty(), election.status().leader(), "node-3 may never get its majority");
+
+        election.received(new Heartbeat(node(3), 1, Optional.of(node(3)), true));
+
         assertEquals(Optional.of(node(3)), election.status().leader());
     }
 

@@ -106,18 +106,21 @@ public final class ElectionChecker {
     }
 
     /**
-     * Why the cluster has not settled yet, or null if it has: exactly one leader, the highest live
-     * node, every other live node following it in its epoch.
+     * Why the cluster has not settled yet, or null if it has: on the side that holds the majority,
+     * exactly one leader, its highest live node, every other live node of that side following it
+     * in its epoch; on the minority side cut off from it, no node leading nor naming a leader.
+     *
+     * @param cutOff the minority cut off from the rest for good; empty when the whole cluster is connected
      */
-    public String unsettled() {
+    public String unsettled(Set<NodeId> cutOff) {
         SimulatedNode highest = null;
         for (SimulatedNode node : nodes) {
-            if (node.up() && (highest == null || node.id().compareTo(highest.id()) > 0)) {
+            if (node.up() && !cutOff.contains(node.id()) && (highest == null || node.id().compareTo(highest.id()) > 0)) {
                 highest = node;
             }
         }
         if (highest == null) {
-            return "no node is up";
+            return "no node of the majority side is up";
         }
         ElectionStatus top = highest.status().orElseThrow();
         if (top.role() != Role.LEADER) {
@@ -128,7 +131,12 @@ public final class ElectionChecker {
                 continue;
             }
             ElectionStatus status = node.status().orElseThrow();
-            if (status.role() != Role.FOLLOWER || !status.leader().equals(Optional.of(highest.id()))
+            if (cutOff.contains(node.id())) {
+                if (status.role() == Role.LEADER || status.leader().isPresent()) {
+                    return node.id() + ", cut off in a minority, is " + status.role() + " in epoch " + status.epoch()
+                            + " naming " + status.leader().map(NodeId::toString).orElse("nobody") + " as leader";
+                }
+            } else if (status.role() != Role.FOLLOWER || !status.leader().equals(Optional.of(highest.id()))
                     || status.epoch() != top.epoch()) {
                 return node.id() + " is " + status.role() + " in epoch " + status.epoch() + " following "
                         + status.leader().map(NodeId::toString).orElse("nobody") + ", not " + highest.id()

@@ -151,6 +151,7 @@ public final class ElectionSimulation {
         long settleBy = schedule.faultsEnd() + settings.convergenceBound().toNanos();
         long end = settleBy + settings.observation().toNanos();
         long lastUnsettled = schedule.faultsEnd();
+        Set<NodeId> cutOff = ((Fault.EndOfFaults) schedule.faults().get(schedule.faults().size() - 1).fault()).cutOff();
         EventQueue.Event event;
         while ((event = queue.next(end)) != null) {
             steps++;
@@ -162,7 +163,7 @@ public final class ElectionSimulation {
                 checker.checkAll();
             }
             if (queue.now() >= schedule.faultsEnd() && settings.invariants().contains(Invariant.CONVERGES_AFTER_FAULTS)) {
-                String unsettled = checker.unsettled();
+                String unsettled = checker.unsettled(cutOff);
                 if (unsettled != null) {
                     lastUnsettled = queue.now();
                     if (queue.now() >= settleBy) {
@@ -213,8 +214,16 @@ public final class ElectionSimulation {
             network.conditions(weather.conditions());
         } else if (fault instanceof Fault.DiskFailure disk) {
             node(disk.node()).disk().failing(disk.failing());
-        } else if (fault instanceof Fault.EndOfFaults) {
+        } else if (fault instanceof Fault.EndOfFaults end) {
             network.healAll();
+            for (SimulatedNode a : nodes) {
+                for (SimulatedNode b : nodes) {
+                    if (end.cutOff().contains(a.id()) && !end.cutOff().contains(b.id())) {
+                        network.block(a.id(), b.id(), true);
+                        network.block(b.id(), a.id(), true);
+                    }
+                }
+            }
             network.conditions(SimulatedNetwork.Conditions.NORMAL);
             for (SimulatedNode node : nodes) {
                 node.disk().failing(false);

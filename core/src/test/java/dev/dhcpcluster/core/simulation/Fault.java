@@ -69,10 +69,20 @@ public sealed interface Fault {
         }
     }
 
-    /** All faults stop: links healed, the network calm, disks repaired, crashed nodes restarted. */
-    record EndOfFaults() implements Fault {
+    /**
+     * All faults stop: links healed, the network calm, disks repaired, crashed nodes restarted;
+     * except that a minority may stay cut off from the rest for good (a clean partition), so that
+     * the run shows the majority side settling on its own and the minority never leading.
+     *
+     * @param cutOff the minority that stays cut off; empty for a whole cluster
+     */
+    record EndOfFaults(Set<NodeId> cutOff) implements Fault {
+        public EndOfFaults {
+            cutOff = Set.copyOf(cutOff);
+        }
+
         public String kind() {
-            return "end-of-faults";
+            return cutOff.isEmpty() ? "end-of-faults" : "end-with-minority-cut-off";
         }
     }
 }

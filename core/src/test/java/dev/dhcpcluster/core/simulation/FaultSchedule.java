@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 /**
  * The faults of one run, drawn from the seed before the run starts: a random period of faults,
- * then {@link Fault.EndOfFaults} after which the network and every node are healthy for good.
+ * then {@link Fault.EndOfFaults} after which the network and every node are healthy for good, but
+ * for one run in three, where a random minority stays cut off from the rest.
  *
  * @param faults the faults in time order, each with its virtual time in nanoseconds
  * @param faultsEnd when the faults stop
@@ -57,7 +58,14 @@ public record FaultSchedule(List<Timed> faults, long faultsEnd) {
                 faults.add(new Timed(at, fault));
             }
         }
-        faults.add(new Timed(end, new Fault.EndOfFaults()));
+        Set<NodeId> cutOff = new TreeSet<>();
+        if (random.nextInt(3) == 0) {
+            int size = 1 + random.nextInt((nodes.size() - 1) / 2);
+            while (cutOff.size() < size) {
+                cutOff.add(nodes.get(random.nextInt(nodes.size())));
+            }
+        }
+        faults.add(new Timed(end, new Fault.EndOfFaults(cutOff)));
         return new FaultSchedule(faults, end);
     }
 
