@@ -2,12 +2,16 @@ package dev.dhcpcluster.adapter.tcppeer;
 
 import dev.dhcpcluster.port.model.NodeId;
 import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the transport knows of one configured peer: where to dial it, and the one connection it
- * uses now. Fields are guarded by the link's monitor, which also orders the handler's
- * {@code connected} and {@code disconnected} calls for the peer: a new connection becomes active
- * only after the old one was reported gone.
+ * uses now.
+ *
+ * <p>Changes happen under the link's monitor, which also orders the handler's {@code connected}
+ * and {@code disconnected} calls for the peer: a new connection becomes active only after the old
+ * one was reported gone. Reads need no lock, so that {@code send}, called from the application's
+ * thread, never waits for a transport thread that is inside the handler.
  */
 final class PeerLink {
 
@@ -15,10 +19,10 @@ final class PeerLink {
     final InetSocketAddress address;
 
     /** The established connection, or null; at most one at any time. */
-    private Connection active;
+    private volatile Connection active;
 
-    /** Whether {@link #active} has been reported connected. */
-    private boolean announced;
+    /** {@link #active} once it has been reported connected, else null. */
+    private volatile Connection announced;
 
     PeerLink(NodeId id, InetSocketAddress address) {
         this.id = id;
@@ -31,14 +35,13 @@ final class PeerLink {
             return false;
         }
         active = connection;
-        announced = false;
         return true;
     }
 
     /** Marks {@code connection} reported, if it is still the active one; runs {@code report} under the monitor. */
     synchronized void announce(Connection connection, Runnable report) {
         if (active == connection) {
-            announced = true;
+            announced = connection;
             report.run();
         }
     }
@@ -50,8 +53,8 @@ final class PeerLink {
     synchronized void retire(Connection connection, Runnable report) {
         if (active == connection) {
             active = null;
-            if (announced) {
-                announced = false;
+            if (announced == connection) {
+                announced = null;
                 report.run();
             }
             notifyAll();
@@ -59,17 +62,17 @@ final class PeerLink {
     }
 
     /** The active connection, or null. */
-    synchronized Connection active() {
+    Connection active() {
         return active;
     }
 
     /** The active connection if it was reported connected, or null. */
-    synchronized Connection announced() {
-        return announced ? active : null;
+    Connection announced() {
+        return announced;
     }
 
     /** Waits while a connection is active, or until woken; returns true if it waited at all. */
-    synchronized boolean awaitInactive(java.util.function.BooleanSupplier closing) throws InterruptedException {
+    synchronized boolean awaitInactive(BooleanSupplier closing) throws InterruptedException {
         boolean waited = false;
         while (active != null && !closing.getAsBoolean()) {
             waited = true;

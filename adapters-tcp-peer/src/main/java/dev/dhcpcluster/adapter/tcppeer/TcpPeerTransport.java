@@ -498,15 +498,15 @@ public final class TcpPeerTransport implements PeerTransport {
             throw RefusalException.told(PeerRefusal.UNKNOWN_NODE, "it claims this node's own id",
                     hello.node() + " is the id of the node you reached");
         }
+        if (dialedLink != null && !dialedLink.id.equals(hello.node())) {
+            throw RefusalException.told(PeerRefusal.UNKNOWN_NODE,
+                    "dialed " + dialedLink.id + " at " + connection.address() + ", but " + hello.node() + " answered",
+                    "you answered as " + hello.node() + " where " + dialedLink.id + " was expected");
+        }
         PeerLink link = links.get(hello.node());
         if (link == null) {
             throw RefusalException.told(PeerRefusal.UNKNOWN_NODE, hello.node() + " is not a configured peer",
                     hello.node() + " is not a member in this node's configuration");
-        }
-        if (dialedLink != null && link != dialedLink) {
-            throw RefusalException.told(PeerRefusal.UNKNOWN_NODE,
-                    "dialed " + dialedLink.id + " at " + connection.address() + ", but " + hello.node() + " answered",
-                    "you answered as " + hello.node() + " where " + dialedLink.id + " was expected");
         }
         return link;
     }

@@ -53,6 +53,11 @@ final class LoopbackCluster {
         }
     }
 
+    /** "host:port", as reports write an address. */
+    static String describe(InetSocketAddress address) {
+        return Connection.describe(address);
+    }
+
     InetSocketAddress address(NodeId node) {
         return addresses.get(node);
     }

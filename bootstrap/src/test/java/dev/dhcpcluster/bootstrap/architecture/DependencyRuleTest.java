@@ -28,7 +28,9 @@ import dev.dhcpcluster.bootstrap.architecture.violations.StartsThread;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesExecutor;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesJdbc;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesPath;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesDefaultRandomGenerator;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesRandom;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesRandomGeneratorByName;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesRandomUuid;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesSocket;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesSqlite;
@@ -36,6 +38,8 @@ import dev.dhcpcluster.bootstrap.architecture.violations.UsesThreadLocalRandom;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,10 +59,12 @@ class DependencyRuleTest {
 
     private static final String PORTS = "dev.dhcpcluster.port..";
     private static final String CORE = "dev.dhcpcluster.core..";
+    private static final String ELECTION = "dev.dhcpcluster.core.election..";
     private static final String ADAPTERS = "dev.dhcpcluster.adapter..";
     private static final String BOOTSTRAP = "dev.dhcpcluster.bootstrap..";
     private static final String STORAGE_ADAPTER = "dev.dhcpcluster.adapter.storage..";
     private static final String PCAP_ADAPTER = "dev.dhcpcluster.adapter.pcap..";
+    private static final String PEER_ADAPTER = "dev.dhcpcluster.adapter.tcppeer..";
     private static final String VIOLATIONS = "dev.dhcpcluster.bootstrap.architecture.violations..";
 
     /** Test-jars (the contract tests of ports, core's test fixtures) are not production code. */
@@ -77,8 +83,8 @@ class DependencyRuleTest {
     @Test
     void everyModuleThatExistsHasClasses() {
         for (String packageIdentifier : new String[] {
-                PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..",
-                "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER, PCAP_ADAPTER}) {
+                PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..", ELECTION,
+                "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER, PCAP_ADAPTER, PEER_ADAPTER}) {
             requireClassesIn(packageIdentifier);
         }
     }
@@ -111,8 +117,22 @@ class DependencyRuleTest {
         noOwnRandomness(CORE, production).check(production);
     }
 
+    @Test
+    void theElectionDrawsNoRandomnessOfItsOwn() {
+        // Its jitter comes from the RandomGenerator handed to it, so that a simulation seed replays it.
+        noOwnRandomness(ELECTION, production).check(production);
+    }
+
+    @Test
+    void theElectionReachesTheOutsideOnlyThroughPorts() {
+        classesIn(ELECTION).should().onlyDependOnClassesThat().resideInAnyPackage(ELECTION, PORTS, "java..")
+                .because("the election is a state machine on the peer, vote store, clock and scheduler ports alone")
+                .check(production);
+    }
+
     @ParameterizedTest
-    @ValueSource(classes = {UsesRandom.class, UsesThreadLocalRandom.class, CallsMathRandom.class, UsesRandomUuid.class})
+    @ValueSource(classes = {UsesRandom.class, UsesThreadLocalRandom.class, CallsMathRandom.class, UsesRandomUuid.class,
+            UsesDefaultRandomGenerator.class, UsesRandomGeneratorByName.class})
     void theRandomnessRuleCatchesEachSource(Class<?> violation) {
         JavaClasses classes = new ClassFileImporter().importClasses(violation);
 
@@ -162,17 +182,43 @@ class DependencyRuleTest {
         requireClassesIn("dev.dhcpcluster.adapter.udp..");
         requireClassesIn(STORAGE_ADAPTER);
         requireClassesIn(PCAP_ADAPTER);
+        requireClassesIn(PEER_ADAPTER);
         slices().matching("dev.dhcpcluster.adapter.(*)..").should().notDependOnEachOther().check(production);
     }
 
     @Test
     void onlyBootstrapKnowsWiringConfigurationAndLoggingLibraries() {
-        // When the peer adapter (CBOR over TCP, with Jackson) arrives, its package joins bootstrap here.
         noClasses().that().resideOutsideOfPackage(BOOTSTRAP).should().dependOnClassesThat()
-                .resideInAnyPackage("dagger..", "javax.inject..", "jakarta.inject..", "com.fasterxml.jackson..", "picocli..",
+                .resideInAnyPackage("dagger..", "javax.inject..", "jakarta.inject..", "picocli..",
                         "ch.qos.logback..", "org.slf4j..", "io.prometheus..")
                 .because("adapters log through System.Logger, which bootstrap bridges to SLF4J, and report "
                         + "through ClusterEvents, which bootstrap turns into metrics")
+                .check(production);
+    }
+
+    @Test
+    void onlyBootstrapAndThePeerAdapterKnowJackson() {
+        requireClassesIn(PEER_ADAPTER);
+        noClasses().that().resideOutsideOfPackages(BOOTSTRAP, PEER_ADAPTER).should().dependOnClassesThat()
+                .resideInAnyPackage("com.fasterxml.jackson..")
+                .because("Jackson reads the config file (bootstrap) and writes the peer frames (CBOR); the records "
+                        + "of ports carry no annotation of it")
+                .check(production);
+    }
+
+    @Test
+    void thePeerAdapterDependsOnPortsAndJacksonOnly() {
+        classesIn(PEER_ADAPTER).should().onlyDependOnClassesThat()
+                .resideInAnyPackage(PEER_ADAPTER, PORTS, "java..", "javax.crypto..", "javax.net..", "com.fasterxml.jackson..")
+                .because("an adapter is written against the ports artifact and its one technology")
+                .check(production);
+    }
+
+    @Test
+    void thePeerAdapterShowsBootstrapOnlyItsTransport() {
+        classesIn(PEER_ADAPTER).and().arePublic().should()
+                .haveNameMatching(Pattern.quote("dev.dhcpcluster.adapter.tcppeer.TcpPeerTransport") + "(\\$Settings)?")
+                .because("an adapter's helpers are package-private; bootstrap constructs the transport and its settings alone")
                 .check(production);
     }
 
@@ -257,6 +303,8 @@ class DependencyRuleTest {
     private static ArchRule noOwnRandomness(String packageIdentifier, JavaClasses classes) {
         return noClassesIn(packageIdentifier, classes)
                 .should().dependOnClassesThat(assignableTo(Random.class).or(assignableTo(SplittableRandom.class))
+                        .or(resideInAPackage("jdk.random.."))
+                        .or(assignableTo(RandomGeneratorFactory.class))
                         .as("are random generators"))
                 .orShould().callMethodWhere(describe("draw from a shared random source",
                         DependencyRuleTest::drawsSharedRandomness))
@@ -267,7 +315,11 @@ class DependencyRuleTest {
         JavaClass owner = call.getTargetOwner();
         String name = call.getName();
         return ((owner.isEquivalentTo(Math.class) || owner.isEquivalentTo(StrictMath.class)) && name.equals("random"))
-                || (owner.isEquivalentTo(UUID.class) && name.equals("randomUUID"));
+                || (owner.isEquivalentTo(UUID.class) && name.equals("randomUUID"))
+                // RandomGenerator.of(name), getDefault() and their twins on the nested interfaces make a new,
+                // system-seeded generator; a generator handed in is fine.
+                || (owner.isAssignableTo(RandomGenerator.class) && owner.isInterface()
+                        && (name.equals("of") || name.equals("getDefault")));
     }
 
     private static ArchRule onlyTheStorageAdapterKnowsJdbc() {

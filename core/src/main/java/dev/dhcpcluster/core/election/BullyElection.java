@@ -105,6 +105,8 @@ public final class BullyElection implements PeerHandler {
     private Phase phase = Phase.IDLE;
     /** When this follower last heard its leader lead (or acknowledged it). */
     private long leaderHeard = NEVER;
+    /** True once this follower heard its leader lead in the acknowledged epoch, not merely propose it. */
+    private boolean leaderLeads;
     private Cancellable round;
     private Cancellable tick;
     private long electionsStarted;
@@ -347,8 +349,10 @@ public final class BullyElection implements PeerHandler {
             if (role != Role.FOLLOWER || phase != Phase.IDLE) {
                 follow("it hears " + from + " lead epoch " + epoch);
             }
+            leaderLeads = true;
         } else if (epoch > epoch() && from.compareTo(self) > 0) {
             acknowledge(from, epoch, "the heartbeat of the established leader");
+            leaderLeads = following() && vote.equals(new Vote(epoch, from));
         } else if (from.compareTo(self) < 0 && role == Role.FOLLOWER) {
             startElection("the lower node " + from + " leads, and this node is higher");
         }
@@ -400,18 +404,25 @@ public final class BullyElection implements PeerHandler {
                 report(Kind.STEPPED_DOWN, epoch(), "it acknowledged " + leader + " in the higher epoch " + epoch);
             }
             vote = next;
+            leaderLeads = false;
         }
         if (!sent) {
             peers.send(leader, new PeerMessage.Acknowledge(self, epoch, leader));
         }
-        leaderHeard = clock.elapsedNanos();
         if (changed || role != Role.FOLLOWER || phase != Phase.IDLE) {
+            // A grace of one failure timeout for the new leader to win its majority. Acknowledging the
+            // same Coordinator again gives none: a candidate that proposes again and again in a
+            // minority must not look like a live leader.
+            leaderHeard = clock.elapsedNanos();
             follow("it acknowledged " + leader + " in epoch " + epoch + " after " + why);
         }
     }
 
     /** Becomes a follower of the saved vote's leader. */
     private void follow(String why) {
+        if (role != Role.FOLLOWER || phase != Phase.IDLE) {
+            leaderLeads = false; // until its leader is heard to lead again
+        }
         cancelRound();
         role = Role.FOLLOWER;
         phase = Phase.IDLE;
@@ -557,11 +568,12 @@ public final class BullyElection implements PeerHandler {
         return vote == null ? Optional.empty() : Optional.of(vote.leader());
     }
 
+    /** Itself when it leads; the acknowledged leader once it was heard to lead; else none. */
     private Optional<NodeId> leader() {
         if (role == Role.LEADER) {
             return Optional.of(self);
         }
-        return following() ? voteLeader() : Optional.empty();
+        return following() && leaderLeads ? voteLeader() : Optional.empty();
     }
 
     private PeerMessage.Heartbeat heartbeat() {
