@@ -94,6 +94,11 @@ public final class AdminService extends AbstractIdleService {
             LOG.debug("node {}: no admin endpoint, the DHCP service did not start", config.node().value(), e);
             return;
         }
+        if (node.startedNothing()) {
+            // The cluster refused to start: the node is stopping, and the cluster reports why.
+            LOG.debug("node {}: no admin endpoint, the cluster did not start", config.node().value());
+            return;
+        }
         started = Instant.now();
         AdminToken.Loaded loaded;
         try {

@@ -209,6 +209,14 @@ public final class NodeService extends AbstractIdleService {
     }
 
     /**
+     * True if this service started nothing because the node's cluster did not start (the node is
+     * stopping, and the cluster says why).
+     */
+    public boolean startedNothing() {
+        return skipped;
+    }
+
+    /**
      * Where the transport listens, as bound ({@code udp 127.0.0.1:6767}); empty before start.
      */
     public String endpoint() {

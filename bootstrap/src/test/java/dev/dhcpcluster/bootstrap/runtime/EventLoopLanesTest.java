@@ -29,11 +29,15 @@ class EventLoopLanesTest {
     private static final int LANE = 1024;
     private static final int PROBES = 400;
     /**
-     * The most a probe may wait: half the default heartbeat interval (200 ms), a tenth of the
-     * failure timeout (1 s), with room for a machine busy with other work. Without the lanes a probe
-     * would wait behind the whole flood, as the datagrams do.
+     * The most a probe may wait: a quarter of the default failure timeout (1 s), so that a
+     * heartbeat or an election timer is never late enough to start a false election. Without the
+     * lanes a probe would wait behind the whole flood, as the datagrams do. Most probes wait far
+     * less ({@link #TYPICAL} for 99 of 100); the rest is the machine (the flood, the probes and the
+     * loop share its cores, and the flood's garbage is collected while they run).
      */
-    private static final Duration BOUND = Duration.ofMillis(100);
+    private static final Duration BOUND = Duration.ofMillis(250);
+    /** The most 99 of 100 probes may wait: one batch of datagrams, with room for a busy machine. */
+    private static final Duration TYPICAL = Duration.ofMillis(25);
 
     @Test
     @DisplayName("while a flood saturates the DHCP lane, peer tasks and timers wait at most a bounded time, and the excess datagrams are shed and counted")
@@ -86,11 +90,11 @@ class EventLoopLanesTest {
         long shed = loop.datagramsShed();
         String figures = String.format(Locale.ROOT, "lanes under a flood: %d datagrams offered in %.1f s, %d handled "
                 + "(%.0f/s), %d shed; a datagram waited up to %.1f ms; peer task wait p50 %.2f ms, p99 %.2f ms, max "
-                + "%.2f ms; timer lateness p50 %.2f ms, p99 %.2f ms, max %.2f ms (bound %d ms)", offered.get(), seconds,
+                + "%.2f ms; timer lateness p50 %.2f ms, p99 %.2f ms, max %.2f ms (bounds: p99 %d ms, max %d ms)", offered.get(), seconds,
                 handled.get(), handled.get() / seconds, shed, datagramWaitMax.get() / 1e6,
                 percentile(executeWaits, 50), percentile(executeWaits, 99), percentile(executeWaits, 100),
                 percentile(timerLateness, 50), percentile(timerLateness, 99), percentile(timerLateness, 100),
-                BOUND.toMillis());
+                TYPICAL.toMillis(), BOUND.toMillis());
         System.out.println(figures);
 
         assertTrue(shed > 0, "the lane was saturated: " + figures);
@@ -98,22 +102,32 @@ class EventLoopLanesTest {
                 "every datagram was handled, shed, or still waits: " + figures);
         assertTrue(percentile(executeWaits, 100) <= BOUND.toMillis(), "a peer task waited too long: " + figures);
         assertTrue(percentile(timerLateness, 100) <= BOUND.toMillis(), "a timer ran too late: " + figures);
+        assertTrue(percentile(executeWaits, 99) <= TYPICAL.toMillis(), "peer tasks waited too long: " + figures);
+        assertTrue(percentile(timerLateness, 99) <= TYPICAL.toMillis(), "timers ran too late: " + figures);
     }
 
     @Test
     @DisplayName("datagrams run in the order they arrived, and flushDatagrams runs every waiting one before it returns")
     void datagramsKeepTheirOrderAndFlush() throws Exception {
         EventLoop loop = new EventLoop("lanes-order", 64);
-        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
-        // Not started yet: the lane fills and holds its datagrams until the thread runs.
-        for (int i = 0; i < 70; i++) {
-            int n = i;
-            loop.offerDatagram(() -> order.add(n));
-        }
-        assertEquals(6, loop.datagramsShed());
-        assertEquals(64, loop.backlog().datagrams());
         loop.startAsync().awaitRunning();
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         try {
+            // The thread is held by one task, so the lane fills and holds its datagrams.
+            loop.execute(() -> {
+                busy.countDown();
+                awaitQuietly(release);
+            });
+            assertTrue(busy.await(5, TimeUnit.SECONDS));
+            for (int i = 0; i < 70; i++) {
+                int n = i;
+                loop.offerDatagram(() -> order.add(n));
+            }
+            assertEquals(6, loop.datagramsShed());
+            assertEquals(64, loop.backlog().datagrams());
+            release.countDown();
             loop.flushDatagrams(Duration.ofSeconds(5));
             List<Integer> expected = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
@@ -122,7 +136,16 @@ class EventLoopLanesTest {
             assertEquals(expected, order);
             assertEquals(0, loop.backlog().datagrams());
         } finally {
+            release.countDown();
             loop.stopAsync().awaitTerminated();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
