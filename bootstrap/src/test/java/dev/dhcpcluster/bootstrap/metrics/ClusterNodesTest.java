@@ -12,7 +12,15 @@ import dev.dhcpcluster.bootstrap.e2e.Poll;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
+import dev.dhcpcluster.bootstrap.client.ClientSession;
+import dev.dhcpcluster.core.dhcp.DhcpCodec;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +48,8 @@ class ClusterNodesTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration ELECTION_TIMEOUT = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RELAY = "127.0.0.2";
+    private static final Duration FLOOD = Duration.ofSeconds(3);
 
     @TempDir
     Path data;
@@ -51,17 +61,74 @@ class ClusterNodesTest {
         nodes.forEach(node -> node.runtime().stop(START_TIMEOUT));
     }
 
-    @Test
-    @DisplayName("two nodes elect the higher, agree on its epoch, and show it on /status, in status and on /metrics")
-    void twoNodesElectTheHigher() throws Exception {
+    /** Starts nodes 1 and 2; returns their cluster ports. */
+    private int[] startTwoNodes(int relayPort) throws Exception {
         Path secret = data.resolve("cluster.key");
         ClusterSecret.generate(secret, false);
         int[] ports = {freePort(), freePort()};
         for (int id = 1; id <= 2; id++) {
-            NodeComponent component = NodeComponent.of(config(id, ports, secret));
+            NodeComponent component = NodeComponent.of(config(id, ports, secret, relayPort));
             component.runtime().start(START_TIMEOUT);
             nodes.add(component);
         }
+        return ports;
+    }
+
+    @Test
+    @DisplayName("a flood of DISCOVERs at the highest rate one sender reaches starts no election: the leader, the epoch and the election counts stay")
+    void aDhcpFloodStartsNoElection() throws Exception {
+        try (DatagramSocket sink = new DatagramSocket(new InetSocketAddress(RELAY, 0));
+                DatagramChannel flood = DatagramChannel.open()) {
+            startTwoNodes(sink.getLocalPort());
+            Poll.until(ELECTION_TIMEOUT, "node 2 leads", () -> {
+                JsonNode one = status(nodes.get(0)).path("cluster");
+                return one.path("leader").asInt() == 2 && "leader".equals(status(nodes.get(1)).path("cluster")
+                        .path("role").asText()) ? Optional.of(true) : Optional.empty();
+            }, () -> status(nodes.get(0)) + "\n" + status(nodes.get(1)));
+            PrometheusText.Exposition before = scrape(nodes.get(1));
+            flood.bind(new InetSocketAddress(RELAY, 0));
+            InetSocketAddress leader = new InetSocketAddress("127.0.0.1", nodes.get(1).runtime().node().boundPort());
+            ByteBuffer discover = ByteBuffer.wrap(DhcpCodec.encode(new ClientSession(1, HardwareAddress.ethernet(
+                    new byte[] {2, 0, 0, 0x46, 0, 1}), Ipv4Address.parse(RELAY), 0, Optional.empty()).discover(0x464c4f4f),
+                    DhcpCodec.DEFAULT_MAX_MESSAGE_LENGTH));
+            long sent = 0;
+            long end = System.nanoTime() + FLOOD.toNanos();
+            while (System.nanoTime() < end) {
+                discover.rewind();
+                flood.send(discover, leader);
+                sent++;
+            }
+            PrometheusText.Exposition after = scrape(nodes.get(1));
+            double received = after.value("dhcpcluster_dhcp_packets_received_total", "type", "discover")
+                    - before.value("dhcpcluster_dhcp_packets_received_total", "type", "discover");
+            double shed = after.value("dhcpcluster_event_loop_datagrams_shed_total");
+            System.out.printf(java.util.Locale.ROOT, "flood: %d DISCOVERs sent in %d s (%.0f/s) to the leader, %.0f "
+                    + "handled, %.0f shed in its DHCP lane; elections started before %.0f, after %.0f%n", sent,
+                    FLOOD.toSeconds(), sent / (double) FLOOD.toSeconds(), received, shed,
+                    before.value("dhcpcluster_elections_started_total"),
+                    after.value("dhcpcluster_elections_started_total"));
+
+            assertTrue(received > 0, "the leader served the flood");
+            for (NodeComponent node : nodes) {
+                JsonNode cluster = status(node).path("cluster");
+                assertEquals(2, cluster.path("leader").asInt(), cluster.toString());
+                assertTrue(cluster.path("majority-present").asBoolean(), cluster.toString());
+            }
+            assertEquals(before.value("dhcpcluster_election_epoch"), after.value("dhcpcluster_election_epoch"),
+                    "the epoch did not move");
+            for (String kind : List.of("election_started", "stepped_down", "leader_lost")) {
+                assertEquals(before.value("dhcpcluster_election_events_total", "kind", kind),
+                        after.value("dhcpcluster_election_events_total", "kind", kind), kind + " on the leader");
+            }
+            assertEquals(0, scrape(nodes.get(0)).value("dhcpcluster_election_events_total", "kind", "leader_lost"),
+                    "the follower never lost its leader");
+        }
+    }
+
+    @Test
+    @DisplayName("two nodes elect the higher, agree on its epoch, and show it on /status, in status and on /metrics")
+    void twoNodesElectTheHigher() throws Exception {
+        int[] ports = startTwoNodes(67);
 
         JsonNode[] statuses = Poll.until(ELECTION_TIMEOUT, "both nodes follow node 2 in one epoch", () -> {
             JsonNode one = status(nodes.get(0)).path("cluster");
@@ -116,20 +183,22 @@ class ClusterNodesTest {
                 "docs/metrics.md's cluster section lists every cluster metric, and no other");
     }
 
-    private NodeConfig config(int id, int[] ports, Path secret) throws Exception {
+    private NodeConfig config(int id, int[] ports, Path secret, int relayPort) throws Exception {
         int other = id == 1 ? 2 : 1;
         String json = """
                 {
                   "node": { "id": %d, "data-directory": "%s" },
-                  "transport": { "type": "udp", "listen-address": "127.0.0.1", "listen-port": 0 },
+                  "transport": { "type": "udp", "listen-address": "127.0.0.1", "listen-port": 0, "relay-port": %d },
                   "lease-store": { "type": "memory" },
                   "admin": { "listen": "127.0.0.1:0" },
                   "cluster": { "name": "lab", "listen": "127.0.0.1:%d", "secret-file": "%s",
                                "peers": [ { "id": %d, "address": "127.0.0.1:%d" } ] },
                   "Dhcp4": { "subnet4": [ { "id": 1, "subnet": "198.18.0.0/24",
-                                            "pools": [ { "pool": "198.18.0.%d0 - 198.18.0.%d9" } ] } ] }
+                                            "pools": [ { "pool": "198.18.0.%d0 - 198.18.0.%d9" } ],
+                                            "relay": { "ip-addresses": [ "127.0.0.2" ] } } ] }
                 }
-                """.formatted(id, data.resolve("node" + id), ports[id - 1], secret, other, ports[other - 1], id, id);
+                """.formatted(id, data.resolve("node" + id), relayPort, ports[id - 1], secret, other, ports[other - 1],
+                id, id);
         return new ConfigLoader().parse(json, "cluster-node-" + id);
     }
 
