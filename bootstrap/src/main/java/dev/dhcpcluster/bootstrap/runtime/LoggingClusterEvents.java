@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>The cluster's events are logged one line each: every step of the election at info (a node that
  * leads, follows, loses its leader or steps down is what an operator looks for), a peer that
  * connects or disconnects at info, and a refused peer at warn, at most once per interval per reason
- * (the rest at debug, all counted), its detail escaped since it may quote what the remote sent.
+ * (the rest at debug, all counted), its detail escaped since it may quote what the remote sent. A
+ * second connection refused because the pair is connected already is the normal end of two nodes
+ * dialing each other at once: it is logged at info, every time.
  *
  * <p>Each commit is also handed to a {@link StoreCommitObserver}, for what needs every commit
  * rather than the totals kept here.
@@ -230,7 +232,10 @@ public final class LoggingClusterEvents implements ClusterEvents {
     @Override
     public void peerRefused(PeerRefusal reason, String remote, String detail) {
         peerRefusals.get(reason).increment();
-        if (firstIn("peer refused " + reason)) {
+        if (reason == PeerRefusal.ALREADY_CONNECTED) {
+            // The expected end of two nodes dialing each other at once: one connection is kept.
+            LOG.info("peer refused ({}): {}: {}", reason, SafeText.inline(remote), SafeText.inline(detail));
+        } else if (firstIn("peer refused " + reason)) {
             LOG.warn("peer refused ({}): {}: {} (further {} refusals logged at DEBUG for {} s)", reason,
                     SafeText.inline(remote), SafeText.inline(detail), reason, interval.toSeconds());
         } else {

@@ -12,6 +12,7 @@ import dev.dhcpcluster.bootstrap.e2e.Poll;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
+import dev.dhcpcluster.bootstrap.secret.PrivateFiles;
 import dev.dhcpcluster.bootstrap.client.ClientSession;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.port.model.HardwareAddress;
@@ -63,11 +64,16 @@ class ClusterNodesTest {
 
     /** Starts nodes 1 and 2; returns their cluster ports. */
     private int[] startTwoNodes(int relayPort) throws Exception {
+        return startTwoNodes(relayPort, "");
+    }
+
+    /** Starts nodes 1 and 2 with {@code extra} fields in their cluster sections; returns their cluster ports. */
+    private int[] startTwoNodes(int relayPort, String extra) throws Exception {
         Path secret = data.resolve("cluster.key");
         ClusterSecret.generate(secret, false);
         int[] ports = {freePort(), freePort()};
         for (int id = 1; id <= 2; id++) {
-            NodeComponent component = NodeComponent.of(config(id, ports, secret, relayPort));
+            NodeComponent component = NodeComponent.of(config(id, ports, secret, relayPort, extra));
             component.runtime().start(START_TIMEOUT);
             nodes.add(component);
         }
@@ -130,6 +136,44 @@ class ClusterNodesTest {
     }
 
     @Test
+    @DisplayName("over TLS (PKCS#12 stores made by keytool, passwords in files) two nodes connect and elect the higher")
+    void overTls() throws Exception {
+        Path keystore = data.resolve("cluster.p12");
+        Path certificate = data.resolve("cluster.crt");
+        Path truststore = data.resolve("trust.p12");
+        keytool("-genkeypair", "-alias", "cluster", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=lab",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "key-secret");
+        keytool("-exportcert", "-alias", "cluster", "-keystore", keystore.toString(), "-storepass", "key-secret",
+                "-file", certificate.toString());
+        keytool("-importcert", "-noprompt", "-alias", "cluster", "-file", certificate.toString(), "-storetype",
+                "PKCS12", "-keystore", truststore.toString(), "-storepass", "trust-secret");
+        PrivateFiles.create(data.resolve("key.pass"), "key-secret\n");
+        PrivateFiles.create(data.resolve("trust.pass"), "trust-secret\n");
+        startTwoNodes(67, """
+                , "tls": { "keystore": "%s", "keystore-password-file": "%s",
+                           "truststore": "%s", "truststore-password-file": "%s" }""".formatted(keystore,
+                data.resolve("key.pass"), truststore, data.resolve("trust.pass")));
+
+        Poll.until(ELECTION_TIMEOUT, "both nodes follow node 2 over TLS", () -> {
+            JsonNode one = status(nodes.get(0)).path("cluster");
+            JsonNode two = status(nodes.get(1)).path("cluster");
+            return one.path("leader").asInt() == 2 && "leader".equals(two.path("role").asText())
+                    && one.path("peers-connected").asInt() == 1 ? Optional.of(true) : Optional.empty();
+        }, () -> status(nodes.get(0)) + "\n" + status(nodes.get(1)));
+        assertEquals(0, scrape(nodes.get(0)).value("dhcpcluster_peer_refusals_total", "reason", "tls_failure"));
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "keytool finished");
+        assertEquals(0, process.exitValue(), output);
+    }
+
+    @Test
     @DisplayName("two nodes elect the higher, agree on its epoch, and show it on /status, in status and on /metrics")
     void twoNodesElectTheHigher() throws Exception {
         int[] ports = startTwoNodes(67);
@@ -187,7 +231,7 @@ class ClusterNodesTest {
                 "docs/metrics.md's cluster section lists every cluster metric, and no other");
     }
 
-    private NodeConfig config(int id, int[] ports, Path secret, int relayPort) throws Exception {
+    private NodeConfig config(int id, int[] ports, Path secret, int relayPort, String extra) throws Exception {
         int other = id == 1 ? 2 : 1;
         String json = """
                 {
@@ -196,13 +240,13 @@ class ClusterNodesTest {
                   "lease-store": { "type": "memory" },
                   "admin": { "listen": "127.0.0.1:0" },
                   "cluster": { "name": "lab", "listen": "127.0.0.1:%d", "secret-file": "%s",
-                               "peers": [ { "id": %d, "address": "127.0.0.1:%d" } ] },
+                               "peers": [ { "id": %d, "address": "127.0.0.1:%d" } ]%s },
                   "Dhcp4": { "subnet4": [ { "id": 1, "subnet": "198.18.0.0/24",
                                             "pools": [ { "pool": "198.18.0.%d0 - 198.18.0.%d9" } ],
                                             "relay": { "ip-addresses": [ "127.0.0.2" ] } } ] }
                 }
                 """.formatted(id, data.resolve("node" + id), relayPort, ports[id - 1], secret, other, ports[other - 1],
-                id, id);
+                extra, id, id);
         return new ConfigLoader().parse(json, "cluster-node-" + id);
     }
 
