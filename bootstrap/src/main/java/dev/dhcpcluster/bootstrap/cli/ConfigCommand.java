@@ -1,5 +1,7 @@
 package dev.dhcpcluster.bootstrap.cli;
 
+import dev.dhcpcluster.bootstrap.config.ClusterSettings;
+import dev.dhcpcluster.bootstrap.config.ConfigError;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.HostCheck;
@@ -7,10 +9,16 @@ import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.config.kea.KeaImport;
 import dev.dhcpcluster.bootstrap.config.kea.KeaImportException;
 import dev.dhcpcluster.bootstrap.config.kea.KeaNote;
+import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
+import dev.dhcpcluster.bootstrap.secret.SecretException;
+import dev.dhcpcluster.bootstrap.secret.TlsContexts;
 import dev.dhcpcluster.bootstrap.text.SafeText;
-import java.io.PrintWriter;
 import dev.dhcpcluster.core.config.SubnetConfig;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -56,12 +64,41 @@ final class ConfigCommand implements Runnable {
                 NodeConfig config = new ConfigLoader().load(file);
                 if (!noHostCheck) {
                     new HostCheck().check(config, file.toString());
+                    checkClusterFiles(config);
                 }
                 spec.commandLine().getOut().println("OK: " + file + ": " + summary(config));
                 return 0;
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return DhcpclusterCommand.USAGE;
+            }
+        }
+
+        /**
+         * A cluster member's secret and TLS files, read as {@code run} reads them: each that is
+         * missing, open to others or unusable is an error naming its field.
+         */
+        private void checkClusterFiles(NodeConfig config) throws ConfigException {
+            if (config.cluster().isEmpty()) {
+                return;
+            }
+            ClusterSettings cluster = config.cluster().get();
+            List<ConfigError> errors = new ArrayList<>();
+            try {
+                Arrays.fill(ClusterSecret.read(cluster.secretFile()), (byte) 0);
+            } catch (SecretException e) {
+                errors.add(new ConfigError("cluster.secret-file", e.getMessage()));
+            }
+            if (cluster.tls().isPresent()) {
+                try {
+                    TlsContexts.build(cluster.tls().get());
+                } catch (SecretException e) {
+                    int colon = e.getMessage().indexOf(": ");
+                    errors.add(new ConfigError(e.getMessage().substring(0, colon), e.getMessage().substring(colon + 2)));
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw new ConfigException(file.toString(), errors);
             }
         }
 
@@ -72,7 +109,9 @@ final class ConfigCommand implements Runnable {
             return "node " + config.node().value() + ", " + count + (count == 1 ? " subnet (" : " subnets (") + subnets
                     + "), transport " + config.transport().type() + " " + config.transport().listenAddress() + ":"
                     + config.transport().listenPort() + ", lease store " + config.leaseStore().type()
-                    + config.leaseStore().file().map(file -> " " + file).orElse("");
+                    + config.leaseStore().file().map(file -> " " + file).orElse("")
+                    + config.cluster().map(cluster -> ", cluster \"" + cluster.name() + "\" of "
+                            + (cluster.peers().size() + 1) + " members").orElse("");
         }
     }
 

@@ -89,6 +89,33 @@ class ClusterSecretTest {
     }
 
     @Test
+    @DisplayName("config check reads a cluster member's secret as run does: a file open to others is an error at cluster.secret-file")
+    void configCheckReadsTheSecret() throws Exception {
+        Path secret = directory.resolve("cluster.key");
+        ClusterSecret.generate(secret, false);
+        Path config = directory.resolve("node.json");
+        Files.writeString(config, """
+                {"node": {"id": 1, "data-directory": "%s"},
+                 "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 6767},
+                 "cluster": {"name": "lab", "listen": "127.0.0.1:6768", "secret-file": "%s",
+                             "peers": [{"id": 2, "address": "127.0.0.2:6768"}]},
+                 "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.9"}]}]}}
+                """.formatted(directory.resolve("data"), secret));
+
+        Run ok = run("config", "check", config.toString());
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-rw----"));
+        Run refused = run("config", "check", config.toString());
+        Run elsewhere = run("config", "check", "--no-host-check", config.toString());
+
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().endsWith(", cluster \"lab\" of 2 members" + System.lineSeparator()), ok.out());
+        assertEquals(2, refused.exit());
+        assertTrue(refused.err().contains("cluster.secret-file: " + secret + ": the cluster secret file is open to "
+                + "group or others (mode rw-rw----)"), refused.err());
+        assertEquals(0, elsewhere.exit(), "a file for another host is checked alone: " + elsewhere.err());
+    }
+
+    @Test
     @DisplayName("a secret shorter than 16 bytes, not base64, empty or missing is refused")
     void badSecrets() throws Exception {
         Path file = directory.resolve("cluster.key");
