@@ -59,6 +59,7 @@ class DependencyRuleTest {
     private static final String BOOTSTRAP = "dev.dhcpcluster.bootstrap..";
     private static final String STORAGE_ADAPTER = "dev.dhcpcluster.adapter.storage..";
     private static final String PCAP_ADAPTER = "dev.dhcpcluster.adapter.pcap..";
+    private static final String PEER_ADAPTER = "dev.dhcpcluster.adapter.tcppeer..";
     private static final String VIOLATIONS = "dev.dhcpcluster.bootstrap.architecture.violations..";
 
     /** Test-jars (the contract tests of ports, core's test fixtures) are not production code. */
@@ -78,7 +79,7 @@ class DependencyRuleTest {
     void everyModuleThatExistsHasClasses() {
         for (String packageIdentifier : new String[] {
                 PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..",
-                "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER, PCAP_ADAPTER}) {
+                "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER, PCAP_ADAPTER, PEER_ADAPTER}) {
             requireClassesIn(packageIdentifier);
         }
     }
@@ -162,17 +163,43 @@ class DependencyRuleTest {
         requireClassesIn("dev.dhcpcluster.adapter.udp..");
         requireClassesIn(STORAGE_ADAPTER);
         requireClassesIn(PCAP_ADAPTER);
+        requireClassesIn(PEER_ADAPTER);
         slices().matching("dev.dhcpcluster.adapter.(*)..").should().notDependOnEachOther().check(production);
     }
 
     @Test
     void onlyBootstrapKnowsWiringConfigurationAndLoggingLibraries() {
-        // When the peer adapter (CBOR over TCP, with Jackson) arrives, its package joins bootstrap here.
         noClasses().that().resideOutsideOfPackage(BOOTSTRAP).should().dependOnClassesThat()
-                .resideInAnyPackage("dagger..", "javax.inject..", "jakarta.inject..", "com.fasterxml.jackson..", "picocli..",
+                .resideInAnyPackage("dagger..", "javax.inject..", "jakarta.inject..", "picocli..",
                         "ch.qos.logback..", "org.slf4j..", "io.prometheus..")
                 .because("adapters log through System.Logger, which bootstrap bridges to SLF4J, and report "
                         + "through ClusterEvents, which bootstrap turns into metrics")
+                .check(production);
+    }
+
+    @Test
+    void onlyBootstrapAndThePeerAdapterKnowJackson() {
+        requireClassesIn(PEER_ADAPTER);
+        noClasses().that().resideOutsideOfPackages(BOOTSTRAP, PEER_ADAPTER).should().dependOnClassesThat()
+                .resideInAnyPackage("com.fasterxml.jackson..")
+                .because("Jackson reads the config file (bootstrap) and writes the peer frames (CBOR); the records "
+                        + "of ports carry no annotation of it")
+                .check(production);
+    }
+
+    @Test
+    void thePeerAdapterDependsOnPortsAndJacksonOnly() {
+        classesIn(PEER_ADAPTER).should().onlyDependOnClassesThat()
+                .resideInAnyPackage(PEER_ADAPTER, PORTS, "java..", "javax.crypto..", "javax.net..", "com.fasterxml.jackson..")
+                .because("an adapter is written against the ports artifact and its one technology")
+                .check(production);
+    }
+
+    @Test
+    void thePeerAdapterShowsBootstrapOnlyItsTransport() {
+        classesIn(PEER_ADAPTER).and().arePublic().should()
+                .haveNameMatching(Pattern.quote("dev.dhcpcluster.adapter.tcppeer.TcpPeerTransport") + "(\\$Settings)?")
+                .because("an adapter's helpers are package-private; bootstrap constructs the transport and its settings alone")
                 .check(production);
     }
 

@@ -1,0 +1,272 @@
+package dev.dhcpcluster.adapter.tcppeer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerMessage;
+import dev.dhcpcluster.port.peer.PeerRefusal;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The wire form of a {@link Frame}: a 4-byte big-endian length, then a CBOR map of that many
+ * bytes. The map holds a {@code type} tag and exactly the fields of that type, nothing else.
+ *
+ * <p>The records of the ports stay free of any annotation: the mapping is written out here, field
+ * by field, on Jackson's tree model. Decoding is strict, because what it reads comes from the
+ * network: an unknown tag, a missing, extra or mistyped field, a value a record refuses, or bytes
+ * after the map all make the frame malformed.
+ */
+final class FrameCodec {
+
+    /** Bytes of the length prefix. */
+    static final int PREFIX_BYTES = 4;
+
+    /** A refusal's detail is cut to this many characters: it is a hint for an operator, not a channel. */
+    static final int MAX_DETAIL_CHARS = 200;
+
+    private static final CBORMapper MAPPER = CBORMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private static final ObjectReader READER = MAPPER.readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private FrameCodec() {
+    }
+
+    /** The frame with its length prefix, ready to be written. */
+    static byte[] encode(Frame frame) {
+        ObjectNode map = MAPPER.createObjectNode();
+        // Java 17 has no pattern switch; the families are sealed, so the chains are complete.
+        if (frame instanceof Frames.Hello hello) {
+            map.put("type", "hello");
+            map.put("version", hello.version());
+            map.put("cluster", hello.cluster());
+            map.put("node", hello.node().value());
+            map.put("nonce", hello.nonce());
+        } else if (frame instanceof Frames.Proof proof) {
+            map.put("type", "proof");
+            map.put("mac", proof.mac());
+        } else if (frame instanceof Frames.Accept) {
+            map.put("type", "accept");
+        } else if (frame instanceof Frames.Refuse refuse) {
+            map.put("type", "refuse");
+            map.put("reason", refuse.reason().name());
+            map.put("detail", cut(refuse.detail()));
+        } else if (frame instanceof Frames.Ping ping) {
+            map.put("type", "ping");
+            map.put("stamp", ping.stamp());
+        } else if (frame instanceof Frames.Pong pong) {
+            map.put("type", "pong");
+            map.put("stamp", pong.stamp());
+        } else if (frame instanceof Frames.Message message) {
+            encodeMessage(message.message(), map);
+        } else {
+            throw new IllegalArgumentException("not a frame that is sent: " + frame);
+        }
+        byte[] body;
+        try {
+            body = MAPPER.writeValueAsBytes(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of numbers, strings and bytes did not encode", e);
+        }
+        return ByteBuffer.allocate(PREFIX_BYTES + body.length).putInt(body.length).put(body).array();
+    }
+
+    /** {@code detail} cut to {@link #MAX_DETAIL_CHARS}, never between the two halves of a surrogate pair. */
+    private static String cut(String detail) {
+        if (detail.length() <= MAX_DETAIL_CHARS) {
+            return detail;
+        }
+        int end = Character.isHighSurrogate(detail.charAt(MAX_DETAIL_CHARS - 1)) ? MAX_DETAIL_CHARS - 1 : MAX_DETAIL_CHARS;
+        return detail.substring(0, end);
+    }
+
+    private static void encodeMessage(PeerMessage message, ObjectNode map) {
+        if (message instanceof PeerMessage.Election) {
+            map.put("type", "election");
+        } else if (message instanceof PeerMessage.Answer) {
+            map.put("type", "answer");
+        } else if (message instanceof PeerMessage.Coordinator) {
+            map.put("type", "coordinator");
+        } else if (message instanceof PeerMessage.Acknowledge acknowledge) {
+            map.put("type", "acknowledge");
+            map.put("leader", acknowledge.leader().value());
+        } else if (message instanceof PeerMessage.Heartbeat heartbeat) {
+            map.put("type", "heartbeat");
+            if (heartbeat.leader().isPresent()) {
+                map.put("leader", heartbeat.leader().get().value());
+            } else {
+                map.putNull("leader");
+            }
+            map.put("leading", heartbeat.leading());
+        } else {
+            throw new IllegalArgumentException("an unknown kind of peer message: " + message);
+        }
+        map.put("from", message.from().value());
+        map.put("epoch", message.epoch());
+    }
+
+    /**
+     * The frame in {@code body}, the bytes after a length prefix.
+     *
+     * @throws MalformedFrameException if it is not exactly one well-formed frame
+     */
+    static Frame decode(byte[] body) throws MalformedFrameException {
+        JsonNode root;
+        try {
+            root = READER.readValue(body);
+        } catch (Exception e) {
+            // Jackson throws IOExceptions for bad CBOR and runtime exceptions for some limits.
+            throw new MalformedFrameException("not a CBOR item: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedFrameException("the body is not a CBOR map");
+        }
+        JsonNode type = root.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new MalformedFrameException("no text field \"type\"");
+        }
+        try {
+            return switch (type.textValue()) {
+                case "hello" -> hello(root);
+                case "proof" -> new Frames.Proof(fields(root, "mac").bytes("mac"));
+                case "accept" -> {
+                    fields(root);
+                    yield new Frames.Accept();
+                }
+                case "refuse" -> refuse(fields(root, "reason", "detail"));
+                case "ping" -> new Frames.Ping(fields(root, "stamp").longValue("stamp"));
+                case "pong" -> new Frames.Pong(fields(root, "stamp").longValue("stamp"));
+                case "election" -> {
+                    Fields f = fields(root, "from", "epoch");
+                    yield new Frames.Message(new PeerMessage.Election(f.node("from"), f.longValue("epoch")));
+                }
+                case "answer" -> {
+                    Fields f = fields(root, "from", "epoch");
+                    yield new Frames.Message(new PeerMessage.Answer(f.node("from"), f.longValue("epoch")));
+                }
+                case "coordinator" -> {
+                    Fields f = fields(root, "from", "epoch");
+                    yield new Frames.Message(new PeerMessage.Coordinator(f.node("from"), f.longValue("epoch")));
+                }
+                case "acknowledge" -> {
+                    Fields f = fields(root, "from", "epoch", "leader");
+                    yield new Frames.Message(new PeerMessage.Acknowledge(f.node("from"), f.longValue("epoch"), f.node("leader")));
+                }
+                case "heartbeat" -> {
+                    Fields f = fields(root, "from", "epoch", "leader", "leading");
+                    Optional<NodeId> leader = f.get("leader").isNull() ? Optional.empty() : Optional.of(f.node("leader"));
+                    yield new Frames.Message(new PeerMessage.Heartbeat(f.node("from"), f.longValue("epoch"), leader,
+                            f.bool("leading")));
+                }
+                default -> throw new MalformedFrameException("unknown frame type \"" + type.textValue() + "\"");
+            };
+        } catch (IllegalArgumentException e) {
+            // A record refused what was decoded: a negative epoch, a node id 0, a leader that disagrees.
+            throw new MalformedFrameException("a " + type.textValue() + " frame with values it cannot have: " + e.getMessage(), e);
+        }
+    }
+
+    private static Frame hello(JsonNode root) throws MalformedFrameException {
+        JsonNode version = root.get("version");
+        if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()) {
+            throw new MalformedFrameException("a hello without an integer \"version\"");
+        }
+        if (version.intValue() != Handshake.PROTOCOL_VERSION) {
+            return new Frames.ForeignHello(version.intValue());
+        }
+        Fields f = fields(root, "version", "cluster", "node", "nonce");
+        return new Frames.Hello(version.intValue(), f.text("cluster"), f.node("node"), f.bytes("nonce"));
+    }
+
+    private static Frame refuse(Fields f) throws MalformedFrameException {
+        String reason = f.text("reason");
+        try {
+            return new Frames.Refuse(PeerRefusal.valueOf(reason), f.text("detail"));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFrameException("a refusal for an unknown reason \"" + reason + "\"", e);
+        }
+    }
+
+    /** The map's fields, once checked to be {@code type} and exactly {@code names}. */
+    private static Fields fields(JsonNode root, String... names) throws MalformedFrameException {
+        Set<String> expected = Set.of(names);
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!name.equals("type") && !expected.contains(name)) {
+                throw new MalformedFrameException("an unexpected field \"" + name + "\" in a " + root.get("type").textValue() + " frame");
+            }
+        }
+        for (String name : names) {
+            if (!root.has(name)) {
+                throw new MalformedFrameException("a " + root.get("type").textValue() + " frame without \"" + name + "\"");
+            }
+        }
+        return new Fields(root);
+    }
+
+    /** Typed access to the fields of a checked map; a value of the wrong type is malformed. */
+    private record Fields(JsonNode root) {
+
+        JsonNode get(String name) {
+            return root.get(name);
+        }
+
+        long longValue(String name) throws MalformedFrameException {
+            JsonNode node = root.get(name);
+            if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+                throw wrongType(name, "an integer");
+            }
+            return node.longValue();
+        }
+
+        NodeId node(String name) throws MalformedFrameException {
+            JsonNode node = root.get(name);
+            if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+                throw wrongType(name, "a node id");
+            }
+            return new NodeId(node.intValue());
+        }
+
+        String text(String name) throws MalformedFrameException {
+            JsonNode node = root.get(name);
+            if (!node.isTextual()) {
+                throw wrongType(name, "text");
+            }
+            return node.textValue();
+        }
+
+        byte[] bytes(String name) throws MalformedFrameException {
+            JsonNode node = root.get(name);
+            if (!node.isBinary()) {
+                throw wrongType(name, "a byte string");
+            }
+            try {
+                return node.binaryValue();
+            } catch (java.io.IOException e) {
+                throw new MalformedFrameException("\"" + name + "\" is not a byte string", e);
+            }
+        }
+
+        boolean bool(String name) throws MalformedFrameException {
+            JsonNode node = root.get(name);
+            if (!node.isBoolean()) {
+                throw wrongType(name, "a boolean");
+            }
+            return node.booleanValue();
+        }
+
+        private MalformedFrameException wrongType(String name, String what) {
+            return new MalformedFrameException("\"" + name + "\" of a " + root.get("type").textValue() + " frame is not " + what);
+        }
+    }
+}

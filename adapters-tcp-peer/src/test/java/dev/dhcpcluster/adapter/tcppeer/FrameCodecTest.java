@@ -1,0 +1,200 @@
+package dev.dhcpcluster.adapter.tcppeer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerMessage;
+import dev.dhcpcluster.port.peer.PeerRefusal;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The wire form of frames: every kind round-trips, and whatever is not exactly a frame is malformed. */
+class FrameCodecTest {
+
+    private static final CBORMapper CBOR = new CBORMapper();
+    private static final NodeId ONE = new NodeId(1);
+    private static final NodeId TWO = new NodeId(2);
+
+    static List<PeerMessage> everyMessage() {
+        return List.of(
+                new PeerMessage.Election(ONE, 0),
+                new PeerMessage.Answer(ONE, 5),
+                new PeerMessage.Coordinator(new NodeId(Integer.MAX_VALUE), Long.MAX_VALUE),
+                new PeerMessage.Acknowledge(ONE, 6, TWO),
+                new PeerMessage.Heartbeat(ONE, 0, Optional.empty(), false),
+                new PeerMessage.Heartbeat(ONE, 7, Optional.of(TWO), false),
+                new PeerMessage.Heartbeat(ONE, 8, Optional.of(ONE), true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyMessage")
+    @DisplayName("every kind of peer message decodes to the message that was encoded")
+    void everyMessageRoundTrips(PeerMessage message) throws Exception {
+        byte[] frame = FrameCodec.encode(new Frames.Message(message));
+
+        assertEquals(new Frames.Message(message), FrameCodec.decode(body(frame)));
+    }
+
+    @Test
+    @DisplayName("a frame is a 4-byte big-endian length, then that many bytes of one CBOR map")
+    void prefixIsTheBodyLength() throws Exception {
+        byte[] frame = FrameCodec.encode(new Frames.Message(new PeerMessage.Election(ONE, 3)));
+
+        assertEquals(frame.length - 4, ByteBuffer.wrap(frame).getInt());
+        ObjectNode map = (ObjectNode) CBOR.readTree(body(frame));
+        assertEquals("election", map.get("type").textValue());
+        assertEquals(1, map.get("from").intValue());
+        assertEquals(3, map.get("epoch").longValue());
+        assertEquals(3, map.size(), "type, from and epoch, nothing else");
+    }
+
+    @Test
+    @DisplayName("the handshake's frames and the heartbeat round-trip")
+    void controlFramesRoundTrip() throws Exception {
+        byte[] nonce = new byte[Handshake.NONCE_BYTES];
+        Arrays.fill(nonce, (byte) 7);
+        Frames.Hello hello = (Frames.Hello) FrameCodec.decode(body(FrameCodec.encode(new Frames.Hello(1, "lab", TWO, nonce))));
+        assertEquals("lab", hello.cluster());
+        assertEquals(TWO, hello.node());
+        assertArrayEquals(nonce, hello.nonce());
+        byte[] mac = new byte[Handshake.MAC_BYTES];
+        mac[31] = 9;
+        assertArrayEquals(mac, ((Frames.Proof) FrameCodec.decode(body(FrameCodec.encode(new Frames.Proof(mac))))).mac());
+        assertEquals(new Frames.Accept(), FrameCodec.decode(body(FrameCodec.encode(new Frames.Accept()))));
+        assertEquals(new Frames.Refuse(PeerRefusal.CLUSTER_MISMATCH, "x"),
+                FrameCodec.decode(body(FrameCodec.encode(new Frames.Refuse(PeerRefusal.CLUSTER_MISMATCH, "x")))));
+        assertEquals(new Frames.Ping(-5), FrameCodec.decode(body(FrameCodec.encode(new Frames.Ping(-5)))));
+        assertEquals(new Frames.Pong(42), FrameCodec.decode(body(FrameCodec.encode(new Frames.Pong(42)))));
+    }
+
+    @Test
+    @DisplayName("a hello of another version decodes to that version alone, whatever else it holds")
+    void foreignHelloKeepsItsVersion() throws Exception {
+        assertEquals(new Frames.ForeignHello(2), FrameCodec.decode(cbor(m -> {
+            m.put("type", "hello");
+            m.put("version", 2);
+            m.put("something", "new");
+        })));
+    }
+
+    @Test
+    @DisplayName("a refusal's detail is cut to 200 characters")
+    void longDetailIsCut() throws Exception {
+        Frames.Refuse refuse = (Frames.Refuse) FrameCodec.decode(body(FrameCodec.encode(
+                new Frames.Refuse(PeerRefusal.UNKNOWN_NODE, "x".repeat(5_000)))));
+
+        assertEquals(FrameCodec.MAX_DETAIL_CHARS, refuse.detail().length());
+    }
+
+    @Test
+    @DisplayName("a detail is never cut between the halves of a character outside the BMP")
+    void cutKeepsSurrogatePairsWhole() throws Exception {
+        String detail = "x".repeat(FrameCodec.MAX_DETAIL_CHARS - 1) + "\uD83D\uDE00" + "tail";
+
+        Frames.Refuse refuse = (Frames.Refuse) FrameCodec.decode(body(FrameCodec.encode(
+                new Frames.Refuse(PeerRefusal.CLUSTER_MISMATCH, detail))));
+
+        assertEquals("x".repeat(FrameCodec.MAX_DETAIL_CHARS - 1), refuse.detail());
+    }
+
+    @Test
+    @DisplayName("malformed: an unknown type, a missing, extra or mistyped field, a refused value, trailing bytes")
+    void malformedBodiesAreRefused() throws Exception {
+        List<byte[]> bodies = List.of(
+                cbor(m -> m.put("type", "gossip")),
+                cbor(m -> m.put("from", 1)),
+                cbor(m -> m.put("type", 3)),
+                cbor(m -> election(m).remove("epoch")),
+                cbor(m -> election(m).put("extra", 1)),
+                cbor(m -> election(m).put("epoch", "3")),
+                cbor(m -> election(m).put("epoch", 3.5)),
+                cbor(m -> election(m).put("epoch", -1)),
+                cbor(m -> election(m).put("from", 0)),
+                cbor(m -> election(m).put("from", 1L << 40)),
+                cbor(m -> {
+                    m.put("type", "heartbeat");
+                    m.put("from", 1);
+                    m.put("epoch", 0);
+                    m.putNull("leader");
+                    m.put("leading", true);
+                }),
+                cbor(m -> {
+                    m.put("type", "refuse");
+                    m.put("reason", "BECAUSE");
+                    m.put("detail", "");
+                }),
+                cbor(m -> {
+                    m.put("type", "proof");
+                    m.put("mac", new byte[3]);
+                }),
+                concat(cbor(FrameCodecTest::election), new byte[] {0}),
+                CBOR.writeValueAsBytes(List.of(1, 2)),
+                new byte[] {(byte) 0xff, (byte) 0xff, 0x01},
+                Arrays.copyOf(cbor(FrameCodecTest::election), 5),
+                // A map with the same key twice.
+                new byte[] {(byte) 0xa2, 0x61, 'a', 0x01, 0x61, 'a', 0x02});
+
+        for (byte[] body : bodies) {
+            MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(body),
+                    () -> "decoded " + Arrays.toString(body));
+            assertTrue(e.getMessage() != null && !e.getMessage().isEmpty());
+        }
+    }
+
+    @Test
+    @DisplayName("a heartbeat without a leader says so with null: leaving the field out is malformed")
+    void heartbeatNeedsTheLeaderField() throws Exception {
+        byte[] withoutLeader = cbor(m -> {
+            m.put("type", "heartbeat");
+            m.put("from", 1);
+            m.put("epoch", 0);
+            m.put("leading", false);
+        });
+
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(withoutLeader));
+        Frame decoded = FrameCodec.decode(cbor(m -> {
+            m.put("type", "heartbeat");
+            m.put("from", 1);
+            m.put("epoch", 0);
+            m.putNull("leader");
+            m.put("leading", false);
+        }));
+        assertInstanceOf(Frames.Message.class, decoded);
+    }
+
+    private static ObjectNode election(ObjectNode map) {
+        map.put("type", "election");
+        map.put("from", 1);
+        map.put("epoch", 3);
+        return map;
+    }
+
+    private static byte[] cbor(Consumer<ObjectNode> fill) throws Exception {
+        ObjectNode map = CBOR.createObjectNode();
+        fill.accept(map);
+        return CBOR.writeValueAsBytes(map);
+    }
+
+    private static byte[] body(byte[] frame) {
+        return Arrays.copyOfRange(frame, 4, frame.length);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+}
