@@ -76,7 +76,10 @@ public final class BullyElection implements PeerHandler {
 
     /** What this node knows of one peer. */
     private static final class Peer {
+        /** When any message of the peer last arrived. */
         long lastHeard = NEVER;
+        /** When the peer last said which vote it holds (a heartbeat or an acknowledgement). */
+        long voteHeard = NEVER;
         long epoch;
         NodeId leader;
     }
@@ -107,6 +110,8 @@ public final class BullyElection implements PeerHandler {
     private long leaderHeard = NEVER;
     /** True once this follower heard its leader lead in the acknowledged epoch, not merely propose it. */
     private boolean leaderLeads;
+    /** When this node last sent its Coordinator: a proposal wins only on acknowledgements heard since. */
+    private long roundStarted = NEVER;
     private Cancellable round;
     private Cancellable tick;
     private long electionsStarted;
@@ -274,6 +279,7 @@ public final class BullyElection implements PeerHandler {
             return;
         }
         state.lastHeard = NEVER; // counts as not heard at once: a killed leader is replaced without waiting
+        state.voteHeard = NEVER;
         checkLiveness();
     }
 
@@ -375,6 +381,7 @@ public final class BullyElection implements PeerHandler {
         if (epoch >= peer.epoch) {
             peer.epoch = epoch;
             peer.leader = leader;
+            peer.voteHeard = peer.lastHeard;
         }
         if (!leader.equals(self)) {
             conflictEpoch = Math.max(conflictEpoch, epoch);
@@ -477,6 +484,7 @@ public final class BullyElection implements PeerHandler {
         phase = Phase.PROPOSING;
         report(Kind.COORDINATOR_PROPOSED, epoch, (again ? "proposed itself again in epoch " : "proposed itself in epoch ")
                 + epoch + "; it leads once " + required + " of " + members.size() + " members acknowledge");
+        roundStarted = clock.elapsedNanos();
         peers.sendToAll(new PeerMessage.Coordinator(self, epoch));
         round = scheduler.schedule(jittered(timers.coordinatorTimeout()), this::proposeAgain);
         checkProposal();
@@ -492,7 +500,7 @@ public final class BullyElection implements PeerHandler {
         if (phase != Phase.PROPOSING || vote == null || !vote.leader().equals(self)) {
             return;
         }
-        int support = support(clock.elapsedNanos());
+        int support = support(clock.elapsedNanos(), roundStarted);
         if (support >= required) {
             cancelRound();
             role = Role.LEADER;
@@ -520,7 +528,7 @@ public final class BullyElection implements PeerHandler {
     private void checkLiveness() {
         long now = clock.elapsedNanos();
         if (role == Role.LEADER) {
-            int support = support(now);
+            int support = support(now, now - failureNanos);
             if (support < required) {
                 stepDown("it hears only " + support + " of the " + required + " members needed that acknowledged epoch "
                         + epoch());
@@ -538,14 +546,19 @@ public final class BullyElection implements PeerHandler {
 
     // ---- helpers ----
 
-    /** This node and the live members that acknowledged this node in its current epoch. */
-    private int support(long now) {
+    /**
+     * This node and the members that said, at {@code since} or later, that they acknowledged this
+     * node in its current epoch. What a member said before then does not count: it may have moved
+     * on to another epoch since, out of this node's hearing.
+     */
+    private int support(long now, long since) {
         if (vote == null || !vote.leader().equals(self)) {
             return 0;
         }
         int support = 1;
         for (Peer peer : known.values()) {
-            if (alive(peer, now) && peer.epoch == vote.epoch() && self.equals(peer.leader)) {
+            if (peer.voteHeard != NEVER && peer.voteHeard >= since && now - peer.voteHeard <= failureNanos
+                    && peer.epoch == vote.epoch() && self.equals(peer.leader)) {
                 support++;
             }
         }

@@ -85,11 +85,13 @@ public final class ElectionSimulation {
      * @param faults faults injected, by kind
      * @param virtualNanos virtual time the run covered
      * @param settledAfterNanos how long after the faults stopped the cluster settled for good
+     * @param lastUnsettled why the cluster was not settled at the last moment it was not, after the
+     *     faults stopped; empty if it never was
      * @param epochsLed how many epochs had a leader
      * @param traceHash the hash of every step and election event
      */
     public record Result(long seed, int nodes, long steps, Map<String, Integer> faults, long virtualNanos,
-            long settledAfterNanos, int epochsLed, long traceHash) {
+            long settledAfterNanos, String lastUnsettled, int epochsLed, long traceHash) {
     }
 
     private final long seed;
@@ -151,6 +153,7 @@ public final class ElectionSimulation {
         long settleBy = schedule.faultsEnd() + settings.convergenceBound().toNanos();
         long end = settleBy + settings.observation().toNanos();
         long lastUnsettled = schedule.faultsEnd();
+        String lastReason = "";
         Set<NodeId> cutOff = ((Fault.EndOfFaults) schedule.faults().get(schedule.faults().size() - 1).fault()).cutOff();
         EventQueue.Event event;
         while ((event = queue.next(end)) != null) {
@@ -166,6 +169,7 @@ public final class ElectionSimulation {
                 String unsettled = checker.unsettled(cutOff);
                 if (unsettled != null) {
                     lastUnsettled = queue.now();
+                    lastReason = unsettled;
                     if (queue.now() >= settleBy) {
                         fail(Invariant.CONVERGES_AFTER_FAULTS, "not settled " + settings.convergenceBound().toMillis()
                                 + " ms after the faults stopped: " + unsettled);
@@ -174,7 +178,7 @@ public final class ElectionSimulation {
             }
         }
         return new Result(seed, nodes.size(), steps, faults, end, lastUnsettled - schedule.faultsEnd(),
-                checker.epochsLed(), trace.hash());
+                lastReason, checker.epochsLed(), trace.hash());
     }
 
     private void apply(Fault fault) {

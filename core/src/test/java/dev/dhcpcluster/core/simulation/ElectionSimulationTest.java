@@ -63,20 +63,28 @@ class ElectionSimulationTest {
         Map<Integer, Integer> sizes = new TreeMap<>();
         long virtual = 0;
         long steps = 0;
-        long slowest = 0;
+        ElectionSimulation.Result slowest = null;
         long epochsLed = 0;
         for (ElectionSimulation.Result result : results) {
             result.faults().forEach((kind, count) -> faults.merge(kind, count, Integer::sum));
             sizes.merge(result.nodes(), 1, Integer::sum);
             virtual += result.virtualNanos();
             steps += result.steps();
-            slowest = Math.max(slowest, result.settledAfterNanos());
+            if (slowest == null || result.settledAfterNanos() > slowest.settledAfterNanos()) {
+                slowest = result;
+            }
             epochsLed += result.epochsLed();
         }
         System.out.printf("election simulation: %d seeds (clusters by size %s), %d steps, %d epochs led, "
                 + "faults injected %s, virtual time %.0f s, real time %.1f s, slowest settling after the faults "
-                + "%.3f s (bound %.1f s)%n", results.size(), sizes, steps, epochsLed, faults, virtual / 1e9,
-                realMillis / 1e3, slowest / 1e9, settings.convergenceBound().toMillis() / 1e3);
+                + "%.3f s (seed %d; bound %.1f s)%n", results.size(), sizes, steps, epochsLed, faults, virtual / 1e9,
+                realMillis / 1e3, slowest.settledAfterNanos() / 1e9, slowest.seed(),
+                settings.convergenceBound().toMillis() / 1e3);
+        if (seeds.length == 1) {
+            System.out.printf("seed %d: trace hash %016x, %s%n", slowest.seed(), slowest.traceHash(),
+                    slowest.lastUnsettled().isEmpty() ? "settled as the faults stopped"
+                            : "last unsettled because " + slowest.lastUnsettled());
+        }
         assertEquals(seeds.length, results.size());
     }
 
