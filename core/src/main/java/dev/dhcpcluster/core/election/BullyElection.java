@@ -345,11 +345,15 @@ public final class BullyElection implements PeerHandler {
     }
 
     private void onHeartbeat(PeerMessage.Heartbeat heartbeat) {
-        if (!heartbeat.leading()) {
-            return;
-        }
         NodeId from = heartbeat.from();
         long epoch = heartbeat.epoch();
+        if (!heartbeat.leading()) {
+            if (vote != null && from.equals(vote.leader()) && role == Role.FOLLOWER) {
+                // The leader says it no longer leads: name no leader, and let the failure timeout run on.
+                leaderLeads = false;
+            }
+            return;
+        }
         if (vote != null && epoch == vote.epoch() && from.equals(vote.leader())) {
             leaderHeard = clock.elapsedNanos();
             if (role != Role.FOLLOWER || phase != Phase.IDLE) {
