@@ -30,9 +30,12 @@ import java.util.random.RandomGenerator;
  * <h2>Safety</h2>
  * A node acknowledges at most one leader per epoch, never an epoch below one it acknowledged, and
  * writes the acknowledgement to its {@link VoteStore} before it tells anyone (a candidate's own
- * proposal is its acknowledgement of itself). A node leads epoch {@code e} only while it hears a
- * majority of the configured cluster, itself included, that acknowledged {@code (e, itself)}. Two
- * majorities share a member, so no two nodes ever lead one epoch, whatever the network does.
+ * proposal is its acknowledgement of itself). A candidate leads epoch {@code e} once a majority of
+ * the configured cluster, itself included, said in this round of its proposal that they
+ * acknowledged {@code (e, itself)}, and only while that many keep saying so (in their heartbeats)
+ * within the failure timeout. Two majorities share a member, so no two nodes ever lead one epoch,
+ * whatever the network does. A message of an epoch below the node's own changes nothing, though it
+ * shows its sender alive; its sender is told where the node stands.
  *
  * <h2>The bully</h2>
  * A node that finds no leader asks every higher member ({@code Election}); a higher member answers
@@ -46,7 +49,8 @@ import java.util.random.RandomGenerator;
  * Every node sends a {@code Heartbeat} to every peer each heartbeat interval, saying which epoch and
  * leader it acknowledged and whether it leads. A follower that has not heard its leader lead for the
  * failure timeout, and a leader that no longer hears a majority acknowledging its epoch, start an
- * election. A leader that sees an epoch above its own, or a member that acknowledged another leader
+ * election; a follower names its leader (in {@link #status()}) only while that leader says it
+ * leads. A leader that sees an epoch above its own, or a member that acknowledged another leader
  * in its own epoch, proposes again above it, so that such a member can rejoin. A node that starts
  * listens for one failure timeout before its first election, unless it hears a leader sooner, so
  * that it learns the current epoch first. Candidates' timeouts carry up to 20 % of jitter from the
