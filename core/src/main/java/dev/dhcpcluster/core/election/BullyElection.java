@@ -240,9 +240,9 @@ public final class BullyElection implements PeerHandler {
         }
         peer.lastHeard = clock.elapsedNanos(); // any message proves the peer alive, however stale its content
         if (message instanceof PeerMessage.Heartbeat heartbeat && heartbeat.leader().isPresent()) {
-            learn(peer, heartbeat.from(), heartbeat.epoch(), heartbeat.leader().get());
+            learn(peer, heartbeat.epoch(), heartbeat.leader().get());
         } else if (message instanceof PeerMessage.Acknowledge acknowledge) {
-            learn(peer, acknowledge.from(), acknowledge.epoch(), acknowledge.leader());
+            learn(peer, acknowledge.epoch(), acknowledge.leader());
         }
         if (message.epoch() < epoch()) {
             refuseStale(message);
@@ -385,7 +385,8 @@ public final class BullyElection implements PeerHandler {
         }
     }
 
-    private void learn(Peer peer, NodeId from, long epoch, NodeId leader) {
+    /** Notes the vote a peer says it holds, and whether it names a leader other than this node. */
+    private void learn(Peer peer, long epoch, NodeId leader) {
         if (epoch >= peer.epoch) {
             peer.epoch = epoch;
             peer.leader = leader;
