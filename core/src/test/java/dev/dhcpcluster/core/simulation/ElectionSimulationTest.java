@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -44,19 +44,20 @@ class ElectionSimulationTest {
         ElectionSimulation.Settings settings = settings();
         long started = System.nanoTime();
         List<ElectionSimulation.Result> results = Collections.synchronizedList(new ArrayList<>());
-        AtomicReference<SimulationFailure> firstFailure = new AtomicReference<>();
+        // Seeds run in parallel; once one fails the rest are skipped, and the lowest failed seed is reported.
+        List<SimulationFailure> failures = Collections.synchronizedList(new ArrayList<>());
         LongStream.of(seeds).parallel().forEach(seed -> {
-            if (firstFailure.get() != null) {
+            if (!failures.isEmpty()) {
                 return;
             }
             try {
                 results.add(ElectionSimulation.run(seed, settings));
             } catch (SimulationFailure failure) {
-                firstFailure.compareAndSet(null, failure);
+                failures.add(failure);
             }
         });
-        if (firstFailure.get() != null) {
-            throw firstFailure.get();
+        if (!failures.isEmpty()) {
+            throw failures.stream().min(Comparator.comparingLong(SimulationFailure::seed)).orElseThrow();
         }
         long realMillis = (System.nanoTime() - started) / 1_000_000;
         Map<String, Integer> faults = new TreeMap<>();
