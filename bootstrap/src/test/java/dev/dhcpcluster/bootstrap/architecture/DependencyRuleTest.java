@@ -28,7 +28,9 @@ import dev.dhcpcluster.bootstrap.architecture.violations.StartsThread;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesExecutor;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesJdbc;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesPath;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesDefaultRandomGenerator;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesRandom;
+import dev.dhcpcluster.bootstrap.architecture.violations.UsesRandomGeneratorByName;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesRandomUuid;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesSocket;
 import dev.dhcpcluster.bootstrap.architecture.violations.UsesSqlite;
@@ -36,6 +38,8 @@ import dev.dhcpcluster.bootstrap.architecture.violations.UsesThreadLocalRandom;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +59,7 @@ class DependencyRuleTest {
 
     private static final String PORTS = "dev.dhcpcluster.port..";
     private static final String CORE = "dev.dhcpcluster.core..";
+    private static final String ELECTION = "dev.dhcpcluster.core.election..";
     private static final String ADAPTERS = "dev.dhcpcluster.adapter..";
     private static final String BOOTSTRAP = "dev.dhcpcluster.bootstrap..";
     private static final String STORAGE_ADAPTER = "dev.dhcpcluster.adapter.storage..";
@@ -78,7 +83,7 @@ class DependencyRuleTest {
     @Test
     void everyModuleThatExistsHasClasses() {
         for (String packageIdentifier : new String[] {
-                PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..",
+                PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..", ELECTION,
                 "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER, PCAP_ADAPTER, PEER_ADAPTER}) {
             requireClassesIn(packageIdentifier);
         }
@@ -112,8 +117,22 @@ class DependencyRuleTest {
         noOwnRandomness(CORE, production).check(production);
     }
 
+    @Test
+    void theElectionDrawsNoRandomnessOfItsOwn() {
+        // Its jitter comes from the RandomGenerator handed to it, so that a simulation seed replays it.
+        noOwnRandomness(ELECTION, production).check(production);
+    }
+
+    @Test
+    void theElectionReachesTheOutsideOnlyThroughPorts() {
+        classesIn(ELECTION).should().onlyDependOnClassesThat().resideInAnyPackage(ELECTION, PORTS, "java..")
+                .because("the election is a state machine on the peer, vote store, clock and scheduler ports alone")
+                .check(production);
+    }
+
     @ParameterizedTest
-    @ValueSource(classes = {UsesRandom.class, UsesThreadLocalRandom.class, CallsMathRandom.class, UsesRandomUuid.class})
+    @ValueSource(classes = {UsesRandom.class, UsesThreadLocalRandom.class, CallsMathRandom.class, UsesRandomUuid.class,
+            UsesDefaultRandomGenerator.class, UsesRandomGeneratorByName.class})
     void theRandomnessRuleCatchesEachSource(Class<?> violation) {
         JavaClasses classes = new ClassFileImporter().importClasses(violation);
 
@@ -284,6 +303,8 @@ class DependencyRuleTest {
     private static ArchRule noOwnRandomness(String packageIdentifier, JavaClasses classes) {
         return noClassesIn(packageIdentifier, classes)
                 .should().dependOnClassesThat(assignableTo(Random.class).or(assignableTo(SplittableRandom.class))
+                        .or(resideInAPackage("jdk.random.."))
+                        .or(assignableTo(RandomGeneratorFactory.class))
                         .as("are random generators"))
                 .orShould().callMethodWhere(describe("draw from a shared random source",
                         DependencyRuleTest::drawsSharedRandomness))
@@ -294,7 +315,11 @@ class DependencyRuleTest {
         JavaClass owner = call.getTargetOwner();
         String name = call.getName();
         return ((owner.isEquivalentTo(Math.class) || owner.isEquivalentTo(StrictMath.class)) && name.equals("random"))
-                || (owner.isEquivalentTo(UUID.class) && name.equals("randomUUID"));
+                || (owner.isEquivalentTo(UUID.class) && name.equals("randomUUID"))
+                // RandomGenerator.of(name), getDefault() and their twins on the nested interfaces make a new,
+                // system-seeded generator; a generator handed in is fine.
+                || (owner.isAssignableTo(RandomGenerator.class) && owner.isInterface()
+                        && (name.equals("of") || name.equals("getDefault")));
     }
 
     private static ArchRule onlyTheStorageAdapterKnowsJdbc() {

@@ -5,6 +5,7 @@ import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.ElectionEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class RecordingEvents implements ClusterEvents {
     private final List<Exhaustion> exhausted = new ArrayList<>();
     private final List<StoreCommit> storeCommits = new ArrayList<>();
     private final List<StoreFailure> storeFailures = new ArrayList<>();
+    private final List<ElectionEvent> elections = new ArrayList<>();
 
     @Override
     public synchronized void requestReceived(DhcpMessageType type) {
@@ -91,6 +93,20 @@ public final class RecordingEvents implements ClusterEvents {
     @Override
     public synchronized void storeFailed(String cause, int pending) {
         storeFailures.add(new StoreFailure(cause, pending));
+    }
+
+    @Override
+    public synchronized void election(ElectionEvent event) {
+        elections.add(event);
+    }
+
+    public synchronized List<ElectionEvent> elections() {
+        return List.copyOf(elections);
+    }
+
+    /** The kinds of every election event, in order. */
+    public synchronized List<ElectionEvent.Kind> electionKinds() {
+        return elections.stream().map(ElectionEvent::kind).toList();
     }
 
     public synchronized List<DhcpMessageType> requests() {
