@@ -60,8 +60,7 @@ final class FrameCodec {
         } else if (frame instanceof Frames.Refuse refuse) {
             map.put("type", "refuse");
             map.put("reason", refuse.reason().name());
-            String detail = refuse.detail();
-            map.put("detail", detail.length() > MAX_DETAIL_CHARS ? detail.substring(0, MAX_DETAIL_CHARS) : detail);
+            map.put("detail", cut(refuse.detail()));
         } else if (frame instanceof Frames.Ping ping) {
             map.put("type", "ping");
             map.put("stamp", ping.stamp());
@@ -80,6 +79,15 @@ final class FrameCodec {
             throw new IllegalStateException("a tree of numbers, strings and bytes did not encode", e);
         }
         return ByteBuffer.allocate(PREFIX_BYTES + body.length).putInt(body.length).put(body).array();
+    }
+
+    /** {@code detail} cut to {@link #MAX_DETAIL_CHARS}, never between the two halves of a surrogate pair. */
+    private static String cut(String detail) {
+        if (detail.length() <= MAX_DETAIL_CHARS) {
+            return detail;
+        }
+        int end = Character.isHighSurrogate(detail.charAt(MAX_DETAIL_CHARS - 1)) ? MAX_DETAIL_CHARS - 1 : MAX_DETAIL_CHARS;
+        return detail.substring(0, end);
     }
 
     private static void encodeMessage(PeerMessage message, ObjectNode map) {

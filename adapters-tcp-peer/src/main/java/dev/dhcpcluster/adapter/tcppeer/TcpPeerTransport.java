@@ -270,6 +270,7 @@ public final class TcpPeerTransport implements PeerTransport {
                 try {
                     run(connection, null);
                 } finally {
+                    connection.close();
                     connections.remove(connection);
                 }
             });
@@ -307,7 +308,15 @@ public final class TcpPeerTransport implements PeerTransport {
             if (link.active() != null) {
                 continue;
             }
-            delay = dial(link) ? Backoff.INITIAL_MILLIS : Backoff.next(delay);
+            boolean established;
+            try {
+                established = dial(link);
+            } catch (RuntimeException e) {
+                // A bug must not end the dialing for good: the peer would never be reached again.
+                LOG.log(System.Logger.Level.ERROR, "dialing " + link.id + " failed unexpectedly", e);
+                established = false;
+            }
+            delay = established ? Backoff.INITIAL_MILLIS : Backoff.next(delay);
         }
     }
 
@@ -665,6 +674,8 @@ public final class TcpPeerTransport implements PeerTransport {
         Thread thread = new Thread(() -> {
             try {
                 body.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "peer transport thread " + Thread.currentThread().getName() + " failed", e);
             } finally {
                 threads.remove(Thread.currentThread());
             }
@@ -687,8 +698,8 @@ public final class TcpPeerTransport implements PeerTransport {
      * @param maxFrameBytes the largest frame body accepted from an authenticated peer
      * @param handshakeTimeout how long a connection may take from its first byte (TLS included) to
      *     being authenticated
-     * @param heartbeatInterval how often each side pings on a connection; {@value #SILENT_HEARTBEATS_TEXT}
-     *     silent intervals close it
+     * @param heartbeatInterval how often each side pings on a connection; a connection silent for 5
+     *     intervals is closed
      * @param maxHandshakes how many accepted connections may be in their handshake at once; more are closed at once
      */
     public record Settings(NodeId self, String clusterName, InetSocketAddress listen, Map<NodeId, InetSocketAddress> peers,
@@ -709,9 +720,6 @@ public final class TcpPeerTransport implements PeerTransport {
 
         /** The default {@link #maxHandshakes}. */
         public static final int DEFAULT_MAX_HANDSHAKES = 64;
-
-        /** For the Javadoc above. */
-        static final String SILENT_HEARTBEATS_TEXT = "5";
 
         public Settings {
             Objects.requireNonNull(self, "self");

@@ -100,6 +100,17 @@ class FrameCodecTest {
     }
 
     @Test
+    @DisplayName("a detail is never cut between the halves of a character outside the BMP")
+    void cutKeepsSurrogatePairsWhole() throws Exception {
+        String detail = "x".repeat(FrameCodec.MAX_DETAIL_CHARS - 1) + "\uD83D\uDE00" + "tail";
+
+        Frames.Refuse refuse = (Frames.Refuse) FrameCodec.decode(body(FrameCodec.encode(
+                new Frames.Refuse(PeerRefusal.CLUSTER_MISMATCH, detail))));
+
+        assertEquals("x".repeat(FrameCodec.MAX_DETAIL_CHARS - 1), refuse.detail());
+    }
+
+    @Test
     @DisplayName("malformed: an unknown type, a missing, extra or mistyped field, a refused value, trailing bytes")
     void malformedBodiesAreRefused() throws Exception {
         List<byte[]> bodies = List.of(

@@ -33,7 +33,7 @@ class HandshakeRefusalTest {
     private static final NodeId ONE = new NodeId(1);
     private static final NodeId TWO = new NodeId(2);
     // Short, to keep the tests quick, but not so short that a loaded build machine trips it.
-    private static final Duration HANDSHAKE = Duration.ofSeconds(1);
+    private static final Duration HANDSHAKE = Duration.ofSeconds(3);
 
     private final List<TcpPeerTransport> transports = new ArrayList<>();
     private LoopbackCluster cluster;

@@ -40,7 +40,7 @@ class HostileInputTest {
     /** A configured member that never runs: the raw peer authenticates as it. */
     private static final NodeId THREE = new NodeId(3);
     // Short, to keep the tests quick, but not so short that a loaded build machine trips it.
-    private static final Duration HANDSHAKE = Duration.ofSeconds(1);
+    private static final Duration HANDSHAKE = Duration.ofSeconds(2);
 
     private LoopbackCluster cluster;
     private RecordingPeerHandler atOne;

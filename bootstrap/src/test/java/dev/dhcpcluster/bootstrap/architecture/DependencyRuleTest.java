@@ -237,8 +237,7 @@ class DependencyRuleTest {
     void theStorageAdapterShowsBootstrapOnlyTheStoresItConstructs() {
         classesIn(STORAGE_ADAPTER).and().arePublic().should()
                 .haveSimpleNameEndingWith("LeaseStore").orShould().haveSimpleNameEndingWith("VoteStore")
-                .because("an adapter's helpers are package-private; bootstrap constructs the stores (leases, the "
-                        + "election's vote) alone")
+                .because("an adapter's helpers are package-private; bootstrap constructs the stores alone")
                 .check(production);
     }
 

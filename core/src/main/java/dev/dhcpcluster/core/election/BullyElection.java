@@ -30,9 +30,12 @@ import java.util.random.RandomGenerator;
  * <h2>Safety</h2>
  * A node acknowledges at most one leader per epoch, never an epoch below one it acknowledged, and
  * writes the acknowledgement to its {@link VoteStore} before it tells anyone (a candidate's own
- * proposal is its acknowledgement of itself). A node leads epoch {@code e} only while it hears a
- * majority of the configured cluster, itself included, that acknowledged {@code (e, itself)}. Two
- * majorities share a member, so no two nodes ever lead one epoch, whatever the network does.
+ * proposal is its acknowledgement of itself). A candidate leads epoch {@code e} once a majority of
+ * the configured cluster, itself included, said in this round of its proposal that they
+ * acknowledged {@code (e, itself)}, and only while that many keep saying so (in their heartbeats)
+ * within the failure timeout. Two majorities share a member, so no two nodes ever lead one epoch,
+ * whatever the network does. A message of an epoch below the node's own changes nothing, though it
+ * shows its sender alive; its sender is told where the node stands.
  *
  * <h2>The bully</h2>
  * A node that finds no leader asks every higher member ({@code Election}); a higher member answers
@@ -46,7 +49,8 @@ import java.util.random.RandomGenerator;
  * Every node sends a {@code Heartbeat} to every peer each heartbeat interval, saying which epoch and
  * leader it acknowledged and whether it leads. A follower that has not heard its leader lead for the
  * failure timeout, and a leader that no longer hears a majority acknowledging its epoch, start an
- * election. A leader that sees an epoch above its own, or a member that acknowledged another leader
+ * election; a follower names its leader (in {@link #status()}) only while that leader says it
+ * leads. A leader that sees an epoch above its own, or a member that acknowledged another leader
  * in its own epoch, proposes again above it, so that such a member can rejoin. A node that starts
  * listens for one failure timeout before its first election, unless it hears a leader sooner, so
  * that it learns the current epoch first. Candidates' timeouts carry up to 20 % of jitter from the
@@ -76,7 +80,10 @@ public final class BullyElection implements PeerHandler {
 
     /** What this node knows of one peer. */
     private static final class Peer {
+        /** When any message of the peer last arrived. */
         long lastHeard = NEVER;
+        /** When the peer last said which vote it holds (a heartbeat or an acknowledgement). */
+        long voteHeard = NEVER;
         long epoch;
         NodeId leader;
     }
@@ -107,6 +114,8 @@ public final class BullyElection implements PeerHandler {
     private long leaderHeard = NEVER;
     /** True once this follower heard its leader lead in the acknowledged epoch, not merely propose it. */
     private boolean leaderLeads;
+    /** When this node last sent its Coordinator: a proposal wins only on acknowledgements heard since. */
+    private long roundStarted = NEVER;
     private Cancellable round;
     private Cancellable tick;
     private long electionsStarted;
@@ -231,9 +240,9 @@ public final class BullyElection implements PeerHandler {
         }
         peer.lastHeard = clock.elapsedNanos(); // any message proves the peer alive, however stale its content
         if (message instanceof PeerMessage.Heartbeat heartbeat && heartbeat.leader().isPresent()) {
-            learn(peer, heartbeat.from(), heartbeat.epoch(), heartbeat.leader().get());
+            learn(peer, heartbeat.epoch(), heartbeat.leader().get());
         } else if (message instanceof PeerMessage.Acknowledge acknowledge) {
-            learn(peer, acknowledge.from(), acknowledge.epoch(), acknowledge.leader());
+            learn(peer, acknowledge.epoch(), acknowledge.leader());
         }
         if (message.epoch() < epoch()) {
             refuseStale(message);
@@ -274,6 +283,7 @@ public final class BullyElection implements PeerHandler {
             return;
         }
         state.lastHeard = NEVER; // counts as not heard at once: a killed leader is replaced without waiting
+        state.voteHeard = NEVER;
         checkLiveness();
     }
 
@@ -339,11 +349,15 @@ public final class BullyElection implements PeerHandler {
     }
 
     private void onHeartbeat(PeerMessage.Heartbeat heartbeat) {
-        if (!heartbeat.leading()) {
-            return;
-        }
         NodeId from = heartbeat.from();
         long epoch = heartbeat.epoch();
+        if (!heartbeat.leading()) {
+            if (vote != null && from.equals(vote.leader()) && role == Role.FOLLOWER) {
+                // The leader says it no longer leads: name no leader, and let the failure timeout run on.
+                leaderLeads = false;
+            }
+            return;
+        }
         if (vote != null && epoch == vote.epoch() && from.equals(vote.leader())) {
             leaderHeard = clock.elapsedNanos();
             if (role != Role.FOLLOWER || phase != Phase.IDLE) {
@@ -371,10 +385,12 @@ public final class BullyElection implements PeerHandler {
         }
     }
 
-    private void learn(Peer peer, NodeId from, long epoch, NodeId leader) {
+    /** Notes the vote a peer says it holds, and whether it names a leader other than this node. */
+    private void learn(Peer peer, long epoch, NodeId leader) {
         if (epoch >= peer.epoch) {
             peer.epoch = epoch;
             peer.leader = leader;
+            peer.voteHeard = peer.lastHeard;
         }
         if (!leader.equals(self)) {
             conflictEpoch = Math.max(conflictEpoch, epoch);
@@ -477,6 +493,7 @@ public final class BullyElection implements PeerHandler {
         phase = Phase.PROPOSING;
         report(Kind.COORDINATOR_PROPOSED, epoch, (again ? "proposed itself again in epoch " : "proposed itself in epoch ")
                 + epoch + "; it leads once " + required + " of " + members.size() + " members acknowledge");
+        roundStarted = clock.elapsedNanos();
         peers.sendToAll(new PeerMessage.Coordinator(self, epoch));
         round = scheduler.schedule(jittered(timers.coordinatorTimeout()), this::proposeAgain);
         checkProposal();
@@ -492,7 +509,7 @@ public final class BullyElection implements PeerHandler {
         if (phase != Phase.PROPOSING || vote == null || !vote.leader().equals(self)) {
             return;
         }
-        int support = support(clock.elapsedNanos());
+        int support = support(clock.elapsedNanos(), roundStarted);
         if (support >= required) {
             cancelRound();
             role = Role.LEADER;
@@ -520,7 +537,7 @@ public final class BullyElection implements PeerHandler {
     private void checkLiveness() {
         long now = clock.elapsedNanos();
         if (role == Role.LEADER) {
-            int support = support(now);
+            int support = support(now, now - failureNanos);
             if (support < required) {
                 stepDown("it hears only " + support + " of the " + required + " members needed that acknowledged epoch "
                         + epoch());
@@ -538,14 +555,19 @@ public final class BullyElection implements PeerHandler {
 
     // ---- helpers ----
 
-    /** This node and the live members that acknowledged this node in its current epoch. */
-    private int support(long now) {
+    /**
+     * This node and the members that said, at {@code since} or later, that they acknowledged this
+     * node in its current epoch. What a member said before then does not count: it may have moved
+     * on to another epoch since, out of this node's hearing.
+     */
+    private int support(long now, long since) {
         if (vote == null || !vote.leader().equals(self)) {
             return 0;
         }
         int support = 1;
         for (Peer peer : known.values()) {
-            if (alive(peer, now) && peer.epoch == vote.epoch() && self.equals(peer.leader)) {
+            if (peer.voteHeard != NEVER && peer.voteHeard >= since && now - peer.voteHeard <= failureNanos
+                    && peer.epoch == vote.epoch() && self.equals(peer.leader)) {
                 support++;
             }
         }

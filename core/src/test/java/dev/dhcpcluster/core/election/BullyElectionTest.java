@@ -201,6 +201,37 @@ class BullyElectionTest {
     }
 
     @Test
+    @DisplayName("a proposal wins only on acknowledgements heard in its round, not on what members said before it")
+    void onlyThisRoundsAcknowledgementsCount() {
+        votes = new MemoryVoteStore(log::add).holding(new Vote(1, node(3)));
+        BullyElection election = election(3, 3);
+        election.start();
+        scheduler.advance(Duration.ofMillis(100));
+        election.received(new Heartbeat(node(2), 1, Optional.of(node(3)), false));
+
+        scheduler.advance(TIMERS.failureTimeout());
+        assertEquals(List.of(new Coordinator(node(3), 1)), peers.sent(Coordinator.class), "proposed its epoch again");
+        assertEquals(Role.CANDIDATE, election.status().role(), "node-2 may have moved on since it said so");
+
+        election.received(new Acknowledge(node(2), 1, node(3)));
+        assertEquals(Role.LEADER, election.status().role());
+    }
+
+    @Test
+    @DisplayName("a follower whose leader says it no longer leads names no leader")
+    void aFollowerNamesNoLeaderOnceItsLeaderStepsDown() {
+        BullyElection election = election(1, 3);
+        election.start();
+        election.received(new Coordinator(node(3), 1));
+        election.received(new Heartbeat(node(3), 1, Optional.of(node(3)), true));
+
+        election.received(new Heartbeat(node(3), 1, Optional.of(node(3)), false));
+
+        assertEquals(Optional.empty(), election.status().leader());
+        assertEquals(Role.FOLLOWER, election.status().role());
+    }
+
+    @Test
     @DisplayName("a leader that no longer hears a majority acknowledging its epoch steps down")
     void stepsDownWithoutAMajority() {
         BullyElection election = leading(3, 3, 2);

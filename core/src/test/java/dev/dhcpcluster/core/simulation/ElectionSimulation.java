@@ -41,10 +41,13 @@ public final class ElectionSimulation {
         /**
          * The bound on settling after the faults stop, with the default timers (heartbeat 200 ms,
          * failure 1 s, answer 300 ms, coordinator 600 ms, candidates' timeouts jittered by up to
-         * 20 %): a restarted node listens for one failure timeout (1 s), then the highest node
-         * proposes at once (nobody is above it) and may need two more rounds (2 x 0.72 s) when an
-         * acknowledgement is refused because a lower node moved to a higher epoch meanwhile: 2.44 s,
-         * so 3 s. Runs settle well within it (the summary line prints the slowest).
+         * 20 %) and messages delayed by up to 0.8 s during the faults. On the majority side a
+         * restarted node listens for one failure timeout (1 s) before its first election, an old
+         * leader may count members whose last words are still in flight (0.8 s), and the highest
+         * node may need one more round when a lower node moved to a higher epoch meanwhile
+         * (0.72 s): about 2.5 s. On a minority cut off for good, its old leader steps down once
+         * those last words are older than the failure timeout (0.8 + 1 + 0.2 s), and says so in
+         * its next heartbeat: about 2 s. Hence 3 s; the summary line prints the slowest run seen.
          */
         public static final Duration DEFAULT_BOUND = Duration.ofSeconds(3);
 
@@ -85,11 +88,13 @@ public final class ElectionSimulation {
      * @param faults faults injected, by kind
      * @param virtualNanos virtual time the run covered
      * @param settledAfterNanos how long after the faults stopped the cluster settled for good
+     * @param lastUnsettled why the cluster was not settled at the last moment it was not, after the
+     *     faults stopped; empty if it never was
      * @param epochsLed how many epochs had a leader
      * @param traceHash the hash of every step and election event
      */
     public record Result(long seed, int nodes, long steps, Map<String, Integer> faults, long virtualNanos,
-            long settledAfterNanos, int epochsLed, long traceHash) {
+            long settledAfterNanos, String lastUnsettled, int epochsLed, long traceHash) {
     }
 
     private final long seed;
@@ -151,6 +156,7 @@ public final class ElectionSimulation {
         long settleBy = schedule.faultsEnd() + settings.convergenceBound().toNanos();
         long end = settleBy + settings.observation().toNanos();
         long lastUnsettled = schedule.faultsEnd();
+        String lastReason = "";
         Set<NodeId> cutOff = ((Fault.EndOfFaults) schedule.faults().get(schedule.faults().size() - 1).fault()).cutOff();
         EventQueue.Event event;
         while ((event = queue.next(end)) != null) {
@@ -166,6 +172,7 @@ public final class ElectionSimulation {
                 String unsettled = checker.unsettled(cutOff);
                 if (unsettled != null) {
                     lastUnsettled = queue.now();
+                    lastReason = unsettled;
                     if (queue.now() >= settleBy) {
                         fail(Invariant.CONVERGES_AFTER_FAULTS, "not settled " + settings.convergenceBound().toMillis()
                                 + " ms after the faults stopped: " + unsettled);
@@ -174,7 +181,7 @@ public final class ElectionSimulation {
             }
         }
         return new Result(seed, nodes.size(), steps, faults, end, lastUnsettled - schedule.faultsEnd(),
-                checker.epochsLed(), trace.hash());
+                lastReason, checker.epochsLed(), trace.hash());
     }
 
     private void apply(Fault fault) {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -44,39 +44,48 @@ class ElectionSimulationTest {
         ElectionSimulation.Settings settings = settings();
         long started = System.nanoTime();
         List<ElectionSimulation.Result> results = Collections.synchronizedList(new ArrayList<>());
-        AtomicReference<SimulationFailure> firstFailure = new AtomicReference<>();
+        // Seeds run in parallel; once one fails the rest are skipped, and the lowest failed seed is reported.
+        List<SimulationFailure> failures = Collections.synchronizedList(new ArrayList<>());
         LongStream.of(seeds).parallel().forEach(seed -> {
-            if (firstFailure.get() != null) {
+            if (!failures.isEmpty()) {
                 return;
             }
             try {
                 results.add(ElectionSimulation.run(seed, settings));
             } catch (SimulationFailure failure) {
-                firstFailure.compareAndSet(null, failure);
+                failures.add(failure);
             }
         });
-        if (firstFailure.get() != null) {
-            throw firstFailure.get();
+        if (!failures.isEmpty()) {
+            throw failures.stream().min(Comparator.comparingLong(SimulationFailure::seed)).orElseThrow();
         }
         long realMillis = (System.nanoTime() - started) / 1_000_000;
         Map<String, Integer> faults = new TreeMap<>();
         Map<Integer, Integer> sizes = new TreeMap<>();
         long virtual = 0;
         long steps = 0;
-        long slowest = 0;
+        ElectionSimulation.Result slowest = null;
         long epochsLed = 0;
         for (ElectionSimulation.Result result : results) {
             result.faults().forEach((kind, count) -> faults.merge(kind, count, Integer::sum));
             sizes.merge(result.nodes(), 1, Integer::sum);
             virtual += result.virtualNanos();
             steps += result.steps();
-            slowest = Math.max(slowest, result.settledAfterNanos());
+            if (slowest == null || result.settledAfterNanos() > slowest.settledAfterNanos()) {
+                slowest = result;
+            }
             epochsLed += result.epochsLed();
         }
         System.out.printf("election simulation: %d seeds (clusters by size %s), %d steps, %d epochs led, "
                 + "faults injected %s, virtual time %.0f s, real time %.1f s, slowest settling after the faults "
-                + "%.3f s (bound %.1f s)%n", results.size(), sizes, steps, epochsLed, faults, virtual / 1e9,
-                realMillis / 1e3, slowest / 1e9, settings.convergenceBound().toMillis() / 1e3);
+                + "%.3f s (seed %d; bound %.1f s)%n", results.size(), sizes, steps, epochsLed, faults, virtual / 1e9,
+                realMillis / 1e3, slowest.settledAfterNanos() / 1e9, slowest.seed(),
+                settings.convergenceBound().toMillis() / 1e3);
+        if (seeds.length == 1) {
+            System.out.printf("seed %d: trace hash %016x, %s%n", slowest.seed(), slowest.traceHash(),
+                    slowest.lastUnsettled().isEmpty() ? "settled as the faults stopped"
+                            : "last unsettled because " + slowest.lastUnsettled());
+        }
         assertEquals(seeds.length, results.size());
     }
 
