@@ -172,6 +172,11 @@ public final class DhcpMessage {
         return options;
     }
 
+    /** The 16-octet {@code chaddr} field itself, not a copy, for readers in this package that must not allocate; never modify it. */
+    byte[] chaddrField() {
+        return chaddr;
+    }
+
     /** Writes the 16-octet {@code chaddr} field into {@code target} without copying it first (the encoder's hot path). */
     void writeChaddrTo(byte[] target, int offset) {
         System.arraycopy(chaddr, 0, target, offset, CHADDR_LENGTH);

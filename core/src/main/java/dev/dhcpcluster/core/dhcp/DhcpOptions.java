@@ -199,6 +199,15 @@ public final class DhcpOptions {
         return list;
     }
 
+    /**
+     * The option's value itself, not a copy, or null if absent: for readers in this package that
+     * must not allocate ({@link ClientBuckets}). The caller must not modify it.
+     */
+    byte[] valueOrNull(int code) {
+        int index = indexOf(code);
+        return index < 0 ? null : values[index];
+    }
+
     private int indexOf(int code) {
         for (int i = 0; i < codes.length; i++) {
             if (codes[i] == code) {

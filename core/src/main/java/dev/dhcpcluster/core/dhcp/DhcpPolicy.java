@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.dhcp;
 
+import dev.dhcpcluster.core.cluster.Responsibility;
 import dev.dhcpcluster.core.config.ClientIdentity;
 import dev.dhcpcluster.core.config.Octets;
 import dev.dhcpcluster.core.config.Reservation;
@@ -66,6 +67,33 @@ import java.util.Set;
  * of, and a client RENEWING or REBINDING an address it has no lease of, are told no (NAK) and
  * start over. In other subnets such requests go unanswered, since another server may know them.
  *
+ * <h2>Clients of other nodes (RFC 3074)</h2>
+ * In a cluster every node may hear a client's broadcasts, and each client's
+ * {@link ClientBuckets RFC 3074 hash bucket} is answered by one node alone. The
+ * {@link Responsibility} the policy is given says which buckets are this node's; a node alone
+ * serves them all ({@link Responsibility#everyBucket()}), and nothing below changes its answers.
+ * For a client of another node's bucket the policy drops, counted as
+ * {@link DropReason#NOT_THIS_NODES_BUCKET}:
+ * <ul>
+ *   <li>a DISCOVER: the bucket's owner makes the one offer (RFC 3074: cooperating servers decide, without
+ *       exchanging anything beyond their configuration, which one serves a client);</li>
+ *   <li>a REQUEST with ciaddr that came through a relay: a relay forwards only what the client
+ *       broadcast, so this is a REBINDING (RFC 2131 §4.4.5), left to the bucket's owner. A
+ *       REQUEST with ciaddr sent straight to the server is taken for a RENEWING one, unicast to
+ *       this node, and answered as before: a {@link dev.dhcpcluster.port.model.Datagram} does not
+ *       say whether it was broadcast, so a directly attached client's REBINDING is not told apart
+ *       from a RENEWING one;</li>
+ *   <li>the NAKs of an authoritative subnet that rest only on this node's lack of a record of
+ *       the client's lease (INIT-REBOOT of a client without record or of an address the table
+ *       does not give it, RENEWING or REBINDING without a lease): a peer may have just bound the
+ *       client and not yet told this node, and a NAK would take the client's address away. The
+ *       bucket's owner still sends them. NAKs that do not depend on the lease table stay: an
+ *       address on the wrong network (RFC 2131 §4.3.2: the server SHOULD NAK it, and needs
+ *       no lease record to know), a SELECTING REQUEST naming this server, and an address the table gives another
+ *       client.</li>
+ * </ul>
+ * SELECTING REQUESTs (they name their server), INFORM, RELEASE and DECLINE are unchanged.
+ *
  * <h2>Server identity</h2>
  * Option 54 of the replies is {@link ServerConfig#serverIdentifier()}, or else the server's own
  * address the request names, or else the receiving address. A request naming the configured
@@ -83,16 +111,29 @@ public final class DhcpPolicy {
     private final ServerConfig config;
     private final LeaseTable table;
     private final ClientClassifier classifier;
+    private final Responsibility responsibility;
     /**
      * The server's own addresses, learnt from the interfaces requests arrive on. Only the
      * transport chooses them (never a client), so the set is as small as the server's interfaces.
      */
     private final Set<Ipv4Address> ownAddresses = new HashSet<>();
 
-    /** A policy over {@code table}, which must have been built from {@code config}. */
+    /**
+     * A policy over {@code table}, which must have been built from {@code config}, for a node
+     * alone: it answers the clients of every bucket.
+     */
     public DhcpPolicy(ServerConfig config, LeaseTable table) {
+        this(config, table, Responsibility.everyBucket());
+    }
+
+    /**
+     * A policy over {@code table}, which must have been built from {@code config}, that answers
+     * for the client buckets {@code responsibility} says are this node's (see the class comment).
+     */
+    public DhcpPolicy(ServerConfig config, LeaseTable table, Responsibility responsibility) {
         this.config = Objects.requireNonNull(config, "config");
         this.table = Objects.requireNonNull(table, "table");
+        this.responsibility = Objects.requireNonNull(responsibility, "responsibility");
         this.classifier = new ClientClassifier(config.clientClasses());
     }
 
@@ -102,7 +143,7 @@ public final class DhcpPolicy {
      * addresses do not change with its configuration.
      */
     DhcpPolicy reconfigured(ServerConfig newConfig, LeaseTable newTable) {
-        DhcpPolicy next = new DhcpPolicy(newConfig, newTable);
+        DhcpPolicy next = new DhcpPolicy(newConfig, newTable, responsibility);
         for (Ipv4Address own : ownAddresses) {
             next.ownAddresses.add(own);
             newTable.excludeServerAddress(own);
@@ -183,6 +224,10 @@ public final class DhcpPolicy {
     // ---------------------------------------------------------------- DISCOVER (§4.3.1)
 
     private Decision discover(Context c) {
+        if (!servesClient(c)) {
+            // Before anything is held for the client: the owner of its bucket makes the one offer.
+            return notThisNodesBucket(c, "DISCOVER");
+        }
         ServedSubnet subnet = linkSubnet(c);
         if (subnet == null) {
             return noSubnet(c);
@@ -304,7 +349,8 @@ public final class DhcpPolicy {
         Optional<Lease> lease = table.leaseOf(c.key);
         if (reservation.isEmpty() && lease.isEmpty()) {
             if (subnet.config().authoritative()) {
-                return nak(c, "no record of this client, and the server is authoritative for " + subnet);
+                return nakForWantOfLease(c, "INIT-REBOOT for " + requested + " without record",
+                        "no record of this client, and the server is authoritative for " + subnet);
             }
             return new Decision.Drop(DropReason.UNKNOWN_CLIENT, "INIT-REBOOT of " + c.key + " for " + requested
                     + ": no record of the client");
@@ -313,7 +359,9 @@ public final class DhcpPolicy {
                 ? reservation.get().address()
                 : lease.map(Lease::address).orElse(null);
         if (!requested.equals(own) || !available(c, subnet, requested)) {
-            return nak(c, "address " + requested + " is not this client's");
+            // The table's view of the client's address: a peer may have bound it a newer one.
+            return nakForWantOfLease(c, "INIT-REBOOT for " + requested + ", not the address on record",
+                    "address " + requested + " is not this client's");
         }
         return bindAndAck(c, subnet, requested, reservation);
     }
@@ -327,6 +375,10 @@ public final class DhcpPolicy {
      */
     private Decision renewingOrRebinding(Context c) {
         Ipv4Address address = c.request.ciaddr();
+        if (!c.request.giaddr().isZero() && !servesClient(c)) {
+            // Relayed, so broadcast: REBINDING, which the owner of the client's bucket answers.
+            return notThisNodesBucket(c, "REBINDING of " + address + " through relay " + c.request.giaddr());
+        }
         ServedSubnet subnet;
         if (c.selectsLink()) {
             subnet = linkSubnet(c);
@@ -357,10 +409,13 @@ public final class DhcpPolicy {
                     : nak(c, "address " + address + " is no longer available to this client");
         }
         if (!available && belongsToSomeoneElse(subnet, address)) {
+            // Not for want of a record: the table gives the address to someone else (or it is
+            // infrastructure or reserved), and that binding is protected whoever's bucket asks.
             return nak(c, "address " + address + " belongs to another client");
         }
         if (subnet.config().authoritative()) {
-            return nak(c, "no record of a lease of " + address + " for this client, and the server is authoritative for "
+            return nakForWantOfLease(c, "renewal of " + address + " without a lease",
+                    "no record of a lease of " + address + " for this client, and the server is authoritative for "
                     + subnet);
         }
         return new Decision.Drop(DropReason.UNKNOWN_CLIENT, "renewal of " + address + " by " + c.key
@@ -524,6 +579,25 @@ public final class DhcpPolicy {
                 || config.serverIdentifier().map(named::equals).orElse(false);
     }
 
+    /** True if this node answers for the client's RFC 3074 bucket. */
+    private boolean servesClient(Context c) {
+        return responsibility.servesEveryBucket() || responsibility.servesBucket(c.bucket());
+    }
+
+    private Decision notThisNodesBucket(Context c, String what) {
+        return new Decision.Drop(DropReason.NOT_THIS_NODES_BUCKET, what + " from " + c.key + ": bucket " + c.bucket()
+                + " is another node's");
+    }
+
+    /**
+     * The NAK an authoritative server sends because it has no record of the client's lease: sent
+     * only for a client of this node's buckets, since a peer may have just bound any other client
+     * (see the class comment); for those the request is dropped, nothing changed.
+     */
+    private Decision nakForWantOfLease(Context c, String what, String why) {
+        return servesClient(c) ? nak(c, why) : notThisNodesBucket(c, what + " left to the bucket's owner");
+    }
+
     private Decision nak(Context c, String why) {
         return reply(c, ReplyBuilder.nak(c.request, serverId(c), why));
     }
@@ -546,6 +620,8 @@ public final class DhcpPolicy {
         final Ipv4Address linkSelection;
         /** The subnet selection option, 118 (RFC 3011), or null. */
         final Ipv4Address subnetSelection;
+        /** The client's RFC 3074 bucket once computed, else -1: most requests never need it. */
+        private int bucket = -1;
 
         Context(DhcpMessage request, ClientKey key, Ipv4Address localAddress, Optional<String> interfaceName,
                 long now, ClientClassifier classifier) {
@@ -562,6 +638,14 @@ public final class DhcpPolicy {
             this.classes = classifier.classesOf(request, hardware, relay);
             this.linkSelection = relay.linkSelection().orElse(null);
             this.subnetSelection = request.options().address(OptionCode.SUBNET_SELECTION).orElse(null);
+        }
+
+        /** The client's RFC 3074 hash bucket. */
+        int bucket() {
+            if (bucket < 0) {
+                bucket = ClientBuckets.bucketOf(request);
+            }
+            return bucket;
         }
 
         /** True if the request names its link (link selection, subnet selection or giaddr) rather than ciaddr or the interface. */

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.dhcp;
 
+import dev.dhcpcluster.core.cluster.Responsibility;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.lease.LeasePage;
@@ -74,6 +75,20 @@ public final class DhcpServer implements DhcpHandler {
      */
     public DhcpServer(ServerConfig config, DhcpTransport transport, LeaseStore store, Clock clock, Scheduler scheduler,
             ClusterEvents events) {
+        this(config, transport, store, clock, scheduler, events, Responsibility.everyBucket());
+    }
+
+    /**
+     * A server with an empty lease table that answers only for the client hash buckets
+     * {@code responsibility} says are this node's (RFC 3074; the rules are in {@link DhcpPolicy}'s
+     * class comment). {@link Responsibility#everyBucket()} is a node alone, as the other
+     * constructor makes. Call {@link #load} before the first datagram.
+     *
+     * @throws IllegalArgumentException if the configuration cannot be served (two reservations of
+     *     one address, say)
+     */
+    public DhcpServer(ServerConfig config, DhcpTransport transport, LeaseStore store, Clock clock, Scheduler scheduler,
+            ClusterEvents events, Responsibility responsibility) {
         Objects.requireNonNull(config, "config");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.store = Objects.requireNonNull(store, "store");
@@ -81,7 +96,7 @@ public final class DhcpServer implements DhcpHandler {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.events = Objects.requireNonNull(events, "events");
         this.table = new LeaseTable(config);
-        this.policy = new DhcpPolicy(config, table);
+        this.policy = new DhcpPolicy(config, table, Objects.requireNonNull(responsibility, "responsibility"));
     }
 
     /**

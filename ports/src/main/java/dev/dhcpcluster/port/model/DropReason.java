@@ -25,6 +25,13 @@ public enum DropReason {
     OTHER_SERVER_SELECTED,
     /** An INIT-REBOOT or RENEWING client this server has no record of, on a non-authoritative subnet. */
     UNKNOWN_CLIENT,
+    /**
+     * A request from a client whose RFC 3074 hash bucket another node of the cluster answers for:
+     * a DISCOVER, a relayed (hence broadcast) REBINDING, or a request this node would refuse with
+     * a NAK only because it has no record of the client's lease, which the bucket's owner may have
+     * just bound.
+     */
+    NOT_THIS_NODES_BUCKET,
     /** A message the RFC says to ignore (a RELEASE or DECLINE for an address the client does not hold). */
     IGNORED,
     /** The lease store failed to make the change durable, so no reply may leave. */
