@@ -28,8 +28,11 @@ class DropReasonsDocTest {
         String text = Files.readString(METRICS_DOC);
         int start = text.indexOf("\nDrop reasons:\n");
         assertTrue(start >= 0, "docs/metrics.md has a list headed 'Drop reasons:'");
+        // The rows under the header's |---| line; the header names the column, `reason`.
+        int body = text.indexOf("\n|---|", start);
         int end = text.indexOf("\n## ", start);
-        Matcher rows = ROW.matcher(text.substring(start, end < 0 ? text.length() : end));
+        assertTrue(body >= 0 && (end < 0 || body < end), "the drop reasons are a table");
+        Matcher rows = ROW.matcher(text.substring(body, end < 0 ? text.length() : end));
         Set<String> documented = new TreeSet<>();
         while (rows.find()) {
             documented.add(rows.group(1));
