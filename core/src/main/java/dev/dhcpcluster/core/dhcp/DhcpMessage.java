@@ -172,7 +172,10 @@ public final class DhcpMessage {
         return options;
     }
 
-    /** The 16-octet {@code chaddr} field itself, not a copy, for readers in this package that must not allocate; never modify it. */
+    /**
+     * The 16-octet {@code chaddr} field itself, not a copy, for readers in this package that must
+     * not allocate ({@link ClientBuckets}); never modify it.
+     */
     byte[] chaddrField() {
         return chaddr;
     }

@@ -75,22 +75,23 @@ import java.util.Set;
  * For a client of another node's bucket the policy drops, counted as
  * {@link DropReason#NOT_THIS_NODES_BUCKET}:
  * <ul>
- *   <li>a DISCOVER: the bucket's owner makes the one offer (RFC 3074: cooperating servers decide, without
- *       exchanging anything beyond their configuration, which one serves a client);</li>
+ *   <li>a DISCOVER: the bucket's owner makes the one offer (RFC 3074: cooperating servers
+ *       decide, without exchanging anything beyond their configuration, which one serves a
+ *       client);</li>
  *   <li>a REQUEST with ciaddr that came through a relay: a relay forwards only what the client
- *       broadcast, so this is a REBINDING (RFC 2131 §4.4.5), left to the bucket's owner. A
- *       REQUEST with ciaddr sent straight to the server is taken for a RENEWING one, unicast to
- *       this node, and answered as before: a {@link dev.dhcpcluster.port.model.Datagram} does not
- *       say whether it was broadcast, so a directly attached client's REBINDING is not told apart
- *       from a RENEWING one;</li>
+ *       broadcast, so this is a REBINDING (RFC 2131 §4.4.5), and the bucket's owner answers it
+ *       whatever the answer is. A REQUEST with ciaddr sent straight to the server is taken for a
+ *       RENEWING one, unicast to this node, and answered as before: a
+ *       {@link dev.dhcpcluster.port.model.Datagram} does not say whether it was broadcast, so a
+ *       directly attached client's REBINDING is not told apart from a RENEWING one;</li>
  *   <li>the NAKs of an authoritative subnet that rest only on this node's lack of a record of
  *       the client's lease (INIT-REBOOT of a client without record or of an address the table
  *       does not give it, RENEWING or REBINDING without a lease): a peer may have just bound the
  *       client and not yet told this node, and a NAK would take the client's address away. The
- *       bucket's owner still sends them. NAKs that do not depend on the lease table stay: an
- *       address on the wrong network (RFC 2131 §4.3.2: the server SHOULD NAK it, and needs
- *       no lease record to know), a SELECTING REQUEST naming this server, and an address the table gives another
- *       client.</li>
+ *       bucket's owner still sends them. The NAKs that do not depend on this node's record of
+ *       the client stay: an address on the wrong network (RFC 2131 §4.3.2: the server SHOULD
+ *       NAK it, and needs no lease record to know), a SELECTING REQUEST naming this server, and
+ *       an address the table gives another client.</li>
  * </ul>
  * SELECTING REQUESTs (they name their server), INFORM, RELEASE and DECLINE are unchanged.
  *
