@@ -5,9 +5,13 @@ import static dev.dhcpcluster.core.dhcp.PolicyFixture.reply;
 import static dev.dhcpcluster.core.dhcp.PolicyFixture.writesOf;
 import static dev.dhcpcluster.core.dhcp.TestPackets.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.lease.LeaseQuery;
 import dev.dhcpcluster.core.testing.TestConfigs;
 import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.Delivery;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.HardwareAddress;
@@ -36,10 +40,11 @@ class AuthoritativeTest {
     @Test
     @DisplayName("#20 INIT-REBOOT of a client without record is NAKed in an authoritative subnet")
     void initRebootOfAnUnknownClientIsNakedWhenAuthoritative() {
-        DhcpMessage nak = reply(authoritative.decide(request().withHardwareAddress(MAC)
-                .withRequestedAddress("198.18.0.15").build()), DhcpMessageType.NAK);
+        Decision decision = authoritative.decide(request().withHardwareAddress(MAC)
+                .withRequestedAddress("198.18.0.15").build());
 
-        assertEquals(Ipv4Address.ZERO, nak.yiaddr());
+        assertEquals(Ipv4Address.ZERO, reply(decision, DhcpMessageType.NAK).yiaddr());
+        assertNakBroadcastWithTableUntouched(authoritative, decision);
     }
 
     @Test
@@ -63,8 +68,10 @@ class AuthoritativeTest {
     @Test
     @DisplayName("#21 RENEWING an address the server has no lease of is NAKed in an authoritative subnet")
     void renewingAnUnknownLeaseIsNakedWhenAuthoritative() {
-        reply(authoritative.decide(request().withHardwareAddress(MAC).withCiaddr("198.18.0.15").build()),
-                DhcpMessageType.NAK);
+        Decision decision = authoritative.decide(request().withHardwareAddress(MAC).withCiaddr("198.18.0.15").build());
+
+        reply(decision, DhcpMessageType.NAK);
+        assertNakBroadcastWithTableUntouched(authoritative, decision);
     }
 
     @Test
@@ -77,8 +84,11 @@ class AuthoritativeTest {
     @Test
     @DisplayName("#22 REBINDING an address the server has no lease of is NAKed in an authoritative subnet")
     void rebindingAnUnknownLeaseIsNakedWhenAuthoritative() {
-        reply(authoritative.decide(request().withHardwareAddress(MAC).withCiaddr("198.18.0.15").withBroadcastFlag()
-                .build()), DhcpMessageType.NAK);
+        Decision decision = authoritative.decide(request().withHardwareAddress(MAC).withCiaddr("198.18.0.15")
+                .withBroadcastFlag().build());
+
+        reply(decision, DhcpMessageType.NAK);
+        assertNakBroadcastWithTableUntouched(authoritative, decision);
     }
 
     @Test
@@ -115,9 +125,21 @@ class AuthoritativeTest {
     @Test
     @DisplayName("#22 REBINDING an address on another server's network is NAKed in either mode")
     void rebindingAForeignAddressIsNakedInEitherMode() {
-        reply(authoritative.decide(request().withHardwareAddress(MAC).withCiaddr("198.19.200.7").build()),
-                DhcpMessageType.NAK);
-        reply(notAuthoritative.decide(request().withHardwareAddress(MAC).withCiaddr("198.19.200.7").build()),
-                DhcpMessageType.NAK);
+        for (PolicyFixture fixture : List.of(authoritative, notAuthoritative)) {
+            Decision decision = fixture.decide(request().withHardwareAddress(MAC).withCiaddr("198.19.200.7").build());
+
+            reply(decision, DhcpMessageType.NAK);
+            assertNakBroadcastWithTableUntouched(fixture, decision);
+        }
+    }
+
+    /**
+     * A NAK to a client on the server's own link (no relay) is broadcast (RFC 2131 §4.1), waits for
+     * no write, and leaves the lease table as it was: empty here.
+     */
+    private static void assertNakBroadcastWithTableUntouched(PolicyFixture fixture, Decision decision) {
+        assertEquals(new Delivery.Broadcast(ServerConfig.DEFAULT_CLIENT_PORT), PolicyFixture.replyOf(decision).delivery());
+        assertTrue(decision instanceof Decision.Reply, "a NAK is sent at once, with nothing to write: " + decision);
+        assertEquals(List.of(), fixture.table.query(LeaseQuery.all(10)).leases());
     }
 }
