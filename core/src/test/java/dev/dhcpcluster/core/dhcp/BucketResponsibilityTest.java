@@ -163,6 +163,18 @@ class BucketResponsibilityTest {
     }
 
     @Test
+    @DisplayName("#37 a SELECTING REQUEST naming this node is ACKed whoever's bucket the client is in")
+    void selectingThisNodeIsAckedForAnyBucket() throws Exception {
+        start();
+
+        receive(TestPackets.request().withHardwareAddress(THEIRS).withRequestedAddress("198.18.0.10")
+                .withServerIdentifier(LOCAL));
+
+        assertEquals(Ipv4Address.parse("198.18.0.10"), lastReply(DhcpMessageType.ACK).yiaddr());
+        assertEquals(1, table().size());
+    }
+
+    @Test
     @DisplayName("#38 INIT-REBOOT of an unknown client of another node's bucket gets no NAK, and the table is untouched")
     void initRebootOfAnUnknownClientOfAnotherBucketIsDropped() {
         start();
