@@ -1,6 +1,7 @@
 package dev.dhcpcluster.benchmarks;
 
 import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.pool.AddressBlock;
 import dev.dhcpcluster.core.pool.AddressPool;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.util.List;
@@ -15,6 +16,10 @@ import org.openjdk.jmh.annotations.State;
  * One allocation and one release in a pool kept at a steady fill: the address allocated longest
  * ago is given back each time, as leases end in the order they began. This is the cost a DISCOVER
  * from a new client pays in the pool.
+ *
+ * <p>With {@code owned = half}, every second address block of the pool belongs to another node of
+ * a cluster: its addresses stay free but are not this node's to give, so each scan must skip them.
+ * The fill is then of the owned blocks. (A pool of one block keeps it.)
  */
 @State(Scope.Thread)
 public class AllocationBenchmark extends BenchmarkBase {
@@ -27,6 +32,10 @@ public class AllocationBenchmark extends BenchmarkBase {
     @Param({"50", "99"})
     public int fillPercent;
 
+    /** Which address blocks this node owns: {@code all}, as a node alone, or {@code half}, every second one. */
+    @Param({"all", "half"})
+    public String owned;
+
     private AddressPool pool;
     private int[] inUse;
     private int oldest;
@@ -35,7 +44,15 @@ public class AllocationBenchmark extends BenchmarkBase {
     public void fill() {
         Ipv4Address first = Ipv4Address.parse("198.18.0.1");
         pool = new AddressPool(List.of(new AddressRange(first, first.plus(size - 1))));
-        inUse = new int[Math.max(1, size * fillPercent / 100)];
+        if (owned.equals("half")) {
+            List<AddressBlock> blocks = pool.blocks();
+            for (int i = 1; i < blocks.size(); i += 2) {
+                pool.withdraw(blocks.get(i));
+            }
+        } else if (!owned.equals("all")) {
+            throw new IllegalArgumentException("owned is all or half, not " + owned);
+        }
+        inUse = new int[Math.max(1, pool.ownedFreeCount() * fillPercent / 100)];
         for (int i = 0; i < inUse.length; i++) {
             inUse[i] = pool.allocate();
         }

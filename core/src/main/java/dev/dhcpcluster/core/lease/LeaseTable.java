@@ -4,6 +4,7 @@ import dev.dhcpcluster.core.config.ClientIdentity;
 import dev.dhcpcluster.core.config.Reservation;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
+import dev.dhcpcluster.core.pool.AddressBlock;
 import dev.dhcpcluster.core.pool.AddressPool;
 import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
@@ -183,7 +184,8 @@ public final class LeaseTable {
      * {@link #load} rebuilds a restarted server's, and every offer still pending whose address is
      * still a free dynamic address of the new configuration (not reserved, not infrastructure,
      * held by no one else), until the offer's own end. Other offers are dropped: the client's
-     * REQUEST is then judged by the new configuration alone. This table is left unchanged.
+     * REQUEST is then judged by the new configuration alone. The address blocks this node does not
+     * own stay withdrawn wherever the new configuration cuts them alike. This table is left unchanged.
      *
      * <p>A lease whose address the new configuration no longer hands out (a pool shrunk or
      * removed, an address now reserved or a router) still holds its address until it ends; what
@@ -194,6 +196,7 @@ public final class LeaseTable {
     public LeaseTable reconfigured(ServerConfig config, long nowMillis) {
         LeaseTable next = new LeaseTable(config);
         next.load(leases(), nowMillis);
+        keepForeignBlocks(next);
         for (Map.Entry<ClientKey, Slot> entry : offersByClient.entrySet()) {
             Slot slot = entry.getValue();
             if (entry.getKey().equals(slot.offeredTo) && slot.offerExpiry > nowMillis) {
@@ -201,6 +204,25 @@ public final class LeaseTable {
             }
         }
         return next;
+    }
+
+    /**
+     * Withdraws from {@code next} the blocks this table does not own, where the new configuration
+     * cuts the same block: a new configuration does not hand this node a peer's addresses. A block
+     * the new configuration cuts differently, or adds, is owned, as every block of a new table is.
+     */
+    private void keepForeignBlocks(LeaseTable next) {
+        for (ServedSubnet subnet : subnets) {
+            for (AddressBlock block : subnet.blocks()) {
+                if (subnet.owns(block)) {
+                    continue;
+                }
+                ServedSubnet same = next.subnetContaining(block.first());
+                if (same != null && same.blockOf(block.first()).filter(block::equals).isPresent()) {
+                    same.withdraw(block);
+                }
+            }
+        }
     }
 
     /** Holds an offer carried over from the previous table, if the address may still be offered (see {@link #reconfigured}). */

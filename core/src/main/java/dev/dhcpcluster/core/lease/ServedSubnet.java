@@ -10,6 +10,7 @@ import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.core.dhcp.OptionCode;
+import dev.dhcpcluster.core.pool.AddressBlock;
 import dev.dhcpcluster.core.pool.AddressPool;
 import dev.dhcpcluster.core.pool.PoolRangeUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
@@ -45,6 +46,12 @@ import java.util.stream.IntStream;
  * class, an open pool everyone. Free addresses are taken from the allowed pools in configuration
  * order. Pools of one subnet must not overlap, so that every dynamic address has exactly one pool
  * (its options and its class).
+ *
+ * <h2>Blocks</h2>
+ * Each pool is cut into address blocks ({@link AddressBlock}). In a cluster each node owns some of
+ * them and gives new clients only free addresses of its own blocks ({@link #grant},
+ * {@link #withdraw}); an address of any block is marked used or free as its leases change,
+ * whichever node wrote them. A subnet owns every block when it is built, as a node alone does.
  *
  * <p>Not thread-safe: the server's single thread owns it.
  */
@@ -259,8 +266,8 @@ public final class ServedSubnet {
     }
 
     /**
-     * Takes a free address from the first pool, in configuration order, that a client in
-     * {@code clientClasses} may use and that has one.
+     * Takes a free address of an owned block from the first pool, in configuration order, that a
+     * client in {@code clientClasses} may use and that has one.
      *
      * @return the address (network order), or {@link AddressPool#NONE} if none of them has one
      */
@@ -290,6 +297,60 @@ public final class ServedSubnet {
         if (pool >= 0) {
             pools[pool].release(address);
         }
+    }
+
+    /** The address blocks of the subnet's pools: the pools in configuration order, each pool's blocks in address order. */
+    public List<AddressBlock> blocks() {
+        List<AddressBlock> all = new ArrayList<>();
+        for (AddressPool pool : pools) {
+            all.addAll(pool.blocks());
+        }
+        return all;
+    }
+
+    /** The block of a pool of this subnet that holds {@code address}, or empty if no pool's range holds it. */
+    public Optional<AddressBlock> blockOf(Ipv4Address address) {
+        int pool = poolIndexOf(address);
+        return pool < 0 ? Optional.empty() : pools[pool].blockOf(address);
+    }
+
+    /**
+     * Lets this node give the free addresses of {@code block} to new clients (see
+     * {@link AddressPool#grant}). A subnet owns all its blocks when it is built.
+     *
+     * @return true if the block was not owned and now is
+     * @throws IllegalArgumentException if {@code block} is not one of {@link #blocks()}
+     */
+    public boolean grant(AddressBlock block) {
+        return poolOfBlock(block).grant(block);
+    }
+
+    /**
+     * Stops this node giving the free addresses of {@code block} to new clients; its leases stay
+     * as they are (see {@link AddressPool#withdraw}).
+     *
+     * @return true if the block was owned and no longer is
+     * @throws IllegalArgumentException if {@code block} is not one of {@link #blocks()}
+     */
+    public boolean withdraw(AddressBlock block) {
+        return poolOfBlock(block).withdraw(block);
+    }
+
+    /**
+     * True if this node owns {@code block}.
+     *
+     * @throws IllegalArgumentException if {@code block} is not one of {@link #blocks()}
+     */
+    public boolean owns(AddressBlock block) {
+        return poolOfBlock(block).owns(block);
+    }
+
+    private AddressPool poolOfBlock(AddressBlock block) {
+        int pool = poolIndexOf(block.first());
+        if (pool < 0) {
+            throw new IllegalArgumentException("block " + block + " is not a block of subnet " + config);
+        }
+        return pools[pool];
     }
 
     private boolean allows(int pool, Set<String> clientClasses) {
@@ -366,7 +427,8 @@ public final class ServedSubnet {
             free += pool.freeCount();
             PoolConfig configured = config.pools().get(i);
             perPool.add(new PoolRangeUsage(configured.range(), configured.clientClass(), pool.size(), poolBound[i],
-                    poolOffered[i], poolDeclined[i], pool.freeCount()));
+                    poolOffered[i], poolDeclined[i], pool.freeCount(), pool.blockCount(), pool.ownedBlockCount(),
+                    pool.ownedFreeCount()));
         }
         return new SubnetUsage(config.network(), config.prefixLength(), size, bound, offered, declined, free, perPool);
     }

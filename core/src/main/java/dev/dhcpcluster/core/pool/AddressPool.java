@@ -6,17 +6,32 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The free/used state of the dynamic addresses of one subnet: its ranges laid end to end in a
- * bitmap, one bit per address, set when the address is in use.
+ * The free/used state of the dynamic addresses of one subnet's pool: its ranges laid end to end in
+ * a bitmap, one bit per address, set when the address is in use, and cut into blocks that a node
+ * may own.
  *
- * <p>Allocation is the hot path: a cursor points just past the last address handed out, and a
- * scan looks for the next word that is not full, using {@link Long#numberOfTrailingZeros} on the
- * inverted word. Because the cursor only moves forward, addresses released behind it are reused
- * only after it has gone round the whole pool, so a client that comes back after its lease ended
- * usually still finds its old address free. Nothing is allocated per call: addresses go in and out
- * as {@code int}s (network order), with {@link #NONE} for "no address".
+ * <h2>Blocks and ownership</h2>
+ * Each range is cut into blocks of {@link #BLOCK_SIZE} addresses from its first address (the last
+ * block of a range may be smaller; see {@link AddressBlock}). Every range starts a new block in
+ * the bitmap, so a block is four whole words and never straddles two ranges. In a cluster the
+ * leader grants blocks to nodes ({@link #grant}, {@link #withdraw}): {@link #allocate()} hands out
+ * only addresses of the blocks this pool's node owns, so that two nodes never give one free
+ * address to two new clients. Marking an address used or free ({@link #claim}, {@link #release})
+ * works in every block, owned or not, because every node knows every lease, whoever wrote it. A
+ * new pool owns all its blocks: a node alone serves the whole pool.
+ *
+ * <h2>Allocation</h2>
+ * Allocation is the hot path: a cursor points just past the last address handed out, and a scan
+ * looks for the next owned block with a free address (a count per block lets it skip full and
+ * foreign blocks without reading their words), then for the first word of it that is not full,
+ * using {@link Long#numberOfTrailingZeros} on the inverted word. Because the cursor only moves
+ * forward, addresses released behind it are reused only after it has gone round the whole pool,
+ * so a client that comes back after its lease ended usually still finds its old address free.
+ * Nothing is allocated per call: addresses go in and out as {@code int}s (network order), with
+ * {@link #NONE} for "no address".
  *
  * <p>Some addresses inside the ranges are never handed out: those given to {@link #exclude} (the
  * network and broadcast address, the routers, the server's own address, reserved addresses). They
@@ -30,27 +45,45 @@ public final class AddressPool {
     /** Returned by {@link #allocate()} when the pool has no free address; {@code 0.0.0.0} is never in a pool. */
     public static final int NONE = 0;
 
+    /**
+     * Addresses in a block: a power of two and a multiple of 64, so that a block is whole words
+     * of the bitmap. 256 keeps a /16 pool at 256 blocks, few enough to hand round a cluster, and
+     * a small pool (a /24) still one block.
+     */
+    public static final int BLOCK_SIZE = 256;
+
+    private static final int BLOCK_SHIFT = Integer.numberOfTrailingZeros(BLOCK_SIZE);
+    private static final int WORDS_PER_BLOCK = BLOCK_SIZE / Long.SIZE;
     private static final long FULL = -1L;
 
     /** First address of each merged range, as unsigned numbers, ascending. */
     private final long[] rangeFirst;
     /** Last address of each merged range, as unsigned numbers. */
     private final long[] rangeLast;
-    /** Bit index of each range's first address. */
+    /** Bit index of each range's first address: a multiple of {@link #BLOCK_SIZE}. */
     private final int[] rangeOffset;
-    private final int bits;
     private final long[] used;
     private final long[] excluded;
+    /** Free addresses in each block. */
+    private final int[] blockFree;
+    /** Whether this pool's node owns each block. */
+    private final boolean[] owned;
+    private final int blockCount;
     private int size;
     private int free;
+    /** Free addresses in owned blocks: what {@link #allocate()} can give. */
+    private int ownedFree;
+    private int ownedBlocks;
     /** The bit index the next scan starts at. */
     private int cursor;
 
     /**
-     * A pool of every address in {@code ranges}, all free. Overlapping or adjacent ranges are
-     * merged, so each address counts once. {@code 0.0.0.0} is excluded from the start.
+     * A pool of every address in {@code ranges}, all free, every block owned. Overlapping or
+     * adjacent ranges are merged, so each address counts once. {@code 0.0.0.0} is excluded from
+     * the start.
      *
-     * @throws IllegalArgumentException if the ranges hold more than 2^31 - 64 addresses
+     * @throws IllegalArgumentException if the ranges, each rounded up to whole blocks, hold more
+     *     than 2^31 - 256 addresses
      */
     public AddressPool(List<AddressRange> ranges) {
         List<long[]> merged = merge(ranges);
@@ -58,29 +91,43 @@ public final class AddressPool {
         rangeLast = new long[merged.size()];
         rangeOffset = new int[merged.size()];
         long total = 0;
+        long addresses = 0;
         for (int i = 0; i < merged.size(); i++) {
             rangeFirst[i] = merged.get(i)[0];
             rangeLast[i] = merged.get(i)[1];
             rangeOffset[i] = (int) total;
-            total += rangeLast[i] - rangeFirst[i] + 1;
-            if (total > Integer.MAX_VALUE - Long.SIZE) {
-                throw new IllegalArgumentException("a pool holds at most " + (Integer.MAX_VALUE - Long.SIZE)
-                        + " addresses, not " + total);
+            long length = rangeLast[i] - rangeFirst[i] + 1;
+            addresses += length;
+            // Each range fills whole blocks; the bits past its end are padding, used and excluded.
+            total += (length + BLOCK_SIZE - 1) & -BLOCK_SIZE;
+            if (total > Integer.MAX_VALUE - BLOCK_SIZE) {
+                throw new IllegalArgumentException("a pool holds at most " + (Integer.MAX_VALUE - BLOCK_SIZE)
+                        + " addresses, not " + addresses + (addresses == total ? "" : " (" + total + " in whole blocks)"));
             }
         }
-        bits = (int) total;
-        int words = (bits + Long.SIZE - 1) / Long.SIZE;
+        int words = (int) (total / Long.SIZE);
         used = new long[words];
         excluded = new long[words];
-        size = bits;
-        free = bits;
-        // The unused tail of the last word is marked used and excluded, so scans never return it.
-        int tail = bits % Long.SIZE;
-        if (tail != 0) {
-            long pastEnd = FULL << tail;
-            used[words - 1] |= pastEnd;
-            excluded[words - 1] |= pastEnd;
+        blockCount = (int) (total >>> BLOCK_SHIFT);
+        blockFree = new int[blockCount];
+        owned = new boolean[blockCount];
+        for (int i = 0; i < rangeOffset.length; i++) {
+            int length = (int) (rangeLast[i] - rangeFirst[i] + 1);
+            int end = rangeOffset[i] + length;
+            int padded = (end + BLOCK_SIZE - 1) & -BLOCK_SIZE;
+            for (int index = end; index < padded; index++) {
+                used[index >>> 6] |= 1L << index;
+                excluded[index >>> 6] |= 1L << index;
+            }
+            for (int block = rangeOffset[i] >>> BLOCK_SHIFT; block < padded >>> BLOCK_SHIFT; block++) {
+                blockFree[block] = Math.min(BLOCK_SIZE, end - (block << BLOCK_SHIFT));
+            }
         }
+        size = (int) addresses;
+        free = size;
+        ownedFree = size;
+        ownedBlocks = blockCount;
+        Arrays.fill(owned, true);
         exclude(NONE);
     }
 
@@ -102,28 +149,47 @@ public final class AddressPool {
     }
 
     /**
-     * Takes a free address: the first free one at or after the cursor, wrapping round.
+     * Takes a free address of an owned block: the first one at or after the cursor, wrapping round.
      *
-     * @return the address (network order), or {@link #NONE} if every address is in use
+     * @return the address (network order), or {@link #NONE} if every address of every owned block
+     *     is in use, even if blocks this pool does not own have free addresses
      */
     public int allocate() {
-        if (free == 0) {
+        if (ownedFree == 0) {
             return NONE;
         }
-        int words = used.length;
+        int block = cursor >>> BLOCK_SHIFT;
         int word = cursor >>> 6;
-        // Only the bits at or after the cursor in its own word; the ones before it come last,
-        // when the scan has gone all the way round. free > 0 guarantees the loop ends within one lap.
-        long candidates = ~used[word] & (FULL << cursor);
+        long candidates = 0;
+        if (owned[block] && blockFree[block] != 0) {
+            // Only the bits at or after the cursor; the ones before it in this block come last,
+            // when the scan has gone all the way round.
+            candidates = ~used[word] & (FULL << cursor);
+            int blockEnd = (block + 1) * WORDS_PER_BLOCK;
+            while (candidates == 0 && ++word < blockEnd) {
+                candidates = ~used[word];
+            }
+        }
+        // ownedFree > 0 guarantees an owned block with a free address within one lap, and a
+        // block's free count guarantees a free bit in its words.
         while (candidates == 0) {
-            word = word + 1 == words ? 0 : word + 1;
+            block = block + 1 == blockCount ? 0 : block + 1;
+            if (!owned[block] || blockFree[block] == 0) {
+                continue;
+            }
+            word = block * WORDS_PER_BLOCK;
             candidates = ~used[word];
+            while (candidates == 0) {
+                candidates = ~used[++word];
+            }
         }
         int bit = Long.numberOfTrailingZeros(candidates);
         used[word] |= 1L << bit;
         free--;
+        ownedFree--;
+        blockFree[block]--;
         int index = word * Long.SIZE + bit;
-        cursor = index + 1 == words * Long.SIZE ? 0 : index + 1;
+        cursor = index + 1 == blockCount * BLOCK_SIZE ? 0 : index + 1;
         return addressAt(index);
     }
 
@@ -144,7 +210,7 @@ public final class AddressPool {
             return false;
         }
         used[word] |= mask;
-        free--;
+        taken(index);
         return true;
     }
 
@@ -169,7 +235,12 @@ public final class AddressPool {
             return false;
         }
         used[word] &= ~mask;
+        int block = index >>> BLOCK_SHIFT;
         free++;
+        blockFree[block]++;
+        if (owned[block]) {
+            ownedFree++;
+        }
         return true;
     }
 
@@ -219,7 +290,7 @@ public final class AddressPool {
         excluded[word] |= mask;
         if ((used[word] & mask) == 0) {
             used[word] |= mask;
-            free--;
+            taken(index);
         }
         size--;
         return true;
@@ -235,9 +306,133 @@ public final class AddressPool {
         return size;
     }
 
-    /** How many of them are free now. */
+    /** How many of them are free now, in owned blocks or not. */
     public int freeCount() {
         return free;
+    }
+
+    /** Counts the address at {@code index}, free until now, as used. */
+    private void taken(int index) {
+        int block = index >>> BLOCK_SHIFT;
+        free--;
+        blockFree[block]--;
+        if (owned[block]) {
+            ownedFree--;
+        }
+    }
+
+    /** The blocks of the pool, in address order. */
+    public List<AddressBlock> blocks() {
+        List<AddressBlock> all = new ArrayList<>(blockCount);
+        for (int block = 0; block < blockCount; block++) {
+            all.add(block(block));
+        }
+        return all;
+    }
+
+    /** The blocks this pool owns, in address order. */
+    public List<AddressBlock> ownedBlocks() {
+        List<AddressBlock> list = new ArrayList<>(ownedBlocks);
+        for (int block = 0; block < blockCount; block++) {
+            if (owned[block]) {
+                list.add(block(block));
+            }
+        }
+        return list;
+    }
+
+    /** How many blocks the pool has. */
+    public int blockCount() {
+        return blockCount;
+    }
+
+    /** How many of them this pool owns. */
+    public int ownedBlockCount() {
+        return ownedBlocks;
+    }
+
+    /** The block that holds {@code address} (excluded or not), or empty if the address lies in no range of the pool. */
+    public Optional<AddressBlock> blockOf(Ipv4Address address) {
+        int index = rawIndexOf(address.value());
+        return index < 0 ? Optional.empty() : Optional.of(block(index >>> BLOCK_SHIFT));
+    }
+
+    /**
+     * Makes {@code block} this pool's own: its free addresses may be given to new clients. Granting
+     * a block already owned changes nothing.
+     *
+     * @return true if the block was not owned and now is
+     * @throws IllegalArgumentException if {@code block} is not one of this pool's {@link #blocks()}
+     */
+    public boolean grant(AddressBlock block) {
+        int index = blockIndex(block);
+        if (owned[index]) {
+            return false;
+        }
+        owned[index] = true;
+        ownedBlocks++;
+        ownedFree += blockFree[index];
+        return true;
+    }
+
+    /**
+     * Takes {@code block} from this pool's node: its free addresses are no longer given to new
+     * clients. The addresses in use in it stay in use, and are still claimed and released as their
+     * leases change.
+     *
+     * @return true if the block was owned and no longer is
+     * @throws IllegalArgumentException if {@code block} is not one of this pool's {@link #blocks()}
+     */
+    public boolean withdraw(AddressBlock block) {
+        int index = blockIndex(block);
+        if (!owned[index]) {
+            return false;
+        }
+        owned[index] = false;
+        ownedBlocks--;
+        ownedFree -= blockFree[index];
+        return true;
+    }
+
+    /**
+     * True if this pool owns {@code block}.
+     *
+     * @throws IllegalArgumentException if {@code block} is not one of this pool's {@link #blocks()}
+     */
+    public boolean owns(AddressBlock block) {
+        return owned[blockIndex(block)];
+    }
+
+    /**
+     * How many addresses of {@code block} are free now, owned or not.
+     *
+     * @throws IllegalArgumentException if {@code block} is not one of this pool's {@link #blocks()}
+     */
+    public int freeCount(AddressBlock block) {
+        return blockFree[blockIndex(block)];
+    }
+
+    /** How many addresses of the owned blocks are free now: how many new clients {@link #allocate()} can serve. */
+    public int ownedFreeCount() {
+        return ownedFree;
+    }
+
+    /** The index of one of this pool's blocks. */
+    private int blockIndex(AddressBlock block) {
+        int index = rawIndexOf(block.first().value());
+        if (index < 0 || (index & (BLOCK_SIZE - 1)) != 0 || !block(index >>> BLOCK_SHIFT).equals(block)) {
+            throw new IllegalArgumentException("block " + block + " is not a block of this pool");
+        }
+        return index >>> BLOCK_SHIFT;
+    }
+
+    /** The block at {@code index}: from its first bit to the last bit of it inside its range. */
+    private AddressBlock block(int index) {
+        int firstBit = index << BLOCK_SHIFT;
+        int range = rangeOf(firstBit);
+        long first = rangeFirst[range] + (firstBit - rangeOffset[range]);
+        long last = Math.min(rangeLast[range], first + BLOCK_SIZE - 1);
+        return new AddressBlock(Ipv4Address.of((int) first), Ipv4Address.of((int) last));
     }
 
     /** Bit index of an address in the ranges (excluded or not), -1 outside them. */
@@ -264,10 +459,13 @@ public final class AddressPool {
     }
 
     private int addressAt(int index) {
-        int range = Arrays.binarySearch(rangeOffset, index);
-        if (range < 0) {
-            range = -range - 2;
-        }
+        int range = rangeOf(index);
         return (int) (rangeFirst[range] + (index - rangeOffset[range]));
+    }
+
+    /** The range whose bits (padding included) hold bit {@code index}. */
+    private int rangeOf(int index) {
+        int range = Arrays.binarySearch(rangeOffset, index);
+        return range < 0 ? -range - 2 : range;
     }
 }

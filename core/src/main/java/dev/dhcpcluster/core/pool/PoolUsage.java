@@ -22,4 +22,14 @@ public record PoolUsage(List<SubnetUsage> subnets) {
     public long bound() {
         return subnets.stream().mapToLong(SubnetUsage::bound).sum();
     }
+
+    /** Free addresses in the blocks this node owns, over all subnets. */
+    public long ownedFree() {
+        return subnets.stream().mapToLong(SubnetUsage::ownedFree).sum();
+    }
+
+    /** Address blocks this node owns, over all subnets. */
+    public long ownedBlocks() {
+        return subnets.stream().mapToLong(SubnetUsage::ownedBlocks).sum();
+    }
 }

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param bound how many addresses of the subnet (pool or reserved) are bound to a client
  * @param offered how many are offered and held for a client that has not yet requested them
  * @param declined how many are quarantined after a DHCPDECLINE
- * @param free how many pool addresses could be given to a new client now
+ * @param free how many pool addresses could be given to a new client now: by this node, or by a
+ *     peer that owns their block
  * @param pools the same for each pool of the subnet, in configuration order; the pools' counts add
  *     up to the subnet's, less the bound, offered and declined addresses outside every pool
  */
@@ -28,5 +29,20 @@ public record SubnetUsage(Ipv4Address network, int prefixLength, int size, int b
             throw new IllegalArgumentException("inconsistent usage of " + network + "/" + prefixLength + ": size "
                     + size + ", bound " + bound + ", offered " + offered + ", declined " + declined + ", free " + free);
         }
+    }
+
+    /** How many address blocks the subnet's pools are cut into. */
+    public int blocks() {
+        return pools.stream().mapToInt(PoolRangeUsage::blocks).sum();
+    }
+
+    /** How many of them this node owns. */
+    public int ownedBlocks() {
+        return pools.stream().mapToInt(PoolRangeUsage::ownedBlocks).sum();
+    }
+
+    /** How many free addresses lie in the blocks this node owns: those it can give to new clients. */
+    public int ownedFree() {
+        return pools.stream().mapToInt(PoolRangeUsage::ownedFree).sum();
     }
 }
