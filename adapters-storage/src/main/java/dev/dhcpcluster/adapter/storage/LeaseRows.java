@@ -46,7 +46,8 @@ final class LeaseRows {
                 client_key = excluded.client_key, hostname = excluded.hostname, state = excluded.state,
                 expiry_ms = excluded.expiry_ms, expiry = excluded.expiry, epoch = excluded.epoch,
                 counter = excluded.counter, writer_node = excluded.writer_node, hostname_sent = excluded.hostname_sent
-            WHERE (excluded.epoch, excluded.counter, excluded.writer_node) > (lease.epoch, lease.counter, lease.writer_node)""";
+            WHERE (excluded.epoch, excluded.counter, excluded.writer_node)
+                > (lease.epoch, lease.counter, lease.writer_node)""";
 
     static final String SELECT_ALL = """
             SELECT address_int, hw_type, hw_address, client_key, hostname, state, expiry_ms, epoch, counter,

@@ -255,7 +255,8 @@ class SqliteFileSafetyTest {
                         Optional.of("host-8"), LeaseState.RELEASED, lease(8, 1).expiry(),
                         new LeaseVersion(LeaseVersion.NO_EPOCH, 1, new NodeId(3)))), loaded);
         assertEquals("address_int,address,hw_type,hw_address,client_key,hostname,state,expiry_ms,expiry,epoch,counter,"
-                + "writer_node,hostname_sent", peekString(file, "SELECT group_concat(name) FROM pragma_table_info('lease')"));
+                + "writer_node,hostname_sent",
+                peekString(file, "SELECT group_concat(name) FROM pragma_table_info('lease')"));
         assertEquals("lease,lease_by_address,lease_by_expiry,lease_by_hw_address",
                 peekString(file, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema "
                         + "WHERE name NOT LIKE 'sqlite_%' ORDER BY name)"), "the same indexes, and no table left over");
@@ -273,7 +274,8 @@ class SqliteFileSafetyTest {
 
         write(upgraded, List.of(lease(7, new LeaseVersion(0, 16, new NodeId(3)), LeaseState.EXPIRED,
                 StoreFixtures.START))).awaitDurable();
-        assertEquals(new LeaseVersion(0, 17, new NodeId(2)), upgraded.loadAll().get(0).version(), "a lower counter is ignored");
+        assertEquals(new LeaseVersion(0, 17, new NodeId(2)), upgraded.loadAll().get(0).version(),
+                "a lower counter is ignored");
         write(upgraded, List.of(laterEpoch)).awaitDurable();
         write(upgraded, List.of(lease(7, new LeaseVersion(0, 99, new NodeId(2)), LeaseState.BOUND,
                 StoreFixtures.START))).awaitDurable();
@@ -285,7 +287,8 @@ class SqliteFileSafetyTest {
     }
 
     @Test
-    @DisplayName("a version 2 file whose upgrade fails later on is left at version 2, with its old table, and migrates next time")
+    @DisplayName("a version 2 file whose upgrade fails later on is left at version 2, with its old table, "
+            + "and migrates next time")
     void aFailedUpgradeOfAVersion2FileLeavesItAtVersion2() throws Exception {
         Path file = directory.resolve("leases.db");
         StoreFixtures.versionTwoFile(file, List.of(StoreFixtures.versionTwoRow(7, "bound", 2, 17, "NULL")));

@@ -168,7 +168,8 @@ public final class LeaseTable {
         for (Lease lease : stored) {
             ServedSubnet subnet = subnetContaining(lease.address());
             if (subnet == null) {
-                unserved.merge(lease.address(), lease, (kept, other) -> other.version().isAfter(kept.version()) ? other : kept);
+                unserved.merge(lease.address(), lease,
+                        (kept, other) -> other.version().isAfter(kept.version()) ? other : kept);
                 continue;
             }
             Slot slot = slotFor(subnet, lease.address());

@@ -15,7 +15,7 @@ import java.util.Objects;
  * <li>{@code counter}: within one epoch, the later change of the address wins. Each change counts
  *     one on from the version it replaces ({@link #next}).
  * <li>{@code writer}: only breaks a tie between two nodes that both changed one address from the
- *     same version in the same epoch. The cluster's replication makes a replica accept a change
+ *     same version in the same epoch. By the cluster's replication rule a replica accepts a change
  *     only if it names the version the replica holds, so two such changes can never both be
  *     committed; the writer id just makes the order total, so that two stores that saw both still
  *     keep the same one.
