@@ -6,6 +6,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import java.time.Duration;
@@ -85,10 +86,10 @@ public class LeaseStoreBenchmark extends BenchmarkBase {
     }
 
     /** The lease of the {@code index}th address of 198.18.0.0/16, as a DHCPACK would write it. */
-    static Lease lease(int index, long version) {
+    static Lease lease(int index, long counter) {
         HardwareAddress mac = HardwareAddress.ethernet(new byte[] {2, 0, 0x5e, 0, (byte) (index >>> 8), (byte) index});
         return new Lease(Ipv4Address.of(Ipv4Address.parse("198.18.0.0").value() + index), ClientKey.ofHardware(mac),
                 mac, Optional.of("host-" + index), LeaseState.BOUND, Instant.ofEpochMilli(NOW + 3_600_000L),
-                new NodeId(1), version);
+                new LeaseVersion(LeaseVersion.NO_EPOCH, counter, new NodeId(1)));
     }
 }

@@ -6,6 +6,7 @@ import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A {@link Lease} as a row of the {@code lease} table (schema version 2) and back. Every column
+ * A {@link Lease} as a row of the {@code lease} table (schema version 3) and back. Every column
  * but one is text or a number an operator can read in the {@code sqlite3} shell; the text forms
  * are the ones the node's log lines print, so a value copied from a log finds its row. The
  * exception is {@code hostname_sent}, the host name as the client sent it: a BLOB, since it may hold
@@ -32,22 +33,25 @@ final class LeaseRows {
 
     /**
      * Inserts a lease, or replaces the stored lease of its address only if the new version is
-     * higher: the store's version rule, applied by SQLite row by row in the order written.
+     * higher: the store's version rule, applied by SQLite row by row in the order written. SQLite
+     * compares the row values (epoch, counter, writer_node) part by part, left to right, which is
+     * {@link LeaseVersion}'s order.
      */
     static final String UPSERT = """
             INSERT INTO lease (address_int, address, hw_type, hw_address, client_key, hostname, state,
-                               expiry_ms, expiry, owner_node, version, hostname_sent)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               expiry_ms, expiry, epoch, counter, writer_node, hostname_sent)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (address_int) DO UPDATE SET
                 address = excluded.address, hw_type = excluded.hw_type, hw_address = excluded.hw_address,
                 client_key = excluded.client_key, hostname = excluded.hostname, state = excluded.state,
-                expiry_ms = excluded.expiry_ms, expiry = excluded.expiry, owner_node = excluded.owner_node,
-                version = excluded.version, hostname_sent = excluded.hostname_sent
-            WHERE excluded.version > lease.version""";
+                expiry_ms = excluded.expiry_ms, expiry = excluded.expiry, epoch = excluded.epoch,
+                counter = excluded.counter, writer_node = excluded.writer_node, hostname_sent = excluded.hostname_sent
+            WHERE (excluded.epoch, excluded.counter, excluded.writer_node)
+                > (lease.epoch, lease.counter, lease.writer_node)""";
 
     static final String SELECT_ALL = """
-            SELECT address_int, hw_type, hw_address, client_key, hostname, state, expiry_ms, owner_node, version,
-                   hostname_sent
+            SELECT address_int, hw_type, hw_address, client_key, hostname, state, expiry_ms, epoch, counter,
+                   writer_node, hostname_sent
             FROM lease ORDER BY address_int""";
 
     /** Deletes at most {@code ?2} leases whose expiry is before {@code ?1}, the oldest first. */
@@ -94,12 +98,13 @@ final class LeaseRows {
         upsert.setString(7, lease.state().name().toLowerCase(Locale.ROOT));
         upsert.setLong(8, expiryMillis);
         upsert.setString(9, ISO_MILLIS.format(Instant.ofEpochMilli(expiryMillis)));
-        upsert.setInt(10, lease.owner().value());
-        upsert.setLong(11, lease.version());
+        upsert.setLong(10, lease.version().epoch());
+        upsert.setLong(11, lease.version().counter());
+        upsert.setInt(12, lease.writer().value());
         if (lease.hostnameSent().isPresent()) {
-            upsert.setBytes(12, lease.hostnameSent().get().octets());
+            upsert.setBytes(13, lease.hostnameSent().get().octets());
         } else {
-            upsert.setNull(12, Types.BLOB);
+            upsert.setNull(13, Types.BLOB);
         }
     }
 
@@ -123,8 +128,8 @@ final class LeaseRows {
             Optional<String> hostname = Optional.ofNullable(row.getString(5));
             LeaseState state = parseState(row.getString(6));
             Instant expiry = Instant.ofEpochMilli(row.getLong(7));
-            NodeId owner = new NodeId(row.getInt(8));
-            return new Lease(address, key, hardware, hostname, state, expiry, owner, row.getLong(9), readSent(row, 10));
+            LeaseVersion version = new LeaseVersion(row.getLong(8), row.getLong(9), new NodeId(row.getInt(10)));
+            return new Lease(address, key, hardware, hostname, state, expiry, version, readSent(row, 11));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }

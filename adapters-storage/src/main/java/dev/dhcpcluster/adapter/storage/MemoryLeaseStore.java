@@ -20,7 +20,9 @@ import java.util.Objects;
  * lease is in this store; nothing reaches a disk. Use it for tests, demos, and nodes whose
  * durability comes entirely from their peers, never as the only copy of production leases.
  *
- * <p>It keeps, per address, the lease with the highest version written to it. Thread-safe: each
+ * <p>It keeps, per address, the lease with the highest version written to it (in
+ * {@link dev.dhcpcluster.port.model.LeaseVersion}'s order, whatever the order of arrival); a
+ * lower one completes as durable and changes nothing, as the port says. Thread-safe: each
  * batch is applied atomically under one lock, so batches from one thread apply in order and a
  * concurrent {@link #loadAll} sees whole batches.
  */
@@ -72,7 +74,7 @@ public final class MemoryLeaseStore implements LeaseStore {
             if (accepted) {
                 for (Lease lease : batch) {
                     byAddress.merge(lease.address(), lease,
-                            (stored, written) -> written.version() > stored.version() ? written : stored);
+                            (stored, written) -> written.version().isAfter(stored.version()) ? written : stored);
                 }
             }
         }

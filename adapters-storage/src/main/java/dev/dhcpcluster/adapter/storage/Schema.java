@@ -53,7 +53,39 @@ final class Schema {
                     "CREATE INDEX lease_by_expiry ON lease (expiry_ms)")),
             new Migration(2, "the host name exactly as the client sent it, as a nullable BLOB", List.of(
                     // Leases written before it have none: NULL, as for a client that sent no name.
-                    "ALTER TABLE lease ADD COLUMN hostname_sent BLOB"))));
+                    "ALTER TABLE lease ADD COLUMN hostname_sent BLOB")),
+            new Migration(3, "versions ordered across the cluster: epoch, counter and writer node", List.of(
+                    // The table is rebuilt rather than altered so that the three parts of the version
+                    // stand together where owner_node and version stood, for people reading it.
+                    """
+                    CREATE TABLE lease_v3 (
+                        address_int   INTEGER PRIMARY KEY CHECK (address_int BETWEEN 0 AND 4294967295),
+                        address       TEXT    NOT NULL,
+                        hw_type       INTEGER NOT NULL CHECK (hw_type BETWEEN 0 AND 255),
+                        hw_address    TEXT    NOT NULL COLLATE NOCASE,
+                        client_key    TEXT    NOT NULL COLLATE NOCASE,
+                        hostname      TEXT,
+                        state         TEXT    NOT NULL CHECK (state IN ('bound', 'released', 'expired', 'declined')),
+                        expiry_ms     INTEGER NOT NULL,
+                        expiry        TEXT    NOT NULL,
+                        epoch         INTEGER NOT NULL CHECK (epoch >= 0),
+                        counter       INTEGER NOT NULL CHECK (counter >= 0),
+                        writer_node   INTEGER NOT NULL CHECK (writer_node > 0),
+                        hostname_sent BLOB
+                    )""",
+                    // A version 2 lease was written by a node alone: no epoch, its version the
+                    // counter, and the node that wrote it (owner_node) the writer.
+                    """
+                    INSERT INTO lease_v3 (address_int, address, hw_type, hw_address, client_key, hostname, state,
+                                          expiry_ms, expiry, epoch, counter, writer_node, hostname_sent)
+                    SELECT address_int, address, hw_type, hw_address, client_key, hostname, state,
+                           expiry_ms, expiry, 0, version, owner_node, hostname_sent
+                    FROM lease""",
+                    "DROP TABLE lease",
+                    "ALTER TABLE lease_v3 RENAME TO lease",
+                    "CREATE UNIQUE INDEX lease_by_address ON lease (address)",
+                    "CREATE INDEX lease_by_hw_address ON lease (hw_address)",
+                    "CREATE INDEX lease_by_expiry ON lease (expiry_ms)"))));
 
     private final List<Migration> migrations;
 

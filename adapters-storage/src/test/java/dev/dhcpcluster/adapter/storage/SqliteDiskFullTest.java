@@ -11,7 +11,6 @@ import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
-import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.RecordingCompletion;
 import java.nio.file.Path;
@@ -146,7 +145,7 @@ class SqliteDiskFullTest {
             HardwareAddress mac = HardwareAddress.ethernet(new byte[] {2, 0, 0x5e, 1, (byte) (i >>> 8), (byte) i});
             leases.add(new Lease(StoreFixtures.address(i), ClientKey.ofHardware(mac), mac,
                     Optional.of("a-rather-long-host-name-".repeat(8) + i), LeaseState.BOUND,
-                    Instant.ofEpochMilli(StoreFixtures.START + 3_600_000), new NodeId(1), 1));
+                    Instant.ofEpochMilli(StoreFixtures.START + 3_600_000), StoreFixtures.version(1)));
         }
         return leases;
     }

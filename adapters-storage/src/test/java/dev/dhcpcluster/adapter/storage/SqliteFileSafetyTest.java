@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dhcpcluster.adapter.storage.StoreFixtures.ManualTime;
 import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
+import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -24,10 +27,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteConfig;
@@ -132,7 +137,7 @@ class SqliteFileSafetyTest {
         Path file = directory.resolve("leases.db");
         store(file).loadAll();
 
-        assertEquals(2, peekLong(file, "PRAGMA user_version"));
+        assertEquals(3, peekLong(file, "PRAGMA user_version"));
         assertEquals(Schema.APPLICATION_ID, peekLong(file, "PRAGMA application_id"));
         assertEquals("wal", peekString(file, "PRAGMA journal_mode"));
         assertEquals(2, peekLong(file, "PRAGMA auto_vacuum"), "2 = incremental");
@@ -200,7 +205,7 @@ class SqliteFileSafetyTest {
     }
 
     @Test
-    void aVersion1FileIsMigratedToVersion2AndItsLeasesLoadWithNoHostNameSent() throws Exception {
+    void aVersion1FileIsMigratedToTheCurrentSchemaAndItsLeasesLoadWithNoHostNameSent() throws Exception {
         Path file = directory.resolve("leases.db");
         Lease old = lease(7, 3);
         try (Connection connection = new SQLiteConfig().createConnection(SqliteLeaseStore.url(file));
@@ -218,14 +223,86 @@ class SqliteFileSafetyTest {
 
         assertEquals(List.of(old), upgraded.loadAll());
         assertEquals(Optional.empty(), upgraded.loadAll().get(0).hostnameSent());
-        assertEquals(2, peekLong(file, "PRAGMA user_version"));
+        assertEquals(3, peekLong(file, "PRAGMA user_version"));
         byte[] sent = {'h', '\n', 0x1b, 0, (byte) 0xff};
         Lease renewed = new Lease(old.address(), old.clientKey(), old.hardwareAddress(), Optional.empty(), old.state(),
-                old.expiry(), old.owner(), 4, Optional.of(HostNameSent.of(sent)));
+                old.expiry(), StoreFixtures.version(4), Optional.of(HostNameSent.of(sent)));
         write(upgraded, List.of(renewed)).awaitDurable();
         assertEquals(List.of(renewed), upgraded.loadAll());
         assertEquals("680A1B00FF", peekString(file, "SELECT hex(hostname_sent) FROM lease WHERE address = '198.18.0.7'"),
                 "the column holds the octets, as docs/lease-store.md shows them");
+    }
+
+    @Test
+    @DisplayName("a version 2 file migrates to 3: its version becomes the counter, in no epoch, written by its owner_node")
+    void aVersion2FileIsMigratedToVersion3() throws Exception {
+        Path file = directory.resolve("leases.db");
+        byte[] sent = {'p', 'c', '\n', (byte) 0xff};
+        StoreFixtures.versionTwoFile(file, List.of(
+                StoreFixtures.versionTwoRow(7, "bound", 2, 17, "X'" + HexFormat.of().formatHex(sent) + "'"),
+                StoreFixtures.versionTwoRow(8, "released", 3, 1, "NULL")));
+        assertEquals(2, peekLong(file, "PRAGMA user_version"));
+
+        SqliteLeaseStore upgraded = store(file);
+        List<Lease> loaded = upgraded.loadAll();
+
+        assertEquals(3, peekLong(file, "PRAGMA user_version"));
+        assertEquals(List.of(
+                new Lease(lease(7, 1).address(), lease(7, 1).clientKey(), lease(7, 1).hardwareAddress(),
+                        Optional.of("host-7"), LeaseState.BOUND, lease(7, 1).expiry(),
+                        new LeaseVersion(LeaseVersion.NO_EPOCH, 17, new NodeId(2)), Optional.of(HostNameSent.of(sent))),
+                new Lease(lease(8, 1).address(), lease(8, 1).clientKey(), lease(8, 1).hardwareAddress(),
+                        Optional.of("host-8"), LeaseState.RELEASED, lease(8, 1).expiry(),
+                        new LeaseVersion(LeaseVersion.NO_EPOCH, 1, new NodeId(3)))), loaded);
+        assertEquals("address_int,address,hw_type,hw_address,client_key,hostname,state,expiry_ms,expiry,epoch,counter,"
+                + "writer_node,hostname_sent",
+                peekString(file, "SELECT group_concat(name) FROM pragma_table_info('lease')"));
+        assertEquals("lease,lease_by_address,lease_by_expiry,lease_by_hw_address",
+                peekString(file, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema "
+                        + "WHERE name NOT LIKE 'sqlite_%' ORDER BY name)"), "the same indexes, and no table left over");
+        assertEquals("ok", peekString(file, "PRAGMA integrity_check"));
+    }
+
+    @Test
+    @DisplayName("after the migration to 3 the store keeps the highest version of the new order, not the last written")
+    void aMigratedFileKeepsTheHighestVersion() throws Exception {
+        Path file = directory.resolve("leases.db");
+        StoreFixtures.versionTwoFile(file, List.of(StoreFixtures.versionTwoRow(7, "bound", 2, 17, "NULL")));
+        SqliteLeaseStore upgraded = store(file);
+        upgraded.loadAll();
+        Lease laterEpoch = lease(7, new LeaseVersion(1, 3, new NodeId(1)), LeaseState.RELEASED, StoreFixtures.START);
+
+        write(upgraded, List.of(lease(7, new LeaseVersion(0, 16, new NodeId(3)), LeaseState.EXPIRED,
+                StoreFixtures.START))).awaitDurable();
+        assertEquals(new LeaseVersion(0, 17, new NodeId(2)), upgraded.loadAll().get(0).version(),
+                "a lower counter is ignored");
+        write(upgraded, List.of(laterEpoch)).awaitDurable();
+        write(upgraded, List.of(lease(7, new LeaseVersion(0, 99, new NodeId(2)), LeaseState.BOUND,
+                StoreFixtures.START))).awaitDurable();
+
+        assertEquals(List.of(laterEpoch), upgraded.loadAll());
+        upgraded.close();
+        assertEquals(List.of(laterEpoch), store(file).loadAll());
+        assertEquals("1 3 1", peekString(file, "SELECT epoch || ' ' || counter || ' ' || writer_node FROM lease"));
+    }
+
+    @Test
+    @DisplayName("a version 2 file whose upgrade fails later on is left at version 2, with its old table, "
+            + "and migrates next time")
+    void aFailedUpgradeOfAVersion2FileLeavesItAtVersion2() throws Exception {
+        Path file = directory.resolve("leases.db");
+        StoreFixtures.versionTwoFile(file, List.of(StoreFixtures.versionTwoRow(7, "bound", 2, 17, "NULL")));
+        // Migration 3 runs, then a later one fails: the whole upgrade must go, migration 3 with it.
+        Schema broken = withMigration(new Schema.Migration(Schema.CURRENT.latestVersion() + 1, "half a change",
+                List.of("ALTER TABLE no_such_table ADD COLUMN y TEXT")));
+
+        assertThrows(LeaseStoreException.class, () -> store(file, broken).loadAll());
+
+        assertEquals(2, peekLong(file, "PRAGMA user_version"));
+        assertEquals(1, peekLong(file, "SELECT count(*) FROM pragma_table_info('lease') WHERE name = 'owner_node'"));
+        assertEquals(0, peekLong(file, "SELECT count(*) FROM sqlite_schema WHERE name = 'lease_v3'"));
+        assertEquals(new LeaseVersion(0, 17, new NodeId(2)), store(file).loadAll().get(0).version());
+        assertEquals(3, peekLong(file, "PRAGMA user_version"));
     }
 
     @Test

@@ -223,7 +223,7 @@ class SqliteGroupCommitTest {
     void aBatchWithAnExpiryBeyondMillisecondsIsRefusedWhole() throws Exception {
         SqliteLeaseStore store = openStore();
         Lease endless = new Lease(StoreFixtures.address(2), lease(2, 1).clientKey(), lease(2, 1).hardwareAddress(),
-                lease(2, 1).hostname(), LeaseState.BOUND, Instant.MAX, lease(2, 1).owner(), 1);
+                lease(2, 1).hostname(), LeaseState.BOUND, Instant.MAX, lease(2, 1).version());
 
         LeaseStoreException failure = write(store, List.of(lease(1, 1), endless)).awaitFailure();
 

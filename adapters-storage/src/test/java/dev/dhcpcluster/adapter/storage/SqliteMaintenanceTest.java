@@ -12,7 +12,6 @@ import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
-import dev.dhcpcluster.port.model.NodeId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,7 +149,7 @@ class SqliteMaintenanceTest {
             HardwareAddress mac = HardwareAddress.ethernet(new byte[] {2, 0, 0x5e, 2, (byte) (i >>> 8), (byte) i});
             leases.add(new Lease(StoreFixtures.address(i), ClientKey.ofHardware(mac), mac,
                     Optional.of("a-rather-long-host-name-".repeat(8) + i), LeaseState.RELEASED,
-                    Instant.ofEpochMilli(expiryMillis), new NodeId(1), 1));
+                    Instant.ofEpochMilli(expiryMillis), StoreFixtures.version(1)));
         }
         return leases;
     }

@@ -6,6 +6,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.RecordingCompletion;
@@ -49,16 +50,49 @@ final class StoreFixtures {
         return Ipv4Address.of(Ipv4Address.parse("198.18.0.0").value() + index);
     }
 
-    /** A lease of {@code address(index)} to a client whose MAC is derived from the index. */
-    static Lease lease(int index, long version, LeaseState state, long expiryMillis) {
-        HardwareAddress mac = HardwareAddress.ethernet(new byte[] {2, 0, 0x5e, 0, (byte) (index >>> 8), (byte) index});
-        return new Lease(address(index), ClientKey.ofHardware(mac), mac, Optional.of("host-" + index), state,
-                Instant.ofEpochMilli(expiryMillis), new NodeId(1), version);
+    /** The version {@code counter} of node 1 alone: no epoch. */
+    static LeaseVersion version(long counter) {
+        return new LeaseVersion(LeaseVersion.NO_EPOCH, counter, new NodeId(1));
     }
 
-    /** A bound lease of {@code address(index)} that expires an hour after {@link #START}. */
-    static Lease lease(int index, long version) {
-        return lease(index, version, LeaseState.BOUND, START + 3_600_000);
+    /** A lease of {@code address(index)} to a client whose MAC is derived from the index, written by node 1 alone. */
+    static Lease lease(int index, long counter, LeaseState state, long expiryMillis) {
+        return lease(index, version(counter), state, expiryMillis);
+    }
+
+    /** A lease of {@code address(index)} to a client whose MAC is derived from the index. */
+    static Lease lease(int index, LeaseVersion version, LeaseState state, long expiryMillis) {
+        HardwareAddress mac = HardwareAddress.ethernet(new byte[] {2, 0, 0x5e, 0, (byte) (index >>> 8), (byte) index});
+        return new Lease(address(index), ClientKey.ofHardware(mac), mac, Optional.of("host-" + index), state,
+                Instant.ofEpochMilli(expiryMillis), version);
+    }
+
+    /** A bound lease of {@code address(index)}, written by node 1 alone, that expires an hour after {@link #START}. */
+    static Lease lease(int index, long counter) {
+        return lease(index, counter, LeaseState.BOUND, START + 3_600_000);
+    }
+
+    /**
+     * A file of schema version 2, as the node wrote it before versions had epochs, holding the
+     * given rows ({@link #versionTwoRow}), and closed.
+     */
+    static void versionTwoFile(Path file, List<String> rows) throws SQLException {
+        try (Connection connection = new SQLiteConfig().createConnection(SqliteLeaseStore.url(file));
+                Statement statement = connection.createStatement()) {
+            new Schema(Schema.CURRENT.migrations().subList(0, 2)).migrate(connection, 0);
+            for (String row : rows) {
+                statement.execute("INSERT INTO lease (address_int, address, hw_type, hw_address, client_key, hostname, "
+                        + "state, expiry_ms, expiry, owner_node, version, hostname_sent) VALUES " + row);
+            }
+        }
+    }
+
+    /** The values of a version 2 row for {@code lease(index, ...)}, as that version wrote them. */
+    static String versionTwoRow(int index, String state, int ownerNode, long version, String hostnameSentSql) {
+        Lease lease = lease(index, 1);
+        return "(" + lease.address().toUnsignedLong() + ", '" + lease.address() + "', 1, '" + lease.hardwareAddress()
+                + "', '" + lease.clientKey() + "', 'host-" + index + "', '" + state + "', " + lease.expiry().toEpochMilli()
+                + ", '2023-11-14T23:13:20.000Z', " + ownerNode + ", " + version + ", " + hostnameSentSql + ")";
     }
 
     /** Writes and waits for the outcome. */

@@ -48,7 +48,9 @@ public final class AdminJson {
     /**
      * One lease: the fields of a {@code leases} line, named, then {@code hostname-sent} (hex) and
      * {@code hostname-sent-text} (the same octets as text if they are UTF-8), each null if the
-     * client sent no name, the text also null if the octets are not UTF-8.
+     * client sent no name, the text also null if the octets are not UTF-8. {@code writer} is the id
+     * of the node that wrote the lease's version; {@code version} is the version's canonical text,
+     * {@code epoch.counter.writer} ({@link dev.dhcpcluster.port.model.LeaseVersion#toString()}).
      */
     public static ObjectNode lease(Lease lease) {
         ObjectNode node = MAPPER.createObjectNode()
@@ -57,8 +59,8 @@ public final class AdminJson {
                 .put("expiry", lease.expiry().toString())
                 .put("hardware-address", lease.hardwareAddress().toString())
                 .put("client", lease.clientKey().toString())
-                .put("node", lease.owner().value())
-                .put("version", lease.version());
+                .put("writer", lease.writer().value())
+                .put("version", lease.version().toString());
         if (lease.hostname().isPresent()) {
             node.put("hostname", lease.hostname().get());
         } else {

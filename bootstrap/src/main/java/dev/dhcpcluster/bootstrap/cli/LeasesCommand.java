@@ -40,14 +40,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "leases", mixinStandardHelpOptions = true,
         description = {"Prints a node's leases, one line each, ordered by address: address, state, expiry (UTC), "
-            + "hardware address, client, node, version, hostname.",
+            + "hardware address, client, writer (the node that wrote the lease), version (epoch.counter.writer), "
+            + "hostname.",
             "Asks the running node at its admin endpoint. When no node answers there and --config is given, reads "
                 + "the lease store's file directly instead, without starting the node (and says so on standard "
                 + "error); exits 1 if there is no file or it cannot be read."})
 final class LeasesCommand implements Callable<Integer> {
 
     /** The first line printed: the names of the columns. */
-    static final String HEADER = "address state expiry hardware-address client node version hostname";
+    static final String HEADER = "address state expiry hardware-address client writer version hostname";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -249,8 +250,8 @@ final class LeasesCommand implements Callable<Integer> {
         return SafeText.field(lease.path("address").asText()) + " " + SafeText.field(lease.path("state").asText())
                 + " " + SafeText.field(lease.path("expiry").asText()) + " "
                 + SafeText.field(lease.path("hardware-address").asText()) + " "
-                + SafeText.field(lease.path("client").asText()) + " " + lease.path("node").asText() + " "
-                + lease.path("version").asText() + " "
+                + SafeText.field(lease.path("client").asText()) + " " + lease.path("writer").asText() + " "
+                + SafeText.field(lease.path("version").asText()) + " "
                 + (hostname.isTextual() ? SafeText.field(hostname.asText()) : "-");
     }
 }

@@ -20,6 +20,7 @@ import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
@@ -90,14 +91,14 @@ class AdminEndpointTest {
         HardwareAddress hardware = HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, 0, (byte) mac});
         return new Lease(Ipv4Address.parse(address), ClientKey.ofHardware(hardware), hardware,
                 Optional.ofNullable(hostname), LeaseState.BOUND, Instant.now().plus(1, ChronoUnit.HOURS)
-                        .truncatedTo(ChronoUnit.MILLIS), new NodeId(4), 1);
+                        .truncatedTo(ChronoUnit.MILLIS), new LeaseVersion(LeaseVersion.NO_EPOCH, 1, new NodeId(4)));
     }
 
     /** A lease whose client sent {@code sent} as its host name. */
     private static Lease lease(String address, int mac, String hostname, byte[] sent) {
         Lease lease = lease(address, mac, hostname);
         return new Lease(lease.address(), lease.clientKey(), lease.hardwareAddress(), lease.hostname(), lease.state(),
-                lease.expiry(), lease.owner(), lease.version(), Optional.of(HostNameSent.of(sent)));
+                lease.expiry(), lease.version(), Optional.of(HostNameSent.of(sent)));
     }
 
     private static byte[] utf8(String text) {
@@ -194,6 +195,31 @@ class AdminEndpointTest {
         List<String> lines = out.toString().lines().toList();
         assertEquals(2, lines.size(), out.toString());
         assertTrue(lines.get(1).endsWith(" evil\\nINFO\\x20fake:\\x20node\\x20stopped\\x20\\x1B[2J"), lines.get(1));
+    }
+
+    @Test
+    @DisplayName("each lease names its writer, and its version as epoch.counter.writer, in JSON and on the CLI's line")
+    void leasesShowTheirWriterAndVersion() throws Exception {
+        // A store a cluster member once wrote: node 3 wrote this version in epoch 2.
+        Lease byAPeer = lease("198.18.1.9", 9, null);
+        byAPeer = new Lease(byAPeer.address(), byAPeer.clientKey(), byAPeer.hardwareAddress(), byAPeer.hostname(),
+                byAPeer.state(), byAPeer.expiry(), new LeaseVersion(2, 17, new NodeId(3)));
+        start(List.of(byAPeer, lease("198.18.1.2", 2, null)));
+
+        JsonNode leases = json(send("GET", "/leases", null)).path("leases");
+
+        assertEquals(4, leases.get(0).path("writer").asInt());
+        assertEquals("0.1.4", leases.get(0).path("version").asText(), "written by node 4 alone: no epoch");
+        assertEquals(3, leases.get(1).path("writer").asInt());
+        assertEquals("2.17.3", leases.get(1).path("version").asText());
+        assertTrue(leases.get(1).path("node").isMissingNode(), "the writer is no longer called node: " + leases.get(1));
+        StringWriter out = new StringWriter();
+        int code = DhcpclusterCommand.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
+                .execute("leases", "--admin", "127.0.0.1:" + component.admin().port(), "--address", "198.18.1.9");
+        assertEquals(0, code);
+        assertEquals(List.of("address state expiry hardware-address client writer version hostname",
+                "198.18.1.9 BOUND " + byAPeer.expiry() + " 02:00:00:00:00:09 hw:01:02:00:00:00:00:09 3 2.17.3 -"),
+                out.toString().lines().toList());
     }
 
     @Test

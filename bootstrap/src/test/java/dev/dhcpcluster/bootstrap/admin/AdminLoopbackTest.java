@@ -116,7 +116,7 @@ class AdminLoopbackTest {
                 assertEquals(0, cli("leases", "--admin", admin, "--mac", mac.toString()), err.toString());
                 List<String> lines = out.toString().lines().toList();
                 assertEquals(2, lines.size(), out.toString());
-                assertEquals("address state expiry hardware-address client node version hostname", lines.get(0));
+                assertEquals("address state expiry hardware-address client writer version hostname", lines.get(0));
                 assertTrue(lines.get(1).startsWith(first.address() + " BOUND "), lines.get(1));
                 assertTrue(lines.get(1).contains(" " + mac + " "), lines.get(1));
 
@@ -175,7 +175,7 @@ class AdminLoopbackTest {
             assertEquals(0, cli("status", "--config", file.toString()), err.toString());
             assertTrue(out.toString().startsWith("node       8 "), out.toString());
             assertEquals(0, cli("leases", "--config", file.toString()), err.toString());
-            assertEquals(List.of("address state expiry hardware-address client node version hostname"),
+            assertEquals(List.of("address state expiry hardware-address client writer version hostname"),
                     out.toString().lines().toList());
             assertEquals("", err.toString(), "the node answered: no word of reading the file");
 

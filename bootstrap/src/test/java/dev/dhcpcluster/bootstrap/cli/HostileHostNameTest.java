@@ -20,6 +20,7 @@ import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
@@ -145,7 +146,7 @@ class HostileHostNameTest {
                 HardwareAddress mac = HardwareAddress.parseEthernet("02:00:00:00:00:0" + (i + 1));
                 leases.add(new Lease(Ipv4Address.parse("198.18.1." + (i + 1)), ClientKey.ofHardware(mac), mac,
                         Optional.of(names.get(i)), LeaseState.BOUND, Instant.parse("2030-01-01T00:00:00Z"),
-                        new NodeId(5), 1));
+                        new LeaseVersion(LeaseVersion.NO_EPOCH, 1, new NodeId(5))));
             }
             CompletableFuture<Void> written = new CompletableFuture<>();
             store.write(leases, new WriteCompletion() {

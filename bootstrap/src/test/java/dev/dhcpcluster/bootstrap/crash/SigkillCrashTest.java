@@ -240,7 +240,7 @@ class SigkillCrashTest {
                 .execute("leases", "--config", config.toString());
         assertEquals(0, code, "the store did not open cleanly after the kill, " + where + ": " + err);
         List<String> lines = out.toString().lines().toList();
-        assertEquals("address state expiry hardware-address client node version hostname", lines.get(0));
+        assertEquals("address state expiry hardware-address client writer version hostname", lines.get(0));
         Map<Ipv4Address, StoredLease> leases = new HashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             StoredLease lease = StoredLease.parse(line);

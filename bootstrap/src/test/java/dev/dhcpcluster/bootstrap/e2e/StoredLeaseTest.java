@@ -12,9 +12,9 @@ class StoredLeaseTest {
     void leaseLinesAreReadAndTheHeaderAndLogLinesLeftOut() {
         String output = String.join("\n",
                 "2026-11-22T07:04:38.957Z INFO  SqliteLeaseStore: lease database /x/leases.db: 2 lease(s)",
-                "address state expiry hardware-address client node version hostname",
-                "198.18.0.100 BOUND 2026-11-22T07:05:30.412Z 02:00:00:00:00:01 01:02:00:00:00:00:01 1 3 -",
-                "198.18.0.101 RELEASED 2026-11-22T07:06:00Z 02:00:00:00:00:02 hw:02:00:00:00:00:02 1 1 my host",
+                "address state expiry hardware-address client writer version hostname",
+                "198.18.0.100 BOUND 2026-11-22T07:05:30.412Z 02:00:00:00:00:01 01:02:00:00:00:00:01 1 0.3.1 -",
+                "198.18.0.101 RELEASED 2026-11-22T07:06:00Z 02:00:00:00:00:02 hw:02:00:00:00:00:02 1 0.1.1 my host",
                 "");
 
         List<StoredLease> leases = StoredLease.parse(output);

@@ -16,6 +16,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.PeerRefusal;
 import dev.dhcpcluster.port.telemetry.ElectionEvent;
@@ -138,7 +139,7 @@ class LoggingClusterEventsTest {
         HardwareAddress mac = HardwareAddress.parseEthernet("02:00:00:00:00:05");
         events.leaseBound(new Lease(Ipv4Address.parse("198.18.1.5"), ClientKey.ofHardware(mac), mac,
                 Optional.of("old\nINFO fake: node stopped"), LeaseState.BOUND, Instant.ofEpochSecond(2_000_000),
-                new NodeId(1), 1));
+                new LeaseVersion(LeaseVersion.NO_EPOCH, 1, new NodeId(1))));
         events.dropped(DropReason.UNKNOWN_CLIENT, "circuit-id \"a\r\nINFO fake\"");
         events.dropped(DropReason.MALFORMED, "bad\u001b[2J");
 
@@ -298,6 +299,7 @@ class LoggingClusterEventsTest {
     private static Lease lease() {
         HardwareAddress mac = HardwareAddress.parseEthernet("02:00:00:00:00:05");
         return new Lease(Ipv4Address.parse("198.18.1.5"), ClientKey.ofHardware(mac), mac, Optional.empty(),
-                LeaseState.BOUND, Instant.ofEpochSecond(2_000_000), new NodeId(1), 1);
+                LeaseState.BOUND, Instant.ofEpochSecond(2_000_000),
+                new LeaseVersion(LeaseVersion.NO_EPOCH, 1, new NodeId(1)));
     }
 }

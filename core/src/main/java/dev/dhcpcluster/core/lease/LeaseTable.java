@@ -14,6 +14,7 @@ import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,8 +48,11 @@ import java.util.TreeMap;
  * end never keeps an address from a client.
  *
  * <h2>Writes</h2>
- * Every change of a lease produces a {@link Lease} one version on, which the caller writes to the
- * store. Offers are never written: they live in memory only.
+ * Every change of a lease produces a {@link Lease} one version on ({@link LeaseVersion#next}),
+ * written by this node, which the caller writes to the store. The table runs on a node alone, so
+ * it writes in {@link LeaseVersion#NO_EPOCH}, except that a change of a lease loaded with a version
+ * of a later epoch keeps that epoch, so that it still supersedes it. Offers are never written:
+ * they live in memory only.
  *
  * <h2>Leases outside the served subnets</h2>
  * A lease whose address lies in no served subnet (its subnet was removed from the configuration)
@@ -60,6 +64,10 @@ import java.util.TreeMap;
  */
 public final class LeaseTable {
 
+    /** The epoch this table writes its changes in: a node alone has none. */
+    private static final long EPOCH = LeaseVersion.NO_EPOCH;
+
+    /** The node that writes this table's changes: the writer of every version it makes. */
     private final NodeId node;
     private final long offerHoldMillis;
     private final Duration declineProbation;
@@ -148,8 +156,8 @@ public final class LeaseTable {
 
     /**
      * Rebuilds the table from the leases in the store. Leases outside every served subnet are
-     * kept aside, unserved (see the class comment). Of two leases for one address the higher
-     * version wins.
+     * kept aside, unserved (see the class comment). Of two leases for one address the one of the
+     * higher {@link LeaseVersion} wins, whatever their order in {@code stored}.
      *
      * @throws IllegalStateException if the table has been loaded or changed already
      */
@@ -161,11 +169,12 @@ public final class LeaseTable {
         for (Lease lease : stored) {
             ServedSubnet subnet = subnetContaining(lease.address());
             if (subnet == null) {
-                unserved.merge(lease.address(), lease, (kept, other) -> other.version() > kept.version() ? other : kept);
+                unserved.merge(lease.address(), lease,
+                        (kept, other) -> other.version().isAfter(kept.version()) ? other : kept);
                 continue;
             }
             Slot slot = slotFor(subnet, lease.address());
-            if (slot.lease != null && slot.lease.version() >= lease.version()) {
+            if (slot.lease != null && !lease.version().isAfter(slot.lease.version())) {
                 continue;
             }
             setLease(slot, lease, nowMillis);
@@ -413,15 +422,14 @@ public final class LeaseTable {
         Slot slot = slotFor(subnet, address);
         Instant now = Instant.ofEpochMilli(nowMillis);
         List<Lease> writes = new ArrayList<>(2);
-        long version = slot.lease == null ? 1 : slot.lease.version() + 1;
-        Lease bound = new Lease(address, key, hardwareAddress, hostname, LeaseState.BOUND, now.plus(leaseTime), node,
-                version, hostnameSent);
+        Lease bound = new Lease(address, key, hardwareAddress, hostname, LeaseState.BOUND, now.plus(leaseTime),
+                nextVersion(slot), hostnameSent);
         setLease(slot, bound, nowMillis);
         writes.add(bound);
         Slot previous = byClient.put(key, slot);
         if (previous != null && previous != slot && previous.lease != null && previous.lease.clientKey().equals(key)
                 && previous.leaseHolds && previous.lease.state() == LeaseState.BOUND) {
-            Lease ended = previous.lease.withState(LeaseState.EXPIRED, now, node);
+            Lease ended = previous.lease.withState(LeaseState.EXPIRED, now, epochOf(previous.lease), node);
             setLease(previous, ended, nowMillis);
             writes.add(ended);
         }
@@ -440,7 +448,8 @@ public final class LeaseTable {
         if (slot == null || !slot.isLiveBindingOf(key, nowMillis)) {
             return Optional.empty();
         }
-        Lease released = slot.lease.withState(LeaseState.RELEASED, Instant.ofEpochMilli(nowMillis), node);
+        Lease released = slot.lease.withState(LeaseState.RELEASED, Instant.ofEpochMilli(nowMillis), epochOf(slot.lease),
+                node);
         setLease(slot, released, nowMillis);
         return Optional.of(released);
     }
@@ -462,9 +471,8 @@ public final class LeaseTable {
             return Optional.empty();
         }
         Instant until = Instant.ofEpochMilli(nowMillis).plus(declineProbation);
-        long version = slot.lease == null ? 1 : slot.lease.version() + 1;
-        Lease declined = new Lease(address, key, hardwareAddress, Optional.empty(), LeaseState.DECLINED, until, node,
-                version);
+        Lease declined = new Lease(address, key, hardwareAddress, Optional.empty(), LeaseState.DECLINED, until,
+                nextVersion(slot));
         setLease(slot, declined, nowMillis);
         if (byClient.get(key) == slot) {
             byClient.remove(key);
@@ -520,7 +528,8 @@ public final class LeaseTable {
         if (slot == null || !slot.leaseHolds || millis(slot.lease.expiry()) <= nowMillis) {
             return Optional.empty();
         }
-        Lease ended = slot.lease.withState(LeaseState.EXPIRED, Instant.ofEpochMilli(nowMillis), node);
+        Lease ended = slot.lease.withState(LeaseState.EXPIRED, Instant.ofEpochMilli(nowMillis), epochOf(slot.lease),
+                node);
         setLease(slot, ended, nowMillis);
         if (ended.clientKey().equals(slot.offeredTo)) {
             clearOffer(slot);
@@ -535,6 +544,22 @@ public final class LeaseTable {
             list.add(subnet.usage());
         }
         return new PoolUsage(list);
+    }
+
+    /** The version of the next change of a slot's address, written by this node: the first, or one on from its lease's. */
+    private LeaseVersion nextVersion(Slot slot) {
+        return slot.lease == null
+                ? LeaseVersion.first(EPOCH, node)
+                : slot.lease.version().next(epochOf(slot.lease), node);
+    }
+
+    /**
+     * The epoch of a change of {@code lease}: {@link #EPOCH}, unless the lease was loaded with a
+     * version of a later epoch (its store was once a cluster member's); then that epoch, so that
+     * the change still supersedes it.
+     */
+    private static long epochOf(Lease lease) {
+        return Math.max(EPOCH, lease.version().epoch());
     }
 
     private Slot slotFor(ServedSubnet subnet, Ipv4Address address) {

@@ -18,6 +18,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Instant;
 import java.util.List;
@@ -97,14 +98,14 @@ class AuthoritativeTest {
         Instant now = Instant.ofEpochMilli(authoritative.clock.millis());
         authoritative.table.load(List.of(new Lease(Ipv4Address.parse("198.18.0.14"),
                 ClientKey.ofHardware(HardwareAddress.parseEthernet(MAC)), HardwareAddress.parseEthernet(MAC),
-                Optional.empty(), LeaseState.BOUND, now.plusSeconds(600), new NodeId(2), 7)),
+                Optional.empty(), LeaseState.BOUND, now.plusSeconds(600), new LeaseVersion(0, 7, new NodeId(2)))),
                 authoritative.clock.millis());
 
         Decision decision = authoritative.decide(request().withHardwareAddress(MAC).withCiaddr("198.18.0.14")
                 .withBroadcastFlag().build());
 
         assertEquals(Ipv4Address.parse("198.18.0.14"), reply(decision, DhcpMessageType.ACK).yiaddr());
-        assertEquals(8, writesOf(decision).get(0).version());
+        assertEquals(new LeaseVersion(0, 8, new NodeId(1)), writesOf(decision).get(0).version());
     }
 
     @Test

@@ -27,6 +27,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Duration;
 import java.time.Instant;
@@ -449,7 +450,7 @@ class DhcpServerTest {
         Ipv4Address address = Ipv4Address.parse("198.18.0.14");
         HardwareAddress hardware = HardwareAddress.parseEthernet(MAC);
         Lease stored = new Lease(address, ClientKey.ofHardware(hardware), hardware, Optional.empty(), LeaseState.BOUND,
-                Instant.ofEpochMilli(clock.millis()).plus(Duration.ofMinutes(10)), new NodeId(1), 3);
+                Instant.ofEpochMilli(clock.millis()).plus(Duration.ofMinutes(10)), new LeaseVersion(0, 3, new NodeId(1)));
         store = ControlledLeaseStore.holding(List.of(stored));
         start(TestConfigs.server(TestConfigs.subnet().build()).build(), store.loadAll());
         assertEquals(1, server.usage().subnets().get(0).bound());
@@ -457,7 +458,7 @@ class DhcpServerTest {
         receive(TestPackets.request().withHardwareAddress(MAC).withCiaddr("198.18.0.14"));
 
         assertEquals(address, lastReply().yiaddr());
-        assertEquals(4, store.storedAt(address).version());
+        assertEquals(new LeaseVersion(0, 4, new NodeId(1)), store.storedAt(address).version());
         assertEquals(new Delivery.Unicast(address, 68), transport.last().delivery());
     }
 

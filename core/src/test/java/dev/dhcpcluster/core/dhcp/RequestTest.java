@@ -22,6 +22,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Duration;
 import java.time.Instant;
@@ -301,13 +302,14 @@ class RequestTest {
         Instant now = Instant.ofEpochMilli(fixture.clock.millis());
         fixture.table.load(List.of(new Lease(ip("198.18.0.14"), ClientKey.ofHardware(HardwareAddress.parseEthernet(MAC)),
                 HardwareAddress.parseEthernet(MAC), Optional.empty(), LeaseState.BOUND, now.plusSeconds(600),
-                new NodeId(2), 7)), fixture.clock.millis());
+                new LeaseVersion(0, 7, new NodeId(2)))), fixture.clock.millis());
 
         Decision decision = fixture.decide(request().withHardwareAddress(MAC).withCiaddr("198.18.0.14")
                 .withBroadcastFlag().build());
 
         assertEquals(ip("198.18.0.14"), reply(decision, DhcpMessageType.ACK).yiaddr());
-        assertEquals(8, writesOf(decision).get(0).version());
+        assertEquals(new LeaseVersion(0, 8, new NodeId(1)), writesOf(decision).get(0).version(),
+                "one version on, written by the node that served it");
     }
 
     @Test

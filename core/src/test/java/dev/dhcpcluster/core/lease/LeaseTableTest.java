@@ -22,6 +22,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +60,11 @@ class LeaseTableTest {
 
     private static LeaseTable defaultTable() {
         return table(TestConfigs.server(TestConfigs.subnet().build()).build());
+    }
+
+    /** A version that this table's node (node 1), alone, could have written. */
+    private static LeaseVersion v(long counter) {
+        return new LeaseVersion(LeaseVersion.NO_EPOCH, counter, new NodeId(1));
     }
 
     private long now() {
@@ -300,8 +306,71 @@ class LeaseTableTest {
         Lease released = table.release(ip("198.18.0.12"), client(1), now()).orElseThrow();
         Lease second = bind(table, 2, ip("198.18.0.12"));
 
-        assertTrue(first.version() < released.version());
-        assertTrue(released.version() < second.version());
+        assertTrue(released.version().isAfter(first.version()));
+        assertTrue(second.version().isAfter(released.version()));
+    }
+
+    @Test
+    @DisplayName("a node alone writes its versions in no epoch, as their writer, one counter on each change")
+    void aNodeAloneWritesInNoEpochAsItsWriter() {
+        LeaseTable table = defaultTable();
+        NodeId self = new NodeId(1);
+
+        Lease first = bind(table, 1, ip("198.18.0.12"));
+        Lease released = table.release(ip("198.18.0.12"), client(1), now()).orElseThrow();
+        Lease second = bind(table, 2, ip("198.18.0.12"));
+        Lease declined = table.decline(ip("198.18.0.12"), client(2), mac(2), now()).orElseThrow();
+        Lease ended = table.remove(ip("198.18.0.12"), now()).orElseThrow();
+
+        assertEquals(new LeaseVersion(LeaseVersion.NO_EPOCH, 1, self), first.version());
+        assertEquals(new LeaseVersion(LeaseVersion.NO_EPOCH, 2, self), released.version());
+        assertEquals(new LeaseVersion(LeaseVersion.NO_EPOCH, 3, self), second.version());
+        assertEquals(new LeaseVersion(LeaseVersion.NO_EPOCH, 4, self), declined.version());
+        assertEquals(new LeaseVersion(LeaseVersion.NO_EPOCH, 5, self), ended.version());
+        assertEquals(self, ended.writer());
+    }
+
+    @Test
+    @DisplayName("of two stored leases of one address the higher version is loaded, whatever their order: epoch before counter, then writer")
+    void loadKeepsTheHighestVersionOfEachAddress() {
+        Instant now = Instant.ofEpochMilli(now());
+        Lease olderEpoch = new Lease(ip("198.18.0.10"), client(1), mac(1), Optional.empty(), LeaseState.BOUND,
+                now.plusSeconds(60), new LeaseVersion(1, 90, new NodeId(3)));
+        Lease newerEpoch = new Lease(ip("198.18.0.10"), client(2), mac(2), Optional.empty(), LeaseState.RELEASED,
+                now.minusSeconds(1), new LeaseVersion(2, 5, new NodeId(1)));
+        Lease tieLow = new Lease(ip("198.18.0.11"), client(3), mac(3), Optional.empty(), LeaseState.BOUND,
+                now.plusSeconds(60), new LeaseVersion(2, 5, new NodeId(1)));
+        Lease tieHigh = new Lease(ip("198.18.0.11"), client(4), mac(4), Optional.empty(), LeaseState.BOUND,
+                now.plusSeconds(60), new LeaseVersion(2, 5, new NodeId(2)));
+        Lease unservedLow = new Lease(ip("198.51.100.1"), client(5), mac(5), Optional.empty(), LeaseState.BOUND,
+                now.plusSeconds(60), new LeaseVersion(0, 9, new NodeId(1)));
+        Lease unservedHigh = new Lease(ip("198.51.100.1"), client(6), mac(6), Optional.empty(), LeaseState.BOUND,
+                now.plusSeconds(60), new LeaseVersion(1, 1, new NodeId(1)));
+
+        for (List<Lease> order : List.of(List.of(olderEpoch, newerEpoch, tieLow, tieHigh, unservedLow, unservedHigh),
+                List.of(unservedHigh, unservedLow, tieHigh, tieLow, newerEpoch, olderEpoch))) {
+            LeaseTable table = defaultTable();
+            table.load(order, now());
+
+            assertEquals(Set.of(newerEpoch, tieHigh, unservedHigh), Set.copyOf(table.leases()));
+            assertTrue(table.isAvailable(table.subnets().get(0), ip("198.18.0.10"), identity(9), Set.of(), now()),
+                    "the newer, released lease frees the address the older bound");
+            assertTrue(table.leaseOf(client(1)).isEmpty());
+            assertEquals(Optional.of(tieHigh), table.leaseOf(client(4)));
+        }
+    }
+
+    @Test
+    @DisplayName("a change of a lease loaded from a later epoch keeps that epoch, so that it is above it")
+    void aChangeOfALeaseFromALaterEpochStaysAboveIt() {
+        LeaseTable table = defaultTable();
+        Instant now = Instant.ofEpochMilli(now());
+        table.load(List.of(new Lease(ip("198.18.0.10"), client(1), mac(1), Optional.empty(), LeaseState.BOUND,
+                now.plusSeconds(60), new LeaseVersion(4, 12, new NodeId(3)))), now());
+
+        Lease released = table.release(ip("198.18.0.10"), client(1), now()).orElseThrow();
+
+        assertEquals(new LeaseVersion(4, 13, new NodeId(1)), released.version());
     }
 
     @Test
@@ -343,12 +412,11 @@ class LeaseTableTest {
     void loadRebuildsHoldsAndBitmaps() {
         LeaseTable table = defaultTable();
         Instant now = Instant.ofEpochMilli(now());
-        NodeId node = new NodeId(1);
         table.load(List.of(
-                new Lease(ip("198.18.0.10"), client(1), mac(1), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), node, 3),
-                new Lease(ip("198.18.0.11"), client(2), mac(2), Optional.empty(), LeaseState.BOUND, now.minusSeconds(60), node, 4),
-                new Lease(ip("198.18.0.12"), client(3), mac(3), Optional.empty(), LeaseState.DECLINED, now.plusSeconds(60), node, 1),
-                new Lease(ip("198.51.100.1"), client(4), mac(4), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), node, 1)),
+                new Lease(ip("198.18.0.10"), client(1), mac(1), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), v(3)),
+                new Lease(ip("198.18.0.11"), client(2), mac(2), Optional.empty(), LeaseState.BOUND, now.minusSeconds(60), v(4)),
+                new Lease(ip("198.18.0.12"), client(3), mac(3), Optional.empty(), LeaseState.DECLINED, now.plusSeconds(60), v(1)),
+                new Lease(ip("198.51.100.1"), client(4), mac(4), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), v(1))),
                 now());
         ServedSubnet subnet = table.subnets().get(0);
 
@@ -361,7 +429,7 @@ class LeaseTableTest {
         assertEquals(1, usage.bound());
         assertEquals(1, usage.declined());
         assertEquals(8, usage.free());
-        assertEquals(5, bind(table, 9, ip("198.18.0.11")).version());
+        assertEquals(v(5), bind(table, 9, ip("198.18.0.11")).version());
     }
 
     @Test
@@ -562,12 +630,11 @@ class LeaseTableTest {
                 TestConfigs.SubnetBuilder.of("198.18.4.0", 24).pool("198.18.4.10", "198.18.4.19").build()).build();
         LeaseTable table = table(two);
         Instant now = Instant.ofEpochMilli(now());
-        NodeId node = new NodeId(1);
         List<Lease> stored = List.of(
-                new Lease(ip("198.18.0.10"), client(1), mac(1), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), node, 3),
-                new Lease(ip("198.18.0.11"), client(2), mac(2), Optional.empty(), LeaseState.EXPIRED, now.minusSeconds(60), node, 4),
-                new Lease(ip("198.18.0.12"), client(3), mac(3), Optional.empty(), LeaseState.DECLINED, now.plusSeconds(60), node, 1),
-                new Lease(ip("198.18.4.10"), client(4), mac(4), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), node, 2));
+                new Lease(ip("198.18.0.10"), client(1), mac(1), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), v(3)),
+                new Lease(ip("198.18.0.11"), client(2), mac(2), Optional.empty(), LeaseState.EXPIRED, now.minusSeconds(60), v(4)),
+                new Lease(ip("198.18.0.12"), client(3), mac(3), Optional.empty(), LeaseState.DECLINED, now.plusSeconds(60), v(1)),
+                new Lease(ip("198.18.4.10"), client(4), mac(4), Optional.empty(), LeaseState.BOUND, now.plusSeconds(60), v(2)));
         table.load(stored, now());
 
         LeaseTable narrowed = table.reconfigured(TestConfigs.server(TestConfigs.subnet().build()).build(), now());

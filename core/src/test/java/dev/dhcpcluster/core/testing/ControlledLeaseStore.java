@@ -133,7 +133,7 @@ public final class ControlledLeaseStore implements LeaseStore {
 
     private void keep(Lease lease) {
         Lease old = stored.get(lease.address());
-        if (old == null || old.version() < lease.version()) {
+        if (old == null || lease.version().isAfter(old.version())) {
             stored.put(lease.address(), lease);
         }
     }

@@ -5,10 +5,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the cluster knows about one address: to whom it is bound, until when, and by which node.
+ * What the cluster knows about one address: to whom it is bound, until when, and which node wrote
+ * it.
  *
  * <p>A lease is identified by its address; every change produces a new lease with a higher
- * {@code version}, so that stores and peers can keep the newest.
+ * {@link LeaseVersion}, ordered the same way on every node, so that stores and peers keep the
+ * highest (never the last to arrive).
  *
  * @param address the leased address
  * @param clientKey the identity the address is bound to (for a {@link LeaseState#DECLINED}
@@ -18,8 +20,8 @@ import java.util.Optional;
  *     reserved one, or the client's own if it passed the server's check)
  * @param state where the address stands
  * @param expiry when the binding (or the probation of a declined address) ends
- * @param owner the node that wrote this version
- * @param version increases with every change of this address's lease
+ * @param version the version of this change: above every earlier version of this address's lease;
+ *     its {@link LeaseVersion#writer() writer} is the node that wrote it
  * @param hostnameSent the host name exactly as the client sent it in the request that made this
  *     binding, valid or not; empty if that request carried none. Part of the lease like every
  *     other field: a store keeps it byte for byte, and a lease that ends keeps it. It is never
@@ -32,8 +34,7 @@ public record Lease(
         Optional<String> hostname,
         LeaseState state,
         Instant expiry,
-        NodeId owner,
-        long version,
+        LeaseVersion version,
         Optional<HostNameSent> hostnameSent) {
 
     public Lease {
@@ -43,17 +44,19 @@ public record Lease(
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(expiry, "expiry");
-        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(version, "version");
         Objects.requireNonNull(hostnameSent, "hostnameSent");
-        if (version < 0) {
-            throw new IllegalArgumentException("a lease version is never negative, not " + version);
-        }
     }
 
     /** A lease without the name the client sent: one that no client named itself in. */
     public Lease(Ipv4Address address, ClientKey clientKey, HardwareAddress hardwareAddress, Optional<String> hostname,
-            LeaseState state, Instant expiry, NodeId owner, long version) {
-        this(address, clientKey, hardwareAddress, hostname, state, expiry, owner, version, Optional.empty());
+            LeaseState state, Instant expiry, LeaseVersion version) {
+        this(address, clientKey, hardwareAddress, hostname, state, expiry, version, Optional.empty());
+    }
+
+    /** The node that wrote this version: {@code version().writer()}. */
+    public NodeId writer() {
+        return version.writer();
     }
 
     /** True if the address is unavailable to other clients at {@code now}. */
@@ -61,9 +64,16 @@ public record Lease(
         return state.holdsAddress() && now.isBefore(expiry);
     }
 
-    /** The same lease (both host names kept) in another state, with another expiry, one version on. */
-    public Lease withState(LeaseState newState, Instant newExpiry, NodeId writer) {
-        return new Lease(address, clientKey, hardwareAddress, hostname, newState, newExpiry, writer, version + 1,
-                hostnameSent);
+    /**
+     * The same lease (both host names kept) in another state, with another expiry, one version on:
+     * {@code version().next(epoch, writer)}.
+     *
+     * @param epoch the epoch the change is written in ({@link LeaseVersion#NO_EPOCH} for a node alone)
+     * @param writer the node that writes the change
+     * @throws IllegalArgumentException if {@code epoch} is below this version's (see {@link LeaseVersion#next})
+     */
+    public Lease withState(LeaseState newState, Instant newExpiry, long epoch, NodeId writer) {
+        return new Lease(address, clientKey, hardwareAddress, hostname, newState, newExpiry,
+                version.next(epoch, writer), hostnameSent);
     }
 }

@@ -7,8 +7,12 @@ import java.util.List;
  * Outbound port: keeps leases across restarts.
  *
  * <p>A store holds at most one lease per address: the one with the highest
- * {@link Lease#version()} written to it. Writing a lease whose version is not higher than the
- * stored one for the same address leaves the stored one in place. A stored lease loads back equal
+ * {@link Lease#version()} written to it, in the cluster-wide order of
+ * {@link dev.dhcpcluster.port.model.LeaseVersion} (epoch, then counter, then writer), never the
+ * last to arrive. Writing a lease whose version is not higher than the stored one for the same
+ * address, in a later batch or later in the same batch, leaves the stored one in place; the write
+ * still completes normally ({@code durable}, once the rest of its batch is), since what it carried
+ * is already superseded by a version the store holds durably. A stored lease loads back equal
  * to the lease written, every field of it: the {@link Lease#hostnameSent() host name the client
  * sent} too, octet for octet, whatever the octets (an empty name included, and kept apart from none).
  *

@@ -13,10 +13,11 @@ class LeaseTest {
 
     private static final HardwareAddress MAC = HardwareAddress.parseEthernet("02:00:00:00:00:01");
     private static final Instant EXPIRY = Instant.parse("2026-01-01T00:00:00Z");
+    private static final LeaseVersion VERSION = new LeaseVersion(3, 7, new NodeId(1));
 
     private static Lease lease(LeaseState state) {
         return new Lease(Ipv4Address.parse("198.18.0.10"), ClientKey.ofHardware(MAC), MAC, Optional.empty(), state,
-                EXPIRY, new NodeId(1), 7);
+                EXPIRY, VERSION);
     }
 
     @Test
@@ -29,33 +30,50 @@ class LeaseTest {
     }
 
     @Test
-    void everyChangeIsOneVersionOn() {
-        Lease released = lease(LeaseState.BOUND).withState(LeaseState.RELEASED, EXPIRY, new NodeId(2));
-        assertEquals(8, released.version());
+    void everyChangeIsOneVersionOnByItsWriter() {
+        Lease released = lease(LeaseState.BOUND).withState(LeaseState.RELEASED, EXPIRY, 3, new NodeId(2));
+        assertEquals(new LeaseVersion(3, 8, new NodeId(2)), released.version());
         assertEquals(LeaseState.RELEASED, released.state());
-        assertEquals(new NodeId(2), released.owner());
+        assertEquals(new NodeId(2), released.writer());
+    }
+
+    @Test
+    void aChangeInALaterEpochIsAboveTheOldVersion() {
+        Lease released = lease(LeaseState.BOUND).withState(LeaseState.RELEASED, EXPIRY, 5, new NodeId(1));
+        assertEquals(new LeaseVersion(5, 8, new NodeId(1)), released.version());
+    }
+
+    @Test
+    void aChangeInAnEarlierEpochIsRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> lease(LeaseState.BOUND).withState(LeaseState.RELEASED, EXPIRY, 2, new NodeId(1)));
+    }
+
+    @Test
+    void theWriterIsTheVersionsWriter() {
+        assertEquals(new NodeId(1), lease(LeaseState.BOUND).writer());
     }
 
     @Test
     void aChangeOfStateKeepsBothHostNames() {
         HostNameSent sent = HostNameSent.of(new byte[] {'p', 'c', '\n'});
         Lease bound = new Lease(Ipv4Address.parse("198.18.0.10"), ClientKey.ofHardware(MAC), MAC, Optional.of("pc"),
-                LeaseState.BOUND, EXPIRY, new NodeId(1), 7, Optional.of(sent));
+                LeaseState.BOUND, EXPIRY, VERSION, Optional.of(sent));
 
-        Lease released = bound.withState(LeaseState.RELEASED, EXPIRY, new NodeId(2));
+        Lease released = bound.withState(LeaseState.RELEASED, EXPIRY, 3, new NodeId(2));
 
         assertEquals(Optional.of("pc"), released.hostname());
         assertEquals(Optional.of(sent), released.hostnameSent());
     }
 
     @Test
-    void theEightArgumentConstructorMeansNoHostNameSent() {
+    void theSevenArgumentConstructorMeansNoHostNameSent() {
         assertEquals(Optional.empty(), lease(LeaseState.BOUND).hostnameSent());
     }
 
     @Test
-    void negativeVersionIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new Lease(Ipv4Address.parse("198.18.0.10"),
-                ClientKey.ofHardware(MAC), MAC, Optional.empty(), LeaseState.BOUND, EXPIRY, new NodeId(1), -1));
+    void aLeaseWithoutAVersionIsRefused() {
+        assertThrows(NullPointerException.class, () -> new Lease(Ipv4Address.parse("198.18.0.10"),
+                ClientKey.ofHardware(MAC), MAC, Optional.empty(), LeaseState.BOUND, EXPIRY, null));
     }
 }

@@ -12,6 +12,7 @@ import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -37,6 +38,10 @@ public abstract class AbstractLeaseStoreTest {
     private static final Ipv4Address A = Ipv4Address.parse("198.18.0.10");
     private static final Ipv4Address B = Ipv4Address.parse("198.18.0.11");
     private static final Ipv4Address C = Ipv4Address.parse("198.19.255.254");
+
+    /** The highest version there is. */
+    private static final LeaseVersion HIGHEST = new LeaseVersion(Long.MAX_VALUE, Long.MAX_VALUE,
+            new NodeId(Integer.MAX_VALUE));
 
     private final List<LeaseStore> opened = new ArrayList<>();
 
@@ -118,6 +123,72 @@ public abstract class AbstractLeaseStoreTest {
         assertDurable(write(store, List.of(lease(A, 5, LeaseState.DECLINED))));
 
         assertEquals(List.of(stored), store.loadAll());
+    }
+
+    @Test
+    void aHigherEpochWinsOverAHigherCounter() throws Exception {
+        LeaseStore store = open();
+        Lease newerEpoch = lease(A, version(4, 2, 1), LeaseState.RELEASED);
+        assertDurable(write(store, List.of(lease(A, version(3, 90, 3), LeaseState.BOUND))));
+
+        assertDurable(write(store, List.of(newerEpoch)));
+        assertDurable(write(store, List.of(lease(A, version(3, 91, 3), LeaseState.BOUND))));
+
+        assertEquals(List.of(newerEpoch), store.loadAll());
+    }
+
+    @Test
+    void withinAnEpochTheHigherCounterWinsWhoeverWroteIt() throws Exception {
+        LeaseStore store = open();
+        assertDurable(write(store, List.of(lease(A, version(2, 7, 3), LeaseState.BOUND))));
+        Lease higherCounter = lease(A, version(2, 8, 1), LeaseState.EXPIRED);
+
+        assertDurable(write(store, List.of(higherCounter)));
+
+        assertEquals(List.of(higherCounter), store.loadAll());
+    }
+
+    @Test
+    void aLowerVersionArrivingAfterAHigherIsIgnoredAndCompletesDurable() throws Exception {
+        LeaseStore store = open();
+        Lease higher = lease(A, version(5, 3, 2), LeaseState.BOUND);
+        assertDurable(write(store, List.of(higher)));
+
+        // Each lower in one part: epoch, counter, writer. The store already holds a newer version
+        // durably, so each write is complete as it stands: it reports durable, not failed.
+        assertDurable(write(store, List.of(lease(A, version(4, 9, 3), LeaseState.RELEASED))));
+        assertDurable(write(store, List.of(lease(A, version(5, 2, 3), LeaseState.RELEASED))));
+        assertDurable(write(store, List.of(lease(A, version(5, 3, 1), LeaseState.RELEASED))));
+
+        assertEquals(List.of(higher), store.loadAll());
+    }
+
+    @Test
+    void theWriterIdBreaksATieOfEpochAndCounterWhateverTheOrderOfArrival() throws Exception {
+        LeaseStore first = open();
+        LeaseStore second = open();
+        Lease byOne = lease(A, version(2, 7, 1), LeaseState.BOUND);
+        Lease byTwo = lease(A, version(2, 7, 2), LeaseState.RELEASED);
+
+        assertDurable(write(first, List.of(byOne)));
+        assertDurable(write(first, List.of(byTwo)));
+        assertDurable(write(second, List.of(byTwo)));
+        assertDurable(write(second, List.of(byOne)));
+
+        assertEquals(List.of(byTwo), first.loadAll());
+        assertEquals(List.of(byTwo), second.loadAll());
+    }
+
+    @Test
+    void theHighestVersionWinsInsideOneBatchAcrossEpochsAndWriters() throws Exception {
+        LeaseStore store = open();
+        Lease highest = lease(A, version(3, 1, 1), LeaseState.DECLINED);
+
+        // Lower versions before and after the highest, and one equal to it after it, which does not replace it.
+        assertDurable(write(store, List.of(lease(A, version(2, 50, 3), LeaseState.BOUND), highest,
+                lease(A, version(2, 51, 3), LeaseState.RELEASED), lease(A, version(3, 1, 1), LeaseState.BOUND))));
+
+        assertEquals(List.of(highest), store.loadAll());
     }
 
     @Test
@@ -233,13 +304,13 @@ public abstract class AbstractLeaseStoreTest {
         store.checkWritable();
 
         assertEquals(byAddress(leases), byAddress(store.loadAll()), "the check leaves the leases as they were");
-        assertDurable(write(store, List.of(lease(A, Long.MAX_VALUE, LeaseState.BOUND))));
+        assertDurable(write(store, List.of(lease(A, HIGHEST, LeaseState.BOUND))));
         store.close();
         Optional<LeaseStore> reopened = reopen(store);
         if (reopened.isPresent()) {
             opened.add(reopened.get());
             List<Lease> expected = new ArrayList<>(byAddress(leases));
-            expected.set(0, lease(A, Long.MAX_VALUE, LeaseState.BOUND));
+            expected.set(0, lease(A, HIGHEST, LeaseState.BOUND));
             assertEquals(expected, byAddress(reopened.get().loadAll()), "nothing of the check survives a reopen");
         }
     }
@@ -355,34 +426,45 @@ public abstract class AbstractLeaseStoreTest {
 
     /**
      * Leases that exercise every field a store must keep: both kinds of client key, a hostname
-     * and none, a host name sent (valid, or not even UTF-8) and none, every state, addresses above 2^31 (negative as an int), a large version. Expiries
+     * and none, a host name sent (valid, or not even UTF-8) and none, every state, addresses above 2^31 (negative as an int), versions with every part
+     * at its largest, at zero and in between. Expiries
      * have millisecond precision, as the {@code Clock} port gives them.
      */
     private static List<Lease> variedLeases() {
         HardwareAddress mac = HardwareAddress.parseEthernet("02:00:5e:10:00:01");
         return List.of(
                 new Lease(A, ClientKey.ofHardware(mac), mac, Optional.of("printer-1"), LeaseState.BOUND,
-                        Instant.ofEpochMilli(1_700_000_000_123L), new NodeId(1), 1,
+                        Instant.ofEpochMilli(1_700_000_000_123L), version(0, 1, 1),
                         Optional.of(HostNameSent.of("printer-1.".getBytes(StandardCharsets.US_ASCII)))),
                 new Lease(B, ClientKey.ofClientId(new byte[] {(byte) 0xff, 0, 1, 2, 3, (byte) 0x80}),
                         HardwareAddress.parseEthernet("02:00:5e:10:00:02"), Optional.of("café-ñ"), LeaseState.DECLINED,
-                        Instant.ofEpochMilli(1_700_000_360_000L), new NodeId(Integer.MAX_VALUE), Long.MAX_VALUE),
+                        Instant.ofEpochMilli(1_700_000_360_000L),
+                        new LeaseVersion(Long.MAX_VALUE, Long.MAX_VALUE, new NodeId(Integer.MAX_VALUE))),
                 new Lease(C, ClientKey.ofClientId("host-c".getBytes(StandardCharsets.US_ASCII)),
                         HardwareAddress.of(6, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}),
-                        Optional.empty(), LeaseState.RELEASED, Instant.ofEpochMilli(0), new NodeId(3), 42,
+                        Optional.empty(), LeaseState.RELEASED, Instant.ofEpochMilli(0), version(7, 42, 3),
                         Optional.of(HostNameSent.of(new byte[] {'h', 'o', 's', 't', ' ', (byte) 0xe9}))),
                 new Lease(Ipv4Address.parse("198.18.1.0"), ClientKey.ofHardware(mac), mac, Optional.empty(),
-                        LeaseState.EXPIRED, Instant.ofEpochMilli(4_102_444_800_000L), new NodeId(2), 0));
+                        LeaseState.EXPIRED, Instant.ofEpochMilli(4_102_444_800_000L), version(0, 0, 2)));
     }
 
     private static Lease withSent(Lease lease, byte[] sent) {
         return new Lease(lease.address(), lease.clientKey(), lease.hardwareAddress(), lease.hostname(), lease.state(),
-                lease.expiry(), lease.owner(), lease.version(), Optional.of(HostNameSent.of(sent)));
+                lease.expiry(), lease.version(), Optional.of(HostNameSent.of(sent)));
     }
 
-    private static Lease lease(Ipv4Address address, long version, LeaseState state) {
+    /** A lease of a node alone: written by node 1 in no epoch, {@code counter} its version's counter. */
+    private static Lease lease(Ipv4Address address, long counter, LeaseState state) {
+        return lease(address, version(LeaseVersion.NO_EPOCH, counter, 1), state);
+    }
+
+    private static Lease lease(Ipv4Address address, LeaseVersion version, LeaseState state) {
         HardwareAddress mac = HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, (byte) (address.value() >>> 8), (byte) address.value()});
         return new Lease(address, ClientKey.ofHardware(mac), mac, Optional.empty(), state,
-                Instant.ofEpochMilli(1_700_000_000_000L + version * 1000), new NodeId(1), version);
+                Instant.ofEpochMilli(1_700_000_000_000L + version.counter() * 1000), version);
+    }
+
+    private static LeaseVersion version(long epoch, long counter, int writer) {
+        return new LeaseVersion(epoch, counter, new NodeId(writer));
     }
 }
