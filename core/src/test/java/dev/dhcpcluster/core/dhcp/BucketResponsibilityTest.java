@@ -23,6 +23,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Instant;
 import java.util.List;
@@ -76,7 +77,7 @@ class BucketResponsibilityTest {
     private Lease leaseOf(String mac) {
         HardwareAddress hardware = HardwareAddress.parseEthernet(mac);
         return new Lease(HELD, ClientKey.ofHardware(hardware), hardware, Optional.empty(), LeaseState.BOUND,
-                Instant.ofEpochMilli(clock.millis()).plusSeconds(1800), new NodeId(2), 3);
+                Instant.ofEpochMilli(clock.millis()).plusSeconds(1800), new LeaseVersion(LeaseVersion.NO_EPOCH, 3, new NodeId(2)));
     }
 
     private void receive(TestPackets.Packet packet) {

@@ -19,6 +19,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.time.Instant;
 import java.util.List;
@@ -93,7 +94,7 @@ class LeaseTableBlocksTest {
         ServedSubnet subnet = table.subnets().get(0);
         subnet.withdraw(SECOND);
         Lease peers = new Lease(ip("198.18.1.10"), client(1), mac(1), Optional.empty(), LeaseState.BOUND,
-                Instant.ofEpochMilli(now()).plusSeconds(600), new NodeId(2), 1);
+                Instant.ofEpochMilli(now()).plusSeconds(600), LeaseVersion.first(LeaseVersion.NO_EPOCH, new NodeId(2)));
         table.load(List.of(peers), now());
 
         subnet.grant(SECOND);
