@@ -1,9 +1,13 @@
 package dev.dhcpcluster.bootstrap.e2e;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * ISC dhclient on a lab host, isolated from the machine's own DHCP client state: its own config,
@@ -42,6 +46,25 @@ public final class Dhclient extends RealClient {
      */
     public Command.Result release(Duration timeout) {
         return host().run(timeout, command("-r").toArray(String[]::new));
+    }
+
+    /**
+     * Waits until dhclient has saved a lease of {@code address} in its lease file. dhclient runs
+     * its script (which the test sees as a BOUND event) before it writes the lease file, so a
+     * client stopped right after the event may restart, or release, without knowing its lease.
+     */
+    public void awaitLeaseSaved(String address, Duration timeout) {
+        String saved = "fixed-address " + address + ";";
+        Poll.until(timeout, "dhclient to save its lease of " + address + " in " + leases,
+                () -> leaseFileText().contains(saved) ? Optional.of(true) : Optional.empty(), this::leaseFileText);
+    }
+
+    private String leaseFileText() {
+        try {
+            return Files.exists(leases) ? Files.readString(leases) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + leases, e);
+        }
     }
 
     private List<String> command(String... mode) {

@@ -29,11 +29,15 @@ class DhclientEndToEndTest extends DirectlyAttachedClientEndToEndTest<Dhclient> 
     /** dhclient starts again from its lease file, which holds the lease it had. */
     @Override
     void restart(Dhclient client, LeaseEvent bound) {
+        client.awaitLeaseSaved(bound.address(), Duration.ofSeconds(30));
         client.restart();
     }
 
     @Override
     void releaseAndConfirm(Dhclient client) {
+        // dhclient -r releases the lease its lease file holds: it must have been saved first.
+        client.script().events().stream().filter(e -> e.is("BOUND")).reduce((first, last) -> last)
+                .ifPresent(bound -> client.awaitLeaseSaved(bound.address(), Duration.ofSeconds(30)));
         Command.Result release = client.release(Duration.ofSeconds(30));
         assertEquals(0, release.exitCode(), release::output);
         assertTrue(client.script().events().stream().anyMatch(e -> e.is("RELEASE")),

@@ -60,8 +60,8 @@ public final class LeaseScript {
         String ip = Tools.require("ip");
         String body = String.join("\n",
                 "#!/bin/sh",
-                "# Records what udhcpc learned; configures only the leased address, nothing else on the host.",
-                RECORD + "\"$1\" \"$ip\" \"$subnet\" \"$router\" \"$dns\" \"$domain\" \"\" \"$serverid\" >> '" + events + "'",
+                "# Configures only the leased address, nothing else on the host, then records what udhcpc",
+                "# learned: a test that sees the event finds the address already on the interface.",
                 "case \"$1\" in",
                 "  bound)",
                 "    " + ip + " -4 addr flush dev \"$interface\"",
@@ -71,6 +71,7 @@ public final class LeaseScript {
                 "  deconfig)",
                 "    " + ip + " -4 addr flush dev \"$interface\" ;;",
                 "esac",
+                RECORD + "\"$1\" \"$ip\" \"$subnet\" \"$router\" \"$dns\" \"$domain\" \"\" \"$serverid\" >> '" + events + "'",
                 "exit 0",
                 "");
         return write(directory, body, events);
