@@ -30,9 +30,11 @@ import java.util.function.LongSupplier;
  *
  * <h2>The protocol</h2>
  * <ol>
- * <li>The writer writes the new lease to its own store and sends
- *     {@link PeerMessage.LeaseChange LeaseChange(lease, replaces)} to every peer, again every
- *     retransmission interval to each peer that has not answered.
+ * <li>The writer sends {@link PeerMessage.LeaseChange LeaseChange(lease, replaces)} to every
+ *     peer, again every retransmission interval to each peer that has not answered. It writes the
+ *     lease to its own store once enough peers acknowledged that its own copy completes a
+ *     majority (at once in a cluster of one), under the same acceptance rule as any replica: so a
+ *     refused change leaves no trace on the writer, whose version stays the cluster's.
  * <li>The acceptance rule (a replica, and the writer itself for its own change): a change is
  *     accepted only if the replica's current lease of the address has exactly the version the
  *     change names as replaced (none for an address it holds no lease of). The replica writes it,
@@ -129,6 +131,7 @@ public final class LeaseReplication {
         final Consumer<Outcome> done;
         final Set<NodeId> acknowledged = new HashSet<>();
         final Set<NodeId> refused = new HashSet<>();
+        boolean written;
         Cancellable timer;
 
         Pending(PeerMessage.LeaseChange change, Consumer<Outcome> done) {
@@ -139,7 +142,8 @@ public final class LeaseReplication {
 
     private final NodeId self;
     private final Set<NodeId> members;
-    private final Set<NodeId> peers;
+    /** In id order, so that one run of a simulation seed sends in one order in every JVM. */
+    private final List<NodeId> peers;
     private final Scheduler scheduler;
     private final PeerTransport transport;
     private final Replica replica;
@@ -178,7 +182,7 @@ public final class LeaseReplication {
         }
         Set<NodeId> others = new TreeSet<>(this.members);
         others.remove(self);
-        this.peers = Set.copyOf(others);
+        this.peers = List.copyOf(others);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.replica = Objects.requireNonNull(replica, "replica");
@@ -209,15 +213,27 @@ public final class LeaseReplication {
         PeerMessage.LeaseChange change = new PeerMessage.LeaseChange(self, epoch.getAsLong(), lease, replaces);
         Objects.requireNonNull(done, "done");
         Key key = new Key(lease.address(), lease.version());
-        if (recovering || !accepts(change) || pending.containsKey(key)) {
+        if (recovering || !accepts(change) || changing(lease.address())) {
             scheduler.execute(() -> done.accept(Outcome.REFUSED));
             return;
         }
         Pending mine = new Pending(change, done);
         pending.put(key, mine);
-        replica.write(lease, () -> acknowledged(key, self));
         transport.sendToAll(change);
-        mine.timer = scheduler.schedule(retransmit, () -> resend(key));
+        writeOwnWhenDue(key, mine);
+        if (pending.containsKey(key)) {
+            mine.timer = scheduler.schedule(retransmit, () -> resend(key));
+        }
+    }
+
+    /** True while one of this node's own changes of {@code address} is neither committed nor refused. */
+    public boolean changing(Ipv4Address address) {
+        for (Key key : pending.keySet()) {
+            if (key.address().equals(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hands a replication message that arrived from a peer; other kinds are ignored. */
@@ -283,7 +299,12 @@ public final class LeaseReplication {
             List<NodeId> waiting = writing.remove(key);
             if (waiting != null) {
                 for (NodeId peer : waiting) {
-                    transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), key.address(), key.version()));
+                    if (peer.equals(self)) {
+                        acknowledged(key, self);
+                    } else {
+                        transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), key.address(),
+                                key.version()));
+                    }
                 }
             }
         });
@@ -291,6 +312,10 @@ public final class LeaseReplication {
 
     private void acknowledgeWhenDurable(NodeId peer, Lease lease) {
         Key key = new Key(lease.address(), lease.version());
+        if (peer.equals(self) && !writing.containsKey(key)) {
+            acknowledged(key, self);
+            return;
+        }
         List<NodeId> waiting = writing.get(key);
         if (waiting != null) {
             if (!waiting.contains(peer)) {
@@ -306,6 +331,41 @@ public final class LeaseReplication {
         if (mine == null || !mine.acknowledged.add(node)) {
             return;
         }
+        if (!node.equals(self)) {
+            writeOwnWhenDue(key, mine);
+        }
+        if (pending.get(key) == mine) {
+            committedIfMajority(key, mine);
+        }
+    }
+
+    /**
+     * Writes this node's own change once enough peers hold it that this node's copy completes a
+     * majority, if this node still holds the version the change replaces. Writing it no earlier
+     * means that a change the replicas refuse leaves no trace here: this node's version of the
+     * address stays the one the cluster holds, and its next change can succeed.
+     */
+    private void writeOwnWhenDue(Key key, Pending mine) {
+        if (mine.written || mine.acknowledged.size() < quorum - 1) {
+            return;
+        }
+        Optional<Lease> current = replica.current(key.address());
+        if (current.isPresent() && current.get().equals(mine.change.lease())) {
+            mine.written = true;
+            acknowledgeWhenDurable(self, mine.change.lease());
+            return;
+        }
+        if (!accepts(mine.change)) {
+            // This node took another change of the address meanwhile: its own can never be written here.
+            finish(key, mine, Outcome.REFUSED);
+            return;
+        }
+        mine.written = true;
+        write(mine.change.lease());
+        acknowledgeWhenDurable(self, mine.change.lease());
+    }
+
+    private void committedIfMajority(Key key, Pending mine) {
         if (mine.acknowledged.contains(self) && mine.acknowledged.size() >= quorum) {
             finish(key, mine, Outcome.COMMITTED);
             Set<NodeId> toTell = new TreeSet<>(peers);
