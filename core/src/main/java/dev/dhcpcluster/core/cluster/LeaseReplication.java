@@ -72,9 +72,13 @@ import java.util.function.LongSupplier;
  * peer's) and only installs committed leases. This version has no way to end the recovery (a
  * snapshot from a majority is the next step), so such a node stays a non-voting replica.
  *
- * <p>The epoch every message carries is the writer's current epoch; this version does not act on
- * it yet. Changes lost with a writer's crash before they commit are not retried by anyone: the
- * caller never heard {@link Outcome#COMMITTED}, so no client was acknowledged.
+ * <p>What this version does not do yet: it does not act on the epoch every message carries (the
+ * writer's current one); it keeps announcing a commit to a peer that is down for as long as the
+ * peer stays down (one entry per committed change it missed); and an address whose replicas hold
+ * different uncommitted versions, none of them on a majority, takes no change again until a
+ * recovery that reads a majority exists. Changes lost with a writer's crash before they commit are
+ * not retried by anyone: the caller never heard {@link Outcome#COMMITTED}, so no client was
+ * acknowledged.
  */
 public final class LeaseReplication {
 
