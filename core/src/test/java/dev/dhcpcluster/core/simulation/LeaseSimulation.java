@@ -54,6 +54,13 @@ import java.util.function.LongFunction;
  * issue: a client renews through one node while the address's owner, cut from that node but not
  * from the rest, sees the old lease expire and reuses the address. Then every node comes back, the
  * network heals, and the clients must be served within {@value #LIVENESS_BOUND_MS} ms of asking.
+ *
+ * <h2>When each invariant is checked</h2>
+ * {@link LeaseInvariant#NO_ADDRESS_HELD_TWICE} at every ACK a client takes (the only step at which a
+ * client starts to hold an address); {@link LeaseInvariant#ACKED_LEASE_ON_MAJORITY_OF_DISKS} after
+ * every step, for every lease a client holds; {@link LeaseInvariant#CLIENTS_SERVED_AFTER_FAULTS} at
+ * every ACK after the faults stopped, and for every client still waiting at the end of the run
+ * (waiting counted from when it started asking, or from the end of the faults if later).
  */
 public final class LeaseSimulation {
 
@@ -88,10 +95,12 @@ public final class LeaseSimulation {
     /**
      * What one run did.
      *
+     * @param reusesRefused how many times an owner's reuse of an address another client held was refused: a
+     *     replica held a later version of that lease than the owner (mostly a renewal through another node)
      * @param slowestServiceNanos the longest a client waited for an ACK among the requests it made after the faults stopped
      */
     public record Result(long seed, int nodes, long steps, long virtualNanos, int acks, int refusals,
-            Map<String, Integer> faults, long slowestServiceNanos) {
+            int reusesRefused, Map<String, Integer> faults, long slowestServiceNanos) {
     }
 
     /** Runs one seed; throws {@link LeaseSimulationFailure} at the first broken invariant. */
@@ -152,6 +161,7 @@ public final class LeaseSimulation {
     private int wipedNodes;
     private int acks;
     private int refusals;
+    private int reusesRefused;
     private int conditionsGeneration;
     private boolean faultsOver;
     private long slowestService;
@@ -199,7 +209,7 @@ public final class LeaseSimulation {
         for (Client client : clients) {
             client.checkServedAtEnd();
         }
-        return new Result(seed, size, steps, queue.now(), acks, refusals, faults, slowestService);
+        return new Result(seed, size, steps, queue.now(), acks, refusals, reusesRefused, faults, slowestService);
     }
 
     // ---- invariants -------------------------------------------------------------------------
@@ -530,7 +540,8 @@ public final class LeaseSimulation {
                         Lease lease = new Lease(address, client.key, client.mac, Optional.empty(), LeaseState.BOUND,
                                 Instant.ofEpochMilli(now + LEASE_MS), current == null ? LeaseVersion.first(EPOCH, id)
                                         : current.version().next(EPOCH, id));
-                        propose(request, lease, Optional.ofNullable(current).map(Lease::version));
+                        boolean reuse = current != null && !current.clientKey().equals(client.key);
+                        propose(request, lease, Optional.ofNullable(current).map(Lease::version), reuse);
                         return;
                     }
                     toClient(request, Optional.empty());
@@ -547,13 +558,14 @@ public final class LeaseSimulation {
                     Lease lease = request.kind == Kind.RENEW
                             ? current.withState(LeaseState.BOUND, Instant.ofEpochMilli(now + LEASE_MS), EPOCH, id)
                             : current.withState(LeaseState.RELEASED, Instant.ofEpochMilli(now), EPOCH, id);
-                    propose(request, lease, Optional.of(current.version()));
+                    propose(request, lease, Optional.of(current.version()), false);
                 }
                 default -> throw new IllegalStateException();
             }
         }
 
-        private void propose(Request request, Lease lease, Optional<LeaseVersion> replaces) {
+        /** @param reuse true if the owner hands out an address another client held: refused, it is the race of the issue */
+        private void propose(Request request, Lease lease, Optional<LeaseVersion> replaces, boolean reuse) {
             long proposedAt = queue.now();
             replication.propose(lease, replaces, outcome -> {
                 if (request.kind == Kind.RELEASE) {
@@ -563,6 +575,9 @@ public final class LeaseSimulation {
                     toClient(request, Optional.of(lease), proposedAt);
                 } else {
                     refusals++;
+                    if (reuse) {
+                        reusesRefused++;
+                    }
                     refusedUntil.put(lease.address(), clock.millis() + REFUSED_BACKOFF_MS);
                     toClient(request, Optional.empty());
                 }

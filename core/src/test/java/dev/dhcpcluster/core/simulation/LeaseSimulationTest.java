@@ -60,6 +60,7 @@ class LeaseSimulationTest {
         long virtual = 0;
         long acks = 0;
         long refusals = 0;
+        long reusesRefused = 0;
         LeaseSimulation.Result slowest = null;
         for (LeaseSimulation.Result result : results) {
             result.faults().forEach((kind, count) -> faults.merge(kind, count, Integer::sum));
@@ -68,13 +69,14 @@ class LeaseSimulationTest {
             virtual += result.virtualNanos();
             acks += result.acks();
             refusals += result.refusals();
+            reusesRefused += result.reusesRefused();
             if (slowest == null || result.slowestServiceNanos() > slowest.slowestServiceNanos()) {
                 slowest = result;
             }
         }
-        System.out.printf("lease simulation: %d seeds (clusters by size %s), %d steps, %d ACKs, %d refused changes, "
-                + "faults injected %s, virtual time %.0f s, real time %.1f s, slowest service after the faults "
-                + "%.3f s (seed %d; bound %.1f s)%n", results.size(), sizes, steps, acks, refusals, faults,
+        System.out.printf("lease simulation: %d seeds (clusters by size %s), %d steps, %d ACKs, %d refused changes (%d of "
+                + "them an owner's reuse of an address held by another client), faults injected %s, virtual time %.0f s, real time %.1f s, slowest service after the faults "
+                + "%.3f s (seed %d; bound %.1f s)%n", results.size(), sizes, steps, acks, refusals, reusesRefused, faults,
                 virtual / 1e9, realMillis / 1e3, slowest.slowestServiceNanos() / 1e9, slowest.seed(),
                 LeaseSimulation.LIVENESS_BOUND_MS / 1e3);
         assertEquals(seeds.length, results.size());
