@@ -157,6 +157,8 @@ public final class LeaseReplication {
     private final Acceptance acceptance;
     private final boolean recovering;
     private final Map<Key, Pending> pending = new HashMap<>();
+    /** The addresses of {@link #pending}: one change of this node's per address at a time. */
+    private final Set<Ipv4Address> changing = new HashSet<>();
     /** Committed changes announced to peers that have not answered yet: the peers still to hear. */
     private final Map<Key, Set<NodeId>> announcing = new HashMap<>();
     private final Map<Key, Lease> announced = new HashMap<>();
@@ -206,9 +208,11 @@ public final class LeaseReplication {
     }
 
     /**
-     * Writes {@code lease} here and replicates it; {@code done} hears, once, on the scheduler's
-     * thread, whether it was committed. It is refused at once if this node's current version of
-     * the address is not {@code replaces}: the caller must read and propose in one task.
+     * Replicates {@code lease}, and writes it here once enough peers hold it (see the class
+     * comment); {@code done} hears, once, on the scheduler's thread, whether it was committed. It
+     * is refused at once if this node's current version of the address is not {@code replaces}
+     * (the caller must read and propose in one task), or if another change of this node's to the
+     * address is still in flight.
      *
      * @param replaces the version of the address's lease the caller read; empty if it read none
      * @throws IllegalArgumentException if {@code lease}'s version is not above {@code replaces}
@@ -223,6 +227,7 @@ public final class LeaseReplication {
         }
         Pending mine = new Pending(change, done);
         pending.put(key, mine);
+        changing.add(key.address());
         transport.sendToAll(change);
         writeOwnWhenDue(key, mine);
         if (pending.containsKey(key)) {
@@ -232,16 +237,18 @@ public final class LeaseReplication {
 
     /** True while one of this node's own changes of {@code address} is neither committed nor refused. */
     public boolean changing(Ipv4Address address) {
-        for (Key key : pending.keySet()) {
-            if (key.address().equals(address)) {
-                return true;
-            }
-        }
-        return false;
+        return changing.contains(address);
     }
 
-    /** Hands a replication message that arrived from a peer; other kinds are ignored. */
+    /**
+     * Hands a replication message that arrived from a peer; other kinds, and messages from a node
+     * that is not a peer (the transport authenticates, so that would be a bug elsewhere), are
+     * ignored.
+     */
     public void received(PeerMessage message) {
+        if (!peers.contains(message.from())) {
+            return;
+        }
         if (message instanceof PeerMessage.LeaseChange change) {
             changeReceived(change);
         } else if (message instanceof PeerMessage.LeaseAck ack) {
@@ -397,6 +404,7 @@ public final class LeaseReplication {
 
     private void finish(Key key, Pending mine, Outcome outcome) {
         pending.remove(key);
+        changing.remove(key.address());
         if (mine.timer != null) {
             mine.timer.cancel();
         }
