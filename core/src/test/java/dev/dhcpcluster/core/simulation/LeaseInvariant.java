@@ -15,6 +15,9 @@ public enum LeaseInvariant {
      * holds it.
      */
     ACKED_LEASE_ON_MAJORITY_OF_DISKS,
-    /** Once the faults stop, every client that asks (bind or renew) is acknowledged within the stated bound. */
+    /**
+     * Once the faults stop, every client that asks (bind or renew) is acknowledged within the stated
+     * bound; judged in the runs where more nodes than a bare majority kept their disk.
+     */
     CLIENTS_SERVED_AFTER_FAULTS
 }
