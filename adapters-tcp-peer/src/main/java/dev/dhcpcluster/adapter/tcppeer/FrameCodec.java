@@ -7,10 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.HostNameSent;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerRefusal;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -108,6 +116,22 @@ final class FrameCodec {
                 map.putNull("leader");
             }
             map.put("leading", heartbeat.leading());
+        } else if (message instanceof PeerMessage.LeaseChange change) {
+            map.put("type", "lease-change");
+            map.set("lease", encodeLease(change.lease()));
+            map.set("replaces", change.replaces().map(FrameCodec::encodeVersion).orElse(null));
+        } else if (message instanceof PeerMessage.LeaseAck ack) {
+            map.put("type", "lease-ack");
+            map.put("address", ack.address().toUnsignedLong());
+            map.set("version", encodeVersion(ack.version()));
+        } else if (message instanceof PeerMessage.LeaseRefusal refusal) {
+            map.put("type", "lease-refusal");
+            map.put("address", refusal.address().toUnsignedLong());
+            map.set("refused", encodeVersion(refusal.refused()));
+            map.set("holds", refusal.holds().map(FrameCodec::encodeVersion).orElse(null));
+        } else if (message instanceof PeerMessage.LeaseCommit commit) {
+            map.put("type", "lease-commit");
+            map.set("lease", encodeLease(commit.lease()));
         } else {
             throw new IllegalArgumentException("an unknown kind of peer message: " + message);
         }
@@ -168,6 +192,27 @@ final class FrameCodec {
                     yield new Frames.Message(new PeerMessage.Heartbeat(f.node("from"), f.longValue("epoch"), leader,
                             f.bool("leading")));
                 }
+                case "lease-change" -> {
+                    Fields f = fields(root, "from", "epoch", "lease", "replaces");
+                    yield new Frames.Message(new PeerMessage.LeaseChange(f.node("from"), f.longValue("epoch"),
+                            lease(f.get("lease"), "lease-change"), optionalVersion(f.get("replaces"), "lease-change")));
+                }
+                case "lease-ack" -> {
+                    Fields f = fields(root, "from", "epoch", "address", "version");
+                    yield new Frames.Message(new PeerMessage.LeaseAck(f.node("from"), f.longValue("epoch"),
+                            address(f, "address"), version(f.get("version"), "lease-ack")));
+                }
+                case "lease-refusal" -> {
+                    Fields f = fields(root, "from", "epoch", "address", "refused", "holds");
+                    yield new Frames.Message(new PeerMessage.LeaseRefusal(f.node("from"), f.longValue("epoch"),
+                            address(f, "address"), version(f.get("refused"), "lease-refusal"),
+                            optionalVersion(f.get("holds"), "lease-refusal")));
+                }
+                case "lease-commit" -> {
+                    Fields f = fields(root, "from", "epoch", "lease");
+                    yield new Frames.Message(new PeerMessage.LeaseCommit(f.node("from"), f.longValue("epoch"),
+                            lease(f.get("lease"), "lease-commit")));
+                }
                 default -> throw new MalformedFrameException("unknown frame type \"" + type.textValue() + "\"");
             };
         } catch (IllegalArgumentException e) {
@@ -195,6 +240,120 @@ final class FrameCodec {
         } catch (IllegalArgumentException e) {
             throw new MalformedFrameException("a refusal for an unknown reason \"" + reason + "\"", e);
         }
+    }
+
+    /** A lease as a map of exactly its fields; every byte and the expiry to the nanosecond kept. */
+    private static ObjectNode encodeLease(Lease lease) {
+        ObjectNode map = MAPPER.createObjectNode();
+        map.put("address", lease.address().toUnsignedLong());
+        map.put("clientKind", lease.clientKey().kind().name());
+        map.put("client", lease.clientKey().bytes());
+        map.put("htype", lease.hardwareAddress().type());
+        map.put("chaddr", lease.hardwareAddress().octets());
+        if (lease.hostname().isPresent()) {
+            map.put("hostname", lease.hostname().get());
+        } else {
+            map.putNull("hostname");
+        }
+        map.put("state", lease.state().name());
+        map.put("expirySeconds", lease.expiry().getEpochSecond());
+        map.put("expiryNanos", lease.expiry().getNano());
+        map.set("version", encodeVersion(lease.version()));
+        if (lease.hostnameSent().isPresent()) {
+            map.put("hostnameSent", lease.hostnameSent().get().octets());
+        } else {
+            map.putNull("hostnameSent");
+        }
+        return map;
+    }
+
+    private static ObjectNode encodeVersion(LeaseVersion version) {
+        ObjectNode map = MAPPER.createObjectNode();
+        map.put("epoch", version.epoch());
+        map.put("counter", version.counter());
+        map.put("writer", version.writer().value());
+        return map;
+    }
+
+    private static Lease lease(JsonNode node, String frame) throws MalformedFrameException {
+        Fields f = nested(node, frame, "lease", "address", "clientKind", "client", "htype", "chaddr", "hostname",
+                "state", "expirySeconds", "expiryNanos", "version", "hostnameSent");
+        byte[] client = f.bytes("client");
+        ClientKey key;
+        try {
+            key = switch (ClientKey.Kind.valueOf(f.text("clientKind"))) {
+                case CLIENT_ID -> ClientKey.ofClientId(client);
+                case HARDWARE -> {
+                    if (client.length < 1) {
+                        throw new IllegalArgumentException("a hardware client key without its type");
+                    }
+                    yield ClientKey.ofHardware(HardwareAddress.of(client[0] & 0xFF,
+                            java.util.Arrays.copyOfRange(client, 1, client.length)));
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFrameException("a lease in a " + frame + " frame with a bad client key: " + e.getMessage(), e);
+        }
+        long htype = f.longValue("htype");
+        if (htype < 0 || htype > 255) {
+            throw new MalformedFrameException("a lease in a " + frame + " frame with hardware type " + htype);
+        }
+        long expiryNanos = f.longValue("expiryNanos");
+        if (expiryNanos < 0 || expiryNanos > 999_999_999) {
+            throw new MalformedFrameException("a lease in a " + frame + " frame with " + expiryNanos + " nanoseconds");
+        }
+        Optional<String> hostname = f.get("hostname").isNull() ? Optional.empty() : Optional.of(f.text("hostname"));
+        Optional<HostNameSent> sent = f.get("hostnameSent").isNull() ? Optional.empty()
+                : Optional.of(HostNameSent.of(f.bytes("hostnameSent")));
+        Instant expiry;
+        try {
+            expiry = Instant.ofEpochSecond(f.longValue("expirySeconds"), expiryNanos);
+        } catch (java.time.DateTimeException e) {
+            throw new MalformedFrameException("a lease in a " + frame + " frame with an expiry out of range", e);
+        }
+        return new Lease(address(f, "address"), key, HardwareAddress.of((int) htype, f.bytes("chaddr")), hostname,
+                LeaseState.valueOf(f.text("state")), expiry, version(f.get("version"), frame), sent);
+    }
+
+    private static LeaseVersion version(JsonNode node, String frame) throws MalformedFrameException {
+        Fields f = nested(node, frame, "version", "epoch", "counter", "writer");
+        return new LeaseVersion(f.longValue("epoch"), f.longValue("counter"), f.node("writer"));
+    }
+
+    private static Optional<LeaseVersion> optionalVersion(JsonNode node, String frame) throws MalformedFrameException {
+        return node.isNull() ? Optional.empty() : Optional.of(version(node, frame));
+    }
+
+    private static Ipv4Address address(Fields f, String name) throws MalformedFrameException {
+        long value = f.longValue(name);
+        if (value < 0 || value > 0xFFFF_FFFFL) {
+            throw new MalformedFrameException("\"" + name + "\" is not an IPv4 address: " + value);
+        }
+        return Ipv4Address.of((int) value);
+    }
+
+    /** A map nested in a frame, once checked to hold exactly {@code names}; its errors name the frame. */
+    private static Fields nested(JsonNode node, String frame, String what, String... names)
+            throws MalformedFrameException {
+        if (node == null || !node.isObject()) {
+            throw new MalformedFrameException("\"" + what + "\" of a " + frame + " frame is not a map");
+        }
+        Set<String> expected = Set.of(names);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!expected.contains(name)) {
+                throw new MalformedFrameException("an unexpected field \"" + name + "\" in the " + what + " of a "
+                        + frame + " frame");
+            }
+        }
+        for (String name : names) {
+            if (!node.has(name)) {
+                throw new MalformedFrameException("the " + what + " of a " + frame + " frame without \"" + name + "\"");
+            }
+        }
+        ObjectNode named = node.deepCopy();
+        named.put("type", what + " of a " + frame);
+        return new Fields(named);
     }
 
     /** The map's fields, once checked to be {@code type} and exactly {@code names}. */

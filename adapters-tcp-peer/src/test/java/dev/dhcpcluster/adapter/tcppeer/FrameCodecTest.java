@@ -8,10 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.HostNameSent;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerRefusal;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +44,46 @@ class FrameCodecTest {
                 new PeerMessage.Acknowledge(ONE, 6, TWO),
                 new PeerMessage.Heartbeat(ONE, 0, Optional.empty(), false),
                 new PeerMessage.Heartbeat(ONE, 7, Optional.of(TWO), false),
-                new PeerMessage.Heartbeat(ONE, 8, Optional.of(ONE), true));
+                new PeerMessage.Heartbeat(ONE, 8, Optional.of(ONE), true),
+                new PeerMessage.LeaseChange(ONE, 3, LEASE, Optional.empty()),
+                new PeerMessage.LeaseChange(TWO, 3, NAMED_LEASE, Optional.of(new LeaseVersion(2, 6, TWO))),
+                new PeerMessage.LeaseAck(TWO, 3, LEASE.address(), LEASE.version()),
+                new PeerMessage.LeaseRefusal(TWO, 3, LEASE.address(), LEASE.version(), Optional.empty()),
+                new PeerMessage.LeaseRefusal(TWO, 3, LEASE.address(), LEASE.version(),
+                        Optional.of(new LeaseVersion(3, 9, new NodeId(3)))),
+                new PeerMessage.LeaseCommit(ONE, 4, NAMED_LEASE));
+    }
+
+    /** A lease whose client sent a client identifier, with the highest address and a fraction of a second. */
+    private static final Lease LEASE = new Lease(Ipv4Address.parse("198.19.255.254"),
+            ClientKey.ofClientId(new byte[] {1, 2, 3}), HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, 0, 9}),
+            Optional.empty(), LeaseState.BOUND, Instant.ofEpochSecond(1_800_000_000L, 123_456_789),
+            new LeaseVersion(3, 1, ONE));
+
+    /** A lease keyed by its hardware address, with a host name and the bytes the client sent, not UTF-8. */
+    private static final Lease NAMED_LEASE = new Lease(Ipv4Address.parse("198.18.0.10"),
+            ClientKey.ofHardware(HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, 0, 7})),
+            HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, 0, 7}), Optional.of("host-7"), LeaseState.RELEASED,
+            Instant.ofEpochMilli(1_800_000_000_000L), new LeaseVersion(3, 7, TWO),
+            Optional.of(HostNameSent.of(new byte[] {'h', (byte) 0xFF, 'x'})));
+
+    @Test
+    @DisplayName("a lease change whose lease lacks a field, or has an unknown state, is malformed")
+    void leaseChangeWithABadLeaseIsRefused() throws Exception {
+        byte[] frame = FrameCodec.encode(new Frames.Message(new PeerMessage.LeaseChange(ONE, 3, LEASE, Optional.empty())));
+        ObjectNode map = (ObjectNode) CBOR
+                .readTree(body(frame));
+        ObjectNode lease = (ObjectNode) map.get("lease");
+        lease.remove("state");
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+        lease.put("state", "STOLEN");
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+        lease.put("state", "BOUND");
+        lease.put("address", 1L << 32);
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+        lease.put("address", 5);
+        lease.put("expirySeconds", Long.MAX_VALUE);
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
     }
 
     @ParameterizedTest

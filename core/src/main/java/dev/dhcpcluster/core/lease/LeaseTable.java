@@ -188,6 +188,49 @@ public final class LeaseTable {
     }
 
     /**
+     * Takes in a lease a peer wrote (replicated to this node, or installed because it is
+     * committed), if it is newer than what the table holds: of two leases of one address the one
+     * of the higher {@link LeaseVersion} stays, whatever order they come in. The address's pool bit
+     * follows the lease (used while a binding or a declined address's probation lasts), its
+     * client finds it as {@link #load} would, and an offer of the address to another client is
+     * withdrawn if the lease holds it. Leases outside every served subnet are kept aside, as
+     * {@link #load} keeps them.
+     *
+     * @return true if the table took the lease, false if it held that version or a later one
+     */
+    public boolean merge(Lease lease, long nowMillis) {
+        ServedSubnet subnet = subnetContaining(lease.address());
+        if (subnet == null) {
+            Lease kept = unserved.get(lease.address());
+            if (kept != null && !lease.version().isAfter(kept.version())) {
+                return false;
+            }
+            unserved.put(lease.address(), lease);
+            return true;
+        }
+        Slot slot = slotFor(subnet, lease.address());
+        Lease previous = slot.lease;
+        if (previous != null && !lease.version().isAfter(previous.version())) {
+            return false;
+        }
+        setLease(slot, lease, nowMillis);
+        if (previous != null && !previous.clientKey().equals(lease.clientKey())
+                && byClient.get(previous.clientKey()) == slot) {
+            byClient.remove(previous.clientKey());
+        }
+        if (lease.state() != LeaseState.DECLINED) {
+            Slot known = byClient.get(lease.clientKey());
+            if (known == null || known == slot || known.lease == null || prefer(lease, known.lease, nowMillis)) {
+                byClient.put(lease.clientKey(), slot);
+            }
+        }
+        if (slot.leaseHolds && slot.offeredTo != null && !slot.offeredTo.equals(lease.clientKey())) {
+            clearOffer(slot);
+        }
+        return true;
+    }
+
+    /**
      * A table for {@code config} that holds everything this one holds: every lease (bound,
      * released, expired, declined, and those outside the served subnets), rebuilt as
      * {@link #load} rebuilds a restarted server's, and every offer still pending whose address is

@@ -1,11 +1,16 @@
 package dev.dhcpcluster.port.peer;
 
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A message between two nodes of one cluster: the vocabulary of the bully election with epochs.
+ * A message between two nodes of one cluster: the vocabulary of the bully election with epochs,
+ * and of the replication of lease changes ({@link LeaseChange}, {@link LeaseAck},
+ * {@link LeaseRefusal}, {@link LeaseCommit}).
  *
  * <p>Every message names its sender and an epoch. An epoch numbers a leadership: a node proposes
  * epoch {@code e} in a {@link Coordinator} and leads only once a majority of the configured cluster
@@ -19,7 +24,8 @@ import java.util.Optional;
  */
 public sealed interface PeerMessage
         permits PeerMessage.Election, PeerMessage.Answer, PeerMessage.Coordinator, PeerMessage.Acknowledge,
-                PeerMessage.Heartbeat {
+                PeerMessage.Heartbeat, PeerMessage.LeaseChange, PeerMessage.LeaseAck, PeerMessage.LeaseRefusal,
+                PeerMessage.LeaseCommit {
 
     /** The node that sent the message. */
     NodeId from();
@@ -107,6 +113,93 @@ public sealed interface PeerMessage
                 throw new IllegalArgumentException("epoch " + epoch + " and leader " + leader + " disagree: "
                         + "epoch 0 has no leader and every later epoch has one");
             }
+        }
+    }
+
+    /**
+     * "Make this change of one address's lease durable, if you still hold the version it
+     * replaces": sent by the node that wrote {@code lease} to every peer, and again until each
+     * answers. A replica accepts it (writes it durably, then answers {@link LeaseAck}) only if the
+     * lease it holds for the address has exactly the version {@code replaces} (none for an address
+     * it holds no lease of), or is {@code lease} itself (a duplicate, acknowledged again);
+     * otherwise it answers {@link LeaseRefusal}.
+     *
+     * @param from the writer
+     * @param epoch the epoch the writer speaks in
+     * @param lease the new lease; its version is above {@code replaces}
+     * @param replaces the version of the lease it replaces, as the writer held it; empty for an
+     *     address the writer held no lease of
+     */
+    record LeaseChange(NodeId from, long epoch, Lease lease, Optional<LeaseVersion> replaces) implements PeerMessage {
+        public LeaseChange {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(lease, "lease");
+            Objects.requireNonNull(replaces, "replaces");
+            requireEpoch(epoch);
+            if (replaces.isPresent() && !lease.version().isAfter(replaces.get())) {
+                throw new IllegalArgumentException("a change to version " + lease.version()
+                        + " cannot replace version " + replaces.get());
+            }
+        }
+    }
+
+    /**
+     * "My disk holds this version of the address's lease": the answer to a {@link LeaseChange}
+     * (then {@code version} is exactly the change's) or to a {@link LeaseCommit} (then it is the
+     * committed version or a later one), sent only once that version is durable.
+     *
+     * @param from the replica
+     * @param epoch the epoch the replica speaks in
+     * @param address the address
+     * @param version the version the replica holds durably
+     */
+    record LeaseAck(NodeId from, long epoch, Ipv4Address address, LeaseVersion version) implements PeerMessage {
+        public LeaseAck {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(version, "version");
+            requireEpoch(epoch);
+        }
+    }
+
+    /**
+     * "I do not hold the version your change replaces": the answer to a {@link LeaseChange} that
+     * a replica will never accept, since the version it holds of an address only ever goes up.
+     *
+     * @param from the replica
+     * @param epoch the epoch the replica speaks in
+     * @param address the address
+     * @param refused the version of the refused change
+     * @param holds the version the replica holds of the address; empty if none, or if the replica
+     *     accepts no change at all while it catches up
+     */
+    record LeaseRefusal(NodeId from, long epoch, Ipv4Address address, LeaseVersion refused,
+            Optional<LeaseVersion> holds) implements PeerMessage {
+        public LeaseRefusal {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(refused, "refused");
+            Objects.requireNonNull(holds, "holds");
+            requireEpoch(epoch);
+        }
+    }
+
+    /**
+     * "This version is committed: durable on a majority of the configured cluster": sent by the
+     * writer of {@code lease}, once its change is committed, to every peer that did not
+     * acknowledge the change, until each answers {@link LeaseAck}. A replica installs it over any
+     * lower version it holds, whatever that is: this is how a replica that missed changes catches
+     * up with an address.
+     *
+     * @param from the writer
+     * @param epoch the epoch the writer speaks in
+     * @param lease the committed lease
+     */
+    record LeaseCommit(NodeId from, long epoch, Lease lease) implements PeerMessage {
+        public LeaseCommit {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(lease, "lease");
+            requireEpoch(epoch);
         }
     }
 

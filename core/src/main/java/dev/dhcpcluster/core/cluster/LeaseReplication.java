@@ -1,0 +1,471 @@
+package dev.dhcpcluster.core.cluster;
+
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseVersion;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerMessage;
+import dev.dhcpcluster.port.peer.PeerTransport;
+import dev.dhcpcluster.port.time.Cancellable;
+import dev.dhcpcluster.port.time.Scheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Majority replication of one node's lease changes: the node hands every change it makes to
+ * {@link #propose}, and learns when the change is durable on a majority of the configured cluster,
+ * itself included, which is when a DHCPACK may leave. A state machine on the node's
+ * {@link Scheduler}: no threads, no I/O of its own; every method, and every callback, runs on the
+ * scheduler's thread.
+ *
+ * <h2>The protocol</h2>
+ * <ol>
+ * <li>The writer sends {@link PeerMessage.LeaseChange LeaseChange(lease, replaces)} to every
+ *     peer, again every retransmission interval to each peer that has not answered. It writes the
+ *     lease to its own store once enough peers acknowledged that its own copy completes a
+ *     majority (at once in a cluster of one), under the same acceptance rule as any replica: so a
+ *     refused change leaves no trace on the writer, whose version stays the cluster's.
+ * <li>The acceptance rule (a replica, and the writer itself for its own change): a change is
+ *     accepted only if the replica's current lease of the address has exactly the version the
+ *     change names as replaced (none for an address it holds no lease of). The replica writes it,
+ *     and once it is durable answers {@link PeerMessage.LeaseAck LeaseAck(version)}. A replica that
+ *     already holds exactly that lease acknowledges again, once it is durable: duplicates and
+ *     reordered retransmissions are harmless. Any other replica answers
+ *     {@link PeerMessage.LeaseRefusal LeaseRefusal}, and will refuse forever, since the version it
+ *     holds of an address only goes up.
+ * <li>The change is <em>committed</em> when the writer's own durable write and the acknowledgements
+ *     of the peers make a majority of the configured members; the caller hears
+ *     {@link Outcome#COMMITTED}. When refusals make a majority impossible, the caller hears
+ *     {@link Outcome#REFUSED}, and must not ACK: a change that cannot reach a majority never does.
+ * <li>Catch-up: once committed, the writer sends {@link PeerMessage.LeaseCommit LeaseCommit(lease)}
+ *     to every peer that did not acknowledge, until each answers. A replica installs a committed
+ *     lease over any lower version it holds, skipping whatever changes it missed.
+ * </ol>
+ *
+ * <h2>Why no address is bound to two clients (DESIGN rule 1)</h2>
+ * A replica's version of an address only goes up: it accepts a change only from the version it
+ * holds to a higher one, installs a committed lease only over a lower one, and acknowledges only
+ * what is durable. Two changes that replace the same version {@code r} cannot both be committed:
+ * their majorities share a replica, which held {@code r} when it accepted the first and never held
+ * {@code r} again. More generally, once a version {@code x} is committed, a majority holds
+ * {@code x} or later forever, so any change committed afterwards was accepted by one of them and
+ * replaces {@code x} or a later version: the committed versions of an address form one chain, each
+ * written by a node that knew the previous one. So the owner can reuse an address only by
+ * replacing the latest committed lease, which it judges expired (after the grace period), and a
+ * renewal by a partitioned peer of an older version is refused by the majority. Installing a
+ * committed lease keeps this argument whole: it only raises a replica's version, and only to a
+ * version of the chain.
+ *
+ * <p>A node whose store was lost forgot which versions it acknowledged, and would break the
+ * argument above. It must start {@link #LeaseReplication(NodeId, Set, Scheduler, PeerTransport,
+ * Replica, Duration, LongSupplier, boolean) recovering}: it then accepts no change (its own nor a
+ * peer's) and only installs committed leases. This version has no way to end the recovery (a
+ * snapshot from a majority is the next step), so such a node stays a non-voting replica.
+ *
+ * <p>What this version does not do yet: it does not act on the epoch every message carries (the
+ * writer's current one); it keeps announcing a commit to a peer that is down for as long as the
+ * peer stays down (one entry per committed change it missed); and an address whose replicas hold
+ * different uncommitted versions, none of them on a majority, takes no change again until a
+ * recovery that reads a majority exists. Changes lost with a writer's crash before they commit are
+ * not retried by anyone: the caller never heard {@link Outcome#COMMITTED}, so no client was
+ * acknowledged.
+ */
+public final class LeaseReplication {
+
+    /** How a proposed change ended. */
+    public enum Outcome {
+        /** Durable on a majority of the configured cluster, this node included: the ACK may leave. */
+        COMMITTED,
+        /** Refused by this node or by so many replicas that it can never be committed. */
+        REFUSED
+    }
+
+    /** The node's own lease store, as the replication uses it. */
+    public interface Replica {
+
+        /** The newest lease of {@code address} this node holds: written, durable or not yet. */
+        Optional<Lease> current(Ipv4Address address);
+
+        /**
+         * Writes {@code lease} as the newest of its address, and runs {@code durable} on the
+         * scheduler's thread once it is on disk; never if the write fails or the node dies first.
+         */
+        void write(Lease lease, Runnable durable);
+    }
+
+    /**
+     * How many durable copies, the writer's included, commit a change. Production always uses
+     * {@link #MAJORITY}. The seam exists so that the deterministic simulation can prove that its
+     * checker catches an ACK sent before a majority has the lease: a test in this package builds a
+     * node with a smaller quorum. It is package-private on purpose.
+     */
+    @FunctionalInterface
+    interface Quorum {
+        Quorum MAJORITY = members -> members / 2 + 1;
+
+        int required(int members);
+    }
+
+    /**
+     * Whether a replica checks the version a change replaces. Production always checks; the seam
+     * exists only so that the simulation can prove its checker catches a replica that does not.
+     * Package-private on purpose.
+     */
+    enum Acceptance {
+        CHECKS_REPLACED_VERSION,
+        BROKEN_ACCEPTS_ANY_NEWER
+    }
+
+    private record Key(Ipv4Address address, LeaseVersion version) {
+    }
+
+    /** One of this node's changes, not yet committed nor refused. */
+    private final class Pending {
+        final PeerMessage.LeaseChange change;
+        final Consumer<Outcome> done;
+        final Set<NodeId> acknowledged = new HashSet<>();
+        final Set<NodeId> refused = new HashSet<>();
+        boolean written;
+        Cancellable timer;
+
+        Pending(PeerMessage.LeaseChange change, Consumer<Outcome> done) {
+            this.change = change;
+            this.done = done;
+        }
+    }
+
+    private final NodeId self;
+    private final Set<NodeId> members;
+    /** In id order, so that one run of a simulation seed sends in one order in every JVM. */
+    private final List<NodeId> peers;
+    private final Scheduler scheduler;
+    private final PeerTransport transport;
+    private final Replica replica;
+    private final Duration retransmit;
+    private final LongSupplier epoch;
+    private final int quorum;
+    private final Acceptance acceptance;
+    private final boolean recovering;
+    private final Map<Key, Pending> pending = new HashMap<>();
+    /** The addresses of {@link #pending}: one change of this node's per address at a time. */
+    private final Set<Ipv4Address> changing = new HashSet<>();
+    /** Committed changes announced to peers that have not answered yet: the peers still to hear. */
+    private final Map<Key, Set<NodeId>> announcing = new HashMap<>();
+    private final Map<Key, Lease> announced = new HashMap<>();
+    /** Writes not yet durable, with the peers to acknowledge once they are. */
+    private final Map<Key, List<NodeId>> writing = new HashMap<>();
+    private boolean announcerRunning;
+
+    /**
+     * @param self this node
+     * @param members every configured member, this node included
+     * @param retransmit how long to wait for an answer before sending a change or commit again
+     * @param epoch the epoch this node speaks in now
+     * @param recovering true if the node's store was lost: it then accepts no change (see the class comment)
+     */
+    public LeaseReplication(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport,
+            Replica replica, Duration retransmit, LongSupplier epoch, boolean recovering) {
+        this(self, members, scheduler, transport, replica, retransmit, epoch, recovering, Quorum.MAJORITY,
+                Acceptance.CHECKS_REPLACED_VERSION);
+    }
+
+    LeaseReplication(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport, Replica replica,
+            Duration retransmit, LongSupplier epoch, boolean recovering, Quorum quorum, Acceptance acceptance) {
+        this.self = Objects.requireNonNull(self, "self");
+        this.members = Set.copyOf(members);
+        if (!this.members.contains(self)) {
+            throw new IllegalArgumentException(self + " is not one of the members " + members);
+        }
+        Set<NodeId> others = new TreeSet<>(this.members);
+        others.remove(self);
+        this.peers = List.copyOf(others);
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.replica = Objects.requireNonNull(replica, "replica");
+        if (retransmit.isNegative() || retransmit.isZero()) {
+            throw new IllegalArgumentException("the retransmission interval must be positive, not " + retransmit);
+        }
+        this.retransmit = retransmit;
+        this.epoch = Objects.requireNonNull(epoch, "epoch");
+        this.quorum = quorum.required(this.members.size());
+        this.acceptance = acceptance;
+        this.recovering = recovering;
+    }
+
+    /** True if this node accepts no change because its store was lost (see the class comment). */
+    public boolean recovering() {
+        return recovering;
+    }
+
+    /**
+     * Replicates {@code lease}, and writes it here once enough peers hold it (see the class
+     * comment); {@code done} hears, once, on the scheduler's thread, whether it was committed. It
+     * is refused at once if this node's current version of the address is not {@code replaces}
+     * (the caller must read and propose in one task), or if another change of this node's to the
+     * address is still in flight.
+     *
+     * @param replaces the version of the address's lease the caller read; empty if it read none
+     * @throws IllegalArgumentException if {@code lease}'s version is not above {@code replaces}
+     */
+    public void propose(Lease lease, Optional<LeaseVersion> replaces, Consumer<Outcome> done) {
+        PeerMessage.LeaseChange change = new PeerMessage.LeaseChange(self, epoch.getAsLong(), lease, replaces);
+        Objects.requireNonNull(done, "done");
+        Key key = new Key(lease.address(), lease.version());
+        if (recovering || !accepts(change) || changing(lease.address())) {
+            scheduler.execute(() -> done.accept(Outcome.REFUSED));
+            return;
+        }
+        Pending mine = new Pending(change, done);
+        pending.put(key, mine);
+        changing.add(key.address());
+        transport.sendToAll(change);
+        writeOwnWhenDue(key, mine);
+        if (pending.containsKey(key)) {
+            mine.timer = scheduler.schedule(retransmit, () -> resend(key));
+        }
+    }
+
+    /** True while one of this node's own changes of {@code address} is neither committed nor refused. */
+    public boolean changing(Ipv4Address address) {
+        return changing.contains(address);
+    }
+
+    /**
+     * Hands a replication message that arrived from a peer; other kinds, and messages from a node
+     * that is not a peer (the transport authenticates, so that would be a bug elsewhere), are
+     * ignored.
+     */
+    public void received(PeerMessage message) {
+        if (!peers.contains(message.from())) {
+            return;
+        }
+        if (message instanceof PeerMessage.LeaseChange change) {
+            changeReceived(change);
+        } else if (message instanceof PeerMessage.LeaseAck ack) {
+            Key key = new Key(ack.address(), ack.version());
+            if (pending.containsKey(key)) {
+                acknowledged(key, ack.from());
+            }
+            announceAnswered(ack);
+        } else if (message instanceof PeerMessage.LeaseRefusal refusal) {
+            refused(new Key(refusal.address(), refusal.refused()), refusal.from());
+        } else if (message instanceof PeerMessage.LeaseCommit commit) {
+            commitReceived(commit);
+        }
+    }
+
+    /** How many of this node's changes are neither committed nor refused yet. */
+    public int inFlight() {
+        return pending.size();
+    }
+
+    private boolean accepts(PeerMessage.LeaseChange change) {
+        Optional<LeaseVersion> holds = replica.current(change.lease().address()).map(Lease::version);
+        if (acceptance == Acceptance.BROKEN_ACCEPTS_ANY_NEWER) {
+            return holds.isEmpty() || change.lease().version().isAfter(holds.get());
+        }
+        return holds.equals(change.replaces());
+    }
+
+    private void changeReceived(PeerMessage.LeaseChange change) {
+        Lease lease = change.lease();
+        Optional<Lease> current = replica.current(lease.address());
+        if (!recovering && current.isPresent() && current.get().equals(lease)) {
+            acknowledgeWhenDurable(change.from(), lease);
+        } else if (!recovering && accepts(change)) {
+            write(lease);
+            acknowledgeWhenDurable(change.from(), lease);
+        } else {
+            transport.send(change.from(), new PeerMessage.LeaseRefusal(self, epoch.getAsLong(), lease.address(),
+                    lease.version(), recovering ? Optional.empty() : current.map(Lease::version)));
+        }
+    }
+
+    private void commitReceived(PeerMessage.LeaseCommit commit) {
+        Lease lease = commit.lease();
+        Optional<Lease> current = replica.current(lease.address());
+        if (current.isEmpty() || lease.version().isAfter(current.get().version())) {
+            write(lease);
+            acknowledgeWhenDurable(commit.from(), lease);
+        } else {
+            // Holds this version or a later one: the writer may stop announcing.
+            acknowledgeWhenDurable(commit.from(), current.get());
+        }
+    }
+
+    private void write(Lease lease) {
+        Key key = new Key(lease.address(), lease.version());
+        writing.putIfAbsent(key, new ArrayList<>());
+        replica.write(lease, () -> {
+            List<NodeId> waiting = writing.remove(key);
+            if (waiting != null) {
+                for (NodeId peer : waiting) {
+                    if (peer.equals(self)) {
+                        acknowledged(key, self);
+                    } else {
+                        transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), key.address(),
+                                key.version()));
+                    }
+                }
+            }
+        });
+    }
+
+    private void acknowledgeWhenDurable(NodeId peer, Lease lease) {
+        Key key = new Key(lease.address(), lease.version());
+        if (peer.equals(self) && !writing.containsKey(key)) {
+            acknowledged(key, self);
+            return;
+        }
+        List<NodeId> waiting = writing.get(key);
+        if (waiting != null) {
+            if (!waiting.contains(peer)) {
+                waiting.add(peer);
+            }
+        } else {
+            transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), key.address(), key.version()));
+        }
+    }
+
+    private void acknowledged(Key key, NodeId node) {
+        Pending mine = pending.get(key);
+        if (mine == null || !mine.acknowledged.add(node)) {
+            return;
+        }
+        if (!node.equals(self)) {
+            writeOwnWhenDue(key, mine);
+        }
+        if (pending.get(key) == mine) {
+            committedIfMajority(key, mine);
+        }
+    }
+
+    /**
+     * Writes this node's own change once enough peers hold it that this node's copy completes a
+     * majority, if this node still holds the version the change replaces. Writing it no earlier
+     * means that a change the replicas refuse leaves no trace here: this node's version of the
+     * address stays the one the cluster holds, and its next change can succeed.
+     */
+    private void writeOwnWhenDue(Key key, Pending mine) {
+        if (mine.written || mine.acknowledged.size() < quorum - 1) {
+            return;
+        }
+        Optional<Lease> current = replica.current(key.address());
+        if (current.isPresent() && current.get().equals(mine.change.lease())) {
+            mine.written = true;
+            acknowledgeWhenDurable(self, mine.change.lease());
+            return;
+        }
+        if (!accepts(mine.change)) {
+            // This node took another change of the address meanwhile: its own can never be written here.
+            finish(key, mine, Outcome.REFUSED);
+            return;
+        }
+        mine.written = true;
+        write(mine.change.lease());
+        acknowledgeWhenDurable(self, mine.change.lease());
+    }
+
+    private void committedIfMajority(Key key, Pending mine) {
+        if (mine.acknowledged.contains(self) && mine.acknowledged.size() >= quorum) {
+            finish(key, mine, Outcome.COMMITTED);
+            Set<NodeId> toTell = new TreeSet<>(peers);
+            toTell.removeAll(mine.acknowledged);
+            if (!toTell.isEmpty()) {
+                announcing.put(key, toTell);
+                announced.put(key, mine.change.lease());
+                for (NodeId peer : toTell) {
+                    transport.send(peer, new PeerMessage.LeaseCommit(self, epoch.getAsLong(), mine.change.lease()));
+                }
+                startAnnouncer();
+            }
+        }
+    }
+
+    private void refused(Key key, NodeId node) {
+        Pending mine = pending.get(key);
+        if (mine == null || !mine.refused.add(node)) {
+            return;
+        }
+        if (members.size() - mine.refused.size() < quorum) {
+            finish(key, mine, Outcome.REFUSED);
+        }
+    }
+
+    private void finish(Key key, Pending mine, Outcome outcome) {
+        pending.remove(key);
+        changing.remove(key.address());
+        if (mine.timer != null) {
+            mine.timer.cancel();
+        }
+        mine.done.accept(outcome);
+    }
+
+    private void resend(Key key) {
+        Pending mine = pending.get(key);
+        if (mine == null) {
+            return;
+        }
+        for (NodeId peer : peers) {
+            if (!mine.acknowledged.contains(peer) && !mine.refused.contains(peer)) {
+                transport.send(peer, mine.change);
+            }
+        }
+        mine.timer = scheduler.schedule(retransmit, () -> resend(key));
+    }
+
+    private void announceAnswered(PeerMessage.LeaseAck ack) {
+        if (announcing.isEmpty()) {
+            return;
+        }
+        announcing.entrySet().removeIf(entry -> {
+            Key key = entry.getKey();
+            // The peer holds the committed version or a later one.
+            if (key.address().equals(ack.address()) && !key.version().isAfter(ack.version())) {
+                entry.getValue().remove(ack.from());
+            }
+            if (entry.getValue().isEmpty()) {
+                announced.remove(key);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void startAnnouncer() {
+        if (!announcerRunning) {
+            announcerRunning = true;
+            scheduler.schedule(retransmit, this::announceAgain);
+        }
+    }
+
+    private void announceAgain() {
+        announcerRunning = false;
+        // A later committed version of an address makes an earlier one's announcement pointless.
+        Map<Ipv4Address, Key> latest = new HashMap<>();
+        for (Key key : announcing.keySet()) {
+            latest.merge(key.address(), key, (a, b) -> a.version().isAfter(b.version()) ? a : b);
+        }
+        announcing.keySet().removeIf(key -> !latest.get(key.address()).equals(key));
+        announced.keySet().retainAll(announcing.keySet());
+        for (Map.Entry<Key, Set<NodeId>> entry : announcing.entrySet()) {
+            Lease lease = announced.get(entry.getKey());
+            for (NodeId peer : entry.getValue()) {
+                transport.send(peer, new PeerMessage.LeaseCommit(self, epoch.getAsLong(), lease));
+            }
+        }
+        if (!announcing.isEmpty()) {
+            startAnnouncer();
+        }
+    }
+}
