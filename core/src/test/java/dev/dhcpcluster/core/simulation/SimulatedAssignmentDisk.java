@@ -1,0 +1,32 @@
+package dev.dhcpcluster.core.simulation;
+
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.AssignmentRecord;
+import dev.dhcpcluster.port.peer.AssignmentStore;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/** One node's stable storage of its accepted assignment in a simulation: what {@link #save} returned from survives every crash. */
+public final class SimulatedAssignmentDisk implements AssignmentStore {
+
+    private final NodeId node;
+    private final BiConsumer<NodeId, AssignmentRecord> listener;
+    private AssignmentRecord durable;
+
+    /** @param listener told of every assignment made durable */
+    public SimulatedAssignmentDisk(NodeId node, BiConsumer<NodeId, AssignmentRecord> listener) {
+        this.node = node;
+        this.listener = listener;
+    }
+
+    @Override
+    public Optional<AssignmentRecord> load() {
+        return Optional.ofNullable(durable);
+    }
+
+    @Override
+    public void save(AssignmentRecord assignment) {
+        durable = assignment;
+        listener.accept(node, assignment);
+    }
+}
