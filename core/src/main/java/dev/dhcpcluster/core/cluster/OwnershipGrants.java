@@ -310,8 +310,7 @@ public final class OwnershipGrants {
         }
         heardFromLeader = grant.epoch();
         heardFromLeaderAt = now;
-        long from = shortcut == Shortcut.COUNT_FROM_ARRIVAL ? now : grant.requestNanos();
-        grantUntil(from + timers.grant().toNanos());
+        grantUntil(grant.requestNanos() + timers.grant().toNanos());
     }
 
     private void grantUntil(long expiry) {

@@ -14,7 +14,5 @@ enum Shortcut {
     /** The leader hands on a node's share as soon as it stops hearing it, without waiting for its grant to lapse. */
     NO_LAPSE_WAIT,
     /** ρ and the margin count as zero, while clocks are skewed. */
-    NO_DRIFT_MARGIN,
-    /** A member counts its grant from when the answer arrived, not from when it asked. */
-    COUNT_FROM_ARRIVAL
+    NO_DRIFT_MARGIN
 }

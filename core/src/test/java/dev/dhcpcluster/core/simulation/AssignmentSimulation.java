@@ -75,6 +75,11 @@ public final class AssignmentSimulation {
                     observation, invariants, factory, replay);
         }
 
+        public Settings withGrantTimers(GrantTimers grantTimers) {
+            return new Settings(timers, grantTimers, rules, clusterSizes, maxSkewPpm, profile, convergenceBound,
+                    observation, invariants, factory, replay);
+        }
+
         public Settings withInvariants(Set<Invariant> invariants) {
             return new Settings(timers, grantTimers, rules, clusterSizes, maxSkewPpm, profile, convergenceBound,
                     observation, Set.copyOf(invariants), factory, replay);
