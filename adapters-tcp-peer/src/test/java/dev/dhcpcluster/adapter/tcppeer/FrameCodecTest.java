@@ -8,13 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.AssignmentRecord;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerRefusal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,7 +40,24 @@ class FrameCodecTest {
                 new PeerMessage.Acknowledge(ONE, 6, TWO),
                 new PeerMessage.Heartbeat(ONE, 0, Optional.empty(), false),
                 new PeerMessage.Heartbeat(ONE, 7, Optional.of(TWO), false),
-                new PeerMessage.Heartbeat(ONE, 8, Optional.of(ONE), true));
+                new PeerMessage.Heartbeat(ONE, 8, Optional.of(ONE), true),
+                new PeerMessage.AssignmentReport(ONE, 3, AssignmentRecord.NONE),
+                new PeerMessage.AssignmentReport(TWO, 3, assignment()),
+                new PeerMessage.AssignmentOffer(TWO, 4, assignment()),
+                new PeerMessage.AssignmentAccepted(ONE, 4, 4, 2),
+                new PeerMessage.GrantRequest(ONE, 4, -123_456_789L, 4, 2, 512),
+                new PeerMessage.Grant(TWO, 4, Long.MAX_VALUE, 4, 2));
+    }
+
+    /** An assignment with a block at the top of the address space, whose id is negative as a signed integer. */
+    private static AssignmentRecord assignment() {
+        SortedMap<Ipv4Address, NodeId> blocks = new TreeMap<>();
+        blocks.put(Ipv4Address.parse("198.18.0.0"), ONE);
+        blocks.put(Ipv4Address.parse("255.255.255.0"), TWO);
+        SortedMap<Integer, NodeId> buckets = new TreeMap<>();
+        buckets.put(0, ONE);
+        buckets.put(255, TWO);
+        return new AssignmentRecord(4, 2, blocks, buckets);
     }
 
     @ParameterizedTest

@@ -104,7 +104,6 @@ public final class AssignmentChecker {
      */
     public String unsettled(Set<NodeId> cutOff) {
         long[] covered = new long[(256 + poolBlocks.size() + 63) / 64];
-        Optional<Assignment> leaders = Optional.empty();
         for (GrantNode node : nodes) {
             if (cutOff.contains(node.id())) {
                 continue;
@@ -116,12 +115,10 @@ public final class AssignmentChecker {
             for (int i = 0; i < held.length; i++) {
                 covered[i] |= held[i];
             }
-            if (node.grants().committed().isPresent()) {
-                leaders = node.grants().committed();
-            }
         }
         for (int bucket = 0; bucket < 256; bucket++) {
             if ((covered[bucket >>> 6] & (1L << bucket)) == 0) {
+                Optional<Assignment> leaders = leadersAssignment(cutOff);
                 int b = bucket;
                 return "bucket " + bucket + " is held by no node of the majority side (the leader's committed "
                         + leaders.map(a -> a + " gives it to " + a.bucketHolder(b)).orElse("assignment: none") + ")";
@@ -131,12 +128,23 @@ public final class AssignmentChecker {
             int bit = 256 + i;
             if ((covered[bit >>> 6] & (1L << bit)) == 0) {
                 Ipv4Address block = poolBlocks.get(i);
+                Optional<Assignment> leaders = leadersAssignment(cutOff);
                 if (leaders.isEmpty() || leaders.get().blockHolder(block).isPresent()) {
                     return "block " + block + " is held by no node of the majority side and not in the leader's reserve";
                 }
             }
         }
         return null;
+    }
+
+    /** The assignment committed last by a leader on the majority side, if one leads there (read only when needed: it is slow). */
+    private Optional<Assignment> leadersAssignment(Set<NodeId> cutOff) {
+        for (GrantNode node : nodes) {
+            if (!cutOff.contains(node.id()) && node.up() && node.grants().committed().isPresent()) {
+                return node.grants().committed();
+            }
+        }
+        return Optional.empty();
     }
 
     private static String describe(OwnershipGrants.Holdings holdings) {
