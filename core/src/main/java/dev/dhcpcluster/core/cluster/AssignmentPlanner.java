@@ -22,9 +22,9 @@ import java.util.TreeSet;
  *   <li>The holdings of a {@code released} node that is not live (its grant must have lapsed) go
  *       back to nobody, and so become free for the rules below.</li>
  *   <li>Every free bucket that is not frozen goes to the live node with the fewest buckets (the
- *       lowest id on a tie). Then, while one live node holds more than {@code ceil(256/n)} buckets
- *       and another fewer than {@code floor(256/n)}, the fuller one gives up its highest bucket to
- *       nobody: handing it on is the next plan's job, once the giver acknowledged that it lost it.</li>
+ *       lowest id on a tie). Then, while a live node holds fewer than {@code floor(256/n)}, a node
+ *       above {@code ceil(256/n)} (failing that, above {@code floor(256/n)}) gives up its highest
+ *       bucket to nobody: handing it on is the next plan's job, once the giver acknowledged that it lost it.</li>
  *   <li>Blocks are never taken from a live node. A live node that holds no block gets up to
  *       {@link Rules#initialBlocks} free blocks, but never so many that fewer than
  *       {@link Rules#reserveBlocks} stay free, and always at least one if any is free. A live node
@@ -128,12 +128,20 @@ public final class AssignmentPlanner {
         for (int count : counts.values()) {
             below += Math.max(0, floor - count);
         }
-        for (int bucket = buckets.length - 1; bucket >= 0 && below > 0; bucket--) {
-            NodeId holder = buckets[bucket];
-            if (holder != null && counts.containsKey(holder) && counts.get(holder) > ceiling) {
-                buckets[bucket] = null;
-                counts.merge(holder, -1, Integer::sum);
-                below--;
+        for (NodeId holder : buckets) {
+            if (holder == null) {
+                below--; // a bucket given up already (frozen until its last holder let go) goes to a short node later
+            }
+        }
+        // First from the nodes above the ceiling, then, if some node is still short, from those above the floor.
+        for (int limit : new int[] {ceiling, floor}) {
+            for (int bucket = buckets.length - 1; bucket >= 0 && below > 0; bucket--) {
+                NodeId holder = buckets[bucket];
+                if (holder != null && counts.containsKey(holder) && counts.get(holder) > limit) {
+                    buckets[bucket] = null;
+                    counts.merge(holder, -1, Integer::sum);
+                    below--;
+                }
             }
         }
     }
