@@ -1,8 +1,5 @@
 package dev.dhcpcluster.core.cluster;
 
-import dev.dhcpcluster.core.election.ElectionStatus;
-import dev.dhcpcluster.core.election.MemberStatus;
-import dev.dhcpcluster.core.election.Role;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.AssignmentRecord;
@@ -29,8 +26,8 @@ import java.util.function.ToLongFunction;
 /**
  * The leader's assignment of blocks and buckets, acknowledged by a majority, and each member's
  * time-limited grant to hold its share: a single-threaded state machine driven by the election's
- * status, peer messages and a timer, on one node. Each node runs one; it plays the leader's part
- * while its election leads, and the member's part always (the leader is a member of its own
+ * state ({@link Leadership}), peer messages and a timer, on one node. Each node runs one; it plays
+ * the leader's part while its election leads, and the member's part always (the leader is a member of its own
  * assignment). Numbers below refer to {@link GrantTimers}.
  *
  * <h2>Rule 1: a change is acknowledged by a majority before anyone acts on it</h2>
@@ -115,7 +112,7 @@ public final class OwnershipGrants {
     private final Scheduler scheduler;
     private final PeerTransport peers;
     private final AssignmentStore store;
-    private final Supplier<ElectionStatus> election;
+    private final Supplier<Leadership> election;
     private final List<Ipv4Address> poolBlocks;
     private final AssignmentPlanner.Rules rules;
     private final ToLongFunction<Set<Ipv4Address>> freeAddresses;
@@ -160,13 +157,13 @@ public final class OwnershipGrants {
      * @param scheduler runs the renew timer, on the thread every method must be called on
      * @param peers carries the messages
      * @param store keeps the latest accepted assignment
-     * @param election this node's election's status (role, epoch, leader)
+     * @param election where this node stands in the election now
      * @param poolBlocks the ids of every block of the pool, in address order
      * @param rules how the leader hands out blocks
      * @param freeAddresses how many addresses this node has free in the given blocks of its own
      */
     public OwnershipGrants(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
-            PeerTransport peers, AssignmentStore store, Supplier<ElectionStatus> election, List<Ipv4Address> poolBlocks,
+            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
             AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses) {
         this(self, members, timers, clock, scheduler, peers, store, election, poolBlocks, rules, freeAddresses,
                 Shortcut.NONE);
@@ -174,7 +171,7 @@ public final class OwnershipGrants {
 
     /** The seam for the simulation's proof that its checker catches broken grants; see {@link Shortcut}. */
     OwnershipGrants(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
-            PeerTransport peers, AssignmentStore store, Supplier<ElectionStatus> election, List<Ipv4Address> poolBlocks,
+            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
             AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses, Shortcut shortcut) {
         this.self = Objects.requireNonNull(self, "self");
         this.members = members.stream().sorted().toList();
@@ -250,7 +247,7 @@ public final class OwnershipGrants {
         if (!running) {
             return;
         }
-        ElectionStatus status = election.get();
+        Leadership status = election.get();
         if (message instanceof PeerMessage.AssignmentOffer offer) {
             onOffer(status, offer);
         } else if (message instanceof PeerMessage.Grant grant) {
@@ -281,7 +278,7 @@ public final class OwnershipGrants {
 
     // ---- the member's part ----
 
-    private void onOffer(ElectionStatus status, PeerMessage.AssignmentOffer offer) {
+    private void onOffer(Leadership status, PeerMessage.AssignmentOffer offer) {
         if (!follows(status, offer.from(), offer.epoch()) || offer.assignment().epoch() != offer.epoch()) {
             return; // not from the leader this node acknowledged, or not of its epoch
         }
@@ -302,7 +299,7 @@ public final class OwnershipGrants {
         }
     }
 
-    private void onGrant(ElectionStatus status, PeerMessage.Grant grant) {
+    private void onGrant(Leadership status, PeerMessage.Grant grant) {
         long now = clock.elapsedNanos();
         if (!follows(status, grant.from(), grant.epoch()) || grant.requestNanos() < startedAt
                 || grant.requestNanos() > now || !accepted.isVersion(grant.assignmentEpoch(), grant.sequence())) {
@@ -353,7 +350,7 @@ public final class OwnershipGrants {
             return;
         }
         tick = scheduler.schedule(timers.renewInterval(), this::tick);
-        ElectionStatus status = election.get();
+        Leadership status = election.get();
         if (leading(status)) {
             lead(status);
             return;
@@ -373,7 +370,7 @@ public final class OwnershipGrants {
 
     // ---- the leader's part ----
 
-    private void lead(ElectionStatus status) {
+    private void lead(Leadership status) {
         long now = clock.elapsedNanos();
         if (leaderEpoch != status.epoch()) {
             leaderEpoch = status.epoch();
@@ -538,24 +535,16 @@ public final class OwnershipGrants {
 
     // ---- the election's state ----
 
-    private boolean leading(ElectionStatus status) {
-        return status.role() == Role.LEADER && status.epoch() > 0;
+    private boolean leading(Leadership status) {
+        return status.leading() && status.epoch() > 0;
     }
 
-    private boolean leadingEpoch(ElectionStatus status, long epoch) {
+    private boolean leadingEpoch(Leadership status, long epoch) {
         return leading(status) && status.epoch() == epoch && leaderEpoch == epoch;
     }
 
     /** True if this node acknowledged {@code leader} in {@code epoch} and follows it. */
-    private boolean follows(ElectionStatus status, NodeId leader, long epoch) {
-        if (status.role() != Role.FOLLOWER || status.epoch() != epoch || leader.equals(self)) {
-            return false;
-        }
-        for (MemberStatus member : status.members()) {
-            if (member.self()) {
-                return member.leader().filter(leader::equals).isPresent();
-            }
-        }
-        return false;
+    private boolean follows(Leadership status, NodeId leader, long epoch) {
+        return status.follows(leader, epoch, self);
     }
 }

@@ -2,8 +2,12 @@ package dev.dhcpcluster.core.simulation;
 
 import dev.dhcpcluster.core.cluster.AssignmentPlanner;
 import dev.dhcpcluster.core.cluster.GrantTimers;
+import dev.dhcpcluster.core.cluster.Leadership;
 import dev.dhcpcluster.core.cluster.OwnershipGrants;
 import dev.dhcpcluster.core.election.BullyElection;
+import dev.dhcpcluster.core.election.ElectionStatus;
+import dev.dhcpcluster.core.election.MemberStatus;
+import dev.dhcpcluster.core.election.Role;
 import dev.dhcpcluster.core.election.ElectionTimers;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
@@ -133,7 +137,7 @@ public final class GrantNode {
         BullyElection nextElection = ElectionFactory.PRODUCTION.create(id, members, timers, clock, scheduler,
                 network.transport(id), disk, random.split(), events);
         OwnershipGrants nextGrants = factory.create(id, members, grantTimers, clock, scheduler, network.transport(id),
-                assignmentDisk, nextElection::status, poolBlocks, rules, blocks -> BLOCK_SIZE * blocks.size());
+                assignmentDisk, () -> leadership(nextElection.status()), poolBlocks, rules, blocks -> BLOCK_SIZE * blocks.size());
         election = nextElection;
         grants = nextGrants;
         network.attach(id, new PeerHandler() {
@@ -160,6 +164,14 @@ public final class GrantNode {
         });
         nextElection.start();
         nextGrants.start();
+    }
+
+    /** The election's status as the grants read it; the node's runtime will do the same. */
+    static Leadership leadership(ElectionStatus status) {
+        var acknowledged = status.members().stream().filter(MemberStatus::self).findFirst()
+                .flatMap(MemberStatus::leader);
+        return new Leadership(status.epoch(), acknowledged, status.role() == Role.LEADER,
+                status.role() == Role.FOLLOWER, status.leader());
     }
 
     /** Kills the incarnation at once: only the disks remain. */
