@@ -237,9 +237,12 @@ public final class OwnershipGrants {
         return accepted;
     }
 
-    /** The assignment this node committed last while it leads; empty otherwise. */
+    /**
+     * The assignment this node committed last, while it leads (as of its last timer or message);
+     * empty otherwise.
+     */
     public Optional<Assignment> committed() {
-        return leading(election.get()) ? Optional.ofNullable(committed) : Optional.empty();
+        return leaderEpoch >= 0 ? Optional.ofNullable(committed) : Optional.empty();
     }
 
     /** Takes a peer's message; messages of other kinds are ignored. */
