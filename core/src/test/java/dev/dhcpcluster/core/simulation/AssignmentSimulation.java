@@ -19,8 +19,8 @@ import java.util.function.LongFunction;
 /**
  * One run of the election and the grants of blocks and buckets on a simulated cluster, from one
  * seed, with the faults of the election's simulation (drops, delays, duplicates, partitions
- * one-way and partial, crashes and restarts from disk, clock rates off by up to 2 %). The
- * {@link AssignmentChecker} judges the run after every step.
+ * one-way and partial, crashes and restarts from disk, failing disks, clock rates off by up to
+ * 2 %). The {@link AssignmentChecker} judges the run after every step.
  */
 public final class AssignmentSimulation {
 
@@ -226,9 +226,8 @@ public final class AssignmentSimulation {
             network.linksChanged();
         } else if (fault instanceof Fault.Weather weather) {
             network.conditions(weather.conditions());
-        } else if (fault instanceof Fault.DiskFailure) {
-            // The vote disk's failures are the election simulation's concern; this run keeps both disks working.
-            return;
+        } else if (fault instanceof Fault.DiskFailure disk) {
+            node(disk.node()).disksFailing(disk.failing());
         } else if (fault instanceof Fault.EndOfFaults end) {
             network.healAll();
             for (GrantNode a : nodes) {
@@ -241,6 +240,7 @@ public final class AssignmentSimulation {
             }
             network.conditions(SimulatedNetwork.Conditions.NORMAL);
             for (GrantNode node : nodes) {
+                node.disksFailing(false);
                 if (!node.up()) {
                     node.start();
                 }

@@ -84,6 +84,12 @@ public final class GrantNode {
         return clock;
     }
 
+    /** Makes both disks fail ({@code true}) or work again ({@code false}). */
+    public void disksFailing(boolean failing) {
+        disk.failing(failing);
+        assignmentDisk.failing(failing);
+    }
+
     public boolean up() {
         return grants != null;
     }
