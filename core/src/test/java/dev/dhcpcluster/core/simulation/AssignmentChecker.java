@@ -5,7 +5,6 @@ import dev.dhcpcluster.core.cluster.OwnershipGrants;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.AssignmentRecord;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
