@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import dev.dhcpcluster.port.model.ClientKey;
@@ -15,13 +16,18 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.AssignmentRecord;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerRefusal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The wire form of a {@link Frame}: a 4-byte big-endian length, then a CBOR map of that many
@@ -132,6 +138,27 @@ final class FrameCodec {
         } else if (message instanceof PeerMessage.LeaseCommit commit) {
             map.put("type", "lease-commit");
             map.set("lease", encodeLease(commit.lease()));
+        } else if (message instanceof PeerMessage.AssignmentReport report) {
+            map.put("type", "assignment-report");
+            map.set("assignment", encodeAssignment(report.accepted()));
+        } else if (message instanceof PeerMessage.AssignmentOffer offer) {
+            map.put("type", "assignment-offer");
+            map.set("assignment", encodeAssignment(offer.assignment()));
+        } else if (message instanceof PeerMessage.AssignmentAccepted accepted) {
+            map.put("type", "assignment-accepted");
+            map.put("assignment-epoch", accepted.assignmentEpoch());
+            map.put("sequence", accepted.sequence());
+        } else if (message instanceof PeerMessage.GrantRequest request) {
+            map.put("type", "grant-request");
+            map.put("request-nanos", request.requestNanos());
+            map.put("assignment-epoch", request.assignmentEpoch());
+            map.put("sequence", request.sequence());
+            map.put("free", request.freeAddresses());
+        } else if (message instanceof PeerMessage.Grant grant) {
+            map.put("type", "grant");
+            map.put("request-nanos", grant.requestNanos());
+            map.put("assignment-epoch", grant.assignmentEpoch());
+            map.put("sequence", grant.sequence());
         } else {
             throw new IllegalArgumentException("an unknown kind of peer message: " + message);
         }
@@ -213,12 +240,108 @@ final class FrameCodec {
                     yield new Frames.Message(new PeerMessage.LeaseCommit(f.node("from"), f.longValue("epoch"),
                             lease(f.get("lease"), "lease-commit")));
                 }
+                case "assignment-report" -> {
+                    Fields f = fields(root, "from", "epoch", "assignment");
+                    yield new Frames.Message(new PeerMessage.AssignmentReport(f.node("from"), f.longValue("epoch"),
+                            decodeAssignment(f.get("assignment"))));
+                }
+                case "assignment-offer" -> {
+                    Fields f = fields(root, "from", "epoch", "assignment");
+                    yield new Frames.Message(new PeerMessage.AssignmentOffer(f.node("from"), f.longValue("epoch"),
+                            decodeAssignment(f.get("assignment"))));
+                }
+                case "assignment-accepted" -> {
+                    Fields f = fields(root, "from", "epoch", "assignment-epoch", "sequence");
+                    yield new Frames.Message(new PeerMessage.AssignmentAccepted(f.node("from"), f.longValue("epoch"),
+                            f.longValue("assignment-epoch"), f.longValue("sequence")));
+                }
+                case "grant-request" -> {
+                    Fields f = fields(root, "from", "epoch", "request-nanos", "assignment-epoch", "sequence", "free");
+                    yield new Frames.Message(new PeerMessage.GrantRequest(f.node("from"), f.longValue("epoch"),
+                            f.longValue("request-nanos"), f.longValue("assignment-epoch"), f.longValue("sequence"),
+                            f.longValue("free")));
+                }
+                case "grant" -> {
+                    Fields f = fields(root, "from", "epoch", "request-nanos", "assignment-epoch", "sequence");
+                    yield new Frames.Message(new PeerMessage.Grant(f.node("from"), f.longValue("epoch"),
+                            f.longValue("request-nanos"), f.longValue("assignment-epoch"), f.longValue("sequence")));
+                }
                 default -> throw new MalformedFrameException("unknown frame type \"" + type.textValue() + "\"");
             };
         } catch (IllegalArgumentException e) {
             // A record refused what was decoded: a negative epoch, a node id 0, a leader that disagrees.
             throw new MalformedFrameException("a " + type.textValue() + " frame with values it cannot have: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * An assignment as a map: its version, and its holdings as flat arrays of pairs, block id (the
+     * first address as a signed 32-bit integer) then holder, and bucket then holder.
+     */
+    private static ObjectNode encodeAssignment(AssignmentRecord assignment) {
+        ObjectNode map = MAPPER.createObjectNode();
+        map.put("epoch", assignment.epoch());
+        map.put("sequence", assignment.sequence());
+        ArrayNode blocks = map.putArray("blocks");
+        assignment.blocks().forEach((id, holder) -> blocks.add(id.value()).add(holder.value()));
+        ArrayNode buckets = map.putArray("buckets");
+        assignment.buckets().forEach((bucket, holder) -> buckets.add(bucket).add(holder.value()));
+        return map;
+    }
+
+    private static AssignmentRecord decodeAssignment(JsonNode node) throws MalformedFrameException {
+        if (node == null || !node.isObject()) {
+            throw new MalformedFrameException("\"assignment\" is not a map");
+        }
+        Set<String> expected = Set.of("epoch", "sequence", "blocks", "buckets");
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!expected.contains(name)) {
+                throw new MalformedFrameException("an unexpected field \"" + name + "\" in an assignment");
+            }
+        }
+        for (String name : expected) {
+            if (!node.has(name)) {
+                throw new MalformedFrameException("an assignment without \"" + name + "\"");
+            }
+        }
+        JsonNode epoch = node.get("epoch");
+        JsonNode sequence = node.get("sequence");
+        if (!epoch.isIntegralNumber() || !epoch.canConvertToLong() || !sequence.isIntegralNumber()
+                || !sequence.canConvertToLong()) {
+            throw new MalformedFrameException("an assignment whose version is not two integers");
+        }
+        SortedMap<Ipv4Address, NodeId> blocks = new TreeMap<>();
+        for (int[] pair : pairs(node.get("blocks"), "blocks")) {
+            if (blocks.put(Ipv4Address.of(pair[0]), new NodeId(pair[1])) != null) {
+                throw new MalformedFrameException("an assignment that names block " + Ipv4Address.of(pair[0]) + " twice");
+            }
+        }
+        SortedMap<Integer, NodeId> buckets = new TreeMap<>();
+        for (int[] pair : pairs(node.get("buckets"), "buckets")) {
+            if (buckets.put(pair[0], new NodeId(pair[1])) != null) {
+                throw new MalformedFrameException("an assignment that names bucket " + pair[0] + " twice");
+            }
+        }
+        return new AssignmentRecord(epoch.longValue(), sequence.longValue(), blocks, buckets);
+    }
+
+    /** A flat array of integers read as pairs. */
+    private static List<int[]> pairs(JsonNode array, String name) throws MalformedFrameException {
+        if (!array.isArray() || array.size() % 2 != 0) {
+            throw new MalformedFrameException("\"" + name + "\" of an assignment is not an array of pairs");
+        }
+        List<int[]> pairs = new ArrayList<>(array.size() / 2);
+        for (int i = 0; i < array.size(); i += 2) {
+            JsonNode key = array.get(i);
+            JsonNode holder = array.get(i + 1);
+            if (!key.isIntegralNumber() || !key.canConvertToInt() || !holder.isIntegralNumber()
+                    || !holder.canConvertToInt()) {
+                throw new MalformedFrameException("\"" + name + "\" of an assignment holds something other than integers");
+            }
+            pairs.add(new int[] {key.intValue(), holder.intValue()});
+        }
+        return pairs;
     }
 
     private static Frame hello(JsonNode root) throws MalformedFrameException {

@@ -16,6 +16,7 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.AssignmentRecord;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerRefusal;
 import java.nio.ByteBuffer;
@@ -23,6 +24,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -51,7 +54,24 @@ class FrameCodecTest {
                 new PeerMessage.LeaseRefusal(TWO, 3, LEASE.address(), LEASE.version(), Optional.empty()),
                 new PeerMessage.LeaseRefusal(TWO, 3, LEASE.address(), LEASE.version(),
                         Optional.of(new LeaseVersion(3, 9, new NodeId(3)))),
-                new PeerMessage.LeaseCommit(ONE, 4, NAMED_LEASE));
+                new PeerMessage.LeaseCommit(ONE, 4, NAMED_LEASE),
+                new PeerMessage.AssignmentReport(ONE, 3, AssignmentRecord.NONE),
+                new PeerMessage.AssignmentReport(TWO, 3, assignment()),
+                new PeerMessage.AssignmentOffer(TWO, 4, assignment()),
+                new PeerMessage.AssignmentAccepted(ONE, 4, 4, 2),
+                new PeerMessage.GrantRequest(ONE, 4, -123_456_789L, 4, 2, 512),
+                new PeerMessage.Grant(TWO, 4, Long.MAX_VALUE, 4, 2));
+    }
+
+    /** An assignment with a block at the top of the address space, whose id is negative as a signed integer. */
+    private static AssignmentRecord assignment() {
+        SortedMap<Ipv4Address, NodeId> blocks = new TreeMap<>();
+        blocks.put(Ipv4Address.parse("198.18.0.0"), ONE);
+        blocks.put(Ipv4Address.parse("255.255.255.0"), TWO);
+        SortedMap<Integer, NodeId> buckets = new TreeMap<>();
+        buckets.put(0, ONE);
+        buckets.put(255, TWO);
+        return new AssignmentRecord(4, 2, blocks, buckets);
     }
 
     /** A lease whose client sent a client identifier, with the highest address and a fraction of a second. */

@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * A message between two nodes of one cluster: the vocabulary of the bully election with epochs,
- * and of the replication of lease changes ({@link LeaseChange}, {@link LeaseAck},
- * {@link LeaseRefusal}, {@link LeaseCommit}).
+ * of the replication of lease changes ({@link LeaseChange}, {@link LeaseAck},
+ * {@link LeaseRefusal}, {@link LeaseCommit}), and of the leader's assignment of blocks and buckets
+ * with time-limited grants.
  *
  * <p>Every message names its sender and an epoch. An epoch numbers a leadership: a node proposes
  * epoch {@code e} in a {@link Coordinator} and leads only once a majority of the configured cluster
@@ -25,7 +26,8 @@ import java.util.Optional;
 public sealed interface PeerMessage
         permits PeerMessage.Election, PeerMessage.Answer, PeerMessage.Coordinator, PeerMessage.Acknowledge,
                 PeerMessage.Heartbeat, PeerMessage.LeaseChange, PeerMessage.LeaseAck, PeerMessage.LeaseRefusal,
-                PeerMessage.LeaseCommit {
+                PeerMessage.LeaseCommit, PeerMessage.AssignmentReport, PeerMessage.AssignmentOffer,
+                PeerMessage.AssignmentAccepted, PeerMessage.GrantRequest, PeerMessage.Grant {
 
     /** The node that sent the message. */
     NodeId from();
@@ -200,6 +202,107 @@ public sealed interface PeerMessage
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(lease, "lease");
             requireEpoch(epoch);
+        }
+    }
+
+    /**
+     * "This is the latest assignment I accepted": sent by a member to the leader it acknowledged,
+     * each heartbeat interval until that leader has sent it an offer or a grant in its epoch. A new
+     * leader takes the latest of those reported by a majority that acknowledged its epoch, itself
+     * included, so that an assignment a majority accepted is never forgotten.
+     *
+     * @param from the member
+     * @param epoch the epoch the member acknowledged, whose leader the report goes to
+     * @param accepted the latest assignment the member saved ({@link AssignmentRecord#NONE} before any)
+     */
+    record AssignmentReport(NodeId from, long epoch, AssignmentRecord accepted) implements PeerMessage {
+        public AssignmentReport {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(accepted, "accepted");
+            requireEpoch(epoch);
+        }
+    }
+
+    /**
+     * "Accept this assignment": sent by the leader of {@code epoch} to every member until it
+     * acknowledges. A member that acknowledged that leader in that epoch saves the assignment if it
+     * is later than the one it holds, and then answers with {@link AssignmentAccepted}.
+     *
+     * @param from the leader
+     * @param epoch the leader's epoch
+     * @param assignment the proposed assignment, of a version made in {@code epoch}
+     */
+    record AssignmentOffer(NodeId from, long epoch, AssignmentRecord assignment) implements PeerMessage {
+        public AssignmentOffer {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(assignment, "assignment");
+            requireEpoch(epoch);
+        }
+    }
+
+    /**
+     * "The assignment of this version is on my disk": a member's answer to an {@link AssignmentOffer},
+     * sent only once it saved it (or a later one).
+     *
+     * @param from the member
+     * @param epoch the leader epoch the member acknowledged
+     * @param assignmentEpoch the epoch of the accepted assignment's version
+     * @param sequence the sequence of the accepted assignment's version
+     */
+    record AssignmentAccepted(NodeId from, long epoch, long assignmentEpoch, long sequence) implements PeerMessage {
+        public AssignmentAccepted {
+            Objects.requireNonNull(from, "from");
+            requireEpoch(epoch);
+            requireEpoch(assignmentEpoch);
+            requireEpoch(sequence);
+        }
+    }
+
+    /**
+     * "Renew my grant": sent by a member to its leader each heartbeat interval. The leader answers
+     * with a {@link Grant} that echoes {@code requestNanos}, only if the member accepted the
+     * assignment the leader committed last.
+     *
+     * @param from the member
+     * @param epoch the leader epoch the member acknowledged
+     * @param requestNanos the member's own monotonic clock when it sent this request; meaningful to
+     *     the member alone, which counts its grant from it
+     * @param assignmentEpoch the epoch of the latest assignment the member accepted
+     * @param sequence the sequence of that assignment
+     * @param freeAddresses how many addresses of its blocks the member has free, so that the leader
+     *     can give more blocks to a member that runs low
+     */
+    record GrantRequest(NodeId from, long epoch, long requestNanos, long assignmentEpoch, long sequence,
+            long freeAddresses) implements PeerMessage {
+        public GrantRequest {
+            Objects.requireNonNull(from, "from");
+            requireEpoch(epoch);
+            requireEpoch(assignmentEpoch);
+            requireEpoch(sequence);
+            if (freeAddresses < 0) {
+                throw new IllegalArgumentException("free addresses are never negative, not " + freeAddresses);
+            }
+        }
+    }
+
+    /**
+     * "Hold your share of this assignment": the leader's answer to a {@link GrantRequest}. The
+     * member holds its blocks and buckets for the grant's length counted from {@code requestNanos}
+     * on its own clock, that is from when it asked, not from when this answer arrived.
+     *
+     * @param from the leader
+     * @param epoch the leader's epoch
+     * @param requestNanos the {@link GrantRequest#requestNanos()} this grant answers, echoed
+     * @param assignmentEpoch the epoch of the committed assignment granted
+     * @param sequence the sequence of that assignment
+     */
+    record Grant(NodeId from, long epoch, long requestNanos, long assignmentEpoch, long sequence)
+            implements PeerMessage {
+        public Grant {
+            Objects.requireNonNull(from, "from");
+            requireEpoch(epoch);
+            requireEpoch(assignmentEpoch);
+            requireEpoch(sequence);
         }
     }
 

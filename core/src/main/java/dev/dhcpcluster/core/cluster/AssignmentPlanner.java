@@ -1,0 +1,180 @@
+package dev.dhcpcluster.core.cluster;
+
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.NodeId;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The leader's planner: the next holdings from the standing assignment and what the leader knows
+ * of the members. A pure function; the safety of a change (who may lose what, and when) is decided
+ * by the caller, {@link OwnershipGrants}, through {@code released} and the frozen sets.
+ *
+ * <h2>Rules, in order</h2>
+ * <ol>
+ *   <li>Every holding of a live node, and of a node that is not live but not {@code released}, is
+ *       kept: a leader change, or a plan where nothing changed, moves nothing.</li>
+ *   <li>The holdings of a {@code released} node that is not live (its grant must have lapsed) go
+ *       back to nobody, and so become free for the rules below.</li>
+ *   <li>Every free bucket that is not frozen goes to the live node with the fewest buckets (the
+ *       lowest id on a tie). Then, while a live node holds fewer than {@code floor(256/n)}, a node
+ *       above {@code ceil(256/n)} (failing that, above {@code floor(256/n)}) gives up its highest
+ *       bucket to nobody: handing it on is the next plan's job, once the giver acknowledged that it lost it.</li>
+ *   <li>Blocks are never taken from a live node. A live node that holds no block gets up to
+ *       {@link Rules#initialBlocks} free blocks, but never so many that fewer than
+ *       {@link Rules#reserveBlocks} stay free, and always at least one if any is free. A live node
+ *       that reports fewer free addresses than {@link Rules#lowWater} gets one more free block,
+ *       from the reserve if need be. Free blocks go out in address order.</li>
+ * </ol>
+ */
+public final class AssignmentPlanner {
+
+    /**
+     * How blocks are handed out.
+     *
+     * @param reserveBlocks free blocks kept back when nodes get their first blocks
+     * @param initialBlocks blocks a node gets when it holds none
+     * @param lowWater a node reporting fewer free addresses than this gets one more block
+     */
+    public record Rules(int reserveBlocks, int initialBlocks, long lowWater) {
+        public Rules {
+            if (reserveBlocks < 0 || initialBlocks < 1 || lowWater < 0) {
+                throw new IllegalArgumentException("a reserve of 0 or more, at least 1 initial block, a low water of 0 "
+                        + "or more; not " + reserveBlocks + ", " + initialBlocks + ", " + lowWater);
+            }
+        }
+    }
+
+    /**
+     * What the leader knows when it plans.
+     *
+     * @param current the standing assignment
+     * @param poolBlocks the ids of every block of the pool, in address order
+     * @param live the members that asked for a grant lately (the leader included)
+     * @param released the members whose grant must have lapsed: their holdings may move
+     * @param frozenBuckets free buckets that may not be handed out yet
+     * @param frozenBlocks free blocks that may not be handed out yet
+     * @param freeAddresses each member's latest reported count of free addresses in its blocks
+     */
+    public record Input(Assignment current, List<Ipv4Address> poolBlocks, Set<NodeId> live, Set<NodeId> released,
+            Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses) {
+        public Input {
+            Objects.requireNonNull(current, "current");
+            poolBlocks = List.copyOf(poolBlocks);
+            live = Set.copyOf(live);
+            released = Set.copyOf(released);
+            frozenBuckets = Set.copyOf(frozenBuckets);
+            frozenBlocks = Set.copyOf(frozenBlocks);
+            freeAddresses = Map.copyOf(freeAddresses);
+        }
+    }
+
+    private AssignmentPlanner() {
+    }
+
+    /** The next holdings, as the assignment of version {@code (epoch, sequence)}. */
+    public static Assignment plan(Input input, Rules rules, long epoch, long sequence) {
+        Assignment current = input.current();
+        NodeId[] buckets = current.bucketHolders();
+        TreeMap<Ipv4Address, NodeId> blocks = new TreeMap<>();
+        current.blocks().forEach((id, holder) -> {
+            if (!releasable(holder, input)) {
+                blocks.put(id, holder);
+            }
+        });
+        for (int bucket = 0; bucket < buckets.length; bucket++) {
+            if (buckets[bucket] != null && releasable(buckets[bucket], input)) {
+                buckets[bucket] = null;
+            }
+        }
+        SortedSet<NodeId> live = new TreeSet<>(input.live());
+        if (!live.isEmpty()) {
+            planBuckets(buckets, live, input.frozenBuckets());
+            planBlocks(blocks, live, input, rules);
+        }
+        return Assignment.of(epoch, sequence, blocks, buckets);
+    }
+
+    private static boolean releasable(NodeId holder, Input input) {
+        return input.released().contains(holder) && !input.live().contains(holder);
+    }
+
+    private static void planBuckets(NodeId[] buckets, SortedSet<NodeId> live, Set<Integer> frozen) {
+        Map<NodeId, Integer> counts = new TreeMap<>();
+        for (NodeId node : live) {
+            counts.put(node, 0);
+        }
+        for (NodeId holder : buckets) {
+            if (holder != null && counts.containsKey(holder)) {
+                counts.merge(holder, 1, Integer::sum);
+            }
+        }
+        for (int bucket = 0; bucket < buckets.length; bucket++) {
+            if (buckets[bucket] == null && !frozen.contains(bucket)) {
+                NodeId least = fewest(counts);
+                buckets[bucket] = least;
+                counts.merge(least, 1, Integer::sum);
+            }
+        }
+        int n = live.size();
+        int ceiling = (LoadBalancing.BUCKETS + n - 1) / n;
+        int floor = LoadBalancing.BUCKETS / n;
+        int below = 0;
+        for (int count : counts.values()) {
+            below += Math.max(0, floor - count);
+        }
+        for (NodeId holder : buckets) {
+            if (holder == null) {
+                below--; // a bucket given up already (frozen until its last holder let go) goes to a short node later
+            }
+        }
+        // First from the nodes above the ceiling, then, if some node is still short, from those above the floor.
+        for (int limit : new int[] {ceiling, floor}) {
+            for (int bucket = buckets.length - 1; bucket >= 0 && below > 0; bucket--) {
+                NodeId holder = buckets[bucket];
+                if (holder != null && counts.containsKey(holder) && counts.get(holder) > limit) {
+                    buckets[bucket] = null;
+                    counts.merge(holder, -1, Integer::sum);
+                    below--;
+                }
+            }
+        }
+    }
+
+    private static NodeId fewest(Map<NodeId, Integer> counts) {
+        NodeId least = null;
+        for (Map.Entry<NodeId, Integer> entry : counts.entrySet()) {
+            if (least == null || entry.getValue() < counts.get(least)) {
+                least = entry.getKey();
+            }
+        }
+        return least;
+    }
+
+    private static void planBlocks(TreeMap<Ipv4Address, NodeId> blocks, SortedSet<NodeId> live, Input input,
+            Rules rules) {
+        List<Ipv4Address> free = input.poolBlocks().stream()
+                .filter(id -> !blocks.containsKey(id) && !input.frozenBlocks().contains(id))
+                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        for (NodeId node : live) {
+            if (free.isEmpty()) {
+                return;
+            }
+            boolean holdsNone = !blocks.containsValue(node);
+            int give;
+            if (holdsNone) {
+                give = Math.max(1, Math.min(rules.initialBlocks(), free.size() - rules.reserveBlocks()));
+            } else {
+                give = input.freeAddresses().getOrDefault(node, Long.MAX_VALUE) < rules.lowWater() ? 1 : 0;
+            }
+            for (int i = 0; i < give && !free.isEmpty(); i++) {
+                blocks.put(free.remove(0), node);
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.dhcpcluster.core.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dhcpcluster.core.testing.ManualClock;
+import dev.dhcpcluster.core.testing.ManualScheduler;
+import dev.dhcpcluster.core.testing.RecordingPeerTransport;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.AssignmentRecord;
+import dev.dhcpcluster.port.peer.AssignmentStore;
+import dev.dhcpcluster.port.peer.PeerMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** One member's and one leader's side of the grants, on a manual clock. */
+class OwnershipGrantsTest {
+
+    private static final NodeId ONE = new NodeId(1);
+    private static final NodeId TWO = new NodeId(2);
+    private static final NodeId THREE = new NodeId(3);
+    private static final List<Ipv4Address> POOL = List.of(Ipv4Address.parse("198.18.0.0"),
+            Ipv4Address.parse("198.18.1.0"));
+
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final RecordingPeerTransport peers = new RecordingPeerTransport();
+    private final List<AssignmentRecord> saved = new ArrayList<>();
+    private final AssignmentStore store = new AssignmentStore() {
+        @Override
+        public Optional<AssignmentRecord> load() {
+            return saved.isEmpty() ? Optional.empty() : Optional.of(saved.get(saved.size() - 1));
+        }
+
+        @Override
+        public void save(AssignmentRecord assignment) {
+            peers.sendToAll(new PeerMessage.Heartbeat(ONE, 0, Optional.empty(), false)); // marks the order
+            saved.add(assignment);
+        }
+    };
+    private Leadership leadership;
+
+    private OwnershipGrants grants(NodeId self) {
+        OwnershipGrants grants = new OwnershipGrants(self, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, POOL, new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L);
+        grants.start();
+        return grants;
+    }
+
+    private static AssignmentRecord allToOne() {
+        java.util.SortedMap<Integer, NodeId> buckets = new java.util.TreeMap<>();
+        for (int bucket = 0; bucket < 256; bucket++) {
+            buckets.put(bucket, ONE);
+        }
+        java.util.SortedMap<Ipv4Address, NodeId> blocks = new java.util.TreeMap<>();
+        blocks.put(POOL.get(0), ONE);
+        return new AssignmentRecord(7, 1, blocks, buckets);
+    }
+
+    @Test
+    @DisplayName("a member saves an offered assignment before it acknowledges it, and holds nothing until granted")
+    void aMemberPersistsBeforeItAcknowledges() {
+        leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
+        OwnershipGrants member = grants(ONE);
+
+        member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
+
+        List<RecordingPeerTransport.Sent> sent = peers.sent();
+        assertEquals(List.of(allToOne()), saved);
+        assertTrue(sent.get(0).message() instanceof PeerMessage.Heartbeat, "saved first: " + sent);
+        assertEquals(new PeerMessage.AssignmentAccepted(ONE, 7, 7, 1), sent.get(1).message());
+        assertTrue(member.holdings().isEmpty());
+    }
+
+    @Test
+    @DisplayName("a grant is counted from when the member asked, not from when the answer arrived")
+    void aGrantCountsFromTheRequest() {
+        leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
+        OwnershipGrants member = grants(ONE);
+        member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
+        peers.clear();
+        scheduler.advance(Duration.ofMillis(200));
+        PeerMessage.GrantRequest request = peers.sent(PeerMessage.GrantRequest.class).get(0);
+
+        scheduler.advance(Duration.ofMillis(1000)); // the answer takes a second to arrive
+        member.received(new PeerMessage.Grant(THREE, 7, request.requestNanos(), 7, 1));
+        assertEquals(256, member.holdings().buckets().size());
+        assertEquals(Set.of(POOL.get(0)), member.holdings().blocks());
+
+        leadership = new Leadership(7, Optional.of(THREE), false, false, Optional.empty()); // cut off from now on
+        scheduler.advance(Duration.ofMillis(1999));
+        assertFalse(member.holdings().isEmpty(), "2.999 s after it asked, the 3 s grant is current");
+        scheduler.advance(Duration.ofMillis(1));
+        assertTrue(member.holdings().isEmpty(), "3 s after it asked, the grant has lapsed");
+        assertFalse(member.grantCurrent());
+    }
+
+    @Test
+    @DisplayName("a grant from a leader this member did not acknowledge, or for another version, is ignored")
+    void foreignGrantsAreIgnored() {
+        leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
+        OwnershipGrants member = grants(ONE);
+        member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
+        long now = clock.elapsedNanos();
+
+        member.received(new PeerMessage.Grant(TWO, 7, now, 7, 1));
+        member.received(new PeerMessage.Grant(THREE, 6, now, 7, 1));
+        member.received(new PeerMessage.Grant(THREE, 7, now, 7, 2));
+
+        assertFalse(member.grantCurrent());
+    }
+
+    @Test
+    @DisplayName("a new leader learns from a majority, commits on a majority's acknowledgement, and only then grants")
+    void aLeaderGrantsOnlyACommittedAssignment() {
+        leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
+        OwnershipGrants leader = grants(THREE);
+        scheduler.advance(Duration.ofMillis(200));
+        assertTrue(peers.sent(PeerMessage.AssignmentOffer.class).isEmpty(), "nothing before a majority reported");
+
+        leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, 0));
+        PeerMessage.AssignmentOffer offer = peers.sent(PeerMessage.AssignmentOffer.class).get(0);
+        assertEquals(7, offer.assignment().epoch());
+        assertTrue(peers.sent(PeerMessage.Grant.class).isEmpty(), "no grant before the commit");
+
+        leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, 7, offer.assignment().sequence()));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, offer.assignment().sequence(), 256));
+
+        assertEquals(List.of(new PeerMessage.Grant(THREE, 7, 43, 7, offer.assignment().sequence())),
+                peers.sent(PeerMessage.Grant.class));
+        assertEquals(Optional.of(offer.assignment()), leader.committed().map(Assignment::toRecord));
+    }
+
+    @Test
+    @DisplayName("the waits follow the stated rule: G × (1 + ρ) + m and (G + T) × (1 + ρ) + m")
+    void theWaitsAreAsStated() {
+        assertEquals(3_350_000_000L, GrantTimers.DEFAULTS.lapseWait());
+        assertEquals(5_660_000_000L, GrantTimers.DEFAULTS.takeoverWait());
+    }
+}
