@@ -22,6 +22,12 @@ class SimulationCatchesBrokenGrantsTest {
 
     /** Seeds tried before a test gives up: each break is caught well within this many. */
     private static final int SEEDS = 500;
+    /**
+     * Seeds tried for the missing drift margin, which only a rare schedule exposes (seed 620 at the
+     * time of writing), and run by its control with the documented margin, so that the control
+     * covers every seed the broken run needs.
+     */
+    private static final int DRIFT_SEEDS = 1_000;
 
     private static AssignmentSimulation.Settings settings(Shortcut shortcut) {
         GrantsFactory factory = (self, members, timers, clock, scheduler, peers, store, election, poolBlocks, rules,
@@ -33,7 +39,11 @@ class SimulationCatchesBrokenGrantsTest {
 
     /** Runs seeds 1, 2, ... until one fails, and returns that failure; fails the test if none does. */
     private static SimulationFailure firstFailure(AssignmentSimulation.Settings settings) {
-        for (long seed = 1; seed <= SEEDS; seed++) {
+        return firstFailure(settings, SEEDS);
+    }
+
+    private static SimulationFailure firstFailure(AssignmentSimulation.Settings settings, int seeds) {
+        for (long seed = 1; seed <= seeds; seed++) {
             try {
                 AssignmentSimulation.run(seed, settings);
             } catch (SimulationFailure failure) {
@@ -41,7 +51,7 @@ class SimulationCatchesBrokenGrantsTest {
                 return failure;
             }
         }
-        return fail("no seed of " + SEEDS + " caught the broken grants");
+        return fail("no seed of " + seeds + " caught the broken grants");
     }
 
     @Test
@@ -66,7 +76,7 @@ class SimulationCatchesBrokenGrantsTest {
     @Test
     @DisplayName("a leader that allows no margin for clock-rate drift, with clocks skewed by up to 2 %, is caught with two holders")
     void noDriftMarginIsCaught() {
-        SimulationFailure failure = firstFailure(settings(Shortcut.NO_DRIFT_MARGIN).withGrantTimers(SENSITIVE));
+        SimulationFailure failure = firstFailure(settings(Shortcut.NO_DRIFT_MARGIN).withGrantTimers(SENSITIVE), DRIFT_SEEDS);
 
         assertEquals(Invariant.ONE_HOLDER_AT_A_TIME, failure.invariant());
     }
@@ -75,7 +85,7 @@ class SimulationCatchesBrokenGrantsTest {
     @DisplayName("the same sensitive timers with the margin as documented keep one holder at a time on as many seeds")
     void theDocumentedMarginHoldsWithTheSameTimers() {
         AssignmentSimulation.Settings settings = settings(Shortcut.NONE).withGrantTimers(SENSITIVE);
-        for (long seed = 1; seed <= SEEDS; seed++) {
+        for (long seed = 1; seed <= DRIFT_SEEDS; seed++) {
             AssignmentSimulation.run(seed, settings);
         }
     }
