@@ -60,6 +60,7 @@ class DependencyRuleTest {
     private static final String PORTS = "dev.dhcpcluster.port..";
     private static final String CORE = "dev.dhcpcluster.core..";
     private static final String ELECTION = "dev.dhcpcluster.core.election..";
+    private static final String CLUSTER = "dev.dhcpcluster.core.cluster..";
     private static final String ADAPTERS = "dev.dhcpcluster.adapter..";
     private static final String BOOTSTRAP = "dev.dhcpcluster.bootstrap..";
     private static final String STORAGE_ADAPTER = "dev.dhcpcluster.adapter.storage..";
@@ -83,7 +84,7 @@ class DependencyRuleTest {
     @Test
     void everyModuleThatExistsHasClasses() {
         for (String packageIdentifier : new String[] {
-                PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..", ELECTION,
+                PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..", ELECTION, CLUSTER,
                 "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER, PCAP_ADAPTER, PEER_ADAPTER}) {
             requireClassesIn(packageIdentifier);
         }
@@ -127,6 +128,15 @@ class DependencyRuleTest {
     void theElectionReachesTheOutsideOnlyThroughPorts() {
         classesIn(ELECTION).should().onlyDependOnClassesThat().resideInAnyPackage(ELECTION, PORTS, "java..")
                 .because("the election is a state machine on the peer, vote store, clock and scheduler ports alone")
+                .check(production);
+    }
+
+    @Test
+    void theClusterStateMachinesReachTheOutsideOnlyThroughPorts() {
+        // Replication, assignment and grants run on the ports alone, like the election, so that the
+        // simulation drives them exactly as a node does; the DHCP policy may use them, not the reverse.
+        classesIn(CLUSTER).should().onlyDependOnClassesThat().resideInAnyPackage(CLUSTER, PORTS, "java..")
+                .because("the cluster's state machines see the network, the disk and time through ports only")
                 .check(production);
     }
 
