@@ -253,15 +253,28 @@ public final class LeaseReplication {
             changeReceived(change);
         } else if (message instanceof PeerMessage.LeaseAck ack) {
             Key key = new Key(ack.address(), ack.version());
-            if (pending.containsKey(key)) {
+            if (answers(key, ack.lease())) {
                 acknowledged(key, ack.from());
             }
             announceAnswered(ack);
         } else if (message instanceof PeerMessage.LeaseRefusal refusal) {
-            refused(new Key(refusal.address(), refusal.refused()), refusal.from());
+            Key key = new Key(refusal.address(), refusal.refused().version());
+            if (answers(key, refusal.refused())) {
+                refused(key, refusal.from());
+            }
         } else if (message instanceof PeerMessage.LeaseCommit commit) {
             commitReceived(commit);
         }
+    }
+
+    /**
+     * True if an answer about {@code lease} answers this node's pending change {@code key}: the
+     * change must be of exactly that lease. The version alone is not enough, since a restarted
+     * node can give a new change the version of one it proposed before the restart.
+     */
+    private boolean answers(Key key, Lease lease) {
+        Pending mine = pending.get(key);
+        return mine != null && mine.change.lease().equals(lease);
     }
 
     /** How many of this node's changes are neither committed nor refused yet. */
@@ -286,8 +299,8 @@ public final class LeaseReplication {
             write(lease);
             acknowledgeWhenDurable(change.from(), lease);
         } else {
-            transport.send(change.from(), new PeerMessage.LeaseRefusal(self, epoch.getAsLong(), lease.address(),
-                    lease.version(), recovering ? Optional.empty() : current.map(Lease::version)));
+            transport.send(change.from(), new PeerMessage.LeaseRefusal(self, epoch.getAsLong(), lease,
+                    recovering ? Optional.empty() : current.map(Lease::version)));
         }
     }
 
@@ -313,8 +326,7 @@ public final class LeaseReplication {
                     if (peer.equals(self)) {
                         acknowledged(key, self);
                     } else {
-                        transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), key.address(),
-                                key.version()));
+                        transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), lease));
                     }
                 }
             }
@@ -333,7 +345,7 @@ public final class LeaseReplication {
                 waiting.add(peer);
             }
         } else {
-            transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), key.address(), key.version()));
+            transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), lease));
         }
     }
 
