@@ -126,6 +126,17 @@ public final class LeaseReplication {
         BROKEN_ACCEPTS_ANY_NEWER
     }
 
+    /**
+     * How an answer is matched to the change it answers. Production always matches the whole
+     * lease; the seam exists only so that the simulation can prove its checker catches a writer
+     * that counts, after a restart, a late answer to the change it made before. Package-private on
+     * purpose.
+     */
+    enum Answers {
+        MATCH_THE_WHOLE_LEASE,
+        BROKEN_MATCH_THE_VERSION_ONLY
+    }
+
     private record Key(Ipv4Address address, LeaseVersion version) {
     }
 
@@ -156,6 +167,7 @@ public final class LeaseReplication {
     private final int quorum;
     private final Acceptance acceptance;
     private final boolean recovering;
+    private final Answers answers;
     private final Map<Key, Pending> pending = new HashMap<>();
     /** The addresses of {@link #pending}: one change of this node's per address at a time. */
     private final Set<Ipv4Address> changing = new HashSet<>();
@@ -181,6 +193,13 @@ public final class LeaseReplication {
 
     LeaseReplication(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport, Replica replica,
             Duration retransmit, LongSupplier epoch, boolean recovering, Quorum quorum, Acceptance acceptance) {
+        this(self, members, scheduler, transport, replica, retransmit, epoch, recovering, quorum, acceptance,
+                Answers.MATCH_THE_WHOLE_LEASE);
+    }
+
+    LeaseReplication(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport, Replica replica,
+            Duration retransmit, LongSupplier epoch, boolean recovering, Quorum quorum, Acceptance acceptance,
+            Answers answers) {
         this.self = Objects.requireNonNull(self, "self");
         this.members = Set.copyOf(members);
         if (!this.members.contains(self)) {
@@ -200,6 +219,7 @@ public final class LeaseReplication {
         this.quorum = quorum.required(this.members.size());
         this.acceptance = acceptance;
         this.recovering = recovering;
+        this.answers = Objects.requireNonNull(answers, "answers");
     }
 
     /** True if this node accepts no change because its store was lost (see the class comment). */
@@ -274,7 +294,8 @@ public final class LeaseReplication {
      */
     private boolean answers(Key key, Lease lease) {
         Pending mine = pending.get(key);
-        return mine != null && mine.change.lease().equals(lease);
+        return mine != null
+                && (answers == Answers.BROKEN_MATCH_THE_VERSION_ONLY || mine.change.lease().equals(lease));
     }
 
     /** How many of this node's changes are neither committed nor refused yet. */
