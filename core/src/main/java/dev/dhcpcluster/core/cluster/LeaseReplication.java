@@ -38,11 +38,17 @@ import java.util.function.LongSupplier;
  * <li>The acceptance rule (a replica, and the writer itself for its own change): a change is
  *     accepted only if the replica's current lease of the address has exactly the version the
  *     change names as replaced (none for an address it holds no lease of). The replica writes it,
- *     and once it is durable answers {@link PeerMessage.LeaseAck LeaseAck(version)}. A replica that
+ *     and once it is durable answers {@link PeerMessage.LeaseAck LeaseAck(lease)}. A replica that
  *     already holds exactly that lease acknowledges again, once it is durable: duplicates and
  *     reordered retransmissions are harmless. Any other replica answers
- *     {@link PeerMessage.LeaseRefusal LeaseRefusal}, and will refuse forever, since the version it
- *     holds of an address only goes up.
+ *     {@link PeerMessage.LeaseRefusal LeaseRefusal(lease)}, and will refuse forever, since the
+ *     version it holds of an address only goes up.
+ * <li>An answer counts only for the change of exactly the lease it names, not for any change of
+ *     that version: a writer that crashed before its change was written here reads no trace of it
+ *     when it restarts, so its next change of the address can get the same version (for another
+ *     client), and a peer's answer to the earlier change can reach the new run late (a slow disk
+ *     delays it past the restart). Counted by version, it would commit a lease that only the
+ *     writer holds.
  * <li>The change is <em>committed</em> when the writer's own durable write and the acknowledgements
  *     of the peers make a majority of the configured members; the caller hears
  *     {@link Outcome#COMMITTED}. When refusals make a majority impossible, the caller hears
@@ -71,6 +77,12 @@ import java.util.function.LongSupplier;
  * Replica, Duration, LongSupplier, boolean) recovering}: it then accepts no change (its own nor a
  * peer's) and only installs committed leases. This version has no way to end the recovery (a
  * snapshot from a majority is the next step), so such a node stays a non-voting replica.
+ *
+ * <p>A restarted writer reusing a version is harmless once answers name whole leases: each
+ * replica still holds at most one lease per version (it accepts a change only from the version
+ * the change replaces, so never a second lease at a version it holds), an acknowledgement still
+ * means "this replica holds this exact lease durably", whoever asked, and the argument above is
+ * about what replicas hold.
  *
  * <p>What this version does not do yet: it does not act on the epoch every message carries (the
  * writer's current one); it keeps announcing a commit to a peer that is down for as long as the

@@ -48,7 +48,9 @@ import java.util.function.LongFunction;
  *
  * <h2>Faults, until {@value #FAULTS_END_MS} ms</h2>
  * Crashes and restarts, wiped disks, drops, duplicates and delays, partitions into two groups, an
- * isolated node, and one cut link between two nodes. The cut link is the dangerous race of the
+ * isolated node, one cut link between two nodes, and storage that stalls on every node (writes
+ * take up to 3 s, longer than a crash and restart: the peers' answers to a writer's changes then
+ * reach its next run, which may have given another change the same version). The cut link is the dangerous race of the
  * issue: a client renews through one node while the address's owner, cut from that node but not
  * from the rest, sees the old lease expire and reuses the address. Then every node comes back, the
  * network heals, and the clients must be served within {@value #LIVENESS_BOUND_MS} ms of asking
