@@ -128,12 +128,10 @@ final class FrameCodec {
             map.set("replaces", change.replaces().map(FrameCodec::encodeVersion).orElse(null));
         } else if (message instanceof PeerMessage.LeaseAck ack) {
             map.put("type", "lease-ack");
-            map.put("address", ack.address().toUnsignedLong());
-            map.set("version", encodeVersion(ack.version()));
+            map.set("lease", encodeLease(ack.lease()));
         } else if (message instanceof PeerMessage.LeaseRefusal refusal) {
             map.put("type", "lease-refusal");
-            map.put("address", refusal.address().toUnsignedLong());
-            map.set("refused", encodeVersion(refusal.refused()));
+            map.set("refused", encodeLease(refusal.refused()));
             map.set("holds", refusal.holds().map(FrameCodec::encodeVersion).orElse(null));
         } else if (message instanceof PeerMessage.LeaseCommit commit) {
             map.put("type", "lease-commit");
@@ -225,14 +223,14 @@ final class FrameCodec {
                             lease(f.get("lease"), "lease-change"), optionalVersion(f.get("replaces"), "lease-change")));
                 }
                 case "lease-ack" -> {
-                    Fields f = fields(root, "from", "epoch", "address", "version");
+                    Fields f = fields(root, "from", "epoch", "lease");
                     yield new Frames.Message(new PeerMessage.LeaseAck(f.node("from"), f.longValue("epoch"),
-                            address(f, "address"), version(f.get("version"), "lease-ack")));
+                            lease(f.get("lease"), "lease-ack")));
                 }
                 case "lease-refusal" -> {
-                    Fields f = fields(root, "from", "epoch", "address", "refused", "holds");
+                    Fields f = fields(root, "from", "epoch", "refused", "holds");
                     yield new Frames.Message(new PeerMessage.LeaseRefusal(f.node("from"), f.longValue("epoch"),
-                            address(f, "address"), version(f.get("refused"), "lease-refusal"),
+                            lease(f.get("refused"), "lease-refusal"),
                             optionalVersion(f.get("holds"), "lease-refusal")));
                 }
                 case "lease-commit" -> {

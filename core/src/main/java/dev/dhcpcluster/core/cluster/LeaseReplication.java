@@ -38,11 +38,17 @@ import java.util.function.LongSupplier;
  * <li>The acceptance rule (a replica, and the writer itself for its own change): a change is
  *     accepted only if the replica's current lease of the address has exactly the version the
  *     change names as replaced (none for an address it holds no lease of). The replica writes it,
- *     and once it is durable answers {@link PeerMessage.LeaseAck LeaseAck(version)}. A replica that
+ *     and once it is durable answers {@link PeerMessage.LeaseAck LeaseAck(lease)}. A replica that
  *     already holds exactly that lease acknowledges again, once it is durable: duplicates and
  *     reordered retransmissions are harmless. Any other replica answers
- *     {@link PeerMessage.LeaseRefusal LeaseRefusal}, and will refuse forever, since the version it
- *     holds of an address only goes up.
+ *     {@link PeerMessage.LeaseRefusal LeaseRefusal(lease)}, and will refuse forever, since the
+ *     version it holds of an address only goes up.
+ * <li>An answer counts only for the change of exactly the lease it names, not for any change of
+ *     that version: a writer that crashed before its change was written here reads no trace of it
+ *     when it restarts, so its next change of the address can get the same version (for another
+ *     client), and a peer's answer to the earlier change can reach the new run late (a slow disk
+ *     delays it past the restart). Counted by version, it would commit a lease that only the
+ *     writer holds.
  * <li>The change is <em>committed</em> when the writer's own durable write and the acknowledgements
  *     of the peers make a majority of the configured members; the caller hears
  *     {@link Outcome#COMMITTED}. When refusals make a majority impossible, the caller hears
@@ -71,6 +77,12 @@ import java.util.function.LongSupplier;
  * Replica, Duration, LongSupplier, boolean) recovering}: it then accepts no change (its own nor a
  * peer's) and only installs committed leases. This version has no way to end the recovery (a
  * snapshot from a majority is the next step), so such a node stays a non-voting replica.
+ *
+ * <p>A restarted writer reusing a version is harmless once answers name whole leases: each
+ * replica still holds at most one lease per version (it accepts a change only from the version
+ * the change replaces, so never a second lease at a version it holds), an acknowledgement still
+ * means "this replica holds this exact lease durably", whoever asked, and the argument above is
+ * about what replicas hold.
  *
  * <p>What this version does not do yet: it does not act on the epoch every message carries (the
  * writer's current one); it keeps announcing a commit to a peer that is down for as long as the
@@ -126,6 +138,17 @@ public final class LeaseReplication {
         BROKEN_ACCEPTS_ANY_NEWER
     }
 
+    /**
+     * How an answer is matched to the change it answers. Production always matches the whole
+     * lease; the seam exists only so that the simulation can prove its checker catches a writer
+     * that counts, after a restart, a late answer to the change it made before. Package-private on
+     * purpose.
+     */
+    enum Answers {
+        MATCH_THE_WHOLE_LEASE,
+        BROKEN_MATCH_THE_VERSION_ONLY
+    }
+
     private record Key(Ipv4Address address, LeaseVersion version) {
     }
 
@@ -156,6 +179,7 @@ public final class LeaseReplication {
     private final int quorum;
     private final Acceptance acceptance;
     private final boolean recovering;
+    private final Answers answers;
     private final Map<Key, Pending> pending = new HashMap<>();
     /** The addresses of {@link #pending}: one change of this node's per address at a time. */
     private final Set<Ipv4Address> changing = new HashSet<>();
@@ -181,6 +205,13 @@ public final class LeaseReplication {
 
     LeaseReplication(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport, Replica replica,
             Duration retransmit, LongSupplier epoch, boolean recovering, Quorum quorum, Acceptance acceptance) {
+        this(self, members, scheduler, transport, replica, retransmit, epoch, recovering, quorum, acceptance,
+                Answers.MATCH_THE_WHOLE_LEASE);
+    }
+
+    LeaseReplication(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport, Replica replica,
+            Duration retransmit, LongSupplier epoch, boolean recovering, Quorum quorum, Acceptance acceptance,
+            Answers answers) {
         this.self = Objects.requireNonNull(self, "self");
         this.members = Set.copyOf(members);
         if (!this.members.contains(self)) {
@@ -200,6 +231,7 @@ public final class LeaseReplication {
         this.quorum = quorum.required(this.members.size());
         this.acceptance = acceptance;
         this.recovering = recovering;
+        this.answers = Objects.requireNonNull(answers, "answers");
     }
 
     /** True if this node accepts no change because its store was lost (see the class comment). */
@@ -253,15 +285,29 @@ public final class LeaseReplication {
             changeReceived(change);
         } else if (message instanceof PeerMessage.LeaseAck ack) {
             Key key = new Key(ack.address(), ack.version());
-            if (pending.containsKey(key)) {
+            if (answers(key, ack.lease())) {
                 acknowledged(key, ack.from());
             }
             announceAnswered(ack);
         } else if (message instanceof PeerMessage.LeaseRefusal refusal) {
-            refused(new Key(refusal.address(), refusal.refused()), refusal.from());
+            Key key = new Key(refusal.address(), refusal.refused().version());
+            if (answers(key, refusal.refused())) {
+                refused(key, refusal.from());
+            }
         } else if (message instanceof PeerMessage.LeaseCommit commit) {
             commitReceived(commit);
         }
+    }
+
+    /**
+     * True if an answer about {@code lease} answers this node's pending change {@code key}: the
+     * change must be of exactly that lease. The version alone is not enough, since a restarted
+     * node can give a new change the version of one it proposed before the restart.
+     */
+    private boolean answers(Key key, Lease lease) {
+        Pending mine = pending.get(key);
+        return mine != null
+                && (answers == Answers.BROKEN_MATCH_THE_VERSION_ONLY || mine.change.lease().equals(lease));
     }
 
     /** How many of this node's changes are neither committed nor refused yet. */
@@ -286,8 +332,8 @@ public final class LeaseReplication {
             write(lease);
             acknowledgeWhenDurable(change.from(), lease);
         } else {
-            transport.send(change.from(), new PeerMessage.LeaseRefusal(self, epoch.getAsLong(), lease.address(),
-                    lease.version(), recovering ? Optional.empty() : current.map(Lease::version)));
+            transport.send(change.from(), new PeerMessage.LeaseRefusal(self, epoch.getAsLong(), lease,
+                    recovering ? Optional.empty() : current.map(Lease::version)));
         }
     }
 
@@ -313,8 +359,7 @@ public final class LeaseReplication {
                     if (peer.equals(self)) {
                         acknowledged(key, self);
                     } else {
-                        transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), key.address(),
-                                key.version()));
+                        transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), lease));
                     }
                 }
             }
@@ -333,7 +378,7 @@ public final class LeaseReplication {
                 waiting.add(peer);
             }
         } else {
-            transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), key.address(), key.version()));
+            transport.send(peer, new PeerMessage.LeaseAck(self, epoch.getAsLong(), lease));
         }
     }
 

@@ -64,6 +64,11 @@ class LeaseReplicationTest {
         due.forEach(Runnable::run);
     }
 
+    /** What node {@code from} answers once {@code lease} is durable there. */
+    private static PeerMessage.LeaseAck ackOf(NodeId from, Lease lease) {
+        return new PeerMessage.LeaseAck(from, 1, lease);
+    }
+
     private List<PeerMessage.LeaseAck> acks() {
         return transport.sent(PeerMessage.LeaseAck.class);
     }
@@ -76,7 +81,7 @@ class LeaseReplicationTest {
         assertEquals(1, transport.sent(PeerMessage.LeaseChange.class).size());
         assertTrue(table.isEmpty(), "no peer holds it yet, so this node has not written it");
 
-        replication.received(new PeerMessage.LeaseAck(TWO, 1, ADDRESS, first.version()));
+        replication.received(ackOf(TWO, first));
         scheduler.runDue();
         assertEquals(List.of(), outcomes, "written here, but not durable yet");
         syncDisk();
@@ -86,7 +91,7 @@ class LeaseReplicationTest {
         assertEquals(1, transport.sent(PeerMessage.LeaseCommit.class).size());
         scheduler.advance(Duration.ofMillis(60));
         assertEquals(2, transport.sent(PeerMessage.LeaseCommit.class).size());
-        replication.received(new PeerMessage.LeaseAck(THREE, 1, ADDRESS, first.version()));
+        replication.received(ackOf(THREE, first));
         scheduler.advance(Duration.ofMillis(200));
         assertEquals(2, transport.sent(PeerMessage.LeaseCommit.class).size());
     }
@@ -95,10 +100,14 @@ class LeaseReplicationTest {
     @DisplayName("a change refused by both peers is refused, and leaves no trace on its writer")
     void refusedByAMajority() {
         replication.propose(lease(1, 1, ONE), Optional.empty(), outcomes::add);
-        replication.received(new PeerMessage.LeaseRefusal(TWO, 1, ADDRESS, new LeaseVersion(1, 1, ONE),
+        replication.received(new PeerMessage.LeaseRefusal(TWO, 1, lease(1, 1, ONE),
                 Optional.of(new LeaseVersion(1, 1, TWO))));
+        // A refusal of another lease at the same version (a change from before a restart) is not about this one.
+        replication.received(new PeerMessage.LeaseRefusal(THREE, 1, lease(2, 1, ONE),
+                Optional.of(new LeaseVersion(1, 1, TWO))));
+        scheduler.runDue();
         assertEquals(List.of(), outcomes, "one refusal leaves a majority possible");
-        replication.received(new PeerMessage.LeaseRefusal(THREE, 1, ADDRESS, new LeaseVersion(1, 1, ONE),
+        replication.received(new PeerMessage.LeaseRefusal(THREE, 1, lease(1, 1, ONE),
                 Optional.of(new LeaseVersion(1, 1, TWO))));
         scheduler.runDue();
         assertEquals(List.of(LeaseReplication.Outcome.REFUSED), outcomes);
@@ -113,14 +122,14 @@ class LeaseReplicationTest {
         replication.received(new PeerMessage.LeaseChange(TWO, 1, bound, Optional.empty()));
         assertEquals(List.of(), acks(), "not durable yet");
         syncDisk();
-        assertEquals(List.of(new PeerMessage.LeaseAck(ONE, 1, ADDRESS, bound.version())), acks());
+        assertEquals(List.of(ackOf(ONE, bound)), acks());
         replication.received(new PeerMessage.LeaseChange(TWO, 1, bound, Optional.empty()));
         assertEquals(2, acks().size(), "a duplicate is acknowledged again");
 
         // Another node's reuse of the address from "no lease" conflicts with what this replica holds.
         Lease reuse = lease(2, 1, THREE);
         replication.received(new PeerMessage.LeaseChange(THREE, 1, reuse, Optional.empty()));
-        assertEquals(List.of(new PeerMessage.LeaseRefusal(ONE, 1, ADDRESS, reuse.version(),
+        assertEquals(List.of(new PeerMessage.LeaseRefusal(ONE, 1, reuse,
                 Optional.of(bound.version()))), transport.sent(PeerMessage.LeaseRefusal.class));
         assertEquals(bound, table.get(ADDRESS));
     }
@@ -139,7 +148,7 @@ class LeaseReplicationTest {
         replication.received(new PeerMessage.LeaseCommit(THREE, 1, renewedTwice));
         syncDisk();
         assertEquals(renewedTwice, table.get(ADDRESS));
-        assertEquals(new PeerMessage.LeaseAck(ONE, 1, ADDRESS, renewedTwice.version()), acks().get(acks().size() - 1));
+        assertEquals(ackOf(ONE, renewedTwice), acks().get(acks().size() - 1));
         // An older committed lease arriving late changes nothing, and is answered with what it holds.
         replication.received(new PeerMessage.LeaseCommit(TWO, 1, old));
         assertEquals(renewedTwice, table.get(ADDRESS));
@@ -170,5 +179,71 @@ class LeaseReplicationTest {
         assertTrue(table.isEmpty());
         recovering.received(new PeerMessage.LeaseCommit(TWO, 1, lease(1, 1, TWO)));
         assertEquals(lease(1, 1, TWO), table.get(ADDRESS));
+    }
+
+    @Test
+    @DisplayName("after a restart that reuses a version, a late acknowledgement of the previous run's change does "
+            + "not count for the new one")
+    void lateAckOfThePreviousRunDoesNotCount() {
+        // Node 2 is a real replica with its own disk, durable at once.
+        Map<Ipv4Address, Lease> twosTable = new HashMap<>();
+        RecordingPeerTransport twosTransport = new RecordingPeerTransport();
+        LeaseReplication two = new LeaseReplication(TWO, Set.of(ONE, TWO, THREE), scheduler, twosTransport,
+                new LeaseReplication.Replica() {
+                    @Override
+                    public Optional<Lease> current(Ipv4Address address) {
+                        return Optional.ofNullable(twosTable.get(address));
+                    }
+
+                    @Override
+                    public void write(Lease lease, Runnable durable) {
+                        twosTable.put(lease.address(), lease);
+                        durable.run();
+                    }
+                }, Duration.ofMillis(50), () -> 1, false);
+
+        // Node 1 proposes client 1's lease at version (1, 1, node 1); node 2 takes it and answers, but the answer
+        // is delayed, and node 1 crashes before it arrives: its own disk never held the lease.
+        Lease first = lease(1, 1, ONE);
+        replication.propose(first, Optional.empty(), outcomes::add);
+        two.received(transport.sent(PeerMessage.LeaseChange.class).get(0));
+        PeerMessage.LeaseAck late = twosTransport.sent(PeerMessage.LeaseAck.class).get(0);
+        assertTrue(table.isEmpty());
+
+        // Restarted over the same disk, node 1 reads no lease of the address, so its next change, for another
+        // client, gets the same version.
+        LeaseReplication restarted = new LeaseReplication(ONE, Set.of(ONE, TWO, THREE), scheduler, transport,
+                new LeaseReplication.Replica() {
+                    @Override
+                    public Optional<Lease> current(Ipv4Address address) {
+                        return Optional.ofNullable(table.get(address));
+                    }
+
+                    @Override
+                    public void write(Lease lease, Runnable durable) {
+                        table.put(lease.address(), lease);
+                        notDurable.add(durable);
+                    }
+                }, Duration.ofMillis(50), () -> 1, false);
+        Lease second = lease(2, 1, ONE);
+        assertEquals(first.version(), second.version());
+        restarted.propose(second, Optional.empty(), outcomes::add);
+
+        // The late answer about client 1's lease arrives: node 2 does not hold client 2's, so it must not count.
+        restarted.received(late);
+        syncDisk();
+        scheduler.runDue();
+        assertEquals(List.of(), outcomes, "only node 1 holds client 2's lease: not a majority");
+        assertTrue(table.isEmpty(), "node 1 writes its change only once a peer holds it");
+
+        // Node 2 refuses the new change (it holds client 1's lease), node 3 takes it: that is a majority.
+        two.received(transport.sent(PeerMessage.LeaseChange.class).get(1));
+        twosTransport.sent(PeerMessage.LeaseRefusal.class).forEach(restarted::received);
+        assertEquals(List.of(), outcomes, "one refusal leaves a majority possible");
+        restarted.received(ackOf(THREE, second));
+        syncDisk();
+        scheduler.runDue();
+        assertEquals(List.of(LeaseReplication.Outcome.COMMITTED), outcomes);
+        assertEquals(second, table.get(ADDRESS));
     }
 }

@@ -24,6 +24,13 @@ class SimulationCatchesBrokenReplicationTest {
                 self, members, scheduler, transport, replica, retransmit, epoch, recovering, quorum, acceptance);
     }
 
+    private static ReplicationFactory matchingAnswersByVersionOnly() {
+        return (self, members, scheduler, transport, replica, retransmit, epoch, recovering) -> new LeaseReplication(
+                self, members, scheduler, transport, replica, retransmit, epoch, recovering,
+                LeaseReplication.Quorum.MAJORITY, LeaseReplication.Acceptance.CHECKS_REPLACED_VERSION,
+                LeaseReplication.Answers.BROKEN_MATCH_THE_VERSION_ONLY);
+    }
+
     private static LeaseSimulationFailure firstFailure(ReplicationFactory factory) {
         LeaseSimulation.Settings settings = LeaseSimulation.Settings
                 .defaults(seed -> "(seed " + seed + " of a deliberately broken replication)").withFactory(factory);
@@ -52,5 +59,13 @@ class SimulationCatchesBrokenReplicationTest {
         LeaseSimulationFailure failure = firstFailure(
                 broken(LeaseReplication.Quorum.MAJORITY, LeaseReplication.Acceptance.BROKEN_ACCEPTS_ANY_NEWER));
         assertEquals(LeaseInvariant.NO_ADDRESS_HELD_TWICE, failure.invariant());
+    }
+
+    @Test
+    @DisplayName("a restarted writer that counts a late answer to its previous run's change, which had the same "
+            + "version, ACKs a lease a majority does not hold")
+    void aLateAnswerFromBeforeARestartIsCaught() {
+        LeaseSimulationFailure failure = firstFailure(matchingAnswersByVersionOnly());
+        assertEquals(LeaseInvariant.ACKED_LEASE_ON_MAJORITY_OF_DISKS, failure.invariant());
     }
 }

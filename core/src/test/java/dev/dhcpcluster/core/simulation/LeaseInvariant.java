@@ -10,7 +10,8 @@ public enum LeaseInvariant {
     NO_ADDRESS_HELD_TWICE,
     /**
      * Every ACKed lease that its client still holds is on the disks of a majority: the number of
-     * disks that hold its address at its version or a later one, plus the disks wiped since its
+     * disks that hold its address at a later version, or at its version for the same client (a
+     * writer that restarted can give another client's lease the same version), plus the disks wiped since its
      * change was proposed, is at least a majority of the configured cluster; and at least one disk
      * holds it.
      */

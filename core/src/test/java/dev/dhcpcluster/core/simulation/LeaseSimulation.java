@@ -48,7 +48,9 @@ import java.util.function.LongFunction;
  *
  * <h2>Faults, until {@value #FAULTS_END_MS} ms</h2>
  * Crashes and restarts, wiped disks, drops, duplicates and delays, partitions into two groups, an
- * isolated node, and one cut link between two nodes. The cut link is the dangerous race of the
+ * isolated node, one cut link between two nodes, and storage that stalls on every node (writes
+ * take up to 3 s, longer than a crash and restart: the peers' answers to a writer's changes then
+ * reach its next run, which may have given another change the same version). The cut link is the dangerous race of the
  * issue: a client renews through one node while the address's owner, cut from that node but not
  * from the rest, sees the old lease expire and reuses the address. Then every node comes back, the
  * network heals, and the clients must be served within {@value #LIVENESS_BOUND_MS} ms of asking
@@ -158,6 +160,8 @@ public final class LeaseSimulation {
     private final int[][] cuts;
     private final Map<Ipv4Address, List<Holding>> history = new HashMap<>();
     private final List<Long> wipes = new ArrayList<>();
+    /** Until when (virtual nanoseconds) every disk is slow: see the slow-disks fault. */
+    private long slowDisksUntil = Long.MIN_VALUE;
     private final Map<String, Integer> faults = new TreeMap<>();
     /** Whether one node of this run loses its disk: one run in three, so that most runs also judge liveness. */
     private final boolean losesADisk;
@@ -296,7 +300,10 @@ public final class LeaseSimulation {
             int holders = 0;
             for (Node node : nodes) {
                 Lease onDisk = node.disk.get(holding.address);
-                if (onDisk != null && !holding.version.isAfter(onDisk.version())) {
+                // The same version counts only with the same client: a writer that restarted can reuse a version.
+                if (onDisk != null && (onDisk.version().isAfter(holding.version)
+                        || onDisk.version().equals(holding.version)
+                                && onDisk.clientKey().equals(clients[holding.client].key))) {
                     holders++;
                 }
             }
@@ -371,6 +378,12 @@ public final class LeaseSimulation {
                 }
             }
             cutFor(pairs.toArray(new int[0][]), random.nextLong(500 * MS, 6_000 * MS));
+        } else if (pick < 86) {
+            // Storage that stalls on every node for longer than a writer takes to crash and restart: the peers'
+            // answers to the writer's changes reach its next run, which may have given another change the same
+            // version.
+            count("slow-disks");
+            slowDisksUntil = queue.now() + random.nextLong(500 * MS, 4_000 * MS);
         } else {
             count("bad-network");
             long min = random.nextLong(100_000, 5 * MS);
@@ -527,7 +540,9 @@ public final class LeaseSimulation {
         @Override
         public void write(Lease lease, Runnable durable) {
             table.merge(lease.address(), lease, LeaseSimulation::higher);
-            scheduler.schedule(Duration.ofNanos(random.nextLong(100_000, 3 * MS)), () -> {
+            long latency = queue.now() < slowDisksUntil && !faultsOver ? random.nextLong(100 * MS, 3_000 * MS)
+                    : random.nextLong(100_000, 3 * MS);
+            scheduler.schedule(Duration.ofNanos(latency), () -> {
                 disk.merge(lease.address(), lease, LeaseSimulation::higher);
                 durable.run();
             });

@@ -146,43 +146,57 @@ public sealed interface PeerMessage
     }
 
     /**
-     * "My disk holds this version of the address's lease": the answer to a {@link LeaseChange}
-     * (then {@code version} is exactly the change's) or to a {@link LeaseCommit} (then it is the
-     * committed version or a later one), sent only once that version is durable.
+     * "My disk holds this lease of the address": the answer to a {@link LeaseChange} (then
+     * {@code lease} is exactly the change's) or to a {@link LeaseCommit} (then it is the committed
+     * lease or a later one), sent only once that lease is durable. It names the whole lease, not
+     * only its version, because a writer that restarted can give another change the version one of
+     * its changes had before the restart: an answer to that earlier change, arriving late, must not
+     * count for the new one.
      *
      * @param from the replica
      * @param epoch the epoch the replica speaks in
-     * @param address the address
-     * @param version the version the replica holds durably
+     * @param lease the lease the replica holds durably
      */
-    record LeaseAck(NodeId from, long epoch, Ipv4Address address, LeaseVersion version) implements PeerMessage {
+    record LeaseAck(NodeId from, long epoch, Lease lease) implements PeerMessage {
         public LeaseAck {
             Objects.requireNonNull(from, "from");
-            Objects.requireNonNull(address, "address");
-            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(lease, "lease");
             requireEpoch(epoch);
+        }
+
+        /** The address of {@link #lease()}. */
+        public Ipv4Address address() {
+            return lease.address();
+        }
+
+        /** The version of {@link #lease()}. */
+        public LeaseVersion version() {
+            return lease.version();
         }
     }
 
     /**
      * "I do not hold the version your change replaces": the answer to a {@link LeaseChange} that
-     * a replica will never accept, since the version it holds of an address only ever goes up.
+     * a replica will never accept, since the version it holds of an address only ever goes up. It
+     * names the whole refused lease, for the reason {@link LeaseAck} does.
      *
      * @param from the replica
      * @param epoch the epoch the replica speaks in
-     * @param address the address
-     * @param refused the version of the refused change
+     * @param refused the lease of the refused change
      * @param holds the version the replica holds of the address; empty if none, or if the replica
      *     accepts no change at all while it catches up
      */
-    record LeaseRefusal(NodeId from, long epoch, Ipv4Address address, LeaseVersion refused,
-            Optional<LeaseVersion> holds) implements PeerMessage {
+    record LeaseRefusal(NodeId from, long epoch, Lease refused, Optional<LeaseVersion> holds) implements PeerMessage {
         public LeaseRefusal {
             Objects.requireNonNull(from, "from");
-            Objects.requireNonNull(address, "address");
             Objects.requireNonNull(refused, "refused");
             Objects.requireNonNull(holds, "holds");
             requireEpoch(epoch);
+        }
+
+        /** The address of the refused lease. */
+        public Ipv4Address address() {
+            return refused.address();
         }
     }
 
