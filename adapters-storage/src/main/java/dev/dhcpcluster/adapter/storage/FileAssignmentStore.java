@@ -6,15 +6,8 @@ import dev.dhcpcluster.port.peer.AssignmentRecord;
 import dev.dhcpcluster.port.peer.AssignmentStore;
 import dev.dhcpcluster.port.peer.VoteStoreException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +15,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32C;
 
 /**
  * An {@link AssignmentStore} in one small text file, replaced atomically.
@@ -57,22 +49,24 @@ public final class FileAssignmentStore implements AssignmentStore {
     private static final Pattern BUCKET = Pattern.compile("bucket (\\d{1,3}) holder=(\\d{1,10})");
     private static final Pattern CHECKSUM = Pattern.compile("crc32c=([0-9a-f]{8})");
 
+    private final DurableTextFile durable;
     private final Path file;
-    private final Path temporary;
 
     /** A store in {@code file}, whose directory must exist; the file is created by the first save. */
     public FileAssignmentStore(Path file) {
-        this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
-        this.temporary = this.file.resolveSibling(this.file.getFileName() + ".tmp");
+        this.durable = new DurableTextFile(Objects.requireNonNull(file, "file"));
+        this.file = durable.path();
     }
 
     @Override
     public Optional<AssignmentRecord> load() {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            Optional<String> read = durable.read();
+            if (read.isEmpty()) {
+                return Optional.empty();
+            }
+            text = read.get();
         } catch (CharacterCodingException e) {
             throw damaged("it holds bytes that are not ASCII text");
         } catch (IOException e) {
@@ -91,7 +85,7 @@ public final class FileAssignmentStore implements AssignmentStore {
             throw damaged("its last line is not \"crc32c=X\"; it was cut short or edited");
         }
         String body = text.substring(0, text.length() - lines[lines.length - 1].length() - 1);
-        if (!checksum(body).equals(checksum.group(1))) {
+        if (!DurableTextFile.checksum(body).equals(checksum.group(1))) {
             throw damaged("its checksum does not match");
         }
         Matcher header = HEADER.matcher(lines[0]);
@@ -146,18 +140,9 @@ public final class FileAssignmentStore implements AssignmentStore {
         for (Map.Entry<Integer, NodeId> bucket : assignment.buckets().entrySet()) {
             body.append("bucket ").append(bucket.getKey()).append(" holder=").append(bucket.getValue().value()).append('\n');
         }
-        String text = body + "crc32c=" + checksum(body.toString()) + "\n";
+        String text = body + "crc32c=" + DurableTextFile.checksum(body.toString()) + "\n";
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory();
+            durable.replace(text);
         } catch (IOException e) {
             throw new VoteStoreException("cannot save the assignment (epoch " + assignment.epoch() + ", sequence "
                     + assignment.sequence() + ") to " + file + ": " + e.getMessage(), e);
@@ -167,13 +152,6 @@ public final class FileAssignmentStore implements AssignmentStore {
     @Override
     public String toString() {
         return "FileAssignmentStore[" + file + "]";
-    }
-
-    /** Makes the rename durable: without it a crash could bring the old directory entry back. */
-    private void syncDirectory() throws IOException {
-        try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            directory.force(true);
-        }
     }
 
     /** A decimal number of at most 19 digits, which may still exceed a long. */
@@ -198,11 +176,5 @@ public final class FileAssignmentStore implements AssignmentStore {
         return new VoteStoreException("the assignment " + file + " is damaged (" + why
                 + "); without it this node could forget which blocks and buckets a majority agreed to. Restore "
                 + "it, or remove it only if this node's data is being discarded as a whole");
-    }
-
-    private static String checksum(String body) {
-        CRC32C crc = new CRC32C();
-        crc.update(body.getBytes(StandardCharsets.US_ASCII));
-        return String.format("%08x", crc.getValue());
     }
 }

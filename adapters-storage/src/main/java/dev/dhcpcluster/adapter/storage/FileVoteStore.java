@@ -5,19 +5,11 @@ import dev.dhcpcluster.port.peer.Vote;
 import dev.dhcpcluster.port.peer.VoteStore;
 import dev.dhcpcluster.port.peer.VoteStoreException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32C;
 
 /**
  * A {@link VoteStore} in one small text file, replaced atomically.
@@ -37,22 +29,24 @@ public final class FileVoteStore implements VoteStore {
     private static final Pattern LINE =
             Pattern.compile("dhcpcluster-vote 1 epoch=(\\d{1,19}) leader=(\\d{1,10}) crc32c=([0-9a-f]{8})\n?");
 
+    private final DurableTextFile durable;
     private final Path file;
-    private final Path temporary;
 
     /** A store in {@code file}, whose directory must exist; the file is created by the first save. */
     public FileVoteStore(Path file) {
-        this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
-        this.temporary = this.file.resolveSibling(this.file.getFileName() + ".tmp");
+        this.durable = new DurableTextFile(Objects.requireNonNull(file, "file"));
+        this.file = durable.path();
     }
 
     @Override
     public Optional<Vote> load() {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            Optional<String> read = durable.read();
+            if (read.isEmpty()) {
+                return Optional.empty();
+            }
+            text = read.get();
         } catch (IOException e) {
             throw new VoteStoreException("cannot read the election vote " + file + ": " + e.getMessage(), e);
         }
@@ -61,7 +55,7 @@ public final class FileVoteStore implements VoteStore {
             throw damaged("it is not one line of the form \"" + FORMAT + " epoch=N leader=N crc32c=X\"");
         }
         String body = body(matcher.group(1), matcher.group(2));
-        if (!checksum(body).equals(matcher.group(3))) {
+        if (!DurableTextFile.checksum(body).equals(matcher.group(3))) {
             throw damaged("its checksum does not match");
         }
         try {
@@ -76,18 +70,8 @@ public final class FileVoteStore implements VoteStore {
     @Override
     public void save(Vote vote) {
         String body = body(Long.toString(vote.epoch()), Integer.toString(vote.leader().value()));
-        byte[] line = (body + " crc32c=" + checksum(body) + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(line);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory();
+            durable.replace(body + " crc32c=" + DurableTextFile.checksum(body) + "\n");
         } catch (IOException e) {
             throw new VoteStoreException("cannot save the election vote (epoch " + vote.epoch() + ") to " + file
                     + ": " + e.getMessage(), e);
@@ -99,13 +83,6 @@ public final class FileVoteStore implements VoteStore {
         return "FileVoteStore[" + file + "]";
     }
 
-    /** Makes the rename durable: without it a crash could bring the old directory entry back. */
-    private void syncDirectory() throws IOException {
-        try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            directory.force(true);
-        }
-    }
-
     private VoteStoreException damaged(String why) {
         return new VoteStoreException("the election vote " + file + " is damaged (" + why
                 + "); a node cannot know which epochs it may acknowledge without it. Restore it, or remove it only "
@@ -114,11 +91,5 @@ public final class FileVoteStore implements VoteStore {
 
     private static String body(String epoch, String leader) {
         return FORMAT + " epoch=" + epoch + " leader=" + leader;
-    }
-
-    private static String checksum(String body) {
-        CRC32C crc = new CRC32C();
-        crc.update(body.getBytes(StandardCharsets.US_ASCII));
-        return String.format("%08x", crc.getValue());
     }
 }
