@@ -9,21 +9,16 @@ import dev.dhcpcluster.core.election.ElectionStatus;
 import dev.dhcpcluster.core.election.MemberStatus;
 import dev.dhcpcluster.core.election.Role;
 import dev.dhcpcluster.core.election.ElectionTimers;
-import dev.dhcpcluster.port.model.DhcpMessageType;
-import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;
-import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.PeerHandler;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import dev.dhcpcluster.port.telemetry.ElectionEvent;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * One node of an assignment simulation: a clock and two disks (its vote, its accepted assignment)
@@ -73,7 +68,7 @@ public final class GrantNode {
         this.network = network;
         this.factory = factory;
         this.random = random;
-        this.events = new QuietEvents(event -> onElectionEvent.accept(id, event));
+        this.events = new ElectionEventSink(event -> onElectionEvent.accept(id, event));
     }
 
     public NodeId id() {
@@ -191,49 +186,5 @@ public final class GrantNode {
         masked = null;
         network.detach(id);
         disk.crashed();
-    }
-
-    /** Telemetry that passes election events on and ignores the rest. */
-    private record QuietEvents(Consumer<ElectionEvent> sink) implements ClusterEvents {
-        @Override
-        public void election(ElectionEvent event) {
-            sink.accept(event);
-        }
-
-        @Override
-        public void requestReceived(DhcpMessageType type) {
-        }
-
-        @Override
-        public void replySent(DhcpMessageType type) {
-        }
-
-        @Override
-        public void dropped(DropReason reason, String detail) {
-        }
-
-        @Override
-        public void leaseBound(Lease lease) {
-        }
-
-        @Override
-        public void leaseReleased(Lease lease) {
-        }
-
-        @Override
-        public void addressDeclined(Lease lease) {
-        }
-
-        @Override
-        public void poolExhausted(Ipv4Address subnet, int prefixLength) {
-        }
-
-        @Override
-        public void storeCommitted(int changes, Duration latency, int pending) {
-        }
-
-        @Override
-        public void storeFailed(String cause, int pending) {
-        }
     }
 }

@@ -3,14 +3,9 @@ package dev.dhcpcluster.core.simulation;
 import dev.dhcpcluster.core.election.BullyElection;
 import dev.dhcpcluster.core.election.ElectionStatus;
 import dev.dhcpcluster.core.election.ElectionTimers;
-import dev.dhcpcluster.port.model.DhcpMessageType;
-import dev.dhcpcluster.port.model.DropReason;
-import dev.dhcpcluster.port.model.Ipv4Address;
-import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import dev.dhcpcluster.port.telemetry.ElectionEvent;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -52,7 +47,7 @@ public final class SimulatedNode {
         this.network = network;
         this.factory = factory;
         this.random = random;
-        this.events = new NodeEvents(event -> onElectionEvent.accept(id, event));
+        this.events = new ElectionEventSink(event -> onElectionEvent.accept(id, event));
     }
 
     public NodeId id() {
@@ -99,49 +94,5 @@ public final class SimulatedNode {
         election = null;
         network.detach(id);
         disk.crashed();
-    }
-
-    /** The node's telemetry: election events go to the simulation, the rest is not looked at. */
-    private record NodeEvents(java.util.function.Consumer<ElectionEvent> sink) implements ClusterEvents {
-        @Override
-        public void election(ElectionEvent event) {
-            sink.accept(event);
-        }
-
-        @Override
-        public void requestReceived(DhcpMessageType type) {
-        }
-
-        @Override
-        public void replySent(DhcpMessageType type) {
-        }
-
-        @Override
-        public void dropped(DropReason reason, String detail) {
-        }
-
-        @Override
-        public void leaseBound(Lease lease) {
-        }
-
-        @Override
-        public void leaseReleased(Lease lease) {
-        }
-
-        @Override
-        public void addressDeclined(Lease lease) {
-        }
-
-        @Override
-        public void poolExhausted(Ipv4Address subnet, int prefixLength) {
-        }
-
-        @Override
-        public void storeCommitted(int changes, Duration latency, int pending) {
-        }
-
-        @Override
-        public void storeFailed(String cause, int pending) {
-        }
     }
 }
