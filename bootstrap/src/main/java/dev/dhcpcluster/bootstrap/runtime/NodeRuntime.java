@@ -44,6 +44,13 @@ public final class NodeRuntime {
     private boolean fileRefused;
     /** Set once every service runs: a failure from then on is a running node's, logged in full. */
     private volatile boolean serving;
+    /**
+     * True once {@link #start} has asked every service to start. Until then a service that fails
+     * fast (a cluster secret refused, say) must not stop the others: those not yet asked would be
+     * stopped before their turn, and the service manager would log each as a warning beside the
+     * one line that says why the node did not start. {@link #start} stops them itself then.
+     */
+    private volatile boolean startRequested;
 
     @Inject
     NodeRuntime(NodeConfig config, ConfigSource source, ServiceManager services, NodeService node, EventLoop loop,
@@ -72,7 +79,9 @@ public final class NodeRuntime {
                 } else {
                     LOG.error("{} failed: {}", service, cause.getMessage(), cause);
                 }
-                services.stopAsync();
+                if (startRequested) {
+                    services.stopAsync();
+                }
             }
         }, MoreExecutors.directExecutor());
     }
@@ -85,6 +94,7 @@ public final class NodeRuntime {
      */
     public void start(Duration timeout) throws NodeStartException {
         services.startAsync();
+        startRequested = true;
         try {
             services.awaitHealthy(timeout);
             serving = true;
