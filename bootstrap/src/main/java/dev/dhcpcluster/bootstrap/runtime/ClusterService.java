@@ -9,7 +9,13 @@ import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.SecretException;
 import dev.dhcpcluster.bootstrap.secret.TlsContexts;
 import dev.dhcpcluster.core.election.BullyElection;
+import dev.dhcpcluster.core.cluster.Leadership;
 import dev.dhcpcluster.core.election.ElectionStatus;
+import dev.dhcpcluster.core.election.MemberStatus;
+import dev.dhcpcluster.core.election.Role;
+import dev.dhcpcluster.port.peer.PeerHandler;
+import dev.dhcpcluster.port.peer.PeerMessage;
+import dev.dhcpcluster.port.peer.PeerTransport;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.VoteStoreException;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
@@ -63,6 +69,11 @@ public final class ClusterService extends AbstractIdleService {
 
     private volatile TcpPeerTransport transport;
     private volatile BullyElection election;
+    private volatile Set<NodeId> members = Set.of();
+    /** True if the vote on disk at start showed that this node had acknowledged an epoch before. */
+    private volatile boolean votedBefore;
+    /** The address-space side, once the DHCP service attached it; touched only on the loop. */
+    private ClusterMember dataSide;
     private volatile Cancellable refresh;
     private volatile Optional<ClusterView> latest = Optional.empty();
 
@@ -93,16 +104,17 @@ public final class ClusterService extends AbstractIdleService {
             Path voteFile = config.dataDirectory().resolve(VOTE_FILE);
             FileVoteStore votes = new FileVoteStore(voteFile);
             try {
-                votes.load();
+                votedBefore = votes.load().isPresent();
             } catch (VoteStoreException e) {
                 throw new StartRefused("election vote: " + e.getMessage(), e);
             }
             TcpPeerTransport created = new TcpPeerTransport(settings, events);
-            Set<NodeId> members = new TreeSet<>(cluster.peerAddresses().keySet());
-            members.add(config.node());
-            BullyElection bully = new BullyElection(config.node(), members, cluster.timers(), loop, loop, created, votes,
+            Set<NodeId> all = new TreeSet<>(cluster.peerAddresses().keySet());
+            all.add(config.node());
+            members = Set.copyOf(all);
+            BullyElection bully = new BullyElection(config.node(), all, cluster.timers(), loop, loop, created, votes,
                     new SplittableRandom(), events);
-            LoopPeerHandler handler = new LoopPeerHandler(loop, bully);
+            LoopPeerHandler handler = new LoopPeerHandler(loop, new Dispatcher(bully));
             try {
                 created.start(handler);
             } catch (IOException e) {
@@ -156,6 +168,90 @@ public final class ClusterService extends AbstractIdleService {
         }
     }
 
+    /** This node's id. */
+    NodeId self() {
+        return config.node();
+    }
+
+    /** Every configured member, this node included; empty before start and for a node alone. */
+    Set<NodeId> members() {
+        return members;
+    }
+
+    /** The peer transport; null before start and for a node alone. */
+    PeerTransport peers() {
+        return transport;
+    }
+
+    /** True if this node had acknowledged an epoch before this start: it has been a voting member. */
+    boolean votedBefore() {
+        return votedBefore;
+    }
+
+    /** On the loop: the epoch this node speaks in now. */
+    long epoch() {
+        return election.status().epoch();
+    }
+
+    /** On the loop: where this node stands in the election, as the grants read it. */
+    Leadership leadership() {
+        return leadership(election.status());
+    }
+
+    static Leadership leadership(ElectionStatus status) {
+        Optional<NodeId> acknowledged = status.members().stream().filter(MemberStatus::self).findFirst()
+                .flatMap(MemberStatus::leader);
+        return new Leadership(status.epoch(), acknowledged, status.role() == Role.LEADER,
+                status.role() == Role.FOLLOWER, status.leader());
+    }
+
+    /**
+     * On the loop: from now on the peers' lease and assignment messages go to {@code member}, and
+     * the views show what it holds. Until then they are dropped: their senders send them again.
+     */
+    void attach(ClusterMember member) {
+        if (!loop.inLoop()) {
+            throw new IllegalStateException("attach() runs on the event loop");
+        }
+        dataSide = member;
+    }
+
+    /** Election messages to the election, the others to the address-space side once attached. */
+    private final class Dispatcher implements PeerHandler {
+        private final BullyElection bully;
+
+        Dispatcher(BullyElection bully) {
+            this.bully = bully;
+        }
+
+        @Override
+        public void received(PeerMessage message) {
+            if (message instanceof PeerMessage.Election || message instanceof PeerMessage.Answer
+                    || message instanceof PeerMessage.Coordinator || message instanceof PeerMessage.Acknowledge
+                    || message instanceof PeerMessage.Heartbeat) {
+                bully.received(message);
+            } else if (dataSide != null) {
+                dataSide.received(message);
+            }
+        }
+
+        @Override
+        public void connected(NodeId peer) {
+            bully.connected(peer);
+            if (dataSide != null) {
+                dataSide.connected(peer);
+            }
+        }
+
+        @Override
+        public void disconnected(NodeId peer) {
+            bully.disconnected(peer);
+            if (dataSide != null) {
+                dataSide.disconnected(peer);
+            }
+        }
+    }
+
     /** On the loop: takes a snapshot, and sets the next. */
     private void refreshLater() {
         if (!isRunning() && state() != State.STARTING) {
@@ -180,7 +276,7 @@ public final class ClusterService extends AbstractIdleService {
             current.roundTrip(peer).ifPresent(rtt -> roundTrips.put(peer, rtt));
         }
         return new ClusterView(cluster.name(), current.localAddress(), status, cluster.peerAddresses(),
-                current.connected(), roundTrips);
+                current.connected(), roundTrips, Optional.ofNullable(dataSide).map(ClusterMember::view));
     }
 
     /**

@@ -19,9 +19,11 @@ import java.util.Set;
  * @param addresses every peer's configured address
  * @param connected the peers connected and authenticated now
  * @param roundTrips the latest round-trip time measured to each connected peer, where one was
+ * @param member what this node holds of the address space; empty until its DHCP service has started
  */
 public record ClusterView(String name, InetSocketAddress listen, ElectionStatus election,
-        Map<NodeId, InetSocketAddress> addresses, Set<NodeId> connected, Map<NodeId, Duration> roundTrips) {
+        Map<NodeId, InetSocketAddress> addresses, Set<NodeId> connected, Map<NodeId, Duration> roundTrips,
+        Optional<MemberView> member) {
 
     public ClusterView {
         Objects.requireNonNull(name, "name");
@@ -30,6 +32,7 @@ public record ClusterView(String name, InetSocketAddress listen, ElectionStatus 
         addresses = Map.copyOf(addresses);
         connected = Set.copyOf(connected);
         roundTrips = Map.copyOf(roundTrips);
+        Objects.requireNonNull(member, "member");
     }
 
     /** The round-trip time to {@code peer}, if one was measured on its current connection. */

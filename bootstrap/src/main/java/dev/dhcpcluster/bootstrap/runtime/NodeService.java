@@ -16,7 +16,9 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
+import dev.dhcpcluster.adapter.storage.FileAssignmentStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,8 @@ public final class NodeService extends AbstractIdleService {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeService.class);
     private static final Duration LOOP_TIMEOUT = Duration.ofSeconds(10);
+    /** The latest block and bucket assignment this member accepted, in the data directory. */
+    static final String ASSIGNMENT_FILE = "block-assignment";
 
     private final NodeConfig config;
     private final EventLoop loop;
@@ -67,6 +71,8 @@ public final class NodeService extends AbstractIdleService {
     private volatile LeaseStore store;
     private volatile DhcpTransport transport;
     private volatile DhcpServer server;
+    /** The address-space side of a cluster member; null for a node alone. */
+    private volatile ClusterMember member;
     /** The server config the DHCP server runs on: the file's at start, a reload's after one. */
     private volatile ServerConfig serving;
     private volatile String endpoint = "";
@@ -109,11 +115,33 @@ public final class NodeService extends AbstractIdleService {
             // The DHCP lane: a flood of datagrams is shed there rather than delay timers and peers.
             start(transport, datagram -> loop.offerDatagram(() -> handle(datagram)));
             DataDirectories.prepareFor(config);
-            store = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
+            // Read before the store creates its file: a member that voted before and finds no store lost it.
+            boolean storeExisted = config.leaseStore().file().map(Files::exists).orElse(false);
+            LeaseStore local = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
+            store = local;
+            ClusterMember joined = null;
+            if (cluster != null && cluster.clustered()) {
+                boolean recovering = cluster.votedBefore() && !storeExisted;
+                if (recovering) {
+                    LOG.warn("node {} voted in its cluster before, but its lease store is new: it lost its leases, and "
+                            + "acknowledges no lease change until it has caught up from its peers", config.node().value());
+                }
+                joined = new ClusterMember(cluster, local,
+                        new FileAssignmentStore(config.dataDirectory().resolve(ASSIGNMENT_FILE)), loop, recovering);
+                store = joined.store();
+            }
+            ClusterMember clustered = joined;
             List<Lease> leases = load(store);
-            DhcpServer created = new DhcpServer(config.server(), transport, store, loop, loop, events);
+            DhcpServer created = clustered == null
+                    ? new DhcpServer(config.server(), transport, store, loop, loop, events)
+                    : new DhcpServer(config.server(), transport, store, loop, loop, events, clustered.buckets(),
+                            ClusterMember.EXPIRY_GRACE);
             onLoop(() -> {
                 created.load(leases);
+                if (clustered != null) {
+                    clustered.start(created, loop);
+                    member = clustered;
+                }
                 server = created;
                 early.forEach(created::handle);
                 early.clear();
@@ -136,6 +164,10 @@ public final class NodeService extends AbstractIdleService {
     private void handle(Datagram datagram) {
         DhcpServer current = server;
         if (current != null) {
+            ClusterMember clustered = member;
+            if (clustered != null) {
+                clustered.refresh();
+            }
             current.handle(datagram);
         } else {
             early.add(datagram);
@@ -154,6 +186,13 @@ public final class NodeService extends AbstractIdleService {
         try {
             // Datagrams already queued are answered (or dropped by the server) before the store closes.
             loop.flushDatagrams(LOOP_TIMEOUT);
+            ClusterMember clustered = member;
+            if (clustered != null) {
+                onLoop(() -> {
+                    clustered.stop();
+                    return null;
+                });
+            }
         } catch (Exception e) {
             LOG.debug("event loop already stopped while draining", e);
         }
@@ -252,6 +291,10 @@ public final class NodeService extends AbstractIdleService {
         }
         onLoop(() -> {
             current.reconfigure(next);
+            ClusterMember clustered = member;
+            if (clustered != null) {
+                clustered.reapply();
+            }
             // Set on the loop with the swap itself, so that it never names a config that is not served.
             serving = next;
             return null;

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A single-node DHCPv4 server: decodes each datagram, lets {@link DhcpPolicy} decide, writes the
@@ -89,13 +90,26 @@ public final class DhcpServer implements DhcpHandler {
      */
     public DhcpServer(ServerConfig config, DhcpTransport transport, LeaseStore store, Clock clock, Scheduler scheduler,
             ClusterEvents events, Responsibility responsibility) {
+        this(config, transport, store, clock, scheduler, events, responsibility, Duration.ZERO);
+    }
+
+    /**
+     * A cluster member's server: it answers only for the buckets {@code responsibility} gives it,
+     * and an address whose lease ended by time stays out of its pool for {@code expiryGrace} more
+     * (see {@link LeaseTable#LeaseTable(ServerConfig, Duration)}). Call {@link #load} before the
+     * first datagram.
+     *
+     * @throws IllegalArgumentException if the configuration cannot be served, or the grace is negative
+     */
+    public DhcpServer(ServerConfig config, DhcpTransport transport, LeaseStore store, Clock clock, Scheduler scheduler,
+            ClusterEvents events, Responsibility responsibility, Duration expiryGrace) {
         Objects.requireNonNull(config, "config");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.events = Objects.requireNonNull(events, "events");
-        this.table = new LeaseTable(config);
+        this.table = new LeaseTable(config, expiryGrace);
         this.policy = new DhcpPolicy(config, table, Objects.requireNonNull(responsibility, "responsibility"));
     }
 
@@ -203,6 +217,49 @@ public final class DhcpServer implements DhcpHandler {
         Optional<Lease> ended = table.remove(address, clock.millis());
         ended.ifPresent(lease -> store.write(List.of(lease), completion));
         return ended;
+    }
+
+    /**
+     * Takes in a lease a peer wrote, or this node's own change once the cluster committed it
+     * ({@link LeaseTable#merge}): the newer version of an address wins. Call it on the
+     * scheduler's thread.
+     */
+    public void merge(Lease lease) {
+        long now = clock.millis();
+        table.expire(now);
+        table.merge(lease, now);
+        armExpiryTimer();
+    }
+
+    /**
+     * Undoes this node's change {@code refused}, which the cluster will never commit: the table
+     * goes back to {@code agreed} for its address ({@link LeaseTable#revert}). Call it on the
+     * scheduler's thread.
+     */
+    public void revert(Lease refused, Optional<Lease> agreed) {
+        long now = clock.millis();
+        table.revert(refused, agreed, now);
+        armExpiryTimer();
+    }
+
+    /** The id (first address) of every address block of the served pools. Call it on the scheduler's thread. */
+    public List<Ipv4Address> blockIds() {
+        return table.blockIds();
+    }
+
+    /**
+     * Gives new clients addresses only from the blocks whose ids are in {@code blockIds}
+     * ({@link LeaseTable#ownOnly}): the blocks this node's grant holds now. Call it on the
+     * scheduler's thread, and again after {@link #reconfigure}, which owns every block it cuts anew.
+     */
+    public void ownOnly(Set<Ipv4Address> blockIds) {
+        table.ownOnly(blockIds);
+    }
+
+    /** How many addresses of the given blocks are free now. Call it on the scheduler's thread. */
+    public long freeIn(Set<Ipv4Address> blockIds) {
+        table.expire(clock.millis());
+        return table.freeIn(blockIds);
     }
 
     /** Does what the policy decided; replies leave by {@code interfaceName}, where the request came in. */

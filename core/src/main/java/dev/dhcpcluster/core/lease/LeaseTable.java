@@ -71,6 +71,9 @@ public final class LeaseTable {
     private final NodeId node;
     private final long offerHoldMillis;
     private final Duration declineProbation;
+    /** How long an ended lease still keeps its address from other clients (see {@link #LeaseTable(ServerConfig, Duration)}). */
+    private final Duration expiryGrace;
+    private final long expiryGraceMillis;
     private final List<ServedSubnet> subnets;
     /** The subnet of each configured interface name; of two subnets naming one interface, the first. */
     private final Map<String, ServedSubnet> byInterface;
@@ -95,6 +98,22 @@ public final class LeaseTable {
 
     /** An empty table for the subnets of {@code config}; every address is free. */
     public LeaseTable(ServerConfig config) {
+        this(config, Duration.ZERO);
+    }
+
+    /**
+     * An empty table for the subnets of {@code config} whose bindings keep their address from
+     * other clients for {@code expiryGrace} after they end by time. A cluster member needs it: the
+     * lease's end is a wall-clock instant, and the client that holds it, or the peer that renewed
+     * it last, may count to it on a clock a little behind this node's; a node alone needs none.
+     * The client the lease was bound to may still have the address back during the grace.
+     */
+    public LeaseTable(ServerConfig config, Duration expiryGrace) {
+        if (expiryGrace.isNegative()) {
+            throw new IllegalArgumentException("the expiry grace must not be negative, not " + expiryGrace);
+        }
+        this.expiryGrace = expiryGrace;
+        this.expiryGraceMillis = expiryGrace.toMillis();
         this.node = config.node();
         this.offerHoldMillis = config.offerHold().toMillis();
         this.declineProbation = config.declineProbation();
@@ -246,7 +265,7 @@ public final class LeaseTable {
      * @throws IllegalArgumentException if {@code config} cannot be served (as {@link #LeaseTable})
      */
     public LeaseTable reconfigured(ServerConfig config, long nowMillis) {
-        LeaseTable next = new LeaseTable(config);
+        LeaseTable next = new LeaseTable(config, expiryGrace);
         next.load(leases(), nowMillis);
         keepForeignBlocks(next);
         for (Map.Entry<ClientKey, Slot> entry : offersByClient.entrySet()) {
@@ -399,7 +418,7 @@ public final class LeaseTable {
             return false;
         }
         Lease lease = slot.lease;
-        if (lease != null && lease.state().holdsAddress() && millis(lease.expiry()) > nowMillis) {
+        if (lease != null && lease.state().holdsAddress() && millis(lease.expiry()) + expiryGraceMillis > nowMillis) {
             return lease.state() == LeaseState.BOUND && lease.clientKey().equals(key);
         }
         return true;
@@ -580,6 +599,74 @@ public final class LeaseTable {
         return Optional.of(ended);
     }
 
+    /**
+     * Undoes this node's change {@code refused}, which the cluster will never commit, if the table
+     * still holds it: the address goes back to {@code agreed}, the lease this node holds as the
+     * cluster's (or to nobody), as if the change had never been made. A later change of the
+     * address is left alone.
+     *
+     * @return true if the table held {@code refused} and now holds {@code agreed}
+     */
+    public boolean revert(Lease refused, Optional<Lease> agreed, long nowMillis) {
+        Slot slot = byAddress.get(refused.address());
+        if (slot == null || !refused.equals(slot.lease)) {
+            return false;
+        }
+        count(slot, -1);
+        slot.leaseHolds = false;
+        slot.graceUntil = 0;
+        slot.lease = null;
+        if (byClient.get(refused.clientKey()) == slot) {
+            byClient.remove(refused.clientKey());
+        }
+        if (agreed.isPresent()) {
+            merge(agreed.get(), nowMillis);
+        } else {
+            syncPool(slot);
+        }
+        return true;
+    }
+
+    /** The id (first address) of every address block of the served pools, in configuration order. */
+    public List<Ipv4Address> blockIds() {
+        List<Ipv4Address> ids = new ArrayList<>();
+        for (ServedSubnet subnet : subnets) {
+            for (AddressBlock block : subnet.blocks()) {
+                ids.add(block.first());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Owns exactly the blocks whose ids are in {@code blockIds}: the others are withdrawn, and no
+     * new client gets an address of theirs from this node (their leases stay as they are).
+     */
+    public void ownOnly(Set<Ipv4Address> blockIds) {
+        for (ServedSubnet subnet : subnets) {
+            for (AddressBlock block : subnet.blocks()) {
+                if (blockIds.contains(block.first())) {
+                    subnet.grant(block);
+                } else {
+                    subnet.withdraw(block);
+                }
+            }
+        }
+    }
+
+    /** How many addresses of the blocks whose ids are in {@code blockIds} are free now. */
+    public long freeIn(Set<Ipv4Address> blockIds) {
+        long free = 0;
+        for (ServedSubnet subnet : subnets) {
+            for (AddressBlock block : subnet.blocks()) {
+                if (blockIds.contains(block.first())) {
+                    free += subnet.freeCount(block);
+                }
+            }
+        }
+        return free;
+    }
+
     /** How each subnet's addresses are used now. */
     public PoolUsage usage() {
         List<SubnetUsage> list = new ArrayList<>(subnets.size());
@@ -620,6 +707,11 @@ public final class LeaseTable {
         count(slot, -1);
         slot.lease = lease;
         slot.leaseHolds = lease.state().holdsAddress() && millis(lease.expiry()) > nowMillis;
+        long graceEnd = millis(lease.expiry()) + expiryGraceMillis;
+        slot.graceUntil = !slot.leaseHolds && lease.state().holdsAddress() && graceEnd > nowMillis ? graceEnd : 0;
+        if (slot.graceUntil != 0) {
+            schedule(slot, slot.graceUntil);
+        }
         count(slot, 1);
         syncPool(slot);
         if (slot.leaseHolds) {
@@ -668,13 +760,21 @@ public final class LeaseTable {
         if (slot.leaseHolds && millis(slot.lease.expiry()) <= nowMillis) {
             count(slot, -1);
             slot.leaseHolds = false;
+            slot.graceUntil = millis(slot.lease.expiry()) + expiryGraceMillis;
+            if (slot.graceUntil > nowMillis) {
+                schedule(slot, slot.graceUntil);
+            }
+            syncPool(slot);
+        }
+        if (slot.graceUntil != 0 && slot.graceUntil <= nowMillis) {
+            slot.graceUntil = 0;
             syncPool(slot);
         }
     }
 
-    /** The pool bit of a dynamic address is set exactly while something holds the address. */
+    /** The pool bit of a dynamic address is set exactly while something holds the address, or its grace lasts. */
     private static void syncPool(Slot slot) {
-        if (slot.offeredTo != null || slot.leaseHolds) {
+        if (slot.offeredTo != null || slot.leaseHolds || slot.graceUntil != 0) {
             slot.subnet.claim(slot.address);
         } else {
             slot.subnet.release(slot.address);
@@ -698,6 +798,8 @@ public final class LeaseTable {
         Lease lease;
         /** True while {@link #lease} is bound or declined and not yet past its expiry (as last settled). */
         boolean leaseHolds;
+        /** When the grace of {@link #lease}, ended by time, ends; 0 if no grace keeps the address. */
+        long graceUntil;
         /** The client the address is offered to, or null. */
         ClientKey offeredTo;
         long offerExpiry;
@@ -713,6 +815,9 @@ public final class LeaseTable {
         /** The earliest end of a hold of this slot (offer or lease), or {@link #NOT_QUEUED} if nothing holds it. */
         long nextEnd() {
             long end = offeredTo != null ? offerExpiry : NOT_QUEUED;
+            if (graceUntil != 0) {
+                end = Math.min(end, graceUntil);
+            }
             return leaseHolds ? Math.min(end, millis(lease.expiry())) : end;
         }
 

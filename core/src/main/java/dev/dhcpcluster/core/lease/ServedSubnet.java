@@ -337,6 +337,15 @@ public final class ServedSubnet {
     }
 
     /**
+     * How many addresses of {@code block} are free now, owned or not.
+     *
+     * @throws IllegalArgumentException if {@code block} is not one of {@link #blocks()}
+     */
+    public int freeCount(AddressBlock block) {
+        return poolOfBlock(block).freeCount(block);
+    }
+
+    /**
      * True if this node owns {@code block}.
      *
      * @throws IllegalArgumentException if {@code block} is not one of {@link #blocks()}

@@ -1,0 +1,191 @@
+package dev.dhcpcluster.core.cluster;
+
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerMessage;
+import dev.dhcpcluster.port.peer.PeerTransport;
+import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.store.LeaseStoreException;
+import dev.dhcpcluster.port.store.WriteCompletion;
+import dev.dhcpcluster.port.time.Scheduler;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * A cluster member's lease store as the DHCP server sees it: a write is durable, and its
+ * {@link WriteCompletion#durable()} runs (so the ACK leaves), only when {@link LeaseReplication}
+ * has committed every lease of the batch, that is once it is durable on a majority of the
+ * configured cluster, this node included. The node's own {@link LeaseStore} underneath holds what
+ * the replication writes: this node's committed changes and the peers' changes it accepts or
+ * installs.
+ *
+ * <p>Each lease of a batch is proposed as replacing the version this node holds of its address
+ * (the latest it wrote, or loaded). The DHCP server's table binds an address before its write is
+ * committed, so that no other client is offered it meanwhile; a change the cluster refuses (a
+ * peer took the address first) is undone there through {@link Listener#refused}, and the
+ * completion hears {@link WriteCompletion#failed}: no ACK leaves. A change that can reach no
+ * majority (this node is cut off) stays in flight and is retransmitted; its client gets no ACK
+ * until it commits.
+ *
+ * <p>Every lease the replication writes here, this node's own and the peers', also goes to
+ * {@link Listener#written}, so the DHCP server's table learns the peers' bindings as they happen.
+ *
+ * <h2>Threads</h2>
+ * {@link #loadAll} and {@link #checkWritable} run once at start, before the scheduler's thread
+ * uses the store; everything else, {@link #write} and {@link #received} included, runs on the
+ * scheduler's thread. The underlying store's completions are brought back onto it.
+ */
+public final class ReplicatedLeaseStore implements LeaseStore {
+
+    /** What the DHCP server is told of the leases the replication settles. */
+    public interface Listener {
+
+        /** A lease was written to this node's store: this node's committed change, or a peer's. */
+        void written(Lease lease);
+
+        /**
+         * This node's change {@code refused} will never be committed; {@code agreed} is the lease
+         * of its address this node holds as the cluster's (empty if none).
+         */
+        void refused(Lease refused, Optional<Lease> agreed);
+    }
+
+    private final LeaseStore local;
+    private final Scheduler scheduler;
+    private final Listener listener;
+    private final LeaseReplication replication;
+    /** The newest lease of each address written to {@link #local}, durable or not yet. */
+    private final Map<Ipv4Address, Lease> current = new HashMap<>();
+
+    /**
+     * @param self this node
+     * @param members every configured member, this node included
+     * @param local this node's own store
+     * @param retransmit how long to wait for a peer's answer before sending again
+     * @param epoch the election epoch this node speaks in now
+     * @param recovering true if this node's store was lost (see {@link LeaseReplication})
+     */
+    public ReplicatedLeaseStore(NodeId self, Set<NodeId> members, LeaseStore local, Scheduler scheduler,
+            PeerTransport peers, Duration retransmit, LongSupplier epoch, boolean recovering, Listener listener) {
+        this.local = Objects.requireNonNull(local, "local");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.replication = new LeaseReplication(self, members, scheduler, peers, new LocalReplica(), retransmit, epoch,
+                recovering);
+    }
+
+    @Override
+    public List<Lease> loadAll() throws LeaseStoreException {
+        List<Lease> leases = local.loadAll();
+        for (Lease lease : leases) {
+            current.merge(lease.address(), lease, (kept, other) -> other.version().isAfter(kept.version()) ? other : kept);
+        }
+        return leases;
+    }
+
+    @Override
+    public void checkWritable() throws LeaseStoreException {
+        local.checkWritable();
+    }
+
+    @Override
+    public void write(List<Lease> batch, WriteCompletion completion) {
+        Objects.requireNonNull(completion, "completion");
+        if (batch.isEmpty()) {
+            scheduler.execute(completion::durable);
+            return;
+        }
+        BatchOutcome outcome = new BatchOutcome(batch.size(), completion);
+        for (Lease lease : batch) {
+            Optional<Lease> agreed = Optional.ofNullable(current.get(lease.address()));
+            replication.propose(lease, agreed.map(Lease::version), result -> {
+                if (result == LeaseReplication.Outcome.COMMITTED) {
+                    outcome.committed();
+                } else {
+                    listener.refused(lease, Optional.ofNullable(current.get(lease.address())));
+                    outcome.refused(lease);
+                }
+            });
+        }
+    }
+
+    /** Hands a replication message from a peer; other kinds are ignored. */
+    public void received(PeerMessage message) {
+        replication.received(message);
+    }
+
+    /** How many of this node's changes wait for a majority now: the replication's lag, in changes. */
+    public int inFlight() {
+        return replication.inFlight();
+    }
+
+    /** True if this node's store was lost and it accepts no change (see {@link LeaseReplication}). */
+    public boolean recovering() {
+        return replication.recovering();
+    }
+
+    @Override
+    public void close() {
+        local.close();
+    }
+
+    /** The completion of one batch: durable once every lease is committed, failed at the first refusal. */
+    private static final class BatchOutcome {
+        private final WriteCompletion completion;
+        private int waiting;
+        private boolean finished;
+
+        BatchOutcome(int leases, WriteCompletion completion) {
+            this.waiting = leases;
+            this.completion = completion;
+        }
+
+        void committed() {
+            if (!finished && --waiting == 0) {
+                finished = true;
+                completion.durable();
+            }
+        }
+
+        void refused(Lease lease) {
+            if (!finished) {
+                finished = true;
+                completion.failed(new LeaseStoreException("the cluster refused the change of " + lease.address()
+                        + " (a peer holds another version of it), or this node cannot replicate now"));
+            }
+        }
+    }
+
+    /** This node's store as the replication reads and writes it. */
+    private final class LocalReplica implements LeaseReplication.Replica {
+
+        @Override
+        public Optional<Lease> current(Ipv4Address address) {
+            return Optional.ofNullable(current.get(address));
+        }
+
+        @Override
+        public void write(Lease lease, Runnable durable) {
+            current.put(lease.address(), lease);
+            listener.written(lease);
+            local.write(List.of(lease), new WriteCompletion() {
+                @Override
+                public void durable() {
+                    scheduler.execute(durable);
+                }
+
+                @Override
+                public void failed(LeaseStoreException cause) {
+                    // Not durable, so never acknowledged: the others go on with their majority.
+                }
+            });
+        }
+    }
+}
