@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.runtime.ClusterView;
+import dev.dhcpcluster.bootstrap.runtime.MemberView;
+import dev.dhcpcluster.core.cluster.Assignment;
 import dev.dhcpcluster.bootstrap.runtime.EventCounts;
 import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
 import dev.dhcpcluster.core.election.ElectionStatus;
@@ -218,7 +220,29 @@ public final class AdminJson {
             } else {
                 entry.putNull("leader");
             }
+            if (view.member().isPresent()) {
+                Assignment accepted = view.member().get().accepted();
+                entry.put("assigned-blocks", accepted.blocksOf(member.node()).size())
+                        .put("assigned-buckets", accepted.bucketsOf(member.node()).size());
+            }
         }
+        view.member().ifPresent(member -> addressSpace(cluster.putObject("address-space"), member));
+    }
+
+    /**
+     * What this member holds of the address space now, under its grant, and how its replication
+     * stands: {@code {"grant-current": true, "blocks": ["198.18.0.10", ...], "buckets": 85,
+     * "free-addresses": 240, "replicating": 0, "recovering": false, "assignment": "4.2"}}.
+     */
+    private static void addressSpace(ObjectNode space, MemberView member) {
+        space.put("grant-current", member.grantCurrent());
+        ArrayNode blocks = space.putArray("blocks");
+        member.holdings().blocks().forEach(block -> blocks.add(block.toString()));
+        space.put("buckets", member.holdings().buckets().size())
+                .put("free-addresses", member.freeAddresses())
+                .put("replicating", member.replicating())
+                .put("recovering", member.recovering())
+                .put("assignment", member.accepted().epoch() + "." + member.accepted().sequence());
     }
 
     /** What a reload did: {@code {"applied": true, "changes": [...], "restart-needed": [...], "errors": [...]}}. */

@@ -124,8 +124,24 @@ final class StatusCommand implements Callable<Integer> {
                         + ", epoch " + member.path("epoch").asLong() + ", leader "
                         + (member.path("leader").isNumber() ? member.path("leader").asText() : "none");
             }
+            if (member.has("assigned-blocks")) {
+                state += "; assigned " + member.path("assigned-blocks").asInt() + " blocks, "
+                        + member.path("assigned-buckets").asInt() + " buckets";
+            }
             lines.add(String.format(Locale.ROOT, "  member %-4s %-21s %s", member.path("id").asText(),
                     text(member, "address"), state));
+        }
+        JsonNode space = cluster.path("address-space");
+        if (space.isObject()) {
+            List<String> blocks = new ArrayList<>();
+            space.path("blocks").forEach(block -> blocks.add(SafeText.inline(block.asText())));
+            lines.add("holds      " + (space.path("grant-current").asBoolean() ? "" : "no current grant; ")
+                    + blocks.size() + " blocks" + (blocks.isEmpty() ? "" : " (" + String.join(", ", blocks) + ")")
+                    + ", " + space.path("buckets").asInt() + " buckets, " + space.path("free-addresses").asLong()
+                    + " free addresses; assignment " + text(space, "assignment"));
+            lines.add("replicate  " + space.path("replicating").asInt() + " changes waiting for a majority"
+                    + (space.path("recovering").asBoolean() ? "; RECOVERING: lost its store, acknowledges no change"
+                            : ""));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.metrics;
 
 import dev.dhcpcluster.bootstrap.runtime.ClusterView;
+import dev.dhcpcluster.bootstrap.runtime.MemberView;
 import dev.dhcpcluster.bootstrap.runtime.LoggingClusterEvents;
 import dev.dhcpcluster.core.election.ElectionStatus;
 import dev.dhcpcluster.core.election.Role;
@@ -128,6 +129,40 @@ public final class ClusterMetrics {
                     }
                 }))
                 .register(registry);
+        registerAddressSpace(registry);
+    }
+
+    /** The address space this member holds and its replication lag; see {@link MemberView}. */
+    private void registerAddressSpace(PrometheusRegistry registry) {
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_held_blocks")
+                .help("Address blocks this node may give new clients addresses from now: those its current grant holds")
+                .callback(callback -> member().ifPresent(now -> callback.call(now.holdings().blocks().size())))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_held_buckets")
+                .help("Client hash buckets (RFC 3074) this node answers for now: those its current grant holds")
+                .callback(callback -> member().ifPresent(now -> callback.call(now.holdings().buckets().size())))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_held_free_addresses")
+                .help("Free addresses in the blocks this node holds now")
+                .callback(callback -> member().ifPresent(now -> callback.call(now.freeAddresses())))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_replication_in_flight")
+                .help("This node's lease changes waiting for a majority of the cluster to make them durable")
+                .callback(callback -> member().ifPresent(now -> callback.call(now.replicating())))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_replication_recovering")
+                .help("1 while this node, having lost its lease store, acknowledges no lease change; else 0")
+                .callback(callback -> member().ifPresent(now -> callback.call(now.recovering() ? 1 : 0)))
+                .register(registry);
+    }
+
+    private Optional<MemberView> member() {
+        return view.get().flatMap(ClusterView::member);
     }
 
     private Optional<ElectionStatus> election() {

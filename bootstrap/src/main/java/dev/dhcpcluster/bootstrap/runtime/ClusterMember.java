@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.runtime;
 
+import dev.dhcpcluster.core.cluster.Assignment;
 import dev.dhcpcluster.core.cluster.AssignmentPlanner;
 import dev.dhcpcluster.core.cluster.GrantTimers;
 import dev.dhcpcluster.core.cluster.HeldBuckets;
@@ -126,7 +127,8 @@ final class ClusterMember implements PeerHandler {
     MemberView view() {
         OwnershipGrants.Holdings now = grants == null ? OwnershipGrants.Holdings.NONE : grants.holdings();
         long free = server == null ? 0 : server.freeIn(now.blocks());
-        return new MemberView(now, free, store.inFlight(), store.recovering(), grants != null && grants.grantCurrent());
+        return new MemberView(now, free, store.inFlight(), store.recovering(), grants != null && grants.grantCurrent(),
+                grants == null ? Assignment.NONE : grants.accepted());
     }
 
     /** On the loop: no more grants or timers. */

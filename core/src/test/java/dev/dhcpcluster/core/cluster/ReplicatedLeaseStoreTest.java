@@ -1,0 +1,201 @@
+package dev.dhcpcluster.core.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.dhcp.DhcpCodec;
+import dev.dhcpcluster.core.dhcp.DhcpMessage;
+import dev.dhcpcluster.core.dhcp.DhcpServer;
+import dev.dhcpcluster.core.dhcp.MalformedPacketException;
+import dev.dhcpcluster.core.dhcp.TestPackets;
+import dev.dhcpcluster.core.testing.ControlledLeaseStore;
+import dev.dhcpcluster.core.testing.ManualClock;
+import dev.dhcpcluster.core.testing.ManualScheduler;
+import dev.dhcpcluster.core.testing.RecordingEvents;
+import dev.dhcpcluster.core.testing.RecordingPeerTransport;
+import dev.dhcpcluster.core.testing.RecordingTransport;
+import dev.dhcpcluster.core.testing.TestConfigs;
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.Datagram;
+import dev.dhcpcluster.port.model.DhcpMessageType;
+import dev.dhcpcluster.port.model.DropReason;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Node 1 of three serving DHCP through a {@link ReplicatedLeaseStore}: what its clients see of the
+ * replication. The peers are played by hand through the messages they would send.
+ */
+class ReplicatedLeaseStoreTest {
+
+    private static final NodeId ONE = new NodeId(1);
+    private static final NodeId TWO = new NodeId(2);
+    private static final NodeId THREE = new NodeId(3);
+    private static final Ipv4Address LOCAL = TestConfigs.SERVER;
+    private static final Ipv4Address FIRST = Ipv4Address.parse("198.18.0.10");
+    private static final Duration GRACE = Duration.ofSeconds(10);
+
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final RecordingTransport transport = new RecordingTransport();
+    private final RecordingPeerTransport peers = new RecordingPeerTransport();
+    private final RecordingEvents events = new RecordingEvents();
+    private final ControlledLeaseStore disk = new ControlledLeaseStore(ControlledLeaseStore.Mode.IMMEDIATE);
+    private final HeldBuckets buckets = new HeldBuckets();
+    private DhcpServer server;
+    private final ReplicatedLeaseStore store = new ReplicatedLeaseStore(ONE, Set.of(ONE, TWO, THREE), disk, scheduler,
+            peers, Duration.ofMillis(200), () -> 1, false, new ReplicatedLeaseStore.Listener() {
+                @Override
+                public void written(Lease lease) {
+                    server.merge(lease);
+                }
+
+                @Override
+                public void refused(Lease refused, Optional<Lease> agreed) {
+                    server.revert(refused, agreed);
+                }
+            });
+
+    private void start() throws Exception {
+        ServerConfig config = TestConfigs.server(TestConfigs.subnet().build()).build();
+        server = new DhcpServer(config, transport, store, clock, scheduler, events, buckets, GRACE);
+        server.load(store.loadAll());
+        buckets.hold(IntStream.range(0, LoadBalancing.BUCKETS).boxed().collect(Collectors.toSet()));
+    }
+
+    private void receive(byte[] payload) {
+        server.handle(new Datagram(payload, Ipv4Address.ZERO, ServerConfig.DEFAULT_CLIENT_PORT, LOCAL,
+                Optional.empty()));
+        scheduler.runDue();
+    }
+
+    private static byte[] discover(String mac) {
+        return TestPackets.discover().withHardwareAddress(mac).encode();
+    }
+
+    private static byte[] selecting(String mac, Ipv4Address address) {
+        return TestPackets.request().withHardwareAddress(mac).withRequestedAddress(address).withServerIdentifier(LOCAL)
+                .encode();
+    }
+
+    private List<DhcpMessageType> replies() {
+        return transport.sent().stream().map(sent -> {
+            try {
+                return DhcpCodec.decode(sent.payload()).messageType().orElseThrow();
+            } catch (MalformedPacketException e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+    }
+
+    private DhcpMessage lastReply() throws MalformedPacketException {
+        return DhcpCodec.decode(transport.last().payload());
+    }
+
+    private Lease proposed() {
+        List<PeerMessage.LeaseChange> changes = peers.sent(PeerMessage.LeaseChange.class);
+        return changes.get(changes.size() - 1).lease();
+    }
+
+    private static Lease peerLease(String mac, Ipv4Address address, Instant expiry) {
+        HardwareAddress hardware = HardwareAddress.parseEthernet(mac);
+        return new Lease(address, ClientKey.ofHardware(hardware), hardware, Optional.empty(), LeaseState.BOUND, expiry,
+                new LeaseVersion(1, 1, TWO));
+    }
+
+    @Test
+    @DisplayName("the ACK leaves only once a peer holds the lease durably: this node's own durable copy is not a majority")
+    void theAckWaitsForAMajority() throws Exception {
+        start();
+        receive(discover("02:00:00:00:00:01"));
+        receive(selecting("02:00:00:00:00:01", FIRST));
+
+        assertEquals(List.of(DhcpMessageType.OFFER), replies(), "no ACK before a peer acknowledged");
+        Lease binding = proposed();
+        assertEquals(FIRST, binding.address());
+        assertTrue(disk.written().isEmpty(), "the writer writes its own copy once a peer holds it");
+
+        store.received(new PeerMessage.LeaseAck(TWO, 1, binding));
+        scheduler.runDue();
+
+        assertEquals(List.of(DhcpMessageType.OFFER, DhcpMessageType.ACK), replies());
+        assertEquals(FIRST, lastReply().yiaddr());
+        assertEquals(binding, disk.storedAt(FIRST), "durable here as well");
+    }
+
+    @Test
+    @DisplayName("a binding the peers refuse gets no ACK, and its address goes back to the pool for the next client")
+    void aRefusedBindingIsUndone() throws Exception {
+        start();
+        long poolSize = server.usage().free();
+        receive(discover("02:00:00:00:00:01"));
+        receive(selecting("02:00:00:00:00:01", FIRST));
+        Lease binding = proposed();
+
+        store.received(new PeerMessage.LeaseRefusal(TWO, 1, binding, Optional.empty()));
+        store.received(new PeerMessage.LeaseRefusal(THREE, 1, binding, Optional.empty()));
+        scheduler.runDue();
+
+        assertEquals(List.of(DhcpMessageType.OFFER), replies(), "no ACK");
+        assertEquals(List.of(DropReason.STORE_FAILED), events.dropReasons());
+        assertEquals(0, server.usage().bound(), "the table no longer holds the refused binding");
+        assertTrue(disk.written().isEmpty(), "nothing refused reaches this node's disk");
+        assertEquals(poolSize, server.usage().free(), "the address is free for another client");
+    }
+
+    @Test
+    @DisplayName("a peer's binding is acknowledged once durable here, and its address is offered to no other client")
+    void aPeersBindingIsLearned() throws Exception {
+        start();
+        Lease theirs = peerLease("02:00:00:00:00:09", FIRST, Instant.ofEpochMilli(clock.millis()).plus(Duration.ofHours(1)));
+
+        store.received(new PeerMessage.LeaseChange(TWO, 1, theirs, Optional.empty()));
+        scheduler.runDue();
+
+        assertEquals(List.of(new RecordingPeerTransport.Sent(Optional.of(TWO), new PeerMessage.LeaseAck(ONE, 1, theirs))),
+                peers.sent().stream().filter(sent -> sent.message() instanceof PeerMessage.LeaseAck).toList());
+        assertEquals(theirs, disk.storedAt(FIRST));
+        receive(discover("02:00:00:00:00:01"));
+        assertNotEquals(FIRST, lastReply().yiaddr(), "the peer's client holds it");
+    }
+
+    @Test
+    @DisplayName("an address whose lease ended by time stays out of the pool for the grace, then is offered again")
+    void anExpiredAddressWaitsForTheGrace() throws Exception {
+        start();
+        Lease theirs = peerLease("02:00:00:00:00:09", FIRST, Instant.ofEpochMilli(clock.millis()).plus(Duration.ofMinutes(1)));
+        store.received(new PeerMessage.LeaseCommit(TWO, 1, theirs));
+        scheduler.runDue();
+
+        long poolSize = server.usage().free() + 1;
+
+        clock.advance(Duration.ofMinutes(1));
+        scheduler.runDue();
+        assertEquals(0, server.usage().bound(), "the lease has ended");
+        clock.advance(GRACE.minusMillis(1));
+        scheduler.runDue();
+        assertEquals(poolSize - 1, server.usage().free(), "still within the grace: the address is not free");
+        receive(selecting("02:00:00:00:00:01", FIRST));
+        assertEquals(List.of(DhcpMessageType.NAK), replies(), "another client asking for it is told no");
+
+        clock.advance(Duration.ofMillis(1));
+        scheduler.runDue();
+        assertEquals(poolSize, server.usage().free(), "the grace is over: the address is free");
+    }
+}
