@@ -189,6 +189,18 @@ public final class TcpPeerTransport implements PeerTransport {
     }
 
     @Override
+    public void disconnect(NodeId peer, String reason) {
+        PeerLink link = links.get(peer);
+        Connection connection = link == null ? null : link.active();
+        if (connection == null) {
+            return;
+        }
+        report(PeerRefusal.INVALID_MESSAGE, connection.remote(), reason);
+        // The reader sees its socket closed and retires the link; the dialer connects again later.
+        connection.close();
+    }
+
+    @Override
     public Set<NodeId> connected() {
         return links.values().stream().filter(link -> link.announced() != null).map(link -> link.id)
                 .collect(Collectors.toUnmodifiableSet());

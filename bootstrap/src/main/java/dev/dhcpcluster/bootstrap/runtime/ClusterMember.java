@@ -140,12 +140,40 @@ final class ClusterMember implements PeerHandler {
 
     @Override
     public void received(PeerMessage message) {
-        if (message instanceof PeerMessage.LeaseChange || message instanceof PeerMessage.LeaseAck
-                || message instanceof PeerMessage.LeaseRefusal || message instanceof PeerMessage.LeaseCommit) {
+        if (message instanceof PeerMessage.LeaseChange change) {
+            if (valid(change, change.lease())) {
+                store.received(message);
+            }
+        } else if (message instanceof PeerMessage.LeaseCommit commit) {
+            if (valid(commit, commit.lease())) {
+                store.received(message);
+            }
+        } else if (message instanceof PeerMessage.LeaseAck || message instanceof PeerMessage.LeaseRefusal) {
+            // They answer this node's own changes, which the replication matches lease for lease.
             store.received(message);
         } else if (grants != null) {
             grants.received(message);
         }
+    }
+
+    /**
+     * True if a lease a peer asks this node to take is one it could hold: in a subnet it serves,
+     * and of a version no later than the epochs this node knows. Otherwise the peer is
+     * disconnected, with the reason logged and counted, and nothing changes.
+     */
+    private boolean valid(PeerMessage message, Lease lease) {
+        String problem = null;
+        if (!server.serves(lease.address())) {
+            problem = "a lease of " + lease.address() + ", outside every subnet this node serves";
+        } else if (lease.version().epoch() > cluster.epoch()) {
+            problem = "a lease of " + lease.address() + " of version " + lease.version() + ", from epoch "
+                    + lease.version().epoch() + ", above the highest this node acknowledged (" + cluster.epoch() + ")";
+        }
+        if (problem == null) {
+            return true;
+        }
+        cluster.peers().disconnect(message.from(), problem);
+        return false;
     }
 
     @Override

@@ -242,6 +242,11 @@ public final class DhcpServer implements DhcpHandler {
         armExpiryTimer();
     }
 
+    /** True if {@code address} lies in one of the subnets this server serves now. Call it on the scheduler's thread. */
+    public boolean serves(Ipv4Address address) {
+        return table.subnetContaining(address) != null;
+    }
+
     /** The id (first address) of every address block of the served pools. Call it on the scheduler's thread. */
     public List<Ipv4Address> blockIds() {
         return table.blockIds();

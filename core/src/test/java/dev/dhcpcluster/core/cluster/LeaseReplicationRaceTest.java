@@ -147,6 +147,12 @@ class LeaseReplicationRaceTest {
         }
 
         @Override
+        public void disconnect(NodeId peer, String reason) {
+            // Every simulated node is honest: a node that finds a peer's message invalid has a bug.
+            throw new AssertionError(peer + " was disconnected for an invalid message: " + reason);
+        }
+
+        @Override
         public Set<NodeId> connected() {
             return Set.of();
         }

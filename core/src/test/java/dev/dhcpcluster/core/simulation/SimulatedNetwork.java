@@ -248,6 +248,12 @@ public final class SimulatedNetwork {
         }
 
         @Override
+        public void disconnect(NodeId peer, String reason) {
+            // Every simulated node is honest: a node that finds a peer's message invalid has a bug.
+            throw new AssertionError(peer + " was disconnected for an invalid message: " + reason);
+        }
+
+        @Override
         public Set<NodeId> connected() {
             Set<NodeId> peers = new TreeSet<>();
             for (int j = 0; j < size; j++) {

@@ -29,6 +29,8 @@ public final class RecordingPeerTransport implements PeerTransport {
     private final List<Sent> sent = new ArrayList<>();
     private final Consumer<Object> log;
 
+    private final List<NodeId> disconnected = new ArrayList<>();
+
     public RecordingPeerTransport() {
         this(entry -> { });
     }
@@ -60,6 +62,16 @@ public final class RecordingPeerTransport implements PeerTransport {
     @Override
     public Set<NodeId> connected() {
         return Set.of();
+    }
+
+    @Override
+    public void disconnect(NodeId peer, String reason) {
+        disconnected.add(peer);
+    }
+
+    /** The peers disconnected so far, in order, one entry per call. */
+    public List<NodeId> disconnected() {
+        return List.copyOf(disconnected);
     }
 
     @Override

@@ -17,6 +17,12 @@ public enum PeerRefusal {
     VERSION_MISMATCH,
     /** A frame could not be decoded, or was not what the protocol expects at that point. */
     MALFORMED_FRAME,
+    /**
+     * A message decoded but broke the protocol's rules (a lease outside every pool this node
+     * serves, a version of an epoch no node has reached): the node that received it closed the
+     * connection, changing nothing.
+     */
+    INVALID_MESSAGE,
     /** A frame's length prefix is above the configured maximum; the connection was closed before reading it. */
     OVERSIZED_FRAME,
     /** The handshake did not finish within its timeout. */

@@ -58,6 +58,14 @@ public interface PeerTransport extends AutoCloseable {
      */
     Optional<Duration> roundTrip(NodeId peer);
 
+    /**
+     * Closes the connection to {@code peer} because a message it sent breaks the protocol's rules
+     * though it decoded (a lease outside every pool, a version from the future): the refusal is
+     * reported as {@link PeerRefusal#INVALID_MESSAGE} with {@code reason}, and the peer is dialed
+     * again later, as after any lost connection. Nothing happens if it is not connected.
+     */
+    void disconnect(NodeId peer, String reason);
+
     /** Closes every connection and stops listening. Idempotent. */
     @Override
     void close();

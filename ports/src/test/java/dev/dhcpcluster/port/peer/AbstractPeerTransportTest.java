@@ -186,6 +186,26 @@ public abstract class AbstractPeerTransportTest {
     }
 
     @Test
+    @DisplayName("a peer disconnected for an invalid message is seen disconnected on both sides, then connects again")
+    void disconnectDropsTheLinkUntilItIsRedialed() throws Exception {
+        Cluster cluster = cluster(ONE, TWO);
+        RecordingPeerHandler atOne = new RecordingPeerHandler();
+        RecordingPeerHandler atTwo = new RecordingPeerHandler();
+        PeerTransport one = started(cluster, ONE, atOne);
+        started(cluster, TWO, atTwo);
+        atOne.awaitConnected(TWO);
+        atTwo.awaitConnected(ONE);
+
+        one.disconnect(TWO, "a lease outside every pool");
+        one.disconnect(THREE, "not connected: nothing happens");
+
+        atOne.await(RecordingPeerHandler.disconnectedCall(TWO)::equals, "node 1 sees node 2 disconnected");
+        atTwo.await(RecordingPeerHandler.disconnectedCall(ONE)::equals, "node 2 sees node 1 disconnected");
+        awaitTrue(() -> atOne.calls().stream().filter(RecordingPeerHandler.connectedCall(TWO)::equals).count() == 2,
+                "the link comes back, as after any lost connection");
+    }
+
+    @Test
     @DisplayName("starting a transport twice is refused, and the first handler keeps receiving")
     void startingTwiceIsRefused() throws Exception {
         Cluster cluster = cluster(ONE, TWO);
