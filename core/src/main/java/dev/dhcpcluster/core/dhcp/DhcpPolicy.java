@@ -78,12 +78,17 @@ import java.util.Set;
  *   <li>a DISCOVER: the bucket's owner makes the one offer (RFC 3074: cooperating servers
  *       decide, without exchanging anything beyond their configuration, which one serves a
  *       client);</li>
- *   <li>a REQUEST with ciaddr that came through a relay: a relay forwards only what the client
- *       broadcast, so this is a REBINDING (RFC 2131 §4.4.5), and the bucket's owner answers it
- *       whatever the answer is. A REQUEST with ciaddr sent straight to the server is taken for a
- *       RENEWING one, unicast to this node, and answered as before: a
+ *   <li>every REQUEST that changes a lease without naming its server: INIT-REBOOT (broadcast),
+ *       and REQUESTs with ciaddr, RENEWING or REBINDING (RFC 2131 §4.4.5). Every node that holds
+ *       the client's lease could extend it, but two nodes extending one lease at once propose two
+ *       changes of one version, and the replication may then commit neither (each replica takes
+ *       the first it hears): so one node, the bucket's owner, answers. A
  *       {@link dev.dhcpcluster.port.model.Datagram} does not say whether it was broadcast, so a
- *       directly attached client's REBINDING is not told apart from a RENEWING one;</li>
+ *       RENEWING client, unicasting to the node that ACKed it, is treated alike: its node is its
+ *       bucket's owner unless the buckets moved since (a node joined or died), and then the
+ *       client rebinds at T2 and the new owner answers;</li>
+ *   <li>a RELEASE or DECLINE that names no server (option 54 is required in both, but a client
+ *       that leaves it out must not make every node write);</li>
  *   <li>the NAKs of an authoritative subnet that rest only on this node's lack of a record of
  *       the client's lease (INIT-REBOOT of a client without record or of an address the table
  *       does not give it, RENEWING or REBINDING without a lease): a peer may have just bound the
@@ -93,7 +98,7 @@ import java.util.Set;
  *       NAK it, and needs no lease record to know), a SELECTING REQUEST naming this server, and
  *       an address the table gives another client.</li>
  * </ul>
- * SELECTING REQUESTs (they name their server), INFORM, RELEASE and DECLINE are unchanged.
+ * SELECTING REQUESTs, RELEASEs and DECLINEs that name their server, and INFORMs, are unchanged.
  *
  * <h2>Server identity</h2>
  * Option 54 of the replies is {@link ServerConfig#serverIdentifier()}, or else the server's own
@@ -346,6 +351,9 @@ public final class DhcpPolicy {
         if (!subnet.config().contains(requested)) {
             return nak(c, "address " + requested + " is not on this network");
         }
+        if (!servesClient(c)) {
+            return notThisNodesBucket(c, "INIT-REBOOT for " + requested);
+        }
         Optional<Reservation> reservation = subnet.reservationFor(c.identity);
         Optional<Lease> lease = table.leaseOf(c.key);
         if (reservation.isEmpty() && lease.isEmpty()) {
@@ -376,9 +384,9 @@ public final class DhcpPolicy {
      */
     private Decision renewingOrRebinding(Context c) {
         Ipv4Address address = c.request.ciaddr();
-        if (!c.request.giaddr().isZero() && !servesClient(c)) {
-            // Relayed, so broadcast: REBINDING, which the owner of the client's bucket answers.
-            return notThisNodesBucket(c, "REBINDING of " + address + " through relay " + c.request.giaddr());
+        if (!servesClient(c)) {
+            return notThisNodesBucket(c, (c.request.giaddr().isZero() ? "RENEWING or REBINDING of "
+                    : "REBINDING through relay " + c.request.giaddr() + " of ") + address);
         }
         ServedSubnet subnet;
         if (c.selectsLink()) {
@@ -464,6 +472,9 @@ public final class DhcpPolicy {
         if (named.isPresent() && !isOurs(named.get(), c)) {
             return new Decision.Drop(DropReason.IGNORED, "DECLINE addressed to server " + named.get());
         }
+        if (named.isEmpty() && !servesClient(c)) {
+            return notThisNodesBucket(c, "DECLINE of " + address.get() + " naming no server");
+        }
         return table.decline(address.get(), c.key, c.hardware, c.now)
                 .<Decision>map(Decision.Record::new)
                 .orElseGet(() -> new Decision.Drop(DropReason.IGNORED,
@@ -475,6 +486,9 @@ public final class DhcpPolicy {
         Optional<Ipv4Address> named = c.request.options().address(OptionCode.SERVER_IDENTIFIER);
         if (named.isPresent() && !isOurs(named.get(), c)) {
             return new Decision.Drop(DropReason.IGNORED, "RELEASE addressed to server " + named.get());
+        }
+        if (named.isEmpty() && !servesClient(c)) {
+            return notThisNodesBucket(c, "RELEASE of " + address + " naming no server");
         }
         return table.release(address, c.key, c.now)
                 .<Decision>map(Decision.Record::new)

@@ -152,15 +152,53 @@ class BucketResponsibilityTest {
     }
 
     @Test
-    @DisplayName("#37 a RENEWING REQUEST sent to this node is ACKed whoever's bucket the client is in")
-    void renewingOfAnotherBucketIsAcked() throws Exception {
-        start(List.of(leaseOf(THEIRS)));
+    @DisplayName("#37 a REQUEST with ciaddr sent straight to this node, of another node's client, is left to the bucket's owner, its lease kept")
+    void renewingOfAnotherBucketIsLeftToTheOwner() {
+        Lease stored = leaseOf(THEIRS);
+        start(List.of(stored));
 
         receive(TestPackets.request().withHardwareAddress(THEIRS).withCiaddr(HELD.toString()));
+
+        assertLeftToTheOwner(133);
+        assertEquals(List.of(stored), table());
+    }
+
+    @Test
+    @DisplayName("#37 a REQUEST with ciaddr sent straight to this node, of its own client, is ACKed to the client")
+    void renewingOfOwnBucketIsAcked() throws Exception {
+        start(List.of(leaseOf(MINE)));
+
+        receive(TestPackets.request().withHardwareAddress(MINE).withCiaddr(HELD.toString()));
 
         assertEquals(HELD, lastReply(DhcpMessageType.ACK).yiaddr());
         assertEquals(new Delivery.Unicast(HELD, CLIENT_PORT), transport.last().delivery());
         assertEquals(1, store.written().size());
+    }
+
+    @Test
+    @DisplayName("#38 INIT-REBOOT of another node's client for its address on record is left to the bucket's owner")
+    void initRebootOfAKnownClientOfAnotherBucketIsLeftToTheOwner() {
+        Lease stored = leaseOf(THEIRS);
+        start(List.of(stored));
+
+        receive(TestPackets.request().withHardwareAddress(THEIRS).withRequestedAddress(HELD.toString()));
+
+        assertLeftToTheOwner(133);
+        assertEquals(List.of(stored), table());
+    }
+
+    @Test
+    @DisplayName("#37 a RELEASE or DECLINE naming no server is left to the bucket's owner; naming this node, carried out")
+    void releaseOrDeclineNamingNoServerIsLeftToTheOwner() {
+        Lease stored = leaseOf(THEIRS);
+        start(List.of(stored));
+
+        receive(TestPackets.release().withHardwareAddress(THEIRS).withCiaddr(HELD.toString()));
+        receive(TestPackets.decline().withHardwareAddress(THEIRS).withRequestedAddress(HELD.toString()));
+
+        assertEquals(List.of(DropReason.NOT_THIS_NODES_BUCKET, DropReason.NOT_THIS_NODES_BUCKET), events.dropReasons());
+        assertEquals(List.of(stored), table());
+        assertTrue(store.written().isEmpty());
     }
 
     @Test
