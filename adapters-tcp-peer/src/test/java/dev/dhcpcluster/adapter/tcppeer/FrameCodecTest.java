@@ -277,6 +277,19 @@ class FrameCodecTest {
         assertEquals(new Frames.Message(configOffer(DHCP4_JSON)), FrameCodec.decode(CBOR.writeValueAsBytes(map)));
     }
 
+    @Test
+    @DisplayName("a configuration offer's frame is its text's UTF-8 bytes and fewer than 512 more, the room bootstrap leaves")
+    void configOfferOverheadIsBounded() {
+        String json = "{\"comment\":\"" + "\u00e9".repeat(1000) + "\"}";
+        PeerMessage.ServerConfigOffer offer = new PeerMessage.ServerConfigOffer(new NodeId(Integer.MAX_VALUE),
+                Long.MAX_VALUE, Long.MAX_VALUE, PeerMessage.ServerConfigOffer.sha256(json), json);
+
+        int body = FrameCodec.encode(new Frames.Message(offer)).length - FrameCodec.PREFIX_BYTES;
+
+        int text = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertTrue(body > text && body - text < 512, () -> body + " bytes for " + text + " of text");
+    }
+
     private static ObjectNode election(ObjectNode map) {
         map.put("type", "election");
         map.put("from", 1);
