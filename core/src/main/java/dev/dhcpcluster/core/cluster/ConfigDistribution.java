@@ -29,7 +29,9 @@ import java.util.function.Supplier;
  *   <li>A node that follows a leader serves the leader's configuration: an offer from the leader it
  *       acknowledged, in that epoch, whose version is later than the one it follows. If the hash is
  *       the one it serves already it only records the version; otherwise it asks the target to serve
- *       it, and a target that refuses it (it does not resolve here) leaves the node on what it served.
+ *       it, and a target that refuses it (it does not resolve here) leaves the node on what it served;
+ *       the refused version is tried again when the leader repeats it, at most once per refresh
+ *       interval.
  *       A change of its own file is then set aside: it stays the leader's.</li>
  *   <li>A node that has not followed any leader's configuration, or that is alone, serves its own;
  *       a node between two leaders keeps what it serves until it follows or leads again.</li>
@@ -56,6 +58,9 @@ import java.util.function.Supplier;
  * Not thread-safe: every method, the target's included, runs on the scheduler's thread.
  */
 public final class ConfigDistribution {
+
+    /** A leader's refresh interval for a runtime that has no reason to choose another. */
+    public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
 
     /** What became of a change of the node's own configuration ({@link #ownChanged}). */
     public enum OwnChange {
@@ -131,6 +136,8 @@ public final class ConfigDistribution {
     private ServerConfigOffer pending;
     /** True once the leader of {@link #followed} reconnected: its next offer counts whatever its counter. */
     private boolean leaderReconnected;
+    /** When this node last asked its target to serve a leader's configuration. */
+    private long attemptedAt;
 
     // ---- the leader's part ----
     /** What this node offers while it leads; null while it does not. */
@@ -330,7 +337,11 @@ public final class ConfigDistribution {
     private void follow(ServerConfigOffer offer) {
         boolean restarted = leaderReconnected && followed != null && offer.from().equals(followed.from())
                 && offer.epoch() == followed.epoch();
-        if (followed != null && !offer.isAfter(followed) && !restarted) {
+        // A version refused here (the node was still starting, an interface was missing) is tried
+        // again when the leader repeats it, at most once per refresh interval.
+        boolean retry = offer.equals(followed) && leaderServed != followed
+                && clock.elapsedNanos() - attemptedAt >= refreshNanos;
+        if (followed != null && !offer.isAfter(followed) && !restarted && !retry) {
             return; // a repeat, or older
         }
         leaderReconnected = false;
@@ -340,7 +351,10 @@ public final class ConfigDistribution {
         }
         if (offer.sha256().equals(servedHash)) {
             leaderServed = offer; // the same text: only the version is recorded
-        } else if (target.followLeader(offer, own)) {
+            return;
+        }
+        attemptedAt = clock.elapsedNanos();
+        if (target.followLeader(offer, own)) {
             servedHash = offer.sha256();
             leaderServed = offer;
         }

@@ -280,18 +280,29 @@ class ConfigDistributionTest {
     }
 
     @Test
-    @DisplayName("a refused leader's configuration leaves the follower on what it served, and is not retried at once")
+    @DisplayName("a refused leader's configuration leaves the follower on what it served, and is tried again at the leader's next refresh")
     void aRefusedConfigurationKeepsWhatWasServed() {
         leadership = follows(THREE, 4);
         ConfigDistribution two = node(TWO, MINE);
         target.refuse = true;
 
         two.received(offer(THREE, 4, 1, LEADERS));
-        two.received(offer(THREE, 4, 1, LEADERS)); // the leader's refresh
+        two.received(offer(THREE, 4, 1, LEADERS)); // repeated sooner than a refresh: not tried again
 
         assertEquals(1, target.calls.size());
         assertEquals(ServerConfigOffer.sha256(MINE), two.servedSha256());
         assertEquals(Optional.empty(), two.followedLeader());
+
+        target.refuse = false;
+        scheduler.advance(REFRESH);
+        two.received(offer(THREE, 4, 1, LEADERS)); // the leader's refresh
+
+        assertEquals(2, target.calls.size());
+        assertEquals(ServerConfigOffer.sha256(LEADERS), two.servedSha256());
+        two.received(offer(THREE, 4, 1, LEADERS));
+        scheduler.advance(REFRESH);
+        two.received(offer(THREE, 4, 1, LEADERS));
+        assertEquals(2, target.calls.size(), "a version served is not applied again");
     }
 
     @Test
