@@ -220,6 +220,26 @@ class LeaderConfigTest {
     }
 
     @Test
+    @DisplayName("a Dhcp4 section alone is read as strictly as in a node file, its errors naming their path from Dhcp4")
+    void aSectionAloneIsReadStrictly() throws Exception {
+        String subnets = "\"subnet4\":[{\"subnet\":\"198.18.0.0/24\",\"pools\":[{\"pool\":\"198.18.0.10 - 198.18.0.99\"}]}]";
+        ConfigLoader loader = new ConfigLoader();
+
+        assertEquals(8, loader.parseDhcp4("{\"max-hops\":8," + subnets + "}", TWO, "test").maxHops());
+        assertEquals(TWO, loader.parseDhcp4("{" + subnets + "}", TWO, "test").node());
+        assertEquals("Dhcp4.max-hops", assertThrows(ConfigException.class,
+                () -> loader.parseDhcp4("{\"max-hops\":\"8\"," + subnets + "}", TWO, "test")).errors().get(0).path());
+        assertTrue(assertThrows(ConfigException.class,
+                () -> loader.parseDhcp4("{\"max-hops\":8,\"max-hops\":9," + subnets + "}", TWO, "test"))
+                .errors().get(0).message().contains("max-hops"));
+        assertEquals("Dhcp4", assertThrows(ConfigException.class,
+                () -> loader.parseDhcp4("[1]", TWO, "test")).errors().get(0).path());
+        assertEquals("Dhcp4.subnet4[0].pools[0].pool", assertThrows(ConfigException.class,
+                () -> loader.parseDhcp4("{\"subnet4\":[{\"subnet\":\"198.18.0.0/24\",\"pools\":[{\"pool\":"
+                        + "\"198.18.1.10 - 198.18.1.99\"}]}]}", TWO, "test")).errors().get(0).path());
+    }
+
+    @Test
     @DisplayName("a leader's subnet on an interface this host lacks is refused, naming the field")
     void aMissingInterfaceIsRefused() throws Exception {
         ObjectNode own = example(f -> { });
