@@ -157,6 +157,11 @@ final class FrameCodec {
             map.put("request-nanos", grant.requestNanos());
             map.put("assignment-epoch", grant.assignmentEpoch());
             map.put("sequence", grant.sequence());
+        } else if (message instanceof PeerMessage.ServerConfigOffer offer) {
+            map.put("type", "server-config-offer");
+            map.put("version", offer.version());
+            map.put("sha256", offer.sha256());
+            map.put("dhcp4", offer.dhcp4Json());
         } else {
             throw new IllegalArgumentException("an unknown kind of peer message: " + message);
         }
@@ -263,6 +268,11 @@ final class FrameCodec {
                     Fields f = fields(root, "from", "epoch", "request-nanos", "assignment-epoch", "sequence");
                     yield new Frames.Message(new PeerMessage.Grant(f.node("from"), f.longValue("epoch"),
                             f.longValue("request-nanos"), f.longValue("assignment-epoch"), f.longValue("sequence")));
+                }
+                case "server-config-offer" -> {
+                    Fields f = fields(root, "from", "epoch", "version", "sha256", "dhcp4");
+                    yield new Frames.Message(new PeerMessage.ServerConfigOffer(f.node("from"), f.longValue("epoch"),
+                            f.longValue("version"), f.text("sha256"), f.text("dhcp4")));
                 }
                 default -> throw new MalformedFrameException("unknown frame type \"" + type.textValue() + "\"");
             };

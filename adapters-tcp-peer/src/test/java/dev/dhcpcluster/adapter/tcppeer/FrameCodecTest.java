@@ -61,7 +61,17 @@ class FrameCodecTest {
                 new PeerMessage.AssignmentOffer(TWO, 4, assignment()),
                 new PeerMessage.AssignmentAccepted(ONE, 4, 4, 2),
                 new PeerMessage.GrantRequest(ONE, 4, -123_456_789L, 4, 2, 512),
-                new PeerMessage.Grant(TWO, 4, Long.MAX_VALUE, 4, 2));
+                new PeerMessage.Grant(TWO, 4, Long.MAX_VALUE, 4, 2),
+                configOffer(DHCP4_JSON),
+                configOffer("{\"subnet4\":[{\"comment\":\"caf\u00e9 \ud83d\ude00\",\"subnet\":\"198.18.0.0/24\"}]}"));
+    }
+
+    /** A leader's {@code Dhcp4} in canonical form, as a node distributes it. */
+    private static final String DHCP4_JSON = "{\"subnet4\":[{\"id\":1,\"pools\":[{\"pool\":\"198.18.0.10 - 198.18.0.99\"}],"
+            + "\"subnet\":\"198.18.0.0/24\"}],\"valid-lifetime\":3600}";
+
+    private static PeerMessage.ServerConfigOffer configOffer(String json) {
+        return new PeerMessage.ServerConfigOffer(TWO, 4, 3, PeerMessage.ServerConfigOffer.sha256(json), json);
     }
 
     /** An assignment with a block at the top of the address space, whose id is negative as a signed integer. */
@@ -241,6 +251,43 @@ class FrameCodecTest {
             m.put("leading", false);
         }));
         assertInstanceOf(Frames.Message.class, decoded);
+    }
+
+    @Test
+    @DisplayName("a configuration offer whose hash is not its text's, or without its text, is malformed")
+    void configOfferMustCarryItsOwnHash() throws Exception {
+        byte[] frame = FrameCodec.encode(new Frames.Message(configOffer(DHCP4_JSON)));
+        ObjectNode map = (ObjectNode) CBOR.readTree(body(frame));
+        map.put("dhcp4", DHCP4_JSON.replace("3600", "7200"));
+        MalformedFrameException changed = assertThrows(MalformedFrameException.class,
+                () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+        assertTrue(changed.getMessage().contains("server-config-offer"), changed.getMessage());
+        map.put("dhcp4", DHCP4_JSON);
+        map.put("sha256", PeerMessage.ServerConfigOffer.sha256(DHCP4_JSON).toUpperCase(java.util.Locale.ROOT));
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+        map.put("sha256", PeerMessage.ServerConfigOffer.sha256(DHCP4_JSON));
+        map.put("version", 0);
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+        map.put("version", 3);
+        map.remove("dhcp4");
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+        map.put("dhcp4", DHCP4_JSON.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+        map.put("dhcp4", DHCP4_JSON);
+        assertEquals(new Frames.Message(configOffer(DHCP4_JSON)), FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+    }
+
+    @Test
+    @DisplayName("a configuration offer's frame is its text's UTF-8 bytes and fewer than 512 more, the room bootstrap leaves")
+    void configOfferOverheadIsBounded() {
+        String json = "{\"comment\":\"" + "\u00e9".repeat(1000) + "\"}";
+        PeerMessage.ServerConfigOffer offer = new PeerMessage.ServerConfigOffer(new NodeId(Integer.MAX_VALUE),
+                Long.MAX_VALUE, Long.MAX_VALUE, PeerMessage.ServerConfigOffer.sha256(json), json);
+
+        int body = FrameCodec.encode(new Frames.Message(offer)).length - FrameCodec.PREFIX_BYTES;
+
+        int text = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertTrue(body > text && body - text < 512, () -> body + " bytes for " + text + " of text");
     }
 
     private static ObjectNode election(ObjectNode map) {

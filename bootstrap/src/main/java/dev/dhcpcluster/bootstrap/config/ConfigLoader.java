@@ -1,5 +1,7 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.port.model.NodeId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,5 +72,28 @@ public final class ConfigLoader {
             throw new ConfigException(source, problems.list());
         }
         return config;
+    }
+
+    /**
+     * Parses a {@code Dhcp4} section alone (the leader's configuration, as it distributes it) as a
+     * node file's {@code Dhcp4} would be, for node {@code node}. The client and relay ports are the
+     * defaults: they belong to the node's own {@code transport} section.
+     *
+     * @param source where the text came from, for messages
+     * @throws ConfigException if the text is not a valid {@code Dhcp4} section, each error naming its
+     *     path from {@code Dhcp4}
+     */
+    public ServerConfig parseDhcp4(String json, NodeId node, String source) throws ConfigException {
+        Problems problems = new Problems();
+        ServerConfig server = reader.readDhcp4(json, problems)
+                .flatMap(dhcp4 -> resolver.resolveDhcp4(dhcp4, node, problems))
+                .orElse(null);
+        if (!problems.isEmpty() || server == null) {
+            if (problems.isEmpty()) {
+                problems.add("Dhcp4", "could not be resolved");
+            }
+            throw new ConfigException(source, problems.list());
+        }
+        return server;
     }
 }

@@ -62,6 +62,15 @@ final class ConfigResolver {
                 admin.get(), cluster));
     }
 
+    /**
+     * Resolves a {@code Dhcp4} section alone, for node {@code node}, as if its file had no
+     * {@code transport} section: the client and relay ports are the defaults, and a running node
+     * keeps its own ({@code ConfigChanges.applicable}).
+     */
+    Optional<ServerConfig> resolveDhcp4(NodeFile.Dhcp4 dhcp4, NodeId node, Problems problems) {
+        return new Dhcp4Resolver(problems).resolve(dhcp4, node, null);
+    }
+
     private static Optional<NodeId> node(NodeFile.Node node, Problems problems) {
         if (node == null) {
             problems.add("node", "missing; give at least {\"id\": 1}");

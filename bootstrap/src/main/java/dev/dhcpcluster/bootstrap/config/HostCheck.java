@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -48,16 +49,34 @@ public final class HostCheck {
         for (int i = 0; i < listed.size(); i++) {
             require(listed.get(i), "transport.interfaces[" + i + "]", errors);
         }
+        subnets(config.server(), errors);
+        if (!errors.isEmpty()) {
+            throw new ConfigException(source, errors);
+        }
+    }
+
+    /**
+     * Checks the interfaces {@code server}'s subnets name ({@code Dhcp4.subnet4[i].interface}): a
+     * {@code Dhcp4} section that came without a node file (the leader's).
+     *
+     * @throws ConfigException naming the path of every interface this host does not have
+     */
+    public void check(ServerConfig server, String source) throws ConfigException {
+        List<ConfigError> errors = new ArrayList<>();
+        subnets(server, errors);
+        if (!errors.isEmpty()) {
+            throw new ConfigException(source, errors);
+        }
+    }
+
+    private void subnets(ServerConfig server, List<ConfigError> errors) {
         // The resolved subnets keep the order of Dhcp4.subnet4.
-        List<SubnetConfig> subnets = config.server().subnets();
+        List<SubnetConfig> subnets = server.subnets();
         for (int i = 0; i < subnets.size(); i++) {
             Optional<String> name = subnets.get(i).interfaceName();
             if (name.isPresent()) {
                 require(name.get(), "Dhcp4.subnet4[" + i + "].interface", errors);
             }
-        }
-        if (!errors.isEmpty()) {
-            throw new ConfigException(source, errors);
         }
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -76,8 +78,40 @@ final class NodeFileReader {
             problems.add("(file)", "is empty; a node file is a JSON object");
             return Optional.empty();
         }
+        return map(() -> mapper.readValue(json, NodeFile.class), problems);
+    }
+
+    /**
+     * Parses {@code json} as a {@code Dhcp4} section alone (the leader's, as it distributes it), as
+     * strictly as in a node file; errors name their path from {@code Dhcp4}.
+     */
+    Optional<NodeFile.Dhcp4> readDhcp4(String json, Problems problems) {
+        Objects.requireNonNull(json, "json");
+        JsonNode tree;
         try {
-            NodeFile file = mapper.readValue(json, NodeFile.class);
+            tree = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            readError(e, problems);
+            return Optional.empty();
+        }
+        if (tree == null || !tree.isObject()) {
+            problems.add("Dhcp4", "is not a JSON object");
+            return Optional.empty();
+        }
+        // The whole file around the section: every path keeps its "Dhcp4." prefix.
+        ObjectNode root = mapper.createObjectNode();
+        root.set("Dhcp4", tree);
+        return map(() -> mapper.treeToValue(root, NodeFile.class), problems).map(NodeFile::dhcp4);
+    }
+
+    /** What {@code read} reads: Jackson's checked exception, as Jackson throws it. */
+    private interface Read {
+        NodeFile read() throws JsonProcessingException;
+    }
+
+    private Optional<NodeFile> map(Read read, Problems problems) {
+        try {
+            NodeFile file = read.read();
             if (file == null) {
                 problems.add("(file)", "is null; a node file is a JSON object");
                 return Optional.empty();

@@ -301,6 +301,26 @@ public final class NodeService extends AbstractIdleService {
         });
     }
 
+    /**
+     * Switches the running DHCP server to {@code next} at once, for code that runs on the event
+     * loop itself (the leader's configuration arrives there, {@link LeaderConfig}), where
+     * {@link #reconfigure} would wait for itself.
+     *
+     * @throws IllegalStateException if not called on the event loop, or the node is not running
+     * @throws IllegalArgumentException if the server cannot serve {@code next}; it goes on with its old config
+     */
+    public void reconfigureOnLoop(ServerConfig next) {
+        if (!loop.inLoop()) {
+            throw new IllegalStateException("reconfigureOnLoop() runs on the event loop");
+        }
+        DhcpServer current = server;
+        if (current == null || state() != State.RUNNING) {
+            throw new IllegalStateException("the node is not running");
+        }
+        current.reconfigure(next);
+        serving = next;
+    }
+
     /** The server config the DHCP server runs on now. */
     public ServerConfig serving() {
         return serving;

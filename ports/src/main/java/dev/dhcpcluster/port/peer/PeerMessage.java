@@ -4,6 +4,10 @@ import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,7 +15,7 @@ import java.util.Optional;
  * A message between two nodes of one cluster: the vocabulary of the bully election with epochs,
  * of the replication of lease changes ({@link LeaseChange}, {@link LeaseAck},
  * {@link LeaseRefusal}, {@link LeaseCommit}), and of the leader's assignment of blocks and buckets
- * with time-limited grants.
+ * with time-limited grants, and of the leader's {@code Dhcp4} configuration ({@link ServerConfigOffer}).
  *
  * <p>Every message names its sender and an epoch. An epoch numbers a leadership: a node proposes
  * epoch {@code e} in a {@link Coordinator} and leads only once a majority of the configured cluster
@@ -27,7 +31,8 @@ public sealed interface PeerMessage
         permits PeerMessage.Election, PeerMessage.Answer, PeerMessage.Coordinator, PeerMessage.Acknowledge,
                 PeerMessage.Heartbeat, PeerMessage.LeaseChange, PeerMessage.LeaseAck, PeerMessage.LeaseRefusal,
                 PeerMessage.LeaseCommit, PeerMessage.AssignmentReport, PeerMessage.AssignmentOffer,
-                PeerMessage.AssignmentAccepted, PeerMessage.GrantRequest, PeerMessage.Grant {
+                PeerMessage.AssignmentAccepted, PeerMessage.GrantRequest, PeerMessage.Grant,
+                PeerMessage.ServerConfigOffer {
 
     /** The node that sent the message. */
     NodeId from();
@@ -317,6 +322,69 @@ public sealed interface PeerMessage
             requireEpoch(epoch);
             requireEpoch(assignmentEpoch);
             requireEpoch(sequence);
+        }
+    }
+
+    /**
+     * "Serve this {@code Dhcp4} configuration": sent by the leader of {@code epoch} to every member
+     * when it starts leading, when a member connects, when its own configuration changes, and again
+     * at a refresh interval. A member that follows that leader in that epoch serves it if its
+     * version is later than the one it follows. Versions are ordered by (epoch, version), so a
+     * member never goes back to an earlier leader's configuration.
+     *
+     * <p>The hash is checked here: a message whose {@code sha256} is not the SHA-256 of
+     * {@code dhcp4Json} cannot be built, so a transport refuses it as malformed.
+     *
+     * @param from the leader
+     * @param epoch the leader's epoch, the first half of the configuration's version
+     * @param version the second half: counts the configurations the leader offered in {@code epoch}, from 1
+     * @param sha256 the SHA-256 of {@code dhcp4Json}'s UTF-8 bytes, 64 lower-case hex digits
+     * @param dhcp4Json the leader's {@code Dhcp4} section in canonical form: compact JSON, keys sorted
+     */
+    record ServerConfigOffer(NodeId from, long epoch, long version, String sha256, String dhcp4Json)
+            implements PeerMessage {
+        public ServerConfigOffer {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(sha256, "sha256");
+            Objects.requireNonNull(dhcp4Json, "dhcp4Json");
+            if (epoch < 1) {
+                throw new IllegalArgumentException("a configuration is offered by the leader of an epoch from 1, not "
+                        + epoch);
+            }
+            if (version < 1) {
+                throw new IllegalArgumentException("a configuration version counts from 1, not " + version);
+            }
+            if (!sha256.equals(sha256(dhcp4Json))) {
+                throw new IllegalArgumentException("sha256 " + (sha256.length() > 64 ? sha256.substring(0, 64) + "..." : sha256)
+                        + " is not the hash of the " + dhcp4Json.length() + " characters offered");
+            }
+        }
+
+        /** The version as an operator reads it: {@code 4.1} for version 1 of epoch 4. */
+        public String label() {
+            return epoch + "." + version;
+        }
+
+        /** True if this offer's version is later than {@code other}'s: a later epoch, or a later version in it. */
+        public boolean isAfter(ServerConfigOffer other) {
+            return epoch != other.epoch ? epoch > other.epoch : version > other.version;
+        }
+
+        /** The SHA-256 of {@code text}'s UTF-8 bytes, as 64 lower-case hex digits. */
+        public static String sha256(String text) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+        }
+
+        /** Names the configuration by its version, hash and length, not its whole text. */
+        @Override
+        public String toString() {
+            return "ServerConfigOffer[from=" + from + ", epoch=" + epoch + ", version=" + version + ", sha256="
+                    + sha256 + ", dhcp4Json=(" + dhcp4Json.length() + " characters)]";
         }
     }
 
