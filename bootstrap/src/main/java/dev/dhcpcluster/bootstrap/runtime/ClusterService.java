@@ -9,7 +9,10 @@ import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.SecretException;
 import dev.dhcpcluster.bootstrap.secret.TlsContexts;
 import dev.dhcpcluster.core.election.BullyElection;
+import dev.dhcpcluster.bootstrap.config.HostCheck;
+import dev.dhcpcluster.core.cluster.ConfigDistribution;
 import dev.dhcpcluster.core.cluster.Leadership;
+import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.election.ElectionStatus;
 import dev.dhcpcluster.core.election.MemberStatus;
 import dev.dhcpcluster.core.election.Role;
@@ -74,6 +77,9 @@ public final class ClusterService extends AbstractIdleService {
     private volatile boolean votedBefore;
     /** The address-space side, once the DHCP service attached it; touched only on the loop. */
     private ClusterMember dataSide;
+    /** The leader's Dhcp4 configuration and this node's, once the node serves; touched only on the loop. */
+    private ConfigDistribution distribution;
+    private LeaderConfig leaderConfig;
     private volatile Cancellable refresh;
     private volatile Optional<ClusterView> latest = Optional.empty();
 
@@ -216,6 +222,61 @@ public final class ClusterService extends AbstractIdleService {
         dataSide = member;
     }
 
+    /**
+     * Once the DHCP service runs: the leader's {@code Dhcp4} configuration is offered to the members
+     * and followed by them ({@link ConfigDistribution}); {@code ownCanonical} is this node's own
+     * (see {@link LeaderConfig#canonicalDhcp4}).
+     */
+    void distributeConfig(NodeService node, String ownCanonical)
+            throws ExecutionException, TimeoutException, InterruptedException, StartRefused {
+        ClusterSettings cluster = config.cluster().orElseThrow();
+        onLoop(() -> {
+            LeaderConfig target = new LeaderConfig(config.node(), config.server(), new LeaderConfig.Server() {
+                @Override
+                public ServerConfig serving() {
+                    return node.serving();
+                }
+
+                @Override
+                public void serve(ServerConfig next) {
+                    node.reconfigureOnLoop(next);
+                }
+            }, new HostCheck());
+            ConfigDistribution created = new ConfigDistribution(config.node(), loop, loop, transport,
+                    this::leadership, target, cluster.timers().heartbeatInterval(), ConfigDistribution.DEFAULT_REFRESH,
+                    LeaderConfig.maxConfigBytes(cluster.maxFrameBytes()));
+            leaderConfig = target;
+            distribution = created;
+            created.start(ownCanonical);
+            return null;
+        });
+    }
+
+    /** True once {@link #distributeConfig} has started the distribution. */
+    boolean distributesConfig() {
+        return config.cluster().isPresent() && loopRead(() -> distribution != null);
+    }
+
+    /**
+     * This node's own file was loaded again: what becomes of its {@code Dhcp4} section depends on
+     * whether the node follows a leader ({@link ConfigDistribution#ownChanged}).
+     */
+    ConfigDistribution.OwnChange ownConfigChanged(ServerConfig loaded, String canonical)
+            throws ExecutionException, TimeoutException, InterruptedException, StartRefused {
+        return onLoop(() -> {
+            leaderConfig.ownLoaded(loaded);
+            return distribution.ownChanged(canonical);
+        });
+    }
+
+    private boolean loopRead(Callable<Boolean> read) {
+        try {
+            return loop.call(read, LOOP_TIMEOUT);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** Election messages to the election, the others to the address-space side once attached. */
     private final class Dispatcher implements PeerHandler {
         private final BullyElection bully;
@@ -230,6 +291,13 @@ public final class ClusterService extends AbstractIdleService {
                     || message instanceof PeerMessage.Coordinator || message instanceof PeerMessage.Acknowledge
                     || message instanceof PeerMessage.Heartbeat) {
                 bully.received(message);
+                if (distribution != null) {
+                    distribution.electionChanged();
+                }
+            } else if (message instanceof PeerMessage.ServerConfigOffer) {
+                if (distribution != null) {
+                    distribution.received(message);
+                }
             } else if (dataSide != null) {
                 dataSide.received(message);
             }
@@ -238,6 +306,9 @@ public final class ClusterService extends AbstractIdleService {
         @Override
         public void connected(NodeId peer) {
             bully.connected(peer);
+            if (distribution != null) {
+                distribution.connected(peer);
+            }
             if (dataSide != null) {
                 dataSide.connected(peer);
             }
@@ -336,6 +407,9 @@ public final class ClusterService extends AbstractIdleService {
         if (bully != null) {
             try {
                 onLoop(() -> {
+                    if (distribution != null) {
+                        distribution.stop();
+                    }
                     bully.stop();
                     return null;
                 });

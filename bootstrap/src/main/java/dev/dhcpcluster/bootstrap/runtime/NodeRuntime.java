@@ -9,8 +9,12 @@ import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.HostCheck;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.text.SafeText;
+import dev.dhcpcluster.core.cluster.ConfigDistribution;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +42,7 @@ public final class NodeRuntime {
     private final ConfigSource source;
     private final ServiceManager services;
     private final NodeService node;
+    private final ClusterService cluster;
     private final LoggingClusterEvents events;
     private volatile Throwable failure;
     /** True while the last reload's errors are the file's own (guarded by the reload's lock). */
@@ -53,14 +58,15 @@ public final class NodeRuntime {
     private volatile boolean startRequested;
 
     @Inject
-    NodeRuntime(NodeConfig config, ConfigSource source, ServiceManager services, NodeService node, EventLoop loop,
-            LoggingClusterEvents events) {
+    NodeRuntime(NodeConfig config, ConfigSource source, ServiceManager services, NodeService node,
+            ClusterService cluster, EventLoop loop, LoggingClusterEvents events) {
         this.config = config;
         this.source = source;
         // The node drains its queued work on the loop while it stops: the loop must outlive it.
         loop.stopAfter(node);
         this.services = services;
         this.node = node;
+        this.cluster = cluster;
         this.events = events;
         services.addListener(new ServiceManager.Listener() {
             @Override
@@ -98,10 +104,39 @@ public final class NodeRuntime {
         try {
             services.awaitHealthy(timeout);
             serving = true;
+            if (cluster.clustered()) {
+                distributeConfig();
+            }
         } catch (IllegalStateException | TimeoutException e) {
             stop(timeout);
             Throwable cause = failure().or(this::failedService).orElse(e);
             throw new NodeStartException("node " + config.node().value() + " did not start: " + describe(cause), cause);
+        }
+    }
+
+    /**
+     * Starts offering this node's {@code Dhcp4} section to the members while it leads, and
+     * following the leader's while it does not. A node that runs on no file (one built in a
+     * program) has no text to offer, and serves its own configuration only.
+     */
+    private void distributeConfig() throws NodeStartException {
+        if (source.file().isEmpty()) {
+            LOG.info("node {} runs on {}, not on a file: it serves its own Dhcp4 section and takes no leader's",
+                    config.node().value(), SafeText.inline(source.description()));
+            return;
+        }
+        try {
+            String text = Files.readString(source.file().get(), StandardCharsets.UTF_8);
+            cluster.distributeConfig(node, LeaderConfig.canonicalDhcp4(text));
+        } catch (IOException | ConfigException e) {
+            LOG.warn("node {} serves its own Dhcp4 section and takes no leader's: its file cannot be read again: {}",
+                    config.node().value(), SafeText.inline(e.getMessage()));
+        } catch (ExecutionException | TimeoutException | StartRefused e) {
+            throw new NodeStartException("node " + config.node().value() + " did not start: the configuration "
+                    + "distribution did not start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeStartException("node " + config.node().value() + " did not start: interrupted", e);
         }
     }
 
@@ -155,10 +190,18 @@ public final class NodeRuntime {
         }
         Path file = source.file().get();
         NodeConfig loaded;
+        String canonical;
         try {
-            loaded = new ConfigLoader().load(file);
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot be read: " + e)));
+            }
+            loaded = new ConfigLoader().parse(text, file.toString());
             // As at start: a subnet may not name an interface this host lacks.
             new HostCheck().check(loaded, file.toString());
+            canonical = LeaderConfig.canonicalDhcp4(text);
         } catch (ConfigException e) {
             fileRefused = true;
             return new ReloadOutcome(false, List.of(), List.of(),
@@ -166,6 +209,9 @@ public final class NodeRuntime {
         }
         List<String> restartNeeded = ConfigChanges.restartNeeded(config, loaded);
         ServerConfig serving = node.serving();
+        if (cluster.distributesConfig()) {
+            return reloadInCluster(loaded, canonical, serving, restartNeeded);
+        }
         ServerConfig next = ConfigChanges.applicable(serving, loaded.server());
         List<String> changes = ConfigChanges.describe(serving, next);
         if (!changes.isEmpty()) {
@@ -184,6 +230,32 @@ public final class NodeRuntime {
             }
         }
         return new ReloadOutcome(true, changes, restartNeeded, List.of());
+    }
+
+    /**
+     * A member's reload: the distribution decides whether its own {@code Dhcp4} is served now
+     * (it leads, or runs without a leader) or set aside while it follows the leader's.
+     */
+    private ReloadOutcome reloadInCluster(NodeConfig loaded, String canonical, ServerConfig before,
+            List<String> restartNeeded) {
+        ConfigDistribution.OwnChange change;
+        try {
+            change = cluster.ownConfigChanged(loaded.server(), canonical);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return refused("Dhcp4", "cannot be served: " + describe(cause));
+        } catch (TimeoutException | StartRefused e) {
+            return refused("(node)", "the event loop did not take the new config in time; it may still take it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return refused("(node)", "interrupted while the event loop took the new config");
+        }
+        return switch (change) {
+            case SERVED -> new ReloadOutcome(true, ConfigChanges.describe(before, node.serving()), restartNeeded,
+                    List.of());
+            case SET_ASIDE -> new ReloadOutcome(true, List.of(), restartNeeded, List.of());
+            case REFUSED -> refused("Dhcp4", "cannot be served (the log says why); the node serves what it served");
+        };
     }
 
     private static ReloadOutcome refused(String path, String why) {

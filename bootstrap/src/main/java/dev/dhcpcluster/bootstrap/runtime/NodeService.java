@@ -319,6 +319,10 @@ public final class NodeService extends AbstractIdleService {
         }
         current.reconfigure(next);
         serving = next;
+        ClusterMember clustered = member;
+        if (clustered != null) {
+            clustered.reapply();
+        }
     }
 
     /** The server config the DHCP server runs on now. */

@@ -85,6 +85,13 @@ class ClusterProcessTest {
                 () -> agreed(List.of(1, 2, 3), 3), this::describe);
         JsonNode leader = status(3).orElseThrow().path("cluster");
         assertEquals("leader", leader.path("role").asText());
+        // Each node's file has a pool of its own: the followers serve the leader's Dhcp4 section instead.
+        for (int id = 1; id <= 2; id++) {
+            int follower = id;
+            Poll.until(ELECTION_TIMEOUT, "node " + id + " follows node 3's configuration", () -> log(follower)
+                    .contains("node " + follower + " follows leader node 3's configuration version") ? Optional.of(true)
+                    : Optional.empty(), () -> log(follower));
+        }
         assertEquals(2, leader.path("majority").asInt());
         assertEquals(2, leader.path("peers-connected").asInt(), leader.toString());
 

@@ -64,9 +64,11 @@ class NodeRuntimeTest {
         LoggingClusterEvents events = new LoggingClusterEvents(loop, loop, Duration.ofSeconds(60));
         UdpDhcpTransport transport = new UdpDhcpTransport(Ipv4Address.parse("127.0.0.1"), 0, Optional.empty());
         FullDiskStore store = new FullDiskStore();
+        ClusterService alone = new ClusterService(config, loop, events);
         NodeService node = new NodeService(config, loop, events, Map.of("udp", () -> transport),
                 Map.of("memory", () -> store));
-        NodeRuntime runtime = new NodeRuntime(config, ConfigSource.none("a test"), new ServiceManager(List.of(loop, node)), node, loop, events);
+        NodeRuntime runtime = new NodeRuntime(config, ConfigSource.none("a test"), new ServiceManager(List.of(loop, alone, node)),
+                node, alone, loop, events);
 
         NodeStartException error = assertThrows(NodeStartException.class, () -> runtime.start(TIMEOUT));
 
@@ -110,9 +112,11 @@ class NodeRuntimeTest {
             public void close() {
             }
         };
+        ClusterService alone = new ClusterService(config, loop, events);
         NodeService node = new NodeService(config, loop, events, Map.of("udp", () -> broken),
                 Map.of("memory", FullDiskStore::new));
-        NodeRuntime runtime = new NodeRuntime(config, ConfigSource.none("a test"), new ServiceManager(List.of(loop, node)), node, loop, events);
+        NodeRuntime runtime = new NodeRuntime(config, ConfigSource.none("a test"), new ServiceManager(List.of(loop, alone, node)),
+                node, alone, loop, events);
         Level before = root.getLevel();
         root.setLevel(Level.DEBUG);
         try {
