@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.simulation;
 
+import dev.dhcpcluster.core.cluster.LeaseCatchUp;
 import dev.dhcpcluster.core.cluster.LeaseReplication;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
@@ -80,16 +81,21 @@ public final class LeaseSimulation {
 
     /**
      * @param factory builds each node's replication
+     * @param catchUp builds each node's catch-up
      * @param replay the command that replays a seed, for failure messages
      */
-    public record Settings(ReplicationFactory factory, LongFunction<String> replay) {
+    public record Settings(ReplicationFactory factory, CatchUpFactory catchUp, LongFunction<String> replay) {
 
         public static Settings defaults(LongFunction<String> replay) {
-            return new Settings(ReplicationFactory.PRODUCTION, replay);
+            return new Settings(ReplicationFactory.PRODUCTION, CatchUpFactory.PRODUCTION, replay);
         }
 
         public Settings withFactory(ReplicationFactory other) {
-            return new Settings(other, replay);
+            return new Settings(other, catchUp, replay);
+        }
+
+        public Settings withCatchUp(CatchUpFactory other) {
+            return new Settings(factory, other, replay);
         }
     }
 
@@ -103,7 +109,8 @@ public final class LeaseSimulation {
      * @param slowestServiceNanos the longest a client waited for an ACK among the requests it made after the faults stopped
      */
     public record Result(long seed, int nodes, long steps, long virtualNanos, int acks, int refusals,
-            int reusesRefused, Map<String, Integer> faults, long slowestServiceNanos, boolean livenessJudged) {
+            int reusesRefused, Map<String, Integer> faults, long slowestServiceNanos, boolean livenessJudged,
+            int recoveries, long slowestRecoveryNanos) {
     }
 
     /** Runs one seed; throws {@link LeaseSimulationFailure} at the first broken invariant. */
@@ -166,6 +173,8 @@ public final class LeaseSimulation {
     /** Whether one node of this run loses its disk: one run in three, so that most runs also judge liveness. */
     private final boolean losesADisk;
     private int wipedNodes;
+    private int recoveries;
+    private long slowestRecovery;
     private int acks;
     private int refusals;
     private int reusesRefused;
@@ -218,7 +227,7 @@ public final class LeaseSimulation {
             client.checkServedAtEnd();
         }
         return new Result(seed, size, steps, queue.now(), acks, refusals, reusesRefused, faults, slowestService,
-                livenessJudged());
+                livenessJudged(), recoveries, slowestRecovery);
     }
 
     // ---- invariants -------------------------------------------------------------------------
@@ -493,8 +502,12 @@ public final class LeaseSimulation {
         final Map<Ipv4Address, Long> refusedUntil = new HashMap<>();
         SimulatedScheduler scheduler;
         LeaseReplication replication;
+        LeaseCatchUp catchUp;
         boolean up;
+        /** True from the loss of the disk until the node caught up: kept across crashes, as the runtime keeps it. */
         boolean recovering;
+        /** When (virtual nanoseconds) the current recovery began: the restart after the loss of the disk. */
+        long recoveringSince = -1;
         int incarnation;
 
         Node(int index, SimulatedClock clock) {
@@ -513,8 +526,30 @@ public final class LeaseSimulation {
             scheduler = new SimulatedScheduler(queue, clock, index);
             replication = settings.factory().create(id, members, scheduler, network.transport(id), this, RETRANSMIT,
                     () -> EPOCH, recovering);
+            if (recovering && recoveringSince < 0) {
+                recoveringSince = queue.now();
+            }
+            catchUp = settings.catchUp().create(id, members, scheduler, network.transport(id), replication,
+                    this::leasesAfter, LeaseSimulation.this::inSomeSlice, () -> EPOCH, () -> EPOCH, RETRANSMIT, () -> {
+                        if (recovering) {
+                            recovering = false;
+                            recoveries++;
+                            slowestRecovery = Math.max(slowestRecovery, queue.now() - recoveringSince);
+                            recoveringSince = -1;
+                        }
+                    }, (peer, why) -> {
+                        throw new IllegalStateException(id + " refused a page of " + peer + ", a correct node: " + why);
+                    });
             up = true;
             network.attach(id, this);
+            catchUp.start();
+        }
+
+        /** The snapshot this node serves: its table, written or durable, in address order. */
+        private List<Lease> leasesAfter(Optional<Ipv4Address> after, int limit) {
+            TreeMap<Ipv4Address, Lease> inOrder = new TreeMap<>(table);
+            return after.map(cursor -> inOrder.tailMap(cursor, false)).orElse(inOrder).values().stream().limit(limit)
+                    .toList();
         }
 
         void crash() {
@@ -551,14 +586,17 @@ public final class LeaseSimulation {
         @Override
         public void received(PeerMessage message) {
             replication.received(message);
+            catchUp.received(message);
         }
 
         @Override
         public void connected(NodeId peer) {
+            catchUp.connected(peer);
         }
 
         @Override
         public void disconnected(NodeId peer) {
+            catchUp.disconnected(peer);
         }
 
         void handle(Request request) {
@@ -573,6 +611,7 @@ public final class LeaseSimulation {
                     for (Ipv4Address address : slice) {
                         Lease current = table.get(address);
                         if (refusedUntil.getOrDefault(address, Long.MIN_VALUE) > now || replication.changing(address)
+                                || replication.unsettled(address)
                                 || current != null && current.holdsAddressAt(Instant.ofEpochMilli(now - GRACE_MS))) {
                             continue;
                         }
@@ -631,6 +670,13 @@ public final class LeaseSimulation {
         private void toClient(Request request, Optional<Lease> ack) {
             LeaseSimulation.this.toClient(request, ack);
         }
+    }
+
+    /** True for an address of some node's slice: the pools of the simulated cluster. */
+    private boolean inSomeSlice(Ipv4Address address) {
+        long first = 0xC6120101L;
+        long at = address.toUnsignedLong();
+        return at >= first && at < first + (long) size * SLICE;
     }
 
     private static Lease higher(Lease kept, Lease other) {
