@@ -83,12 +83,17 @@ import java.util.function.Predicate;
  *     does. An address whose pages did not all name one lease is <em>unsettled</em>: the node
  *     keeps the highest version, takes no change of the address, and settles it when it installs
  *     a committed lease of it at or above that version ({@link LeaseReplication#unsettled}).
- * <li><em>Changes refused while recovering.</em> The node refused every change meanwhile, and a
- *     writer never counts a peer that refused its change. Such a change either commits without
- *     the node, and its writer announces the commit to the node until it answers, so the node
- *     installs it during or after its recovery; or it never commits, and then nothing is lost. A
- *     writer that crashes before its announcement reaches the node leaves the committed lease on a
- *     majority without the node, which no conflicting change can then reach.
+ * <li><em>Changes refused while recovering.</em> The node refused every change meanwhile, and its
+ *     writer counts the refusal and sends the change to the node no more. Such a change either
+ *     commits without the node, and then its writer announces the commit to the node until it
+ *     answers (a peer that did not acknowledge hears it), so the node installs it during or after
+ *     its recovery; or it never commits, and then nothing is lost. A writer that crashes before its
+ *     announcement reaches the node leaves the committed lease on a majority without the node,
+ *     which no conflicting change can then reach; the node holds the version it replaced, or a
+ *     later one, and takes the next change of the address that builds on it. Should a copy of the
+ *     change still reach the caught-up node (the network duplicates), the node answers it as any
+ *     replica would: it accepts it only from the version it names, and acknowledges it again only
+ *     if it holds exactly that lease, which every complete snapshot then named (above).
  * </ul>
  *
  * <h2>Bad pages</h2>

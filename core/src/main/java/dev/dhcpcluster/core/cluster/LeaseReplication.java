@@ -77,10 +77,9 @@ import java.util.function.LongSupplier;
  * Replica, Duration, LongSupplier, boolean) recovering}: it then accepts no change (its own nor a
  * peer's) and only installs committed leases, until {@link LeaseCatchUp} has read complete
  * snapshots from enough peers and ends the recovery (its class comment says how many, and why the
- * node may then vote again). Two rules serve it here: a writer counts no acknowledgement from a
- * peer that refused the same change (a recovering node refuses everything, and may later hold the
- * lease from a snapshot without having accepted it), and a writer forgets the acknowledgements of
- * a peer that asks it for a snapshot (they are on no disk any more).
+ * node may then vote again). A writer forgets the acknowledgements of a peer that asks it for a
+ * snapshot (they are on no disk any more), and a recovered node takes no change of an address
+ * whose snapshots did not agree until a committed lease settles it.
  *
  * <p>A restarted writer reusing a version is harmless once answers name whole leases: each
  * replica still holds at most one lease per version (it accepts a change only from the version
@@ -446,8 +445,7 @@ public final class LeaseReplication {
 
     private void acknowledged(Key key, NodeId node) {
         Pending mine = pending.get(key);
-        // A refusal stands: a peer that refused while it caught up may hold the lease later without having accepted it.
-        if (mine == null || mine.refused.contains(node) || !mine.acknowledged.add(node)) {
+        if (mine == null || !mine.acknowledged.add(node)) {
             return;
         }
         if (!node.equals(self)) {
