@@ -43,8 +43,9 @@ import java.util.function.LongFunction;
  *     {@value #LEASE_MS} ms; clocks run up to 100 ppm fast or slow from one origin.
  * <li>A node's table is what it wrote (durable or not); a crash keeps only the disk; a wiped disk
  *     restarts its node empty, and that node then replicates as a recovering node (see
- *     {@link LeaseReplication}). In one run in three, one node loses its disk (never more): a
- *     recovering node never votes again in this version (see {@link #livenessJudged()}).
+ *     {@link LeaseReplication}) and serves no client until its {@link LeaseCatchUp} has read
+ *     complete snapshots from enough peers; then it votes again. A crash while it catches up
+ *     restarts the catch-up. In one run in three, one node loses its disk (never more).
  * </ul>
  *
  * <h2>Faults, until {@value #FAULTS_END_MS} ms</h2>
@@ -240,13 +241,12 @@ public final class LeaseSimulation {
     }
 
     /**
-     * Whether {@link LeaseInvariant#CLIENTS_SERVED_AFTER_FAULTS} is judged in this run: only while
-     * more nodes than a bare majority still vote (have not lost their disk). With exactly a
-     * majority voting (3 nodes, one disk lost), every change needs every voting node, so an
-     * address on which they hold different versions (a writer crashed before telling one of them
-     * that its change was committed, or a minority holds an uncommitted one) takes no change
-     * again: the recovery that would settle it (a snapshot for the lost node, or a read of a
-     * majority) does not exist yet. Safety is judged in every run.
+     * Whether {@link LeaseInvariant#CLIENTS_SERVED_AFTER_FAULTS} is judged now: only while more
+     * nodes than a bare majority vote (have not lost their disk, or have caught up since). With
+     * exactly a majority voting (3 nodes, one still catching up), every change needs every voting
+     * node, so an address on which they hold different versions (a writer crashed before telling
+     * one of them that its change was committed, or a minority holds an uncommitted one) takes no
+     * change until the lost node has caught up. Safety is judged in every run.
      */
     private boolean livenessJudged() {
         int voting = 0;
