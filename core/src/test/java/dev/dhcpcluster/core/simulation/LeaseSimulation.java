@@ -108,10 +108,13 @@ public final class LeaseSimulation {
      * @param livenessJudged false if too few nodes still vote for the liveness bound to be judged (see
      *     {@link LeaseSimulation#livenessJudged()})
      * @param slowestServiceNanos the longest a client waited for an ACK among the requests it made after the faults stopped
+     * @param recoveries how many times a node that lost its disk caught up
+     * @param slowestRecoveryNanos the longest a catch-up took, from the restart after the loss
+     * @param unsettledAtCatchUp how many addresses were unsettled (see {@link LeaseCatchUp}) when their node caught up
      */
     public record Result(long seed, int nodes, long steps, long virtualNanos, int acks, int refusals,
             int reusesRefused, Map<String, Integer> faults, long slowestServiceNanos, boolean livenessJudged,
-            int recoveries, long slowestRecoveryNanos) {
+            int recoveries, long slowestRecoveryNanos, int unsettledAtCatchUp) {
     }
 
     /** Runs one seed; throws {@link LeaseSimulationFailure} at the first broken invariant. */
@@ -176,6 +179,7 @@ public final class LeaseSimulation {
     private int wipedNodes;
     private int recoveries;
     private long slowestRecovery;
+    private int unsettledAtCatchUp;
     private int acks;
     private int refusals;
     private int reusesRefused;
@@ -228,7 +232,7 @@ public final class LeaseSimulation {
             client.checkServedAtEnd();
         }
         return new Result(seed, size, steps, queue.now(), acks, refusals, reusesRefused, faults, slowestService,
-                livenessJudged(), recoveries, slowestRecovery);
+                livenessJudged(), recoveries, slowestRecovery, unsettledAtCatchUp);
     }
 
     // ---- invariants -------------------------------------------------------------------------
@@ -535,6 +539,11 @@ public final class LeaseSimulation {
                             recovering = false;
                             recoveries++;
                             slowestRecovery = Math.max(slowestRecovery, queue.now() - recoveringSince);
+                            for (long at = 0xC6120101L; at < 0xC6120101L + (long) size * SLICE; at++) {
+                                if (replication.unsettled(Ipv4Address.of((int) at))) {
+                                    unsettledAtCatchUp++;
+                                }
+                            }
                             recoveringSince = -1;
                         }
                     }, (peer, why) -> {

@@ -63,6 +63,7 @@ class LeaseSimulationTest {
         long reusesRefused = 0;
         long notJudged = 0;
         long recoveries = 0;
+        long unsettled = 0;
         LeaseSimulation.Result slowestRecovery = null;
         LeaseSimulation.Result slowest = null;
         for (LeaseSimulation.Result result : results) {
@@ -74,6 +75,7 @@ class LeaseSimulationTest {
             refusals += result.refusals();
             reusesRefused += result.reusesRefused();
             recoveries += result.recoveries();
+            unsettled += result.unsettledAtCatchUp();
             if (slowestRecovery == null || result.slowestRecoveryNanos() > slowestRecovery.slowestRecoveryNanos()) {
                 slowestRecovery = result;
             }
@@ -87,10 +89,10 @@ class LeaseSimulationTest {
         System.out.printf("lease simulation: %d seeds (clusters by size %s), %d steps, %d ACKs, %d refused changes (%d of "
                 + "them an owner's reuse of an address held by another client), faults injected %s, virtual time %.0f s, real time %.1f s, slowest service after the faults "
                 + "%.3f s (seed %d; bound %.1f s; not judged in %d runs where only a bare majority voted at the end), "
-                + "%d nodes caught up after losing their disk (slowest %.3f s, seed %d)%n",
+                + "%d nodes caught up after losing their disk (slowest %.3f s, seed %d; %d addresses unsettled then)%n",
                 results.size(), sizes, steps, acks, refusals, reusesRefused, faults, virtual / 1e9, realMillis / 1e3,
                 slowest.slowestServiceNanos() / 1e9, slowest.seed(), LeaseSimulation.LIVENESS_BOUND_MS / 1e3,
-                notJudged, recoveries, slowestRecovery.slowestRecoveryNanos() / 1e9, slowestRecovery.seed());
+                notJudged, recoveries, slowestRecovery.slowestRecoveryNanos() / 1e9, slowestRecovery.seed(), unsettled);
         assertEquals(seeds.length, results.size());
     }
 
