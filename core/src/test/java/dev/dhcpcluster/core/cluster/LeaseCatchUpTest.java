@@ -267,12 +267,15 @@ class LeaseCatchUpTest {
         catchUp.connected(TWO);
         catchUp.connected(THREE);
         // Two siblings of .1: each replaced version 1, one of them may be committed with this node's lost answer.
-        catchUp.received(page(TWO, Optional.empty(), true, lease(1, 1, 2, TWO), lease(2, 2, 1, TWO)));
+        // .3 is on node 2 only: node 3 may have missed a change that replaced nothing, or node 2 holds an uncommitted one.
+        catchUp.received(page(TWO, Optional.empty(), true, lease(1, 1, 2, TWO), lease(2, 2, 1, TWO), lease(3, 3, 1, TWO)));
         catchUp.received(page(THREE, Optional.empty(), true, lease(1, 7, 2, THREE), lease(2, 2, 1, TWO)));
         assertEquals(1, caughtUp);
         assertEquals(lease(1, 7, 2, THREE), table.get(at(1)), "the highest version is kept");
         assertTrue(replication.unsettled(at(1)));
         assertFalse(replication.unsettled(at(2)));
+        assertTrue(replication.unsettled(at(3)));
+        assertFalse(replication.unsettled(at(5)), "a committed lease installed meanwhile is settled");
 
         replication.received(new PeerMessage.LeaseChange(TWO, 3, lease(2, 2, 2, TWO), Optional.of(new LeaseVersion(3, 1, TWO))));
         assertEquals(lease(2, 2, 2, TWO), table.get(at(2)), "an agreed address takes changes again");
