@@ -104,13 +104,20 @@ import java.util.function.Predicate;
  * same place when the peer connects again. A page longer than asked for is refused the same way. A
  * page that answers another request than the one outstanding (a duplicate, a late one) is ignored.
  *
+ * <h2>A crash before every address is settled</h2>
+ * The unsettled marks live in memory. So the runtime keeps its durable record that the store was
+ * lost until it hears {@code settled}, not only {@code caughtUp}: a node that crashes in between
+ * starts recovering again, refuses every change, and reads fresh snapshots, which is safe with its
+ * store intact too (it only raises versions, and its peers forget its acknowledgements again). An
+ * address that no change touches again stays unsettled, and the record with it: the only cost is
+ * another catch-up after the next restart.
+ *
  * <h2>What this version does not do</h2>
- * The unsettled marks live in memory: a node that crashes after its recovery and before a
- * committed lease settles an address holds, after its restart, a version it may not have accepted.
  * A writer that never hears the node's requests (cut off from it throughout the recovery, while it
  * reaches a majority) can still count an acknowledgement the node gave before it lost its store.
- * Both need a node to stay out of reach or crash at an unlucky moment; closing them needs the
- * marks on disk and writers that give up on a change after a bounded time.
+ * That needs a writer to stay out of the node's reach at an unlucky moment; closing it needs
+ * writers that give up on a change after a bounded time, and a node that waits that long before
+ * it reads.
  */
 public final class LeaseCatchUp {
 
@@ -177,6 +184,7 @@ public final class LeaseCatchUp {
     private final LongSupplier epoch;
     private final Duration retransmit;
     private final Runnable caughtUp;
+    private final Runnable settled;
     private final BiConsumer<NodeId, String> misbehaved;
     private final int required;
     private final Map<NodeId, Read> reads = new HashMap<>();
@@ -192,20 +200,25 @@ public final class LeaseCatchUp {
      * @param highestEpoch the highest epoch this node has seen: a page naming a version of a later one is refused
      * @param epoch the epoch this node speaks in now
      * @param retransmit how long to wait for a page before asking again
-     * @param caughtUp run once, when the recovery ends (at once from {@link #start} if there is none)
+     * @param caughtUp run once, when the recovery ends (at once from {@link #start} if there is none):
+     *     the node may serve from then on
+     * @param settled run once, after {@code caughtUp}, when no address is unsettled any more (at once if
+     *     none was): the runtime keeps its durable record that the store was lost until then, so that a
+     *     node that crashes before starts recovering again (see the class comment)
      * @param misbehaved told of a peer that sent a page that parsed but cannot be right, and why
      */
     public LeaseCatchUp(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport,
             LeaseReplication replication, Snapshot snapshot, Predicate<Ipv4Address> inPools, LongSupplier highestEpoch,
-            LongSupplier epoch, Duration retransmit, Runnable caughtUp, BiConsumer<NodeId, String> misbehaved) {
+            LongSupplier epoch, Duration retransmit, Runnable caughtUp, Runnable settled,
+            BiConsumer<NodeId, String> misbehaved) {
         this(self, members, scheduler, transport, replication, snapshot, inPools, highestEpoch, epoch, retransmit,
-                caughtUp, misbehaved, PeersNeeded.CEILING_OF_HALF);
+                caughtUp, settled, misbehaved, PeersNeeded.CEILING_OF_HALF);
     }
 
     LeaseCatchUp(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport,
             LeaseReplication replication, Snapshot snapshot, Predicate<Ipv4Address> inPools, LongSupplier highestEpoch,
-            LongSupplier epoch, Duration retransmit, Runnable caughtUp, BiConsumer<NodeId, String> misbehaved,
-            PeersNeeded needed) {
+            LongSupplier epoch, Duration retransmit, Runnable caughtUp, Runnable settled,
+            BiConsumer<NodeId, String> misbehaved, PeersNeeded needed) {
         this.self = Objects.requireNonNull(self, "self");
         if (!members.contains(self)) {
             throw new IllegalArgumentException(self + " is not one of the members " + members);
@@ -225,6 +238,7 @@ public final class LeaseCatchUp {
         }
         this.retransmit = retransmit;
         this.caughtUp = Objects.requireNonNull(caughtUp, "caughtUp");
+        this.settled = Objects.requireNonNull(settled, "settled");
         this.misbehaved = Objects.requireNonNull(misbehaved, "misbehaved");
         this.required = Math.min(needed.required(members.size()), peers.size());
         for (NodeId peer : peers) {
@@ -409,5 +423,6 @@ public final class LeaseCatchUp {
         tallies.clear();
         replication.recovered(unsettled);
         caughtUp.run();
+        replication.whenSettled(settled);
     }
 }

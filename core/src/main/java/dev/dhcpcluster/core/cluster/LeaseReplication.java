@@ -188,6 +188,8 @@ public final class LeaseReplication {
      * change of until a committed lease settles them (see {@link LeaseCatchUp}).
      */
     private final Set<Ipv4Address> unsettled = new HashSet<>();
+    /** Run once when the last unsettled address settles; null once run, or before the recovery ended. */
+    private Runnable settled;
     private final Answers answers;
     private final Map<Key, Pending> pending = new HashMap<>();
     /** The addresses of {@link #pending}: one change of this node's per address at a time. */
@@ -260,6 +262,24 @@ public final class LeaseReplication {
     void recovered(Set<Ipv4Address> unsettledAddresses) {
         recovering = false;
         unsettled.addAll(unsettledAddresses);
+    }
+
+    /** Runs {@code settled} once, when no address is unsettled any more: at once if none is. */
+    void whenSettled(Runnable whenSettled) {
+        settled = Objects.requireNonNull(whenSettled, "whenSettled");
+        settle(null);
+    }
+
+    /** {@code address} is settled (if not null); runs the callback if it was the last. */
+    private void settle(Ipv4Address address) {
+        if (address != null) {
+            unsettled.remove(address);
+        }
+        if (unsettled.isEmpty() && settled != null) {
+            Runnable run = settled;
+            settled = null;
+            run.run();
+        }
     }
 
     /** True if this node takes no change of {@code address} until a committed lease settles it. */
@@ -398,12 +418,12 @@ public final class LeaseReplication {
         Optional<Lease> current = replica.current(lease.address());
         if (current.isEmpty() || lease.version().isAfter(current.get().version())) {
             write(lease);
-            unsettled.remove(lease.address());
+            settle(lease.address());
             acknowledgeWhenDurable(commit.from(), lease);
         } else {
             if (current.get().equals(lease)) {
                 // The lease this node holds is committed: it is on the chain of committed versions.
-                unsettled.remove(lease.address());
+                settle(lease.address());
             }
             // Holds this version or a later one: the writer may stop announcing.
             acknowledgeWhenDurable(commit.from(), current.get());

@@ -50,6 +50,7 @@ class LeaseCatchUpTest {
     private boolean slowDisk;
     private final List<String> misbehaved = new ArrayList<>();
     private int caughtUp;
+    private int settled;
     private final List<LeaseReplication.Outcome> outcomes = new ArrayList<>();
     private LeaseReplication replication;
     private LeaseCatchUp catchUp;
@@ -75,7 +76,10 @@ class LeaseCatchUpTest {
                 (after, limit) -> (after.isPresent() ? table.tailMap(after.get(), false) : table).values().stream()
                         .limit(limit).toList(),
                 address -> (address.toUnsignedLong() >>> 16) == (POOL >>> 16), () -> 3, () -> 3, RETRANSMIT,
-                () -> caughtUp++, (peer, why) -> misbehaved.add(peer + ": " + why));
+                () -> caughtUp++, () -> {
+                    assertEquals(1, caughtUp, "settled after caught up");
+                    settled++;
+                }, (peer, why) -> misbehaved.add(peer + ": " + why));
         catchUp.start();
     }
 
@@ -157,6 +161,9 @@ class LeaseCatchUpTest {
         assertEquals(1, caughtUp);
         assertFalse(replication.recovering());
         assertEquals(List.of(lease(1, 1, 4, TWO), lease(2, 2, 1, TWO), lease(3, 3, 1, TWO)), List.copyOf(table.values()));
+        assertEquals(0, settled, "node 3's page named another version of .1");
+        replication.received(new PeerMessage.LeaseCommit(THREE, 3, lease(1, 1, 4, TWO)));
+        assertEquals(1, settled, "the version this node holds is committed");
         scheduler.advance(Duration.ofSeconds(1));
         assertEquals(2, requestsTo(TWO).size(), "nothing is asked once caught up");
         assertEquals(1, requestsTo(THREE).size());
@@ -251,6 +258,7 @@ class LeaseCatchUpTest {
         node(Set.of(ONE), true);
 
         assertEquals(1, caughtUp);
+        assertEquals(1, settled);
         assertFalse(replication.recovering());
     }
 
@@ -289,6 +297,7 @@ class LeaseCatchUpTest {
 
         replication.received(new PeerMessage.LeaseCommit(TWO, 3, lease(1, 1, 3, TWO)));
         assertFalse(replication.unsettled(at(1)), "a committed lease above settles it");
+        assertEquals(0, settled, ".3 is still unsettled");
         assertEquals(lease(1, 1, 3, TWO), table.get(at(1)));
     }
 

@@ -21,8 +21,8 @@ class SimulationCatchesBrokenCatchUpTest {
 
     private static CatchUpFactory endingAfter(LeaseCatchUp.PeersNeeded needed) {
         return (self, members, scheduler, transport, replication, snapshot, inPools, highestEpoch, epoch, retransmit,
-                caughtUp, misbehaved) -> new LeaseCatchUp(self, members, scheduler, transport, replication, snapshot,
-                        inPools, highestEpoch, epoch, retransmit, caughtUp, misbehaved, needed);
+                caughtUp, settled, misbehaved) -> new LeaseCatchUp(self, members, scheduler, transport, replication,
+                        snapshot, inPools, highestEpoch, epoch, retransmit, caughtUp, settled, misbehaved, needed);
     }
 
     private static LeaseSimulationFailure firstFailure(CatchUpFactory factory) {

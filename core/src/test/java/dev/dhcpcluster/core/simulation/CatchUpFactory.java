@@ -25,6 +25,6 @@ public interface CatchUpFactory {
 
     LeaseCatchUp create(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport,
             LeaseReplication replication, LeaseCatchUp.Snapshot snapshot, Predicate<Ipv4Address> inPools,
-            LongSupplier highestEpoch, LongSupplier epoch, Duration retransmit, Runnable caughtUp,
+            LongSupplier highestEpoch, LongSupplier epoch, Duration retransmit, Runnable caughtUp, Runnable settled,
             BiConsumer<NodeId, String> misbehaved);
 }

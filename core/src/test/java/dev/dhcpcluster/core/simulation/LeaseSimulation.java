@@ -44,8 +44,8 @@ import java.util.function.LongFunction;
  * <li>A node's table is what it wrote (durable or not); a crash keeps only the disk; a wiped disk
  *     restarts its node empty, and that node then replicates as a recovering node (see
  *     {@link LeaseReplication}) and serves no client until its {@link LeaseCatchUp} has read
- *     complete snapshots from enough peers; then it votes again. A crash while it catches up
- *     restarts the catch-up. In one run in three, one node loses its disk (never more).
+ *     complete snapshots from enough peers; then it votes again. A crash before every address
+ *     it did not settle at its catch-up is settled makes it catch up again. In one run in three, one node loses its disk (never more).
  * </ul>
  *
  * <h2>Faults, until {@value #FAULTS_END_MS} ms</h2>
@@ -108,7 +108,7 @@ public final class LeaseSimulation {
      * @param livenessJudged false if too few nodes still vote for the liveness bound to be judged (see
      *     {@link LeaseSimulation#livenessJudged()})
      * @param slowestServiceNanos the longest a client waited for an ACK among the requests it made after the faults stopped
-     * @param recoveries how many times a node that lost its disk caught up
+     * @param recoveries how many times a node that lost its disk caught up (again after a crash before it settled)
      * @param slowestRecoveryNanos the longest a catch-up took, from the restart after the loss
      * @param unsettledAtCatchUp how many addresses were unsettled (see {@link LeaseCatchUp}) when their node caught up
      */
@@ -255,7 +255,7 @@ public final class LeaseSimulation {
     private boolean livenessJudged() {
         int voting = 0;
         for (Node node : nodes) {
-            if (!node.recovering) {
+            if (!node.recovering || node.caughtUp) {
                 voting++;
             }
         }
@@ -508,9 +508,14 @@ public final class LeaseSimulation {
         LeaseReplication replication;
         LeaseCatchUp catchUp;
         boolean up;
-        /** True from the loss of the disk until the node caught up: kept across crashes, as the runtime keeps it. */
+        /**
+         * The durable record that the disk was lost: from the loss until every address is settled after the catch-up
+         * (see {@link LeaseCatchUp}); a node that restarts with it recovers again.
+         */
         boolean recovering;
-        /** When (virtual nanoseconds) the current recovery began: the restart after the loss of the disk. */
+        /** True once this incarnation caught up, or never had to. */
+        boolean caughtUp;
+        /** When (virtual nanoseconds) this incarnation began to recover. */
         long recoveringSince = -1;
         int incarnation;
 
@@ -530,13 +535,12 @@ public final class LeaseSimulation {
             scheduler = new SimulatedScheduler(queue, clock, index);
             replication = settings.factory().create(id, members, scheduler, network.transport(id), this, RETRANSMIT,
                     () -> EPOCH, recovering);
-            if (recovering && recoveringSince < 0) {
-                recoveringSince = queue.now();
-            }
+            caughtUp = !recovering;
+            recoveringSince = queue.now();
             catchUp = settings.catchUp().create(id, members, scheduler, network.transport(id), replication,
                     this::leasesAfter, LeaseSimulation.this::inSomeSlice, () -> EPOCH, () -> EPOCH, RETRANSMIT, () -> {
-                        if (recovering) {
-                            recovering = false;
+                        if (!caughtUp) {
+                            caughtUp = true;
                             recoveries++;
                             slowestRecovery = Math.max(slowestRecovery, queue.now() - recoveringSince);
                             for (long at = 0xC6120101L; at < 0xC6120101L + (long) size * SLICE; at++) {
@@ -544,9 +548,8 @@ public final class LeaseSimulation {
                                     unsettledAtCatchUp++;
                                 }
                             }
-                            recoveringSince = -1;
                         }
-                    }, (peer, why) -> {
+                    }, () -> recovering = false, (peer, why) -> {
                         throw new IllegalStateException(id + " refused a page of " + peer + ", a correct node: " + why);
                     });
             up = true;
@@ -564,6 +567,7 @@ public final class LeaseSimulation {
         void crash() {
             scheduler.kill();
             up = false;
+            caughtUp = !recovering;
             replication = null;
             network.detach(id);
         }
@@ -574,6 +578,7 @@ public final class LeaseSimulation {
             }
             disk.clear();
             recovering = true;
+            caughtUp = false;
         }
 
         @Override

@@ -89,7 +89,7 @@ class LeaseSimulationTest {
         System.out.printf("lease simulation: %d seeds (clusters by size %s), %d steps, %d ACKs, %d refused changes (%d of "
                 + "them an owner's reuse of an address held by another client), faults injected %s, virtual time %.0f s, real time %.1f s, slowest service after the faults "
                 + "%.3f s (seed %d; bound %.1f s; not judged in %d runs where only a bare majority voted at the end), "
-                + "%d nodes caught up after losing their disk (slowest %.3f s, seed %d; %d addresses unsettled then)%n",
+                + "%d catch-ups after a lost disk (slowest %.3f s, seed %d; %d addresses unsettled then)%n",
                 results.size(), sizes, steps, acks, refusals, reusesRefused, faults, virtual / 1e9, realMillis / 1e3,
                 slowest.slowestServiceNanos() / 1e9, slowest.seed(), LeaseSimulation.LIVENESS_BOUND_MS / 1e3,
                 notJudged, recoveries, slowestRecovery.slowestRecoveryNanos() / 1e9, slowestRecovery.seed(), unsettled);
