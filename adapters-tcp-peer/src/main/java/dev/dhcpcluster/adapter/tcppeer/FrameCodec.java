@@ -162,6 +162,16 @@ final class FrameCodec {
             map.put("version", offer.version());
             map.put("sha256", offer.sha256());
             map.put("dhcp4", offer.dhcp4Json());
+        } else if (message instanceof PeerMessage.SnapshotRequest request) {
+            map.put("type", "snapshot-request");
+            encodeAfter(map, request.after());
+            map.put("page-size", request.pageSize());
+        } else if (message instanceof PeerMessage.SnapshotPage page) {
+            map.put("type", "snapshot-page");
+            encodeAfter(map, page.after());
+            ArrayNode leases = map.putArray("leases");
+            page.leases().forEach(lease -> leases.add(encodeLease(lease)));
+            map.put("last", page.last());
         } else {
             throw new IllegalArgumentException("an unknown kind of peer message: " + message);
         }
@@ -273,6 +283,28 @@ final class FrameCodec {
                     Fields f = fields(root, "from", "epoch", "version", "sha256", "dhcp4");
                     yield new Frames.Message(new PeerMessage.ServerConfigOffer(f.node("from"), f.longValue("epoch"),
                             f.longValue("version"), f.text("sha256"), f.text("dhcp4")));
+                }
+                case "snapshot-request" -> {
+                    Fields f = fields(root, "from", "epoch", "after", "page-size");
+                    long pageSize = f.longValue("page-size");
+                    if (pageSize < 1 || pageSize > Integer.MAX_VALUE) {
+                        throw new MalformedFrameException("a snapshot-request frame with page size " + pageSize);
+                    }
+                    yield new Frames.Message(new PeerMessage.SnapshotRequest(f.node("from"), f.longValue("epoch"),
+                            after(f), (int) pageSize));
+                }
+                case "snapshot-page" -> {
+                    Fields f = fields(root, "from", "epoch", "after", "leases", "last");
+                    JsonNode array = f.get("leases");
+                    if (!array.isArray()) {
+                        throw new MalformedFrameException("\"leases\" of a snapshot-page frame is not an array");
+                    }
+                    List<Lease> leases = new ArrayList<>(array.size());
+                    for (JsonNode lease : array) {
+                        leases.add(lease(lease, "snapshot-page"));
+                    }
+                    yield new Frames.Message(new PeerMessage.SnapshotPage(f.node("from"), f.longValue("epoch"),
+                            after(f), leases, f.bool("last")));
                 }
                 default -> throw new MalformedFrameException("unknown frame type \"" + type.textValue() + "\"");
             };
@@ -444,6 +476,19 @@ final class FrameCodec {
         }
         return new Lease(address(f, "address"), key, HardwareAddress.of((int) htype, f.bytes("chaddr")), hostname,
                 LeaseState.valueOf(f.text("state")), expiry, version(f.get("version"), frame), sent);
+    }
+
+    /** A snapshot cursor: the address as an unsigned integer, or null for the first page. */
+    private static void encodeAfter(ObjectNode map, Optional<Ipv4Address> after) {
+        if (after.isPresent()) {
+            map.put("after", after.get().toUnsignedLong());
+        } else {
+            map.putNull("after");
+        }
+    }
+
+    private static Optional<Ipv4Address> after(Fields f) throws MalformedFrameException {
+        return f.get("after").isNull() ? Optional.empty() : Optional.of(address(f, "after"));
     }
 
     private static LeaseVersion version(JsonNode node, String frame) throws MalformedFrameException {

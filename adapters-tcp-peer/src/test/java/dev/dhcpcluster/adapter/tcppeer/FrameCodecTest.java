@@ -63,7 +63,12 @@ class FrameCodecTest {
                 new PeerMessage.GrantRequest(ONE, 4, -123_456_789L, 4, 2, 512),
                 new PeerMessage.Grant(TWO, 4, Long.MAX_VALUE, 4, 2),
                 configOffer(DHCP4_JSON),
-                configOffer("{\"subnet4\":[{\"comment\":\"caf\u00e9 \ud83d\ude00\",\"subnet\":\"198.18.0.0/24\"}]}"));
+                configOffer("{\"subnet4\":[{\"comment\":\"caf\u00e9 \ud83d\ude00\",\"subnet\":\"198.18.0.0/24\"}]}"),
+                new PeerMessage.SnapshotRequest(TWO, 4, Optional.empty(), 256),
+                new PeerMessage.SnapshotRequest(TWO, 4, Optional.of(Ipv4Address.BROADCAST), 1),
+                new PeerMessage.SnapshotPage(ONE, 4, Optional.empty(), List.of(), true),
+                new PeerMessage.SnapshotPage(ONE, 4, Optional.of(Ipv4Address.parse("198.18.0.1")),
+                        List.of(NAMED_LEASE, LEASE), false));
     }
 
     /** A leader's {@code Dhcp4} in canonical form, as a node distributes it. */
@@ -230,6 +235,54 @@ class FrameCodecTest {
                     () -> "decoded " + Arrays.toString(body));
             assertTrue(e.getMessage() != null && !e.getMessage().isEmpty());
         }
+    }
+
+    @Test
+    @DisplayName("a snapshot page whose addresses do not ascend above its cursor, or a request for no lease, is malformed")
+    void snapshotFramesThatBreakTheirOrderAreRefused() throws Exception {
+        byte[] page = FrameCodec.encode(new Frames.Message(new PeerMessage.SnapshotPage(ONE, 4, Optional.empty(),
+                List.of(NAMED_LEASE, LEASE), false)));
+        ObjectNode map = (ObjectNode) CBOR.readTree(body(page));
+        com.fasterxml.jackson.databind.node.ArrayNode leases = (com.fasterxml.jackson.databind.node.ArrayNode) map.get("leases");
+        leases.add(leases.get(0).deepCopy());
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)),
+                "an address listed twice");
+        leases.remove(2);
+        map.put("after", LEASE.address().toUnsignedLong());
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)),
+                "addresses at or below the cursor");
+        map.putNull("after");
+        map.put("last", "yes");
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
+
+        byte[] request = FrameCodec.encode(new Frames.Message(new PeerMessage.SnapshotRequest(ONE, 4, Optional.empty(), 5)));
+        ObjectNode asked = (ObjectNode) CBOR.readTree(body(request));
+        asked.put("page-size", 0);
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(asked)));
+        asked.put("page-size", 1L << 31);
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(asked)));
+    }
+
+    @Test
+    @DisplayName("a snapshot page of 256 leases, each with every string at 255 bytes, fits the default frame four times over")
+    void aFullPageOfLargestLeasesFitsTheDefaultFrame() throws Exception {
+        // 256 is the page size LeaseCatchUp asks for; a DHCP option carries at most 255 octets.
+        byte[] big = new byte[255];
+        Arrays.fill(big, (byte) 'a');
+        List<Lease> leases = new java.util.ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            leases.add(new Lease(Ipv4Address.of(0xC6120000 + i), ClientKey.ofClientId(big),
+                    HardwareAddress.of(255, Arrays.copyOf(big, HardwareAddress.MAX_LENGTH)),
+                    Optional.of("h".repeat(255)), LeaseState.BOUND, Instant.MAX,
+                    new LeaseVersion(Long.MAX_VALUE, Long.MAX_VALUE, new NodeId(Integer.MAX_VALUE)),
+                    Optional.of(HostNameSent.of(big))));
+        }
+        PeerMessage.SnapshotPage page = new PeerMessage.SnapshotPage(new NodeId(Integer.MAX_VALUE), Long.MAX_VALUE,
+                Optional.of(Ipv4Address.ZERO), leases, false);
+        byte[] frame = FrameCodec.encode(new Frames.Message(page));
+
+        assertTrue(frame.length * 4 < TcpPeerTransport.Settings.DEFAULT_MAX_FRAME_BYTES, frame.length + " bytes");
+        assertEquals(new Frames.Message(page), FrameCodec.decode(body(frame)));
     }
 
     @Test

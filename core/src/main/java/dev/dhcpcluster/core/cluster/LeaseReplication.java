@@ -75,8 +75,11 @@ import java.util.function.LongSupplier;
  * <p>A node whose store was lost forgot which versions it acknowledged, and would break the
  * argument above. It must start {@link #LeaseReplication(NodeId, Set, Scheduler, PeerTransport,
  * Replica, Duration, LongSupplier, boolean) recovering}: it then accepts no change (its own nor a
- * peer's) and only installs committed leases. This version has no way to end the recovery (a
- * snapshot from a majority is the next step), so such a node stays a non-voting replica.
+ * peer's) and only installs committed leases, until {@link LeaseCatchUp} has read complete
+ * snapshots from enough peers and ends the recovery (its class comment says how many, and why the
+ * node may then vote again). A writer forgets the acknowledgements of a peer that asks it for a
+ * snapshot (they are on no disk any more), and a recovered node takes no change of an address
+ * whose snapshots did not agree until a committed lease settles it.
  *
  * <p>A restarted writer reusing a version is harmless once answers name whole leases: each
  * replica still holds at most one lease per version (it accepts a change only from the version
@@ -88,7 +91,7 @@ import java.util.function.LongSupplier;
  * writer's current one); it keeps announcing a commit to a peer that is down for as long as the
  * peer stays down (one entry per committed change it missed); and an address whose replicas hold
  * different uncommitted versions, none of them on a majority, takes no change again until a
- * recovery that reads a majority exists. Changes lost with a writer's crash before they commit are
+ * recovery that reads a majority exists (a recovered node's unsettled addresses are the same case). Changes lost with a writer's crash before they commit are
  * not retried by anyone: the caller never heard {@link Outcome#COMMITTED}, so no client was
  * acknowledged.
  */
@@ -178,7 +181,15 @@ public final class LeaseReplication {
     private final LongSupplier epoch;
     private final int quorum;
     private final Acceptance acceptance;
-    private final boolean recovering;
+    /** True until {@link LeaseCatchUp} ends the recovery of a node whose store was lost. */
+    private boolean recovering;
+    /**
+     * Addresses whose lease this node installed from snapshots that did not agree, and takes no
+     * change of until a committed lease settles them (see {@link LeaseCatchUp}).
+     */
+    private final Set<Ipv4Address> unsettled = new HashSet<>();
+    /** Run once when the last unsettled address settles; null once run, or before the recovery ended. */
+    private Runnable settled;
     private final Answers answers;
     private final Map<Key, Pending> pending = new HashMap<>();
     /** The addresses of {@link #pending}: one change of this node's per address at a time. */
@@ -234,9 +245,73 @@ public final class LeaseReplication {
         this.answers = Objects.requireNonNull(answers, "answers");
     }
 
-    /** True if this node accepts no change because its store was lost (see the class comment). */
+    /**
+     * True if this node accepts no change because its store was lost and it has not caught up yet
+     * (see the class comment and {@link LeaseCatchUp}).
+     */
     public boolean recovering() {
         return recovering;
+    }
+
+    /**
+     * Ends the recovery: from now on this node accepts changes and proposes its own, except of the
+     * {@code unsettled} addresses, which it takes no change of (its own nor a peer's) until it
+     * installs a committed lease of each that is at least the version it holds. Called by
+     * {@link LeaseCatchUp} once it has read complete snapshots from enough peers.
+     */
+    void recovered(Set<Ipv4Address> unsettledAddresses) {
+        recovering = false;
+        unsettled.addAll(unsettledAddresses);
+    }
+
+    /** Runs {@code settled} once, when no address is unsettled any more: at once if none is. */
+    void whenSettled(Runnable whenSettled) {
+        settled = Objects.requireNonNull(whenSettled, "whenSettled");
+        settle(null);
+    }
+
+    /** {@code address} is settled (if not null); runs the callback if it was the last. */
+    private void settle(Ipv4Address address) {
+        if (address != null) {
+            unsettled.remove(address);
+        }
+        if (unsettled.isEmpty() && settled != null) {
+            Runnable run = settled;
+            settled = null;
+            run.run();
+        }
+    }
+
+    /** True if this node takes no change of {@code address} until a committed lease settles it. */
+    public boolean unsettled(Ipv4Address address) {
+        return unsettled.contains(address);
+    }
+
+    /**
+     * Writes {@code lease} if it is above the version this node holds of its address, as a
+     * committed lease is installed, and answers nobody: how a recovering node takes in a lease
+     * from a peer's snapshot.
+     *
+     * @return true if it was written
+     */
+    boolean install(Lease lease) {
+        Optional<Lease> current = replica.current(lease.address());
+        if (current.isEmpty() || lease.version().isAfter(current.get().version())) {
+            write(lease);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Forgets every acknowledgement {@code peer} gave to this node's changes still in flight,
+     * which are sent to it again: {@code peer} asked for a snapshot, so it lost its store, and what
+     * it acknowledged before is no longer on any disk (see the class comment).
+     */
+    void forgetAcknowledgements(NodeId peer) {
+        for (Pending mine : pending.values()) {
+            mine.acknowledged.remove(peer);
+        }
     }
 
     /**
@@ -253,7 +328,7 @@ public final class LeaseReplication {
         PeerMessage.LeaseChange change = new PeerMessage.LeaseChange(self, epoch.getAsLong(), lease, replaces);
         Objects.requireNonNull(done, "done");
         Key key = new Key(lease.address(), lease.version());
-        if (recovering || !accepts(change) || changing(lease.address())) {
+        if (recovering || unsettled.contains(lease.address()) || !accepts(change) || changing(lease.address())) {
             scheduler.execute(() -> done.accept(Outcome.REFUSED));
             return;
         }
@@ -326,9 +401,10 @@ public final class LeaseReplication {
     private void changeReceived(PeerMessage.LeaseChange change) {
         Lease lease = change.lease();
         Optional<Lease> current = replica.current(lease.address());
-        if (!recovering && current.isPresent() && current.get().equals(lease)) {
+        boolean takes = !recovering && !unsettled.contains(lease.address());
+        if (takes && current.isPresent() && current.get().equals(lease)) {
             acknowledgeWhenDurable(change.from(), lease);
-        } else if (!recovering && accepts(change)) {
+        } else if (takes && accepts(change)) {
             write(lease);
             acknowledgeWhenDurable(change.from(), lease);
         } else {
@@ -342,8 +418,13 @@ public final class LeaseReplication {
         Optional<Lease> current = replica.current(lease.address());
         if (current.isEmpty() || lease.version().isAfter(current.get().version())) {
             write(lease);
+            settle(lease.address());
             acknowledgeWhenDurable(commit.from(), lease);
         } else {
+            if (current.get().equals(lease)) {
+                // The lease this node holds is committed: it is on the chain of committed versions.
+                settle(lease.address());
+            }
             // Holds this version or a later one: the writer may stop announcing.
             acknowledgeWhenDurable(commit.from(), current.get());
         }

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.core.simulation;
 
+import dev.dhcpcluster.core.cluster.LeaseCatchUp;
 import dev.dhcpcluster.core.cluster.LeaseReplication;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
@@ -42,8 +43,9 @@ import java.util.function.LongFunction;
  *     {@value #LEASE_MS} ms; clocks run up to 100 ppm fast or slow from one origin.
  * <li>A node's table is what it wrote (durable or not); a crash keeps only the disk; a wiped disk
  *     restarts its node empty, and that node then replicates as a recovering node (see
- *     {@link LeaseReplication}). In one run in three, one node loses its disk (never more): a
- *     recovering node never votes again in this version (see {@link #livenessJudged()}).
+ *     {@link LeaseReplication}) and serves no client until its {@link LeaseCatchUp} has read
+ *     complete snapshots from enough peers; then it votes again. A crash before every address
+ *     it did not settle at its catch-up is settled makes it catch up again. In one run in three, one node loses its disk (never more).
  * </ul>
  *
  * <h2>Faults, until {@value #FAULTS_END_MS} ms</h2>
@@ -80,16 +82,21 @@ public final class LeaseSimulation {
 
     /**
      * @param factory builds each node's replication
+     * @param catchUp builds each node's catch-up
      * @param replay the command that replays a seed, for failure messages
      */
-    public record Settings(ReplicationFactory factory, LongFunction<String> replay) {
+    public record Settings(ReplicationFactory factory, CatchUpFactory catchUp, LongFunction<String> replay) {
 
         public static Settings defaults(LongFunction<String> replay) {
-            return new Settings(ReplicationFactory.PRODUCTION, replay);
+            return new Settings(ReplicationFactory.PRODUCTION, CatchUpFactory.PRODUCTION, replay);
         }
 
         public Settings withFactory(ReplicationFactory other) {
-            return new Settings(other, replay);
+            return new Settings(other, catchUp, replay);
+        }
+
+        public Settings withCatchUp(CatchUpFactory other) {
+            return new Settings(factory, other, replay);
         }
     }
 
@@ -101,9 +108,13 @@ public final class LeaseSimulation {
      * @param livenessJudged false if too few nodes still vote for the liveness bound to be judged (see
      *     {@link LeaseSimulation#livenessJudged()})
      * @param slowestServiceNanos the longest a client waited for an ACK among the requests it made after the faults stopped
+     * @param recoveries how many times a node that lost its disk caught up (again after a crash before it settled)
+     * @param slowestRecoveryNanos the longest a catch-up took, from the restart after the loss
+     * @param unsettledAtCatchUp how many addresses were unsettled (see {@link LeaseCatchUp}) when their node caught up
      */
     public record Result(long seed, int nodes, long steps, long virtualNanos, int acks, int refusals,
-            int reusesRefused, Map<String, Integer> faults, long slowestServiceNanos, boolean livenessJudged) {
+            int reusesRefused, Map<String, Integer> faults, long slowestServiceNanos, boolean livenessJudged,
+            int recoveries, long slowestRecoveryNanos, int unsettledAtCatchUp) {
     }
 
     /** Runs one seed; throws {@link LeaseSimulationFailure} at the first broken invariant. */
@@ -166,6 +177,9 @@ public final class LeaseSimulation {
     /** Whether one node of this run loses its disk: one run in three, so that most runs also judge liveness. */
     private final boolean losesADisk;
     private int wipedNodes;
+    private int recoveries;
+    private long slowestRecovery;
+    private int unsettledAtCatchUp;
     private int acks;
     private int refusals;
     private int reusesRefused;
@@ -218,7 +232,7 @@ public final class LeaseSimulation {
             client.checkServedAtEnd();
         }
         return new Result(seed, size, steps, queue.now(), acks, refusals, reusesRefused, faults, slowestService,
-                livenessJudged());
+                livenessJudged(), recoveries, slowestRecovery, unsettledAtCatchUp);
     }
 
     // ---- invariants -------------------------------------------------------------------------
@@ -231,18 +245,17 @@ public final class LeaseSimulation {
     }
 
     /**
-     * Whether {@link LeaseInvariant#CLIENTS_SERVED_AFTER_FAULTS} is judged in this run: only while
-     * more nodes than a bare majority still vote (have not lost their disk). With exactly a
-     * majority voting (3 nodes, one disk lost), every change needs every voting node, so an
-     * address on which they hold different versions (a writer crashed before telling one of them
-     * that its change was committed, or a minority holds an uncommitted one) takes no change
-     * again: the recovery that would settle it (a snapshot for the lost node, or a read of a
-     * majority) does not exist yet. Safety is judged in every run.
+     * Whether {@link LeaseInvariant#CLIENTS_SERVED_AFTER_FAULTS} is judged now: only while more
+     * nodes than a bare majority vote (have not lost their disk, or have caught up since). With
+     * exactly a majority voting (3 nodes, one still catching up), every change needs every voting
+     * node, so an address on which they hold different versions (a writer crashed before telling
+     * one of them that its change was committed, or a minority holds an uncommitted one) takes no
+     * change until the lost node has caught up. Safety is judged in every run.
      */
     private boolean livenessJudged() {
         int voting = 0;
         for (Node node : nodes) {
-            if (!node.recovering) {
+            if (!node.recovering || node.caughtUp) {
                 voting++;
             }
         }
@@ -493,8 +506,17 @@ public final class LeaseSimulation {
         final Map<Ipv4Address, Long> refusedUntil = new HashMap<>();
         SimulatedScheduler scheduler;
         LeaseReplication replication;
+        LeaseCatchUp catchUp;
         boolean up;
+        /**
+         * The durable record that the disk was lost: from the loss until every address is settled after the catch-up
+         * (see {@link LeaseCatchUp}); a node that restarts with it recovers again.
+         */
         boolean recovering;
+        /** True once this incarnation caught up, or never had to. */
+        boolean caughtUp;
+        /** When (virtual nanoseconds) this incarnation began to recover. */
+        long recoveringSince = -1;
         int incarnation;
 
         Node(int index, SimulatedClock clock) {
@@ -513,13 +535,39 @@ public final class LeaseSimulation {
             scheduler = new SimulatedScheduler(queue, clock, index);
             replication = settings.factory().create(id, members, scheduler, network.transport(id), this, RETRANSMIT,
                     () -> EPOCH, recovering);
+            caughtUp = !recovering;
+            recoveringSince = queue.now();
+            catchUp = settings.catchUp().create(id, members, scheduler, network.transport(id), replication,
+                    this::leasesAfter, LeaseSimulation.this::inSomeSlice, () -> EPOCH, () -> EPOCH, RETRANSMIT, () -> {
+                        if (!caughtUp) {
+                            caughtUp = true;
+                            recoveries++;
+                            slowestRecovery = Math.max(slowestRecovery, queue.now() - recoveringSince);
+                            for (long at = 0xC6120101L; at < 0xC6120101L + (long) size * SLICE; at++) {
+                                if (replication.unsettled(Ipv4Address.of((int) at))) {
+                                    unsettledAtCatchUp++;
+                                }
+                            }
+                        }
+                    }, () -> recovering = false, (peer, why) -> {
+                        throw new IllegalStateException(id + " refused a page of " + peer + ", a correct node: " + why);
+                    });
             up = true;
             network.attach(id, this);
+            catchUp.start();
+        }
+
+        /** The snapshot this node serves: its table, written or durable, in address order. */
+        private List<Lease> leasesAfter(Optional<Ipv4Address> after, int limit) {
+            TreeMap<Ipv4Address, Lease> inOrder = new TreeMap<>(table);
+            return after.map(cursor -> inOrder.tailMap(cursor, false)).orElse(inOrder).values().stream().limit(limit)
+                    .toList();
         }
 
         void crash() {
             scheduler.kill();
             up = false;
+            caughtUp = !recovering;
             replication = null;
             network.detach(id);
         }
@@ -530,6 +578,7 @@ public final class LeaseSimulation {
             }
             disk.clear();
             recovering = true;
+            caughtUp = false;
         }
 
         @Override
@@ -551,14 +600,17 @@ public final class LeaseSimulation {
         @Override
         public void received(PeerMessage message) {
             replication.received(message);
+            catchUp.received(message);
         }
 
         @Override
         public void connected(NodeId peer) {
+            catchUp.connected(peer);
         }
 
         @Override
         public void disconnected(NodeId peer) {
+            catchUp.disconnected(peer);
         }
 
         void handle(Request request) {
@@ -573,6 +625,7 @@ public final class LeaseSimulation {
                     for (Ipv4Address address : slice) {
                         Lease current = table.get(address);
                         if (refusedUntil.getOrDefault(address, Long.MIN_VALUE) > now || replication.changing(address)
+                                || replication.unsettled(address)
                                 || current != null && current.holdsAddressAt(Instant.ofEpochMilli(now - GRACE_MS))) {
                             continue;
                         }
@@ -631,6 +684,13 @@ public final class LeaseSimulation {
         private void toClient(Request request, Optional<Lease> ack) {
             LeaseSimulation.this.toClient(request, ack);
         }
+    }
+
+    /** True for an address of some node's slice: the pools of the simulated cluster. */
+    private boolean inSomeSlice(Ipv4Address address) {
+        long first = 0xC6120101L;
+        long at = address.toUnsignedLong();
+        return at >= first && at < first + (long) size * SLICE;
     }
 
     private static Lease higher(Lease kept, Lease other) {

@@ -62,6 +62,9 @@ class LeaseSimulationTest {
         long refusals = 0;
         long reusesRefused = 0;
         long notJudged = 0;
+        long recoveries = 0;
+        long unsettled = 0;
+        LeaseSimulation.Result slowestRecovery = null;
         LeaseSimulation.Result slowest = null;
         for (LeaseSimulation.Result result : results) {
             result.faults().forEach((kind, count) -> faults.merge(kind, count, Integer::sum));
@@ -71,6 +74,11 @@ class LeaseSimulationTest {
             acks += result.acks();
             refusals += result.refusals();
             reusesRefused += result.reusesRefused();
+            recoveries += result.recoveries();
+            unsettled += result.unsettledAtCatchUp();
+            if (slowestRecovery == null || result.slowestRecoveryNanos() > slowestRecovery.slowestRecoveryNanos()) {
+                slowestRecovery = result;
+            }
             if (!result.livenessJudged()) {
                 notJudged++;
             }
@@ -80,10 +88,11 @@ class LeaseSimulationTest {
         }
         System.out.printf("lease simulation: %d seeds (clusters by size %s), %d steps, %d ACKs, %d refused changes (%d of "
                 + "them an owner's reuse of an address held by another client), faults injected %s, virtual time %.0f s, real time %.1f s, slowest service after the faults "
-                + "%.3f s (seed %d; bound %.1f s; not judged in %d runs where only a bare majority kept its disk)%n",
+                + "%.3f s (seed %d; bound %.1f s; not judged in %d runs where only a bare majority voted at the end), "
+                + "%d catch-ups after a lost disk (slowest %.3f s, seed %d; %d addresses unsettled then)%n",
                 results.size(), sizes, steps, acks, refusals, reusesRefused, faults, virtual / 1e9, realMillis / 1e3,
                 slowest.slowestServiceNanos() / 1e9, slowest.seed(), LeaseSimulation.LIVENESS_BOUND_MS / 1e3,
-                notJudged);
+                notJudged, recoveries, slowestRecovery.slowestRecoveryNanos() / 1e9, slowestRecovery.seed(), unsettled);
         assertEquals(seeds.length, results.size());
     }
 

@@ -8,14 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A message between two nodes of one cluster: the vocabulary of the bully election with epochs,
  * of the replication of lease changes ({@link LeaseChange}, {@link LeaseAck},
- * {@link LeaseRefusal}, {@link LeaseCommit}), and of the leader's assignment of blocks and buckets
- * with time-limited grants, and of the leader's {@code Dhcp4} configuration ({@link ServerConfigOffer}).
+ * {@link LeaseRefusal}, {@link LeaseCommit}), of the snapshot a node that lost its lease store
+ * reads from its peers ({@link SnapshotRequest}, {@link SnapshotPage}), of the leader's assignment
+ * of blocks and buckets with time-limited grants, and of the leader's {@code Dhcp4} configuration
+ * ({@link ServerConfigOffer}).
  *
  * <p>Every message names its sender and an epoch. An epoch numbers a leadership: a node proposes
  * epoch {@code e} in a {@link Coordinator} and leads only once a majority of the configured cluster
@@ -32,7 +35,7 @@ public sealed interface PeerMessage
                 PeerMessage.Heartbeat, PeerMessage.LeaseChange, PeerMessage.LeaseAck, PeerMessage.LeaseRefusal,
                 PeerMessage.LeaseCommit, PeerMessage.AssignmentReport, PeerMessage.AssignmentOffer,
                 PeerMessage.AssignmentAccepted, PeerMessage.GrantRequest, PeerMessage.Grant,
-                PeerMessage.ServerConfigOffer {
+                PeerMessage.ServerConfigOffer, PeerMessage.SnapshotRequest, PeerMessage.SnapshotPage {
 
     /** The node that sent the message. */
     NodeId from();
@@ -385,6 +388,62 @@ public sealed interface PeerMessage
         public String toString() {
             return "ServerConfigOffer[from=" + from + ", epoch=" + epoch + ", version=" + version + ", sha256="
                     + sha256 + ", dhcp4Json=(" + dhcp4Json.length() + " characters)]";
+        }
+    }
+
+    /**
+     * "Send me the next page of your leases": sent by a node that lost its lease store, while it
+     * catches up, to each peer it reads a snapshot from, and again if the page does not come. The
+     * peer answers with a {@link SnapshotPage} of its leases in address order after {@code after},
+     * at most {@code pageSize} of them (fewer if it caps the page lower); a peer that is catching up
+     * itself answers nothing, since its own snapshot is not complete.
+     *
+     * @param from the node that catches up
+     * @param epoch the epoch it speaks in
+     * @param after the last address of the previous page; empty for the first page
+     * @param pageSize the most leases the page may hold, at least 1
+     */
+    record SnapshotRequest(NodeId from, long epoch, Optional<Ipv4Address> after, int pageSize) implements PeerMessage {
+        public SnapshotRequest {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(after, "after");
+            requireEpoch(epoch);
+            if (pageSize < 1) {
+                throw new IllegalArgumentException("a page holds at least one lease, not " + pageSize);
+            }
+        }
+    }
+
+    /**
+     * "These are my leases after {@code after}": the answer to a {@link SnapshotRequest}, the newest
+     * lease the peer holds of each address, in strictly ascending address order, every address
+     * above {@code after}. The next request names the last address of this page.
+     *
+     * @param from the peer that serves the snapshot
+     * @param epoch the epoch the peer speaks in
+     * @param after the {@code after} of the request this page answers, echoed
+     * @param leases the page, in strictly ascending address order, each address above {@code after}
+     * @param last true if no lease follows this page: the snapshot is complete
+     */
+    record SnapshotPage(NodeId from, long epoch, Optional<Ipv4Address> after, List<Lease> leases, boolean last)
+            implements PeerMessage {
+        public SnapshotPage {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(after, "after");
+            requireEpoch(epoch);
+            leases = List.copyOf(leases);
+            Ipv4Address previous = after.orElse(null);
+            for (Lease lease : leases) {
+                if (previous != null && lease.address().compareTo(previous) <= 0) {
+                    throw new IllegalArgumentException("a snapshot page lists " + lease.address() + " after "
+                            + previous + ": its addresses must ascend, each above " + after.map(String::valueOf)
+                                    .orElse("nothing"));
+                }
+                previous = lease.address();
+            }
+            if (!last && leases.isEmpty()) {
+                throw new IllegalArgumentException("an empty snapshot page is the last one");
+            }
         }
     }
 
