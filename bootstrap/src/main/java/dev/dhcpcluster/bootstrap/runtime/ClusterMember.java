@@ -3,7 +3,9 @@ package dev.dhcpcluster.bootstrap.runtime;
 import dev.dhcpcluster.core.cluster.Assignment;
 import dev.dhcpcluster.core.cluster.AssignmentPlanner;
 import dev.dhcpcluster.core.cluster.GrantTimers;
+import dev.dhcpcluster.adapter.storage.LostStoreMark;
 import dev.dhcpcluster.core.cluster.HeldBuckets;
+import dev.dhcpcluster.core.cluster.LeaseCatchUp;
 import dev.dhcpcluster.core.cluster.OwnershipGrants;
 import dev.dhcpcluster.core.cluster.ReplicatedLeaseStore;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
@@ -14,9 +16,12 @@ import dev.dhcpcluster.port.peer.AssignmentStore;
 import dev.dhcpcluster.port.peer.PeerHandler;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.store.LeaseStore;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The address-space side of a cluster member: its lease store replicated to a majority before
@@ -45,8 +50,12 @@ final class ClusterMember implements PeerHandler {
      */
     static final AssignmentPlanner.Rules RULES = new AssignmentPlanner.Rules(1, 1, AddressPool.BLOCK_SIZE / 4);
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
+
     private final ClusterService cluster;
     private final ReplicatedLeaseStore store;
+    private final LostStoreMark lostStore;
+    private LeaseCatchUp catchUp;
     private final AssignmentStore assignments;
     private final HeldBuckets buckets = new HeldBuckets();
     private DhcpServer server;
@@ -56,11 +65,14 @@ final class ClusterMember implements PeerHandler {
 
     /**
      * @param recovering true if this node's lease store was lost since it last voted (see {@link ReplicatedLeaseStore})
+     * @param lostStore the note that the store was lost, set already if {@code recovering}; cleared
+     *     once the catch-up has settled every address it read
      */
     ClusterMember(ClusterService cluster, LeaseStore local, AssignmentStore assignments, EventLoop loop,
-            boolean recovering) {
+            boolean recovering, LostStoreMark lostStore) {
         this.cluster = cluster;
         this.assignments = assignments;
+        this.lostStore = lostStore;
         this.store = new ReplicatedLeaseStore(cluster.self(), cluster.members(), local, loop, cluster.peers(),
                 RETRANSMIT, cluster::epoch, recovering, new ReplicatedLeaseStore.Listener() {
                     @Override
@@ -101,7 +113,31 @@ final class ClusterMember implements PeerHandler {
         grants = new OwnershipGrants(cluster.self(), cluster.members(), GrantTimers.DEFAULTS, loop, loop,
                 cluster.peers(), assignments, cluster::leadership, loaded.blockIds(), RULES, loaded::freeIn);
         grants.start();
+        catchUp = new LeaseCatchUp(cluster.self(), cluster.members(), loop, cluster.peers(), store.replication(),
+                store::leasesAfter, loaded::serves, cluster::epoch, cluster::epoch, RETRANSMIT, this::caughtUp,
+                this::settled, (peer, why) -> cluster.peers().disconnect(peer, why));
         cluster.attach(this);
+        catchUp.start();
+    }
+
+    private void caughtUp() {
+        if (store.recovering()) {
+            return;
+        }
+        LOG.info("node {} caught up with its peers' leases: it serves and acknowledges lease changes again",
+                cluster.self().value());
+        reapply();
+    }
+
+    private void settled() {
+        try {
+            lostStore.clear();
+            LOG.info("node {}: every lease it read while catching up is settled; {} removed", cluster.self().value(),
+                    lostStore);
+        } catch (IOException e) {
+            LOG.warn("node {} could not remove {}: it will catch up again at its next start: {}", cluster.self().value(),
+                    lostStore, e.getMessage());
+        }
     }
 
     /**
@@ -109,7 +145,8 @@ final class ClusterMember implements PeerHandler {
      * changed since the last datagram.
      */
     void refresh() {
-        OwnershipGrants.Holdings now = grants.holdings();
+        // A node that is catching up serves nothing: its table may lack leases its peers hold.
+        OwnershipGrants.Holdings now = catchUp.caughtUp() ? grants.holdings() : OwnershipGrants.Holdings.NONE;
         if (now != applied) {
             applied = now;
             server.ownOnly(now.blocks());
@@ -151,6 +188,8 @@ final class ClusterMember implements PeerHandler {
         } else if (message instanceof PeerMessage.LeaseAck || message instanceof PeerMessage.LeaseRefusal) {
             // They answer this node's own changes, which the replication matches lease for lease.
             store.received(message);
+        } else if (message instanceof PeerMessage.SnapshotRequest || message instanceof PeerMessage.SnapshotPage) {
+            catchUp.received(message);
         } else if (grants != null) {
             grants.received(message);
         }
@@ -178,9 +217,11 @@ final class ClusterMember implements PeerHandler {
 
     @Override
     public void connected(NodeId peer) {
+        catchUp.connected(peer);
     }
 
     @Override
     public void disconnected(NodeId peer) {
+        catchUp.disconnected(peer);
     }
 }

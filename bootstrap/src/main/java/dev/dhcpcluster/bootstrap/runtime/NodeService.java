@@ -17,9 +17,11 @@ import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
 import dev.dhcpcluster.adapter.storage.FileAssignmentStore;
+import dev.dhcpcluster.adapter.storage.LostStoreMark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,8 @@ public final class NodeService extends AbstractIdleService {
     private static final Duration LOOP_TIMEOUT = Duration.ofSeconds(10);
     /** The latest block and bucket assignment this member accepted, in the data directory. */
     static final String ASSIGNMENT_FILE = "block-assignment";
+    /** The note, in the data directory, that a member's lease store was lost and it has not yet caught up. */
+    static final String LOST_STORE_FILE = "lease-store-lost";
 
     private final NodeConfig config;
     private final EventLoop loop;
@@ -121,13 +125,11 @@ public final class NodeService extends AbstractIdleService {
             store = local;
             ClusterMember joined = null;
             if (cluster != null && cluster.clustered()) {
-                boolean recovering = cluster.votedBefore() && !storeExisted;
-                if (recovering) {
-                    LOG.warn("node {} voted in its cluster before, but its lease store is new: it lost its leases, and "
-                            + "acknowledges no lease change until it has caught up from its peers", config.node().value());
-                }
+                LostStoreMark lostStore = new LostStoreMark(config.dataDirectory().resolve(LOST_STORE_FILE));
+                boolean recovering = recovering(cluster.votedBefore() && !storeExisted, lostStore);
                 joined = new ClusterMember(cluster, local,
-                        new FileAssignmentStore(config.dataDirectory().resolve(ASSIGNMENT_FILE)), loop, recovering);
+                        new FileAssignmentStore(config.dataDirectory().resolve(ASSIGNMENT_FILE)), loop, recovering,
+                        lostStore);
                 store = joined.store();
             }
             ClusterMember clustered = joined;
@@ -154,6 +156,33 @@ public final class NodeService extends AbstractIdleService {
             // AbstractIdleService does not call shutDown after a failed startUp: release here.
             closeQuietly();
             throw e;
+        }
+    }
+
+    /**
+     * True if this member must catch up from its peers before it serves: its store is new although
+     * it voted before (the note is set now, durably, before anything else), or the note of an
+     * earlier loss is still there (it crashed before it had settled).
+     */
+    private boolean recovering(boolean lostNow, LostStoreMark lostStore) throws StartRefused {
+        try {
+            if (lostNow) {
+                lostStore.set(Instant.now() + " node " + config.node().value() + " voted in its cluster before, but "
+                        + "its lease store was new: it catches up from its peers");
+                LOG.warn("node {} voted in its cluster before, but its lease store is new: it lost its leases, and "
+                        + "serves nothing and acknowledges no lease change until it has caught up from its peers",
+                        config.node().value());
+                return true;
+            }
+            if (lostStore.present()) {
+                LOG.warn("node {} had not finished catching up after it lost its lease store ({}): it catches up again",
+                        config.node().value(), lostStore);
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            throw new StartRefused("node.data-directory: the note that the lease store was lost (" + lostStore
+                    + ") cannot be read or written: " + e.getMessage(), e);
         }
     }
 

@@ -1,15 +1,27 @@
 package dev.dhcpcluster.bootstrap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dhcpcluster.bootstrap.client.ClientSession;
+import dev.dhcpcluster.bootstrap.client.Reaction;
 import dev.dhcpcluster.bootstrap.e2e.Poll;
+import dev.dhcpcluster.core.dhcp.DhcpCodec;
+import dev.dhcpcluster.core.dhcp.DhcpMessage;
+import dev.dhcpcluster.core.dhcp.MalformedPacketException;
+import dev.dhcpcluster.core.dhcp.OptionCode;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,16 +60,24 @@ class ClusterProcessTest {
     /** The issue's bound: the other two elect a new leader within this after the leader dies. */
     private static final Duration FAILOVER_BUDGET = Duration.ofSeconds(3);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The relay address of the shared-address-space test, which its subnet lists. */
+    private static final String RELAY_ADDRESS = "127.0.0.9";
 
     @TempDir
     Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Map<Integer, Process> running = new HashMap<>();
     private final Map<Integer, Integer> clusterPorts = new HashMap<>();
+    private final Map<Integer, Integer> dhcpPorts = new HashMap<>();
+    /** The relay the clients of the shared-address-space test speak through; null in the other tests. */
+    private DatagramSocket relay;
     private final Map<Integer, Integer> adminPorts = new HashMap<>();
 
     @AfterEach
     void stopEveryNode() throws Exception {
+        if (relay != null) {
+            relay.close();
+        }
         for (Process process : running.values()) {
             signal(process, "TERM");
         }
@@ -111,6 +132,179 @@ class ClusterProcessTest {
         assertTrue(thirdEpoch > secondEpoch, "node 3 leads in an epoch above node 2's: " + thirdEpoch + " vs "
                 + secondEpoch);
         assertTrue(Files.exists(dir.resolve("node3-data").resolve("election-vote")), "node 3 keeps its vote on disk");
+    }
+
+    @Test
+    @DisplayName("one address space: one OFFER per DISCOVER heard by all three; every ACKed lease on every node; a node SIGKILLed and its store wiped: its clients rebind to the same addresses on the survivors, a new client is served, and it catches up every lease when restarted")
+    void sharedAddressSpace() throws Exception {
+        Path secret = dir.resolve("cluster.key");
+        clusterKey(secret);
+        relay = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(RELAY_ADDRESS), 0));
+        for (int id = 1; id <= 3; id++) {
+            clusterPorts.put(id, freePort(id));
+            adminPorts.put(id, freePort(id));
+            dhcpPorts.put(id, freeUdpPort(id));
+        }
+        for (int id = 1; id <= 3; id++) {
+            start(id, secret);
+        }
+        Poll.until(ELECTION_TIMEOUT, "every node holds buckets and blocks under a current grant",
+                () -> holdingNodes(List.of(1, 2, 3)) == 3 ? Optional.of(true) : Optional.empty(), this::describe);
+
+        Map<ClientSession, Ipv4Address> leased = new HashMap<>();
+        Map<ClientSession, Ipv4Address> servers = new HashMap<>();
+        for (int i = 0; i < 24; i++) {
+            ClientSession client = client(i, 60);
+            DhcpMessage offer = onlyOffer(client);
+            servers.put(client, offer.options().address(OptionCode.SERVER_IDENTIFIER).orElseThrow());
+            Reaction bound = answer(client, assertInstanceOf(Reaction.Send.class, client.onReply(offer)).message());
+            leased.put(client, assertInstanceOf(Reaction.Bound.class, bound, bound.toString()).address());
+        }
+        assertEquals(leased.size(), new java.util.HashSet<>(leased.values()).size(), "no address leased twice");
+        for (int id = 1; id <= 3; id++) {
+            assertEquals(new java.util.TreeSet<>(leased.values().stream().map(Ipv4Address::toString).toList()),
+                    boundAddresses(id), "node " + id + " holds every ACKed lease");
+        }
+        List<ClientSession> ofNodeOne = leased.keySet().stream()
+                .filter(client -> servers.get(client).equals(Ipv4Address.parse("127.0.0.1"))).toList();
+        assertTrue(!ofNodeOne.isEmpty() && ofNodeOne.size() < leased.size(), "node 1 served some clients, not all: "
+                + ofNodeOne.size());
+
+        kill(1);
+        for (String file : List.of("leases.db", "leases.db-wal", "leases.db-shm")) {
+            Files.deleteIfExists(dir.resolve("node1-data").resolve(file));
+        }
+        for (ClientSession client : ofNodeOne) {
+            Reaction renewed = answer(client, client.renew(++xid));
+            assertEquals(leased.get(client), assertInstanceOf(Reaction.Renewed.class, renewed, renewed.toString())
+                    .address(), "the client rebinds to its own address on a survivor");
+        }
+        ClientSession newcomer = client(100, 60);
+        Reaction bound = answer(newcomer, assertInstanceOf(Reaction.Send.class,
+                newcomer.onReply(onlyOffer(newcomer))).message());
+        Ipv4Address newAddress = assertInstanceOf(Reaction.Bound.class, bound, bound.toString()).address();
+        assertTrue(!leased.containsValue(newAddress), "the new client got a free address: " + newAddress);
+
+        start(1, secret);
+        Poll.until(ELECTION_TIMEOUT, "node 1 catches up every lease from its peers", () -> log(1).contains(
+                "node 1 caught up with its peers' leases") && boundAddresses(1).equals(boundAddresses(2))
+                ? Optional.of(true) : Optional.empty(), () -> log(1) + "\n" + boundAddresses(1) + "\n" + boundAddresses(2));
+        assertTrue(boundAddresses(1).contains(newAddress.toString()), "including the lease made while it was down");
+        assertTrue(log(1).contains("node 1 voted in its cluster before, but its lease store is new"), log(1));
+    }
+
+    /** How many of {@code ids} hold buckets and blocks under a current grant, by their /status. */
+    private long holdingNodes(List<Integer> ids) {
+        return ids.stream().filter(id -> status(id).map(status -> status.path("cluster").path("address-space"))
+                .filter(space -> space.path("grant-current").asBoolean() && space.path("buckets").asInt() > 0
+                        && space.path("blocks").size() > 0).isPresent()).count();
+    }
+
+    /** The addresses node {@code id} holds a BOUND lease of, from its /leases. */
+    private java.util.SortedSet<String> boundAddresses(int id) {
+        java.util.SortedSet<String> bound = new java.util.TreeSet<>();
+        get(id, "/leases?limit=1000").ifPresent(text -> {
+            try {
+                JSON.readTree(text).path("leases").forEach(lease -> {
+                    if ("BOUND".equals(lease.path("state").asText())) {
+                        bound.add(lease.path("address").asText());
+                    }
+                });
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        return bound;
+    }
+
+    private int xid = 0x5ca1e000;
+
+    private ClientSession client(int index, int retries) {
+        return new ClientSession(index, HardwareAddress.ethernet(new byte[] {2, 0, 0, 0x10, 0, (byte) index}),
+                Ipv4Address.parse(RELAY_ADDRESS), retries, Optional.empty());
+    }
+
+    /**
+     * The client's DISCOVER, relayed to every running node: exactly one node offers (the holder of
+     * its bucket), asked again every 500 ms until one does.
+     */
+    private DhcpMessage onlyOffer(ClientSession client) throws Exception {
+        DhcpMessage discover = client.discover(++xid);
+        long deadline = System.nanoTime() + ELECTION_TIMEOUT.toNanos();
+        List<DhcpMessage> offers = new ArrayList<>();
+        while (offers.isEmpty() && System.nanoTime() < deadline) {
+            relayToAll(discover);
+            offers.addAll(replies(client, Duration.ofMillis(500)));
+        }
+        // A second node's offer would come within the same moment: listen a little longer.
+        offers.addAll(replies(client, Duration.ofMillis(300)));
+        assertEquals(1, offers.size(), "offers to client " + client.index() + ": " + offers);
+        return offers.get(0);
+    }
+
+    /** Relays {@code request} to every running node until the client takes an answer; returns that answer. */
+    private Reaction answer(ClientSession client, DhcpMessage request) throws Exception {
+        DhcpMessage next = request;
+        while (true) {
+            relayToAll(next);
+            for (DhcpMessage reply : replies(client, Duration.ofMillis(500))) {
+                Reaction reaction = client.onReply(reply);
+                if (!(reaction instanceof Reaction.Ignored)) {
+                    return reaction;
+                }
+            }
+            Reaction timeout = client.onTimeout();
+            if (!(timeout instanceof Reaction.Send send)) {
+                return timeout;
+            }
+            next = send.message();
+        }
+    }
+
+    private void relayToAll(DhcpMessage message) throws IOException {
+        byte[] payload = DhcpCodec.encode(message, DhcpCodec.DEFAULT_MAX_MESSAGE_LENGTH);
+        for (Map.Entry<Integer, Integer> node : dhcpPorts.entrySet()) {
+            if (running.containsKey(node.getKey())) {
+                relay.send(new DatagramPacket(payload, payload.length,
+                        new InetSocketAddress(InetAddress.getByName("127.0.0." + node.getKey()), node.getValue())));
+            }
+        }
+    }
+
+    /** The replies for {@code client}'s current transaction that reach the relay within {@code wait}. */
+    private List<DhcpMessage> replies(ClientSession client, Duration wait) throws IOException {
+        List<DhcpMessage> replies = new ArrayList<>();
+        long deadline = System.nanoTime() + wait.toNanos();
+        byte[] buffer = new byte[DhcpCodec.MAX_DATAGRAM_LENGTH];
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return replies;
+            }
+            relay.setSoTimeout((int) left);
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                relay.receive(packet);
+            } catch (SocketTimeoutException e) {
+                return replies;
+            }
+            try {
+                DhcpMessage reply = DhcpCodec.decode(Arrays.copyOf(buffer, packet.getLength()));
+                if (reply.xid() == client.xid() && reply.hardwareAddress().equals(client.hardwareAddress())) {
+                    replies.add(reply);
+                }
+            } catch (MalformedPacketException e) {
+                throw new AssertionError("a node's reply does not decode", e);
+            }
+        }
+    }
+
+    /** A UDP port free now on 127.0.0.{@code host}. */
+    private static int freeUdpPort(int host) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0." + host),
+                0))) {
+            return socket.getLocalPort();
+        }
     }
 
     @Test
@@ -222,15 +416,30 @@ class ClusterProcessTest {
             }
         }
         Path config = dir.resolve("node" + id + ".json");
-        Files.writeString(config, """
-                {"node": {"id": %d, "data-directory": "%s"},
-                 "transport": {"type": "udp", "listen-address": "127.0.0.%d", "listen-port": 0},
-                 "lease-store": {"type": "memory"},
-                 "admin": {"listen": "127.0.0.%d:%d"},
-                 "cluster": {"name": "lab", "listen": "127.0.0.%d:%d", "secret-file": "%s", "peers": [%s]},
-                 "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.%d.1 - 198.18.%d.200"}]}]}}
-                """.formatted(id, dir.resolve("node" + id + "-data"), id, id, adminPorts.get(id), id,
-                clusterPorts.get(id), secret, peers, id, id));
+        if (relay == null) {
+            Files.writeString(config, """
+                    {"node": {"id": %d, "data-directory": "%s"},
+                     "transport": {"type": "udp", "listen-address": "127.0.0.%d", "listen-port": 0},
+                     "lease-store": {"type": "memory"},
+                     "admin": {"listen": "127.0.0.%d:%d"},
+                     "cluster": {"name": "lab", "listen": "127.0.0.%d:%d", "secret-file": "%s", "peers": [%s]},
+                     "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.%d.1 - 198.18.%d.200"}]}]}}
+                    """.formatted(id, dir.resolve("node" + id + "-data"), id, id, adminPorts.get(id), id,
+                    clusterPorts.get(id), secret, peers, id, id));
+        } else {
+            // One address space: the same Dhcp4 on every node (4 blocks of 256), SQLite stores, and
+            // the test's relay socket, to which every node answers.
+            Files.writeString(config, """
+                    {"node": {"id": %d, "data-directory": "%s"},
+                     "transport": {"type": "udp", "listen-address": "127.0.0.%d", "listen-port": %d, "relay-port": %d},
+                     "admin": {"listen": "127.0.0.%d:%d"},
+                     "cluster": {"name": "lab", "listen": "127.0.0.%d:%d", "secret-file": "%s", "peers": [%s]},
+                     "Dhcp4": {"valid-lifetime": 600, "subnet4": [{"subnet": "198.18.0.0/16",
+                       "pools": [{"pool": "198.18.8.1 - 198.18.11.254"}], "relay": {"ip-addresses": ["%s"]}}]}}
+                    """.formatted(id, dir.resolve("node" + id + "-data"), id, dhcpPorts.get(id),
+                    relay.getLocalPort(), id, adminPorts.get(id), id, clusterPorts.get(id), secret, peers,
+                    RELAY_ADDRESS));
+        }
         Path out = dir.resolve("node" + id + ".out");
         Path err = dir.resolve("node" + id + ".log");
         Process process = new ProcessBuilder(java(), "-Xmx192m", "-cp", System.getProperty("java.class.path"), MAIN,

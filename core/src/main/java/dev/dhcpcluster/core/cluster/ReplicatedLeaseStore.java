@@ -10,12 +10,13 @@ import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
 import dev.dhcpcluster.port.time.Scheduler;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -61,8 +62,11 @@ public final class ReplicatedLeaseStore implements LeaseStore {
     private final Scheduler scheduler;
     private final Listener listener;
     private final LeaseReplication replication;
-    /** The newest lease of each address written to {@link #local}, durable or not yet. */
-    private final Map<Ipv4Address, Lease> current = new HashMap<>();
+    /**
+     * The newest lease of each address written to {@link #local}, durable or not yet: this node's
+     * replica, which its snapshot pages are read from, in address order.
+     */
+    private final NavigableMap<Ipv4Address, Lease> current = new TreeMap<>();
 
     /**
      * @param self this node
@@ -124,6 +128,31 @@ public final class ReplicatedLeaseStore implements LeaseStore {
     /** How many of this node's changes wait for a majority now: the replication's lag, in changes. */
     public int inFlight() {
         return replication.inFlight();
+    }
+
+    /**
+     * The replication itself, for the {@link LeaseCatchUp} of a node whose store was lost, which
+     * ends its recovery; everything else goes through this store.
+     */
+    public LeaseReplication replication() {
+        return replication;
+    }
+
+    /**
+     * At most {@code limit} leases of this node's replica (the newest it wrote of each address), in
+     * address order, above {@code after}: the snapshot it serves a peer that catches up
+     * ({@link LeaseCatchUp.Snapshot}). This node's own changes that are not committed yet are not
+     * in it.
+     */
+    public List<Lease> leasesAfter(Optional<Ipv4Address> after, int limit) {
+        List<Lease> page = new ArrayList<>(Math.min(limit, current.size()));
+        for (Lease lease : (after.isPresent() ? current.tailMap(after.get(), false) : current).values()) {
+            if (page.size() == limit) {
+                break;
+            }
+            page.add(lease);
+        }
+        return page;
     }
 
     /** True if this node's store was lost and it accepts no change (see {@link LeaseReplication}). */
