@@ -80,10 +80,15 @@ import java.util.Set;
  *       client);</li>
  *   <li>a REQUEST with ciaddr that came through a relay: a relay forwards only what the client
  *       broadcast, so this is a REBINDING (RFC 2131 §4.4.5), and the bucket's owner answers it
- *       whatever the answer is. A REQUEST with ciaddr sent straight to the server is taken for a
- *       RENEWING one, unicast to this node, and answered as before: a
- *       {@link dev.dhcpcluster.port.model.Datagram} does not say whether it was broadcast, so a
- *       directly attached client's REBINDING is not told apart from a RENEWING one;</li>
+ *       whatever the answer is. A {@link dev.dhcpcluster.port.model.Datagram} does not say
+ *       whether it was broadcast, so a REQUEST with ciaddr sent straight to the server is told
+ *       apart by the lease on record: a RENEWING client unicasts to its server, the node whose
+ *       ACK it holds, which is the node that wrote its lease. A lease this node wrote is
+ *       extended as before, whoever's bucket the client is in; a lease another node wrote means
+ *       the client broadcast, a REBINDING, left to the bucket's owner (else every node that
+ *       heard it would extend the lease at once, and with compare-and-set replication their
+ *       changes could all be refused). A request without a lease on record of the client is
+ *       treated as below;</li>
  *   <li>the NAKs of an authoritative subnet that rest only on this node's lack of a record of
  *       the client's lease (INIT-REBOOT of a client without record or of an address the table
  *       does not give it, RENEWING or REBINDING without a lease): a peer may have just bound the
@@ -402,6 +407,14 @@ public final class DhcpPolicy {
         Optional<Reservation> reservation = subnet.reservationFor(c.identity);
         boolean known = lease.isPresent() && lease.get().clientKey().equals(c.key)
                 && lease.get().state() != LeaseState.DECLINED;
+        if (known && !servesClient(c) && !lease.get().writer().equals(config.node())) {
+            // Straight from the client, yet not to the node whose ACK it holds (that node wrote the
+            // lease, and a RENEWING client asks only its server): a REBINDING broadcast, which every
+            // node hears and only the bucket's owner answers. Two nodes extending one lease at once
+            // would each spoil the other's replication.
+            return notThisNodesBucket(c, "REBINDING of " + address + ", whose lease node "
+                    + lease.get().writer().value() + " wrote");
+        }
         boolean reserved = reservation.isPresent() && reservation.get().address().equals(address);
         boolean available = available(c, subnet, address);
         if (known || reserved) {
