@@ -34,9 +34,8 @@ class ClusterEndToEndTest {
     private static final String PERFDHCP_ADDRESS = "198.18.0.5";
     private static final Duration LEASE_WAIT = Duration.ofSeconds(45);
     /**
-     * perfdhcp's simulated clients and their rate: each client does one DORA exchange (-n equal
-     * to -R), so -u counts an address seen twice as the cluster's fault. The rate is modest, as
-     * three nodes share the machine with perfdhcp.
+     * perfdhcp's DORA exchanges and their rate. The rate is modest, as three nodes share the
+     * machine with perfdhcp, which may start a few exchanges beyond -n before it stops.
      */
     private static final int CLIENTS = 300;
     private static final int RATE = 100;
@@ -166,7 +165,7 @@ class ClusterEndToEndTest {
             Counters counted = after.minus(before);
             String evidence = counted + "\n" + report + cluster.describe();
 
-            assertEquals(CLIENTS, discovers, evidence);
+            assertTrue(discovers >= CLIENTS, evidence);
             assertEquals(0, discover.nonUniqueAddresses(), evidence);
             assertEquals(0, request.nonUniqueAddresses(), evidence);
             assertEquals(discovers, counted.sum(counted.offers), () -> "not one OFFER per DISCOVER: " + evidence);
@@ -242,13 +241,15 @@ class ClusterEndToEndTest {
 
     /**
      * Runs perfdhcp on {@code host}, broadcasting on its interface ({@code -l eth0}: to
-     * 255.255.255.255, with giaddr its own address) for {@code clients} clients, one DORA exchange
-     * each, at {@code rate} per second; returns its report.
+     * 255.255.255.255, with giaddr its own address) about {@code exchanges} DORA exchanges at
+     * {@code rate} per second, in one thread; returns its report. perfdhcp takes its clients
+     * round-robin from ten times as many (-R), so each exchange is a new client even when it
+     * overshoots -n a little, and -u then counts an address seen twice as the cluster's fault.
      */
-    private static PerfdhcpReport perfdhcp(NetworkLab lab, LabHost host, int clients, int rate) {
-        LabProcess perfdhcp = lab.start("perfdhcp", host, List.of(Tools.require("perfdhcp"), "-4",
-                "-l", host.interfaceName(), "-r", Integer.toString(rate), "-R", Integer.toString(clients),
-                "-n", Integer.toString(clients), "-p", "30", "-d", PERFDHCP_DROP_TIME, "-W", "2000000", "-u"));
+    private static PerfdhcpReport perfdhcp(NetworkLab lab, LabHost host, int exchanges, int rate) {
+        LabProcess perfdhcp = lab.start("perfdhcp", host, List.of(Tools.require("perfdhcp"), "-4", "-g", "single",
+                "-l", host.interfaceName(), "-r", Integer.toString(rate), "-R", Integer.toString(10 * exchanges),
+                "-n", Integer.toString(exchanges), "-p", "30", "-d", PERFDHCP_DROP_TIME, "-W", "2000000", "-u"));
         int exit = perfdhcp.awaitExit(Duration.ofSeconds(60));
         // perfdhcp exits with 3 when some packets were dropped; the report says how many.
         assertTrue(Set.of(0, 3).contains(exit), perfdhcp::describe);
