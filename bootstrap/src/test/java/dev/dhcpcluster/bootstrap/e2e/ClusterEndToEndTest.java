@@ -40,18 +40,20 @@ class ClusterEndToEndTest {
     private static final int CLIENTS = 300;
     private static final int RATE = 100;
     /**
-     * How long perfdhcp waits for an answer before it counts the request lost, in seconds: far
+     * How long perfdhcp waits for an answer before it counts the request lost, in seconds (given
+     * twice: once for the DISCOVER-OFFER exchanges, once for the REQUEST-ACK ones): far
      * beyond any answer of an idle machine, but a loaded one may delay an ACK, which waits for a
      * majority's disk, by a second or more.
      */
     private static final String PERFDHCP_DROP_TIME = "10";
     private static final Duration COUNTERS_WAIT = Duration.ofSeconds(10);
     /**
-     * A 40 s lease with T1 at 8 s and T2 at 12 s: dhclient rebinds by broadcast 12 s after it was
-     * bound, and udhcpc (which ignores T1 and T2) would renew by itself only at 20 s, after the
-     * test has told it to.
+     * A 60 s lease with T1 at 8 s and T2 at 12 s: dhclient rebinds by broadcast from 12 s after it
+     * was bound until the lease ends, and udhcpc (which ignores T1 and T2, and gives up rebinding
+     * after two broadcasts a second apart) would renew by itself only at 30 s, well after the test
+     * has told it to.
      */
-    private static final int LEASE = 40;
+    private static final int LEASE = 60;
     private static final int RENEW = 8;
     private static final int REBIND = 12;
 
@@ -249,7 +251,7 @@ class ClusterEndToEndTest {
     private static PerfdhcpReport perfdhcp(NetworkLab lab, LabHost host, int exchanges, int rate) {
         LabProcess perfdhcp = lab.start("perfdhcp", host, List.of(Tools.require("perfdhcp"), "-4", "-g", "single",
                 "-l", host.interfaceName(), "-r", Integer.toString(rate), "-R", Integer.toString(10 * exchanges),
-                "-n", Integer.toString(exchanges), "-p", "30", "-d", PERFDHCP_DROP_TIME, "-W", "2000000", "-u"));
+                "-n", Integer.toString(exchanges), "-p", "30", "-d", PERFDHCP_DROP_TIME, "-d", PERFDHCP_DROP_TIME, "-W", "2000000", "-u"));
         int exit = perfdhcp.awaitExit(Duration.ofSeconds(60));
         // perfdhcp exits with 3 when some packets were dropped; the report says how many.
         assertTrue(Set.of(0, 3).contains(exit), perfdhcp::describe);
