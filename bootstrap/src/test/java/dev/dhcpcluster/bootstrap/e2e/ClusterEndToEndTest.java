@@ -197,7 +197,7 @@ class ClusterEndToEndTest {
 
             udhcpc.start();
             LeaseEvent bound = udhcpc.await("to be bound", 0, e -> e.is("bound"), LEASE_WAIT);
-            PerfdhcpReport report = perfdhcp(lab, perfHost, CLIENTS, RATE);
+            PerfdhcpReport report = perfdhcp(lab, perfHost, CLIENTS / 2, RATE);
             long acked = cluster.metricSum("dhcpcluster_leases_bound_total");
 
             // Every lease on every node, each node's store done with every change: the ACKed set.
