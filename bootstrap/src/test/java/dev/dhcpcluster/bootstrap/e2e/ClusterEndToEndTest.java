@@ -28,7 +28,10 @@ import org.opentest4j.AssertionFailedError;
 @EndToEnd(requires = {"dhclient", "udhcpc", "perfdhcp", "busybox"})
 class ClusterEndToEndTest {
 
-    /** The link's subnet, whose pool of 2,033 addresses makes 8 blocks of 256: one or more for each node, one in reserve. */
+    /**
+     * The link's subnet, whose pool of 2,033 addresses makes 8 blocks of 256: one or more for each
+     * node, one in reserve.
+     */
     private static final NodeConfigFile.Subnet LAN = new NodeConfigFile.Subnet(
             1, "198.18.0.0/21", "198.18.0.10", "198.18.7.250", LabCluster.address(1), List.of());
     private static final String PERFDHCP_ADDRESS = "198.18.0.5";
@@ -111,7 +114,9 @@ class ClusterEndToEndTest {
             assertEquals(dhclientBound.address(), dhclientBack.address(), evidence);
             int udhcpcServer = cluster.nodeWithServerIdentifier(udhcpcBack.serverId());
             int dhclientServer = cluster.nodeWithServerIdentifier(dhclientBack.serverId());
-            assertTrue(survivors.contains(udhcpcServer) && survivors.contains(dhclientServer), evidence);
+            assertTrue(survivors.contains(udhcpcServer), evidence);
+            // One bucket, one owner: the survivor that took the dead node's bucket answered both.
+            assertEquals(udhcpcServer, dhclientServer, evidence);
             for (int survivor : survivors) {
                 Map<String, JsonNode> leases = cluster.leases(survivor)
                         .orElseThrow(() -> new AssertionFailedError("no /leases from node " + survivor));
@@ -128,7 +133,8 @@ class ClusterEndToEndTest {
             Udhcpc late = new Udhcpc(lab, lateHost, "late");
             late.start();
             LeaseEvent lateBound = late.await("to be bound", 0, e -> e.is("bound"), LEASE_WAIT);
-            assertTrue(survivors.contains(cluster.nodeWithServerIdentifier(lateBound.serverId())), lateBound::toString);
+            assertEquals(udhcpcServer, cluster.nodeWithServerIdentifier(lateBound.serverId()),
+                    () -> "the new client of the bucket was not served by its new owner: " + lateBound);
             assertTrue(LAN.poolContains(lateBound.address()), lateBound::toString);
             assertTrue(!Set.of(dhclientBound.address(), udhcpcBound.address()).contains(lateBound.address()),
                     () -> "a held address leased again: " + lateBound + cluster.describe());
@@ -162,7 +168,8 @@ class ClusterEndToEndTest {
             Counters after = Poll.until(COUNTERS_WAIT, "every node to count the " + discovers + " DISCOVERs and "
                     + requests + " REQUESTs perfdhcp sent", () -> {
                         Counters now = Counters.read(cluster);
-                        return now.minus(before).heardEverything(discovers, requests) ? Optional.of(now) : Optional.empty();
+                        return now.minus(before).heardEverything(discovers, requests)
+                                ? Optional.of(now) : Optional.empty();
                     }, () -> Counters.read(cluster).minus(before) + cluster.describe());
             Counters counted = after.minus(before);
             String evidence = counted + "\n" + report + cluster.describe();
@@ -219,7 +226,8 @@ class ClusterEndToEndTest {
                 int node = id;
                 Map<String, JsonNode> after = Poll.until(COUNTERS_WAIT, "node " + id + " to answer /leases",
                         () -> cluster.leases(node), cluster::describe);
-                assertEquals(before, after, () -> "node " + node + " lost or changed ACKed leases" + cluster.describe());
+                assertEquals(before, after,
+                        () -> "node " + node + " lost or changed ACKed leases" + cluster.describe());
             }
         }
     }
@@ -251,7 +259,8 @@ class ClusterEndToEndTest {
     private static PerfdhcpReport perfdhcp(NetworkLab lab, LabHost host, int exchanges, int rate) {
         LabProcess perfdhcp = lab.start("perfdhcp", host, List.of(Tools.require("perfdhcp"), "-4", "-g", "single",
                 "-l", host.interfaceName(), "-r", Integer.toString(rate), "-R", Integer.toString(10 * exchanges),
-                "-n", Integer.toString(exchanges), "-p", "30", "-d", PERFDHCP_DROP_TIME, "-d", PERFDHCP_DROP_TIME, "-W", "2000000", "-u"));
+                "-n", Integer.toString(exchanges), "-p", "30", "-d", PERFDHCP_DROP_TIME, "-d", PERFDHCP_DROP_TIME,
+                "-W", "2000000", "-u"));
         int exit = perfdhcp.awaitExit(Duration.ofSeconds(60));
         // perfdhcp exits with 3 when some packets were dropped; the report says how many.
         assertTrue(Set.of(0, 3).contains(exit), perfdhcp::describe);

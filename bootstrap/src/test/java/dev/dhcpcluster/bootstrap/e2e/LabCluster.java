@@ -234,7 +234,7 @@ public final class LabCluster {
         return Optional.of(leases);
     }
 
-    /** The {@code /status} of every node that answers and the output of every process of the lab, for failure messages. */
+    /** The {@code /status} of every running node and the output of every process of the lab, for failure messages. */
     public String describe() {
         StringBuilder text = new StringBuilder(System.lineSeparator());
         for (int id = 1; id <= SIZE; id++) {

@@ -82,7 +82,8 @@ class BucketResponsibilityTest {
     private Lease leaseOf(String mac, NodeId writer) {
         HardwareAddress hardware = HardwareAddress.parseEthernet(mac);
         return new Lease(HELD, ClientKey.ofHardware(hardware), hardware, Optional.empty(), LeaseState.BOUND,
-                Instant.ofEpochMilli(clock.millis()).plusSeconds(1800), new LeaseVersion(LeaseVersion.NO_EPOCH, 3, writer));
+                Instant.ofEpochMilli(clock.millis()).plusSeconds(1800),
+                new LeaseVersion(LeaseVersion.NO_EPOCH, 3, writer));
     }
 
     private void receive(TestPackets.Packet packet) {
