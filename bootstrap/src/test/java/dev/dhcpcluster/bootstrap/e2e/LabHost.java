@@ -71,6 +71,18 @@ public final class LabHost {
     }
 
     /**
+     * Gives this host's interface the MAC address {@code mac} (lower-case; a locally administered
+     * one, {@code 02:...}, belongs to no real device), so that a test can choose how the node
+     * hashes the host's DHCP client (RFC 3074 buckets).
+     */
+    public void setMacAddress(String mac) {
+        if (!MAC.matcher(mac).matches()) {
+            throw new IllegalArgumentException("not a lower-case MAC address: " + mac);
+        }
+        Command.check(ip, "-n", namespace, "link", "set", "dev", interfaceName, "address", mac);
+    }
+
+    /**
      * Makes this host send every unicast frame for {@code address} to {@code mac}, for good: a
      * permanent neighbour entry, which ARP does not change. Pointing it at a MAC address no host has
      * cuts this host's unicasts to {@code address} off while broadcasts still reach everyone.

@@ -13,7 +13,8 @@ import java.util.Objects;
 
 /**
  * The JSON config file of a node under test, built from the few things an end-to-end test varies:
- * the interface the transport serves (by UDP, or by raw frames with {@link #withPcapTransport()}), lease times, global options and subnets. Immutable; each
+ * the interface the transport serves (by UDP, or by raw frames with {@link #withPcapTransport()}), lease times, global options and subnets,
+ * and for a cluster member its id and {@code cluster} section ({@link #asClusterMember}). Immutable; each
  * {@code with...} returns a changed copy.
  *
  * <p>The node keeps its leases where a node does by default, in SQLite in its data directory,
@@ -57,6 +58,27 @@ public final class NodeConfigFile {
         }
     }
 
+    /**
+     * The {@code cluster} section of a member: the cluster's name, where the member listens for its
+     * peers, the shared secret's file, and the other members by node id.
+     *
+     * @param name the cluster's name, the same on every member
+     * @param listen {@code address:port} on the lab's bridge
+     * @param secretFile the secret's file (mode 0600)
+     * @param peers the other members' {@code address:port} by node id
+     */
+    public record Cluster(String name, String listen, Path secretFile, Map<Integer, String> peers) {
+
+        /** Validates that every address lies in the lab's block. */
+        public Cluster {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(secretFile, "secretFile");
+            LabAddresses.requireAddress(listen.substring(0, listen.indexOf(':')));
+            peers = Map.copyOf(peers);
+            peers.values().forEach(peer -> LabAddresses.requireAddress(peer.substring(0, peer.indexOf(':'))));
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int nodeId;
@@ -72,10 +94,12 @@ public final class NodeConfigFile {
     private final List<Subnet> subnets;
     /** Dhcp4.offer-lifetime in seconds, or 0 to leave it out (the node's default). */
     private final int offerLifetime;
+    /** The cluster section, or null for a node alone. */
+    private final Cluster cluster;
 
     private NodeConfigFile(int nodeId, String interfaceName, List<String> pcapInterfaces, String transportType,
             int validLifetime, int renewTimer, int rebindTimer, Map<String, String> options, List<Subnet> subnets,
-            int offerLifetime) {
+            int offerLifetime, Cluster cluster) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
         this.pcapInterfaces = List.copyOf(pcapInterfaces);
@@ -86,17 +110,19 @@ public final class NodeConfigFile {
         this.options = Map.copyOf(options);
         this.subnets = List.copyOf(subnets);
         this.offerLifetime = offerLifetime;
+        this.cluster = cluster;
     }
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
     public static NodeConfigFile servingInterface(String interfaceName) {
-        return new NodeConfigFile(1, interfaceName, List.of(interfaceName), "udp", 3600, 1800, 3150, Map.of(), List.of(), 0);
+        return new NodeConfigFile(1, interfaceName, List.of(interfaceName), "udp", 3600, 1800, 3150, Map.of(), List.of(), 0,
+                null);
     }
 
     /** Returns a copy whose node serves its interface with the raw-frame ({@code pcap}) transport. */
     public NodeConfigFile withPcapTransport() {
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, "pcap", validLifetime, renewTimer, rebindTimer, options, subnets,
-                offerLifetime);
+                offerLifetime, cluster);
     }
 
     /**
@@ -108,13 +134,13 @@ public final class NodeConfigFile {
             throw new IllegalArgumentException("the pcap transport serves at least one interface");
         }
         return new NodeConfigFile(nodeId, interfaceName, List.of(interfaces), "pcap", validLifetime, renewTimer,
-                rebindTimer, options, subnets, offerLifetime);
+                rebindTimer, options, subnets, offerLifetime, cluster);
     }
 
     /** Returns a copy with these lease times in seconds. */
     public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, valid, renew, rebind, options, subnets,
-                offerLifetime);
+                offerLifetime, cluster);
     }
 
     /** Returns a copy with a global option (Kea's option name and data syntax). */
@@ -122,7 +148,7 @@ public final class NodeConfigFile {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer, changed, subnets,
-                offerLifetime);
+                offerLifetime, cluster);
     }
 
     /** Returns a copy with one more subnet. */
@@ -130,7 +156,7 @@ public final class NodeConfigFile {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer, options, changed,
-                offerLifetime);
+                offerLifetime, cluster);
     }
 
     /**
@@ -142,7 +168,14 @@ public final class NodeConfigFile {
             throw new IllegalArgumentException("offer-lifetime must be at least 1 s: " + seconds);
         }
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer, options, subnets,
-                seconds);
+                seconds, cluster);
+    }
+
+    /** Returns a copy for node {@code id}, a member of {@code cluster}. */
+    public NodeConfigFile asClusterMember(int id, Cluster member) {
+        Objects.requireNonNull(member, "member");
+        return new NodeConfigFile(id, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer,
+                options, subnets, offerLifetime, member);
     }
 
     /** Returns the config file text, with {@code dataDirectory} as the node's data directory. */
@@ -160,6 +193,14 @@ public final class NodeConfigFile {
         }
         transport.put("client-port", 68);
         transport.put("relay-port", 67);
+        if (cluster != null) {
+            ObjectNode section = root.putObject("cluster");
+            section.put("name", cluster.name()).put("listen", cluster.listen())
+                    .put("secret-file", cluster.secretFile().toString());
+            ArrayNode peers = section.putArray("peers");
+            cluster.peers().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(peer -> peers.addObject().put("id", peer.getKey()).put("address", peer.getValue()));
+        }
         ObjectNode dhcp4 = root.putObject("Dhcp4");
         dhcp4.put("valid-lifetime", validLifetime);
         dhcp4.put("renew-timer", renewTimer);

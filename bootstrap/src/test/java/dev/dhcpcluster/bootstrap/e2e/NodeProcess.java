@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.e2e;
 
+import dev.dhcpcluster.bootstrap.config.AdminSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.opentest4j.AssertionFailedError;
@@ -24,10 +26,18 @@ public final class NodeProcess {
     private static final String MAIN = "dev.dhcpcluster.bootstrap.Main";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Where a node's admin endpoint listens by default: on the loopback of the node's own namespace. */
+    private static final String ADMIN = "http://" + AdminSettings.DEFAULT_LISTEN;
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final NetworkLab lab;
+    private final LabHost host;
     private final LabProcess process;
     private final Path configFile;
 
-    private NodeProcess(LabProcess process, Path configFile) {
+    private NodeProcess(NetworkLab lab, LabHost host, LabProcess process, Path configFile) {
+        this.lab = lab;
+        this.host = host;
         this.process = process;
         this.configFile = configFile;
     }
@@ -38,17 +48,84 @@ public final class NodeProcess {
      * waits (bounded) for its ready line; fails with the node's output if it exits or stays silent.
      */
     public static NodeProcess start(NetworkLab lab, LabHost host, String name, NodeConfigFile config) {
+        NodeProcess node = launch(lab, host, name, config);
+        node.awaitReady();
+        return node;
+    }
+
+    /**
+     * Like {@link #start}, but returns as soon as the node's JVM is started, so that several nodes
+     * can start at once; {@link #awaitReady()} then waits for each.
+     */
+    public static NodeProcess launch(NetworkLab lab, LabHost host, String name, NodeConfigFile config) {
         Path file = lab.workDirectory().resolve(name + ".json");
         try {
             Files.writeString(file, config.toJson(lab.workDirectory().resolve(name + "-data")), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+        return launch(lab, host, name, file);
+    }
+
+    private static NodeProcess launch(NetworkLab lab, LabHost host, String processName, Path configFile) {
         List<String> argv = JavaCommand.of(List.of("-Xmx256m"), MAIN,
-                List.of("run", "--config", file.toString()));
-        NodeProcess node = new NodeProcess(lab.start(name, host, argv), file);
-        node.process.awaitOutput(READY, READY_TIMEOUT);
-        return node;
+                List.of("run", "--config", configFile.toString()));
+        return new NodeProcess(lab, host, lab.start(processName, host, argv), configFile);
+    }
+
+    /**
+     * Starts this (stopped) node again with the same config file and data directory, as a process
+     * named {@code processName} (each process of a lab has a log of its own); does not wait for it.
+     */
+    public NodeProcess relaunch(String processName) {
+        if (process.isAlive()) {
+            throw new IllegalStateException(process.name() + " is still running");
+        }
+        return launch(lab, host, processName, configFile);
+    }
+
+    /** Waits (bounded) for the node's ready line; fails with the node's output if it exits or stays silent. */
+    public void awaitReady() {
+        process.awaitOutput(READY, READY_TIMEOUT);
+    }
+
+    /** Returns the operating system's process id of the node. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Returns the lab host the node runs on. */
+    public LabHost host() {
+        return host;
+    }
+
+    /**
+     * Kills the node by its PID with SIGKILL, as a crash would end it (nothing is flushed or
+     * closed), and waits until it has ended.
+     */
+    public void kill() {
+        process.signal("KILL");
+        process.awaitExit(Duration.ofSeconds(10));
+    }
+
+    /** Returns whether the node's process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Asks the node's admin endpoint for {@code path} ({@code /status}, {@code /leases?limit=10})
+     * from inside the node's namespace, where it listens on loopback; returns the body of a 200
+     * answer, or empty if there was none (the node is not listening, or answered otherwise).
+     * Busybox's wget asks (it comes with udhcpc); the call is bounded as a whole.
+     */
+    public Optional<String> admin(String path) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("not an absolute path: " + path);
+        }
+        Command.Result result = host.run(ADMIN_TIMEOUT, Tools.require("busybox"), "wget", "-q", "-O", "-",
+                ADMIN + path);
+        return result.succeeded() ? Optional.of(result.output()) : Optional.empty();
     }
 
     /** Returns everything the node has logged so far. */

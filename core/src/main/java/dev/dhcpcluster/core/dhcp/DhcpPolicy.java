@@ -78,15 +78,20 @@ import java.util.Set;
  *   <li>a DISCOVER: the bucket's owner makes the one offer (RFC 3074: cooperating servers
  *       decide, without exchanging anything beyond their configuration, which one serves a
  *       client);</li>
- *   <li>every REQUEST that changes a lease without naming its server: INIT-REBOOT (broadcast),
- *       and REQUESTs with ciaddr, RENEWING or REBINDING (RFC 2131 §4.4.5). Every node that holds
- *       the client's lease could extend it, but two nodes extending one lease at once propose two
- *       changes of one version, and the replication may then commit neither (each replica takes
- *       the first it hears): so one node, the bucket's owner, answers. A
- *       {@link dev.dhcpcluster.port.model.Datagram} does not say whether it was broadcast, so a
- *       RENEWING client, unicasting to the node that ACKed it, is treated alike: its node is its
- *       bucket's owner unless the buckets moved since (a node joined or died), and then the
- *       client rebinds at T2 and the new owner answers;</li>
+ *   <li>a REQUEST with ciaddr that came through a relay: a relay forwards only what the client
+ *       broadcast, so this is a REBINDING (RFC 2131 §4.4.5), and the bucket's owner answers it
+ *       whatever the answer is. A {@link dev.dhcpcluster.port.model.Datagram} does not say
+ *       whether it was broadcast, so a REQUEST with ciaddr sent straight to the server is told
+ *       apart by the lease on record: a RENEWING client unicasts to its server, the node whose
+ *       ACK it holds, which is the node that wrote its lease. A lease this node wrote is
+ *       extended as before, whoever's bucket the client is in; a lease another node wrote means
+ *       the client broadcast, a REBINDING, left to the bucket's owner (else every node that
+ *       heard it would extend the lease at once, and with compare-and-set replication their
+ *       changes could all be refused). A request without a lease on record of the client is
+ *       treated as below;</li>
+ *   <li>an INIT-REBOOT REQUEST (broadcast): every node that holds the client's lease could
+ *       extend it, and two nodes extending one lease at once would each spoil the other's
+ *       replication, so the bucket's owner answers alone;</li>
  *   <li>a RELEASE or DECLINE that names no server (option 54 is required in both, but a client
  *       that leaves it out must not make every node write);</li>
  *   <li>the NAKs of an authoritative subnet that rest only on this node's lack of a record of
@@ -384,9 +389,9 @@ public final class DhcpPolicy {
      */
     private Decision renewingOrRebinding(Context c) {
         Ipv4Address address = c.request.ciaddr();
-        if (!servesClient(c)) {
-            return notThisNodesBucket(c, (c.request.giaddr().isZero() ? "RENEWING or REBINDING of "
-                    : "REBINDING through relay " + c.request.giaddr() + " of ") + address);
+        if (!c.request.giaddr().isZero() && !servesClient(c)) {
+            // Relayed, so broadcast: REBINDING, which the owner of the client's bucket answers.
+            return notThisNodesBucket(c, "REBINDING of " + address + " through relay " + c.request.giaddr());
         }
         ServedSubnet subnet;
         if (c.selectsLink()) {
@@ -410,6 +415,14 @@ public final class DhcpPolicy {
         Optional<Reservation> reservation = subnet.reservationFor(c.identity);
         boolean known = lease.isPresent() && lease.get().clientKey().equals(c.key)
                 && lease.get().state() != LeaseState.DECLINED;
+        if (known && !servesClient(c) && !lease.get().writer().equals(config.node())) {
+            // Straight from the client, yet not to the node whose ACK it holds (that node wrote the
+            // lease, and a RENEWING client asks only its server): a REBINDING broadcast, which every
+            // node hears and only the bucket's owner answers. Two nodes extending one lease at once
+            // would each spoil the other's replication.
+            return notThisNodesBucket(c, "REBINDING of " + address + ", whose lease node "
+                    + lease.get().writer().value() + " wrote");
+        }
         boolean reserved = reservation.isPresent() && reservation.get().address().equals(address);
         boolean available = available(c, subnet, address);
         if (known || reserved) {

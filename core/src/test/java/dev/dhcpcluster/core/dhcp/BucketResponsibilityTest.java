@@ -73,11 +73,17 @@ class BucketResponsibilityTest {
         return ClientBuckets.bucketOf(TestPackets.discover().withHardwareAddress(mac).build());
     }
 
-    /** A lease of {@link #HELD} for {@code mac}, half an hour to run. */
+    /** A lease of {@link #HELD} for {@code mac}, half an hour to run, written (and so ACKed) by node 2. */
     private Lease leaseOf(String mac) {
+        return leaseOf(mac, new NodeId(2));
+    }
+
+    /** A lease of {@link #HELD} for {@code mac}, half an hour to run, written (and so ACKed) by {@code writer}. */
+    private Lease leaseOf(String mac, NodeId writer) {
         HardwareAddress hardware = HardwareAddress.parseEthernet(mac);
         return new Lease(HELD, ClientKey.ofHardware(hardware), hardware, Optional.empty(), LeaseState.BOUND,
-                Instant.ofEpochMilli(clock.millis()).plusSeconds(1800), new LeaseVersion(LeaseVersion.NO_EPOCH, 3, new NodeId(2)));
+                Instant.ofEpochMilli(clock.millis()).plusSeconds(1800),
+                new LeaseVersion(LeaseVersion.NO_EPOCH, 3, writer));
     }
 
     private void receive(TestPackets.Packet packet) {
@@ -152,17 +158,23 @@ class BucketResponsibilityTest {
     }
 
     @Test
-    @DisplayName("#37 a REQUEST with ciaddr sent straight to this node, of another node's client, is left to the bucket's owner, its lease kept")
-    void renewingOfAnotherBucketIsLeftToTheOwner() {
-        Lease stored = leaseOf(THEIRS);
-        start(List.of(stored));
+    @DisplayName("#37 a RENEWING REQUEST of a lease this node ACKed is ACKed whoever's bucket the client is in")
+    void renewingOfAnotherBucketIsAcked() throws Exception {
+        start(List.of(leaseOf(THEIRS, new NodeId(1))));
 
         receive(TestPackets.request().withHardwareAddress(THEIRS).withCiaddr(HELD.toString()));
 
-        assertLeftToTheOwner(133);
-        assertEquals(List.of(stored), table());
+        assertEquals(HELD, lastReply(DhcpMessageType.ACK).yiaddr());
+        assertEquals(new Delivery.Unicast(HELD, CLIENT_PORT), transport.last().delivery());
+        assertEquals(1, store.written().size());
     }
 
+    /**
+     * The client's server is node 2, which wrote (and ACKed) its lease: a REQUEST with ciaddr that
+     * reaches node 1 straight from the client was broadcast, a REBINDING, which the bucket's owner
+     * answers alone; if every node that heard it extended the lease, their replicated changes
+     * would refuse each other.
+     */
     @Test
     @DisplayName("#37 a REQUEST with ciaddr sent straight to this node, of its own client, is ACKed to the client")
     void renewingOfOwnBucketIsAcked() throws Exception {
@@ -172,6 +184,36 @@ class BucketResponsibilityTest {
 
         assertEquals(HELD, lastReply(DhcpMessageType.ACK).yiaddr());
         assertEquals(new Delivery.Unicast(HELD, CLIENT_PORT), transport.last().delivery());
+        assertEquals(1, store.written().size());
+    }
+
+    /**
+     * The client's server is node 2, which wrote (and ACKed) its lease: a REQUEST with ciaddr that
+     * reaches node 1 straight from the client was broadcast, a REBINDING, which the bucket's owner
+     * answers alone; if every node that heard it extended the lease, their replicated changes
+     * would refuse each other.
+     */
+    @Test
+    @DisplayName("#37 a REQUEST with ciaddr straight from another node's client whose lease another node wrote is a "
+            + "REBINDING, left to the bucket's owner")
+    void directRebindingOfAnotherBucketIsDropped() {
+        Lease stored = leaseOf(THEIRS, new NodeId(2));
+        start(List.of(stored));
+
+        receive(TestPackets.request().withHardwareAddress(THEIRS).withCiaddr(HELD.toString()));
+
+        assertLeftToTheOwner(133);
+        assertEquals(List.of(stored), table());
+    }
+
+    @Test
+    @DisplayName("#37 a REQUEST with ciaddr straight from its own client is ACKed, whoever wrote the lease")
+    void directRebindingOfOwnBucketIsAcked() throws Exception {
+        start(List.of(leaseOf(MINE, new NodeId(2))));
+
+        receive(TestPackets.request().withHardwareAddress(MINE).withCiaddr(HELD.toString()));
+
+        assertEquals(HELD, lastReply(DhcpMessageType.ACK).yiaddr());
         assertEquals(1, store.written().size());
     }
 
