@@ -269,7 +269,8 @@ public final class Demo {
         out.printf(Locale.ROOT, "demo: %d nodes on loopback sharing one pool of %d addresses in %s, leases in %s%n",
                 NODES, first.path("pools").path(0).path("total").asLong(), SUBNET,
                 "sqlite".equals(storeType) ? "SQLite in " + directory + " (deleted at the end)" : storeType);
-        out.println("nodes started: " + nodes.stream()
+        out.printf(Locale.ROOT, "nodes started in %.1f s: ", elapsed().toNanos() / 1e9);
+        out.println(nodes.stream()
                 .map(node -> node + " on udp " + node.dhcpEndpoint().getHostString() + ":"
                         + node.dhcpEndpoint().getPort() + " (pid " + node.pid() + ")")
                 .collect(Collectors.joining(", ")));
@@ -389,13 +390,13 @@ public final class Demo {
     }
 
     /**
-     * Waits until every node follows one leader in one epoch with a majority present and, if its
-     * status shows what it holds ({@code cluster.address-space}), holds a current grant of at
-     * least one block and one bucket. Returns the leader's id.
+     * Waits until every node follows one leader in one epoch with a majority present, then until
+     * each, if its status shows what it holds ({@code cluster.address-space}), holds a current
+     * grant of at least one block and one bucket. Returns the leader's id.
      */
     private int awaitLeaderAndBlocks(List<DemoNode> nodes) throws DemoException, InterruptedException {
         Map<Integer, JsonNode> clusters = new TreeMap<>();
-        poll("the nodes agree on a leader and each holds blocks of the pool", nodes, () -> {
+        Check agreement = () -> {
             clusters.clear();
             for (DemoNode node : nodes) {
                 Optional<JsonNode> status = node.status();
@@ -404,17 +405,23 @@ public final class Demo {
                 }
                 clusters.put(node.id(), status.get().path("cluster"));
             }
-            return agreed(clusters.values()) && clusters.values().stream().allMatch(Demo::holdsBlocks);
-        });
+            return agreed(clusters.values());
+        };
+        poll("the nodes agree on a leader", nodes, agreement);
+        Duration led = elapsed();
+        poll("the nodes agree on a leader and each holds blocks of the pool", nodes,
+                () -> agreement.holds() && clusters.values().stream().allMatch(Demo::holdsBlocks));
+        Duration holding = elapsed();
         JsonNode any = clusters.values().iterator().next();
         boolean shown = clusters.values().stream().allMatch(cluster -> cluster.has("address-space"));
         out.printf(Locale.ROOT, "leader: node %d (epoch %d), %.1f s after the start; %s%n", any.path("leader").asInt(),
-                any.path("epoch").asLong(), elapsed().toNanos() / 1e9, shown
-                        ? "blocks and buckets held: " + clusters.entrySet().stream()
-                                .map(entry -> "node " + entry.getKey() + " "
-                                        + entry.getValue().path("address-space").path("blocks").size() + "/"
-                                        + entry.getValue().path("address-space").path("buckets").asInt())
-                                .collect(Collectors.joining(", "))
+                any.path("epoch").asLong(), led.toNanos() / 1e9, shown
+                        ? String.format(Locale.ROOT, "blocks/buckets held %.1f s later: %s",
+                                holding.minus(led).toNanos() / 1e9, clusters.entrySet().stream()
+                                        .map(entry -> "node " + entry.getKey() + " "
+                                                + entry.getValue().path("address-space").path("blocks").size() + "/"
+                                                + entry.getValue().path("address-space").path("buckets").asInt())
+                                        .collect(Collectors.joining(", ")))
                         : "the nodes' status does not show their blocks, so the clients' retries wait for them");
         out.flush();
         return any.path("leader").asInt();
@@ -632,15 +639,13 @@ public final class Demo {
 
     /** SIGTERM to the nodes still running, all at once, then each waited for. */
     private void stop(List<DemoNode> nodes) throws InterruptedException {
-        boolean any = false;
-        for (DemoNode node : nodes) {
-            any |= node.alive();
-        }
-        if (!any) {
+        List<DemoNode> running = nodes.stream().filter(DemoNode::alive).toList();
+        if (running.isEmpty()) {
             return;
         }
-        for (DemoNode node : nodes) {
-            if (!node.stop(15)) {
+        running.forEach(DemoNode::terminate);
+        for (DemoNode node : running) {
+            if (!node.awaitExit(15)) {
                 out.println(node + " did not stop on SIGTERM within 15 s and was killed");
             }
         }

@@ -130,18 +130,20 @@ final class DemoNode {
         }
     }
 
-    /**
-     * SIGTERM (a clean stop: the node finishes its writes and closes its store), then SIGKILL if
-     * it has not exited within {@code seconds}.
-     *
-     * @return true if it stopped on the SIGTERM
-     */
-    boolean stop(long seconds) throws InterruptedException {
-        if (process == null || !process.isAlive()) {
-            return true;
+    /** SIGTERM, by its process id: a clean stop, the node finishes its writes and closes its store. */
+    void terminate() {
+        if (process != null) {
+            process.destroy();
         }
-        process.destroy();
-        if (process.waitFor(seconds, TimeUnit.SECONDS)) {
+    }
+
+    /**
+     * Waits up to {@code seconds} for it to exit, then SIGKILLs it.
+     *
+     * @return true if it exited by itself
+     */
+    boolean awaitExit(long seconds) throws InterruptedException {
+        if (process == null || process.waitFor(seconds, TimeUnit.SECONDS)) {
             return true;
         }
         kill();

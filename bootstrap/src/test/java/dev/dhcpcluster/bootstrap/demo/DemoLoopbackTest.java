@@ -63,7 +63,7 @@ class DemoLoopbackTest {
         assertTrue(result.elapsed().compareTo(Duration.ofMinutes(1)) < 0, "took " + result.elapsed());
 
         // What the user reads.
-        assertTrue(Pattern.compile("(?m)^nodes started: node 1 on udp 127\\.0\\.0\\.11:\\d+ \\(pid \\d+\\), node 2 on udp "
+        assertTrue(Pattern.compile("(?m)^nodes started in \\d+\\.\\d s: node 1 on udp 127\\.0\\.0\\.11:\\d+ \\(pid \\d+\\), node 2 on udp "
                 + "127\\.0\\.0\\.12:\\d+ \\(pid \\d+\\), node 3 on udp 127\\.0\\.0\\.13:\\d+ \\(pid \\d+\\)$")
                 .matcher(output).find(), output);
         assertTrue(Pattern.compile("(?m)^leader: node [123] \\(epoch \\d+\\)").matcher(output).find(), output);
