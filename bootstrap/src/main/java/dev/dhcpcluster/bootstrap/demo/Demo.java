@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -160,6 +161,8 @@ public final class Demo {
     private final String storeType;
     private final PrintWriter out;
     private final long started = System.nanoTime();
+    /** Set when the JVM shuts down under the demo (Ctrl-C): the nodes are being killed, not failing. */
+    private volatile boolean interrupted;
     /** What the client hears in the current phase; replaced between phases. */
     private volatile Heard heard = new Heard();
 
@@ -206,15 +209,19 @@ public final class Demo {
      */
     public Result run() throws DemoException, InterruptedException {
         Path directory = createDirectory();
-        List<DemoNode> nodes = new ArrayList<>();
-        Thread cleanup = new Thread(() -> nodes.forEach(node -> {
-            try {
-                node.kill();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        List<DemoNode> nodes = new CopyOnWriteArrayList<>();
+        // An interrupted demo (Ctrl-C) must not leave its nodes running, nor its directory.
+        Thread cleanup = new Thread(() -> {
+            interrupted = true;
+            for (DemoNode node : List.copyOf(nodes)) {
+                try {
+                    node.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-        }), "dhcpcluster-demo-cleanup");
-        // An interrupted demo (Ctrl-C) must not leave its nodes running.
+            delete(directory);
+        }, "dhcpcluster-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return runIn(directory, nodes);
@@ -533,6 +540,9 @@ public final class Demo {
     }
 
     private void printLogs(List<DemoNode> nodes) {
+        if (interrupted) {
+            return;
+        }
         for (DemoNode node : nodes) {
             String state = node.exitValue().map(code -> "exited with status " + code).orElse("running");
             out.println("--- " + node + " (" + state + "), last lines of its log:");
@@ -550,6 +560,9 @@ public final class Demo {
     private void poll(String what, List<DemoNode> nodes, Check check) throws DemoException, InterruptedException {
         long deadline = started + START_TIMEOUT.toNanos();
         while (!check.holds()) {
+            if (interrupted) {
+                throw new DemoException("interrupted; the nodes were killed", null);
+            }
             for (DemoNode node : nodes) {
                 if (node.exitValue().isPresent()) {
                     throw new DemoException(node + " exited with status " + node.exitValue().get() + " before "
@@ -655,6 +668,9 @@ public final class Demo {
 
     /** Deletes the demo's directory and everything in it (configs, logs, stores, secret). */
     private void delete(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
