@@ -123,18 +123,21 @@ public final class Demo {
      * @param offerChecks clients whose DISCOVERs drew offers from exactly one node
      * @param multipleOffers clients whose DISCOVERs drew offers from several nodes
      * @param duplicates addresses held by more than one client at the end
-     * @param survivorsBound the bound leases each survivor reports at the end, by node id
+     * @param survivorsBound the bound leases each survivor lists at the end, by node id
+     * @param survivorsMatching the clients whose lease each survivor lists as the client holds it
+     *     (bound, at the client's address, to its hardware address), by node id
      * @param elapsed from the start to the end of the checks
      */
     public record Result(int leader, Map<Integer, Integer> leasedBy, int killed, ClientReport leased,
             ClientReport renewed, int renewedOwn, int rebound, ClientReport fresh, Map<Integer, Integer> freshBy,
             int offerChecks, int multipleOffers, int duplicates, Map<Integer, Long> survivorsBound,
-            Duration elapsed) {
+            Map<Integer, Long> survivorsMatching, Duration elapsed) {
 
         public Result {
             leasedBy = Map.copyOf(leasedBy);
             freshBy = Map.copyOf(freshBy);
             survivorsBound = Map.copyOf(survivorsBound);
+            survivorsMatching = Map.copyOf(survivorsMatching);
         }
 
         /** How many clients hold a lease at the end: the first ones and the new ones. */
@@ -152,7 +155,9 @@ public final class Demo {
                     && renewedOwn + rebound == leased.requested() && rebound >= leasedBy.getOrDefault(killed, 0)
                     && !freshBy.containsKey(killed) && multipleOffers == 0 && offerChecks == clients()
                     && duplicates == 0 && survivorsBound.size() == NODES - 1
-                    && survivorsBound.values().stream().allMatch(bound -> bound == clients());
+                    && survivorsBound.values().stream().allMatch(bound -> bound == clients())
+                    && survivorsMatching.size() == NODES - 1
+                    && survivorsMatching.values().stream().allMatch(matching -> matching == clients());
         }
     }
 
@@ -358,16 +363,19 @@ public final class Demo {
         int duplicates = (int) holders.values().stream().filter(macs -> macs.size() > 1).count()
                 + leased.duplicates().size() + renewed.duplicates().size() + fresh.duplicates().size();
         int clients = count + newClients;
-        Map<Integer, Long> survivorsBound = awaitBound(survivors, held.size() + fresh.obtained());
-        out.printf(Locale.ROOT, "duplicates: %d (%d clients hold %d distinct addresses; bound leases on the survivors: "
-                + "%s)%n", duplicates, holding.size(), holders.size(), survivorsBound.entrySet().stream()
-                        .map(entry -> "node " + entry.getKey() + " " + entry.getValue())
+        Map<Integer, Long> survivorsBound = new TreeMap<>();
+        Map<Integer, Long> survivorsMatching = new TreeMap<>();
+        awaitLeases(survivors, holding, survivorsBound, survivorsMatching);
+        out.printf(Locale.ROOT, "duplicates: %d (%d clients hold %d distinct addresses); the survivors list them all, "
+                + "bound to the same clients: %s%n", duplicates, holding.size(), holders.size(),
+                survivors.stream().map(node -> node + " " + survivorsMatching.getOrDefault(node.id(), 0L) + " of "
+                        + holding.size() + " (" + survivorsBound.getOrDefault(node.id(), 0L) + " bound)")
                         .collect(Collectors.joining(", ")));
 
         int offerChecks = leasing.singleOffers() + joining.singleOffers();
         int multipleOffers = leasing.multipleOffers() + joining.multipleOffers();
         Result result = new Result(leader, leasedBy, victim.id(), leased, renewed, renewedOwn, rebound, fresh, freshBy,
-                offerChecks, multipleOffers, duplicates, survivorsBound, elapsed());
+                offerChecks, multipleOffers, duplicates, survivorsBound, survivorsMatching, elapsed());
         if (result.success()) {
             out.printf(Locale.ROOT, "demo OK in %.1f s: %d clients, every address unique, every lease kept after %s "
                     + "was killed%n", result.elapsed().toNanos() / 1e9, clients, victim);
@@ -460,27 +468,33 @@ public final class Demo {
                 && space.path("buckets").asInt() > 0;
     }
 
-    /** Waits until each survivor reports {@code expected} bound leases (replication may be a moment behind). */
-    private Map<Integer, Long> awaitBound(List<DemoNode> survivors, long expected) throws InterruptedException {
-        Map<Integer, Long> bound = new TreeMap<>();
+    /**
+     * Reads each survivor's leases until it lists every client's lease as the client holds it,
+     * for a few seconds at most (a replicated change may reach the second survivor a moment after
+     * the ACK): notes how many bound leases it lists and how many clients' leases match.
+     */
+    private void awaitLeases(List<DemoNode> survivors, Map<HardwareAddress, Ipv4Address> holding,
+            Map<Integer, Long> bound, Map<Integer, Long> matching) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         do {
             bound.clear();
+            matching.clear();
             for (DemoNode node : survivors) {
-                node.status().ifPresent(status -> {
-                    long sum = 0;
-                    for (JsonNode pool : status.path("pools")) {
-                        sum += pool.path("bound").asLong();
-                    }
-                    bound.put(node.id(), sum);
-                });
+                Optional<Map<Ipv4Address, String>> leases = node.leases();
+                if (leases.isEmpty()) {
+                    continue;
+                }
+                bound.put(node.id(), leases.get().values().stream().filter(lease -> lease.startsWith("BOUND ")).count());
+                matching.put(node.id(), holding.entrySet().stream()
+                        .filter(entry -> ("BOUND " + entry.getKey()).equals(leases.get().get(entry.getValue())))
+                        .count());
             }
-            if (bound.size() == survivors.size() && bound.values().stream().allMatch(value -> value == expected)) {
-                break;
+            if (matching.size() == survivors.size()
+                    && matching.values().stream().allMatch(count -> count == holding.size())) {
+                return;
             }
             Thread.sleep(POLL.toMillis());
         } while (System.nanoTime() < deadline);
-        return bound;
     }
 
     private ClientReport lease(DhcpClient client, List<InetSocketAddress> servers, int clients, long firstMac)

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -156,6 +158,34 @@ final class DemoNode {
             AdminClient.Response response = admin.get("/status");
             return response.ok() ? Optional.of(response.json()) : Optional.empty();
         } catch (AdminClient.NodeUnreachable | JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Every lease it holds, from {@code /leases} page by page: address to {@code "STATE
+     * hardware-address"}; empty if it does not answer.
+     */
+    Optional<Map<Ipv4Address, String>> leases() throws InterruptedException {
+        Map<Ipv4Address, String> leases = new HashMap<>();
+        String after = "";
+        try {
+            while (true) {
+                AdminClient.Response response = admin.get("/leases?limit=1000" + after);
+                if (!response.ok()) {
+                    return Optional.empty();
+                }
+                JsonNode page = response.json();
+                for (JsonNode lease : page.path("leases")) {
+                    leases.put(Ipv4Address.parse(lease.path("address").asText()),
+                            lease.path("state").asText() + " " + lease.path("hardware-address").asText());
+                }
+                if (!page.path("next").isTextual()) {
+                    return Optional.of(leases);
+                }
+                after = "&after=" + page.path("next").asText();
+            }
+        } catch (AdminClient.NodeUnreachable | JsonProcessingException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }

@@ -60,6 +60,9 @@ class DemoLoopbackTest {
         assertEquals(0, result.duplicates());
         assertEquals(2, result.survivorsBound().size());
         result.survivorsBound().values().forEach(bound -> assertEquals(80L, bound, output));
+        assertEquals(2, result.survivorsMatching().size());
+        result.survivorsMatching().values().forEach(matching -> assertEquals(80L, matching, output));
+        assertFalse(result.survivorsBound().containsKey(result.killed()));
         assertTrue(result.elapsed().compareTo(Duration.ofMinutes(1)) < 0, "took " + result.elapsed());
 
         // What the user reads.
@@ -76,8 +79,9 @@ class DemoLoopbackTest {
                 output);
         assertTrue(output.contains("new clients: 20 of 20 served by the survivors"), output);
         assertTrue(output.contains("each DISCOVER drew one offer, from one node (20 clients)"), output);
-        assertTrue(output.contains("duplicates: 0 (80 clients hold 80 distinct addresses; bound leases on the survivors: "
-                + "node "), output);
+        assertTrue(Pattern.compile("(?m)^duplicates: 0 \\(80 clients hold 80 distinct addresses\\); the survivors list "
+                + "them all, bound to the same clients: node \\d 80 of 80 \\(80 bound\\), node \\d 80 of 80 \\(80 bound\\)$")
+                .matcher(output).find(), output);
         assertTrue(Pattern.compile("(?m)^demo OK in \\d+\\.\\d s: 80 clients, every address unique, every lease kept "
                 + "after node " + result.killed() + " was killed$").matcher(output).find(), output);
         assertTrue(output.endsWith("nodes stopped" + System.lineSeparator()), output);
