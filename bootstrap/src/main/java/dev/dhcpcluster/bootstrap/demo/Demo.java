@@ -165,7 +165,8 @@ public final class Demo {
     private final int concurrency;
     private final String storeType;
     private final PrintWriter out;
-    private final long started = System.nanoTime();
+    /** When {@link #run} began, by {@link System#nanoTime()}. */
+    private long started;
     /** Set when the JVM shuts down under the demo (Ctrl-C): the nodes are being killed, not failing. */
     private volatile boolean interrupted;
     /** What the client hears in the current phase; replaced between phases. */
@@ -213,6 +214,7 @@ public final class Demo {
      *     and the nodes' last log lines have been printed
      */
     public Result run() throws DemoException, InterruptedException {
+        started = System.nanoTime();
         Path directory = createDirectory();
         List<DemoNode> nodes = new CopyOnWriteArrayList<>();
         // An interrupted demo (Ctrl-C) must not leave its nodes running, nor its directory.
