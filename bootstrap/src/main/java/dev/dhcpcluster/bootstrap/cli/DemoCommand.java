@@ -11,20 +11,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dhcpcluster demo}: a node and a load of clients on loopback; no root, no config file, and
- * nothing left behind (the node's data directory is temporary).
+ * {@code dhcpcluster demo}: a three-node cluster on loopback that loses a node while its clients
+ * hold leases; no root, no config file, and nothing left behind (the nodes' directory is
+ * temporary).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts a node on 127.0.0.1 (a free port), keeping its leases in SQLite in a temporary data "
-            + "directory, and leases addresses for many clients from 127.0.0.2 acting as a relay; prints the results "
-            + "and exits 0 only if every lease is unique."})
+        description = {"Starts a cluster of three nodes on 127.0.0.11, .12 and .13 (processes of their own, one "
+            + "secret, one pool, leases in SQLite in a temporary directory), leases addresses for many clients "
+            + "through a relay on 127.0.0.2 that forwards to all three, SIGKILLs the node that granted the most, "
+            + "renews every lease (the killed node's clients rebind to the survivors) and leases addresses for new "
+            + "clients from the survivors. Prints what happened in a few lines and exits 0 only if every client "
+            + "kept its address, every DISCOVER drew one offer and no address went to two clients."})
 final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "1000",
-            description = "How many clients lease an address (default: ${DEFAULT-VALUE}; the pool has 2048).")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "" + Demo.DEFAULT_COUNT,
+            description = "How many clients lease an address before the kill, at most " + Demo.MAX_COUNT
+                    + " (default: ${DEFAULT-VALUE}); a third as many new clients lease after it.")
     int count;
 
     @Option(names = "--concurrency", paramLabel = "M", defaultValue = "64",
@@ -32,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     int concurrency;
 
     @Option(names = "--store", paramLabel = "TYPE", defaultValue = StoreSettings.DEFAULT_TYPE,
-            description = "The node's lease store: sqlite (default; in a temporary data directory deleted at the end) "
+            description = "The nodes' lease store: sqlite (default; in a temporary directory deleted at the end) "
                     + "or memory.")
     String store;
 
@@ -40,6 +45,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (count < 1 || concurrency < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count and --concurrency must be at least 1");
+        }
+        if (count > Demo.MAX_COUNT) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--count: at most " + Demo.MAX_COUNT
+                    + ", not " + count);
         }
         if (!AdapterNames.STORES.contains(store)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--store: \"" + store

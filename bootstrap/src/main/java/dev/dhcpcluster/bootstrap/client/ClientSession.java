@@ -18,6 +18,12 @@ import java.util.Optional;
  * optionally a renewal. It builds the messages a relay would forward (giaddr set, hops 1) and
  * judges each reply; it has no socket and no clock, so it is driven by messages and timeouts.
  *
+ * <p>A client that already holds a lease ({@link #holding}) can also renew as RFC 2131 §4.4.5
+ * says: RENEWING, a REQUEST of its own straight to the server that granted the lease
+ * ({@link #renewUnicast}, giaddr 0; the answer comes to the client's own address), and if that
+ * server stays silent, REBINDING, the same REQUEST broadcast, which the relay forwards to every
+ * server it knows.
+ *
  * <p>Every DHCPNAK is a failure: the client only ever asks for what it was offered, or for the
  * address it holds, so a correct server has no reason to refuse.
  */
@@ -35,6 +41,11 @@ public final class ClientSession {
         BOUND,
         /** REQUEST for the held address sent, waiting for the ACK. */
         RENEWING,
+        /**
+         * The server that granted the lease did not answer the RENEWING REQUEST: the REQUEST for
+         * the held address is broadcast (through the relay), waiting for any server's ACK.
+         */
+        REBINDING,
         /** Gave up; see {@link #failure()}. */
         FAILED
     }
@@ -58,6 +69,8 @@ public final class ClientSession {
     private Ipv4Address serverIdentifier = Ipv4Address.ZERO;
     private Ipv4Address address = Ipv4Address.ZERO;
     private String failure = "";
+    /** While RENEWING straight to the server: how many more sendings before the client rebinds; else -1. */
+    private int unicastLeft = -1;
 
     /**
      * @param index the client's number in its run, for messages
@@ -78,6 +91,26 @@ public final class ClientSession {
         this.expectedSubnet = Objects.requireNonNull(expectedSubnet, "expectedSubnet");
     }
 
+    /**
+     * A client that holds {@code held}'s lease already (from an earlier run of the same client), in
+     * {@link Phase#BOUND}, ready to {@link #renewUnicast renew} it.
+     *
+     * @param index the client's number in its run, for messages
+     * @param held the lease: the client's hardware address, its address, the server that granted it
+     * @param relayAddress the giaddr of a REBINDING REQUEST, which goes through the relay
+     * @param retries how many times a REBINDING REQUEST is sent again after a timeout
+     * @param expectedSubnet if present, the renewed address must lie in it
+     */
+    public static ClientSession holding(int index, HeldLease held, Ipv4Address relayAddress, int retries,
+            Optional<Ipv4Prefix> expectedSubnet) {
+        ClientSession session = new ClientSession(index, held.hardwareAddress(), relayAddress, retries, expectedSubnet);
+        session.address = held.address();
+        session.offered = held.address();
+        session.serverIdentifier = held.server();
+        session.phase = Phase.BOUND;
+        return session;
+    }
+
     /** Starts the exchange: the DISCOVER to send, under transaction {@code newXid}. */
     public DhcpMessage discover(int newXid) {
         requirePhase(Phase.IDLE, "discover");
@@ -95,6 +128,28 @@ public final class ClientSession {
         xid = newXid;
         phase = Phase.RENEWING;
         return send(request(DhcpMessageType.REQUEST).ciaddr(address).build());
+    }
+
+    /**
+     * Starts a renewal in the RENEWING state of RFC 2131 §4.4.5 under transaction {@code newXid}:
+     * a REQUEST with ciaddr set, neither relayed (giaddr 0, hops 0) nor naming a server, to be sent
+     * straight to {@link #serverIdentifier()}. After {@code unicastRetries} more sendings go
+     * unanswered, the client rebinds ({@link Phase#REBINDING}): the same REQUEST through the
+     * relay, to every server, with this session's retries.
+     *
+     * @param unicastRetries how many times the RENEWING REQUEST is sent again before the client rebinds
+     */
+    public DhcpMessage renewUnicast(int newXid, int unicastRetries) {
+        if (unicastRetries < 0) {
+            throw new IllegalArgumentException("unicastRetries must not be negative, not " + unicastRetries);
+        }
+        requirePhase(Phase.BOUND, "renew");
+        xid = newXid;
+        phase = Phase.RENEWING;
+        attempts = 0;
+        unicastLeft = unicastRetries;
+        return send(DhcpMessage.builder().op(DhcpMessage.BOOTREQUEST).xid(xid).ciaddr(address)
+                .hardwareAddress(hardwareAddress).options(baseOptions(DhcpMessageType.REQUEST).build()).build());
     }
 
     /** A RELEASE of the held lease under transaction {@code newXid}; the server does not answer it. */
@@ -122,7 +177,7 @@ public final class ClientSession {
         }
         return switch (phase) {
             case DISCOVERING -> type.get() == DhcpMessageType.OFFER ? onOffer(reply) : ignoredType(type.get());
-            case REQUESTING, RENEWING -> onAnswer(type.get(), reply);
+            case REQUESTING, RENEWING, REBINDING -> onAnswer(type.get(), reply);
             default -> ignoredType(type.get());
         };
     }
@@ -132,8 +187,21 @@ public final class ClientSession {
      * spent.
      */
     public Reaction onTimeout() {
-        if (phase != Phase.DISCOVERING && phase != Phase.REQUESTING && phase != Phase.RENEWING) {
+        if (phase != Phase.DISCOVERING && phase != Phase.REQUESTING && phase != Phase.RENEWING
+                && phase != Phase.REBINDING) {
             return new Reaction.Ignored("no request outstanding");
+        }
+        if (unicastLeft == 0) {
+            // The server that granted the lease is silent: ask every server, through the relay.
+            unicastLeft = -1;
+            phase = Phase.REBINDING;
+            attempts = 0;
+            return new Reaction.Send(send(request(DhcpMessageType.REQUEST).ciaddr(address).build()));
+        }
+        if (unicastLeft > 0) {
+            unicastLeft--;
+            attempts++;
+            return new Reaction.Send(lastSent);
         }
         if (attempts > retries) {
             String awaited = phase == Phase.DISCOVERING ? "DHCPOFFER" : "DHCPACK";
@@ -169,7 +237,7 @@ public final class ClientSession {
             // The server chose the message: escaped, it cannot break the report's lines.
             String message = reply.options().string(OptionCode.MESSAGE)
                     .map(text -> " (\"" + SafeText.inline(text) + "\")").orElse("");
-            Ipv4Address asked = phase == Phase.RENEWING ? address : offered;
+            Ipv4Address asked = phase == Phase.REQUESTING ? offered : address;
             return fail("DHCPNAK to a REQUEST for " + asked + message, true);
         }
         if (type != DhcpMessageType.ACK) {
@@ -181,10 +249,13 @@ public final class ClientSession {
         }
         // checkAck made sure option 51 is there.
         Duration leaseTime = Duration.ofSeconds(reply.options().uint32(OptionCode.LEASE_TIME).orElseThrow());
-        if (phase == Phase.RENEWING) {
+        if (phase == Phase.RENEWING || phase == Phase.REBINDING) {
             if (!reply.yiaddr().equals(address)) {
                 return fail("renewal moved the lease from " + address + " to " + reply.yiaddr(), false);
             }
+            // A rebound client's server is the one that answered (checkAck made sure option 54 is there).
+            serverIdentifier = reply.options().address(OptionCode.SERVER_IDENTIFIER).orElseThrow();
+            unicastLeft = -1;
             phase = Phase.BOUND;
             return new Reaction.Renewed(address, leaseTime);
         }
@@ -273,6 +344,14 @@ public final class ClientSession {
     /** The leased address, or 0.0.0.0 before the first ACK. */
     public Ipv4Address address() {
         return address;
+    }
+
+    /**
+     * The server that granted the lease (option 54 of its OFFER, or of the ACK of its last
+     * renewal), where a RENEWING REQUEST goes; 0.0.0.0 before the first OFFER.
+     */
+    public Ipv4Address serverIdentifier() {
+        return serverIdentifier;
     }
 
     /** Why the client failed, or empty. */

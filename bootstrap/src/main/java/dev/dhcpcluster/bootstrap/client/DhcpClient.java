@@ -4,6 +4,7 @@ import dev.dhcpcluster.bootstrap.runtime.EventLoop;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.MalformedPacketException;
+import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -13,6 +14,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * puts that address in giaddr, sends requests to the server's port, and receives the server's
  * answers on its own port. It needs no privilege and works on loopback.
  *
+ * <p>Like a relay configured with several servers (helper addresses), it can forward every
+ * relayed message to each of a list of servers. A client's own REQUEST that is not relayed (a
+ * RENEWING one) goes to the server that granted its lease alone: the one of the list whose address
+ * is the lease's server identifier. Its answer comes to the client's address, on the client port:
+ * to receive it, bind the wildcard address on the port the servers use as client port.
+ *
  * <p>One receive thread decodes replies and hands them to the {@link LoadGenerator} on the
  * client's event loop, which also sends and runs the timeouts.
  */
@@ -36,7 +44,8 @@ public final class DhcpClient implements AutoCloseable {
     private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
 
     private final DatagramChannel channel;
-    private volatile InetSocketAddress server;
+    private volatile List<InetSocketAddress> servers = List.of();
+    private volatile Consumer<DhcpMessage> observer = reply -> { };
     private final EventLoop loop = new EventLoop("dhcpcluster-client");
     private final Thread receiver;
     private final AtomicLong malformed = new AtomicLong();
@@ -104,8 +113,52 @@ public final class DhcpClient implements AutoCloseable {
      */
     public ClientReport run(InetSocketAddress target, LoadSettings settings, Duration timeout, Consumer<Ack> acks)
             throws TimeoutException, InterruptedException, ExecutionException {
-        server = Objects.requireNonNull(target, "target");
-        LoadGenerator run = new LoadGenerator(settings, loop, loop, System::nanoTime, this::send, acks);
+        return run(List.of(Objects.requireNonNull(target, "target")), settings, timeout, acks);
+    }
+
+    /**
+     * Runs one load of new clients as {@link #run(InetSocketAddress, LoadSettings, Duration,
+     * Consumer)} does, forwarding every message to each of {@code targets}, as a relay with
+     * several servers does.
+     *
+     * @param targets the servers' addresses and ports, at least one
+     * @throws TimeoutException if the run has not ended within {@code timeout}
+     */
+    public ClientReport run(List<InetSocketAddress> targets, LoadSettings settings, Duration timeout,
+            Consumer<Ack> acks) throws TimeoutException, InterruptedException, ExecutionException {
+        return await(targets, LoadGenerator.newClients(settings, loop, loop, System::nanoTime, this::send, acks),
+                timeout);
+    }
+
+    /**
+     * Renews leases that clients hold ({@link LoadGenerator#renewing}): each client sends its
+     * RENEWING REQUEST to the server of {@code targets} that granted its lease, and after
+     * {@code unicastRetries} unanswered retransmissions rebinds through the relay, to every one of
+     * {@code targets}.
+     *
+     * @param held the leases, one client each; {@code settings.count()} must be their number
+     * @throws TimeoutException if the run has not ended within {@code timeout}
+     */
+    public ClientReport renew(List<InetSocketAddress> targets, List<HeldLease> held, LoadSettings settings,
+            int unicastRetries, Duration timeout) throws TimeoutException, InterruptedException, ExecutionException {
+        return await(targets, LoadGenerator.renewing(settings, held, unicastRetries, loop, loop, System::nanoTime,
+                this::send, ack -> { }), timeout);
+    }
+
+    /**
+     * Shows {@code replies} every reply this client decodes from now on, whatever its
+     * transaction, on the receiving thread, before the run judges it: to count who answered what.
+     */
+    public void observe(Consumer<DhcpMessage> replies) {
+        observer = Objects.requireNonNull(replies, "replies");
+    }
+
+    private ClientReport await(List<InetSocketAddress> targets, LoadGenerator run, Duration timeout)
+            throws TimeoutException, InterruptedException, ExecutionException {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no server to send to");
+        }
+        servers = List.copyOf(targets);
         generator = run;
         loop.execute(run::start);
         try {
@@ -140,13 +193,37 @@ public final class DhcpClient implements AutoCloseable {
         loop.stopAsync().awaitTerminated();
     }
 
-    private void send(DhcpMessage message) {
+    /** A relayed message to every server; the client's own (giaddr 0) to its server alone. */
+    private void send(DhcpMessage message, Ipv4Address server) {
+        ByteBuffer payload = ByteBuffer.wrap(DhcpCodec.encode(message, DhcpCodec.DEFAULT_MAX_MESSAGE_LENGTH));
+        List<InetSocketAddress> targets = servers;
+        if (!message.giaddr().isZero() || targets.size() == 1) {
+            for (InetSocketAddress target : targets) {
+                send(payload.duplicate(), target);
+            }
+            return;
+        }
+        InetSocketAddress own = null;
+        for (InetSocketAddress target : targets) {
+            if (server.toString().equals(target.getAddress().getHostAddress())) {
+                own = target;
+            }
+        }
+        if (own == null) {
+            sendFailures.incrementAndGet();
+            LOG.debug("no server at {} to send the client's own request to", server);
+            return;
+        }
+        send(payload, own);
+    }
+
+    private void send(ByteBuffer payload, InetSocketAddress target) {
         try {
-            channel.send(ByteBuffer.wrap(DhcpCodec.encode(message, DhcpCodec.DEFAULT_MAX_MESSAGE_LENGTH)), server);
+            channel.send(payload, target);
         } catch (IOException e) {
             // The retry after the timeout is the remedy, as for a lost datagram.
             sendFailures.incrementAndGet();
-            LOG.debug("cannot send to {}: {}", server, e.toString());
+            LOG.debug("cannot send to {}: {}", target, e.toString());
         }
     }
 
@@ -159,6 +236,7 @@ public final class DhcpClient implements AutoCloseable {
                 buffer.flip();
                 byte[] payload = Arrays.copyOf(buffer.array(), buffer.limit());
                 DhcpMessage reply = DhcpCodec.decode(payload);
+                observer.accept(reply);
                 LoadGenerator current = generator;
                 if (current != null) {
                     loop.execute(() -> current.receive(reply));

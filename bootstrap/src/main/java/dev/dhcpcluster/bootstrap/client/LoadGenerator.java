@@ -24,6 +24,10 @@ import java.util.function.LongSupplier;
  * Runs many {@link ClientSession}s against a server, a bounded number at a time, and checks the
  * result as a whole: no address may be leased to two clients, every client must get a lease.
  *
+ * <p>A {@link #renewing renewal run} starts from clients that hold leases already: each renews
+ * (RENEWING straight to its server, then REBINDING through the relay if that server is silent) and
+ * must keep its address, again with no address held by two clients.
+ *
  * <p>It has no socket: messages leave through {@code out} and replies come in through
  * {@link #receive}. Every method must be called on the thread of {@code scheduler}, which also
  * runs the timeouts; the caller hands received replies over with {@code scheduler.execute}.
@@ -34,10 +38,14 @@ public final class LoadGenerator {
     private final Scheduler scheduler;
     private final Clock clock;
     private final LongSupplier nanoTime;
-    private final Consumer<DhcpMessage> out;
+    private final Sender out;
     private final Consumer<Ack> acks;
     private final SplittableRandom xids;
     private final CompletableFuture<ClientReport> result = new CompletableFuture<>();
+    /** The leases a renewal run renews, one client each; null for a run of new clients. */
+    private final List<HeldLease> held;
+    /** How many times a renewal run's RENEWING REQUEST is sent again before the client rebinds. */
+    private final int unicastRetries;
 
     private final Map<Integer, ClientSession> byXid = new HashMap<>();
     private final Map<ClientSession, Cancellable> timers = new HashMap<>();
@@ -81,6 +89,62 @@ public final class LoadGenerator {
      */
     public LoadGenerator(LoadSettings settings, Scheduler scheduler, Clock clock, LongSupplier nanoTime,
             Consumer<DhcpMessage> out, Consumer<Ack> acks) {
+        this(settings, null, 0, scheduler, clock, nanoTime, relayedOnly(out), acks);
+    }
+
+    /**
+     * Where a message leaves: to {@code server} alone if the message is not relayed (giaddr 0, a
+     * RENEWING REQUEST), else to every server the relay forwards to.
+     */
+    @FunctionalInterface
+    public interface Sender {
+
+        /**
+         * @param message the message
+         * @param server the server identifier of the server the client deals with (0.0.0.0 before
+         *     it has heard one): where a message that is not relayed goes
+         */
+        void send(DhcpMessage message, Ipv4Address server);
+    }
+
+    /**
+     * A run of new clients as {@link #LoadGenerator(LoadSettings, Scheduler, Clock, LongSupplier,
+     * Consumer, Consumer)} makes, whose messages leave through {@code out}.
+     */
+    public static LoadGenerator newClients(LoadSettings settings, Scheduler scheduler, Clock clock, LongSupplier nanoTime,
+            Sender out, Consumer<Ack> acks) {
+        return new LoadGenerator(settings, null, 0, scheduler, clock, nanoTime, out, acks);
+    }
+
+    /**
+     * A renewal run: client {@code i} holds {@code held.get(i)} and renews it once, RENEWING
+     * straight to its server ({@link ClientSession#renewUnicast}), then REBINDING through the
+     * relay after {@code unicastRetries} unanswered retransmissions. The report counts a client
+     * that kept its address as obtained and renewed; a client that lost it, or got no answer,
+     * failed. {@code settings.count()} must be {@code held.size()}; its hardware addresses are not
+     * used, the held leases' are.
+     */
+    public static LoadGenerator renewing(LoadSettings settings, List<HeldLease> held, int unicastRetries,
+            Scheduler scheduler, Clock clock, LongSupplier nanoTime, Sender out, Consumer<Ack> acks) {
+        if (held.size() != settings.count()) {
+            throw new IllegalArgumentException("a renewal run of " + settings.count() + " clients needs as many "
+                    + "held leases, not " + held.size());
+        }
+        if (unicastRetries < 0) {
+            throw new IllegalArgumentException("unicastRetries must not be negative, not " + unicastRetries);
+        }
+        return new LoadGenerator(settings, List.copyOf(held), unicastRetries, scheduler, clock, nanoTime, out, acks);
+    }
+
+    private static Sender relayedOnly(Consumer<DhcpMessage> out) {
+        Objects.requireNonNull(out, "out");
+        return (message, server) -> out.accept(message);
+    }
+
+    private LoadGenerator(LoadSettings settings, List<HeldLease> held, int unicastRetries, Scheduler scheduler,
+            Clock clock, LongSupplier nanoTime, Sender out, Consumer<Ack> acks) {
+        this.held = held;
+        this.unicastRetries = unicastRetries;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -120,14 +184,17 @@ public final class LoadGenerator {
     }
 
     private void launch() {
-        ClientSession session = new ClientSession(next, settings.hardwareAddress(next), settings.relayAddress(),
-                settings.retries(), settings.expectedSubnet());
+        ClientSession session = held == null
+                ? new ClientSession(next, settings.hardwareAddress(next), settings.relayAddress(), settings.retries(),
+                        settings.expectedSubnet())
+                : ClientSession.holding(next, held.get(next), settings.relayAddress(), settings.retries(),
+                        settings.expectedSubnet());
         next++;
         active++;
         startedAt.put(session, nanoTime.getAsLong());
         int xid = newXid();
         byXid.put(xid, session);
-        send(session, session.discover(xid));
+        send(session, held == null ? session.discover(xid) : session.renewUnicast(xid, unicastRetries));
     }
 
     private void react(ClientSession session, Reaction reaction) {
@@ -139,6 +206,11 @@ public final class LoadGenerator {
         } else if (reaction instanceof Reaction.Renewed renewal) {
             acked(session, renewal.address(), renewal.leaseTime());
             renewed++;
+            if (held != null) {
+                // A renewal run's clients hold their leases at the end: what it obtains.
+                onBound(session, renewal.address());
+                return;
+            }
             finish(session);
         } else if (reaction instanceof Reaction.Failed failed) {
             if (failed.nak()) {
@@ -160,7 +232,7 @@ public final class LoadGenerator {
             duplicates.add(address + " leased to " + describe(holder) + " and to " + describe(session));
         }
         bound.add(session);
-        if (settings.renew()) {
+        if (settings.renew() && held == null) {
             cancelTimer(session);
             byXid.remove(session.xid());
             int xid = newXid();
@@ -185,7 +257,7 @@ public final class LoadGenerator {
             // A retransmission keeps the time of the first sending.
             requestSentAt.putIfAbsent(session, clock.millis());
         }
-        out.accept(message);
+        out.send(message, session.serverIdentifier());
         int xid = session.xid();
         timers.put(session, scheduler.schedule(settings.timeout(), () -> {
             // A timer that lost the race with a reply finds another xid or a finished session.
@@ -212,7 +284,7 @@ public final class LoadGenerator {
         int released = 0;
         if (settings.release()) {
             for (ClientSession session : bound) {
-                out.accept(session.release(newXid()));
+                out.send(session.release(newXid()), session.serverIdentifier());
                 released++;
             }
         }

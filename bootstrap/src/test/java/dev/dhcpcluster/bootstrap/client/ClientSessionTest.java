@@ -14,6 +14,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.time.Duration;
 import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class ClientSessionTest {
@@ -214,6 +215,68 @@ class ClientSessionTest {
         Reaction.Failed failed = assertInstanceOf(Reaction.Failed.class,
                 session.onReply(FakeServer.reply(renew, DhcpMessageType.ACK, OFFERED.plus(3))));
         assertTrue(failed.reason().contains("moved the lease from 198.18.1.9 to 198.18.1.12"), failed.reason());
+    }
+
+    @Test
+    @DisplayName("a held lease renews RENEWING: a REQUEST of the client's own, not relayed, naming no server")
+    void aHeldLeaseRenewsStraightToItsServer() {
+        ClientSession holder = ClientSession.holding(3, new HeldLease(MAC, OFFERED, FakeServer.SERVER_ID), RELAY, 2,
+                Optional.empty());
+        assertEquals(ClientSession.Phase.BOUND, holder.phase());
+        assertEquals(FakeServer.SERVER_ID, holder.serverIdentifier());
+
+        DhcpMessage renewing = holder.renewUnicast(0x66, 1);
+
+        assertEquals(Optional.of(DhcpMessageType.REQUEST), renewing.messageType());
+        assertEquals(OFFERED, renewing.ciaddr());
+        assertEquals(Ipv4Address.ZERO, renewing.giaddr());
+        assertEquals(0, renewing.hops());
+        assertEquals(Optional.empty(), renewing.options().address(OptionCode.SERVER_IDENTIFIER));
+        assertEquals(Optional.empty(), renewing.options().address(OptionCode.REQUESTED_ADDRESS));
+        assertEquals(new Reaction.Renewed(OFFERED, Duration.ofSeconds(600)),
+                holder.onReply(FakeServer.reply(renewing, DhcpMessageType.ACK, OFFERED)));
+        assertEquals(ClientSession.Phase.BOUND, holder.phase());
+    }
+
+    @Test
+    @DisplayName("a silent server: the RENEWING REQUEST is sent again, then the client rebinds through the relay and "
+            + "takes the ACK of another server, whose identifier it keeps")
+    void aSilentServerMakesTheClientRebind() {
+        ClientSession holder = ClientSession.holding(3, new HeldLease(MAC, OFFERED, FakeServer.SERVER_ID), RELAY, 1,
+                Optional.empty());
+        DhcpMessage renewing = holder.renewUnicast(0x66, 1);
+
+        assertSame(renewing, sent(holder.onTimeout()));
+        DhcpMessage rebinding = sent(holder.onTimeout());
+
+        assertEquals(ClientSession.Phase.REBINDING, holder.phase());
+        assertEquals(0x66, rebinding.xid());
+        assertEquals(OFFERED, rebinding.ciaddr());
+        assertEquals(RELAY, rebinding.giaddr());
+        assertEquals(1, rebinding.hops());
+        assertEquals(Optional.empty(), rebinding.options().address(OptionCode.SERVER_IDENTIFIER));
+        Ipv4Address survivor = Ipv4Address.parse("198.18.0.3");
+        DhcpMessage ack = FakeServer.reply(rebinding, DhcpMessageType.ACK, OFFERED);
+        DhcpMessage fromSurvivor = DhcpMessage.builder().op(ack.op()).xid(ack.xid()).giaddr(ack.giaddr())
+                .hardwareAddress(ack.hardwareAddress()).yiaddr(ack.yiaddr())
+                .options(DhcpOptions.builder().messageType(DhcpMessageType.ACK)
+                        .address(OptionCode.SERVER_IDENTIFIER, survivor).uint32(OptionCode.LEASE_TIME, 600).build())
+                .build();
+        assertEquals(new Reaction.Renewed(OFFERED, Duration.ofSeconds(600)), holder.onReply(fromSurvivor));
+        assertEquals(survivor, holder.serverIdentifier());
+    }
+
+    @Test
+    @DisplayName("a rebinding client that no server answers gives up after its retries")
+    void aRebindingClientGivesUp() {
+        ClientSession holder = ClientSession.holding(3, new HeldLease(MAC, OFFERED, FakeServer.SERVER_ID), RELAY, 1,
+                Optional.empty());
+        holder.renewUnicast(0x66, 0);
+        DhcpMessage rebinding = sent(holder.onTimeout());
+
+        assertSame(rebinding, sent(holder.onTimeout()));
+        assertEquals("no DHCPACK after 2 attempts",
+                assertInstanceOf(Reaction.Failed.class, holder.onTimeout()).reason());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
+import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,10 +16,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The client over real UDP on loopback, against a scripted responder that answers relays at giaddr. */
@@ -73,6 +78,36 @@ class DhcpClientTest {
 
             assertFalse(report.success());
             assertEquals(1, report.duplicates().size());
+        }
+    }
+
+    @Test
+    @DisplayName("with several servers, every relayed message goes to each of them, as a relay with several helper "
+            + "addresses forwards it, and the observer sees every reply")
+    void relayedMessagesGoToEveryServer() throws Exception {
+        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0));
+                DatagramChannel silent = DatagramChannel.open(StandardProtocolFamily.INET)
+                        .bind(new InetSocketAddress("127.0.0.1", 0))) {
+            relayPort = client.localPort();
+            List<DhcpMessage> observed = new CopyOnWriteArrayList<>();
+            client.observe(observed::add);
+            LoadSettings settings = new LoadSettings(5, 5, Duration.ofSeconds(1), 3, false, false, Optional.empty(), 1,
+                    RELAY);
+
+            ClientReport report = client.run(List.of(serverAddress(), (InetSocketAddress) silent.getLocalAddress()),
+                    settings, settings.longestRun(), ack -> { });
+
+            assertTrue(report.success(), String.join("\n", report.lines()));
+            silent.configureBlocking(false);
+            List<DhcpMessageType> heard = new ArrayList<>();
+            ByteBuffer buffer = ByteBuffer.allocate(DhcpCodec.MAX_DATAGRAM_LENGTH);
+            while (silent.receive(buffer.clear()) != null) {
+                heard.add(DhcpCodec.decode(Arrays.copyOf(buffer.array(), buffer.position())).messageType().orElseThrow());
+            }
+            // At least: a retransmission, on a busy machine, goes to both as well.
+            assertTrue(heard.stream().filter(type -> type == DhcpMessageType.DISCOVER).count() >= 5, heard.toString());
+            assertTrue(heard.stream().filter(type -> type == DhcpMessageType.REQUEST).count() >= 5, heard.toString());
+            assertTrue(observed.size() >= 10, "5 offers and 5 acks at least: " + observed.size());
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class LoadGeneratorTest {
@@ -180,6 +181,50 @@ class LoadGeneratorTest {
                 .filter(m -> m.messageType().orElseThrow() == DhcpMessageType.RELEASE).toList();
         assertEquals(6, releases.size());
         assertEquals(6, releases.stream().map(DhcpMessage::ciaddr).distinct().count());
+    }
+
+    @Test
+    @DisplayName("a renewal run: clients whose server is silent rebind through the relay and keep their addresses; "
+            + "the others renew straight with their server")
+    void aRenewalRunRebindsTheClientsOfASilentServer() {
+        Ipv4Address silent = Ipv4Address.parse("198.18.0.9");
+        List<HeldLease> held = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            held.add(new HeldLease(settings(6, 6, false, false).hardwareAddress(i), Ipv4Address.parse("198.18.1.1").plus(i),
+                    i % 2 == 0 ? silent : FakeServer.SERVER_ID));
+        }
+        List<String> sent = new ArrayList<>();
+        LoadGenerator[] generator = new LoadGenerator[1];
+        generator[0] = LoadGenerator.renewing(settings(6, 6, false, false), held, 1, time, clock,
+                () -> clock.millis() * 1_000_000L, (message, to) -> {
+                    boolean relayed = !message.giaddr().isZero();
+                    sent.add((relayed ? "relay" : to.toString()) + " " + message.ciaddr());
+                    if (!relayed && to.equals(silent)) {
+                        return;
+                    }
+                    time.schedule(NETWORK_DELAY, () -> server.answer(message).forEach(reply ->
+                            time.schedule(NETWORK_DELAY, () -> generator[0].receive(reply))));
+                }, acks::add);
+        time.execute(generator[0]::start);
+        for (int step = 0; step < 100_000 && !generator[0].result().isDone(); step++) {
+            time.advance(Duration.ofMillis(1));
+        }
+
+        ClientReport report = generator[0].result().join();
+        assertTrue(report.success(), String.join("\n", report.lines()));
+        assertEquals(6, report.renewed());
+        assertEquals(6, report.uniqueAddresses());
+        for (int i = 0; i < 6; i++) {
+            String address = held.get(i).address().toString();
+            if (i % 2 == 0) {
+                assertEquals(List.of(silent + " " + address, silent + " " + address, "relay " + address),
+                        sent.stream().filter(line -> line.endsWith(" " + address)).toList());
+            } else {
+                assertEquals(List.of(FakeServer.SERVER_ID + " " + address),
+                        sent.stream().filter(line -> line.endsWith(" " + address)).toList());
+            }
+        }
+        assertEquals(held.stream().map(HeldLease::address).toList(), acks.stream().map(Ack::address).sorted().toList());
     }
 
     private LoadSettings settings(int count, int concurrency, boolean renew, boolean release) {

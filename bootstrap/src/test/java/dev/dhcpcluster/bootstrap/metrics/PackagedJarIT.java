@@ -35,6 +35,7 @@ class PackagedJarIT {
 
     private static final Path JAR = Path.of("target", "dhcpcluster.jar");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DEMO_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern ADMIN = Pattern.compile("admin endpoint on (http://127\\.0\\.0\\.1:\\d+/)");
 
     @TempDir
@@ -103,17 +104,20 @@ class PackagedJarIT {
     }
 
     @Test
-    @DisplayName("the demo README names runs from the shipped jar: every client leases a unique address")
+    @DisplayName("the demo README names runs from the shipped jar: three node processes, one killed, every lease kept")
     void demoRunsFromTheJar() throws Exception {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        Process demo = start(List.of("demo", "--count", "100"), out, err);
-        if (!demo.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        Process demo = start(List.of("demo", "--count", "30"), out, err);
+        // The demo's own budget is a minute (DemoLoopbackTest holds it to that); the wait has room
+        // for a build machine that starts four JVMs slowly.
+        if (!demo.waitFor(DEMO_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             demo.destroyForcibly();
-            throw new AssertionError("the demo did not end within " + TIMEOUT.toSeconds() + " s:\n" + read(out)
+            throw new AssertionError("the demo did not end within " + DEMO_TIMEOUT.toSeconds() + " s:\n" + read(out)
                     + "\n" + read(err));
         }
         assertEquals(0, demo.exitValue(), "stdout:\n" + read(out) + "\nstderr:\n" + read(err));
-        assertTrue(read(out).contains("demo OK: 100 leases, every address unique"), read(out));
+        assertTrue(read(out).contains("renewed 30 of 30 on the same address"), read(out));
+        assertTrue(read(out).contains("demo OK in "), read(out));
     }
 }

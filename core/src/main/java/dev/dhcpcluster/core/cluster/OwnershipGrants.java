@@ -391,6 +391,9 @@ public final class OwnershipGrants {
             heardFromLeader = leaderEpoch;
         }
         lastAsked.put(self, now);
+        // The leader asks itself no grant, so its own count is taken here: without it the planner
+        // would take the leader for a node with plenty free and never give it another block.
+        free.put(self, Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self))));
         if (base == null) {
             reports.put(self, accepted);
             if (reports.size() < majority) {

@@ -140,6 +140,40 @@ class OwnershipGrantsTest {
     }
 
     @Test
+    @DisplayName("a leader whose own blocks run low gives itself another block, as it does a member that reports so")
+    void aLeaderRunningLowGetsAnotherBlock() {
+        List<Ipv4Address> pool = List.of(Ipv4Address.parse("198.18.0.0"), Ipv4Address.parse("198.18.1.0"),
+                Ipv4Address.parse("198.18.2.0"), Ipv4Address.parse("198.18.3.0"));
+        long[] ownFree = {256};
+        leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
+        OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, pool, new AssignmentPlanner.Rules(1, 1, 64),
+                blocks -> ownFree[0]);
+        leader.start();
+        scheduler.advance(Duration.ofMillis(200));
+        leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, 0));
+        AssignmentRecord first = peers.sent(PeerMessage.AssignmentOffer.class).get(0).assignment();
+        leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, 7, first.sequence()));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, first.sequence(), 256));
+        assertEquals(1, blocksOf(first, THREE), first.blocks().toString());
+        peers.clear();
+
+        ownFree[0] = 10; // its clients took all but 10 addresses of its block
+        scheduler.advance(Duration.ofMillis(200));
+
+        List<PeerMessage.AssignmentOffer> offers = peers.sent(PeerMessage.AssignmentOffer.class);
+        assertFalse(offers.isEmpty(), "the leader planned again");
+        AssignmentRecord next = offers.get(offers.size() - 1).assignment();
+        assertEquals(2, blocksOf(next, THREE), next.blocks().toString());
+        assertEquals(1, blocksOf(next, ONE), next.blocks().toString());
+    }
+
+    private static long blocksOf(AssignmentRecord assignment, NodeId node) {
+        return assignment.blocks().values().stream().filter(node::equals).count();
+    }
+
+    @Test
     @DisplayName("the waits follow the stated rule: G × (1 + ρ) + m and (G + T) × (1 + ρ) + m")
     void theWaitsAreAsStated() {
         assertEquals(3_350_000_000L, GrantTimers.DEFAULTS.lapseWait());
