@@ -603,7 +603,11 @@ public final class LeaseTable {
      * Undoes this node's change {@code refused}, which the cluster will never commit, if the table
      * still holds it: the address goes back to {@code agreed}, the lease this node holds as the
      * cluster's (or to nobody), as if the change had never been made. A later change of the
-     * address is left alone.
+     * address is left alone. Unless {@code agreed} holds it, the address then stays out of the
+     * pool for the expiry grace: the peers that refused hold a version of it this node does not
+     * know (a change of this node's, say, that they committed while this node crashed before
+     * learning it), which may bind it to another client; offered again at once, the address would
+     * be refused again, and its client, which asks for the address it was offered, never served.
      *
      * @return true if the table held {@code refused} and now holds {@code agreed}
      */
@@ -621,9 +625,16 @@ public final class LeaseTable {
         }
         if (agreed.isPresent()) {
             merge(agreed.get(), nowMillis);
-        } else {
-            syncPool(slot);
         }
+        if (!slot.leaseHolds && expiryGraceMillis > 0) {
+            slot.graceUntil = Math.max(slot.graceUntil, nowMillis + expiryGraceMillis);
+            schedule(slot, slot.graceUntil);
+            // Nor is it the address to offer the refused client again: it would ask for it and be refused again.
+            if (byClient.get(refused.clientKey()) == slot) {
+                byClient.remove(refused.clientKey());
+            }
+        }
+        syncPool(slot);
         return true;
     }
 
