@@ -506,8 +506,8 @@ public final class ClusterSimulation {
         final SimulatedAssignmentDisk assignments;
         /** What survives a crash: the durable leases. */
         final Map<Ipv4Address, Lease> disk = new HashMap<>();
-        /** What the running incarnation's store wrote, durable or not yet. */
-        final Map<Ipv4Address, Lease> written = new HashMap<>();
+        /** The lease of each address whose write the member last reported durable (committed) to the server. */
+        final Map<Ipv4Address, Lease> committed = new HashMap<>();
         final SplittableRandom nodeRandom;
         final ElectionEventSink events;
         SimulatedScheduler scheduler;
@@ -536,7 +536,7 @@ public final class ClusterSimulation {
             }
             incarnation++;
             votes.started();
-            written.clear();
+            committed.clear();
             scheduler = new SimulatedScheduler(queue, clock, index);
             var transport = network.transport(id);
             BullyElection nextElection = ElectionFactory.PRODUCTION.create(id, members, ElectionTimers.DEFAULTS, clock,
@@ -546,7 +546,8 @@ public final class ClusterSimulation {
             ClusterMember nextMember = new ClusterMember(id, members, new Store(), assignments, clock, scheduler,
                     transport, () -> GrantNode.leadership(nextElection.status()), () -> nextElection.status().epoch(),
                     recovering, settings.member());
-            DhcpServer nextServer = new DhcpServer(configOf(id), new Link(), nextMember.store(), clock, scheduler, events,
+            DhcpServer nextServer = new DhcpServer(configOf(id), new Link(), new Committed(nextMember.store()), clock,
+                    scheduler, events,
                     nextMember.buckets(), nextMember.expiryGrace());
             List<Lease> leases;
             try {
@@ -623,9 +624,6 @@ public final class ClusterSimulation {
 
             @Override
             public void write(List<Lease> batch, WriteCompletion completion) {
-                for (Lease lease : batch) {
-                    written.merge(lease.address(), lease, ClusterSimulation::higher);
-                }
                 long latency = queue.now() < slowDisksUntil && !faultsOver ? random.nextLong(100 * MS, 2_000 * MS)
                         : random.nextLong(100_000, 3 * MS);
                 scheduler.schedule(Duration.ofNanos(latency), () -> {
@@ -638,6 +636,51 @@ public final class ClusterSimulation {
 
             @Override
             public void close() {
+            }
+        }
+
+        /**
+         * The member's store as the server writes to it: notes each lease whose write is reported
+         * durable, which is when the server sends its ACK, so that the ACK's lease is known.
+         */
+        private final class Committed implements LeaseStore {
+            private final LeaseStore store;
+
+            Committed(LeaseStore store) {
+                this.store = store;
+            }
+
+            @Override
+            public List<Lease> loadAll() throws dev.dhcpcluster.port.store.LeaseStoreException {
+                return store.loadAll();
+            }
+
+            @Override
+            public void checkWritable() throws dev.dhcpcluster.port.store.LeaseStoreException {
+                store.checkWritable();
+            }
+
+            @Override
+            public void write(List<Lease> batch, WriteCompletion completion) {
+                store.write(batch, new WriteCompletion() {
+                    @Override
+                    public void durable() {
+                        for (Lease lease : batch) {
+                            committed.put(lease.address(), lease);
+                        }
+                        completion.durable();
+                    }
+
+                    @Override
+                    public void failed(dev.dhcpcluster.port.store.LeaseStoreException cause) {
+                        completion.failed(cause);
+                    }
+                });
+            }
+
+            @Override
+            public void close() {
+                store.close();
             }
         }
 
@@ -658,7 +701,7 @@ public final class ClusterSimulation {
                 }
                 Optional<LeaseVersion> version = Optional.empty();
                 if (reply.messageType().orElse(null) == DhcpMessageType.ACK) {
-                    Lease lease = written.get(reply.yiaddr());
+                    Lease lease = committed.get(reply.yiaddr());
                     if (lease != null) {
                         version = Optional.of(lease.version());
                     }
