@@ -180,7 +180,7 @@ public final class ClusterMember implements PeerHandler {
         loaded.ownOnly(Set.of());
         buckets.hold(Set.of());
         grants = new OwnershipGrants(self, members, settings.grantTimers(), clock, scheduler, peers, assignments,
-                leadership, loaded.blockIds(), settings.rules(), loaded::freeIn);
+                leadership, loaded.blockIds(), settings.rules(), loaded::freeIn, () -> !store.recovering());
         grants.start();
     }
 
