@@ -608,6 +608,8 @@ public final class LeaseTable {
      * know (a change of this node's, say, that they committed while this node crashed before
      * learning it), which may bind it to another client; offered again at once, the address would
      * be refused again, and its client, which asks for the address it was offered, never served.
+     * For the same reason the refused client is not offered the address again, even under its own
+     * {@code agreed} lease (which may be a version the cluster never committed).
      *
      * @return true if the table held {@code refused} and now holds {@code agreed}
      */
@@ -626,10 +628,14 @@ public final class LeaseTable {
         if (agreed.isPresent()) {
             merge(agreed.get(), nowMillis);
         }
-        if (!slot.leaseHolds && expiryGraceMillis > 0) {
-            slot.graceUntil = Math.max(slot.graceUntil, nowMillis + expiryGraceMillis);
-            schedule(slot, slot.graceUntil);
-            // Nor is it the address to offer the refused client again: it would ask for it and be refused again.
+        if (expiryGraceMillis > 0) {
+            if (!slot.leaseHolds) {
+                slot.graceUntil = Math.max(slot.graceUntil, nowMillis + expiryGraceMillis);
+                schedule(slot, slot.graceUntil);
+            }
+            // Nor is it the address to offer the refused client again, even when agreed is that client's own
+            // lease: this node's version may be one the cluster never committed, and the client would ask for
+            // the address and be refused again until that version's lease ran out.
             if (byClient.get(refused.clientKey()) == slot) {
                 byClient.remove(refused.clientKey());
             }
