@@ -116,13 +116,15 @@ public final class ClusterSimulation {
      * What one run did.
      *
      * @param offers OFFERs the clients received
+     * @param quietDiscovers DISCOVERs sent and answered while no fault was injected: those whose OFFERs were counted
      * @param acks ACKs the clients took
      * @param naks NAKs the clients received
      * @param slowestServiceNanos the longest a client went without a lease after the faults stopped (judged runs)
      * @param livenessJudged false if too few nodes kept their store for the service bound to be judged
      * @param traceHash the hash of every step
      */
-    public record Result(long seed, int nodes, long steps, long virtualNanos, int offers, int acks, int naks,
+    public record Result(long seed, int nodes, long steps, long virtualNanos, int offers, int quietDiscovers, int acks,
+            int naks,
             Map<String, Integer> faults, long slowestServiceNanos, boolean livenessJudged, long traceHash) {
     }
 
@@ -253,8 +255,16 @@ public final class ClusterSimulation {
         for (Client client : clients) {
             client.checkServedAtEnd();
         }
-        return new Result(seed, size, steps, queue.now(), offers, acks, naks, faults, slowestService, livenessJudged(),
-                trace.hash());
+        int quietDiscovers = 0;
+        for (Client client : clients) {
+            for (Set<NodeId> offeredBy : client.quietOffers.values()) {
+                if (!offeredBy.isEmpty()) {
+                    quietDiscovers++;
+                }
+            }
+        }
+        return new Result(seed, size, steps, queue.now(), offers, quietDiscovers, acks, naks, faults, slowestService,
+                livenessJudged(), trace.hash());
     }
 
     // ---- invariants -------------------------------------------------------------------------

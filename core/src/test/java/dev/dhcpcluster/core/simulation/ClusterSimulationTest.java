@@ -60,6 +60,7 @@ class ClusterSimulationTest {
         long steps = 0;
         long virtual = 0;
         long offers = 0;
+        long quiet = 0;
         long acks = 0;
         long naks = 0;
         long notJudged = 0;
@@ -70,6 +71,7 @@ class ClusterSimulationTest {
             steps += result.steps();
             virtual += result.virtualNanos();
             offers += result.offers();
+            quiet += result.quietDiscovers();
             acks += result.acks();
             naks += result.naks();
             if (!result.livenessJudged()) {
@@ -79,10 +81,11 @@ class ClusterSimulationTest {
                 slowest = result;
             }
         }
-        System.out.printf("cluster simulation: %d seeds (clusters by size %s), %d steps, %d OFFERs, %d ACKs, %d NAKs, "
+        System.out.printf("cluster simulation: %d seeds (clusters by size %s), %d steps, %d OFFERs (%d DISCOVERs "
+                + "answered without faults, each by one node), %d ACKs, %d NAKs, "
                 + "faults injected %s, virtual time %.0f s, real time %.1f s, slowest service after the faults %.3f s "
                 + "(seed %d; bound %.1f s; not judged in %d runs where only a bare majority kept its store)%n",
-                results.size(), sizes, steps, offers, acks, naks, faults, virtual / 1e9, realMillis / 1e3,
+                results.size(), sizes, steps, offers, quiet, acks, naks, faults, virtual / 1e9, realMillis / 1e3,
                 slowest.slowestServiceNanos() / 1e9, slowest.seed(), ClusterSimulation.SERVICE_BOUND_MS / 1e3,
                 notJudged);
         if (seeds.length == 1) {
@@ -100,5 +103,7 @@ class ClusterSimulationTest {
         assertEquals(first, again);
         assertTrue(first.acks() > 50, "a run serves clients: " + first.acks() + " ACKs");
         assertTrue(first.offers() > 10, "a run makes offers: " + first.offers() + " OFFERs");
+        assertTrue(first.quietDiscovers() > 5, "OFFERs are counted per DISCOVER while no fault is injected: "
+                + first.quietDiscovers());
     }
 }
