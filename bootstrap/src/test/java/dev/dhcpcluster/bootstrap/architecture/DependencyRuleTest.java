@@ -61,6 +61,7 @@ class DependencyRuleTest {
     private static final String CORE = "dev.dhcpcluster.core..";
     private static final String ELECTION = "dev.dhcpcluster.core.election..";
     private static final String CLUSTER = "dev.dhcpcluster.core.cluster..";
+    private static final String MEMBER = "dev.dhcpcluster.core.member..";
     private static final String ADAPTERS = "dev.dhcpcluster.adapter..";
     private static final String BOOTSTRAP = "dev.dhcpcluster.bootstrap..";
     private static final String STORAGE_ADAPTER = "dev.dhcpcluster.adapter.storage..";
@@ -84,7 +85,7 @@ class DependencyRuleTest {
     @Test
     void everyModuleThatExistsHasClasses() {
         for (String packageIdentifier : new String[] {
-                PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..", ELECTION, CLUSTER,
+                PORTS, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.config..", ELECTION, CLUSTER, MEMBER,
                 "dev.dhcpcluster.adapter.udp..", STORAGE_ADAPTER, PCAP_ADAPTER, PEER_ADAPTER}) {
             requireClassesIn(packageIdentifier);
         }
@@ -137,6 +138,17 @@ class DependencyRuleTest {
         // simulation drives them exactly as a node does; the DHCP policy may use them, not the reverse.
         classesIn(CLUSTER).should().onlyDependOnClassesThat().resideInAnyPackage(CLUSTER, PORTS, "java..")
                 .because("the cluster's state machines see the network, the disk and time through ports only")
+                .check(production);
+    }
+
+    @Test
+    void theClusterMemberReachesTheOutsideOnlyThroughPorts() {
+        // The member composes the cluster's state machines with the DHCP server; the node's runtime and
+        // the full-stack simulation build it alike, so it too sees the outside through ports only.
+        classesIn(MEMBER).should().onlyDependOnClassesThat()
+                .resideInAnyPackage(MEMBER, CLUSTER, "dev.dhcpcluster.core.dhcp..", "dev.dhcpcluster.core.pool..",
+                        PORTS, "java..")
+                .because("the member is wired by bootstrap and by the simulation from the same ports")
                 .check(production);
     }
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -119,6 +120,8 @@ public final class OwnershipGrants {
     private final Shortcut shortcut;
     private final long lapseWait;
     private final long takeoverWait;
+    /** False while this node can bind no client: it then takes no share (see the constructor). */
+    private final BooleanSupplier canServe;
 
     private boolean running;
     private Cancellable tick;
@@ -166,13 +169,36 @@ public final class OwnershipGrants {
             PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
             AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses) {
         this(self, members, timers, clock, scheduler, peers, store, election, poolBlocks, rules, freeAddresses,
-                Shortcut.NONE);
+                () -> true);
+    }
+
+    /**
+     * One node's grants, for a node that may be unable to serve for a while.
+     *
+     * @param canServe false while this node can bind no client (its lease store was lost and it
+     *     recovers): it then asks for no grant and, leading, plans no share for itself, so that its
+     *     buckets and blocks lapse to the nodes that can; it still reports, acknowledges and leads
+     */
+    public OwnershipGrants(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
+            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
+            AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses, BooleanSupplier canServe) {
+        this(self, members, timers, clock, scheduler, peers, store, election, poolBlocks, rules, freeAddresses,
+                Shortcut.NONE, canServe);
     }
 
     /** The seam for the simulation's proof that its checker catches broken grants; see {@link Shortcut}. */
     OwnershipGrants(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
             PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
             AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses, Shortcut shortcut) {
+        this(self, members, timers, clock, scheduler, peers, store, election, poolBlocks, rules, freeAddresses, shortcut,
+                () -> true);
+    }
+
+    private OwnershipGrants(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
+            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
+            AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses, Shortcut shortcut,
+            BooleanSupplier canServe) {
+        this.canServe = Objects.requireNonNull(canServe, "canServe");
         this.self = Objects.requireNonNull(self, "self");
         this.members = members.stream().sorted().toList();
         if (!this.members.contains(self)) {
@@ -362,8 +388,11 @@ public final class OwnershipGrants {
         Optional<NodeId> leader = status.leader();
         if (leader.isPresent() && !leader.get().equals(self) && follows(status, leader.get(), status.epoch())) {
             long epoch = status.epoch();
-            peers.send(leader.get(), new PeerMessage.GrantRequest(self, epoch, clock.elapsedNanos(), accepted.epoch(),
-                    accepted.sequence(), Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self)))));
+            if (canServe.getAsBoolean()) {
+                peers.send(leader.get(), new PeerMessage.GrantRequest(self, epoch, clock.elapsedNanos(),
+                        accepted.epoch(), accepted.sequence(),
+                        Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self)))));
+            }
             // A leader that leads the same epoch again learns anew: it has sent nothing for a while then.
             if (heardFromLeader != epoch || clock.elapsedNanos() - heardFromLeaderAt > 2 * timers.renewInterval().toNanos()) {
                 peers.send(leader.get(), new PeerMessage.AssignmentReport(self, epoch, accepted.toRecord()));
@@ -390,10 +419,13 @@ public final class OwnershipGrants {
             revoked.clear();
             heardFromLeader = leaderEpoch;
         }
-        lastAsked.put(self, now);
-        // The leader asks itself no grant, so its own count is taken here: without it the planner
-        // would take the leader for a node with plenty free and never give it another block.
-        free.put(self, Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self))));
+        boolean serving = canServe.getAsBoolean();
+        if (serving) {
+            lastAsked.put(self, now);
+            // The leader asks itself no grant, so its own count is taken here: without it the planner
+            // would take the leader for a node with plenty free and never give it another block.
+            free.put(self, Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self))));
+        }
         if (base == null) {
             reports.put(self, accepted);
             if (reports.size() < majority) {
@@ -419,7 +451,7 @@ public final class OwnershipGrants {
                 }
             }
         }
-        if (committed != null && accepted.equals(committed)) {
+        if (serving && committed != null && accepted.equals(committed)) {
             lastGranted.put(self, now);
             grantUntil(now + timers.grant().toNanos());
         }

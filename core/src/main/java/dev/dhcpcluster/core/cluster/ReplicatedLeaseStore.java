@@ -78,11 +78,22 @@ public final class ReplicatedLeaseStore implements LeaseStore {
      */
     public ReplicatedLeaseStore(NodeId self, Set<NodeId> members, LeaseStore local, Scheduler scheduler,
             PeerTransport peers, Duration retransmit, LongSupplier epoch, boolean recovering, Listener listener) {
+        this(self, members, local, scheduler, peers, retransmit, epoch, recovering, listener,
+                LeaseReplication.Quorum.MAJORITY);
+    }
+
+    /**
+     * The seam for the full-stack simulation's proof that its checker catches a member that ACKs
+     * before a majority holds the lease; production uses {@link LeaseReplication.Quorum#MAJORITY}.
+     */
+    ReplicatedLeaseStore(NodeId self, Set<NodeId> members, LeaseStore local, Scheduler scheduler, PeerTransport peers,
+            Duration retransmit, LongSupplier epoch, boolean recovering, Listener listener,
+            LeaseReplication.Quorum quorum) {
         this.local = Objects.requireNonNull(local, "local");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.replication = new LeaseReplication(self, members, scheduler, peers, new LocalReplica(), retransmit, epoch,
-                recovering);
+                recovering, quorum, LeaseReplication.Acceptance.CHECKS_REPLACED_VERSION);
     }
 
     @Override

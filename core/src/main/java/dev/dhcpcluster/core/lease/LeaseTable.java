@@ -603,7 +603,13 @@ public final class LeaseTable {
      * Undoes this node's change {@code refused}, which the cluster will never commit, if the table
      * still holds it: the address goes back to {@code agreed}, the lease this node holds as the
      * cluster's (or to nobody), as if the change had never been made. A later change of the
-     * address is left alone.
+     * address is left alone. Unless {@code agreed} holds it, the address then stays out of the
+     * pool for the expiry grace: the peers that refused hold a version of it this node does not
+     * know (a change of this node's, say, that they committed while this node crashed before
+     * learning it), which may bind it to another client; offered again at once, the address would
+     * be refused again, and its client, which asks for the address it was offered, never served.
+     * For the same reason the refused client is not offered the address again, even under its own
+     * {@code agreed} lease (which may be a version the cluster never committed).
      *
      * @return true if the table held {@code refused} and now holds {@code agreed}
      */
@@ -621,9 +627,20 @@ public final class LeaseTable {
         }
         if (agreed.isPresent()) {
             merge(agreed.get(), nowMillis);
-        } else {
-            syncPool(slot);
         }
+        if (expiryGraceMillis > 0) {
+            if (!slot.leaseHolds) {
+                slot.graceUntil = Math.max(slot.graceUntil, nowMillis + expiryGraceMillis);
+                schedule(slot, slot.graceUntil);
+            }
+            // Nor is it the address to offer the refused client again, even when agreed is that client's own
+            // lease: this node's version may be one the cluster never committed, and the client would ask for
+            // the address and be refused again until that version's lease ran out.
+            if (byClient.get(refused.clientKey()) == slot) {
+                byClient.remove(refused.clientKey());
+            }
+        }
+        syncPool(slot);
         return true;
     }
 

@@ -103,6 +103,28 @@ class OwnershipGrantsTest {
     }
 
     @Test
+    @DisplayName("a member that cannot serve (its lease store was lost) asks for no grant, but still acknowledges "
+            + "assignments, and asks again once it can")
+    void aMemberThatCannotServeAsksForNoGrant() {
+        leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
+        boolean[] canServe = {false};
+        OwnershipGrants member = new OwnershipGrants(ONE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, POOL, new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L,
+                () -> canServe[0]);
+        member.start();
+        member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
+        scheduler.advance(Duration.ofSeconds(1));
+
+        assertTrue(peers.sent(PeerMessage.GrantRequest.class).isEmpty(), "no grant asked for: " + peers.sent());
+        assertEquals(1, peers.sent(PeerMessage.AssignmentAccepted.class).size(), "the offer is acknowledged");
+        assertTrue(member.holdings().isEmpty());
+
+        canServe[0] = true;
+        scheduler.advance(Duration.ofMillis(200));
+        assertFalse(peers.sent(PeerMessage.GrantRequest.class).isEmpty(), "it asks once it can serve");
+    }
+
+    @Test
     @DisplayName("a grant from a leader this member did not acknowledge, or for another version, is ignored")
     void foreignGrantsAreIgnored() {
         leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));

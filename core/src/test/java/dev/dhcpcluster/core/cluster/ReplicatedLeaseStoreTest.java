@@ -140,7 +140,8 @@ class ReplicatedLeaseStoreTest {
     }
 
     @Test
-    @DisplayName("a binding the peers refuse gets no ACK, and its address goes back to the pool for the next client")
+    @DisplayName("a binding the peers refuse gets no ACK, and its address goes back to the pool once the expiry grace "
+            + "is over (the peers hold a version of it this node does not know)")
     void aRefusedBindingIsUndone() throws Exception {
         start();
         long poolSize = server.usage().free();
@@ -156,7 +157,13 @@ class ReplicatedLeaseStoreTest {
         assertEquals(List.of(DropReason.STORE_FAILED), events.dropReasons());
         assertEquals(0, server.usage().bound(), "the table no longer holds the refused binding");
         assertTrue(disk.written().isEmpty(), "nothing refused reaches this node's disk");
-        assertEquals(poolSize, server.usage().free(), "the address is free for another client");
+        assertEquals(poolSize - 1, server.usage().free(), "within the grace the address is offered to no one");
+        receive(discover("02:00:00:00:00:01"));
+        assertNotEquals(FIRST, lastReply().yiaddr(), "the next offer is of another address");
+
+        clock.advance(GRACE);
+        scheduler.runDue();
+        assertEquals(poolSize - 1, server.usage().free(), "the grace is over: only the new offer holds an address");
     }
 
     @Test

@@ -20,5 +20,11 @@ public enum LeaseInvariant {
      * Once the faults stop, every client that asks (bind or renew) is acknowledged within the stated
      * bound; judged in the runs where more nodes than a bare majority kept their disk.
      */
-    CLIENTS_SERVED_AFTER_FAULTS
+    CLIENTS_SERVED_AFTER_FAULTS,
+    /**
+     * While no fault is injected (every node up, the network whole and calm), a client's DISCOVER
+     * draws OFFERs from one node at most: its bucket has one holder (full-stack simulation, see
+     * {@link ClusterSimulation}).
+     */
+    ONE_OFFER_PER_DISCOVER
 }
