@@ -161,18 +161,26 @@ public final class AssignmentPlanner {
         List<Ipv4Address> free = input.poolBlocks().stream()
                 .filter(id -> !blocks.containsKey(id) && !input.frozenBlocks().contains(id))
                 .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        // First the live nodes that hold no block, each its fair share of what the reserve leaves (at
+        // most the initial count, at least one while any is free): a node that starts, or comes back,
+        // is not left without addresses because the others were dealt first.
+        List<NodeId> holdingNone = live.stream().filter(node -> !blocks.containsValue(node)).toList();
+        Set<NodeId> dealt = new java.util.HashSet<>();
+        for (int i = 0; i < holdingNone.size() && !free.isEmpty(); i++) {
+            NodeId node = holdingNone.get(i);
+            int waiting = holdingNone.size() - i;
+            int give = Math.max(1, Math.min(rules.initialBlocks(), (free.size() - rules.reserveBlocks()) / waiting));
+            for (int j = 0; j < give && !free.isEmpty(); j++) {
+                blocks.put(free.remove(0), node);
+            }
+            dealt.add(node);
+        }
+        // Then one more block to each node that runs low, from the reserve if need be.
         for (NodeId node : live) {
             if (free.isEmpty()) {
                 return;
             }
-            boolean holdsNone = !blocks.containsValue(node);
-            int give;
-            if (holdsNone) {
-                give = Math.max(1, Math.min(rules.initialBlocks(), free.size() - rules.reserveBlocks()));
-            } else {
-                give = input.freeAddresses().getOrDefault(node, Long.MAX_VALUE) < rules.lowWater() ? 1 : 0;
-            }
-            for (int i = 0; i < give && !free.isEmpty(); i++) {
+            if (!dealt.contains(node) && input.freeAddresses().getOrDefault(node, Long.MAX_VALUE) < rules.lowWater()) {
                 blocks.put(free.remove(0), node);
             }
         }

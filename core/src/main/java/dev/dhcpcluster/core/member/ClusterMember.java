@@ -59,7 +59,9 @@ public final class ClusterMember implements PeerHandler {
         /**
          * What a node runs with: retransmission every 200 ms, the default grant timers, each live node
          * starting with one block, one block in reserve, a node with fewer than a quarter of a block
-         * free getting another, and an expiry grace of ten seconds: the lease's end is a wall-clock
+         * free getting another (the leader
+         * never takes a block back from a live node, so a node that hoarded blocks would leave a
+         * returning one without addresses), and an expiry grace of ten seconds: the lease's end is a wall-clock
          * instant, and the client, or the peer that renewed the lease last, may count to it on a clock
          * behind this node's; ten seconds covers clocks kept by NTP many times over.
          */
