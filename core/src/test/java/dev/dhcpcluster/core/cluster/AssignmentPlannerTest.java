@@ -51,6 +51,25 @@ class AssignmentPlannerTest {
     }
 
     @Test
+    @DisplayName("a node that holds no block is dealt before a node that runs low gets another: the last free block goes to the newcomer")
+    void aNodeWithoutBlocksIsDealtBeforeALowNode() {
+        // Nodes 1 and 2 hold nine blocks between them, and node 1 runs low; one block is free.
+        java.util.TreeMap<Ipv4Address, NodeId> held = new java.util.TreeMap<>();
+        for (int i = 0; i < 9; i++) {
+            held.put(POOL.get(i), i < 4 ? ONE : TWO);
+        }
+        Assignment current = Assignment.of(5, 1, held, BucketAssignment.spreadEvenly(List.of(ONE, TWO)));
+        AssignmentPlanner.Rules oneInReserve = new AssignmentPlanner.Rules(1, 2, 100);
+
+        Assignment next = AssignmentPlanner.plan(new AssignmentPlanner.Input(current, POOL, Set.of(ONE, TWO, THREE),
+                Set.of(), Set.of(), Set.of(), Map.of(ONE, 10L, TWO, 500L)), oneInReserve, 5, 2);
+
+        assertEquals(1, next.blocksOf(THREE).size(), "the newcomer gets the last block");
+        assertEquals(4, next.blocksOf(ONE).size(), "the low node waits for a block to come free");
+        assertEquals(POOL.size(), next.blocks().size());
+    }
+
+    @Test
     @DisplayName("with the same live nodes the plan changes nothing: no churn when nothing happened or the leader changed")
     void nothingChangedMeansNoChurn() {
         Assignment first = firstOfThree();
