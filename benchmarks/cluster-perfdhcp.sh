@@ -134,6 +134,9 @@ stop_nodes() {
         wait "$pid" 2>/dev/null || true
     done
     pids=()
+    if [[ -n "${BENCH_VERBOSE:-}" ]]; then
+        grep -h "traffic:" "$work"/node*.log >&2 || true
+    fi
     rm -rf "$work"/node*/
 }
 
