@@ -114,7 +114,8 @@ public final class OwnershipGrants {
     private final PeerTransport peers;
     private final AssignmentStore store;
     private final Supplier<Leadership> election;
-    private final List<Ipv4Address> poolBlocks;
+    /** The blocks of the pool as the leader deals them; changes when the node serves a new configuration. */
+    private List<Ipv4Address> poolBlocks;
     private final AssignmentPlanner.Rules rules;
     private final ToLongFunction<Set<Ipv4Address>> freeAddresses;
     private final Shortcut shortcut;
@@ -269,6 +270,15 @@ public final class OwnershipGrants {
      */
     public Optional<Assignment> committed() {
         return leaderEpoch >= 0 ? Optional.ofNullable(committed) : Optional.empty();
+    }
+
+    /**
+     * The pools now have the blocks {@code blocks} (the node serves a new configuration): the
+     * leader deals them from its next plan on. A block that left the pools stays where the
+     * assignment has it until its holder is released; no node can allocate from it any more.
+     */
+    public void poolChanged(List<Ipv4Address> blocks) {
+        poolBlocks = List.copyOf(blocks);
     }
 
     /** Takes a peer's message; messages of other kinds are ignored. */

@@ -219,8 +219,12 @@ public final class ClusterMember implements PeerHandler {
         }
     }
 
-    /** On the scheduler's thread, after a reconfiguration (whose new table owns every block): the holdings are applied again. */
+    /**
+     * On the scheduler's thread, after a reconfiguration (whose new table owns every block): the
+     * holdings are applied again, and the leader deals the new configuration's blocks.
+     */
     public void reapply() {
+        grants.poolChanged(server.blockIds());
         applied = null;
         refresh();
     }

@@ -191,6 +191,50 @@ class OwnershipGrantsTest {
         assertEquals(1, blocksOf(next, ONE), next.blocks().toString());
     }
 
+    @Test
+    @DisplayName("after a new configuration adds blocks to the pools, the leader deals them to a member that runs low")
+    void aLeaderDealsTheBlocksOfANewConfiguration() {
+        List<Ipv4Address> pool = List.of(Ipv4Address.parse("198.18.0.0"), Ipv4Address.parse("198.18.1.0"));
+        leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
+        OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, pool, new AssignmentPlanner.Rules(0, 1, 64), blocks -> 256);
+        leader.start();
+        scheduler.advance(Duration.ofMillis(200));
+        leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
+        AssignmentRecord dealt = settleWithNodeOne(leader, 256);
+        assertEquals(1, blocksOf(dealt, ONE), dealt.blocks().toString());
+        assertEquals(1, blocksOf(dealt, THREE), dealt.blocks().toString());
+
+        AssignmentRecord low = settleWithNodeOne(leader, 10);
+        assertEquals(2, low.blocks().size(), "no block is free: node 1 runs low and gets none");
+
+        leader.poolChanged(List.of(pool.get(0), pool.get(1), Ipv4Address.parse("198.18.2.0")));
+        AssignmentRecord next = settleWithNodeOne(leader, 10);
+
+        assertEquals(Optional.of(ONE), Optional.ofNullable(next.blocks().get(Ipv4Address.parse("198.18.2.0"))),
+                next.blocks().toString());
+    }
+
+    /**
+     * Node 1, live and reporting {@code free} addresses, accepts every assignment the leader offers
+     * for a few renew intervals; returns the last one offered.
+     */
+    private AssignmentRecord settleWithNodeOne(OwnershipGrants leader, long free) {
+        AssignmentRecord last = null;
+        long stamp = 100;
+        for (int round = 0; round < 10; round++) {
+            List<PeerMessage.AssignmentOffer> offers = peers.sent(PeerMessage.AssignmentOffer.class);
+            if (!offers.isEmpty()) {
+                last = offers.get(offers.size() - 1).assignment();
+                leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, last.epoch(), last.sequence()));
+            }
+            leader.received(new PeerMessage.GrantRequest(ONE, 7, stamp++, last == null ? 0 : last.epoch(),
+                    last == null ? 0 : last.sequence(), free));
+            scheduler.advance(Duration.ofMillis(200));
+        }
+        return last;
+    }
+
     private static long blocksOf(AssignmentRecord assignment, NodeId node) {
         return assignment.blocks().values().stream().filter(node::equals).count();
     }
