@@ -47,12 +47,7 @@ prefix="dcb$$"
 pids=()
 
 cleanup() {
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_nodes
     for ns in $(ip netns list | awk '{print $1}' | grep "^$prefix-" || true); do
         ip netns delete "$ns"
     done
@@ -135,7 +130,7 @@ stop_nodes() {
     done
     pids=()
     if [[ -n "${BENCH_VERBOSE:-}" ]]; then
-        grep -h "traffic:" "$work"/node*.log >&2 || true
+        grep -h "traffic:" "$work"/node*.log >&2 2>/dev/null || true
     fi
     rm -rf "$work"/node*/
 }

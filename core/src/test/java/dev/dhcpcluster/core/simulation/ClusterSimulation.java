@@ -175,7 +175,7 @@ public final class ClusterSimulation {
     private final ServerConfig config;
     private final Node[] nodes;
     private final Client[] clients;
-    private final int[][] cuts;
+    private final LinkCuts links;
     private final Map<Ipv4Address, List<Holding>> history = new HashMap<>();
     private final List<Long> wipes = new ArrayList<>();
     private final Map<String, Integer> faults = new TreeMap<>();
@@ -216,7 +216,7 @@ public final class ClusterSimulation {
         }
         members.addAll(ids);
         this.network = new SimulatedNetwork(queue, random.split(), ids);
-        this.cuts = new int[size][size];
+        this.links = new LinkCuts(queue, network, ids);
         // One Dhcp4 section for every node: a /20 whose pool is six blocks of 256, leases of a few seconds.
         this.config = TestConfigs.server(TestConfigs.SubnetBuilder.of("198.18.0.0", 20)
                         .pool("198.18.1.0", "198.18.6.255").leaseTimes(LeaseTimes.of(Duration.ofSeconds(LEASE_SECONDS)))
@@ -382,35 +382,15 @@ public final class ClusterSimulation {
                 restartLater(node, random.nextLong(200 * MS, 2_000 * MS));
             }
         } else if (pick < 50) {
-            int a = random.nextInt(size);
-            int b = (a + 1 + random.nextInt(size - 1)) % size;
+            int[][] link = LinkCuts.oneLink(random, size);
             count("cut-link");
-            cutFor(new int[][] {{a, b}}, random.nextLong(500 * MS, 6_000 * MS));
+            links.cutFor(link, random.nextLong(500 * MS, 6_000 * MS));
         } else if (pick < 65) {
             count("partition");
-            List<int[]> pairs = new ArrayList<>();
-            boolean[] side = new boolean[size];
-            for (int i = 0; i < size; i++) {
-                side[i] = random.nextBoolean();
-            }
-            for (int i = 0; i < size; i++) {
-                for (int j = i + 1; j < size; j++) {
-                    if (side[i] != side[j]) {
-                        pairs.add(new int[] {i, j});
-                    }
-                }
-            }
-            cutFor(pairs.toArray(new int[0][]), random.nextLong(500 * MS, 6_000 * MS));
+            links.cutFor(LinkCuts.partition(random, size), random.nextLong(500 * MS, 6_000 * MS));
         } else if (pick < 75) {
             count("isolate");
-            int a = random.nextInt(size);
-            List<int[]> pairs = new ArrayList<>();
-            for (int j = 0; j < size; j++) {
-                if (j != a) {
-                    pairs.add(new int[] {a, j});
-                }
-            }
-            cutFor(pairs.toArray(new int[0][]), random.nextLong(500 * MS, 6_000 * MS));
+            links.cutFor(LinkCuts.isolation(random, size), random.nextLong(500 * MS, 6_000 * MS));
         } else if (pick < 82) {
             count("slow-disks");
             slowDisksUntil = queue.now() + random.nextLong(500 * MS, 3_000 * MS);
@@ -437,35 +417,9 @@ public final class ClusterSimulation {
         });
     }
 
-    private void cutFor(int[][] pairs, long duration) {
-        for (int[] pair : pairs) {
-            cut(pair[0], pair[1], 1);
-        }
-        network.linksChanged();
-        queue.after(duration, -1, "heal", null, () -> {
-            if (!faultsOver) {
-                for (int[] pair : pairs) {
-                    cut(pair[0], pair[1], -1);
-                }
-                network.linksChanged();
-            }
-        });
-    }
-
-    private void cut(int a, int b, int delta) {
-        cuts[a][b] += delta;
-        cuts[b][a] += delta;
-        boolean blocked = cuts[a][b] > 0;
-        network.block(nodes[a].id, nodes[b].id, blocked);
-        network.block(nodes[b].id, nodes[a].id, blocked);
-    }
-
     private void endFaults() {
         faultsOver = true;
-        for (int[] row : cuts) {
-            java.util.Arrays.fill(row, 0);
-        }
-        network.healAll();
+        links.healAll();
         for (int a : cutOff) {
             for (int b = 0; b < size; b++) {
                 if (!cutOff.contains(b)) {

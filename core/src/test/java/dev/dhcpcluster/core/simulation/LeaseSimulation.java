@@ -168,7 +168,7 @@ public final class LeaseSimulation {
     private final SimulatedNetwork network;
     private final Node[] nodes;
     private final Client[] clients;
-    private final int[][] cuts;
+    private final LinkCuts links;
     private final Map<Ipv4Address, List<Holding>> history = new HashMap<>();
     private final List<Long> wipes = new ArrayList<>();
     /** Until when (virtual nanoseconds) every disk is slow: see the slow-disks fault. */
@@ -200,7 +200,7 @@ public final class LeaseSimulation {
         }
         members.addAll(ids);
         this.network = new SimulatedNetwork(queue, random.split(), ids);
-        this.cuts = new int[size][size];
+        this.links = new LinkCuts(queue, network, ids);
         this.nodes = new Node[size];
         for (int i = 0; i < size; i++) {
             nodes[i] = new Node(i, new SimulatedClock(queue, random.nextLong(-100, 101), ORIGIN_MILLIS));
@@ -362,35 +362,15 @@ public final class LeaseSimulation {
             }
         } else if (pick < 57) {
             // The race of the issue: two nodes that cannot talk while both talk to the rest.
-            int a = random.nextInt(size);
-            int b = (a + 1 + random.nextInt(size - 1)) % size;
+            int[][] link = LinkCuts.oneLink(random, size);
             count("cut-link");
-            cutFor(new int[][] {{a, b}}, random.nextLong(500 * MS, 6_000 * MS));
+            links.cutFor(link, random.nextLong(500 * MS, 6_000 * MS));
         } else if (pick < 72) {
             count("partition");
-            List<int[]> pairs = new ArrayList<>();
-            boolean[] side = new boolean[size];
-            for (int i = 0; i < size; i++) {
-                side[i] = random.nextBoolean();
-            }
-            for (int i = 0; i < size; i++) {
-                for (int j = i + 1; j < size; j++) {
-                    if (side[i] != side[j]) {
-                        pairs.add(new int[] {i, j});
-                    }
-                }
-            }
-            cutFor(pairs.toArray(new int[0][]), random.nextLong(500 * MS, 6_000 * MS));
+            links.cutFor(LinkCuts.partition(random, size), random.nextLong(500 * MS, 6_000 * MS));
         } else if (pick < 80) {
             count("isolate");
-            int a = random.nextInt(size);
-            List<int[]> pairs = new ArrayList<>();
-            for (int j = 0; j < size; j++) {
-                if (j != a) {
-                    pairs.add(new int[] {a, j});
-                }
-            }
-            cutFor(pairs.toArray(new int[0][]), random.nextLong(500 * MS, 6_000 * MS));
+            links.cutFor(LinkCuts.isolation(random, size), random.nextLong(500 * MS, 6_000 * MS));
         } else if (pick < 86) {
             // Storage that stalls on every node for longer than a writer takes to crash and restart: the peers'
             // answers to the writer's changes reach its next run, which may have given another change the same
@@ -420,35 +400,9 @@ public final class LeaseSimulation {
         });
     }
 
-    private void cutFor(int[][] pairs, long duration) {
-        for (int[] pair : pairs) {
-            cut(pair[0], pair[1], 1);
-        }
-        network.linksChanged();
-        queue.after(duration, -1, "heal", null, () -> {
-            if (!faultsOver) {
-                for (int[] pair : pairs) {
-                    cut(pair[0], pair[1], -1);
-                }
-                network.linksChanged();
-            }
-        });
-    }
-
-    private void cut(int a, int b, int delta) {
-        cuts[a][b] += delta;
-        cuts[b][a] += delta;
-        boolean blocked = cuts[a][b] > 0;
-        network.block(nodes[a].id, nodes[b].id, blocked);
-        network.block(nodes[b].id, nodes[a].id, blocked);
-    }
-
     private void endFaults() {
         faultsOver = true;
-        for (int[] row : cuts) {
-            java.util.Arrays.fill(row, 0);
-        }
-        network.healAll();
+        links.healAll();
         network.linksChanged();
         network.conditions(SimulatedNetwork.Conditions.NORMAL);
         conditionsGeneration++;
