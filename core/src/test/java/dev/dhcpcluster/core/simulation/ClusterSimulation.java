@@ -176,6 +176,7 @@ public final class ClusterSimulation {
     private final Node[] nodes;
     private final Client[] clients;
     private final LinkCuts links;
+    private final BadNetworkSpells badNetwork;
     private final Map<Ipv4Address, List<Holding>> history = new HashMap<>();
     private final List<Long> wipes = new ArrayList<>();
     private final Map<String, Integer> faults = new TreeMap<>();
@@ -185,7 +186,6 @@ public final class ClusterSimulation {
     /** The minority (node indexes) that stays cut off from the rest once the faults stop; empty in two runs of three. */
     private final Set<Integer> cutOff = new java.util.TreeSet<>();
     private long slowDisksUntil = Long.MIN_VALUE;
-    private int conditionsGeneration;
     private boolean faultsOver;
     private int offers;
     private int acks;
@@ -217,6 +217,7 @@ public final class ClusterSimulation {
         members.addAll(ids);
         this.network = new SimulatedNetwork(queue, random.split(), ids);
         this.links = new LinkCuts(queue, network, ids);
+        this.badNetwork = new BadNetworkSpells(queue, network);
         // One Dhcp4 section for every node: a /20 whose pool is six blocks of 256, leases of a few seconds.
         this.config = TestConfigs.server(TestConfigs.SubnetBuilder.of("198.18.0.0", 20)
                         .pool("198.18.1.0", "198.18.6.255").leaseTimes(LeaseTimes.of(Duration.ofSeconds(LEASE_SECONDS)))
@@ -396,15 +397,7 @@ public final class ClusterSimulation {
             slowDisksUntil = queue.now() + random.nextLong(500 * MS, 3_000 * MS);
         } else {
             count("bad-network");
-            long min = random.nextLong(100_000, 5 * MS);
-            network.conditions(new SimulatedNetwork.Conditions(random.nextDouble(0, 0.3), random.nextDouble(0, 0.2),
-                    min, min + random.nextLong(0, 80 * MS)));
-            int generation = ++conditionsGeneration;
-            queue.after(random.nextLong(500 * MS, 4_000 * MS), -1, "network-normal", null, () -> {
-                if (generation == conditionsGeneration) {
-                    network.conditions(SimulatedNetwork.Conditions.NORMAL);
-                }
-            });
+            badNetwork.begin(random, 80 * MS);
         }
         queue.after(random.nextLong(200 * MS, 1_500 * MS), -1, "fault", null, this::nextFault);
     }
@@ -432,8 +425,7 @@ public final class ClusterSimulation {
             count("minority-cut-off");
         }
         network.linksChanged();
-        network.conditions(SimulatedNetwork.Conditions.NORMAL);
-        conditionsGeneration++;
+        badNetwork.endAll();
         for (Node node : nodes) {
             if (!node.up) {
                 node.start();

@@ -169,6 +169,7 @@ public final class LeaseSimulation {
     private final Node[] nodes;
     private final Client[] clients;
     private final LinkCuts links;
+    private final BadNetworkSpells badNetwork;
     private final Map<Ipv4Address, List<Holding>> history = new HashMap<>();
     private final List<Long> wipes = new ArrayList<>();
     /** Until when (virtual nanoseconds) every disk is slow: see the slow-disks fault. */
@@ -183,7 +184,6 @@ public final class LeaseSimulation {
     private int acks;
     private int refusals;
     private int reusesRefused;
-    private int conditionsGeneration;
     private boolean faultsOver;
     private long slowestService;
 
@@ -201,6 +201,7 @@ public final class LeaseSimulation {
         members.addAll(ids);
         this.network = new SimulatedNetwork(queue, random.split(), ids);
         this.links = new LinkCuts(queue, network, ids);
+        this.badNetwork = new BadNetworkSpells(queue, network);
         this.nodes = new Node[size];
         for (int i = 0; i < size; i++) {
             nodes[i] = new Node(i, new SimulatedClock(queue, random.nextLong(-100, 101), ORIGIN_MILLIS));
@@ -379,15 +380,7 @@ public final class LeaseSimulation {
             slowDisksUntil = queue.now() + random.nextLong(500 * MS, 4_000 * MS);
         } else {
             count("bad-network");
-            long min = random.nextLong(100_000, 5 * MS);
-            network.conditions(new SimulatedNetwork.Conditions(random.nextDouble(0, 0.3), random.nextDouble(0, 0.2),
-                    min, min + random.nextLong(0, 60 * MS)));
-            int generation = ++conditionsGeneration;
-            queue.after(random.nextLong(500 * MS, 4_000 * MS), -1, "network-normal", null, () -> {
-                if (generation == conditionsGeneration) {
-                    network.conditions(SimulatedNetwork.Conditions.NORMAL);
-                }
-            });
+            badNetwork.begin(random, 60 * MS);
         }
         queue.after(random.nextLong(200 * MS, 1_500 * MS), -1, "fault", null, this::nextFault);
     }
@@ -404,8 +397,7 @@ public final class LeaseSimulation {
         faultsOver = true;
         links.healAll();
         network.linksChanged();
-        network.conditions(SimulatedNetwork.Conditions.NORMAL);
-        conditionsGeneration++;
+        badNetwork.endAll();
         for (Node node : nodes) {
             if (!node.up) {
                 node.start();
