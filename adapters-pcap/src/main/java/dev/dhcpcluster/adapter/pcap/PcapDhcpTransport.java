@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -383,9 +384,19 @@ public final class PcapDhcpTransport implements DhcpTransport {
      *
      * @throws IllegalStateException before {@link #start}
      */
-    @Override
-    public int localPort() {
+    public int port() {
         return runningOrThrow().localPort();
+    }
+
+    @Override
+    public OptionalInt localPort() {
+        return OptionalInt.of(port());
+    }
+
+    /** {@code pcap ADDRESS:PORT} and the interfaces served. */
+    @Override
+    public String describe() {
+        return "pcap " + socketAddress + ":" + port() + " (interfaces " + String.join(", ", interfaceNames()) + ")";
     }
 
     /** The interfaces this transport serves, in the order given. */

@@ -15,6 +15,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A {@link DhcpTransport} over one UDP socket ({@link DatagramChannel}), for relayed traffic,
@@ -294,9 +295,19 @@ public final class UdpDhcpTransport implements DhcpTransport {
      *
      * @throws IllegalStateException before {@link #start}
      */
-    @Override
-    public int localPort() {
+    public int port() {
         return runningOrThrow().localPort();
+    }
+
+    @Override
+    public OptionalInt localPort() {
+        return OptionalInt.of(port());
+    }
+
+    /** {@code udp ADDRESS:PORT}, and the interface if the transport serves one. */
+    @Override
+    public String describe() {
+        return "udp " + bindAddress + ":" + port() + interfaceName.map(name -> " (interface " + name + ")").orElse("");
     }
 
     /**

@@ -55,7 +55,7 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
         transport.start(handler);
 
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(inet(CLIENT), 0))) {
-            client.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, inet(LOOPBACK), transport.localPort()));
+            client.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, inet(LOOPBACK), transport.port()));
 
             Datagram datagram = handler.next();
             assertArrayEquals(new byte[] {1, 2, 3}, datagram.payload());
@@ -72,7 +72,7 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
 
         assertEquals(Ipv4Address.parse("127.255.255.255"), transport.broadcastAddress());
         assertEquals(LOOPBACK, transport.localAddress());
-        assertNotEquals(0, transport.localPort());
+        assertNotEquals(0, transport.port());
     }
 
     @Test
@@ -130,8 +130,8 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
 
             transport.send(new byte[70_000], toClient, Optional.empty());
             transport.send(bytes("fits"), toClient, Optional.empty());
-            client.send(new DatagramPacket(new byte[0], 0, inet(SERVER), transport.localPort()));
-            client.send(new DatagramPacket(new byte[1], 1, inet(SERVER), transport.localPort()));
+            client.send(new DatagramPacket(new byte[0], 0, inet(SERVER), transport.port()));
+            client.send(new DatagramPacket(new byte[1], 1, inet(SERVER), transport.port()));
             handler.next();
         }
 
@@ -155,7 +155,7 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
         });
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(inet(CLIENT), 0))) {
             for (String payload : List.of("poison-1", "after-1", "poison-2", "after-2")) {
-                client.send(new DatagramPacket(bytes(payload), payload.length(), inet(SERVER), transport.localPort()));
+                client.send(new DatagramPacket(bytes(payload), payload.length(), inet(SERVER), transport.port()));
             }
 
             assertArrayEquals(bytes("after-1"), handler.next().payload());
@@ -226,11 +226,11 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
     void twoTransportsOnOneAddressAndPortDoNotBothStart() throws Exception {
         UdpDhcpTransport first = own(new UdpDhcpTransport(SERVER, 0, Optional.empty()));
         first.start(new RecordingHandler());
-        UdpDhcpTransport second = own(new UdpDhcpTransport(SERVER, first.localPort(), Optional.empty()));
+        UdpDhcpTransport second = own(new UdpDhcpTransport(SERVER, first.port(), Optional.empty()));
 
         IOException error = assertThrows(IOException.class, () -> second.start(new RecordingHandler()));
 
-        assertEquals(SERVER + ":" + first.localPort() + " is already in use by another process", error.getMessage());
+        assertEquals(SERVER + ":" + first.port() + " is already in use by another process", error.getMessage());
     }
 
     @Test
@@ -239,8 +239,8 @@ class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
         UdpDhcpTransport node = own(new UdpDhcpTransport(LOOPBACK, 0, Optional.empty()));
         node.start(new RecordingHandler());
         try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(inet(Ipv4Address.parse("127.0.0.2")),
-                node.localPort()))) {
-            assertEquals(node.localPort(), relay.getLocalPort());
+                node.port()))) {
+            assertEquals(node.port(), relay.getLocalPort());
         }
     }
 

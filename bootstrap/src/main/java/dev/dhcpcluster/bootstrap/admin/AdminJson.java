@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The JSON documents of the admin endpoint. Values are raw: a host name a client chose is written
@@ -97,11 +98,11 @@ public final class AdminJson {
     }
 
     /** What a node reports about itself; see docs/cli.md for every field. */
-    record Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, int boundPort,
+    record Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, OptionalInt boundPort,
             PoolUsage usage, EventCounts counts, Optional<ClusterView> cluster) {
 
         /** The status of a node that runs alone. */
-        Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, int boundPort,
+        Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, OptionalInt boundPort,
                 PoolUsage usage, EventCounts counts) {
             this(config, version, started, now, endpoint, boundPort, usage, counts, Optional.empty());
         }
@@ -117,8 +118,12 @@ public final class AdminJson {
         ObjectNode transport = node.putObject("transport")
                 .put("type", config.transport().type())
                 .put("listen-address", config.transport().listenAddress().toString())
-                .put("listen-port", status.boundPort())
                 .put("endpoint", status.endpoint());
+        if (status.boundPort().isPresent()) {
+            transport.put("listen-port", status.boundPort().getAsInt());
+        } else {
+            transport.putNull("listen-port");
+        }
         ArrayNode interfaces = transport.putArray("interfaces");
         config.transport().interfaceName().ifPresent(interfaces::add);
         config.transport().interfaceNames().forEach(interfaces::add);

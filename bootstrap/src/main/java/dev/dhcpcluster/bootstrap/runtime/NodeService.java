@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -292,11 +293,12 @@ public final class NodeService extends AbstractIdleService {
     }
 
     /**
-     * The UDP port the transport is bound to (the one the system chose if the file says 0).
+     * The UDP port the transport is bound to (the one the system chose if the file says 0); empty
+     * for a transport without a port.
      *
      * @throws IllegalStateException before start
      */
-    public int boundPort() {
+    public OptionalInt boundPort() {
         DhcpTransport current = transport;
         if (current == null) {
             throw new IllegalStateException("the node is not running");
@@ -442,12 +444,7 @@ public final class NodeService extends AbstractIdleService {
     }
 
     private static String describe(DhcpTransport transport, TransportSettings settings) {
-        String where = settings.type() + " " + settings.listenAddress() + ":"
-                + transport.localPort();
-        if (!settings.interfaceNames().isEmpty()) {
-            return where + " (interfaces " + String.join(", ", settings.interfaceNames()) + ")";
-        }
-        return where + settings.interfaceName().map(name -> " (interface " + name + ")").orElse("");
+        return transport.describe();
     }
 
     @Override

@@ -351,7 +351,7 @@ class AdminEndpointTest {
 
         assertEquals(4, status.path("node").asInt());
         assertEquals("udp", status.path("transport").path("type").asText());
-        assertEquals(node.node().boundPort(), status.path("transport").path("listen-port").asInt());
+        assertEquals(node.node().boundPort().getAsInt(), status.path("transport").path("listen-port").asInt());
         assertEquals(config.leaseStore().file().get().toString(), status.path("store").path("file").asText());
         assertEquals("198.18.0.0/16", status.path("pools").get(0).path("subnet").asText());
         assertEquals(200, status.path("pools").get(0).path("total").asInt());

@@ -83,7 +83,7 @@ class AdminLoopbackTest {
             NodeRuntime node = component.runtime();
             node.start(TIMEOUT);
             try {
-                int dhcpPort = node.node().boundPort();
+                int dhcpPort = node.node().boundPort().getAsInt();
                 String admin = "127.0.0.1:" + component.admin().port();
                 Path tokenFile = config.admin().tokenFile();
                 assertTrue(Files.isRegularFile(tokenFile), "the node created its token file");

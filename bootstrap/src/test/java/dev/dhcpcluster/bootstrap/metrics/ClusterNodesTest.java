@@ -94,7 +94,7 @@ class ClusterNodesTest {
             PrometheusText.Exposition before = scrape(nodes.get(1));
             PrometheusText.Exposition followerBefore = scrape(nodes.get(0));
             flood.bind(new InetSocketAddress(RELAY, 0));
-            InetSocketAddress leader = new InetSocketAddress("127.0.0.1", nodes.get(1).runtime().node().boundPort());
+            InetSocketAddress leader = new InetSocketAddress("127.0.0.1", nodes.get(1).runtime().node().boundPort().getAsInt());
             ByteBuffer discover = ByteBuffer.wrap(DhcpCodec.encode(new ClientSession(1, HardwareAddress.ethernet(
                     new byte[] {2, 0, 0, 0x46, 0, 1}), Ipv4Address.parse(RELAY), 0, Optional.empty()).discover(0x464c4f4f),
                     DhcpCodec.DEFAULT_MAX_MESSAGE_LENGTH));

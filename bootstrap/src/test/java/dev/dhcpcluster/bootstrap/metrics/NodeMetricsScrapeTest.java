@@ -90,7 +90,7 @@ class NodeMetricsScrapeTest {
         component = NodeComponent.of(config(relay.getLocalPort(), data));
         node = component.runtime();
         node.start(START_TIMEOUT);
-        server = new InetSocketAddress("127.0.0.1", node.node().boundPort());
+        server = new InetSocketAddress("127.0.0.1", node.node().boundPort().getAsInt());
         URI metrics = URI.create("http://127.0.0.1:" + component.admin().port() + "/metrics");
         scrape = () -> get(metrics);
     }

@@ -69,7 +69,7 @@ class NodeReloadTest {
         NodeConfig config = new ConfigLoader().load(file);
         node = NodeComponent.of(config, ConfigSource.file(file)).runtime();
         node.start(TIMEOUT);
-        relay.forwardTo(new InetSocketAddress("127.0.0.1", node.node().boundPort()));
+        relay.forwardTo(new InetSocketAddress("127.0.0.1", node.node().boundPort().getAsInt()));
     }
 
     private static HardwareAddress mac(int n) {
@@ -131,7 +131,7 @@ class NodeReloadTest {
     void listenPortNeedsRestart() throws Exception {
         start();
         leaseClients(1);
-        int port = node.node().boundPort();
+        int port = node.node().boundPort().getAsInt();
         Files.writeString(file, nodeFile(port + 1, NEW_DNS, "198.18.0.10 - 198.18.0.99"));
 
         ReloadOutcome outcome = node.reload();
@@ -140,7 +140,7 @@ class NodeReloadTest {
         assertEquals(List.of("transport.listen-port"), outcome.restartNeeded());
         assertEquals(List.of("subnet 198.18.0.0/24: option domain-name-servers changed",
                 "transport.listen-port changed; it takes effect after a restart"), outcome.lines());
-        assertEquals(port, node.node().boundPort(), "still listening where it started");
+        assertEquals(port, node.node().boundPort().getAsInt(), "still listening where it started");
         assertDns(NEW_DNS, relay.renew(mac(1)));
         assertEquals(List.of("transport.listen-port"), node.reload().restartNeeded(), "named until the restart");
     }

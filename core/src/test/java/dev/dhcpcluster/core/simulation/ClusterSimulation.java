@@ -697,11 +697,6 @@ public final class ClusterSimulation {
             }
 
             @Override
-            public int localPort() {
-                return 67;
-            }
-
-            @Override
             public void close() {
             }
         }

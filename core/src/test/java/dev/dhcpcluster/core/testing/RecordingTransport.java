@@ -39,11 +39,11 @@ public final class RecordingTransport implements DhcpTransport {
 
     /** The port DHCP servers listen on; nothing is bound. */
     @Override
-    public synchronized int localPort() {
+    public synchronized java.util.OptionalInt localPort() {
         if (handler == null) {
             throw new IllegalStateException("not started");
         }
-        return 67;
+        return java.util.OptionalInt.of(67);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.dhcpcluster.port.dhcp;
 import dev.dhcpcluster.port.model.Delivery;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Outbound port: moves DHCP messages between the network and the server.
@@ -48,12 +49,23 @@ public interface DhcpTransport extends AutoCloseable {
     void send(byte[] payload, Delivery delivery, Optional<String> interfaceName);
 
     /**
-     * The UDP port the transport receives on, as bound: the one the system chose if the transport
-     * was asked for port 0. Every DHCP transport has one; a raw transport filters frames by it.
+     * The UDP port the transport receives on, as bound (the one the system chose if it was asked
+     * for port 0), for a transport that listens on one; empty for a transport without sockets (a
+     * queue, a controller's channel), which is what the default says.
      *
-     * @throws IllegalStateException before {@link #start}
+     * @throws IllegalStateException before {@link #start}, from a transport that has a port
      */
-    int localPort();
+    default OptionalInt localPort() {
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Where the transport listens, in a few words for the node's log line and status, for example
+     * {@code udp 0.0.0.0:67 on eth1}. The default names the class; called after {@link #start}.
+     */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
 
     /** Stops receiving and releases the sockets. Idempotent. */
     @Override

@@ -104,7 +104,7 @@ public abstract class AbstractDhcpTransportTest {
 
         transport.start(new RecordingHandler());
 
-        assertEquals(serverPort, transport.localPort());
+        assertEquals(java.util.OptionalInt.of(serverPort), transport.localPort());
     }
 
     @Test
