@@ -74,7 +74,7 @@ public final class SqliteLeaseStore implements LeaseStore {
     /**
      * A store over {@code databaseFile}, which {@link #loadAll()} opens (creating it if missing).
      *
-     * @param databaseFile the SQLite file; its directory must exist
+     * @param databaseFile the SQLite file; its directory is created when missing
      * @param clock the time for deciding which expired leases are old enough to delete
      * @param events receives a report of every commit and failed commit, on the writer thread
      * @param expiredRetention how long a lease is kept after its expiry (released and expired
@@ -96,6 +96,22 @@ public final class SqliteLeaseStore implements LeaseStore {
         }
         this.retentionMillis = expiredRetention.compareTo(Duration.ofMillis(MAX_RETENTION_MILLIS)) > 0
                 ? MAX_RETENTION_MILLIS : expiredRetention.toMillis();
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    /** How long a lease is kept after its expiry before it is deleted. */
+    public Duration expiredRetention() {
+        return Duration.ofMillis(retentionMillis);
+    }
+
+    /** Whether the database file exists, written by an earlier run: read before {@link #loadAll()} creates it. */
+    @Override
+    public boolean mediumExists() {
+        return Files.exists(file);
     }
 
     /**
@@ -258,9 +274,13 @@ public final class SqliteLeaseStore implements LeaseStore {
     /** Called under {@link #lifecycle}: inspect, lock, open, read, start the writer. */
     private List<Lease> open() throws LeaseStoreException {
         Path directory = file.toAbsolutePath().getParent();
-        if (directory == null || !Files.isDirectory(directory)) {
-            throw new LeaseStoreException("cannot open the lease database " + file + ": the directory " + directory
-                    + " does not exist");
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new LeaseStoreException("cannot open the lease database " + file + ": its directory " + directory
+                    + " cannot be created: " + (e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                            : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name exists"
+                            : e.toString()), e);
         }
         FileInspection inspection = FileInspection.of(file, tuning.schema());
         LockFile acquired = LockFile.acquire(file);

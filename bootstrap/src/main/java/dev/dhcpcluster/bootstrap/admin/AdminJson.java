@@ -115,26 +115,20 @@ public final class AdminJson {
                 .put("version", status.version())
                 .put("started", status.started().toString())
                 .put("uptime-seconds", Duration.between(status.started(), status.now()).toSeconds());
-        ObjectNode transport = node.putObject("transport")
-                .put("type", config.transport().type())
-                .put("listen-address", config.transport().listenAddress().toString())
-                .put("endpoint", status.endpoint());
+        ObjectNode transport = node.putObject("transport").put("type", config.transport().type());
+        transport.set("settings", MAPPER.valueToTree(config.transport().settings()));
         if (status.boundPort().isPresent()) {
             transport.put("listen-port", status.boundPort().getAsInt());
         } else {
             transport.putNull("listen-port");
         }
+        transport.put("endpoint", status.endpoint());
         ArrayNode interfaces = transport.putArray("interfaces");
-        config.transport().interfaceName().ifPresent(interfaces::add);
-        config.transport().interfaceNames().forEach(interfaces::add);
+        config.transport().interfaces().values().forEach(interfaces::add);
 
         EventCounts.StoreCounts commits = status.counts().store();
         ObjectNode store = node.putObject("store").put("type", config.leaseStore().type());
-        if (config.leaseStore().file().isPresent()) {
-            store.put("file", config.leaseStore().file().get().toString());
-        } else {
-            store.putNull("file");
-        }
+        store.set("settings", MAPPER.valueToTree(config.leaseStore().settings()));
         store.put("commits", commits.commits())
                 .put("changes-committed", commits.changesCommitted())
                 .put("average-batch", commits.averageBatch())

@@ -9,6 +9,7 @@ import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,6 +28,9 @@ final class AdminTarget {
                     + AdminSettings.DEFAULT_LISTEN + ").")
     String admin;
 
+    @Mixin
+    PluginsOption plugins = new PluginsOption();
+
     private NodeConfig loaded;
 
     /** The node file named by {@code --config}, loaded once; empty without {@code --config}. */
@@ -36,7 +40,7 @@ final class AdminTarget {
         }
         if (loaded == null) {
             try {
-                loaded = new ConfigLoader().load(config);
+                loaded = plugins.loader().load(config);
             } catch (ConfigException e) {
                 throw new CommandFailure(DhcpclusterCommand.USAGE, e.getMessage());
             }

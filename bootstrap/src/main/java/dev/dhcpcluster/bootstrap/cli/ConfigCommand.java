@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -58,10 +59,13 @@ final class ConfigCommand implements Runnable {
                         + "meant for another host).")
         boolean noHostCheck;
 
+        @Mixin
+        PluginsOption plugins = new PluginsOption();
+
         @Override
         public Integer call() {
             try {
-                NodeConfig config = new ConfigLoader().load(file);
+                NodeConfig config = plugins.loader().load(file);
                 if (!noHostCheck) {
                     new HostCheck().check(config, file.toString());
                     checkClusterFiles(config);
@@ -71,6 +75,9 @@ final class ConfigCommand implements Runnable {
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return DhcpclusterCommand.USAGE;
+            } catch (CommandFailure e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return e.exitCode();
             }
         }
 
@@ -107,9 +114,7 @@ final class ConfigCommand implements Runnable {
             String subnets = config.server().subnets().stream().map(SubnetConfig::toString)
                     .collect(Collectors.joining(", "));
             return "node " + config.node().value() + ", " + count + (count == 1 ? " subnet (" : " subnets (") + subnets
-                    + "), transport " + config.transport().type() + " " + config.transport().listenAddress() + ":"
-                    + config.transport().listenPort() + ", lease store " + config.leaseStore().type()
-                    + config.leaseStore().file().map(file -> " " + file).orElse("")
+                    + "), transport " + config.transport().describe() + ", lease store " + config.leaseStore().describe()
                     + config.cluster().map(cluster -> ", cluster \"" + cluster.name() + "\" of "
                             + (cluster.peers().size() + 1) + " members").orElse("");
         }

@@ -1,10 +1,10 @@
 package dev.dhcpcluster.bootstrap.cli;
 
-import dev.dhcpcluster.bootstrap.config.AdapterNames;
-import dev.dhcpcluster.bootstrap.config.StoreSettings;
+import dev.dhcpcluster.bootstrap.config.ConfigLoader;
+import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.demo.Demo;
 import dev.dhcpcluster.bootstrap.demo.DemoException;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "How many exchanges are in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--store", paramLabel = "TYPE", defaultValue = StoreSettings.DEFAULT_TYPE,
+    @Option(names = "--store", paramLabel = "TYPE", defaultValue = NodeConfig.DEFAULT_STORE_TYPE,
             description = "The nodes' lease store: sqlite (default; in a temporary directory deleted at the end) "
                     + "or memory.")
     String store;
@@ -50,9 +50,10 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count: at most " + Demo.MAX_COUNT
                     + ", not " + count);
         }
-        if (!AdapterNames.STORES.contains(store)) {
+        Set<String> stores = new ConfigLoader().catalog().storeTypes();
+        if (!stores.contains(store)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--store: \"" + store
-                    + "\" is not a known lease store; known: " + String.join(", ", new TreeSet<>(AdapterNames.STORES)));
+                    + "\" is not a known lease store; known: " + String.join(", ", stores));
         }
         try {
             Demo.Result result = new Demo(count, concurrency, store, spec.commandLine().getOut()).run();

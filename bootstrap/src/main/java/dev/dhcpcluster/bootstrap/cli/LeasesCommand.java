@@ -9,12 +9,14 @@ import dev.dhcpcluster.bootstrap.admin.AdminJson;
 import dev.dhcpcluster.bootstrap.admin.BadRequest;
 import dev.dhcpcluster.bootstrap.admin.LeaseQueries;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
-import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
+import dev.dhcpcluster.bootstrap.runtime.EventLoop;
 import dev.dhcpcluster.bootstrap.text.SafeText;
 import dev.dhcpcluster.core.lease.LeaseQuery;
 import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.plugin.NodeContext;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import javax.inject.Provider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -196,19 +197,17 @@ final class LeasesCommand implements Callable<Integer> {
     /** Today's way: the store's file, read without the node. */
     private static List<JsonNode> fromFile(NodeConfig node, LeaseQuery query) throws CommandFailure {
         String type = node.leaseStore().type();
-        if (node.leaseStore().file().isEmpty()) {
-            throw new CommandFailure(DhcpclusterCommand.FAILED, "the " + type + " lease store keeps its leases inside "
-                    + "the running node only; there is no file to read");
-        }
-        Path file = node.leaseStore().file().get();
-        if (!Files.isRegularFile(file)) {
-            // Opening a store creates its file; reading must not.
-            throw new CommandFailure(DhcpclusterCommand.FAILED, "no lease store at " + file
-                    + " (lease-store.file): the node has not run with it yet");
-        }
-        Provider<LeaseStore> provider = NodeComponent.of(node).leaseStores().get(type);
+        // Nothing runs on this loop: the store only reads the time from it while it loads.
+        EventLoop idle = new EventLoop("leases-reader");
         List<Lease> leases;
-        try (LeaseStore store = provider.get()) {
+        try (LeaseStore store = node.leaseStore().factory().create(new NodeContext(node.node(), node.dataDirectory(),
+                idle, idle, ClusterEvents.NONE))) {
+            if (!store.mediumExists()) {
+                // Opening a store creates its file; reading must not.
+                throw new CommandFailure(DhcpclusterCommand.FAILED, "the " + type + " lease store has nothing on disk to "
+                        + "read (" + node.leaseStore().describe() + "): the node has not run with it yet, or keeps its "
+                        + "leases inside the running node only");
+            }
             leases = store.loadAll();
         } catch (LeaseStoreException e) {
             // The store's message names the file and says what is wrong (or that a running node holds it).

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,18 +40,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The node's JSON config file.")
     Path config;
 
+    @Mixin
+    PluginsOption plugins = new PluginsOption();
+
     @Override
     public Integer call() {
         NodeConfig nodeConfig;
+        ConfigLoader loader;
         try {
-            nodeConfig = new ConfigLoader().load(config);
+            loader = plugins.loader();
+            nodeConfig = loader.load(config);
             // An interface this host lacks is a mistake in the file, reported like any other.
             new HostCheck().check(nodeConfig, config.toString());
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return DhcpclusterCommand.USAGE;
+        } catch (CommandFailure e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return e.exitCode();
         }
-        NodeRuntime runtime = NodeComponent.of(nodeConfig, ConfigSource.file(config)).runtime();
+        NodeRuntime runtime = NodeComponent.of(nodeConfig, ConfigSource.file(config, loader)).runtime();
         // Before start: a SIGHUP while the node starts must not stop it (the JVM's default).
         reloadOnHangup(runtime);
         // SIGTERM and SIGINT run the hooks: stop gracefully (transport closed, queued work done, store closed).

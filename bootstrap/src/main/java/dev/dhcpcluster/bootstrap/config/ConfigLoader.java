@@ -1,5 +1,7 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import dev.dhcpcluster.bootstrap.plugin.AdapterCatalog;
+import dev.dhcpcluster.bootstrap.plugin.PluginException;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.port.model.NodeId;
 import java.io.IOException;
@@ -8,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reads a node file (JSON) and turns it into a validated {@link NodeConfig}, or fails with every
@@ -20,21 +21,35 @@ import java.util.Set;
 public final class ConfigLoader {
 
     private final NodeFileReader reader = new NodeFileReader();
+    private final AdapterCatalog catalog;
     private final ConfigResolver resolver;
 
-    /** A loader that accepts the adapters this build ships ({@link AdapterNames}). */
+    /**
+     * A loader that accepts the adapters found on the class path ({@link AdapterCatalog#fromClassPath}).
+     *
+     * @throws IllegalStateException if the class path's providers cannot be loaded (two of one type)
+     */
     public ConfigLoader() {
-        this(AdapterNames.TRANSPORTS, AdapterNames.STORES);
+        this(classPath());
     }
 
-    /**
-     * A loader that accepts the given adapter names.
-     *
-     * @param transportTypes accepted values of {@code transport.type}
-     * @param storeTypes accepted values of {@code lease-store.type}
-     */
-    public ConfigLoader(Set<String> transportTypes, Set<String> storeTypes) {
-        this.resolver = new ConfigResolver(transportTypes, storeTypes);
+    /** A loader that accepts the adapters of {@code catalog}. */
+    public ConfigLoader(AdapterCatalog catalog) {
+        this.catalog = catalog;
+        this.resolver = new ConfigResolver(catalog);
+    }
+
+    /** The adapters this loader accepts. */
+    public AdapterCatalog catalog() {
+        return catalog;
+    }
+
+    private static AdapterCatalog classPath() {
+        try {
+            return AdapterCatalog.fromClassPath();
+        } catch (PluginException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /**

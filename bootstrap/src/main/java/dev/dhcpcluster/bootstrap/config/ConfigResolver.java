@@ -1,19 +1,29 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import dev.dhcpcluster.bootstrap.plugin.AdapterCatalog;
+import dev.dhcpcluster.bootstrap.plugin.AdapterChoice;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
+import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.plugin.AdapterFactory;
+import dev.dhcpcluster.port.plugin.AdapterProvider;
+import dev.dhcpcluster.port.plugin.AdapterSettings;
+import dev.dhcpcluster.port.plugin.DhcpTransportProvider;
+import dev.dhcpcluster.port.plugin.LeaseStoreProvider;
+import dev.dhcpcluster.port.store.LeaseStore;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Validates a {@link NodeFile} and resolves it into a {@link NodeConfig}: defaults filled in,
@@ -27,20 +37,21 @@ final class ConfigResolver {
     /** Where a node keeps its files when the node file does not say, as Kea keeps its in /var/lib/kea. */
     static final String DEFAULT_DATA_DIRECTORY = "/var/lib/dhcpcluster";
 
-    private final Set<String> transportTypes;
-    private final Set<String> storeTypes;
+    /** The fields of the transport section that are the node's own, not the transport's. */
+    private static final Set<String> NODE_TRANSPORT_FIELDS = Set.of("type", "client-port", "relay-port");
 
-    ConfigResolver(Set<String> transportTypes, Set<String> storeTypes) {
-        this.transportTypes = Set.copyOf(transportTypes);
-        this.storeTypes = Set.copyOf(storeTypes);
+    private final AdapterCatalog catalog;
+
+    ConfigResolver(AdapterCatalog catalog) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
     }
 
     Optional<NodeConfig> resolve(NodeFile file, Problems problems) {
         int before = problems.size();
         Optional<NodeId> node = node(file.node(), problems);
         Optional<Path> dataDirectory = dataDirectory(file.node(), problems);
-        Optional<TransportSettings> transport = transport(file.transport(), problems);
-        Optional<StoreSettings> store = store(file.leaseStore(), dataDirectory, problems);
+        Optional<AdapterChoice<DhcpTransport>> transport = transport(file.transport(), dataDirectory, problems);
+        Optional<AdapterChoice<LeaseStore>> store = store(file.leaseStore(), dataDirectory, problems);
         Optional<AdminSettings> admin = admin(file.admin(), dataDirectory, problems);
         Optional<ClusterSettings> cluster = file.cluster() == null ? Optional.empty()
                 : new ClusterResolver(problems).resolve(file.cluster(), node, dataDirectory);
@@ -96,120 +107,109 @@ final class ConfigResolver {
         return path(text, "node.data-directory", problems).map(path -> path.toAbsolutePath().normalize());
     }
 
-    private Optional<TransportSettings> transport(NodeFile.Transport transport, Problems problems) {
-        if (transport == null) {
+    private Optional<AdapterChoice<DhcpTransport>> transport(Map<String, Object> section,
+            Optional<Path> dataDirectory, Problems problems) {
+        if (section == null) {
             problems.add("transport", "missing; give at least {\"type\": \"udp\"}");
             return Optional.empty();
         }
-        int before = problems.size();
-        if (transport.type() == null) {
-            problems.add("transport.type", "missing; one of " + sorted(transportTypes));
-        } else if (!transportTypes.contains(transport.type())) {
-            problems.add("transport.type", Syntax.quote(transport.type()) + " is not a known transport; known: "
-                    + sorted(transportTypes));
-        }
-        Ipv4Address listenAddress = Ipv4Address.ZERO;
-        try {
-            listenAddress = Syntax.address(transport.listenAddress() == null ? DEFAULT_LISTEN_ADDRESS : transport.listenAddress());
-        } catch (IllegalArgumentException e) {
-            problems.add("transport.listen-address", e.getMessage());
-        }
-        int listenPort = port(transport.listenPort(), DEFAULT_LISTEN_PORT, "transport.listen-port", 0, problems);
-        port(transport.clientPort(), ServerConfig.DEFAULT_CLIENT_PORT, "transport.client-port", 1, problems);
-        port(transport.relayPort(), ServerConfig.DEFAULT_RELAY_PORT, "transport.relay-port", 1, problems);
-        Optional<String> interfaceName = Optional.ofNullable(transport.interfaceName());
-        if (interfaceName.isPresent() && (interfaceName.get().isBlank() || interfaceName.get().strip().length() != interfaceName.get().length())) {
-            problems.add("transport.interface", Syntax.quote(interfaceName.get()) + " is not an interface name");
-        }
-        boolean severalLinks = transport.type() != null && AdapterNames.TRANSPORTS_WITH_INTERFACE_LIST.contains(transport.type());
-        List<String> interfaceNames = severalLinks ? interfaceList(transport, problems) : List.of();
-        if (!severalLinks && transport.interfaces() != null && transportTypes.contains(String.valueOf(transport.type()))) {
-            problems.add("transport.interfaces", "only the " + sorted(AdapterNames.TRANSPORTS_WITH_INTERFACE_LIST)
-                    + " transport serves several interfaces; the " + transport.type()
-                    + " transport serves one, named by transport.interface");
-        }
-        if (severalLinks && interfaceName.isPresent()) {
-            problems.add("transport.interface", "the " + transport.type()
-                    + " transport serves the interfaces listed in transport.interfaces; list " + Syntax.quote(interfaceName.get())
-                    + " there instead");
-        }
-        if (!severalLinks && listenAddress.isZero() && interfaceName.isEmpty() && problems.size() == before) {
-            problems.add("transport.interface", "missing; listening on 0.0.0.0 needs the interface whose clients "
-                    + "to serve (its address becomes the server's), or listen on one address instead");
-        }
-        if (problems.size() > before) {
+        port(integerField(section, "client-port", problems), ServerConfig.DEFAULT_CLIENT_PORT, "transport.client-port",
+                1, problems);
+        port(integerField(section, "relay-port", problems), ServerConfig.DEFAULT_RELAY_PORT, "transport.relay-port", 1,
+                problems);
+        Optional<String> type = type(section, "transport", null, catalog.transportTypes(), "transport", problems);
+        Optional<DhcpTransportProvider> provider = type.flatMap(catalog::transport);
+        if (provider.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new TransportSettings(transport.type(), listenAddress, listenPort, interfaceName, interfaceNames));
+        Map<String, Object> own = new LinkedHashMap<>(section);
+        NODE_TRANSPORT_FIELDS.forEach(own::remove);
+        return configure(provider.get(), "transport", own, dataDirectory, problems);
     }
 
-    /** {@code transport.interfaces}: at least one interface name, each once. */
-    private static List<String> interfaceList(NodeFile.Transport transport, Problems problems) {
-        if (transport.interfaces() == null) {
-            problems.add("transport.interfaces", "missing; the " + transport.type()
-                    + " transport serves the interfaces listed here, as in [\"eth1\", \"eth2\"]");
-            return List.of();
-        }
-        if (transport.interfaces().isEmpty()) {
-            problems.add("transport.interfaces", "empty; list at least one interface");
-            return List.of();
-        }
-        List<String> names = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < transport.interfaces().size(); i++) {
-            String name = transport.interfaces().get(i);
-            String path = "transport.interfaces[" + i + "]";
-            if (name == null || name.isBlank() || name.strip().length() != name.length()) {
-                problems.add(path, (name == null ? "null" : Syntax.quote(name)) + " is not an interface name");
-            } else if (!seen.add(name)) {
-                problems.add(path, Syntax.quote(name) + " is listed twice");
-            } else {
-                names.add(name);
-            }
-        }
-        return names;
-    }
-
-    private Optional<StoreSettings> store(NodeFile.LeaseStore store, Optional<Path> dataDirectory, Problems problems) {
+    private Optional<AdapterChoice<LeaseStore>> store(Map<String, Object> section, Optional<Path> dataDirectory,
+            Problems problems) {
         // No section, or no type: the durable default.
-        NodeFile.LeaseStore given = store == null ? new NodeFile.LeaseStore(null, null, null) : store;
-        String type = given.type() == null ? StoreSettings.DEFAULT_TYPE : given.type();
-        if (!storeTypes.contains(type)) {
-            problems.add("lease-store.type", Syntax.quote(type) + " is not a known lease store; known: "
-                    + sorted(storeTypes));
+        Map<String, Object> own = new LinkedHashMap<>(section == null ? Map.of() : section);
+        Optional<String> type = type(own, "lease-store", NodeConfig.DEFAULT_STORE_TYPE, catalog.storeTypes(),
+                "lease store", problems);
+        Optional<LeaseStoreProvider> provider = type.flatMap(catalog::store);
+        if (provider.isEmpty()) {
+            return Optional.empty();
+        }
+        own.remove("type");
+        return configure(provider.get(), "lease-store", own, dataDirectory, problems);
+    }
+
+    /** The section's {@code type}: one of {@code known}, or {@code fallback} if it names none. */
+    private static Optional<String> type(Map<String, Object> section, String path, String fallback, Set<String> known,
+            String kind, Problems problems) {
+        Object type = section.get("type");
+        if (type == null && fallback != null) {
+            return Optional.of(fallback);
+        }
+        if (type == null) {
+            problems.add(path + ".type", "missing; one of " + String.join(", ", known));
+            return Optional.empty();
+        }
+        if (!(type instanceof String name)) {
+            problems.add(path + ".type", "must be a string, one of " + String.join(", ", known));
+            return Optional.empty();
+        }
+        if (!known.contains(name)) {
+            problems.add(path + ".type", Syntax.quote(name) + " is not a known " + kind + "; known: "
+                    + String.join(", ", known));
+            return Optional.empty();
+        }
+        return Optional.of(name);
+    }
+
+    /**
+     * Lets the provider read its settings; every problem it reports, and every field it did not
+     * read, is the file's problem.
+     */
+    private static <T> Optional<AdapterChoice<T>> configure(AdapterProvider<T> provider, String path,
+            Map<String, Object> own, Optional<Path> dataDirectory, Problems problems) {
+        // Without a valid data directory (reported already) a relative path resolves against the root.
+        AdapterSettings settings = AdapterSettings.of(path, own, dataDirectory.orElse(Path.of("/")));
+        AdapterFactory<T> factory;
+        try {
+            factory = provider.configure(settings);
+        } catch (RuntimeException e) {
+            problems.add(path, "the " + provider.type() + " provider (" + provider.getClass().getName()
+                    + ") failed to read its settings: " + e);
             return Optional.empty();
         }
         int before = problems.size();
-        Duration retention = StoreSettings.DEFAULT_EXPIRED_RETENTION;
-        if (given.expiredRetention() != null) {
-            if (given.expiredRetention() < 0 || given.expiredRetention() > LeaseTimesResolver.MAX_SECONDS) {
-                problems.add("lease-store.expired-retention", given.expiredRetention() + " is not 0 to "
-                        + LeaseTimesResolver.MAX_SECONDS + " seconds");
-            } else {
-                retention = Duration.ofSeconds(given.expiredRetention());
-            }
-        }
-        if (!AdapterNames.STORES_WITH_FILE.contains(type)) {
-            // A setting that would do nothing is a mistake worth naming, like an unknown field.
-            if (given.file() != null) {
-                problems.add("lease-store.file", "the " + type + " lease store keeps no file");
-            }
-            if (given.expiredRetention() != null) {
-                problems.add("lease-store.expired-retention", "the " + type + " lease store keeps no expired leases");
-            }
-            return problems.size() > before ? Optional.empty() : Optional.of(StoreSettings.withoutFile(type));
-        }
-        Optional<Path> file = storeFile(given.file() == null ? StoreSettings.DEFAULT_FILE : given.file(), problems);
-        if (problems.size() > before || file.isEmpty()) {
+        settings.problems().forEach(problem -> problems.add(problem.path(), problem.message()));
+        settings.unread().forEach(problem -> problems.add(problem.path(), problem.message()));
+        if (problems.size() > before || factory == null || dataDirectory.isEmpty()) {
             return Optional.empty();
         }
-        if (file.get().isAbsolute()) {
-            return Optional.of(new StoreSettings(type, Optional.of(file.get().normalize()), retention));
+        Map<String, Object> written = new LinkedHashMap<>();
+        own.forEach((name, value) -> {
+            if (value != null) {
+                written.put(name, value);
+            }
+        });
+        return Optional.of(new AdapterChoice<>(provider.type(), written, settings.networkInterfaces(), factory));
+    }
+
+    /** An integer field of a section read as a map; null if absent or not an integer (reported). */
+    private static Integer integerField(Map<String, Object> section, String name, Problems problems) {
+        Object value = section.get(name);
+        if (value == null) {
+            return null;
         }
-        // A relative file lives in the data directory (whose own error, if any, is reported already).
-        Duration kept = retention;
-        return dataDirectory.map(directory -> new StoreSettings(type,
-                Optional.of(directory.resolve(file.get()).normalize()), kept));
+        if (value instanceof Integer number) {
+            return number;
+        }
+        if (value instanceof Long number) {
+            // Out of an int's range, so out of a port's: let the range check say so.
+            return number > Integer.MAX_VALUE ? Integer.MAX_VALUE : Integer.MIN_VALUE;
+        }
+        problems.add("transport." + name, "must be an integer");
+        return null;
     }
 
     /**
@@ -264,20 +264,6 @@ final class ConfigResolver {
                 directory.resolve(token.get()).normalize()));
     }
 
-    private static Optional<Path> storeFile(String text, Problems problems) {
-        Optional<Path> file = path(text, "lease-store.file", problems);
-        if (file.isEmpty()) {
-            return file;
-        }
-        Path name = file.get().getFileName();
-        if (text.endsWith("/") || name == null || name.toString().equals(".") || name.toString().equals("..")) {
-            problems.add("lease-store.file", Syntax.quote(text) + " names a directory; name the store's file, "
-                    + "like \"" + StoreSettings.DEFAULT_FILE + "\"");
-            return Optional.empty();
-        }
-        return file;
-    }
-
     /** A file-system path as written; not blank, no surrounding spaces, nothing the system cannot name. */
     static Optional<Path> path(String text, String field, Problems problems) {
         if (text.isBlank() || !text.strip().equals(text)) {
@@ -304,10 +290,6 @@ final class ConfigResolver {
         return value;
     }
 
-    private static String sorted(Set<String> names) {
-        return String.join(", ", new TreeSet<>(names));
-    }
-
     /** Resolves the {@code Dhcp4} section. */
     private static final class Dhcp4Resolver {
         private final Problems problems;
@@ -316,7 +298,7 @@ final class ConfigResolver {
             this.problems = problems;
         }
 
-        Optional<ServerConfig> resolve(NodeFile.Dhcp4 dhcp4, NodeId node, NodeFile.Transport transport) {
+        Optional<ServerConfig> resolve(NodeFile.Dhcp4 dhcp4, NodeId node, Map<String, Object> transport) {
             int before = problems.size();
             Optional<Ipv4Address> serverIdentifier = Optional.empty();
             if (dhcp4.serverIdentifier() != null) {
@@ -354,8 +336,10 @@ final class ConfigResolver {
             int relayPort = ServerConfig.DEFAULT_RELAY_PORT;
             if (transport != null) {
                 // Errors in these two were reported with the transport section.
-                clientPort = port(transport.clientPort(), clientPort, "transport.client-port", 1, new Problems());
-                relayPort = port(transport.relayPort(), relayPort, "transport.relay-port", 1, new Problems());
+                clientPort = port(integerField(transport, "client-port", new Problems()), clientPort,
+                        "transport.client-port", 1, new Problems());
+                relayPort = port(integerField(transport, "relay-port", new Problems()), relayPort,
+                        "transport.relay-port", 1, new Problems());
             }
             if (problems.size() > before || globalTimes.isEmpty()) {
                 return Optional.empty();

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Checks a valid node file against the host it is to run on: every interface it names (
  * {@code transport.interface}, {@code transport.interfaces[i]}, {@code Dhcp4.subnet4[i].interface})
- * must exist here. {@link ConfigLoader} judges the file alone, so that a file can be written and
+ * must exist here. The transport's are those its provider read as interface names
+ * ({@link dev.dhcpcluster.port.plugin.AdapterSettings#networkInterface}). {@link ConfigLoader} judges the file alone, so that a file can be written and
  * tested for another host; {@code run} and {@code config check} add this check.
  */
 public final class HostCheck {
@@ -44,11 +45,7 @@ public final class HostCheck {
      */
     public void check(NodeConfig config, String source) throws ConfigException {
         List<ConfigError> errors = new ArrayList<>();
-        config.transport().interfaceName().ifPresent(name -> require(name, "transport.interface", errors));
-        List<String> listed = config.transport().interfaceNames();
-        for (int i = 0; i < listed.size(); i++) {
-            require(listed.get(i), "transport.interfaces[" + i + "]", errors);
-        }
+        config.transport().interfaces().forEach((path, name) -> require(name, path, errors));
         subnets(config.server(), errors);
         if (!errors.isEmpty()) {
             throw new ConfigException(source, errors);

@@ -1,7 +1,10 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import dev.dhcpcluster.bootstrap.plugin.AdapterChoice;
 import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.store.LeaseStore;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,14 +15,17 @@ import java.util.Optional;
  * @param node this node's id
  * @param dataDirectory where the node keeps its files (the SQLite store's, by default), absolute;
  *     created when the node starts, if something is kept there
- * @param transport which DHCP transport to run and where it listens
- * @param leaseStore which lease store to use
+ * @param transport which DHCP transport to run, configured
+ * @param leaseStore which lease store to use, configured
  * @param server everything the DHCP server policy needs, inherited values filled in
  * @param admin the admin HTTP endpoint
  * @param cluster the cluster the node is a member of; empty for a node that runs alone
  */
-public record NodeConfig(NodeId node, Path dataDirectory, TransportSettings transport, StoreSettings leaseStore,
+public record NodeConfig(NodeId node, Path dataDirectory, AdapterChoice<DhcpTransport> transport, AdapterChoice<LeaseStore> leaseStore,
         ServerConfig server, AdminSettings admin, Optional<ClusterSettings> cluster) {
+
+    /** The lease store a node file gets when it names none: the durable SQLite store. */
+    public static final String DEFAULT_STORE_TYPE = "sqlite";
 
     public NodeConfig {
         Objects.requireNonNull(node, "node");
@@ -41,14 +47,24 @@ public record NodeConfig(NodeId node, Path dataDirectory, TransportSettings tran
         }
     }
 
+    /** This config with {@code chosen} as its DHCP transport (an embedding application's own, say). */
+    public NodeConfig withTransport(AdapterChoice<DhcpTransport> chosen) {
+        return new NodeConfig(node, dataDirectory, chosen, leaseStore, server, admin, cluster);
+    }
+
+    /** This config with {@code chosen} as its lease store. */
+    public NodeConfig withLeaseStore(AdapterChoice<LeaseStore> chosen) {
+        return new NodeConfig(node, dataDirectory, transport, chosen, server, admin, cluster);
+    }
+
     /** A config of a node that runs alone. */
-    public NodeConfig(NodeId node, Path dataDirectory, TransportSettings transport, StoreSettings leaseStore,
+    public NodeConfig(NodeId node, Path dataDirectory, AdapterChoice<DhcpTransport> transport, AdapterChoice<LeaseStore> leaseStore,
             ServerConfig server, AdminSettings admin) {
         this(node, dataDirectory, transport, leaseStore, server, admin, Optional.empty());
     }
 
     /** A config with the default admin endpoint ({@link AdminSettings#defaults}). */
-    public NodeConfig(NodeId node, Path dataDirectory, TransportSettings transport, StoreSettings leaseStore,
+    public NodeConfig(NodeId node, Path dataDirectory, AdapterChoice<DhcpTransport> transport, AdapterChoice<LeaseStore> leaseStore,
             ServerConfig server) {
         this(node, dataDirectory, transport, leaseStore, server, AdminSettings.defaults(dataDirectory));
     }

@@ -3,50 +3,35 @@ package dev.dhcpcluster.bootstrap.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The node configuration file exactly as written: every value still raw (strings for addresses,
- * boxed numbers so that "absent" stays visible). {@link ConfigResolver} validates it and turns it
+ * boxed numbers so that "absent" stays visible). The {@code transport} and {@code lease-store}
+ * sections are plain JSON objects: their fields belong to the adapter the section's {@code type}
+ * names, which reads them itself. {@link ConfigResolver} validates it and turns it
  * into a {@link NodeConfig}. The JSON names are Kea's wherever the concept is the same.
  */
 record NodeFile(
         @JsonProperty("node") Node node,
-        @JsonProperty("transport") Transport transport,
-        @JsonProperty("lease-store") LeaseStore leaseStore,
+        @JsonProperty("transport") Map<String, Object> transport,
+        @JsonProperty("lease-store") Map<String, Object> leaseStore,
         @JsonProperty("admin") Admin admin,
         @JsonProperty("cluster") Cluster cluster,
         @JsonProperty("Dhcp4") Dhcp4 dhcp4) {
 
     /** The file as read before it had an {@code "admin"} section. */
-    NodeFile(Node node, Transport transport, LeaseStore leaseStore, Dhcp4 dhcp4) {
+    NodeFile(Node node, Map<String, Object> transport, Map<String, Object> leaseStore, Dhcp4 dhcp4) {
         this(node, transport, leaseStore, null, null, dhcp4);
     }
 
     /** The file as read before it had a {@code "cluster"} section. */
-    NodeFile(Node node, Transport transport, LeaseStore leaseStore, Admin admin, Dhcp4 dhcp4) {
+    NodeFile(Node node, Map<String, Object> transport, Map<String, Object> leaseStore, Admin admin, Dhcp4 dhcp4) {
         this(node, transport, leaseStore, admin, null, dhcp4);
     }
 
     /** {@code "node"}: who this node is, and where it keeps its files. */
     record Node(@JsonProperty("id") Integer id, @JsonProperty("data-directory") String dataDirectory) {
-    }
-
-    /** {@code "transport"}: how DHCP datagrams reach the node. */
-    record Transport(
-            @JsonProperty("type") String type,
-            @JsonProperty("listen-address") String listenAddress,
-            @JsonProperty("listen-port") Integer listenPort,
-            @JsonProperty("interface") String interfaceName,
-            @JsonProperty("client-port") Integer clientPort,
-            @JsonProperty("relay-port") Integer relayPort,
-            @JsonProperty("interfaces") List<String> interfaces) {
-    }
-
-    /** {@code "lease-store"}: where leases are kept. */
-    record LeaseStore(
-            @JsonProperty("type") String type,
-            @JsonProperty("file") String file,
-            @JsonProperty("expired-retention") Long expiredRetention) {
     }
 
     /** {@code "admin"}: the node's admin HTTP endpoint (status, leases, metrics). */

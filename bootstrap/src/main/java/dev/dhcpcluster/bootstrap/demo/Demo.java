@@ -12,7 +12,6 @@ import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
-import dev.dhcpcluster.bootstrap.config.StoreSettings;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.SecretException;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
@@ -180,14 +179,14 @@ public final class Demo {
      * @param out where the progress and the summary go
      */
     public Demo(int count, int concurrency, PrintWriter out) {
-        this(count, concurrency, StoreSettings.DEFAULT_TYPE, out);
+        this(count, concurrency, NodeConfig.DEFAULT_STORE_TYPE, out);
     }
 
     /**
      * @param count how many clients lease before the kill; a third as many new ones (at least
      *     one) lease after it
      * @param concurrency how many exchanges are in flight at once
-     * @param storeType the nodes' lease store, one of {@link dev.dhcpcluster.bootstrap.config.AdapterNames#STORES}
+     * @param storeType the nodes' lease store, a type the class path provides (sqlite, memory)
      * @param out where the progress and the summary go
      */
     public Demo(int count, int concurrency, String storeType, PrintWriter out) {

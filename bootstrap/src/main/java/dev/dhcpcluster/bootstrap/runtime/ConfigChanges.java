@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.runtime;
 
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.plugin.AdapterChoice;
 import dev.dhcpcluster.core.config.ClientClass;
 import dev.dhcpcluster.core.config.LeaseTimes;
 import dev.dhcpcluster.core.config.PoolConfig;
@@ -44,7 +45,7 @@ public final class ConfigChanges {
     static final List<Watched> RESTART_ONLY = List.of(
             field("node.id", NodeConfig::node),
             field("node.data-directory", NodeConfig::dataDirectory),
-            section("transport", NodeConfig::transport, Map.of("interfaceName", "interface", "interfaceNames", "interfaces")),
+            section("transport", NodeConfig::transport, Map.of()),
             field("transport.client-port", config -> config.server().clientPort()),
             field("transport.relay-port", config -> config.server().relayPort()),
             section("lease-store", NodeConfig::leaseStore, Map.of()),
@@ -259,6 +260,10 @@ public final class ConfigChanges {
             if (Objects.equals(was, is)) {
                 return;
             }
+            if (section && was instanceof AdapterChoice<?> before && is instanceof AdapterChoice<?> after) {
+                adapter(before, after, paths);
+                return;
+            }
             if (section && was instanceof Record && is != null && was.getClass() == is.getClass()) {
                 int before = paths.size();
                 for (RecordComponent component : was.getClass().getRecordComponents()) {
@@ -273,6 +278,21 @@ public final class ConfigChanges {
                 }
             }
             paths.add(path);
+        }
+
+        /** An adapter's section: its type, else each of its own fields that changed. */
+        private void adapter(AdapterChoice<?> was, AdapterChoice<?> is, List<String> paths) {
+            if (!was.type().equals(is.type())) {
+                paths.add(path + ".type");
+                return;
+            }
+            Set<String> fields = new LinkedHashSet<>(was.settings().keySet());
+            fields.addAll(is.settings().keySet());
+            for (String field : fields) {
+                if (!Objects.equals(was.settings().get(field), is.settings().get(field))) {
+                    paths.add(path + "." + field);
+                }
+            }
         }
 
         /** A section that may be absent ({@code Optional}) is compared by its content when both have one. */

@@ -1,6 +1,5 @@
 package dev.dhcpcluster.bootstrap.runtime;
 
-import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,30 +14,10 @@ import java.nio.file.Path;
  */
 final class DataDirectories {
 
-    private static final String DATA_DIRECTORY = "node.data-directory";
-    private static final String STORE_FILE = "lease-store.file";
+    /** The node-file field that names the data directory. */
+    static final String DATA_DIRECTORY = "node.data-directory";
 
     private DataDirectories() {
-    }
-
-    /**
-     * Prepares the directory of the store's file, if the store keeps one: the data directory (the
-     * default home of the file), and the file's own directory if it lies elsewhere.
-     *
-     * @throws StartRefused naming the field whose directory cannot be created or written
-     */
-    static void prepareFor(NodeConfig config) throws StartRefused {
-        if (config.leaseStore().file().isEmpty()) {
-            return;
-        }
-        Path file = config.leaseStore().file().get();
-        Path directory = file.getParent();
-        if (file.startsWith(config.dataDirectory())) {
-            prepare(config.dataDirectory(), DATA_DIRECTORY);
-        }
-        if (!directory.equals(config.dataDirectory())) {
-            prepare(directory, STORE_FILE);
-        }
     }
 
     /**

@@ -6,20 +6,17 @@ import dev.dhcpcluster.bootstrap.admin.AdminModule;
 import dev.dhcpcluster.bootstrap.admin.AdminService;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.metrics.MetricsModule;
-import dev.dhcpcluster.port.dhcp.DhcpTransport;
-import dev.dhcpcluster.port.store.LeaseStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Map;
-import javax.inject.Provider;
 import javax.inject.Singleton;
 
 /**
- * One node: the object graph built from a loaded {@link NodeConfig}. Choosing an adapter module is
- * choosing what can be named in the file; the file then picks one by name.
+ * One node: the object graph built from a loaded {@link NodeConfig}. The adapters are not part of
+ * the graph: the config carries them, chosen and configured from the providers found on the class
+ * path ({@link dev.dhcpcluster.bootstrap.plugin.AdapterCatalog}), and the node creates them when
+ * it starts.
  */
 @Singleton
-@Component(modules = {RuntimeModule.class, UdpTransportModule.class, PcapTransportModule.class,
-    SqliteStoreModule.class, MemoryStoreModule.class, MetricsModule.class, AdminModule.class})
+@Component(modules = {RuntimeModule.class, MetricsModule.class, AdminModule.class})
 public interface NodeComponent {
 
     /** The node, ready to start. */
@@ -33,12 +30,6 @@ public interface NodeComponent {
      * false (then it never starts, and {@link AdminService#port()} says so).
      */
     AdminService admin();
-
-    /** The transports this build can run, by the name {@code transport.type} gives. */
-    Map<String, Provider<DhcpTransport>> transports();
-
-    /** The lease stores this build can use, by the name {@code lease-store.type} gives. */
-    Map<String, Provider<LeaseStore>> leaseStores();
 
     /** Builds a node's graph. */
     @Component.Factory

@@ -198,7 +198,7 @@ public final class NodeRuntime {
             } catch (IOException e) {
                 throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot be read: " + e)));
             }
-            loaded = new ConfigLoader().parse(text, file.toString());
+            loaded = source.loader().parse(text, file.toString());
             // As at start: a subnet may not name an interface this host lacks.
             new HostCheck().check(loaded, file.toString());
             canonical = LeaderConfig.canonicalDhcp4(text);

@@ -2,7 +2,6 @@ package dev.dhcpcluster.bootstrap.runtime;
 
 import com.google.common.util.concurrent.AbstractIdleService;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
-import dev.dhcpcluster.bootstrap.config.TransportSettings;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
 import dev.dhcpcluster.core.lease.LeasePage;
@@ -13,18 +12,17 @@ import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Datagram;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.plugin.NodeContext;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
 import dev.dhcpcluster.adapter.storage.FileAssignmentStore;
 import dev.dhcpcluster.adapter.storage.LostStoreMark;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -33,7 +31,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.inject.Inject;
-import javax.inject.Provider;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * stop it closes the transport, lets the loop finish what was already queued, and closes the store
  * (which completes the writes it accepted).
  *
- * <p>Before the store is built, the directory of its file is created if missing and checked for
- * writing ({@link DataDirectories}). Once it has loaded, the store proves it can commit
+ * <p>Before the adapters are created, the data directory is created if missing and checked for
+ * writing ({@link DataDirectories}); the adapters are created from the node file's choices
+ * ({@link NodeConfig#transport()}, {@link NodeConfig#leaseStore()}) with the node's context. Once it has loaded, the store proves it can commit
  * ({@link LeaseStore#checkWritable}) before the node serves.
  *
  * <p>The adapters are built in {@link #startUp}, not in the constructor, so that nothing is bound
@@ -66,8 +64,6 @@ public final class NodeService extends AbstractIdleService {
     private final NodeConfig config;
     private final EventLoop loop;
     private final LoggingClusterEvents events;
-    private final Map<String, Provider<DhcpTransport>> transports;
-    private final Map<String, Provider<LeaseStore>> stores;
     /** The cluster service this one starts after; null if there is none to wait for. */
     private final ClusterService cluster;
     /** True if the cluster failed to start, so this service started nothing and has nothing to report. */
@@ -85,21 +81,16 @@ public final class NodeService extends AbstractIdleService {
     private final List<Datagram> early = new ArrayList<>();
 
     /** A DHCP service that waits for no cluster service (a node built by hand, in tests). */
-    NodeService(NodeConfig config, EventLoop loop, LoggingClusterEvents events,
-            Map<String, Provider<DhcpTransport>> transports, Map<String, Provider<LeaseStore>> stores) {
-        this(config, loop, events, transports, stores, null);
+    NodeService(NodeConfig config, EventLoop loop, LoggingClusterEvents events) {
+        this(config, loop, events, null);
     }
 
     @Inject
-    NodeService(NodeConfig config, EventLoop loop, LoggingClusterEvents events,
-            Map<String, Provider<DhcpTransport>> transports, Map<String, Provider<LeaseStore>> stores,
-            ClusterService cluster) {
+    NodeService(NodeConfig config, EventLoop loop, LoggingClusterEvents events, ClusterService cluster) {
         this.config = config;
         this.cluster = cluster;
         this.loop = loop;
         this.events = events;
-        this.transports = transports;
-        this.stores = stores;
         this.serving = config.server();
     }
 
@@ -116,14 +107,15 @@ public final class NodeService extends AbstractIdleService {
         try {
             // The port first: a node whose port is taken (a second node started by mistake) must
             // refuse before it opens, let alone creates, a lease store of its own.
-            transport = Adapters.build(transports, config.transport().type(), "transport.type", "transport");
+            DataDirectories.prepare(config.dataDirectory(), DataDirectories.DATA_DIRECTORY);
+            NodeContext context = new NodeContext(config.node(), config.dataDirectory(), loop, loop, events);
+            transport = config.transport().factory().create(context);
             // The DHCP lane: a flood of datagrams is shed there rather than delay timers and peers.
             start(transport, datagram -> loop.offerDatagram(() -> handle(datagram)));
-            DataDirectories.prepareFor(config);
-            // Read before the store creates its file: a member that voted before and finds no store lost it.
-            boolean storeExisted = config.leaseStore().file().map(Files::exists).orElse(false);
-            LeaseStore local = Adapters.build(stores, config.leaseStore().type(), "lease-store.type", "lease store");
+            LeaseStore local = config.leaseStore().factory().create(context);
             store = local;
+            // Read before the store creates its file: a member that voted before and finds no store lost it.
+            boolean storeExisted = local.mediumExists();
             ClusterMember joined = null;
             if (cluster != null && cluster.clustered()) {
                 LostStoreMark lostStore = new LostStoreMark(config.dataDirectory().resolve(LOST_STORE_FILE));
@@ -150,7 +142,7 @@ public final class NodeService extends AbstractIdleService {
                 early.clear();
                 return null;
             });
-            endpoint = describe(transport, config.transport());
+            endpoint = transport.describe();
             LOG.info("node {} loaded {} lease{} and listens on {}", config.node().value(), leases.size(),
                     leases.size() == 1 ? "" : "s", endpoint);
         } catch (Exception | Error e) {
@@ -441,10 +433,6 @@ public final class NodeService extends AbstractIdleService {
                 store.close();
             }
         }
-    }
-
-    private static String describe(DhcpTransport transport, TransportSettings settings) {
-        return transport.describe();
     }
 
     @Override

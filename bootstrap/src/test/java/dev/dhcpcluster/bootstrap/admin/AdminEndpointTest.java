@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.admin;
 
+import dev.dhcpcluster.bootstrap.StoreFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -107,7 +108,7 @@ class AdminEndpointTest {
 
     /** Writes leases into the node's store file, as an earlier run of the node would have. */
     private void storeHolds(List<Lease> leases) throws Exception {
-        try (LeaseStore store = NodeComponent.of(config).leaseStores().get("sqlite").get()) {
+        try (LeaseStore store = StoreFiles.of(config)) {
             store.loadAll(); // opens the file
             CompletableFuture<Void> done = new CompletableFuture<>();
             store.write(leases, new WriteCompletion() {
@@ -310,7 +311,7 @@ class AdminEndpointTest {
         node.stop(TIMEOUT);
         node = null;
 
-        try (LeaseStore store = NodeComponent.of(config).leaseStores().get("sqlite").get()) {
+        try (LeaseStore store = StoreFiles.of(config)) {
             Lease stored = store.loadAll().stream().filter(lease -> lease.address().equals(Ipv4Address.parse("198.18.1.2")))
                     .findFirst().orElseThrow();
             assertFalse(stored.holdsAddressAt(Instant.now()), stored.toString());
@@ -352,7 +353,7 @@ class AdminEndpointTest {
         assertEquals(4, status.path("node").asInt());
         assertEquals("udp", status.path("transport").path("type").asText());
         assertEquals(node.node().boundPort().getAsInt(), status.path("transport").path("listen-port").asInt());
-        assertEquals(config.leaseStore().file().get().toString(), status.path("store").path("file").asText());
+        assertEquals("sqlite", status.path("store").path("type").asText());
         assertEquals("198.18.0.0/16", status.path("pools").get(0).path("subnet").asText());
         assertEquals(200, status.path("pools").get(0).path("total").asInt());
         assertEquals(1, status.path("pools").get(0).path("bound").asInt());

@@ -107,7 +107,6 @@ class AdminLoopbackTest {
                 assertEquals(7, status.path("node").asInt());
                 assertEquals(3, status.path("pools").get(0).path("bound").asInt());
                 assertEquals("sqlite", status.path("store").path("type").asText());
-                assertEquals(config.leaseStore().file().get().toString(), status.path("store").path("file").asText());
                 assertTrue(status.path("store").path("changes-committed").asLong() >= 3, status.toString());
 
                 // leases --mac: one line in today's format

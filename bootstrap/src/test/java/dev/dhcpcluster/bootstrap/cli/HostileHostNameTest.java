@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.cli;
 
+import dev.dhcpcluster.bootstrap.StoreFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.e2e.JavaCommand;
-import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.OptionCode;
@@ -138,7 +138,7 @@ class HostileHostNameTest {
         Path data = Files.createDirectory(dir.resolve("data"));
         Path config = writeConfig(dir, data, 6768);
         List<String> names = List.of(FORGED, SPACES, ESCAPE, "", "plain");
-        LeaseStore store = NodeComponent.of(new ConfigLoader().load(config)).leaseStores().get("sqlite").get();
+        LeaseStore store = StoreFiles.of(new ConfigLoader().load(config));
         try {
             assertEquals(List.of(), store.loadAll(), "a new store (loading opens it)");
             List<Lease> leases = new ArrayList<>();
@@ -224,7 +224,7 @@ class HostileHostNameTest {
 
     private static List<Lease> load(Path config) throws Exception {
         NodeConfig node = new ConfigLoader().load(config);
-        try (LeaseStore store = NodeComponent.of(node).leaseStores().get("sqlite").get()) {
+        try (LeaseStore store = StoreFiles.of(node)) {
             return store.loadAll();
         }
     }

@@ -1,5 +1,9 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import dev.dhcpcluster.adapter.storage.SqliteLeaseStore;
+import dev.dhcpcluster.bootstrap.StoreFiles;
+import dev.dhcpcluster.bootstrap.plugin.AdapterCatalog;
+import dev.dhcpcluster.bootstrap.plugin.AdapterChoice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -47,10 +52,10 @@ class ConfigLoaderTest {
         NodeConfig config = loader.load(EXAMPLE);
 
         assertEquals(new NodeId(1), config.node());
-        assertEquals(new TransportSettings("udp", Ipv4Address.ZERO, 67, Optional.of("eth0")), config.transport());
+        assertEquals("udp (interface eth0, listen-address 0.0.0.0, listen-port 67)", config.transport().describe());
         assertEquals(Path.of("/var/lib/dhcpcluster"), config.dataDirectory());
-        assertEquals(new StoreSettings("sqlite", Optional.of(Path.of("/var/lib/dhcpcluster/leases.db")),
-                Duration.ofSeconds(86400)), config.leaseStore());
+        assertEquals(Path.of("/var/lib/dhcpcluster/leases.db"), sqlite(config).file());
+        assertEquals(Duration.ofSeconds(86400), sqlite(config).expiredRetention());
         ServerConfig server = config.server();
         assertEquals(Optional.of(Ipv4Address.parse("198.18.0.2")), server.serverIdentifier());
         assertEquals(Duration.ofSeconds(60), server.offerHold());
@@ -150,8 +155,8 @@ class ConfigLoaderTest {
                  "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/24", "pools": [{"pool": "198.18.0.16/28"}]}]}}
                 """, "minimal");
 
-        assertEquals(new TransportSettings("udp", Ipv4Address.ZERO, 67, Optional.of("eth1")), config.transport());
-        assertEquals(StoreSettings.withoutFile("memory"), config.leaseStore());
+        assertEquals("udp (interface eth1)", config.transport().describe());
+        assertEquals("memory", config.leaseStore().describe());
         ServerConfig server = config.server();
         assertEquals(Optional.empty(), server.serverIdentifier());
         assertEquals(ServerConfig.DEFAULT_OFFER_HOLD, server.offerHold());
@@ -287,8 +292,9 @@ class ConfigLoaderTest {
         ObjectNode file = example();
         file.remove("lease-store");
 
-        assertEquals(new StoreSettings("sqlite", Optional.of(Path.of("/var/lib/dhcpcluster/leases.db")),
-                StoreSettings.DEFAULT_EXPIRED_RETENTION), parse(file).leaseStore());
+        NodeConfig config = parse(file);
+        assertEquals(Path.of("/var/lib/dhcpcluster/leases.db"), sqlite(config).file());
+        assertEquals(Duration.ofDays(1), sqlite(config).expiredRetention());
     }
 
     @Test
@@ -316,7 +322,7 @@ class ConfigLoaderTest {
 
         Path expected = Path.of("").toAbsolutePath().resolve("state/node-1");
         assertEquals(expected, config.dataDirectory());
-        assertEquals(Optional.of(expected.resolve("leases.db")), config.leaseStore().file());
+        assertEquals(expected.resolve("leases.db"), sqlite(config).file());
     }
 
     @Test
@@ -324,7 +330,7 @@ class ConfigLoaderTest {
         ObjectNode file = example();
         store(file).put("file", "stores/../stores/leases-1.db");
 
-        assertEquals(Optional.of(Path.of("/var/lib/dhcpcluster/stores/leases-1.db")), parse(file).leaseStore().file());
+        assertEquals(Path.of("/var/lib/dhcpcluster/stores/leases-1.db"), sqlite(parse(file)).file());
     }
 
     @Test
@@ -332,7 +338,7 @@ class ConfigLoaderTest {
         ObjectNode file = example();
         store(file).put("file", "/srv/dhcp/leases.db");
 
-        assertEquals(Optional.of(Path.of("/srv/dhcp/leases.db")), parse(file).leaseStore().file());
+        assertEquals(Path.of("/srv/dhcp/leases.db"), sqlite(parse(file)).file());
     }
 
     @Test
@@ -340,12 +346,12 @@ class ConfigLoaderTest {
         ObjectNode file = example();
         store(file).put("expired-retention", 0);
 
-        assertEquals(Duration.ZERO, parse(file).leaseStore().expiredRetention());
+        assertEquals(Duration.ZERO, sqlite(parse(file)).expiredRetention());
     }
 
     @Test
     void aNegativeExpiredRetentionIsAnError() {
-        assertEquals("lease-store.expired-retention: -1 is not 0 to 4294967294 seconds",
+        assertEquals("lease-store.expired-retention: must be 0-4294967294, not -1",
                 onlyError(file -> store(file).put("expired-retention", -1)).toString());
     }
 
@@ -389,7 +395,7 @@ class ConfigLoaderTest {
         ObjectNode file = example();
         file.putObject("lease-store").put("type", "memory");
 
-        assertEquals(StoreSettings.withoutFile("memory"), parse(file).leaseStore());
+        assertEquals("memory", parse(file).leaseStore().describe());
     }
 
     @Test
@@ -407,7 +413,7 @@ class ConfigLoaderTest {
     void listeningOnOneAddressNeedsNoInterface() throws Exception {
         ObjectNode file = example();
         transport(file).put("listen-address", "127.0.0.1").remove("interface");
-        assertEquals(Optional.empty(), parse(file).transport().interfaceName());
+        assertEquals(Map.of(), parse(file).transport().interfaces());
     }
 
     @Test
@@ -421,7 +427,7 @@ class ConfigLoaderTest {
     void listenPortZeroMeansAnyFreePort() throws Exception {
         ObjectNode file = example();
         transport(file).put("listen-port", 0);
-        assertEquals(0, parse(file).transport().listenPort());
+        assertEquals(0, parse(file).transport().settings().get("listen-port"));
     }
 
     @Test
@@ -678,8 +684,9 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theLoaderAcceptsOnlyTheAdapterNamesItIsGiven() {
-        ConfigLoader strict = new ConfigLoader(Set.of("pcap"), Set.of("memory"));
+    void theLoaderAcceptsOnlyTheAdaptersOfItsCatalog() throws Exception {
+        // The platform class loader sees none of the project's jars, so no provider at all.
+        ConfigLoader strict = new ConfigLoader(AdapterCatalog.load(ClassLoader.getPlatformClassLoader()));
         ConfigException e = assertThrows(ConfigException.class,
                 () -> strict.parse(JSON.writeValueAsString(example()), "x"));
         assertEquals("transport.type", e.errors().get(0).path());
@@ -693,10 +700,10 @@ class ConfigLoaderTest {
         ObjectNode file = example();
         pcapOn(file, "eth1", "eth2");
 
-        TransportSettings transport = parse(file).transport();
+        AdapterChoice<?> transport = parse(file).transport();
 
-        assertEquals(new TransportSettings("pcap", Ipv4Address.ZERO, 67, Optional.empty(), List.of("eth1", "eth2")),
-                transport);
+        assertEquals("pcap", transport.type());
+        assertEquals(Map.of("transport.interfaces[0]", "eth1", "transport.interfaces[1]", "eth2"), transport.interfaces());
     }
 
     @Test
@@ -801,5 +808,10 @@ class ConfigLoaderTest {
 
     private static ObjectNode option(ObjectNode file, int index) {
         return (ObjectNode) subnet(file).get("option-data").get(index);
+    }
+
+    /** The SQLite store the config names, created (not opened) to see where it keeps its file. */
+    private static SqliteLeaseStore sqlite(NodeConfig config) {
+        return (SqliteLeaseStore) StoreFiles.of(config);
     }
 }

@@ -123,12 +123,12 @@ class DemoLoopbackTest {
         for (int id = 1; id <= 3; id++) {
             NodeConfig config = configs[id - 1];
             assertEquals(id, config.node().value());
-            assertEquals(Ipv4Address.parse("127.0.0.1" + id), config.transport().listenAddress());
-            assertEquals(0, config.transport().listenPort());
+            assertEquals("127.0.0.1" + id, config.transport().settings().get("listen-address"));
+            assertEquals(0, config.transport().settings().get("listen-port"));
             assertEquals(40000, config.server().relayPort());
             assertEquals(40000, config.server().clientPort());
             assertEquals(data.resolve("node" + id), config.dataDirectory());
-            assertEquals(Optional.of(data.resolve("node" + id).resolve("leases.db")), config.leaseStore().file());
+            assertEquals("sqlite", config.leaseStore().type());
             assertEquals(configs[0].server().subnets(), config.server().subnets(), "every node has the same Dhcp4");
         }
         SubnetConfig subnet = configs[0].server().subnets().get(0);
@@ -146,6 +146,6 @@ class DemoLoopbackTest {
                 data.resolve("node1"), data.resolve("cluster.key")));
 
         assertEquals("memory", config.leaseStore().type());
-        assertEquals(Optional.empty(), config.leaseStore().file());
+        assertEquals(java.util.Map.of(), config.leaseStore().settings());
     }
 }

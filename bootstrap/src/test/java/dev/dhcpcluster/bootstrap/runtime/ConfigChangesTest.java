@@ -157,9 +157,9 @@ class ConfigChangesTest {
 
         assertEquals(List.of("lease-store.expired-retention"), paths);
         paths.clear();
-        ConfigChanges.Watched optional = new ConfigChanges.Watched("transport.interface",
-                config -> config.transport().interfaceName(), true, java.util.Map.of());
-        optional.compare(base(), with("\"listen-port\": 6767", "\"listen-port\": 6767, \"interface\": \"lo\""), paths);
+        ConfigChanges.Watched transport = new ConfigChanges.Watched("transport", NodeConfig::transport, true,
+                java.util.Map.of());
+        transport.compare(base(), with("\"listen-port\": 6767", "\"listen-port\": 6767, \"interface\": \"lo\""), paths);
         assertEquals(List.of("transport.interface"), paths);
     }
 }

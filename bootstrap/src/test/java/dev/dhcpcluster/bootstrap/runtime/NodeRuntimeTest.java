@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.plugin.AdapterChoice;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import com.google.common.util.concurrent.ServiceManager;
@@ -64,10 +65,11 @@ class NodeRuntimeTest {
         LoggingClusterEvents events = new LoggingClusterEvents(loop, loop, Duration.ofSeconds(60));
         UdpDhcpTransport transport = new UdpDhcpTransport(Ipv4Address.parse("127.0.0.1"), 0, Optional.empty());
         FullDiskStore store = new FullDiskStore();
-        ClusterService alone = new ClusterService(config, loop, events);
-        NodeService node = new NodeService(config, loop, events, Map.of("udp", () -> transport),
-                Map.of("memory", () -> store));
-        NodeRuntime runtime = new NodeRuntime(config, ConfigSource.none("a test"), new ServiceManager(List.of(loop, alone, node)),
+        NodeConfig wired = config.withTransport(AdapterChoice.of("udp", transport))
+                .withLeaseStore(AdapterChoice.of("memory", store));
+        ClusterService alone = new ClusterService(wired, loop, events);
+        NodeService node = new NodeService(wired, loop, events);
+        NodeRuntime runtime = new NodeRuntime(wired, ConfigSource.none("a test"), new ServiceManager(List.of(loop, alone, node)),
                 node, alone, loop, events);
 
         NodeStartException error = assertThrows(NodeStartException.class, () -> runtime.start(TIMEOUT));
@@ -107,10 +109,11 @@ class NodeRuntimeTest {
             public void close() {
             }
         };
-        ClusterService alone = new ClusterService(config, loop, events);
-        NodeService node = new NodeService(config, loop, events, Map.of("udp", () -> broken),
-                Map.of("memory", FullDiskStore::new));
-        NodeRuntime runtime = new NodeRuntime(config, ConfigSource.none("a test"), new ServiceManager(List.of(loop, alone, node)),
+        NodeConfig wired = config.withTransport(AdapterChoice.of("udp", broken))
+                .withLeaseStore(AdapterChoice.of("memory", new FullDiskStore()));
+        ClusterService alone = new ClusterService(wired, loop, events);
+        NodeService node = new NodeService(wired, loop, events);
+        NodeRuntime runtime = new NodeRuntime(wired, ConfigSource.none("a test"), new ServiceManager(List.of(loop, alone, node)),
                 node, alone, loop, events);
         Level before = root.getLevel();
         root.setLevel(Level.DEBUG);

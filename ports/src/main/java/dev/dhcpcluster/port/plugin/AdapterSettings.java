@@ -39,12 +39,15 @@ public final class AdapterSettings {
     private final List<SettingsProblem> problems;
     private final Set<String> read = new TreeSet<>();
     private final List<AdapterSettings> sections = new ArrayList<>();
+    private final Map<String, String> interfaces;
 
-    private AdapterSettings(String path, Map<String, ?> values, Path dataDirectory, List<SettingsProblem> problems) {
+    private AdapterSettings(String path, Map<String, ?> values, Path dataDirectory, List<SettingsProblem> problems,
+            Map<String, String> interfaces) {
         this.path = Objects.requireNonNull(path, "path");
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(values, "values")));
         this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
         this.problems = problems;
+        this.interfaces = interfaces;
         if (!dataDirectory.isAbsolute()) {
             throw new IllegalArgumentException("the data directory must be absolute, not " + dataDirectory);
         }
@@ -59,7 +62,7 @@ public final class AdapterSettings {
      *     relative path
      */
     public static AdapterSettings of(String path, Map<String, ?> values, Path dataDirectory) {
-        return new AdapterSettings(path, values, dataDirectory, new ArrayList<>());
+        return new AdapterSettings(path, values, dataDirectory, new ArrayList<>(), new LinkedHashMap<>());
     }
 
     /** The section's JSON path in the node file. */
@@ -140,7 +143,7 @@ public final class AdapterSettings {
         try {
             return Optional.of(Ipv4Address.parse(text.get()));
         } catch (IllegalArgumentException e) {
-            problem(name, "\"" + text.get() + "\" is not an IPv4 address");
+            problem(name, quote(text.get()) + " is not an IPv4 address (dotted quad, like 198.18.0.1)");
             return Optional.empty();
         }
     }
@@ -182,6 +185,51 @@ public final class AdapterSettings {
     }
 
     /**
+     * The name of a network interface of the host, such as {@code eth1}. The node checks, when it
+     * starts and in {@code config check}, that the host has it ({@link #networkInterfaces()}).
+     */
+    public Optional<String> networkInterface(String name) {
+        Optional<String> text = string(name);
+        if (text.isPresent() && !validInterfaceName(text.get())) {
+            problem(name, quote(text.get()) + " is not an interface name");
+            return Optional.empty();
+        }
+        text.ifPresent(interfaceName -> interfaces.put(path + "." + name, interfaceName));
+        return text;
+    }
+
+    /**
+     * A list of network interface names, each once; empty if absent. Each is checked against the
+     * host as {@link #networkInterface} is.
+     */
+    public List<String> networkInterfaces(String name) {
+        List<String> names = new ArrayList<>();
+        Set<String> seen = new TreeSet<>();
+        List<String> listed = strings(name);
+        for (int i = 0; i < listed.size(); i++) {
+            String interfaceName = listed.get(i);
+            String item = name + "[" + i + "]";
+            if (!validInterfaceName(interfaceName)) {
+                problem(item, quote(interfaceName) + " is not an interface name");
+            } else if (!seen.add(interfaceName)) {
+                problem(item, quote(interfaceName) + " is listed twice");
+            } else {
+                names.add(interfaceName);
+                interfaces.put(path + "." + item, interfaceName);
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The network interfaces read through {@link #networkInterface} and {@link #networkInterfaces},
+     * here and in nested sections, by the JSON path of their field.
+     */
+    public Map<String, String> networkInterfaces() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(interfaces));
+    }
+
+    /**
      * A nested object, read the same way: its problems and unread fields are this section's, under
      * the nested path.
      */
@@ -194,7 +242,7 @@ public final class AdapterSettings {
         for (Map.Entry<?, ?> entry : ((Map<?, ?>) map.get()).entrySet()) {
             fields.put(String.valueOf(entry.getKey()), entry.getValue());
         }
-        AdapterSettings section = new AdapterSettings(path + "." + name, fields, dataDirectory, problems);
+        AdapterSettings section = new AdapterSettings(path + "." + name, fields, dataDirectory, problems, interfaces);
         sections.add(section);
         return Optional.of(section);
     }
@@ -218,8 +266,8 @@ public final class AdapterSettings {
         for (String name : values.keySet()) {
             if (!read.contains(name)) {
                 unknown.add(new SettingsProblem(path + "." + name, read.isEmpty()
-                        ? "unknown field; this section takes none"
-                        : "unknown field; this section takes " + String.join(", ", read)));
+                        ? "unknown field (this section takes none)"
+                        : "unknown field (known fields here: " + String.join(", ", read) + ")"));
             }
         }
         sections.forEach(section -> unknown.addAll(section.unread()));
@@ -237,6 +285,25 @@ public final class AdapterSettings {
             return Optional.empty();
         }
         return Optional.of(type.cast(value));
+    }
+
+    private static boolean validInterfaceName(String name) {
+        return !name.isBlank() && name.strip().equals(name) && name.length() <= 255;
+    }
+
+    /** Text as the messages quote it: in double quotes, with control characters escaped. */
+    private static String quote(String text) {
+        StringBuilder quoted = new StringBuilder("\"");
+        text.codePoints().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').appendCodePoint(c);
+            } else if (Character.isISOControl(c)) {
+                quoted.append(String.format("\\u%04x", c));
+            } else {
+                quoted.appendCodePoint(c);
+            }
+        });
+        return quoted.append('"').toString();
     }
 
     @Override

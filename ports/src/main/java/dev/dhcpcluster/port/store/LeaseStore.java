@@ -49,6 +49,17 @@ public interface LeaseStore extends AutoCloseable {
     void checkWritable() throws LeaseStoreException;
 
     /**
+     * Whether the store's medium already holds what an earlier run of the node wrote: true for a
+     * durable store whose file (or database) exists, false for one that {@link #loadAll} will
+     * create, and for a volatile store, which is what the default says. Called before
+     * {@link #loadAll}. A cluster member that voted in an election before and finds its store new
+     * has lost its leases, and catches up from its peers before it serves.
+     */
+    default boolean mediumExists() {
+        return false;
+    }
+
+    /**
      * Stores a batch of leases and reports when it is durable. An empty batch completes at once.
      * A write after {@link #close} fails through the completion.
      */

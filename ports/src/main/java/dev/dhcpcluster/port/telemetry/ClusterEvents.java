@@ -23,6 +23,45 @@ import java.time.Duration;
  */
 public interface ClusterEvents {
 
+    /** Events that nobody counts or logs: for a tool that reads a store, or a test that does not look. */
+    ClusterEvents NONE = new ClusterEvents() {
+        @Override
+        public void requestReceived(DhcpMessageType type) {
+        }
+
+        @Override
+        public void replySent(DhcpMessageType type) {
+        }
+
+        @Override
+        public void dropped(DropReason reason, String detail) {
+        }
+
+        @Override
+        public void leaseBound(Lease lease) {
+        }
+
+        @Override
+        public void leaseReleased(Lease lease) {
+        }
+
+        @Override
+        public void addressDeclined(Lease lease) {
+        }
+
+        @Override
+        public void poolExhausted(Ipv4Address subnet, int prefixLength) {
+        }
+
+        @Override
+        public void storeCommitted(int changes, Duration latency, int pending) {
+        }
+
+        @Override
+        public void storeFailed(String cause, int pending) {
+        }
+    };
+
     /** A well-formed request of {@code type} arrived. */
     void requestReceived(DhcpMessageType type);
 
