@@ -33,6 +33,12 @@ public final class MemoryLeaseStore implements LeaseStore {
     private boolean closed;
 
     /** An empty store. */
+    /** {@code memory (volatile)}: nothing survives the process. */
+    @Override
+    public String describe() {
+        return "memory (volatile)";
+    }
+
     public MemoryLeaseStore() {
     }
 

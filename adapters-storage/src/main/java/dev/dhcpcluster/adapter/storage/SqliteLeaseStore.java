@@ -98,6 +98,12 @@ public final class SqliteLeaseStore implements LeaseStore {
                 ? MAX_RETENTION_MILLIS : expiredRetention.toMillis();
     }
 
+    /** {@code sqlite FILE}. */
+    @Override
+    public String describe() {
+        return "sqlite " + file;
+    }
+
     /** The database file. */
     public Path file() {
         return file;

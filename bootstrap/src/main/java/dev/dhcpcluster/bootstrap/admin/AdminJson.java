@@ -98,13 +98,13 @@ public final class AdminJson {
     }
 
     /** What a node reports about itself; see docs/cli.md for every field. */
-    record Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, OptionalInt boundPort,
+    record Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, String storeDescription, OptionalInt boundPort,
             PoolUsage usage, EventCounts counts, Optional<ClusterView> cluster) {
 
         /** The status of a node that runs alone. */
-        Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, OptionalInt boundPort,
+        Status(NodeConfig config, String version, Instant started, Instant now, String endpoint, String storeDescription, OptionalInt boundPort,
                 PoolUsage usage, EventCounts counts) {
-            this(config, version, started, now, endpoint, boundPort, usage, counts, Optional.empty());
+            this(config, version, started, now, endpoint, storeDescription, boundPort, usage, counts, Optional.empty());
         }
     }
 
@@ -129,6 +129,7 @@ public final class AdminJson {
         EventCounts.StoreCounts commits = status.counts().store();
         ObjectNode store = node.putObject("store").put("type", config.leaseStore().type());
         store.set("settings", MAPPER.valueToTree(config.leaseStore().settings()));
+        store.put("description", status.storeDescription());
         store.put("commits", commits.commits())
                 .put("changes-committed", commits.changesCommitted())
                 .put("average-batch", commits.averageBatch())

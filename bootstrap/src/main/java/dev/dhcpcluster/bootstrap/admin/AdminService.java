@@ -220,7 +220,7 @@ public final class AdminService extends AbstractIdleService {
         try {
             String version = AdminService.class.getPackage().getImplementationVersion();
             AdminJson.Status status = new AdminJson.Status(config, version == null ? "(development build)" : version,
-                    started, Instant.now(), node.endpoint(), node.boundPort(), node.usage(), current.counts(),
+                    started, Instant.now(), node.endpoint(), node.storeDescription(), node.boundPort(), node.usage(), current.counts(),
                     cluster.status(CLUSTER_TIMEOUT));
             send(exchange, 200, AdminJson.status(status));
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {

@@ -69,9 +69,7 @@ final class StatusCommand implements Callable<Integer> {
                 + text(status, "started") + ")");
         lines.add("transport  " + text(status.path("transport"), "endpoint"));
         JsonNode store = status.path("store");
-        String file = store.path("file").isNull() || store.path("file").isMissingNode() ? ""
-                : " " + text(store, "file");
-        lines.add("store      " + text(store, "type") + file + ": " + store.path("commits").asLong() + " commits, "
+        lines.add("store      " + text(store, "description") + ": " + store.path("commits").asLong() + " commits, "
                 + store.path("changes-committed").asLong() + " changes, " + String.format(Locale.ROOT,
                         "%.1f ms average commit", store.path("commit-latency-average-seconds").asDouble() * 1000)
                 + ", " + store.path("failures").asLong() + " failed");

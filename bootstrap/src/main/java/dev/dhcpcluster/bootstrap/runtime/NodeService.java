@@ -77,6 +77,7 @@ public final class NodeService extends AbstractIdleService {
     /** The server config the DHCP server runs on: the file's at start, a reload's after one. */
     private volatile ServerConfig serving;
     private volatile String endpoint = "";
+    private volatile String storeDescription = "";
     /** Datagrams received before the server was loaded; touched only on the loop. */
     private final List<Datagram> early = new ArrayList<>();
 
@@ -107,11 +108,11 @@ public final class NodeService extends AbstractIdleService {
         try {
             // The port first: a node whose port is taken (a second node started by mistake) must
             // refuse before it opens, let alone creates, a lease store of its own.
-            DataDirectories.prepare(config.dataDirectory(), DataDirectories.DATA_DIRECTORY);
             NodeContext context = new NodeContext(config.node(), config.dataDirectory(), loop, loop, events);
             transport = config.transport().factory().create(context);
             // The DHCP lane: a flood of datagrams is shed there rather than delay timers and peers.
             start(transport, datagram -> loop.offerDatagram(() -> handle(datagram)));
+            DataDirectories.prepare(config.dataDirectory(), DataDirectories.DATA_DIRECTORY);
             LeaseStore local = config.leaseStore().factory().create(context);
             store = local;
             // Read before the store creates its file: a member that voted before and finds no store lost it.
@@ -143,6 +144,7 @@ public final class NodeService extends AbstractIdleService {
                 return null;
             });
             endpoint = transport.describe();
+            storeDescription = local.describe();
             LOG.info("node {} loaded {} lease{} and listens on {}", config.node().value(), leases.size(),
                     leases.size() == 1 ? "" : "s", endpoint);
         } catch (Exception | Error e) {
@@ -282,6 +284,11 @@ public final class NodeService extends AbstractIdleService {
      */
     public String endpoint() {
         return endpoint;
+    }
+
+    /** The lease store, as it describes itself ({@code sqlite /var/lib/dhcpcluster/leases.db}); empty before start. */
+    public String storeDescription() {
+        return storeDescription;
     }
 
     /**

@@ -25,7 +25,7 @@ class StatusCommandTest {
     void escaped() throws Exception {
         JsonNode status = AdminJson.MAPPER.readTree("""
                 {"node": 1, "version": "x\\nINFO fake", "started": "2030-01-01T00:00:00Z", "uptime-seconds": 5,
-                 "transport": {"endpoint": "udp 127.0.0.1:67"}, "store": {"type": "memory", "file": null},
+                 "transport": {"endpoint": "udp 127.0.0.1:67"}, "store": {"type": "memory", "description": "memory (volatile)"},
                  "cluster": {"mode": "single-node", "leader": 1, "members": [1]},
                  "traffic": {"received": {"DISCOVER": 2}, "sent": {}, "dropped": {}},
                  "pools": [{"subnet": "198.18.0.0/24", "total": 10, "free": 9, "offered": 1, "bound": 0, "declined": 0}]}
@@ -34,7 +34,7 @@ class StatusCommandTest {
         List<String> lines = StatusCommand.table(status);
 
         assertEquals("node       1 (dhcpcluster x\\nINFO fake)", lines.get(0));
-        assertTrue(lines.contains("store      memory: 0 commits, 0 changes, 0.0 ms average commit, 0 failed"), lines.toString());
+        assertTrue(lines.contains("store      memory (volatile): 0 commits, 0 changes, 0.0 ms average commit, 0 failed"), lines.toString());
         assertTrue(lines.contains("traffic    received 2 DISCOVER; sent nothing; dropped nothing"), lines.toString());
         assertTrue(lines.get(lines.size() - 1).matches("198\\.18\\.0\\.0/24\\s+10\\s+9\\s+1\\s+0\\s+0"), lines.toString());
     }

@@ -11,8 +11,9 @@ import java.util.Objects;
  * What a node gives the adapters it creates.
  *
  * @param node the node's id
- * @param dataDirectory where the node keeps its files, absolute; it exists before any adapter is
- *     started. An adapter that keeps files of its own keeps them here unless told otherwise.
+ * @param dataDirectory where the node keeps its files, absolute. The node creates it, if missing,
+ *     once its DHCP transport has started (a node whose port is taken touches no file) and before
+ *     it creates its lease store. An adapter that keeps files keeps them here unless told otherwise.
  * @param clock the node's clock
  * @param scheduler the node's application thread: an adapter's callback that must touch the
  *     node's state hops onto it with {@link Scheduler#execute}

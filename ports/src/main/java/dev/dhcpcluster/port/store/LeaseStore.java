@@ -60,6 +60,14 @@ public interface LeaseStore extends AutoCloseable {
     }
 
     /**
+     * What the store is and where it keeps its leases, in a few words for the node's log and
+     * status, for example {@code sqlite /var/lib/dhcpcluster/leases.db}. The default names the class.
+     */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
+
+    /**
      * Stores a batch of leases and reports when it is durable. An empty batch completes at once.
      * A write after {@link #close} fails through the completion.
      */
