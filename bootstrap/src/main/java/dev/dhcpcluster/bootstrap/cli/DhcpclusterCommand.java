@@ -49,6 +49,8 @@ public final class DhcpclusterCommand implements Runnable {
 
     /** A command line for {@code dhcpcluster}, with output to the given writers (for tests). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        // First: building the command line loads classes whose loggers would start Logback.
+        Logging.useCommandConfiguration();
         Logging.bridgeJavaUtilLogging();
         CommandLine commandLine = new CommandLine(new DhcpclusterCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -78,6 +80,7 @@ public final class DhcpclusterCommand implements Runnable {
 
     /** Runs {@code dhcpcluster args} on standard output and error; returns the exit code. */
     public static int execute(String... args) {
+        Logging.useCommandConfiguration();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         Optional<String> badFormat = Logging.formatPropertyProblem();

@@ -20,6 +20,16 @@ final class Logging {
     /** The system property that chooses the log format, as {@code --log-format} does. */
     static final String FORMAT_PROPERTY = "dhcpcluster.log.format";
 
+    /** Logback's system property that names its configuration file (a class path resource, a file or a URL). */
+    static final String LOGBACK_CONFIGURATION_PROPERTY = "logback.configurationFile";
+
+    /**
+     * The command's Logback configuration, a class path resource. It is not named {@code
+     * logback.xml}: the bootstrap jar is also a library, and a {@code logback.xml} inside it would
+     * compete with the configuration of every application that depends on it.
+     */
+    static final String CONFIGURATION_RESOURCE = "dhcpcluster-logback.xml";
+
     /** The levels {@code --log-level} accepts. */
     enum LogLevel {
         TRACE, DEBUG, INFO, WARN, ERROR, OFF
@@ -27,7 +37,7 @@ final class Logging {
 
     /**
      * The formats {@code --log-format} accepts. Each is a Logback file, {@code
-     * dhcpcluster-log-<name>.xml}, that {@code logback.xml} includes by the format's name.
+     * dhcpcluster-log-<name>.xml}, that {@code dhcpcluster-logback.xml} includes by the format's name.
      */
     enum LogFormat {
         /** Readable lines: time, level, logger, message (the default). */
@@ -42,6 +52,17 @@ final class Logging {
     }
 
     private Logging() {
+    }
+
+    /**
+     * Points Logback at the command's configuration, unless {@code -Dlogback.configurationFile}
+     * names another. Logback reads the property once, when the first logger is made, so the
+     * command calls this before anything logs; later it changes nothing.
+     */
+    static void useCommandConfiguration() {
+        if (System.getProperty(LOGBACK_CONFIGURATION_PROPERTY) == null) {
+            System.setProperty(LOGBACK_CONFIGURATION_PROPERTY, CONFIGURATION_RESOURCE);
+        }
     }
 
     /**
@@ -75,7 +96,7 @@ final class Logging {
         }
         URL configuration = ConfigurationWatchListUtil.getMainWatchURL(context);
         if (configuration == null) {
-            configuration = Logging.class.getResource("/logback.xml");
+            configuration = Logging.class.getResource("/" + CONFIGURATION_RESOURCE);
         }
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         Level level = root.getLevel();

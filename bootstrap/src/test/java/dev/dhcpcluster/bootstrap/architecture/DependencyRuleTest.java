@@ -42,6 +42,7 @@ import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -215,6 +216,16 @@ class DependencyRuleTest {
                         "ch.qos.logback..", "org.slf4j..", "io.prometheus..")
                 .because("adapters log through System.Logger, which bootstrap bridges to SLF4J, and report "
                         + "through ClusterEvents, which bootstrap turns into metrics")
+                .check(production);
+    }
+
+    @Test
+    @DisplayName("only the command and its log format know Logback, which the library leaves optional")
+    void onlyTheCommandKnowsLogback() {
+        noClasses().that().resideOutsideOfPackages("dev.dhcpcluster.bootstrap.cli..", "dev.dhcpcluster.bootstrap.logging..")
+                .should().dependOnClassesThat().resideInAPackage("ch.qos.logback..")
+                .because("bootstrap's jar is also a library whose users choose their own SLF4J backend: "
+                        + "a class they run must not need Logback")
                 .check(production);
     }
 

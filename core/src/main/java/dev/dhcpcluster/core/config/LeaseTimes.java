@@ -19,6 +19,9 @@ public record LeaseTimes(Duration valid, Duration min, Duration max, Duration re
     /** The longest time option 51 can say short of "infinite" (0xffffffff). */
     public static final Duration MAX_FINITE = Duration.ofSeconds(0xFFFFFFFEL);
 
+    /** The lease time when a configuration sets none: two hours, Kea's default {@code valid-lifetime}. */
+    public static final Duration DEFAULT_VALID = Duration.ofSeconds(7200);
+
     public LeaseTimes {
         Objects.requireNonNull(valid, "valid");
         Objects.requireNonNull(min, "min");
