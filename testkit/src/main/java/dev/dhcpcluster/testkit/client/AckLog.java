@@ -1,4 +1,4 @@
-package dev.dhcpcluster.bootstrap.client;
+package dev.dhcpcluster.testkit.client;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,10 +1,10 @@
-package dev.dhcpcluster.bootstrap.client;
+package dev.dhcpcluster.testkit.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.testing.ManualClock;
 import dev.dhcpcluster.core.testing.ManualScheduler;

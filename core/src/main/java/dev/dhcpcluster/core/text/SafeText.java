@@ -1,4 +1,4 @@
-package dev.dhcpcluster.bootstrap.text;
+package dev.dhcpcluster.core.text;
 
 import java.util.HexFormat;
 import java.util.Locale;

@@ -1,10 +1,10 @@
-package dev.dhcpcluster.bootstrap.client;
+package dev.dhcpcluster.testkit.client;
 
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
-import dev.dhcpcluster.bootstrap.text.SafeText;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.core.dhcp.OptionCode;
+import dev.dhcpcluster.core.text.SafeText;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;

@@ -1,11 +1,14 @@
-package dev.dhcpcluster.bootstrap.client;
+package dev.dhcpcluster.testkit.client;
 
-import dev.dhcpcluster.bootstrap.runtime.EventLoop;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.MalformedPacketException;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.time.Clock;
+import dev.dhcpcluster.port.time.Scheduler;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -21,8 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A DHCP client that speaks real DHCP over UDP the way a relay does: it binds an address and port,
@@ -36,24 +37,30 @@ import org.slf4j.LoggerFactory;
  * to receive it, bind the wildcard address on the port the servers use as client port.
  *
  * <p>One receive thread decodes replies and hands them to the {@link LoadGenerator} on the
- * client's event loop, which also sends and runs the timeouts.
+ * scheduler the caller gives, which also sends and runs the timeouts. That scheduler must run its
+ * tasks on one thread at a time, as {@link Scheduler} promises; the caller owns it, starts it
+ * before {@link #open} and stops it after {@link #close}. The client logs through {@link
+ * System.Logger}, so it brings no logging library of its own.
  */
 public final class DhcpClient implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DhcpClient.class);
+    private static final Logger LOG = System.getLogger(DhcpClient.class.getName());
     private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
 
     private final DatagramChannel channel;
     private volatile List<InetSocketAddress> servers = List.of();
     private volatile Consumer<DhcpMessage> observer = reply -> { };
-    private final EventLoop loop = new EventLoop("dhcpcluster-client");
+    private final Clock clock;
+    private final Scheduler loop;
     private final Thread receiver;
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
     private volatile LoadGenerator generator;
 
-    private DhcpClient(DatagramChannel channel) {
+    private DhcpClient(DatagramChannel channel, Clock clock, Scheduler loop) {
         this.channel = channel;
+        this.clock = clock;
+        this.loop = loop;
         this.receiver = new Thread(this::receiveLoop, "dhcpcluster-client-receive");
         this.receiver.setDaemon(true);
     }
@@ -63,9 +70,14 @@ public final class DhcpClient implements AutoCloseable {
      *
      * @param bind the address (the relay address, giaddr) and port to receive answers on; port 0
      *     picks a free one, see {@link #localPort()}
+     * @param clock the time for the clients' timeouts and the latencies of the report
+     * @param scheduler where the clients run: one thread at a time, running already
      * @throws IOException if the address cannot be bound
      */
-    public static DhcpClient open(InetSocketAddress bind) throws IOException {
+    public static DhcpClient open(InetSocketAddress bind, Clock clock, Scheduler scheduler) throws IOException {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(scheduler, "scheduler");
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
@@ -76,8 +88,7 @@ public final class DhcpClient implements AutoCloseable {
             throw new IOException("cannot bind the client to " + bind.getHostString() + ":" + bind.getPort() + ": "
                     + e.getMessage(), e);
         }
-        DhcpClient client = new DhcpClient(channel);
-        client.loop.startAsync().awaitRunning();
+        DhcpClient client = new DhcpClient(channel, clock, scheduler);
         client.receiver.start();
         return client;
     }
@@ -126,7 +137,7 @@ public final class DhcpClient implements AutoCloseable {
      */
     public ClientReport run(List<InetSocketAddress> targets, LoadSettings settings, Duration timeout,
             Consumer<Ack> acks) throws TimeoutException, InterruptedException, ExecutionException {
-        return await(targets, LoadGenerator.newClients(settings, loop, loop, System::nanoTime, this::send, acks),
+        return await(targets, LoadGenerator.newClients(settings, loop, clock, clock::elapsedNanos, this::send, acks),
                 timeout);
     }
 
@@ -141,7 +152,7 @@ public final class DhcpClient implements AutoCloseable {
      */
     public ClientReport renew(List<InetSocketAddress> targets, List<HeldLease> held, LoadSettings settings,
             int unicastRetries, Duration timeout) throws TimeoutException, InterruptedException, ExecutionException {
-        return await(targets, LoadGenerator.renewing(settings, held, unicastRetries, loop, loop, System::nanoTime,
+        return await(targets, LoadGenerator.renewing(settings, held, unicastRetries, loop, clock, clock::elapsedNanos,
                 this::send, ack -> { }), timeout);
     }
 
@@ -178,19 +189,19 @@ public final class DhcpClient implements AutoCloseable {
         return sendFailures.get();
     }
 
+    /** Closes the socket and waits for the receive thread to end; the scheduler is the caller's to stop. */
     @Override
     public void close() {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.debug("closing the client socket", e);
+            LOG.log(Level.DEBUG, "closing the client socket", e);
         }
         try {
             receiver.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        loop.stopAsync().awaitTerminated();
     }
 
     /** A relayed message to every server; the client's own (giaddr 0) to its server alone. */
@@ -211,7 +222,7 @@ public final class DhcpClient implements AutoCloseable {
         }
         if (own == null) {
             sendFailures.incrementAndGet();
-            LOG.debug("no server at {} to send the client's own request to", server);
+            LOG.log(Level.DEBUG, () -> "no server at " + server + " to send the client's own request to");
             return;
         }
         send(payload, own);
@@ -223,7 +234,7 @@ public final class DhcpClient implements AutoCloseable {
         } catch (IOException e) {
             // The retry after the timeout is the remedy, as for a lost datagram.
             sendFailures.incrementAndGet();
-            LOG.debug("cannot send to {}: {}", target, e.toString());
+            LOG.log(Level.DEBUG, () -> "cannot send to " + target + ": " + e);
         }
     }
 
@@ -243,11 +254,11 @@ public final class DhcpClient implements AutoCloseable {
                 }
             } catch (MalformedPacketException e) {
                 malformed.incrementAndGet();
-                LOG.debug("malformed reply: {}", e.getMessage());
+                LOG.log(Level.DEBUG, () -> "malformed reply: " + e.getMessage());
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                LOG.warn("client receive failed: {}", e.toString());
+                LOG.log(Level.WARNING, () -> "client receive failed: " + e);
             }
         }
     }

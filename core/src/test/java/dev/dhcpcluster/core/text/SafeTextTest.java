@@ -1,4 +1,4 @@
-package dev.dhcpcluster.bootstrap.text;
+package dev.dhcpcluster.core.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,11 +1,11 @@
-package dev.dhcpcluster.bootstrap.client;
+package dev.dhcpcluster.testkit.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.core.dhcp.OptionCode;

@@ -1,6 +1,6 @@
-package dev.dhcpcluster.bootstrap.client;
+package dev.dhcpcluster.testkit.client;
 
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.time.Duration;

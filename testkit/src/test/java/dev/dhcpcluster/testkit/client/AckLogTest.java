@@ -1,4 +1,4 @@
-package dev.dhcpcluster.bootstrap.client;
+package dev.dhcpcluster.testkit.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,14 +1,15 @@
-package dev.dhcpcluster.bootstrap.client;
+package dev.dhcpcluster.testkit.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.testkit.ThreadScheduler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -35,6 +36,7 @@ class DhcpClientTest {
     private DatagramChannel server;
     private Thread responder;
     private volatile int relayPort;
+    private final ThreadScheduler loop = new ThreadScheduler("test-client");
 
     @BeforeEach
     void startResponder() throws IOException {
@@ -47,11 +49,12 @@ class DhcpClientTest {
     void stopResponder() throws Exception {
         server.close();
         responder.join();
+        loop.close();
     }
 
     @Test
     void leasesOverUdpAnsweredAtTheRelayAddress() throws Exception {
-        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0))) {
+        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0), loop, loop)) {
             relayPort = client.localPort();
             LoadSettings settings = new LoadSettings(40, 8, Duration.ofSeconds(1), 3, true, true,
                     Optional.of(Ipv4Prefix.parse("198.18.0.0/16")), 1, RELAY);
@@ -69,7 +72,7 @@ class DhcpClientTest {
     @Test
     void aDuplicateFromTheServerFailsTheRun() throws Exception {
         script.sameForEveryone = Optional.of(Ipv4Address.parse("198.18.1.1"));
-        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0))) {
+        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0), loop, loop)) {
             relayPort = client.localPort();
             LoadSettings settings = new LoadSettings(2, 1, Duration.ofSeconds(1), 3, false, false, Optional.empty(), 1,
                     RELAY);
@@ -85,7 +88,7 @@ class DhcpClientTest {
     @DisplayName("with several servers, every relayed message goes to each of them, as a relay with several helper "
             + "addresses forwards it, and the observer sees every reply")
     void relayedMessagesGoToEveryServer() throws Exception {
-        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0));
+        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0), loop, loop);
                 DatagramChannel silent = DatagramChannel.open(StandardProtocolFamily.INET)
                         .bind(new InetSocketAddress("127.0.0.1", 0))) {
             relayPort = client.localPort();

@@ -1,6 +1,5 @@
-package dev.dhcpcluster.bootstrap.config;
+package dev.dhcpcluster.core.config;
 
-import dev.dhcpcluster.core.config.AddressRange;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.util.Objects;
 
@@ -28,7 +27,33 @@ public record Ipv4Prefix(Ipv4Address network, int length) {
      * @throws IllegalArgumentException quoting the text if it is not such a prefix
      */
     public static Ipv4Prefix parse(String text) {
-        return Syntax.prefix(text, true);
+        Objects.requireNonNull(text, "text");
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException(quote(text) + " is not a prefix (address/length, like 198.18.0.0/16)");
+        }
+        Ipv4Address address;
+        try {
+            address = Ipv4Address.parse(text.substring(0, slash).strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(quote(text.substring(0, slash).strip())
+                    + " is not an IPv4 address (dotted quad, like 198.18.0.1)");
+        }
+        String lengthText = text.substring(slash + 1).strip();
+        int length;
+        try {
+            length = Integer.parseInt(lengthText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(quote(text) + " has a prefix length that is not a number");
+        }
+        if (length < 0 || length > 32) {
+            throw new IllegalArgumentException(quote(text) + " has prefix length " + length + ", not 0-32");
+        }
+        Ipv4Prefix prefix = new Ipv4Prefix(Ipv4Address.of(address.value() & maskOf(length)), length);
+        if (!prefix.network().equals(address)) {
+            throw new IllegalArgumentException(quote(text) + " has host bits set (the network is " + prefix + ")");
+        }
+        return prefix;
     }
 
     /** The mask as an int in network order. */
@@ -44,6 +69,10 @@ public record Ipv4Prefix(Ipv4Address network, int length) {
     /** Every address of the prefix, network and broadcast address included. */
     public AddressRange range() {
         return new AddressRange(network, Ipv4Address.of(network.value() | ~mask()));
+    }
+
+    private static String quote(String text) {
+        return "\"" + text + "\"";
     }
 
     private static int maskOf(int length) {

@@ -1,4 +1,4 @@
-package dev.dhcpcluster.bootstrap.client;
+package dev.dhcpcluster.testkit.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
