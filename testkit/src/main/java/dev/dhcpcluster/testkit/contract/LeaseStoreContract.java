@@ -1,4 +1,4 @@
-package dev.dhcpcluster.port.store;
+package dev.dhcpcluster.testkit.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +14,8 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.store.LeaseStoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,16 +26,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link LeaseStore}: every store runs these tests through a subclass that says
- * how to open one.
+ * The contract of {@link LeaseStore}: every store, built in or an integrator's, runs these tests
+ * through a subclass that says how to open one.
  *
  * <p>A durable store also says how to open a second store over the same medium after the first
  * has been closed ({@link #reopen}); the tests that prove persistence are skipped, visibly, for a
  * volatile store.
  */
-public abstract class AbstractLeaseStoreTest {
-
-    /** How long a store may take to report a write; generous, because a durable store syncs. */
+public abstract class LeaseStoreContract {
 
     private static final Ipv4Address A = Ipv4Address.parse("198.18.0.10");
     private static final Ipv4Address B = Ipv4Address.parse("198.18.0.11");

@@ -1,7 +1,10 @@
-package dev.dhcpcluster.port.store;
+package dev.dhcpcluster.testkit.contract;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.store.LeaseStoreException;
+import dev.dhcpcluster.port.store.WriteCompletion;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
