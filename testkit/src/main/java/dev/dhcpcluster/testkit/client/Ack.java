@@ -25,6 +25,7 @@ import java.util.Objects;
 public record Ack(Instant received, Ipv4Address address, HardwareAddress hardwareAddress, Duration leaseTime,
         Instant expiry) {
 
+    /** Refuses a missing field or a negative lease time. */
     public Ack {
         Objects.requireNonNull(received, "received");
         Objects.requireNonNull(address, "address");

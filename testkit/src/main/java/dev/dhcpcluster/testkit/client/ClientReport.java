@@ -34,6 +34,7 @@ public record ClientReport(
         Duration elapsed,
         LatencySummary latency) {
 
+    /** Keeps its own copies of the lists. */
     public ClientReport {
         failures = List.copyOf(failures);
         duplicates = List.copyOf(duplicates);
