@@ -156,4 +156,53 @@ class LoopbackTransportTest extends DhcpTransportContract<LoopbackTransportTest.
             assertEquals(SERVER, client.serverIdentifier());
         }
     }
+
+    @Test
+    @DisplayName("LoopbackExchange carries a session from DISCOVER to a bound lease, then renews it")
+    void exchangeLeasesAndRenews() throws Exception {
+        try (ThreadScheduler loop = new ThreadScheduler("test-server")) {
+            LoopbackTransport transport = (LoopbackTransport) create();
+            DhcpServer server = new DhcpServer(TestConfigs.server(TestConfigs.subnet().build()).build(), transport,
+                    new ControlledLeaseStore(ControlledLeaseStore.Mode.IMMEDIATE), loop, loop, new RecordingEvents());
+            loop.execute(() -> server.load(List.of()));
+            transport.start(datagram -> loop.execute(() -> server.handle(datagram)));
+            ClientSession client = new ClientSession(0, HardwareAddress.parseEthernet("02:00:00:00:00:02"), RELAY, 1,
+                    Optional.empty());
+
+            Reaction leased = LoopbackExchange.run(transport, client, client.discover(7), WAIT);
+            Reaction.Bound bound = assertInstanceOf(Reaction.Bound.class, leased, () -> "ended with " + leased);
+            Reaction renewed = LoopbackExchange.run(transport, client, client.renew(8), WAIT);
+
+            assertEquals(new Reaction.Renewed(bound.address(), bound.leaseTime()), renewed);
+        }
+    }
+
+    @Test
+    @DisplayName("LoopbackExchange retransmits to a silent server as the session's retries say, then fails")
+    void exchangeWithASilentServerFails() throws Exception {
+        RecordingHandler silent = new RecordingHandler();
+        LoopbackTransport transport = (LoopbackTransport) started(silent);
+        ClientSession client = new ClientSession(0, HardwareAddress.parseEthernet("02:00:00:00:00:03"), RELAY, 2,
+                Optional.empty());
+
+        Reaction reaction = LoopbackExchange.run(transport, client, client.discover(9), Duration.ofMillis(50));
+
+        assertInstanceOf(Reaction.Failed.class, reaction);
+        for (int sent = 0; sent < 3; sent++) {
+            Datagram request = silent.next();
+            assertEquals(RELAY, request.source(), "a relayed request comes from giaddr");
+            assertEquals(67, request.sourcePort());
+        }
+        assertTrue(silent.nothingWithin(Duration.ZERO), "more than the first DISCOVER and two retransmissions");
+    }
+
+    @Test
+    @DisplayName("LoopbackExchange refuses to run over a transport that is not started")
+    void exchangeNeedsARunningTransport() throws Exception {
+        LoopbackTransport transport = (LoopbackTransport) create();
+        ClientSession client = new ClientSession(0, HardwareAddress.parseEthernet("02:00:00:00:00:04"), RELAY, 0,
+                Optional.empty());
+
+        assertThrows(IllegalStateException.class, () -> LoopbackExchange.run(transport, client, client.discover(1), WAIT));
+    }
 }
