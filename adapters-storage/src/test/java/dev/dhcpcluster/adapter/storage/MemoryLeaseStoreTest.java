@@ -1,10 +1,10 @@
 package dev.dhcpcluster.adapter.storage;
 
-import dev.dhcpcluster.port.store.AbstractLeaseStoreTest;
 import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.testkit.contract.LeaseStoreContract;
 import java.util.Optional;
 
-class MemoryLeaseStoreTest extends AbstractLeaseStoreTest {
+class MemoryLeaseStoreTest extends LeaseStoreContract {
 
     @Override
     protected LeaseStore newStore() {

@@ -12,7 +12,7 @@ import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.store.LeaseStoreException;
-import dev.dhcpcluster.port.store.RecordingCompletion;
+import dev.dhcpcluster.testkit.contract.RecordingCompletion;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;

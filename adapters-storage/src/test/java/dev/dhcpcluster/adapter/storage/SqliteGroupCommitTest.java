@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhcpcluster.port.store.RecordingCompletion;
 import dev.dhcpcluster.adapter.storage.StoreFixtures.ManualTime;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
+import dev.dhcpcluster.testkit.contract.RecordingCompletion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

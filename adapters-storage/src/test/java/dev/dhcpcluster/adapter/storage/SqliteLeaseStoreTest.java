@@ -1,14 +1,14 @@
 package dev.dhcpcluster.adapter.storage;
 
-import dev.dhcpcluster.port.store.AbstractLeaseStoreTest;
 import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.testkit.contract.LeaseStoreContract;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@link LeaseStore} contract, persistence across reopen included, on a real file. */
-class SqliteLeaseStoreTest extends AbstractLeaseStoreTest {
+class SqliteLeaseStoreTest extends LeaseStoreContract {
 
     @TempDir
     Path directory;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhcpcluster.port.dhcp.AbstractDhcpTransportTest;
+import dev.dhcpcluster.port.dhcp.AbstractUdpDhcpTransportTest;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Datagram;
 import dev.dhcpcluster.port.model.Delivery;
@@ -25,12 +25,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link DhcpTransport} contract on loopback, and what is particular to UDP: the wildcard
+ * What is particular to a transport on a UDP socket, on loopback, and to this one: the wildcard
  * bind on a named interface, broadcast replies, counters and configuration errors. Broadcasts are
  * only ever sent on the loopback interface ({@code 127.255.255.255}), never to the limited
  * broadcast, which would leave the host by its default route.
  */
-class UdpDhcpTransportTest extends AbstractDhcpTransportTest {
+class UdpDhcpTransportTest extends AbstractUdpDhcpTransportTest {
 
     private static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
 

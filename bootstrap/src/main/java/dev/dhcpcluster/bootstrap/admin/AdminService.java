@@ -12,7 +12,7 @@ import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
 import dev.dhcpcluster.bootstrap.runtime.NodeService;
 import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
 import dev.dhcpcluster.bootstrap.runtime.StartRefused;
-import dev.dhcpcluster.bootstrap.text.SafeText;
+import dev.dhcpcluster.core.text.SafeText;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStoreException;

@@ -1,6 +1,6 @@
 package dev.dhcpcluster.bootstrap.admin;
 
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.core.lease.LeaseQuery;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;

@@ -1,11 +1,12 @@
 package dev.dhcpcluster.bootstrap.cli;
 
-import dev.dhcpcluster.bootstrap.client.AckLog;
-import dev.dhcpcluster.bootstrap.client.ClientReport;
-import dev.dhcpcluster.bootstrap.client.DhcpClient;
-import dev.dhcpcluster.bootstrap.client.LoadSettings;
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
+import dev.dhcpcluster.bootstrap.runtime.EventLoop;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.testkit.client.AckLog;
+import dev.dhcpcluster.testkit.client.ClientReport;
+import dev.dhcpcluster.testkit.client.DhcpClient;
+import dev.dhcpcluster.testkit.client.LoadSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -104,8 +105,11 @@ final class ClientCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        // The client's sessions run on a loop of their own, the same kind a node runs on.
+        EventLoop loop = new EventLoop("dhcpcluster-client");
+        loop.startAsync().awaitRunning();
         try (AckLog acks = ackLog == null ? null : AckLog.open(ackLog);
-                DhcpClient client = DhcpClient.open(new InetSocketAddress(bindAddress.toString(), port))) {
+                DhcpClient client = DhcpClient.open(new InetSocketAddress(bindAddress.toString(), port), loop, loop)) {
             ClientReport report = client.run(target, settings, settings.longestRun(), acks == null ? ack -> { } : acks);
             report.lines().forEach(out::println);
             out.flush();
@@ -124,6 +128,8 @@ final class ClientCommand implements Callable<Integer> {
         } catch (TimeoutException | ExecutionException e) {
             err.println("client run did not finish: " + e);
             return DhcpclusterCommand.FAILED;
+        } finally {
+            loop.stopAsync().awaitTerminated();
         }
     }
 

@@ -3,7 +3,7 @@ package dev.dhcpcluster.bootstrap.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dhcpcluster.bootstrap.admin.AdminClient;
-import dev.dhcpcluster.bootstrap.text.SafeText;
+import dev.dhcpcluster.core.text.SafeText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,12 +1,13 @@
 package dev.dhcpcluster.bootstrap.config;
 
-import dev.dhcpcluster.bootstrap.text.SafeText;
 import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.core.config.Octets;
 import dev.dhcpcluster.core.config.Reservation;
 import dev.dhcpcluster.core.config.ReservationKey;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
 import dev.dhcpcluster.core.dhcp.HostNames;
+import dev.dhcpcluster.core.text.SafeText;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;

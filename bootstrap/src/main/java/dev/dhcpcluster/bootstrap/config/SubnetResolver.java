@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.config;
 
 import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.core.config.LeaseTimes;
 import dev.dhcpcluster.core.config.PoolConfig;
 import dev.dhcpcluster.core.config.Reservation;
@@ -105,7 +106,7 @@ final class SubnetResolver {
         }
         Ipv4Prefix prefix;
         try {
-            prefix = Syntax.prefix(text, true);
+            prefix = Syntax.prefix(text);
         } catch (IllegalArgumentException e) {
             problems.add(path, e.getMessage());
             return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.config;
 
 import dev.dhcpcluster.core.config.AddressRange;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.core.dhcp.OptionCatalog;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.nio.charset.StandardCharsets;
@@ -26,31 +27,9 @@ final class Syntax {
         }
     }
 
-    /**
-     * A prefix such as {@code 198.18.0.0/16}. With {@code requireNetwork}, host bits must be zero
-     * (a subnet is named by its network address).
-     */
-    static Ipv4Prefix prefix(String text, boolean requireNetwork) {
-        int slash = text.indexOf('/');
-        if (slash < 0) {
-            throw new IllegalArgumentException(quote(text) + " is not a prefix (address/length, like 198.18.0.0/16)");
-        }
-        Ipv4Address address = address(text.substring(0, slash).strip());
-        String lengthText = text.substring(slash + 1).strip();
-        int length;
-        try {
-            length = Integer.parseInt(lengthText);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(quote(text) + " has a prefix length that is not a number");
-        }
-        if (length < 0 || length > 32) {
-            throw new IllegalArgumentException(quote(text) + " has prefix length " + length + ", not 0-32");
-        }
-        Ipv4Prefix prefix = new Ipv4Prefix(Ipv4Address.of(address.value() & (length == 0 ? 0 : -1 << (32 - length))), length);
-        if (requireNetwork && !prefix.network().equals(address)) {
-            throw new IllegalArgumentException(quote(text) + " has host bits set (the network is " + prefix + ")");
-        }
-        return prefix;
+    /** A prefix such as {@code 198.18.0.0/16}, named by its network address (host bits zero). */
+    static Ipv4Prefix prefix(String text) {
+        return Ipv4Prefix.parse(text);
     }
 
     /** A pool, as Kea writes it: {@code "first - last"} or a prefix {@code "198.18.1.0/24"}. */
@@ -58,7 +37,7 @@ final class Syntax {
         int dash = text.indexOf('-');
         if (dash < 0) {
             if (text.indexOf('/') >= 0) {
-                return prefix(text.strip(), true).range();
+                return prefix(text.strip()).range();
             }
             throw new IllegalArgumentException(quote(text)
                     + " is not a pool (\"first - last\" like \"198.18.1.1 - 198.18.1.254\", or a prefix like \"198.18.1.0/24\")");

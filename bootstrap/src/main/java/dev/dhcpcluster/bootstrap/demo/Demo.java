@@ -4,21 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dhcpcluster.bootstrap.client.ClientReport;
-import dev.dhcpcluster.bootstrap.client.DhcpClient;
-import dev.dhcpcluster.bootstrap.client.HeldLease;
-import dev.dhcpcluster.bootstrap.client.LoadSettings;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
+import dev.dhcpcluster.bootstrap.runtime.EventLoop;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.SecretException;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.OptionCode;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.testkit.client.ClientReport;
+import dev.dhcpcluster.testkit.client.DhcpClient;
+import dev.dhcpcluster.testkit.client.HeldLease;
+import dev.dhcpcluster.testkit.client.LoadSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -243,7 +244,9 @@ public final class Demo {
     }
 
     private Result runIn(Path directory, List<DemoNode> nodes) throws DemoException, InterruptedException {
-        try (DhcpClient client = DhcpClient.open(new InetSocketAddress("0.0.0.0", 0))) {
+        EventLoop loop = new EventLoop("dhcpcluster-demo-client");
+        loop.startAsync().awaitRunning();
+        try (DhcpClient client = DhcpClient.open(new InetSocketAddress("0.0.0.0", 0), loop, loop)) {
             client.observe(reply -> heard.add(reply));
             try {
                 ClusterSecret.generate(directory.resolve(SECRET_FILE), false);
@@ -264,6 +267,8 @@ public final class Demo {
             }
         } catch (IOException e) {
             throw new DemoException("the demo client could not bind a UDP port: " + e.getMessage(), e);
+        } finally {
+            loop.stopAsync().awaitTerminated();
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.dhcpcluster.bootstrap.logging;
 
-import dev.dhcpcluster.bootstrap.text.SafeText;
+import dev.dhcpcluster.core.text.SafeText;
 
 /**
  * Escapes what would end a log line early or take over a terminal: control characters (C0, DEL,

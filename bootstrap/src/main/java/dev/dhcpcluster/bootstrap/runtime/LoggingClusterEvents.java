@@ -1,6 +1,6 @@
 package dev.dhcpcluster.bootstrap.runtime;
 
-import dev.dhcpcluster.bootstrap.text.SafeText;
+import dev.dhcpcluster.core.text.SafeText;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.DropReason;
 import dev.dhcpcluster.port.model.Ipv4Address;

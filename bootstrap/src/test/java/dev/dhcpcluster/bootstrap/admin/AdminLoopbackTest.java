@@ -6,18 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dhcpcluster.bootstrap.cli.DhcpclusterCommand;
-import dev.dhcpcluster.bootstrap.client.Ack;
-import dev.dhcpcluster.bootstrap.client.ClientReport;
-import dev.dhcpcluster.bootstrap.client.DhcpClient;
-import dev.dhcpcluster.bootstrap.client.LoadSettings;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.runtime.ConfigSource;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.testkit.ThreadScheduler;
+import dev.dhcpcluster.testkit.client.Ack;
+import dev.dhcpcluster.testkit.client.ClientReport;
+import dev.dhcpcluster.testkit.client.DhcpClient;
+import dev.dhcpcluster.testkit.client.LoadSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -77,7 +78,8 @@ class AdminLoopbackTest {
     @Test
     @DisplayName("status, leases --mac and lease del work against a running node; the removed address is leased again")
     void operatorCommandsAgainstARunningNode(@TempDir Path dir) throws Exception {
-        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0))) {
+        try (ThreadScheduler loop = new ThreadScheduler("test-client");
+                DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0), loop, loop)) {
             NodeConfig config = config(dir, client.localPort());
             NodeComponent component = NodeComponent.of(config);
             NodeRuntime node = component.runtime();

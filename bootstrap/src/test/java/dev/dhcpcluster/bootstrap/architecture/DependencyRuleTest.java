@@ -65,6 +65,7 @@ class DependencyRuleTest {
     private static final String MEMBER = "dev.dhcpcluster.core.member..";
     private static final String ADAPTERS = "dev.dhcpcluster.adapter..";
     private static final String BOOTSTRAP = "dev.dhcpcluster.bootstrap..";
+    private static final String TESTKIT = "dev.dhcpcluster.testkit..";
     private static final String STORAGE_ADAPTER = "dev.dhcpcluster.adapter.storage..";
     private static final String PCAP_ADAPTER = "dev.dhcpcluster.adapter.pcap..";
     private static final String PEER_ADAPTER = "dev.dhcpcluster.adapter.tcppeer..";
@@ -102,6 +103,14 @@ class DependencyRuleTest {
     void coreDependsOnPortsAndGuavaOnly() {
         classesIn(CORE).should().onlyDependOnClassesThat()
                 .resideInAnyPackage(CORE, PORTS, "java..", "com.google.common..")
+                .check(production);
+    }
+
+    @Test
+    void theTestkitDependsOnPortsCoreAndJUnitOnly() {
+        // An integrator's tests take it without the node: no bootstrap, no adapter, no logging library.
+        classesIn(TESTKIT).should().onlyDependOnClassesThat()
+                .resideInAnyPackage(TESTKIT, CORE, PORTS, "java..", "org.junit..", "org.opentest4j..")
                 .check(production);
     }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dhcpcluster.bootstrap.client.ClientSession;
-import dev.dhcpcluster.bootstrap.client.Reaction;
 import dev.dhcpcluster.bootstrap.e2e.Poll;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
@@ -15,6 +13,8 @@ import dev.dhcpcluster.core.dhcp.MalformedPacketException;
 import dev.dhcpcluster.core.dhcp.OptionCode;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.testkit.client.ClientSession;
+import dev.dhcpcluster.testkit.client.Reaction;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

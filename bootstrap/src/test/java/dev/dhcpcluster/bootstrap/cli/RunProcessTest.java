@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhcpcluster.bootstrap.client.ClientReport;
-import dev.dhcpcluster.bootstrap.client.DhcpClient;
-import dev.dhcpcluster.bootstrap.client.LoadSettings;
-import dev.dhcpcluster.bootstrap.config.Ipv4Prefix;
+import dev.dhcpcluster.core.config.Ipv4Prefix;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.testkit.ThreadScheduler;
+import dev.dhcpcluster.testkit.client.ClientReport;
+import dev.dhcpcluster.testkit.client.DhcpClient;
+import dev.dhcpcluster.testkit.client.LoadSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,7 +46,8 @@ class RunProcessTest {
 
     @Test
     void aNodeServesUntilSigtermAndThenStopsGracefully(@TempDir Path dir) throws Exception {
-        try (DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0))) {
+        try (ThreadScheduler loop = new ThreadScheduler("test-client");
+                DhcpClient client = DhcpClient.open(new InetSocketAddress(RELAY.toString(), 0), loop, loop)) {
             Path config = dir.resolve("node.json");
             Files.writeString(config, """
                     {"node": {"id": 3},

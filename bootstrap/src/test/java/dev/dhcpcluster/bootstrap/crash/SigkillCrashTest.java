@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dhcpcluster.bootstrap.cli.DhcpclusterCommand;
-import dev.dhcpcluster.bootstrap.client.Ack;
 import dev.dhcpcluster.bootstrap.e2e.JavaCommand;
 import dev.dhcpcluster.bootstrap.e2e.Poll;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.testkit.client.Ack;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

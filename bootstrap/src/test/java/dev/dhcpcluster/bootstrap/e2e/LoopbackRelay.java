@@ -1,12 +1,12 @@
 package dev.dhcpcluster.bootstrap.e2e;
 
-import dev.dhcpcluster.bootstrap.client.ClientSession;
-import dev.dhcpcluster.bootstrap.client.Reaction;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.MalformedPacketException;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.testkit.client.ClientSession;
+import dev.dhcpcluster.testkit.client.Reaction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;

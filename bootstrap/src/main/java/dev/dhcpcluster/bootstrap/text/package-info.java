@@ -1,2 +1,0 @@
-/** Text a node prints: escaping of client-supplied strings for logs and command output. */
-package dev.dhcpcluster.bootstrap.text;
