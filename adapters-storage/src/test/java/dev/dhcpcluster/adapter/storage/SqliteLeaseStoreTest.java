@@ -2,6 +2,7 @@ package dev.dhcpcluster.adapter.storage;
 
 import dev.dhcpcluster.port.store.AbstractLeaseStoreTest;
 import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,6 +31,6 @@ class SqliteLeaseStoreTest extends AbstractLeaseStoreTest {
 
     private static SqliteLeaseStore open(Path file) {
         // The clock stands at the epoch: no lease of the contract is old enough to be cleaned up.
-        return new SqliteLeaseStore(file, () -> 0L, new RecordingStoreEvents(), Duration.ofDays(1));
+        return new SqliteLeaseStore(file, () -> 0L, ClusterEvents.NONE, Duration.ofDays(1));
     }
 }
