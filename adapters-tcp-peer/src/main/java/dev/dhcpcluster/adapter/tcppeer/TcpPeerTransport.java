@@ -141,6 +141,19 @@ public final class TcpPeerTransport implements PeerTransport {
         return (InetSocketAddress) listening.getLocalSocketAddress();
     }
 
+    /** {@code address:port} as bound, once started. */
+    @Override
+    public Optional<String> listenAddress() {
+        ServerSocket listening = server;
+        return listening == null ? Optional.empty() : Optional.of(Connection.describe(listening.getLocalSocketAddress()));
+    }
+
+    /** The largest frame body accepted from a peer: {@link Settings#maxFrameBytes()}. */
+    @Override
+    public int maxMessageBytes() {
+        return settings.maxFrameBytes();
+    }
+
     /**
      * {@inheritDoc}
      *
