@@ -1,12 +1,8 @@
 package dev.dhcpcluster.benchmarks;
 
-import dev.dhcpcluster.port.model.DhcpMessageType;
-import dev.dhcpcluster.port.model.DropReason;
-import dev.dhcpcluster.port.model.Ipv4Address;
-import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
-import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.StoreEvents;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * What the store benchmarks need besides the store: events that count commits (to tell how many
  * changes one commit carried), and a completion to wait on.
  */
-final class StoreCounting implements ClusterEvents {
+final class StoreCounting implements StoreEvents {
 
     final LongAdder commits = new LongAdder();
     final LongAdder changes = new LongAdder();
@@ -37,34 +33,6 @@ final class StoreCounting implements ClusterEvents {
         long commitCount = commits.sum();
         return String.format("%d commits, %d changes, %.1f changes per commit, %d failed", commitCount, changes.sum(),
                 commitCount == 0 ? 0.0 : (double) changes.sum() / commitCount, failures.sum());
-    }
-
-    @Override
-    public void requestReceived(DhcpMessageType type) {
-    }
-
-    @Override
-    public void replySent(DhcpMessageType type) {
-    }
-
-    @Override
-    public void dropped(DropReason reason, String detail) {
-    }
-
-    @Override
-    public void leaseBound(Lease lease) {
-    }
-
-    @Override
-    public void leaseReleased(Lease lease) {
-    }
-
-    @Override
-    public void addressDeclined(Lease lease) {
-    }
-
-    @Override
-    public void poolExhausted(Ipv4Address subnet, int prefixLength) {
     }
 
     /** Blocks the benchmark thread until the store reports; throws if the write failed. */

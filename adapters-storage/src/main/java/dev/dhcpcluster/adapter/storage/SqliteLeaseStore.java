@@ -4,7 +4,7 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
-import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.StoreEvents;
 import dev.dhcpcluster.port.time.Clock;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -27,9 +27,9 @@ import java.util.concurrent.ExecutionException;
  * them in one transaction; writes that arrive while that transaction syncs go into the next one.
  * Each write's completion is called on the writer thread once its transaction has committed, or
  * with the cause if it has not. A failed commit (full disk, I/O error, read-only file) is rolled
- * back, reported to every write of its batch and to {@link ClusterEvents#storeFailed}; the next
+ * back, reported to every write of its batch and to {@link StoreEvents#storeFailed}; the next
  * batch tries again, so the store recovers without a restart when the disk does. Each commit is
- * reported to {@link ClusterEvents#storeCommitted} with its size, latency and the backlog.
+ * reported to {@link StoreEvents#storeCommitted} with its size, latency and the backlog.
  *
  * <h2>Life cycle</h2>
  * The constructor touches nothing. {@link #loadAll()}, called once at start, checks the file
@@ -61,7 +61,7 @@ public final class SqliteLeaseStore implements LeaseStore {
 
     private final Path file;
     private final Clock clock;
-    private final ClusterEvents events;
+    private final StoreEvents events;
     private final long retentionMillis;
     private final StoreTuning tuning;
     private final Object lifecycle = new Object();
@@ -80,11 +80,11 @@ public final class SqliteLeaseStore implements LeaseStore {
      * @param expiredRetention how long a lease is kept after its expiry (released and expired
      *     leases included), so that a returning client can get its old address back
      */
-    public SqliteLeaseStore(Path databaseFile, Clock clock, ClusterEvents events, Duration expiredRetention) {
+    public SqliteLeaseStore(Path databaseFile, Clock clock, StoreEvents events, Duration expiredRetention) {
         this(databaseFile, clock, events, expiredRetention, StoreTuning.DEFAULT);
     }
 
-    SqliteLeaseStore(Path databaseFile, Clock clock, ClusterEvents events, Duration expiredRetention,
+    SqliteLeaseStore(Path databaseFile, Clock clock, StoreEvents events, Duration expiredRetention,
             StoreTuning tuning) {
         this.file = Objects.requireNonNull(databaseFile, "databaseFile");
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -3,7 +3,7 @@ package dev.dhcpcluster.adapter.storage;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
-import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.StoreEvents;
 import dev.dhcpcluster.port.time.Clock;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -64,7 +64,7 @@ final class Writer implements Runnable {
 
     private final LeaseDatabase database;
     private final Clock clock;
-    private final ClusterEvents events;
+    private final StoreEvents events;
     private final long retentionMillis;
     private final StoreTuning tuning;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
@@ -78,7 +78,7 @@ final class Writer implements Runnable {
     /**
      * @param retentionMillis how long after its expiry a lease is kept (for a returning client)
      */
-    Writer(LeaseDatabase database, Clock clock, ClusterEvents events, long retentionMillis, StoreTuning tuning) {
+    Writer(LeaseDatabase database, Clock clock, StoreEvents events, long retentionMillis, StoreTuning tuning) {
         this.database = database;
         this.clock = clock;
         this.events = events;

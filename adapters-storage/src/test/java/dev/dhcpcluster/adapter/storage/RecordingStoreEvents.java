@@ -1,16 +1,12 @@
 package dev.dhcpcluster.adapter.storage;
 
-import dev.dhcpcluster.port.model.DhcpMessageType;
-import dev.dhcpcluster.port.model.DropReason;
-import dev.dhcpcluster.port.model.Ipv4Address;
-import dev.dhcpcluster.port.model.Lease;
-import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.StoreEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Remembers the store's events, in order; the others cannot come from a store. Thread-safe. */
-final class RecordingStoreEvents implements ClusterEvents {
+/** Remembers the store's events, in order. Thread-safe. */
+final class RecordingStoreEvents implements StoreEvents {
 
     /** One {@link #storeCommitted} call. */
     record Commit(int changes, Duration latency, int pending) {
@@ -48,40 +44,5 @@ final class RecordingStoreEvents implements ClusterEvents {
     /** Leases written by every commit so far. */
     synchronized int changesCommitted() {
         return commits().stream().mapToInt(Commit::changes).sum();
-    }
-
-    @Override
-    public void requestReceived(DhcpMessageType type) {
-        throw new AssertionError("a store does not receive requests");
-    }
-
-    @Override
-    public void replySent(DhcpMessageType type) {
-        throw new AssertionError("a store does not send replies");
-    }
-
-    @Override
-    public void dropped(DropReason reason, String detail) {
-        throw new AssertionError("a store does not drop datagrams");
-    }
-
-    @Override
-    public void leaseBound(Lease lease) {
-        throw new AssertionError("a store does not bind leases");
-    }
-
-    @Override
-    public void leaseReleased(Lease lease) {
-        throw new AssertionError("a store does not release leases");
-    }
-
-    @Override
-    public void addressDeclined(Lease lease) {
-        throw new AssertionError("a store does not decline addresses");
-    }
-
-    @Override
-    public void poolExhausted(Ipv4Address subnet, int prefixLength) {
-        throw new AssertionError("a store does not allocate addresses");
     }
 }

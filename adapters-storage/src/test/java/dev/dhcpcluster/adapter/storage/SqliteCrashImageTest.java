@@ -12,6 +12,7 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +99,7 @@ class SqliteCrashImageTest {
     }
 
     private SqliteLeaseStore store(Path file) {
-        SqliteLeaseStore store = new SqliteLeaseStore(file, new ManualTime(), new RecordingStoreEvents(),
+        SqliteLeaseStore store = new SqliteLeaseStore(file, new ManualTime(), ClusterEvents.NONE,
                 Duration.ofDays(1));
         stores.add(store);
         return store;

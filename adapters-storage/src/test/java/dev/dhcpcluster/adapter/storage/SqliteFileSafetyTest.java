@@ -16,6 +16,7 @@ import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.store.LeaseStoreException;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -377,7 +378,7 @@ class SqliteFileSafetyTest {
     }
 
     private SqliteLeaseStore store(Path file, Schema schema) {
-        SqliteLeaseStore store = new SqliteLeaseStore(file, new ManualTime(), new RecordingStoreEvents(),
+        SqliteLeaseStore store = new SqliteLeaseStore(file, new ManualTime(), ClusterEvents.NONE,
                 Duration.ofDays(1), StoreTuning.DEFAULT.withSchema(schema));
         stores.add(store);
         return store;

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.adapter.storage;
 
 import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import dev.dhcpcluster.testkit.contract.LeaseStoreContract;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,6 @@ class SqliteLeaseStoreTest extends LeaseStoreContract {
 
     private static SqliteLeaseStore open(Path file) {
         // The clock stands at the epoch: no lease of the contract is old enough to be cleaned up.
-        return new SqliteLeaseStore(file, () -> 0L, new RecordingStoreEvents(), Duration.ofDays(1));
+        return new SqliteLeaseStore(file, () -> 0L, ClusterEvents.NONE, Duration.ofDays(1));
     }
 }

@@ -12,6 +12,7 @@ import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,7 +137,7 @@ class SqliteMaintenanceTest {
     }
 
     private SqliteLeaseStore open(StoreTuning tuning, Path file) throws Exception {
-        SqliteLeaseStore store = new SqliteLeaseStore(file, time, new RecordingStoreEvents(), RETENTION, tuning);
+        SqliteLeaseStore store = new SqliteLeaseStore(file, time, ClusterEvents.NONE, RETENTION, tuning);
         stores.add(store);
         store.loadAll();
         return store;

@@ -5,7 +5,7 @@ import dev.dhcpcluster.port.peer.PeerHandler;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerRefusal;
 import dev.dhcpcluster.port.peer.PeerTransport;
-import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.PeerEvents;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -59,7 +59,7 @@ import javax.net.ssl.SSLSocket;
  * called on the reading thread of the peer's connection, in the order the port promises.
  *
  * <h2>Refusals</h2>
- * Each refusal is reported once through {@link ClusterEvents#peerRefused}, whose implementation
+ * Each refusal is reported once through {@link PeerEvents#peerRefused}, whose implementation
  * writes the log line; this class logs through {@link System.Logger} only what is not a refusal
  * (the start, a handler that throws, a failing accept).
  */
@@ -72,7 +72,7 @@ public final class TcpPeerTransport implements PeerTransport {
     private static final Duration CLOSE_JOIN = Duration.ofSeconds(5);
 
     private final Settings settings;
-    private final ClusterEvents events;
+    private final PeerEvents events;
     private final Map<NodeId, PeerLink> links;
     private final SecureRandom random = new SecureRandom();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -85,7 +85,7 @@ public final class TcpPeerTransport implements PeerTransport {
     private volatile ServerSocket server;
 
     /** A transport for {@code settings}, reporting to {@code events}; nothing happens before {@link #start}. */
-    public TcpPeerTransport(Settings settings, ClusterEvents events) {
+    public TcpPeerTransport(Settings settings, PeerEvents events) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = Objects.requireNonNull(events, "events");
         Map<NodeId, PeerLink> byId = new TreeMap<>();
@@ -139,6 +139,19 @@ public final class TcpPeerTransport implements PeerTransport {
             throw new IllegalStateException("the peer transport is not started");
         }
         return (InetSocketAddress) listening.getLocalSocketAddress();
+    }
+
+    /** {@code address:port} as bound, once started. */
+    @Override
+    public Optional<String> listenAddress() {
+        ServerSocket listening = server;
+        return listening == null ? Optional.empty() : Optional.of(Connection.describe(listening.getLocalSocketAddress()));
+    }
+
+    /** The largest frame body accepted from a peer: {@link Settings#maxFrameBytes()}. */
+    @Override
+    public int maxMessageBytes() {
+        return settings.maxFrameBytes();
     }
 
     /**

@@ -61,7 +61,7 @@ class HandshakeRefusalTest {
                 two.handshakeTimeout(), two.heartbeatInterval(), two.maxHandshakes()), cluster.events(TWO)),
                 new RecordingPeerHandler());
 
-        PeerEvents.Refusal atNodeOne = cluster.events(ONE).awaitRefusal(PeerRefusal.WRONG_SECRET);
+        RecordingPeerEvents.Refusal atNodeOne = cluster.events(ONE).awaitRefusal(PeerRefusal.WRONG_SECRET);
         cluster.events(TWO).awaitRefusal(PeerRefusal.WRONG_SECRET);
 
         assertTrue(atNodeOne.remote().startsWith("127.0.0.1:") && atNodeOne.remote().endsWith("(claims node-2)"),
@@ -83,7 +83,7 @@ class HandshakeRefusalTest {
             assertEquals(new Frames.Refuse(PeerRefusal.WRONG_SECRET, "authentication failed"), raw.read());
             assertTrue(raw.closedByNode());
         }
-        PeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.WRONG_SECRET);
+        RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.WRONG_SECRET);
         assertTrue(refusal.remote().endsWith("(claims node-2)"), refusal.remote());
         assertEquals(1, cluster.events(ONE).refusals().size(), "reported once");
     }
@@ -112,7 +112,7 @@ class HandshakeRefusalTest {
             assertTrue(refuse.detail().contains("node-9"), refuse.detail());
             assertTrue(raw.closedByNode());
         }
-        PeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.UNKNOWN_NODE);
+        RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.UNKNOWN_NODE);
         assertTrue(refusal.remote().endsWith("(claims node-9)"), refusal.remote());
     }
 
@@ -125,7 +125,7 @@ class HandshakeRefusalTest {
             assertEquals(PeerRefusal.UNKNOWN_NODE, raw.read(Frames.Refuse.class).reason());
             assertTrue(raw.closedByNode());
         }
-        PeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.UNKNOWN_NODE);
+        RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.UNKNOWN_NODE);
         assertTrue(refusal.detail().contains("own id"), refusal.detail());
     }
 
@@ -167,7 +167,7 @@ class HandshakeRefusalTest {
                 LoopbackCluster.SECRET, two.tls(), two.maxFrameBytes(), two.handshakeTimeout(), two.heartbeatInterval(),
                 two.maxHandshakes()), cluster.events(TWO)), new RecordingPeerHandler());
 
-        PeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.CLUSTER_MISMATCH);
+        RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.CLUSTER_MISMATCH);
         cluster.events(TWO).awaitRefusal(PeerRefusal.CLUSTER_MISMATCH);
 
         assertTrue(refusal.detail().contains("\"other-lab\""), refusal.detail());
@@ -203,7 +203,7 @@ class HandshakeRefusalTest {
             assertEquals("VERSION_MISMATCH", refuse.get("reason").textValue());
             assertEquals(-1, in.read(), "closed after the refusal");
         }
-        PeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.VERSION_MISMATCH);
+        RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.VERSION_MISMATCH);
         assertTrue(refusal.detail().contains("version 2"), refusal.detail());
     }
 

@@ -80,7 +80,7 @@ class HostileInputTest {
             assertTrue(raw.closedByNode());
         }
 
-        PeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(r -> r.remote().equals(rawAddress), "the garbage refused");
+        RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(r -> r.remote().equals(rawAddress), "the garbage refused");
         assertTrue(Set.of(PeerRefusal.OVERSIZED_FRAME, PeerRefusal.MALFORMED_FRAME).contains(refusal.reason()), refusal.toString());
         assertStillServing();
     }
@@ -95,7 +95,7 @@ class HostileInputTest {
             assertTrue(raw.closedByNode());
         }
 
-        PeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.OVERSIZED_FRAME);
+        RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.OVERSIZED_FRAME);
         assertTrue(refusal.detail().startsWith("a frame of " + Integer.toUnsignedString(length) + " bytes announced"),
                 refusal.detail());
         assertStillServing();
@@ -140,7 +140,7 @@ class HostileInputTest {
             assertTrue(raw.closedByNode());
         }
 
-        PeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.MALFORMED_FRAME);
+        RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.MALFORMED_FRAME);
         assertTrue(refusal.detail().contains("a message from node-2 on the connection of node-3"), refusal.detail());
         atOne.await(RecordingPeerHandler.disconnectedCall(THREE)::equals, "node 1 sees the raw peer disconnected");
         assertTrue(atOne.messages().stream().noneMatch(m -> m.epoch() == 99), "the forged message never reached the handler");
@@ -211,7 +211,7 @@ class HostileInputTest {
                     assertStillServing();
                 }
             }
-            PeerEvents events = cluster.events(ONE);
+            RecordingPeerEvents events = cluster.events(ONE);
             awaitTrue(() -> events.count(PeerRefusal.TOO_MANY_HANDSHAKES) + events.count(PeerRefusal.HANDSHAKE_TIMEOUT) == 1_000,
                     () -> "every connection refused or timed out: " + events.count(PeerRefusal.TOO_MANY_HANDSHAKES)
                             + " refused, " + events.count(PeerRefusal.HANDSHAKE_TIMEOUT) + " timed out");

@@ -24,7 +24,7 @@ final class LoopbackCluster {
     static final byte[] SECRET = "a cluster secret of 32 bytes....".getBytes(StandardCharsets.US_ASCII);
 
     private final Map<NodeId, InetSocketAddress> addresses;
-    private final Map<NodeId, PeerEvents> events = new ConcurrentHashMap<>();
+    private final Map<NodeId, RecordingPeerEvents> events = new ConcurrentHashMap<>();
     private final UnaryOperator<TcpPeerTransport.Settings> tweak;
 
     private LoopbackCluster(Map<NodeId, InetSocketAddress> addresses, UnaryOperator<TcpPeerTransport.Settings> tweak) {
@@ -70,8 +70,8 @@ final class LoopbackCluster {
     }
 
     /** What {@code node}'s transports have reported, across restarts. */
-    PeerEvents events(NodeId node) {
-        return events.computeIfAbsent(node, n -> new PeerEvents());
+    RecordingPeerEvents events(NodeId node) {
+        return events.computeIfAbsent(node, n -> new RecordingPeerEvents());
     }
 
     /** A new, unstarted transport for {@code node}. */

@@ -79,7 +79,7 @@ class TlsPeerTest {
         TcpPeerTransport one = start(nodes.transport(ONE), new RecordingPeerHandler());
         start(new TcpPeerTransport(nodes.settings(TWO).withTls(stranger), nodes.events(TWO)), new RecordingPeerHandler());
 
-        PeerEvents.Refusal refusal = nodes.events(ONE).awaitRefusal(PeerRefusal.TLS_FAILURE);
+        RecordingPeerEvents.Refusal refusal = nodes.events(ONE).awaitRefusal(PeerRefusal.TLS_FAILURE);
         nodes.events(TWO).awaitRefusal(PeerRefusal.TLS_FAILURE);
 
         assertTrue(refusal.remote().startsWith("127.0.0.1:"), refusal.remote());

@@ -16,7 +16,6 @@ import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Lease;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -180,7 +179,7 @@ public final class AdminJson {
         cluster.put("mode", "cluster")
                 .put("name", view.name())
                 .put("node", id)
-                .put("listen", view.listen().getAddress().getHostAddress() + ":" + view.listen().getPort())
+                .put("listen", view.listen().orElse(null))
                 .put("role", election.role().name().toLowerCase(Locale.ROOT));
         if (election.leader().isPresent()) {
             cluster.put("leader", election.leader().get().value());
@@ -195,12 +194,8 @@ public final class AdminJson {
         ArrayNode members = cluster.putArray("members");
         for (MemberStatus member : election.members()) {
             ObjectNode entry = members.addObject().put("id", member.node().value()).put("self", member.self());
-            InetSocketAddress address = member.self() ? view.listen() : view.addresses().get(member.node());
-            if (address != null) {
-                entry.put("address", address.getAddress().getHostAddress() + ":" + address.getPort());
-            } else {
-                entry.putNull("address");
-            }
+            String address = member.self() ? view.listen().orElse(null) : view.addresses().get(member.node());
+            entry.put("address", address);
             entry.put("connected", member.self() || view.connected().contains(member.node()))
                     .put("alive", member.alive());
             if (member.sinceHeard().isPresent()) {

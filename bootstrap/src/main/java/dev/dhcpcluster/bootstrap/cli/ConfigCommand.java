@@ -11,7 +11,6 @@ import dev.dhcpcluster.bootstrap.config.kea.KeaImportException;
 import dev.dhcpcluster.bootstrap.config.kea.KeaNote;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.SecretException;
-import dev.dhcpcluster.bootstrap.secret.TlsContexts;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.text.SafeText;
 import java.io.PrintWriter;
@@ -82,8 +81,9 @@ final class ConfigCommand implements Runnable {
         }
 
         /**
-         * A cluster member's secret and TLS files, read as {@code run} reads them: each that is
-         * missing, open to others or unusable is an error naming its field.
+         * A cluster member's secret, and the files its peer transport reads (the TCP transport's TLS
+         * stores), read as {@code run} reads them: each that is missing, open to others or unusable
+         * is an error naming its field.
          */
         private void checkClusterFiles(NodeConfig config) throws ConfigException {
             if (config.cluster().isEmpty()) {
@@ -96,13 +96,11 @@ final class ConfigCommand implements Runnable {
             } catch (SecretException e) {
                 errors.add(new ConfigError("cluster.secret-file", e.getMessage()));
             }
-            if (cluster.tls().isPresent()) {
-                try {
-                    TlsContexts.build(cluster.tls().get());
-                } catch (SecretException e) {
-                    int colon = e.getMessage().indexOf(": ");
-                    errors.add(new ConfigError(e.getMessage().substring(0, colon), e.getMessage().substring(colon + 2)));
-                }
+            try {
+                cluster.transportFactory(config.dataDirectory()).checkHost()
+                        .forEach(problem -> errors.add(new ConfigError(problem.path(), problem.message())));
+            } catch (IllegalStateException e) {
+                errors.add(new ConfigError("cluster.transport", e.getMessage()));
             }
             if (!errors.isEmpty()) {
                 throw new ConfigException(file.toString(), errors);

@@ -1,11 +1,10 @@
 package dev.dhcpcluster.bootstrap.config;
 
 import dev.dhcpcluster.core.election.ElectionTimers;
-import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
+import dev.dhcpcluster.port.plugin.AdapterSettings;
+import dev.dhcpcluster.port.plugin.PeerTransportFactory;
+import dev.dhcpcluster.port.plugin.PeerTransportProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,13 +12,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 
 /**
  * Resolves the {@code "cluster"} section into {@link ClusterSettings}, reporting every mistake
- * with its path. Files named in the section (the secret, the TLS stores and their passwords) are
- * taken relative to the data directory when relative, as {@code admin.token-file} and
- * {@code lease-store.file} are; they are read when the node starts, not here, so that a file can
- * be checked on another host.
+ * with its path. The node reads its own fields ({@code name}, {@code transport},
+ * {@code secret-file}, {@code peers}, {@code timers}); the peer transport named by
+ * {@code transport}, found by {@link ServiceLoader} among the {@link PeerTransportProvider}s on the
+ * class path, reads the rest and judges the peers' addresses. Files named in the section (the
+ * secret, a transport's key stores) are taken relative to the data directory when relative, as
+ * {@code admin.token-file} and {@code lease-store.file} are; they are read when the node starts,
+ * not here, so that a file can be checked on another host.
  */
 final class ClusterResolver {
 
@@ -27,8 +31,8 @@ final class ClusterResolver {
     static final int MAX_NAME_LENGTH = 64;
     /** The longest timer accepted, in milliseconds: ten minutes is already far beyond any sensible value. */
     static final long MAX_TIMER_MS = 600_000;
-    /** The longest handshake timeout accepted, in milliseconds. */
-    static final long MAX_HANDSHAKE_MS = 60_000;
+    /** The fields of the section the node reads itself; the transport reads the others. */
+    static final List<String> NODE_FIELDS = List.of("name", "transport", "secret-file", "peers", "timers");
 
     private final Problems problems;
 
@@ -37,20 +41,29 @@ final class ClusterResolver {
     }
 
     /**
-     * The settings, or empty if the section is absent ({@code present} false) or has an error
-     * (reported).
+     * The peer transports on the class path by type: those {@link ServiceLoader} finds through the
+     * thread's context class loader (where a node's plugins are), else this class's.
+     */
+    static Map<String, PeerTransportProvider> peerTransports() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Map<String, PeerTransportProvider> providers = new TreeMap<>();
+        for (PeerTransportProvider provider : ServiceLoader.load(PeerTransportProvider.class,
+                loader != null ? loader : ClusterResolver.class.getClassLoader())) {
+            // Two providers of one type: the first on the class path wins, as for classes.
+            providers.putIfAbsent(provider.type(), provider);
+        }
+        return providers;
+    }
+
+    /**
+     * The settings, or empty if the section has an error (reported).
      *
      * @param self this node's id, if it resolved
      */
     Optional<ClusterSettings> resolve(NodeFile.Cluster cluster, Optional<NodeId> self, Optional<Path> dataDirectory) {
         int before = problems.size();
         String name = name(cluster.name());
-        InetSocketAddress listen = cluster.listen() == null ? null
-                : socketAddress(cluster.listen(), "cluster.listen", 0);
-        if (cluster.listen() == null) {
-            problems.add("cluster.listen", "missing; the address:port this node listens on for its peers, like "
-                    + "\"198.18.0.1:6767\"");
-        }
+        Optional<PeerTransportFactory> transport = transport(cluster, dataDirectory);
         Optional<Path> secret = Optional.empty();
         if (cluster.secretFile() == null) {
             problems.add("cluster.secret-file", "missing; the file holding the cluster's shared secret "
@@ -58,33 +71,41 @@ final class ClusterResolver {
         } else {
             secret = file(cluster.secretFile(), "cluster.secret-file", dataDirectory);
         }
-        List<ClusterSettings.Peer> peers = peers(cluster.peers(), self, listen);
+        List<ClusterSettings.Peer> peers = peers(cluster.peers(), self, transport);
         ElectionTimers timers = timers(cluster.timers());
-        int maxFrame = ClusterSettings.DEFAULT_MAX_FRAME_BYTES;
-        if (cluster.maxFrameBytes() != null) {
-            if (cluster.maxFrameBytes() < ClusterSettings.MIN_MAX_FRAME_BYTES
-                    || cluster.maxFrameBytes() > ClusterSettings.MAX_MAX_FRAME_BYTES) {
-                problems.add("cluster.max-frame-bytes", cluster.maxFrameBytes() + " is not "
-                        + ClusterSettings.MIN_MAX_FRAME_BYTES + " to " + ClusterSettings.MAX_MAX_FRAME_BYTES + " bytes");
-            } else {
-                maxFrame = cluster.maxFrameBytes();
-            }
-        }
-        Duration handshake = ClusterSettings.DEFAULT_HANDSHAKE_TIMEOUT;
-        if (cluster.handshakeTimeoutMs() != null) {
-            if (cluster.handshakeTimeoutMs() < 1 || cluster.handshakeTimeoutMs() > MAX_HANDSHAKE_MS) {
-                problems.add("cluster.handshake-timeout-ms", cluster.handshakeTimeoutMs() + " is not 1 to "
-                        + MAX_HANDSHAKE_MS + " ms");
-            } else {
-                handshake = Duration.ofMillis(cluster.handshakeTimeoutMs());
-            }
-        }
-        Optional<ClusterSettings.TlsSettings> tls = tls(cluster.tls(), dataDirectory);
-        if (problems.size() > before || name == null || listen == null || secret.isEmpty() || timers == null
-                || (cluster.tls() != null && tls.isEmpty())) {
+        if (problems.size() > before || name == null || transport.isEmpty() || secret.isEmpty() || timers == null) {
             return Optional.empty();
         }
-        return Optional.of(new ClusterSettings(name, listen, secret.get(), peers, timers, maxFrame, handshake, tls));
+        return Optional.of(new ClusterSettings(name, transportType(cluster), secret.get(), peers, timers,
+                cluster.transportSettings()));
+    }
+
+    private static String transportType(NodeFile.Cluster cluster) {
+        return cluster.transport() == null ? ClusterSettings.DEFAULT_TRANSPORT : cluster.transport();
+    }
+
+    /** The transport's provider configured with its fields; empty after reporting a problem. */
+    private Optional<PeerTransportFactory> transport(NodeFile.Cluster cluster, Optional<Path> dataDirectory) {
+        String type = transportType(cluster);
+        Map<String, PeerTransportProvider> found = peerTransports();
+        PeerTransportProvider provider = found.get(type);
+        if (provider == null) {
+            problems.add("cluster.transport", Syntax.quote(type) + " is not a peer transport on the class path; "
+                    + (found.isEmpty() ? "none is" : "found " + String.join(", ", found.keySet())));
+            return Optional.empty();
+        }
+        if (dataDirectory.isEmpty()) {
+            // The data directory has its own error; the transport's paths cannot resolve without it.
+            return Optional.empty();
+        }
+        AdapterSettings settings = AdapterSettings.of("cluster", cluster.transportSettings(), dataDirectory.get());
+        // The node's own fields are read already: named as read, they are listed among the known.
+        NODE_FIELDS.forEach(settings::has);
+        PeerTransportFactory factory = provider.configure(settings);
+        int before = problems.size();
+        settings.problems().forEach(problem -> problems.add(problem.path(), problem.message()));
+        settings.unread().forEach(problem -> problems.add(problem.path(), problem.message()));
+        return problems.size() > before ? Optional.empty() : Optional.of(factory);
     }
 
     private String name(String name) {
@@ -108,7 +129,7 @@ final class ClusterResolver {
     }
 
     private List<ClusterSettings.Peer> peers(List<NodeFile.ClusterPeer> entries, Optional<NodeId> self,
-            InetSocketAddress listen) {
+            Optional<PeerTransportFactory> transport) {
         if (entries == null || entries.isEmpty()) {
             problems.add("cluster.peers", (entries == null ? "missing" : "empty")
                     + "; list the other members, like [{\"id\": 2, \"address\": \"198.18.0.2:6767\"}] "
@@ -117,7 +138,7 @@ final class ClusterResolver {
         }
         List<ClusterSettings.Peer> peers = new ArrayList<>();
         Map<Long, Integer> ids = new HashMap<>();
-        Map<InetSocketAddress, Integer> addresses = new HashMap<>();
+        Map<String, Integer> addresses = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             String path = "cluster.peers[" + i + "]";
             NodeFile.ClusterPeer entry = entries.get(i);
@@ -139,21 +160,23 @@ final class ClusterResolver {
                 ids.put((long) entry.id(), i);
                 id = new NodeId(entry.id());
             }
-            InetSocketAddress address = null;
+            String address = null;
             if (entry.address() == null) {
                 problems.add(path + ".address", "missing; where the peer listens, address:port like \"198.18.0.2:6767\"");
             } else {
-                address = socketAddress(entry.address(), path + ".address", 1);
-                if (address != null && address.equals(listen)) {
-                    problems.add(path + ".address", Syntax.quote(entry.address())
-                            + " is this node's own cluster.listen");
-                    address = null;
-                } else if (address != null && addresses.containsKey(address)) {
+                String canonical = null;
+                try {
+                    // Without a transport (its type unknown, or its settings wrong) any address will do for now.
+                    canonical = transport.isPresent() ? transport.get().peerAddress(entry.address()) : entry.address();
+                } catch (IllegalArgumentException e) {
+                    problems.add(path + ".address", e.getMessage());
+                }
+                if (canonical != null && addresses.containsKey(canonical)) {
                     problems.add(path + ".address", Syntax.quote(entry.address()) + " is listed already, at cluster.peers["
-                            + addresses.get(address) + "]");
-                    address = null;
-                } else if (address != null) {
-                    addresses.put(address, i);
+                            + addresses.get(canonical) + "]");
+                } else if (canonical != null) {
+                    addresses.put(canonical, i);
+                    address = entry.address();
                 }
             }
             if (id != null && address != null) {
@@ -161,42 +184,6 @@ final class ClusterResolver {
             }
         }
         return peers;
-    }
-
-    /** {@code address:port}, the address a dotted quad (no name to look up), the port from {@code lowest}. */
-    private InetSocketAddress socketAddress(String text, String path, int lowest) {
-        int colon = text.lastIndexOf(':');
-        if (colon < 0) {
-            problems.add(path, Syntax.quote(text) + " is not address:port (like \"198.18.0.1:6767\")");
-            return null;
-        }
-        Ipv4Address address;
-        try {
-            address = Syntax.address(text.substring(0, colon));
-        } catch (IllegalArgumentException e) {
-            problems.add(path, e.getMessage());
-            return null;
-        }
-        if (address.equals(Ipv4Address.BROADCAST) || (lowest > 0 && address.isZero())) {
-            problems.add(path, Syntax.quote(text) + " is not an address a peer can be reached at");
-            return null;
-        }
-        int port;
-        try {
-            port = Integer.parseInt(text.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            problems.add(path, Syntax.quote(text) + " has a port that is not a number");
-            return null;
-        }
-        if (port < lowest || port > 65535) {
-            problems.add(path, Syntax.quote(text) + " has port " + port + ", not a TCP port (" + lowest + "-65535)");
-            return null;
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(address.toBytes()), port);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("four octets are always an address", e);
-        }
     }
 
     private ElectionTimers timers(NodeFile.ClusterTimers given) {
@@ -239,33 +226,6 @@ final class ClusterResolver {
             return fallback;
         }
         return Duration.ofMillis(value);
-    }
-
-    private Optional<ClusterSettings.TlsSettings> tls(NodeFile.ClusterTls tls, Optional<Path> dataDirectory) {
-        if (tls == null) {
-            return Optional.empty();
-        }
-        Optional<Path> keystore = required(tls.keystore(), "cluster.tls.keystore",
-                "the node's key and certificate, a PKCS#12 file", dataDirectory);
-        Optional<Path> keystorePassword = required(tls.keystorePasswordFile(), "cluster.tls.keystore-password-file",
-                "the file holding the keystore's password", dataDirectory);
-        Optional<Path> truststore = required(tls.truststore(), "cluster.tls.truststore",
-                "the certificates the node trusts, a PKCS#12 file", dataDirectory);
-        Optional<Path> truststorePassword = required(tls.truststorePasswordFile(),
-                "cluster.tls.truststore-password-file", "the file holding the truststore's password", dataDirectory);
-        if (keystore.isEmpty() || keystorePassword.isEmpty() || truststore.isEmpty() || truststorePassword.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new ClusterSettings.TlsSettings(keystore.get(), keystorePassword.get(), truststore.get(),
-                truststorePassword.get()));
-    }
-
-    private Optional<Path> required(String text, String path, String what, Optional<Path> dataDirectory) {
-        if (text == null) {
-            problems.add(path, "missing; " + what);
-            return Optional.empty();
-        }
-        return file(text, path, dataDirectory);
     }
 
     /** A file's path, absolute: a relative one is taken inside the data directory. */

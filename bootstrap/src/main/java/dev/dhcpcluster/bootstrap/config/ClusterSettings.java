@@ -2,49 +2,45 @@ package dev.dhcpcluster.bootstrap.config;
 
 import dev.dhcpcluster.core.election.ElectionTimers;
 import dev.dhcpcluster.port.model.NodeId;
-import java.net.InetSocketAddress;
+import dev.dhcpcluster.port.plugin.AdapterSettings;
+import dev.dhcpcluster.port.plugin.PeerTransportFactory;
+import dev.dhcpcluster.port.plugin.PeerTransportProvider;
+import dev.dhcpcluster.port.plugin.SettingsProblem;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * The {@code "cluster"} section, resolved: which cluster the node belongs to, where it listens for
- * its peers, who they are, how it proves it belongs, and the election's timers. A node without the
- * section runs alone.
+ * The {@code "cluster"} section, resolved: which cluster the node belongs to, who the other
+ * members are, how it proves it belongs, the election's timers, and the peer transport that
+ * carries it all with that transport's own settings. A node without the section runs alone.
  *
  * @param name the cluster's name; a peer of another name is refused
- * @param listen where the node listens for its peers (TCP)
+ * @param transport the peer transport's type ({@code cluster.transport}, {@code "tcp"} by default),
+ *     offered by a {@link PeerTransportProvider} on the class path
  * @param secretFile the file holding the cluster's shared secret, absolute
  * @param peers the other members, in the order of the file; never this node
  * @param timers the election's timers
- * @param maxFrameBytes the largest peer frame accepted; a longer length prefix closes the connection
- * @param handshakeTimeout how long a peer has to finish its handshake
- * @param tls the TLS key and trust stores, when peer connections are encrypted
+ * @param transportSettings the section's other fields, as written: the transport's own, which its
+ *     provider read and found valid when the file was loaded
  */
-public record ClusterSettings(String name, InetSocketAddress listen, Path secretFile, List<Peer> peers,
-        ElectionTimers timers, int maxFrameBytes, Duration handshakeTimeout, Optional<TlsSettings> tls) {
+public record ClusterSettings(String name, String transport, Path secretFile, List<Peer> peers, ElectionTimers timers,
+        Map<String, Object> transportSettings) {
 
-    /** The largest frame by default: far above any election message, and what the next messages will need. */
-    public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
-    /** The smallest {@code max-frame-bytes} allowed: a handshake must fit. */
-    public static final int MIN_MAX_FRAME_BYTES = 1024;
-    /** The largest {@code max-frame-bytes} allowed. */
-    public static final int MAX_MAX_FRAME_BYTES = 64 << 20;
-    /** How long a handshake may take by default. */
-    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    /** The peer transport of a cluster section without {@code transport}. */
+    public static final String DEFAULT_TRANSPORT = "tcp";
 
     public ClusterSettings {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(secretFile, "secretFile");
         Objects.requireNonNull(timers, "timers");
-        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
-        Objects.requireNonNull(tls, "tls");
         peers = List.copyOf(peers);
+        transportSettings = Collections.unmodifiableMap(new LinkedHashMap<>(transportSettings));
         if (!secretFile.isAbsolute()) {
             throw new IllegalArgumentException("the secret file must be resolved to an absolute path, not " + secretFile);
         }
@@ -53,40 +49,49 @@ public record ClusterSettings(String name, InetSocketAddress listen, Path secret
         }
     }
 
-    /** The peers by id, in the order of the file. */
-    public Map<NodeId, InetSocketAddress> peerAddresses() {
-        Map<NodeId, InetSocketAddress> addresses = new LinkedHashMap<>();
+    /** The peers' addresses by id, as written, in the order of the file. */
+    public Map<NodeId, String> peerAddresses() {
+        Map<NodeId, String> addresses = new LinkedHashMap<>();
         peers.forEach(peer -> addresses.put(peer.id(), peer.address()));
-        return addresses;
+        return Collections.unmodifiableMap(addresses);
+    }
+
+    /**
+     * The factory of this section's peer transport: its provider, found on the class path as when
+     * the file was loaded, configured again with {@link #transportSettings}.
+     *
+     * @param dataDirectory the node's data directory, against which the transport's relative paths resolve
+     * @throws IllegalStateException if the provider is no longer on the class path, or now finds a
+     *     problem with its settings (each named, with its path)
+     */
+    public PeerTransportFactory transportFactory(Path dataDirectory) {
+        PeerTransportProvider provider = ClusterResolver.peerTransports().get(transport);
+        if (provider == null) {
+            throw new IllegalStateException("cluster.transport: no peer transport \"" + transport
+                    + "\" on the class path; found " + String.join(", ", ClusterResolver.peerTransports().keySet()));
+        }
+        AdapterSettings settings = AdapterSettings.of("cluster", transportSettings, dataDirectory);
+        ClusterResolver.NODE_FIELDS.forEach(settings::has);
+        PeerTransportFactory factory = provider.configure(settings);
+        List<SettingsProblem> problems = settings.problems();
+        if (!problems.isEmpty() || !settings.unread().isEmpty()) {
+            throw new IllegalStateException(problems.isEmpty() ? settings.unread().toString()
+                    : problems.stream().map(SettingsProblem::toString).collect(Collectors.joining("; ")));
+        }
+        return factory;
     }
 
     /**
      * One other member of the cluster.
      *
      * @param id its {@code node.id}
-     * @param address where it listens for its peers
+     * @param address where it can be reached, as written; its transport found it valid
      */
-    public record Peer(NodeId id, InetSocketAddress address) {
+    public record Peer(NodeId id, String address) {
 
         public Peer {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(address, "address");
-        }
-    }
-
-    /**
-     * {@code cluster.tls}: the node's own key and certificate, and the certificates it trusts, both
-     * PKCS#12 files, each with its password in a file of its own. All paths are absolute.
-     */
-    public record TlsSettings(Path keystore, Path keystorePasswordFile, Path truststore, Path truststorePasswordFile) {
-
-        public TlsSettings {
-            for (Path path : new Path[] {keystore, keystorePasswordFile, truststore, truststorePasswordFile}) {
-                Objects.requireNonNull(path, "path");
-                if (!path.isAbsolute()) {
-                    throw new IllegalArgumentException("a TLS file must be resolved to an absolute path, not " + path);
-                }
-            }
         }
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import dev.dhcpcluster.bootstrap.text.SafeText;
+import dev.dhcpcluster.core.text.SafeText;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.port.model.NodeId;
 import java.io.IOException;

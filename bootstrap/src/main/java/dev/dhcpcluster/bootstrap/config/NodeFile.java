@@ -1,9 +1,12 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The node configuration file exactly as written: every value still raw (strings for addresses,
@@ -41,16 +44,25 @@ record NodeFile(
             @JsonProperty("token-file") String tokenFile) {
     }
 
-    /** {@code "cluster"}: the other members, how to reach them, and the election's timers. */
+    /**
+     * {@code "cluster"}: the other members, how to prove membership, the election's timers, and the
+     * peer transport ({@code transport}, {@code "tcp"} when absent). Every other field is the
+     * transport's own, kept as written for its provider to read.
+     */
     record Cluster(
             @JsonProperty("name") String name,
-            @JsonProperty("listen") String listen,
+            @JsonProperty("transport") String transport,
             @JsonProperty("secret-file") String secretFile,
             @JsonProperty("peers") List<ClusterPeer> peers,
             @JsonProperty("timers") ClusterTimers timers,
-            @JsonProperty("max-frame-bytes") Integer maxFrameBytes,
-            @JsonProperty("handshake-timeout-ms") Long handshakeTimeoutMs,
-            @JsonProperty("tls") ClusterTls tls) {
+            @JsonAnySetter Map<String, Object> transportSettings) {
+
+        // Jackson hands a creator's any-setter a HashMap, which loses the file's order: sorted by
+        // name instead, so that messages and the restart list come out the same every time.
+        Cluster {
+            transportSettings = transportSettings == null ? Map.of()
+                    : Collections.unmodifiableMap(new TreeMap<>(transportSettings));
+        }
     }
 
     /** One entry of {@code "cluster.peers"}. */
@@ -63,14 +75,6 @@ record NodeFile(
             @JsonProperty("failure-timeout-ms") Long failureTimeoutMs,
             @JsonProperty("answer-timeout-ms") Long answerTimeoutMs,
             @JsonProperty("coordinator-timeout-ms") Long coordinatorTimeoutMs) {
-    }
-
-    /** {@code "cluster.tls"}: PKCS#12 key and trust stores, each with a password file. */
-    record ClusterTls(
-            @JsonProperty("keystore") String keystore,
-            @JsonProperty("keystore-password-file") String keystorePasswordFile,
-            @JsonProperty("truststore") String truststore,
-            @JsonProperty("truststore-password-file") String truststorePasswordFile) {
     }
 
     /** {@code "Dhcp4"}: the DHCPv4 service, as Kea's top-level object of the same name. */

@@ -2,12 +2,10 @@ package dev.dhcpcluster.bootstrap.runtime;
 
 import com.google.common.util.concurrent.AbstractIdleService;
 import dev.dhcpcluster.adapter.storage.FileVoteStore;
-import dev.dhcpcluster.adapter.tcppeer.TcpPeerTransport;
 import dev.dhcpcluster.bootstrap.config.ClusterSettings;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.SecretException;
-import dev.dhcpcluster.bootstrap.secret.TlsContexts;
 import dev.dhcpcluster.core.election.BullyElection;
 import dev.dhcpcluster.bootstrap.config.HostCheck;
 import dev.dhcpcluster.core.cluster.ConfigDistribution;
@@ -21,10 +19,12 @@ import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerTransport;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.VoteStoreException;
+import dev.dhcpcluster.port.plugin.NodeContext;
+import dev.dhcpcluster.port.plugin.PeerMembership;
+import dev.dhcpcluster.port.plugin.PeerTransportFactory;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import dev.dhcpcluster.port.time.Cancellable;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -39,7 +39,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import javax.inject.Inject;
 import javax.inject.Singleton;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * the event loop, and the vote the election keeps on disk. A node without the section has this
  * service too, and it does nothing.
  *
- * <p>On start: the secret is read (and the TLS context built), the vote store opened and its vote
- * read (a damaged vote refuses the start: the node cannot know which epochs it may acknowledge),
- * the transport starts listening (a taken port refuses the start naming {@code cluster.listen}),
- * and the election starts on the loop. Every transport callback reaches the election on the loop's
+ * <p>On start: the secret is read, the peer transport created by the provider that
+ * {@code cluster.transport} names (found by {@link java.util.ServiceLoader}; the TCP transport
+ * builds its TLS context here), the vote store opened and its vote read (a damaged vote refuses the
+ * start: the node cannot know which epochs it may acknowledge), the transport starts listening (a
+ * taken port refuses the start naming {@code cluster.listen}), and the election starts on the loop. Every transport callback reaches the election on the loop's
  * priority lane ({@link LoopPeerHandler}). On stop: the transport closes, then the election stops.
  *
  * <p>{@link #view()} is what {@code /metrics} reads: a snapshot refreshed on the loop every
@@ -70,7 +70,7 @@ public final class ClusterService extends AbstractIdleService {
     private final EventLoop loop;
     private final ClusterEvents events;
 
-    private volatile TcpPeerTransport transport;
+    private volatile PeerTransport transport;
     private volatile BullyElection election;
     private volatile Set<NodeId> members = Set.of();
     /** True if the vote on disk at start showed that this node had acknowledged an epoch before. */
@@ -103,7 +103,13 @@ public final class ClusterService extends AbstractIdleService {
         }
         ClusterSettings cluster = config.cluster().get();
         try {
-            TcpPeerTransport.Settings settings = settings(cluster);
+            PeerTransportFactory factory;
+            try {
+                factory = cluster.transportFactory(config.dataDirectory());
+            } catch (IllegalStateException e) {
+                throw new StartRefused(e.getMessage(), e);
+            }
+            PeerMembership membership = membership(cluster);
             // The store first, and its vote read: a damaged vote must refuse the start before the
             // node shows itself to any peer.
             DataDirectories.prepare(config.dataDirectory(), "node.data-directory");
@@ -114,7 +120,13 @@ public final class ClusterService extends AbstractIdleService {
             } catch (VoteStoreException e) {
                 throw new StartRefused("election vote: " + e.getMessage(), e);
             }
-            TcpPeerTransport created = new TcpPeerTransport(settings, events);
+            PeerTransport created;
+            try {
+                created = factory.create(new NodeContext(config.node(), config.dataDirectory(), loop, loop, events),
+                        membership);
+            } catch (IllegalStateException e) {
+                throw new StartRefused(e.getMessage(), e);
+            }
             Set<NodeId> all = new TreeSet<>(cluster.peerAddresses().keySet());
             all.add(config.node());
             members = Set.copyOf(all);
@@ -125,7 +137,7 @@ public final class ClusterService extends AbstractIdleService {
                 created.start(handler);
             } catch (IOException e) {
                 created.close();
-                throw new StartRefused("cluster.listen: " + e.getMessage(), e);
+                throw new StartRefused(listenField(cluster) + ": " + e.getMessage(), e);
             }
             transport = created;
             election = bully;
@@ -136,8 +148,9 @@ public final class ClusterService extends AbstractIdleService {
                 return null;
             });
             refresh = loop.schedule(cluster.timers().heartbeatInterval(), this::refreshLater);
-            LOG.info("node {} is a member of cluster \"{}\" with {}, listening for peers on {}", config.node().value(),
-                    cluster.name(), describePeers(cluster), describe(created.localAddress()));
+            LOG.info("node {} is a member of cluster \"{}\" with {}, {}", config.node().value(), cluster.name(),
+                    describePeers(cluster), created.listenAddress().map(address -> "listening for peers on " + address)
+                            .orElse("peers carried by the " + cluster.transport() + " transport"));
         } catch (Exception | Error e) {
             // AbstractIdleService does not call shutDown after a failed startUp: release here.
             closeQuietly();
@@ -145,7 +158,8 @@ public final class ClusterService extends AbstractIdleService {
         }
     }
 
-    private TcpPeerTransport.Settings settings(ClusterSettings cluster) throws StartRefused {
+    /** Who the transport carries messages between; the secret read from its file. */
+    private PeerMembership membership(ClusterSettings cluster) throws StartRefused {
         byte[] secret;
         try {
             secret = ClusterSecret.read(cluster.secretFile());
@@ -153,25 +167,17 @@ public final class ClusterService extends AbstractIdleService {
             throw new StartRefused("cluster.secret-file: " + e.getMessage(), e);
         }
         try {
-            TcpPeerTransport.Settings settings = TcpPeerTransport.Settings.of(config.node(), cluster.name(),
-                    cluster.listen(), cluster.peerAddresses(), secret)
-                    .withMaxFrameBytes(cluster.maxFrameBytes())
-                    .withHandshakeTimeout(cluster.handshakeTimeout())
-                    .withHeartbeatInterval(cluster.timers().heartbeatInterval());
-            if (cluster.tls().isPresent()) {
-                SSLContext context;
-                try {
-                    context = TlsContexts.build(cluster.tls().get());
-                } catch (SecretException e) {
-                    throw new StartRefused(e.getMessage(), e);
-                }
-                settings = settings.withTls(context);
-            }
-            return settings;
+            return new PeerMembership(cluster.name(), config.node(), cluster.peerAddresses(), secret,
+                    cluster.timers().heartbeatInterval());
         } finally {
-            // The settings keep their own copy.
+            // The membership keeps its own copy.
             Arrays.fill(secret, (byte) 0);
         }
+    }
+
+    /** The field a transport that cannot listen names: {@code cluster.listen} for TCP, the section for another. */
+    private static String listenField(ClusterSettings cluster) {
+        return cluster.transportSettings().containsKey("listen") ? "cluster.listen" : "cluster";
     }
 
     /** This node's id. */
@@ -244,7 +250,7 @@ public final class ClusterService extends AbstractIdleService {
             }, new HostCheck());
             ConfigDistribution created = new ConfigDistribution(config.node(), loop, loop, transport,
                     this::leadership, target, cluster.timers().heartbeatInterval(), ConfigDistribution.DEFAULT_REFRESH,
-                    LeaderConfig.maxConfigBytes(cluster.maxFrameBytes()));
+                    LeaderConfig.maxConfigBytes(transport.maxMessageBytes()));
             leaderConfig = target;
             distribution = created;
             created.start(ownCanonical);
@@ -341,12 +347,12 @@ public final class ClusterService extends AbstractIdleService {
 
     private ClusterView view(ElectionStatus status) {
         ClusterSettings cluster = config.cluster().orElseThrow();
-        TcpPeerTransport current = transport;
+        PeerTransport current = transport;
         Map<NodeId, Duration> roundTrips = new HashMap<>();
         for (NodeId peer : cluster.peerAddresses().keySet()) {
             current.roundTrip(peer).ifPresent(rtt -> roundTrips.put(peer, rtt));
         }
-        return new ClusterView(cluster.name(), current.localAddress(), status, cluster.peerAddresses(),
+        return new ClusterView(cluster.name(), current.listenAddress(), status, cluster.peerAddresses(),
                 current.connected(), roundTrips, Optional.ofNullable(dataSide).map(ClusterMember::view));
     }
 
@@ -399,7 +405,7 @@ public final class ClusterService extends AbstractIdleService {
         if (timer != null) {
             timer.cancel();
         }
-        TcpPeerTransport current = transport;
+        PeerTransport current = transport;
         if (current != null) {
             current.close();
         }
@@ -435,12 +441,8 @@ public final class ClusterService extends AbstractIdleService {
     private static String describePeers(ClusterSettings cluster) {
         StringBuilder text = new StringBuilder();
         cluster.peers().forEach(peer -> text.append(text.length() == 0 ? "" : ", ").append("node ")
-                .append(peer.id().value()).append(" at ").append(describe(peer.address())));
+                .append(peer.id().value()).append(" at ").append(peer.address()));
         return text.toString();
-    }
-
-    static String describe(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.dhcpcluster.bootstrap.runtime;
 
 import dev.dhcpcluster.core.election.ElectionStatus;
 import dev.dhcpcluster.port.model.NodeId;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -14,15 +13,16 @@ import java.util.Set;
  * the election's status and what the peer transport knows of each peer.
  *
  * @param name the cluster's name
- * @param listen where the node listens for its peers, as bound
+ * @param listen where the other nodes reach this one, as the transport spells a peer's address
+ *     (for TCP {@code address:port} as bound); empty for a transport without an address of its own
  * @param election the election's status, read on the event loop
- * @param addresses every peer's configured address
+ * @param addresses every peer's address, as written in the node file
  * @param connected the peers connected and authenticated now
  * @param roundTrips the latest round-trip time measured to each connected peer, where one was
  * @param member what this node holds of the address space; empty until its DHCP service has started
  */
-public record ClusterView(String name, InetSocketAddress listen, ElectionStatus election,
-        Map<NodeId, InetSocketAddress> addresses, Set<NodeId> connected, Map<NodeId, Duration> roundTrips,
+public record ClusterView(String name, Optional<String> listen, ElectionStatus election,
+        Map<NodeId, String> addresses, Set<NodeId> connected, Map<NodeId, Duration> roundTrips,
         Optional<MemberView> member) {
 
     public ClusterView {

@@ -50,7 +50,7 @@ public final class ConfigChanges {
             field("transport.relay-port", config -> config.server().relayPort()),
             section("lease-store", NodeConfig::leaseStore, Map.of()),
             section("admin", NodeConfig::admin, Map.of("listenAddress", "listen", "listenPort", "listen")),
-            section("cluster", NodeConfig::cluster, Map.of("handshakeTimeout", "handshake-timeout-ms")));
+            section("cluster", NodeConfig::cluster, Map.of("transportSettings", "")));
 
     private ConfigChanges() {
     }
@@ -250,7 +250,8 @@ public final class ConfigChanges {
      * @param value its value in a config
      * @param section true if the value is a record to compare component by component, each named
      *     by its component name in the file's spelling ({@code listenPort}: {@code listen-port})
-     * @param names file names of components whose name is not simply that spelling
+     * @param names file names of components whose name is not simply that spelling; an empty name
+     *     marks a map of the section's own fields kept as written, compared field by field
      */
     record Watched(String path, Function<NodeConfig, Object> value, boolean section, Map<String, String> names) {
 
@@ -267,7 +268,14 @@ public final class ConfigChanges {
             if (section && was instanceof Record && is != null && was.getClass() == is.getClass()) {
                 int before = paths.size();
                 for (RecordComponent component : was.getClass().getRecordComponents()) {
-                    String field = path + "." + names.getOrDefault(component.getName(), kebab(component.getName()));
+                    String name = names.getOrDefault(component.getName(), kebab(component.getName()));
+                    if (name.isEmpty() && read(component, was) instanceof Map<?, ?> wasFields
+                            && read(component, is) instanceof Map<?, ?> isFields) {
+                        // Fields kept as written (an adapter's own), compared one by one.
+                        fields(path, wasFields, isFields, paths);
+                        continue;
+                    }
+                    String field = path + "." + name;
                     // Two components can be one field of the file (admin.listen is an address and a port).
                     if (!Objects.equals(read(component, was), read(component, is)) && !paths.contains(field)) {
                         paths.add(field);
@@ -286,11 +294,17 @@ public final class ConfigChanges {
                 paths.add(path + ".type");
                 return;
             }
-            Set<String> fields = new LinkedHashSet<>(was.settings().keySet());
-            fields.addAll(is.settings().keySet());
-            for (String field : fields) {
-                if (!Objects.equals(was.settings().get(field), is.settings().get(field))) {
-                    paths.add(path + "." + field);
+            fields(path, was.settings(), is.settings(), paths);
+        }
+
+        /** The fields of {@code before} and {@code after} that differ, each once, in the order written. */
+        private static void fields(String path, Map<?, ?> before, Map<?, ?> after, List<String> paths) {
+            Set<Object> keys = new LinkedHashSet<>(before.keySet());
+            keys.addAll(after.keySet());
+            for (Object name : keys) {
+                String field = path + "." + name;
+                if (!Objects.equals(before.get(name), after.get(name)) && !paths.contains(field)) {
+                    paths.add(field);
                 }
             }
         }

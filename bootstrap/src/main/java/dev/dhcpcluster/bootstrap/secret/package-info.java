@@ -1,5 +1,5 @@
 /**
  * Files that hold secrets: the rule that only the node's user may read them (as ssh asks of a
- * key), the cluster's shared secret, and the TLS context built from key and trust stores.
+ * key), and the cluster's shared secret. The TCP peer transport reads its TLS stores itself.
  */
 package dev.dhcpcluster.bootstrap.secret;

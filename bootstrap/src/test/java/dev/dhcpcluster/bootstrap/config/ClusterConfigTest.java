@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dhcpcluster.bootstrap.runtime.ConfigChanges;
 import dev.dhcpcluster.core.election.ElectionTimers;
 import dev.dhcpcluster.port.model.NodeId;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -52,10 +52,10 @@ class ClusterConfigTest {
             assertEquals("lab", cluster.name());
             assertEquals(ElectionTimers.DEFAULTS, cluster.timers());
             assertEquals(Path.of("/var/lib/dhcpcluster/cluster.key"), cluster.secretFile());
-            Map<NodeId, InetSocketAddress> expected = new LinkedHashMap<>();
+            Map<NodeId, Object> expected = new LinkedHashMap<>();
             for (NodeConfig other : nodes) {
                 if (!other.node().equals(node.node())) {
-                    expected.put(other.node(), other.cluster().orElseThrow().listen());
+                    expected.put(other.node(), other.cluster().orElseThrow().transportSettings().get("listen"));
                 }
             }
             assertEquals(expected, cluster.peerAddresses());
@@ -69,26 +69,24 @@ class ClusterConfigTest {
     }
 
     @Test
-    @DisplayName("the issue's example resolves: defaults for the timers (ElectionTimers.DEFAULTS), the frame and handshake limits; the secret in the data directory")
+    @DisplayName("the issue's example resolves: the tcp transport by default with its listen address, defaults for the timers (ElectionTimers.DEFAULTS); the secret in the data directory")
     void example() throws Exception {
         ClusterSettings cluster = NodeFileFixture.load(ClusterConfigTest::cluster).cluster().orElseThrow();
 
         assertEquals("lab", cluster.name());
-        assertEquals(new InetSocketAddress("198.18.0.1", 6767), cluster.listen());
+        assertEquals("tcp", cluster.transport());
+        assertEquals(Map.of("listen", "198.18.0.1:6767"), cluster.transportSettings());
         assertEquals(Path.of("/var/lib/dhcpcluster/cluster.key"), cluster.secretFile());
-        assertEquals(List.of(new ClusterSettings.Peer(new NodeId(2), new InetSocketAddress("198.18.0.2", 6767)),
-                new ClusterSettings.Peer(new NodeId(3), new InetSocketAddress("198.18.0.3", 6767))), cluster.peers());
+        assertEquals(List.of(new ClusterSettings.Peer(new NodeId(2), "198.18.0.2:6767"),
+                new ClusterSettings.Peer(new NodeId(3), "198.18.0.3:6767")), cluster.peers());
         assertEquals(ElectionTimers.DEFAULTS, cluster.timers());
-        assertEquals(1 << 20, cluster.maxFrameBytes());
-        assertEquals(Duration.ofSeconds(5), cluster.handshakeTimeout());
-        assertTrue(cluster.tls().isEmpty());
     }
 
     @Test
-    @DisplayName("every field can be set: timers, limits, TLS files (relative ones in the data directory)")
+    @DisplayName("every field can be set: the transport named, timers; the transport's limits and TLS files kept for it as written")
     void everyField() throws Exception {
         ClusterSettings cluster = NodeFileFixture.load(file -> {
-            ObjectNode section = cluster(file).put("secret-file", "/etc/dhcpcluster/cluster.key")
+            ObjectNode section = cluster(file).put("transport", "tcp").put("secret-file", "/etc/dhcpcluster/cluster.key")
                     .put("max-frame-bytes", 65536).put("handshake-timeout-ms", 1500);
             section.putObject("timers").put("heartbeat-interval-ms", 100).put("failure-timeout-ms", 500)
                     .put("answer-timeout-ms", 150).put("coordinator-timeout-ms", 400);
@@ -99,11 +97,13 @@ class ClusterConfigTest {
         assertEquals(Path.of("/etc/dhcpcluster/cluster.key"), cluster.secretFile());
         assertEquals(new ElectionTimers(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(150),
                 Duration.ofMillis(400)), cluster.timers());
-        assertEquals(65536, cluster.maxFrameBytes());
-        assertEquals(Duration.ofMillis(1500), cluster.handshakeTimeout());
-        assertEquals(new ClusterSettings.TlsSettings(Path.of("/var/lib/dhcpcluster/node1.p12"),
-                Path.of("/var/lib/dhcpcluster/node1.pass"), Path.of("/etc/dhcpcluster/trust.p12"),
-                Path.of("/var/lib/dhcpcluster/trust.pass")), cluster.tls().orElseThrow());
+        assertEquals("tcp", cluster.transport());
+        assertEquals(Set.of("listen", "max-frame-bytes", "handshake-timeout-ms", "tls"),
+                cluster.transportSettings().keySet());
+        assertEquals(65536, cluster.transportSettings().get("max-frame-bytes"));
+        assertEquals(Map.of("keystore", "node1.p12", "keystore-password-file", "node1.pass",
+                "truststore", "/etc/dhcpcluster/trust.p12", "truststore-password-file", "trust.pass"),
+                cluster.transportSettings().get("tls"));
     }
 
     @Test
@@ -195,5 +195,23 @@ class ClusterConfigTest {
         assertEquals(List.of("cluster.handshake-timeout-ms: 0 is not 1 to 60000 ms"),
                 errors(cluster -> cluster.put("handshake-timeout-ms", 0)));
         assertEquals("cluster.secret-file", onlyPath(cluster -> cluster.put("secret-file", "keys/")));
+    }
+
+    @Test
+    @DisplayName("an unknown cluster.transport is refused at config check, naming the peer transports on the class path")
+    void unknownTransport() {
+        assertEquals(List.of("cluster.transport: \"carrier-pigeon\" is not a peer transport on the class path; found tcp"),
+                errors(cluster -> cluster.put("transport", "carrier-pigeon")));
+    }
+
+    @Test
+    @DisplayName("a field that neither the node nor its transport reads is refused, with the fields the section takes")
+    void unknownField() {
+        List<String> errors = errors(cluster -> cluster.put("listen-port", 6767));
+
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("cluster.listen-port: unknown field; this section takes "), errors.get(0));
+        assertTrue(errors.get(0).contains("listen") && errors.get(0).contains("secret-file")
+                && errors.get(0).contains("transport") && errors.get(0).contains("tls"), errors.get(0));
     }
 }

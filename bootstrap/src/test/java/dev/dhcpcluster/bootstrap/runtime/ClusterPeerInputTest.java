@@ -8,7 +8,6 @@ import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.e2e.Poll;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.core.lease.LeaseQuery;
-import dev.dhcpcluster.core.testing.RecordingEvents;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
@@ -18,6 +17,7 @@ import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.PeerHandler;
 import dev.dhcpcluster.port.peer.PeerMessage;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -53,7 +53,6 @@ class ClusterPeerInputTest {
     private NodeComponent node;
     private TcpPeerTransport peer;
     private final List<String> heard = new CopyOnWriteArrayList<>();
-    private final RecordingEvents peerEvents = new RecordingEvents();
 
     @AfterEach
     void stop() {
@@ -84,7 +83,7 @@ class ClusterPeerInputTest {
         node.runtime().start(TIMEOUT);
         peer = new TcpPeerTransport(TcpPeerTransport.Settings.of(TWO, "lab",
                 new InetSocketAddress("127.0.0.1", peerPort), Map.of(ONE, new InetSocketAddress("127.0.0.1", nodePort)),
-                ClusterSecret.read(secret)), peerEvents);
+                ClusterSecret.read(secret)), ClusterEvents.NONE);
         peer.start(new PeerHandler() {
             @Override
             public void received(PeerMessage message) {

@@ -116,6 +116,31 @@ class ClusterSecretTest {
     }
 
     @Test
+    @DisplayName("config check asks the peer transport for the files it reads at start: a missing TLS password file is an error at its field")
+    void configCheckReadsTheTransportsFiles() throws Exception {
+        Path secret = directory.resolve("cluster.key");
+        ClusterSecret.generate(secret, false);
+        Path config = directory.resolve("node.json");
+        Files.writeString(config, """
+                {"node": {"id": 1, "data-directory": "%s"},
+                 "transport": {"type": "udp", "listen-address": "127.0.0.1", "listen-port": 6767},
+                 "cluster": {"name": "lab", "transport": "tcp", "listen": "127.0.0.1:6768", "secret-file": "%s",
+                             "peers": [{"id": 2, "address": "127.0.0.2:6768"}],
+                             "tls": {"keystore": "node1.p12", "keystore-password-file": "node1.pass",
+                                     "truststore": "trust.p12", "truststore-password-file": "trust.pass"}},
+                 "Dhcp4": {"subnet4": [{"subnet": "198.18.0.0/16", "pools": [{"pool": "198.18.1.1 - 198.18.1.9"}]}]}}
+                """.formatted(directory.resolve("data"), secret));
+
+        Run refused = run("config", "check", config.toString());
+        Run elsewhere = run("config", "check", "--no-host-check", config.toString());
+
+        assertEquals(2, refused.exit());
+        assertTrue(refused.err().contains("cluster.tls.keystore-password-file: "
+                + directory.resolve("data").resolve("node1.pass") + ": does not exist"), refused.err());
+        assertEquals(0, elsewhere.exit(), "a file for another host is checked alone: " + elsewhere.err());
+    }
+
+    @Test
     @DisplayName("a secret shorter than 16 bytes, not base64, empty or missing is refused")
     void badSecrets() throws Exception {
         Path file = directory.resolve("cluster.key");

@@ -17,7 +17,7 @@ import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.store.LeaseStore;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
-import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.DhcpEvents;
 import dev.dhcpcluster.port.time.Cancellable;
 import dev.dhcpcluster.port.time.Clock;
 import dev.dhcpcluster.port.time.Scheduler;
@@ -61,7 +61,7 @@ public final class DhcpServer implements DhcpHandler {
     private final LeaseStore store;
     private final Clock clock;
     private final Scheduler scheduler;
-    private final ClusterEvents events;
+    private final DhcpEvents events;
     private LeaseTable table;
     private DhcpPolicy policy;
     private boolean loaded;
@@ -75,7 +75,7 @@ public final class DhcpServer implements DhcpHandler {
      *     one address, say)
      */
     public DhcpServer(ServerConfig config, DhcpTransport transport, LeaseStore store, Clock clock, Scheduler scheduler,
-            ClusterEvents events) {
+            DhcpEvents events) {
         this(config, transport, store, clock, scheduler, events, Responsibility.everyBucket());
     }
 
@@ -89,7 +89,7 @@ public final class DhcpServer implements DhcpHandler {
      *     one address, say)
      */
     public DhcpServer(ServerConfig config, DhcpTransport transport, LeaseStore store, Clock clock, Scheduler scheduler,
-            ClusterEvents events, Responsibility responsibility) {
+            DhcpEvents events, Responsibility responsibility) {
         this(config, transport, store, clock, scheduler, events, responsibility, Duration.ZERO);
     }
 
@@ -102,7 +102,7 @@ public final class DhcpServer implements DhcpHandler {
      * @throws IllegalArgumentException if the configuration cannot be served, or the grace is negative
      */
     public DhcpServer(ServerConfig config, DhcpTransport transport, LeaseStore store, Clock clock, Scheduler scheduler,
-            ClusterEvents events, Responsibility responsibility, Duration expiryGrace) {
+            DhcpEvents events, Responsibility responsibility, Duration expiryGrace) {
         Objects.requireNonNull(config, "config");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.store = Objects.requireNonNull(store, "store");
@@ -161,7 +161,7 @@ public final class DhcpServer implements DhcpHandler {
 
     /**
      * Handles one received datagram. Bad input is dropped and reported through
-     * {@link ClusterEvents#dropped}, never thrown.
+     * {@link DhcpEvents#dropped}, never thrown.
      *
      * @throws IllegalStateException if {@link #load} has not been called
      */

@@ -7,7 +7,7 @@ import dev.dhcpcluster.port.peer.PeerTransport;
 import dev.dhcpcluster.port.peer.Vote;
 import dev.dhcpcluster.port.peer.VoteStore;
 import dev.dhcpcluster.port.peer.VoteStoreException;
-import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.PeerEvents;
 import dev.dhcpcluster.port.telemetry.ElectionEvent;
 import dev.dhcpcluster.port.telemetry.ElectionEvent.Kind;
 import dev.dhcpcluster.port.time.Cancellable;
@@ -97,7 +97,7 @@ public final class BullyElection implements PeerHandler {
     private final PeerTransport peers;
     private final VoteStore votes;
     private final RandomGenerator random;
-    private final ClusterEvents events;
+    private final PeerEvents events;
     private final int required;
     private final boolean acknowledgeBeforeSaving;
     private final long failureNanos;
@@ -134,7 +134,7 @@ public final class BullyElection implements PeerHandler {
      * @param events told of every step of the election
      */
     public BullyElection(NodeId self, Set<NodeId> members, ElectionTimers timers, Clock clock, Scheduler scheduler,
-            PeerTransport peers, VoteStore votes, RandomGenerator random, ClusterEvents events) {
+            PeerTransport peers, VoteStore votes, RandomGenerator random, PeerEvents events) {
         this(self, members, timers, clock, scheduler, peers, votes, random, events, Quorum.MAJORITY, false);
     }
 
@@ -146,7 +146,7 @@ public final class BullyElection implements PeerHandler {
      * @param acknowledgeBeforeSaving true to send an acknowledgement before the vote is durable (wrong)
      */
     BullyElection(NodeId self, Set<NodeId> members, ElectionTimers timers, Clock clock, Scheduler scheduler,
-            PeerTransport peers, VoteStore votes, RandomGenerator random, ClusterEvents events, Quorum quorum,
+            PeerTransport peers, VoteStore votes, RandomGenerator random, PeerEvents events, Quorum quorum,
             boolean acknowledgeBeforeSaving) {
         this.self = Objects.requireNonNull(self, "self");
         this.members = members.stream().sorted().toList();

@@ -10,7 +10,6 @@ import dev.dhcpcluster.core.testing.ControlledLeaseStore;
 import dev.dhcpcluster.core.testing.ControlledLeaseStore.Mode;
 import dev.dhcpcluster.core.testing.ManualClock;
 import dev.dhcpcluster.core.testing.ManualScheduler;
-import dev.dhcpcluster.core.testing.RecordingEvents;
 import dev.dhcpcluster.core.testing.RecordingTransport;
 import dev.dhcpcluster.core.testing.TestConfigs;
 import dev.dhcpcluster.port.model.Datagram;
@@ -21,6 +20,7 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -41,7 +41,7 @@ class DhcpServerLeaseAdminTest {
     /** Two addresses in the pool: once both are bound, a third client gets one only if it is freed. */
     private final DhcpServer server = new DhcpServer(TestConfigs.server(TestConfigs.subnet()
             .pool("198.18.0.10", "198.18.0.11").build()).build(), transport, store, clock, scheduler,
-            new RecordingEvents());
+            ClusterEvents.NONE);
 
     private DhcpMessage exchange(TestPackets.Packet packet) throws MalformedPacketException {
         server.handle(new Datagram(packet.encode(), Ipv4Address.ZERO, ServerConfig.DEFAULT_CLIENT_PORT, LOCAL,

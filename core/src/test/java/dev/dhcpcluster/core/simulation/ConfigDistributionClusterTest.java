@@ -11,6 +11,7 @@ import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.PeerHandler;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerMessage.ServerConfigOffer;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ class ConfigDistributionClusterTest {
             latest = null;
             scheduler = new SimulatedScheduler(queue, clock, id.value() - 1);
             BullyElection bully = ElectionFactory.PRODUCTION.create(id, java.util.Set.copyOf(IDS), ElectionTimers.DEFAULTS,
-                    clock, scheduler, network.transport(id), disk, random.split(), new ElectionEventSink(event -> { }));
+                    clock, scheduler, network.transport(id), disk, random.split(), ClusterEvents.NONE);
             ConfigDistribution configs = new ConfigDistribution(id, clock, scheduler, network.transport(id),
                     () -> GrantNode.leadership(bully.status()), this, ElectionTimers.DEFAULTS.heartbeatInterval(),
                     ConfigDistribution.DEFAULT_REFRESH, 1 << 20);

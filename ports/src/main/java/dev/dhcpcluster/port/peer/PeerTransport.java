@@ -66,6 +66,24 @@ public interface PeerTransport extends AutoCloseable {
      */
     void disconnect(NodeId peer, String reason);
 
+    /**
+     * Where the other nodes reach this one, spelled as a peer's address is in a node file
+     * ({@code cluster.peers[].address}); for a transport that listens on a port chosen at start,
+     * as bound. Empty for a transport that has no address of its own (a message bus), which is
+     * what the default says. Called after {@link #start}, for the log and {@code /status}.
+     */
+    default Optional<String> listenAddress() {
+        return Optional.empty();
+    }
+
+    /**
+     * The largest message, encoded, that the transport carries; a larger one is dropped. The
+     * leader offers its configuration to the members only if it fits. The default sets no bound.
+     */
+    default int maxMessageBytes() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Closes every connection and stops listening. Idempotent. */
     @Override
     void close();

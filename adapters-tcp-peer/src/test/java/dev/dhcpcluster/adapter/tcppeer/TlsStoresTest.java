@@ -1,10 +1,9 @@
-package dev.dhcpcluster.bootstrap.secret;
+package dev.dhcpcluster.adapter.tcppeer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhcpcluster.bootstrap.config.ClusterSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The TLS context of peer connections, built from PKCS#12 stores that the JDK's keytool makes. */
-class TlsContextsTest {
+class TlsStoresTest {
 
     @TempDir
     Path directory;
-    private ClusterSettings.TlsSettings tls;
+    private TlsStores tls;
 
     @BeforeEach
     void stores() throws Exception {
@@ -36,9 +35,15 @@ class TlsContextsTest {
                 "-keystore", truststore.toString(), "-storepass", "trust-secret");
         Path keyPassword = directory.resolve("node.pass");
         Path trustPassword = directory.resolve("trust.pass");
-        PrivateFiles.create(keyPassword, "key-secret\n");
-        PrivateFiles.create(trustPassword, "trust-secret\n");
-        tls = new ClusterSettings.TlsSettings(keystore, keyPassword, truststore, trustPassword);
+        writePrivate(keyPassword, "key-secret\n");
+        writePrivate(trustPassword, "trust-secret\n");
+        tls = new TlsStores("cluster.tls", keystore, keyPassword, truststore, trustPassword);
+    }
+
+    /** A password file as an operator keeps it: readable by its owner only. */
+    private static void writePrivate(Path file, String text) throws Exception {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
     private static void keytool(String... args) throws Exception {
@@ -54,7 +59,7 @@ class TlsContextsTest {
     @Test
     @DisplayName("stores and password files that are right give a TLS 1.3 context whose engines hold the node's key")
     void builds() throws Exception {
-        SSLContext context = TlsContexts.build(tls);
+        SSLContext context = tls.build();
 
         assertEquals("TLSv1.3", context.getProtocol());
         assertTrue(List.of(context.createSSLEngine().getSupportedProtocols()).contains("TLSv1.3"));
@@ -63,27 +68,27 @@ class TlsContextsTest {
     @Test
     @DisplayName("a wrong password names the keystore field and says the password is wrong")
     void wrongPassword() throws Exception {
-        PrivateFiles.replace(tls.keystorePasswordFile(), "not-it\n");
+        writePrivate(tls.keystorePasswordFile(), "not-it\n");
 
-        SecretException e = assertThrows(SecretException.class, () -> TlsContexts.build(tls));
+        TlsStores.Problem e = assertThrows(TlsStores.Problem.class, () -> tls.build());
 
-        assertTrue(e.getMessage().startsWith("cluster.tls.keystore: " + tls.keystore() + ": the password is wrong"),
-                e.getMessage());
+        assertTrue(e.describe().startsWith("cluster.tls.keystore: " + tls.keystore() + ": the password is wrong"),
+                e.describe());
     }
 
     @Test
     @DisplayName("a missing truststore, a password file open to others, a store that is not PKCS#12: each names its field")
     void badFiles() throws Exception {
         Files.setPosixFilePermissions(tls.truststorePasswordFile(), PosixFilePermissions.fromString("rw-r--r--"));
-        assertTrue(assertThrows(SecretException.class, () -> TlsContexts.build(tls)).getMessage()
+        assertTrue(assertThrows(TlsStores.Problem.class, () -> tls.build()).describe()
                 .startsWith("cluster.tls.truststore-password-file: " + tls.truststorePasswordFile()
                         + ": is open to group or others (mode rw-r--r--)"));
         Files.setPosixFilePermissions(tls.truststorePasswordFile(), PosixFilePermissions.fromString("rw-------"));
         Files.delete(tls.truststore());
         assertEquals("cluster.tls.truststore: " + tls.truststore() + ": does not exist",
-                assertThrows(SecretException.class, () -> TlsContexts.build(tls)).getMessage());
+                assertThrows(TlsStores.Problem.class, () -> tls.build()).describe());
         Files.writeString(tls.keystore(), "not a store");
-        assertTrue(assertThrows(SecretException.class, () -> TlsContexts.build(tls)).getMessage()
+        assertTrue(assertThrows(TlsStores.Problem.class, () -> tls.build()).describe()
                 .startsWith("cluster.tls.keystore: " + tls.keystore() + ": "));
     }
 }

@@ -2,20 +2,16 @@ package dev.dhcpcluster.adapter.tcppeer;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.dhcpcluster.port.model.DhcpMessageType;
-import dev.dhcpcluster.port.model.DropReason;
-import dev.dhcpcluster.port.model.Ipv4Address;
-import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.PeerRefusal;
-import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import dev.dhcpcluster.port.telemetry.PeerEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
 /** The peer events a transport reports, recorded for assertions: what an operator sees in the log and metrics. */
-final class PeerEvents implements ClusterEvents {
+final class RecordingPeerEvents implements PeerEvents {
 
     /** One {@link #peerRefused} call. */
     record Refusal(PeerRefusal reason, String remote, String detail) {
@@ -79,43 +75,5 @@ final class PeerEvents implements ClusterEvents {
     /** Waits for a refusal for {@code reason}, and returns it. */
     Refusal awaitRefusal(PeerRefusal reason) throws InterruptedException {
         return awaitRefusal(r -> r.reason() == reason, reason.name());
-    }
-
-    // The DHCP events are not a peer transport's business.
-
-    @Override
-    public void requestReceived(DhcpMessageType type) {
-    }
-
-    @Override
-    public void replySent(DhcpMessageType type) {
-    }
-
-    @Override
-    public void dropped(DropReason reason, String detail) {
-    }
-
-    @Override
-    public void leaseBound(Lease lease) {
-    }
-
-    @Override
-    public void leaseReleased(Lease lease) {
-    }
-
-    @Override
-    public void addressDeclined(Lease lease) {
-    }
-
-    @Override
-    public void poolExhausted(Ipv4Address subnet, int prefixLength) {
-    }
-
-    @Override
-    public void storeCommitted(int changes, Duration latency, int pending) {
-    }
-
-    @Override
-    public void storeFailed(String cause, int pending) {
     }
 }

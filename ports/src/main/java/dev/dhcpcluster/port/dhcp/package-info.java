@@ -1,0 +1,15 @@
+/**
+ * The DHCP ports: how datagrams reach the server and how its replies leave.
+ *
+ * <p>A transport ({@link dev.dhcpcluster.port.dhcp.DhcpTransport}) is an adapter: it receives
+ * datagrams from wherever DHCP arrives (UDP sockets, raw frames, a controller's packet-in, an
+ * in-process queue) and hands each to the node's {@link dev.dhcpcluster.port.dhcp.DhcpHandler},
+ * which the application implements; the application answers later through
+ * {@link dev.dhcpcluster.port.dhcp.DhcpTransport#send}, with a
+ * {@link dev.dhcpcluster.port.model.Delivery} saying how the reply must reach its client.
+ *
+ * <p>An integrator who writes a transport implements {@code DhcpTransport}, offers it to the node
+ * through a {@link dev.dhcpcluster.port.plugin.DhcpTransportProvider}, and runs the contract test
+ * {@code AbstractDhcpTransportTest} from the ports test-jar against it.
+ */
+package dev.dhcpcluster.port.dhcp;
