@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import dev.dhcpcluster.bootstrap.plugin.AdapterCatalog;
 import dev.dhcpcluster.core.election.ElectionTimers;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.plugin.AdapterSettings;
@@ -12,15 +13,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Resolves the {@code "cluster"} section into {@link ClusterSettings}, reporting every mistake
  * with its path. The node reads its own fields ({@code name}, {@code transport},
  * {@code secret-file}, {@code peers}, {@code timers}); the peer transport named by
- * {@code transport}, found by {@link ServiceLoader} among the {@link PeerTransportProvider}s on the
- * class path, reads the rest and judges the peers' addresses. Files named in the section (the
+ * {@code transport}, one of the {@link PeerTransportProvider}s of the loader's
+ * {@link AdapterCatalog}, reads the rest and judges the peers' addresses. Files named in the section (the
  * secret, a transport's key stores) are taken relative to the data directory when relative, as
  * {@code admin.token-file} and {@code lease-store.file} are; they are read when the node starts,
  * not here, so that a file can be checked on another host.
@@ -35,24 +36,11 @@ final class ClusterResolver {
     static final List<String> NODE_FIELDS = List.of("name", "transport", "secret-file", "peers", "timers");
 
     private final Problems problems;
+    private final AdapterCatalog catalog;
 
-    ClusterResolver(Problems problems) {
+    ClusterResolver(Problems problems, AdapterCatalog catalog) {
         this.problems = problems;
-    }
-
-    /**
-     * The peer transports on the class path by type: those {@link ServiceLoader} finds through the
-     * thread's context class loader (where a node's plugins are), else this class's.
-     */
-    static Map<String, PeerTransportProvider> peerTransports() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        Map<String, PeerTransportProvider> providers = new TreeMap<>();
-        for (PeerTransportProvider provider : ServiceLoader.load(PeerTransportProvider.class,
-                loader != null ? loader : ClusterResolver.class.getClassLoader())) {
-            // Two providers of one type: the first on the class path wins, as for classes.
-            providers.putIfAbsent(provider.type(), provider);
-        }
-        return providers;
+        this.catalog = catalog;
     }
 
     /**
@@ -63,7 +51,8 @@ final class ClusterResolver {
     Optional<ClusterSettings> resolve(NodeFile.Cluster cluster, Optional<NodeId> self, Optional<Path> dataDirectory) {
         int before = problems.size();
         String name = name(cluster.name());
-        Optional<PeerTransportFactory> transport = transport(cluster, dataDirectory);
+        Optional<PeerTransportProvider> provider = catalog.peerTransport(transportType(cluster));
+        Optional<PeerTransportFactory> transport = transport(cluster, provider, dataDirectory);
         Optional<Path> secret = Optional.empty();
         if (cluster.secretFile() == null) {
             problems.add("cluster.secret-file", "missing; the file holding the cluster's shared secret "
@@ -77,7 +66,7 @@ final class ClusterResolver {
             return Optional.empty();
         }
         return Optional.of(new ClusterSettings(name, transportType(cluster), secret.get(), peers, timers,
-                cluster.transportSettings()));
+                cluster.transportSettings(), provider.get()));
     }
 
     private static String transportType(NodeFile.Cluster cluster) {
@@ -85,15 +74,16 @@ final class ClusterResolver {
     }
 
     /** The transport's provider configured with its fields; empty after reporting a problem. */
-    private Optional<PeerTransportFactory> transport(NodeFile.Cluster cluster, Optional<Path> dataDirectory) {
+    private Optional<PeerTransportFactory> transport(NodeFile.Cluster cluster, Optional<PeerTransportProvider> found,
+            Optional<Path> dataDirectory) {
         String type = transportType(cluster);
-        Map<String, PeerTransportProvider> found = peerTransports();
-        PeerTransportProvider provider = found.get(type);
-        if (provider == null) {
-            problems.add("cluster.transport", Syntax.quote(type) + " is not a peer transport on the class path; "
-                    + (found.isEmpty() ? "none is" : "found " + String.join(", ", found.keySet())));
+        if (found.isEmpty()) {
+            Set<String> types = catalog.peerTransportTypes();
+            problems.add("cluster.transport", Syntax.quote(type) + " is not a known peer transport; "
+                    + (types.isEmpty() ? "none is on the class path" : "known: " + String.join(", ", types)));
             return Optional.empty();
         }
+        PeerTransportProvider provider = found.get();
         if (dataDirectory.isEmpty()) {
             // The data directory has its own error; the transport's paths cannot resolve without it.
             return Optional.empty();

@@ -27,9 +27,10 @@ import java.util.stream.Collectors;
  * @param timers the election's timers
  * @param transportSettings the section's other fields, as written: the transport's own, which its
  *     provider read and found valid when the file was loaded
+ * @param provider the provider of {@code transport}, from the catalog the file was loaded with
  */
 public record ClusterSettings(String name, String transport, Path secretFile, List<Peer> peers, ElectionTimers timers,
-        Map<String, Object> transportSettings) {
+        Map<String, Object> transportSettings, PeerTransportProvider provider) {
 
     /** The peer transport of a cluster section without {@code transport}. */
     public static final String DEFAULT_TRANSPORT = "tcp";
@@ -39,6 +40,7 @@ public record ClusterSettings(String name, String transport, Path secretFile, Li
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(secretFile, "secretFile");
         Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(provider, "provider");
         peers = List.copyOf(peers);
         transportSettings = Collections.unmodifiableMap(new LinkedHashMap<>(transportSettings));
         if (!secretFile.isAbsolute()) {
@@ -57,19 +59,14 @@ public record ClusterSettings(String name, String transport, Path secretFile, Li
     }
 
     /**
-     * The factory of this section's peer transport: its provider, found on the class path as when
-     * the file was loaded, configured again with {@link #transportSettings}.
+     * The factory of this section's peer transport: its provider configured again with
+     * {@link #transportSettings}.
      *
      * @param dataDirectory the node's data directory, against which the transport's relative paths resolve
-     * @throws IllegalStateException if the provider is no longer on the class path, or now finds a
-     *     problem with its settings (each named, with its path)
+     * @throws IllegalStateException if the provider now finds a problem with its settings (each
+     *     named, with its path)
      */
     public PeerTransportFactory transportFactory(Path dataDirectory) {
-        PeerTransportProvider provider = ClusterResolver.peerTransports().get(transport);
-        if (provider == null) {
-            throw new IllegalStateException("cluster.transport: no peer transport \"" + transport
-                    + "\" on the class path; found " + String.join(", ", ClusterResolver.peerTransports().keySet()));
-        }
         AdapterSettings settings = AdapterSettings.of("cluster", transportSettings, dataDirectory);
         ClusterResolver.NODE_FIELDS.forEach(settings::has);
         PeerTransportFactory factory = provider.configure(settings);

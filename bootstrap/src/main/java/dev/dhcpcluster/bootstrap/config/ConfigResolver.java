@@ -54,7 +54,7 @@ final class ConfigResolver {
         Optional<AdapterChoice<LeaseStore>> store = store(file.leaseStore(), dataDirectory, problems);
         Optional<AdminSettings> admin = admin(file.admin(), dataDirectory, problems);
         Optional<ClusterSettings> cluster = file.cluster() == null ? Optional.empty()
-                : new ClusterResolver(problems).resolve(file.cluster(), node, dataDirectory);
+                : new ClusterResolver(problems, catalog).resolve(file.cluster(), node, dataDirectory);
         Optional<ServerConfig> server = Optional.empty();
         if (file.dhcp4() == null) {
             problems.add("Dhcp4", "missing; the DHCPv4 service needs at least one subnet4");

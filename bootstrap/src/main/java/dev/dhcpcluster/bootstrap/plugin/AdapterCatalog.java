@@ -1,8 +1,8 @@
 package dev.dhcpcluster.bootstrap.plugin;
 
-import dev.dhcpcluster.port.plugin.AdapterProvider;
 import dev.dhcpcluster.port.plugin.DhcpTransportProvider;
 import dev.dhcpcluster.port.plugin.LeaseStoreProvider;
+import dev.dhcpcluster.port.plugin.PeerTransportProvider;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -17,11 +17,12 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * The adapters a node can run, by type: every {@link DhcpTransportProvider} and
- * {@link LeaseStoreProvider} that {@link ServiceLoader} finds. The adapters the project ships are
+ * The adapters a node can run, by type: every {@link DhcpTransportProvider},
+ * {@link LeaseStoreProvider} and {@link PeerTransportProvider} that {@link ServiceLoader} finds. The adapters the project ships are
  * found the same way as an integrator's, from their jars' {@code META-INF/services}.
  *
  * <p>Immutable. Two providers of one kind with one type are refused when the catalog is built:
@@ -29,17 +30,36 @@ import java.util.stream.Stream;
  */
 public final class AdapterCatalog {
 
+    /** The class path's catalog, once read. */
+    private static volatile AdapterCatalog classPath;
+
     private final Map<String, DhcpTransportProvider> transports;
     private final Map<String, LeaseStoreProvider> stores;
+    private final Map<String, PeerTransportProvider> peers;
 
-    private AdapterCatalog(Map<String, DhcpTransportProvider> transports, Map<String, LeaseStoreProvider> stores) {
+    private AdapterCatalog(Map<String, DhcpTransportProvider> transports, Map<String, LeaseStoreProvider> stores,
+            Map<String, PeerTransportProvider> peers) {
         this.transports = Collections.unmodifiableMap(new TreeMap<>(transports));
         this.stores = Collections.unmodifiableMap(new TreeMap<>(stores));
+        this.peers = Collections.unmodifiableMap(new TreeMap<>(peers));
     }
 
-    /** The providers on the class path that loaded this class. */
+    /**
+     * The providers on the class path that loaded this class. Read once: every caller shares one
+     * catalog, so that two readings of one file name the same provider objects (a reload compares
+     * them).
+     */
     public static AdapterCatalog fromClassPath() throws PluginException {
-        return load(AdapterCatalog.class.getClassLoader());
+        AdapterCatalog known = classPath;
+        if (known == null) {
+            synchronized (AdapterCatalog.class) {
+                if (classPath == null) {
+                    classPath = load(AdapterCatalog.class.getClassLoader());
+                }
+                known = classPath;
+            }
+        }
+        return known;
     }
 
     /**
@@ -70,8 +90,9 @@ public final class AdapterCatalog {
 
     /** The providers {@code loader} finds. */
     public static AdapterCatalog load(ClassLoader loader) throws PluginException {
-        return new AdapterCatalog(find(DhcpTransportProvider.class, loader, "transport"),
-                find(LeaseStoreProvider.class, loader, "lease store"));
+        return new AdapterCatalog(find(DhcpTransportProvider.class, DhcpTransportProvider::type, loader, "transport"),
+                find(LeaseStoreProvider.class, LeaseStoreProvider::type, loader, "lease store"),
+                find(PeerTransportProvider.class, PeerTransportProvider::type, loader, "peer transport"));
     }
 
     /**
@@ -81,7 +102,7 @@ public final class AdapterCatalog {
      * @throws IllegalArgumentException if a transport of its type is known already
      */
     public AdapterCatalog with(DhcpTransportProvider provider) {
-        return new AdapterCatalog(added(transports, provider, "transport"), stores);
+        return new AdapterCatalog(added(transports, provider, provider.type(), "transport"), stores, peers);
     }
 
     /**
@@ -90,7 +111,16 @@ public final class AdapterCatalog {
      * @throws IllegalArgumentException if a lease store of its type is known already
      */
     public AdapterCatalog with(LeaseStoreProvider provider) {
-        return new AdapterCatalog(transports, added(stores, provider, "lease store"));
+        return new AdapterCatalog(transports, added(stores, provider, provider.type(), "lease store"), peers);
+    }
+
+    /**
+     * This catalog with the peer transport {@code provider} added.
+     *
+     * @throws IllegalArgumentException if a peer transport of its type is known already
+     */
+    public AdapterCatalog with(PeerTransportProvider provider) {
+        return new AdapterCatalog(transports, stores, added(peers, provider, provider.type(), "peer transport"));
     }
 
     /** The transport provider of {@code type}, if one was found. */
@@ -103,6 +133,16 @@ public final class AdapterCatalog {
         return Optional.ofNullable(stores.get(type));
     }
 
+    /** The peer transport provider of {@code type} ({@code cluster.transport}), if one was found. */
+    public Optional<PeerTransportProvider> peerTransport(String type) {
+        return Optional.ofNullable(peers.get(type));
+    }
+
+    /** The peer transport types found, sorted. */
+    public Set<String> peerTransportTypes() {
+        return peers.keySet();
+    }
+
     /** The transport types found, sorted. */
     public Set<String> transportTypes() {
         return transports.keySet();
@@ -113,14 +153,14 @@ public final class AdapterCatalog {
         return stores.keySet();
     }
 
-    private static <P extends AdapterProvider<?>> Map<String, P> find(Class<P> kind, ClassLoader loader, String what)
+    private static <P> Map<String, P> find(Class<P> kind, Function<P, String> type, ClassLoader loader, String what)
             throws PluginException {
         Map<String, P> found = new TreeMap<>();
         try {
             for (P provider : ServiceLoader.load(kind, loader)) {
-                P earlier = found.putIfAbsent(provider.type(), provider);
+                P earlier = found.putIfAbsent(type.apply(provider), provider);
                 if (earlier != null) {
-                    throw new PluginException("two " + what + " providers have the type \"" + provider.type() + "\": "
+                    throw new PluginException("two " + what + " providers have the type \"" + type.apply(provider) + "\": "
                             + earlier.getClass().getName() + " and " + provider.getClass().getName());
                 }
             }
@@ -130,13 +170,13 @@ public final class AdapterCatalog {
         return found;
     }
 
-    private static <P extends AdapterProvider<?>> Map<String, P> added(Map<String, P> known, P provider, String what) {
-        if (known.containsKey(provider.type())) {
-            throw new IllegalArgumentException("a " + what + " of type \"" + provider.type() + "\" is known already: "
-                    + known.get(provider.type()).getClass().getName());
+    private static <P> Map<String, P> added(Map<String, P> known, P provider, String type, String what) {
+        if (known.containsKey(type)) {
+            throw new IllegalArgumentException("a " + what + " of type \"" + type + "\" is known already: "
+                    + known.get(type).getClass().getName());
         }
         Map<String, P> all = new TreeMap<>(known);
-        all.put(provider.type(), provider);
+        all.put(type, provider);
         return all;
     }
 

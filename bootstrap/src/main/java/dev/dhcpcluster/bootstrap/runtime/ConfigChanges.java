@@ -50,7 +50,7 @@ public final class ConfigChanges {
             field("transport.relay-port", config -> config.server().relayPort()),
             section("lease-store", NodeConfig::leaseStore, Map.of()),
             section("admin", NodeConfig::admin, Map.of("listenAddress", "listen", "listenPort", "listen")),
-            section("cluster", NodeConfig::cluster, Map.of("transportSettings", "")));
+            section("cluster", NodeConfig::cluster, Map.of("transportSettings", "", "provider", "transport")));
 
     private ConfigChanges() {
     }

@@ -281,8 +281,9 @@ class DependencyRuleTest {
         classesIn(STORAGE_ADAPTER).and().arePublic().should()
                 .haveSimpleNameEndingWith("LeaseStore").orShould().haveSimpleNameEndingWith("VoteStore")
                 .orShould().haveSimpleNameEndingWith("AssignmentStore").orShould().haveSimpleName("LostStoreMark")
-                .because("an adapter's helpers are package-private; bootstrap constructs the stores (and the "
-                        + "durable note of a lost lease store) alone")
+                .orShould().haveSimpleNameEndingWith("StoreProvider")
+                .because("an adapter's helpers are package-private; it shows its stores, their providers and the "
+                        + "durable note of a lost lease store, nothing else")
                 .check(production);
     }
 
@@ -305,7 +306,8 @@ class DependencyRuleTest {
     @Test
     void thePcapAdapterShowsBootstrapOnlyItsTransport() {
         classesIn(PCAP_ADAPTER).and().arePublic().should().haveSimpleName("PcapDhcpTransport")
-                .because("an adapter's helpers are package-private; bootstrap constructs the transport alone")
+                .orShould().haveSimpleName("PcapTransportProvider")
+                .because("an adapter's helpers are package-private; it shows its transport and the transport's provider")
                 .check(production);
     }
 

@@ -48,6 +48,7 @@ class AdapterCatalogTest {
 
         assertEquals(Set.of("pcap", "udp"), catalog.transportTypes());
         assertEquals(Set.of("memory", "sqlite"), catalog.storeTypes());
+        assertEquals(Set.of("tcp"), catalog.peerTransportTypes());
     }
 
     @Test
