@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Leases in a map shared by every store of one name in the process, as an application would keep
- * them in its own database: a store closed and created again finds what the last one wrote. Like
- * any store it keeps, per address, the lease of the highest version written.
+ * Leases in a map that every store of one name in the process shares, as an application would keep
+ * them in a database of its own: a store closed and made again finds what the last one wrote. Like
+ * any store it keeps, per address, the lease of the highest version written. Volatile: the maps
+ * end with the process.
  */
 final class MapLeaseStore implements LeaseStore {
 
@@ -29,20 +30,19 @@ final class MapLeaseStore implements LeaseStore {
     }
 
     @Override
-    public boolean mediumExists() {
-        return !leases.isEmpty();
-    }
-
-    @Override
     public List<Lease> loadAll() throws LeaseStoreException {
-        requireOpen(closed);
+        if (closed) {
+            throw new LeaseStoreException("the map store " + name + " is closed");
+        }
         open = true;
         return List.copyOf(leases.values());
     }
 
     @Override
     public void checkWritable() throws LeaseStoreException {
-        requireOpen(closed || !open);
+        if (closed || !open) {
+            throw new LeaseStoreException("the map store " + name + " is not open");
+        }
     }
 
     @Override
@@ -57,18 +57,7 @@ final class MapLeaseStore implements LeaseStore {
     }
 
     @Override
-    public String describe() {
-        return "map " + name;
-    }
-
-    @Override
     public void close() {
         closed = true;
-    }
-
-    private void requireOpen(boolean refused) throws LeaseStoreException {
-        if (refused) {
-            throw new LeaseStoreException("the map store " + name + " is not open");
-        }
     }
 }

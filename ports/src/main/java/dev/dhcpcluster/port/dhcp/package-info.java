@@ -8,8 +8,9 @@
  * {@link dev.dhcpcluster.port.dhcp.DhcpTransport#send}, with a
  * {@link dev.dhcpcluster.port.model.Delivery} saying how the reply must reach its client.
  *
- * <p>An integrator who writes a transport implements {@code DhcpTransport}, offers it to the node
- * through a {@link dev.dhcpcluster.port.plugin.DhcpTransportProvider}, and runs the contract test
- * {@code AbstractDhcpTransportTest} from the ports test-jar against it.
+ * <p>An integrator who writes a transport implements {@code DhcpTransport} (most simply by
+ * extending {@link dev.dhcpcluster.port.dhcp.ReceivingTransport}, which gets the life cycle right),
+ * offers it to the node through a {@link dev.dhcpcluster.port.plugin.DhcpTransportProvider}, and
+ * runs the testkit's {@code DhcpTransportContract} against it.
  */
 package dev.dhcpcluster.port.dhcp;
