@@ -33,13 +33,13 @@ public final class MemoryLeaseStore implements LeaseStore {
     private boolean closed;
 
     /** An empty store. */
+    public MemoryLeaseStore() {
+    }
+
     /** {@code memory (volatile)}: nothing survives the process. */
     @Override
     public String describe() {
         return "memory (volatile)";
-    }
-
-    public MemoryLeaseStore() {
     }
 
     /** Every lease held, ordered by address. */

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 final class PluginsOption {
 
     @Option(names = "--plugins", paramLabel = "DIR",
-            description = "A directory of plugin jars: transports and lease stores found there (by ServiceLoader) "
-                    + "can be named in the config file, as well as those on the class path.")
+            description = "A directory of plugin jars: the DHCP transports, lease stores and peer transports found "
+                    + "there (by ServiceLoader) can be named in the config file, as well as those on the class path.")
     Path directory;
 
     /**

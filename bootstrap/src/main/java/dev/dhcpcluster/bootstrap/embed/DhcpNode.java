@@ -3,6 +3,7 @@ package dev.dhcpcluster.bootstrap.embed;
 import dev.dhcpcluster.bootstrap.config.AdminSettings;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
+import dev.dhcpcluster.bootstrap.config.HostCheck;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.plugin.AdapterCatalog;
 import dev.dhcpcluster.bootstrap.plugin.AdapterChoice;
@@ -250,7 +251,9 @@ public final class DhcpNode implements AutoCloseable {
         /**
          * The node, not yet started.
          *
-         * @throws ConfigException if the configuration is not valid, naming the path of every bad field
+         * @throws ConfigException if the configuration is not valid, naming the path of every bad field,
+         *     or names a network interface this host does not have. A file's {@code transport} section
+         *     is checked even when {@link #transport} replaces it.
          * @throws IllegalStateException if no configuration, or more than one, was given, or a node
          *     built from a {@link ServerConfig} has no transport
          */
@@ -277,6 +280,8 @@ public final class DhcpNode implements AutoCloseable {
                 config = standalone(loader.catalog());
                 source = ConfigSource.none("a ServerConfig built in code");
             }
+            // As run does: a subnet may not name an interface this host lacks.
+            new HostCheck().check(config, source.description());
             if (transport != null) {
                 config = config.withTransport(AdapterChoice.of(transport.getClass().getSimpleName(), transport));
             }

@@ -64,7 +64,8 @@ public interface DhcpTransport extends AutoCloseable {
      * {@code udp 0.0.0.0:67 on eth1}. The default names the class; called after {@link #start}.
      */
     default String describe() {
-        return getClass().getSimpleName();
+        // An anonymous class has no simple name.
+        return getClass().getSimpleName().isEmpty() ? getClass().getName() : getClass().getSimpleName();
     }
 
     /** Stops receiving and releases the sockets. Idempotent. */

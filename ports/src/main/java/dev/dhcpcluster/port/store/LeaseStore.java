@@ -64,7 +64,8 @@ public interface LeaseStore extends AutoCloseable {
      * status, for example {@code sqlite /var/lib/dhcpcluster/leases.db}. The default names the class.
      */
     default String describe() {
-        return getClass().getSimpleName();
+        // An anonymous class has no simple name.
+        return getClass().getSimpleName().isEmpty() ? getClass().getName() : getClass().getSimpleName();
     }
 
     /**

@@ -9,6 +9,6 @@
  *
  * <p>An integrator who keeps leases in a database of their own implements {@code LeaseStore},
  * offers it to the node through a {@link dev.dhcpcluster.port.plugin.LeaseStoreProvider}, and runs
- * the contract test {@code AbstractLeaseStoreTest} from the ports test-jar against it.
+ * the testkit's contract test {@code LeaseStoreContract} against it.
  */
 package dev.dhcpcluster.port.store;

@@ -45,7 +45,10 @@ public abstract class LeaseStoreContract {
 
     private final List<LeaseStore> opened = new ArrayList<>();
 
-    /** A new, empty store. The test closes it. */
+    /**
+     * A new, empty store, ready to write: loaded already ({@link LeaseStore#loadAll}) if it opens its
+     * medium there, since the contract writes to it before it reads. The test closes it.
+     */
     protected abstract LeaseStore newStore() throws Exception;
 
     /**
