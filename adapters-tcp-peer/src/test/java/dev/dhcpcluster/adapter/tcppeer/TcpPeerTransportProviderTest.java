@@ -2,7 +2,6 @@ package dev.dhcpcluster.adapter.tcppeer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.AbstractPeerTransportTest.RecordingPeerHandler;

@@ -5,7 +5,6 @@ import dev.dhcpcluster.bootstrap.admin.AdminToken;
 import dev.dhcpcluster.bootstrap.admin.AdminTokenException;
 import dev.dhcpcluster.bootstrap.config.AdminSettings;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
-import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -3,7 +3,6 @@ package dev.dhcpcluster.bootstrap.cli;
 import dev.dhcpcluster.bootstrap.config.ClusterSettings;
 import dev.dhcpcluster.bootstrap.config.ConfigError;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
-import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.HostCheck;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.config.kea.KeaImport;

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Resolves the {@code "cluster"} section into {@link ClusterSettings}, reporting every mistake

@@ -58,15 +58,22 @@ public final class ConfigLoader {
      * @throws ConfigException if the file cannot be read or is not a valid node file
      */
     public NodeConfig load(Path file) throws ConfigException {
-        String json;
+        return parse(text(file), file.toString());
+    }
+
+    /**
+     * A configuration file's text (UTF-8).
+     *
+     * @throws ConfigException naming the file if it does not exist or cannot be read
+     */
+    public static String text(Path file) throws ConfigException {
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "does not exist")));
         } catch (IOException e) {
             throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot be read: " + e)));
         }
-        return parse(json, file.toString());
     }
 
     /**

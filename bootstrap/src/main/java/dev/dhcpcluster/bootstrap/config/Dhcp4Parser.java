@@ -8,9 +8,6 @@ import dev.dhcpcluster.core.text.SafeText;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.port.model.NodeId;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,15 +69,7 @@ public final class Dhcp4Parser {
      * @throws ConfigException if the file cannot be read or does not hold a valid {@code Dhcp4} section
      */
     public static ServerConfig read(Path file, NodeId node) throws ConfigException {
-        String json;
-        try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "does not exist")));
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot be read: " + e)));
-        }
-        return parse(json, node, file.toString());
+        return parse(ConfigLoader.text(file), node, file.toString());
     }
 
     /**

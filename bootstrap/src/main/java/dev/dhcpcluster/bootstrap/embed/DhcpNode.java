@@ -16,7 +16,6 @@ import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Ipv4Address;
-import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.plugin.AdapterSettings;
 import dev.dhcpcluster.port.store.LeaseStore;
 import java.nio.file.Path;

@@ -5,7 +5,6 @@ import dev.dhcpcluster.bootstrap.plugin.AdapterChoice;
 import dev.dhcpcluster.core.config.ClientClass;
 import dev.dhcpcluster.core.config.LeaseTimes;
 import dev.dhcpcluster.core.config.PoolConfig;
-import dev.dhcpcluster.core.config.Reservation;
 import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;

@@ -192,12 +192,7 @@ public final class NodeRuntime {
         NodeConfig loaded;
         String canonical;
         try {
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new ConfigException(file.toString(), List.of(new ConfigError("(file)", "cannot be read: " + e)));
-            }
+            String text = ConfigLoader.text(file);
             loaded = source.loader().parse(text, file.toString());
             // As at start: a subnet may not name an interface this host lacks.
             new HostCheck().check(loaded, file.toString());

@@ -10,7 +10,6 @@ import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.e2e.Poll;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
-import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.PrivateFiles;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
