@@ -160,12 +160,24 @@ class SqliteFileSafetyTest {
     }
 
     @Test
-    void aMissingDirectoryIsNamed() {
+    void aMissingDirectoryIsCreated() throws Exception {
         Path file = directory.resolve("no-such-directory").resolve("leases.db");
+
+        try (SqliteLeaseStore store = store(file)) {
+            assertEquals(List.of(), store.loadAll());
+        }
+
+        assertTrue(Files.isRegularFile(file), "the store made its directory and its file");
+    }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedIsNamed() throws Exception {
+        Path blocker = Files.writeString(directory.resolve("a-file"), "not a directory");
+        Path file = blocker.resolve("leases.db");
 
         LeaseStoreException refused = assertThrows(LeaseStoreException.class, () -> store(file).loadAll());
 
-        assertTrue(refused.getMessage().contains(directory.resolve("no-such-directory") + " does not exist"),
+        assertTrue(refused.getMessage().contains("its directory " + blocker + " cannot be created"),
                 refused.getMessage());
     }
 
