@@ -202,9 +202,9 @@ final class LeasesCommand implements Callable<Integer> {
                 idle, idle, ClusterEvents.NONE))) {
             if (!store.mediumExists()) {
                 // Opening a store creates its file; reading must not.
-                throw new CommandFailure(DhcpclusterCommand.FAILED, "the " + type + " lease store has nothing on disk to "
-                        + "read (" + node.leaseStore().describe() + "): the node has not run with it yet, or keeps its "
-                        + "leases inside the running node only");
+                throw new CommandFailure(DhcpclusterCommand.FAILED, "nothing to read in the " + type + " lease store ("
+                        + store.describe() + "): the node has not run with it yet, or the store keeps its leases only "
+                        + "inside the running node");
             }
             leases = store.loadAll();
         } catch (LeaseStoreException e) {

@@ -27,7 +27,8 @@ class CommandLineTest {
 
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().startsWith("OK: " + EXAMPLE + ": node 1, 2 subnets (198.18.0.0/16, 198.19.0.0/24), transport udp "
-                + "0.0.0.0:67, lease store sqlite /var/lib/dhcpcluster/leases.db"), out.toString());
+                + "(interface eth0, listen-address 0.0.0.0, listen-port 67), lease store sqlite (expired-retention 86400, "
+                + "file leases.db)"), out.toString());
     }
 
     @Test
@@ -138,7 +139,7 @@ class CommandLineTest {
     }
 
     @Test
-    void aStoreFileDirectoryOutsideTheDataDirectoryIsPreparedToo(@TempDir Path dir) throws Exception {
+    void aStoreFileDirectoryThatCannotBeMadeRefusesTheStart(@TempDir Path dir) throws Exception {
         Path occupied = Files.writeString(dir.resolve("occupied"), "a file");
         Path file = dir.resolve("node.json");
         Files.writeString(file, exampleWithDataIn(dir.resolve("data"))
@@ -147,8 +148,9 @@ class CommandLineTest {
         int code = execute("run", "--config", file.toString());
 
         assertEquals(DhcpclusterCommand.FAILED, code);
-        assertEquals("node 1 did not start: lease-store.file: cannot create the directory " + occupied
-                + ": it exists and is not a directory" + System.lineSeparator(), err.toString());
+        assertEquals("node 1 did not start: lease store: cannot open the lease database " + occupied.resolve("leases.db")
+                + ": its directory " + occupied + " cannot be created: a file of that name exists"
+                + System.lineSeparator(), err.toString());
     }
 
     @Test
