@@ -168,7 +168,7 @@ public final class AdapterSettings {
 
     /** A list of strings; empty if absent. */
     public List<String> strings(String name) {
-        Optional<List> list = value(name, List.class, "a list of strings");
+        Optional<List<?>> list = value(name, List.class, "a list of strings").map(any -> (List<?>) any);
         if (list.isEmpty()) {
             return List.of();
         }
@@ -234,12 +234,12 @@ public final class AdapterSettings {
      * the nested path.
      */
     public Optional<AdapterSettings> section(String name) {
-        Optional<Map> map = value(name, Map.class, "an object");
+        Optional<Map<?, ?>> map = value(name, Map.class, "an object").map(any -> (Map<?, ?>) any);
         if (map.isEmpty()) {
             return Optional.empty();
         }
         Map<String, Object> fields = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : ((Map<?, ?>) map.get()).entrySet()) {
+        for (Map.Entry<?, ?> entry : map.get().entrySet()) {
             fields.put(String.valueOf(entry.getKey()), entry.getValue());
         }
         AdapterSettings section = new AdapterSettings(path + "." + name, fields, dataDirectory, problems, interfaces);
@@ -287,8 +287,10 @@ public final class AdapterSettings {
         return Optional.of(type.cast(value));
     }
 
+    /** A name Linux could give an interface: 1 to 15 characters, none of them a space, a slash or a control character. */
     private static boolean validInterfaceName(String name) {
-        return !name.isBlank() && name.strip().equals(name) && name.length() <= 255;
+        return !name.isEmpty() && name.length() <= 15 && !name.equals(".") && !name.equals("..")
+                && name.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || c == '/');
     }
 
     /** Text as the messages quote it: in double quotes, with control characters escaped. */
