@@ -64,6 +64,9 @@ class ArtifactsIT {
         assertTrue(entries.contains("ch/qos/logback/classic/Logger.class"), "the command's logging backend is inside");
         assertTrue(entries.contains("picocli/CommandLine.class"), "the libraries are inside");
         assertFalse(entries.contains("logback.xml"), "only dhcpcluster-logback.xml configures the command");
+        assertTrue(entries.contains("dev/dhcpcluster/testkit/client/ClientSession.class"), "the client command's client");
+        assertEquals(List.of(), entries.stream().filter(name -> name.startsWith("org/junit/")
+                || name.startsWith("dev/dhcpcluster/testkit/contract/")).toList(), "test-only classes in the command");
 
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
