@@ -20,16 +20,27 @@ import org.openjdk.jmh.annotations.State;
  * <p>With {@code owned = half}, every second address block of the pool belongs to another node of
  * a cluster: its addresses stay free but are not this node's to give, so each scan must skip them.
  * The fill is then of the owned blocks. (A pool of one block keeps it.)
+ *
+ * <p>Pools reach 16 M addresses, a whole /8: the scan's cost must not grow with the pool. Pools
+ * that fit lie in 198.18.0.0/15; the two larger ones start at 127.0.0.0 (nothing is sent: a pool
+ * is only numbers here). The largest, 99 % full, holds about 66 MB of allocated addresses in the
+ * benchmark's own array besides the pool's 4 MB of bitmaps, well within {@link BenchmarkBase}'s heap.
  */
 @State(Scope.Thread)
 public class AllocationBenchmark extends BenchmarkBase {
 
-    /** Addresses in the pool: a /24, a /20 and all of 198.18.0.0/15 less its network and broadcast. */
-    @Param({"254", "4094", "131070"})
+    /** The host addresses of 198.18.0.0/15 from 198.18.0.1 on. */
+    private static final int BENCHMARKING_BLOCK = (1 << 17) - 2;
+
+    /**
+     * Addresses in the pool: a /24, a /20 and all of 198.18.0.0/15 less their network and
+     * broadcast addresses, then a /12 and a /8 whole.
+     */
+    @Param({"254", "4094", "131070", "1048576", "16777216"})
     public int size;
 
     /** How full the pool is kept, in percent. */
-    @Param({"50", "99"})
+    @Param({"50", "90", "99"})
     public int fillPercent;
 
     /** Which address blocks this node owns: {@code all}, as a node alone, or {@code half}, every second one. */
@@ -42,7 +53,7 @@ public class AllocationBenchmark extends BenchmarkBase {
 
     @Setup(Level.Trial)
     public void fill() {
-        Ipv4Address first = Ipv4Address.parse("198.18.0.1");
+        Ipv4Address first = Ipv4Address.parse(size <= BENCHMARKING_BLOCK ? "198.18.0.1" : "127.0.0.0");
         pool = new AddressPool(List.of(new AddressRange(first, first.plus(size - 1))));
         if (owned.equals("half")) {
             List<AddressBlock> blocks = pool.blocks();
