@@ -23,7 +23,7 @@
 # Usage (as root, from anywhere):
 #   benchmarks/vs-kea.sh [--quick] [--rates "R1 R2 ..."] [--fixed-rate R] [--duration S]
 #                        [--refine N] [--markdown FILE]
-#   --quick        a short run (about 5 minutes): 3 s per step, 5 s at the fixed rate, one refinement
+#   --quick        a short run (about 3 minutes): 3 s per step, 5 s at the fixed rate, one refinement
 #   --rates        rates per second to step through  (default "1000 2000 4000 6000 8000 10000 12000
 #                  16000 20000"; quick "1000 2000 4000 8000 16000")
 #   --fixed-rate   the rate of the CPU-per-lease run (default 2000)
@@ -243,6 +243,8 @@ passes() { awk '{ exit !($2 < 1) }' <<<"$1"; }
 declare -A best fixed nonunique_total
 hz=$(getconf CLK_TCK)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
+# Other work on the machine takes CPU from the servers and perfdhcp: the report shows the load.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for name in "${servers[@]}"; do
   echo "measuring ${label[$name]}" >&2
   nonunique_total[$name]=0
@@ -293,7 +295,7 @@ table() {
   local name achieved drops do_avg ra_avg mark
   for name in "${servers[@]}"; do
     read -r achieved drops _ _ do_avg ra_avg _ _ _ _ <<<"${fixed[$name]}"
-    mark=""; [ "$name" = "$kea" ] && mark=" (Kea's best here)"
+    mark=""; [ "$name" = "$kea" ] && mark="; Kea's best here"
     printf '| %s%s | %s | %.0f | %s %% | %s / %s | %s | %s |\n' "${label[$name]}" "$mark" "${best[$name]}" \
       "$achieved" "$drops" "$do_avg" "$ra_avg" "${nonunique_total[$name]}" "$(cpu_us "$name")"
   done
@@ -323,7 +325,8 @@ machine() {
   cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   os=$(. /etc/os-release && echo "$PRETTY_NAME")
   echo "$(nproc) CPUs ($cpu), $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) of memory, $os, Linux $(uname -r);" \
-    "$(java -version 2>&1 | head -1); Kea $(kea-dhcp4 -v 2>/dev/null | head -1); SQLite stores on $(stat -f -c %T "$stores") ($STORE_PARENT)."
+    "$(java -version 2>&1 | head -1); Kea $(kea-dhcp4 -v 2>/dev/null | head -1); SQLite stores on $(stat -f -c %T "$stores") ($STORE_PARENT)." \
+    "Load average (1, 5, 15 min) at the start: $load_before; at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 }
 
 mode="full"; [ "$QUICK" -eq 1 ] && mode="quick"
