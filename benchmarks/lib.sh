@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell functions the end-to-end benchmarks share (sourced, not run): network namespaces on one
 # bridge, stopping a process by its PID, a process's CPU time from /proc, and reading perfdhcp's
 # report. Everything here uses addresses from 198.18.0.0/15 only.
