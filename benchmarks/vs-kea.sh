@@ -11,7 +11,8 @@
 #     memory store (bootstrap/target/dhcpcluster.jar, built if missing).
 # For each:
 #   - the highest rate with under 1 % drops: perfdhcp -r at each rate of the steps, a fresh server
-#     each time, until one fails; then the gap to the failing rate is halved (--refine times);
+#     each time, until one fails (--tries runs in a row); then the gap to the failing rate is
+#     halved (--refine times);
 #   - at a fixed rate that every server should sustain (--fixed-rate): perfdhcp's DORA rate,
 #     drops, average latency of DISCOVER-OFFER and REQUEST-ACK, and the server's CPU time per
 #     lease (user + system of the server process from /proc/PID/stat before and after, over the
@@ -22,13 +23,15 @@
 #
 # Usage (as root, from anywhere):
 #   benchmarks/vs-kea.sh [--quick] [--rates "R1 R2 ..."] [--fixed-rate R] [--duration S]
-#                        [--refine N] [--markdown FILE]
+#                        [--refine N] [--tries N] [--markdown FILE]
 #   --quick        a short run (about 3 minutes): 3 s per step, 5 s at the fixed rate, one refinement
 #   --rates        rates per second to step through  (default "1000 2000 4000 6000 8000 10000 12000
 #                  16000 20000"; quick "1000 2000 4000 8000 16000")
 #   --fixed-rate   the rate of the CPU-per-lease run (default 2000)
 #   --duration     seconds per step (default 8; quick 3); at most 54,000 clients per run (quick 59,000)
 #   --refine       halvings between the last rate passed and the first failed (default 2; quick 1)
+#   --tries        runs at one rate before it counts as failed (default 2): on a shared machine one
+#                  disturbed run should not end the search
 #   --markdown     append the Markdown section (machine, table) to FILE instead of printing it
 # Environment: STORE_PARENT (default /var/tmp, on disk where /tmp may be a tmpfs: fsync must reach a
 # device) holds the SQLite stores; DHCPCLUSTER_JAVA_OPTS adds JVM options to the nodes.
@@ -44,6 +47,7 @@ RATES=""
 FIXED_RATE=2000
 DURATION=""
 REFINE=""
+TRIES=2
 MARKDOWN=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
     --fixed-rate) FIXED_RATE="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --refine) REFINE="$2"; shift 2 ;;
+    --tries) TRIES="$2"; shift 2 ;;
     --markdown) MARKDOWN="$2"; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "vs-kea.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -71,7 +76,7 @@ MAX_CLIENTS=$((64000 - WARMUP)) # the pool holds 65,001 addresses; the warm-up's
 die() { echo "vs-kea.sh: $*" >&2; exit 1; }
 number() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive whole number, not '$2'"; }
 for rate in $RATES; do number "--rates" "$rate"; done
-number "--fixed-rate" "$FIXED_RATE"; number "--duration" "$DURATION"
+number "--fixed-rate" "$FIXED_RATE"; number "--duration" "$DURATION"; number "--tries" "$TRIES"
 [[ "$REFINE" =~ ^[0-9]+$ ]] || die "--refine must be a whole number, not '$REFINE'"
 [ $((FIXED_RATE * FIXED_SECONDS)) -le "$MAX_CLIENTS" ] || die "--fixed-rate must be at most $((MAX_CLIENTS / FIXED_SECONDS))"
 [ "$(id -u)" -eq 0 ] || die "must run as root (it creates network namespaces and may install Kea)"
@@ -107,7 +112,9 @@ install_kea() {
     /etc/init.d/kea-dhcp4-server stop 2>/dev/null || true
     update-rc.d kea-dhcp4-server disable 2>/dev/null || true
   fi
-  command -v kea-dhcp4 >/dev/null && command -v perfdhcp >/dev/null || die "kea-dhcp4 or perfdhcp still missing after apt-get"
+  if ! command -v kea-dhcp4 >/dev/null || ! command -v perfdhcp >/dev/null; then
+    die "kea-dhcp4 or perfdhcp still missing after apt-get"
+  fi
 }
 install_kea
 
@@ -220,10 +227,12 @@ perfdhcp_run() {
   fi
 }
 
-# One measured run of a fresh server $1 at rate $2 for $3 clients: prints the summary of
-# bench_perfdhcp_summary followed by the server's CPU ticks during the run.
+# One measured run of a fresh server $1 at rate $2 for $3 clients: sets result to the summary of
+# bench_perfdhcp_summary followed by the server's CPU ticks during the run, and adds its
+# non-unique addresses to the server's total. (Not in a subshell: the EXIT trap must know the
+# server's PID.)
 measured_run() {
-  local name=$1 rate=$2 clients=$3 out before after summary
+  local name=$1 rate=$2 clients=$3 out before after summary nonunique
   start_server "$name"
   perfdhcp_run "$WARMUP_RATE" "$WARMUP" 02:00:00:00:00:00 "$work/warmup.txt"
   out="$work/$name-$run_number-$rate.txt"
@@ -232,13 +241,24 @@ measured_run() {
   after=$(bench_cpu_ticks "$server_pid")
   summary=$(bench_perfdhcp_summary "$out")
   stop_server "$name"
-  echo "$summary $((after - before))"
+  result="$summary $((after - before))"
+  read -r _ _ nonunique _ <<<"$result"
+  nonunique_total[$name]=$((nonunique_total[$name] + nonunique))
+  echo "  $rate/s: $result" >&2
+}
+
+# Whether server $1 passes rate $2 (under 1 % drops) in one of TRIES runs: a run that another
+# process on the machine disturbed does not end the search on its own.
+passes_rate() {
+  local try
+  for ((try = 1; try <= TRIES; try++)); do
+    measured_run "$1" "$2" "$(clients_at "$2")"
+    awk '{ exit !($2 < 1) }' <<<"$result" && return 0
+  done
+  return 1
 }
 
 clients_at() { local c=$(($1 * DURATION)); echo $((c < MAX_CLIENTS ? c : MAX_CLIENTS)); }
-
-# Whether a summary line shows under 1 % drops.
-passes() { awk '{ exit !($2 < 1) }' <<<"$1"; }
 
 declare -A best fixed nonunique_total
 hz=$(getconf CLK_TCK)
@@ -248,26 +268,17 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for name in "${servers[@]}"; do
   echo "measuring ${label[$name]}" >&2
   nonunique_total[$name]=0
-  line=$(measured_run "$name" "$FIXED_RATE" $((FIXED_RATE * FIXED_SECONDS)))
-  fixed[$name]=$line
-  read -r _ _ nu _ <<<"$line"
-  nonunique_total[$name]=$((nonunique_total[$name] + nu))
-  echo "  fixed rate $FIXED_RATE/s: $line" >&2
+  echo "  the fixed rate:" >&2
+  measured_run "$name" "$FIXED_RATE" $((FIXED_RATE * FIXED_SECONDS))
+  fixed[$name]=$result
+  echo "  the steps:" >&2
   passed=0; failed=0
   for rate in $RATES; do
-    line=$(measured_run "$name" "$rate" "$(clients_at "$rate")")
-    read -r _ _ nu _ <<<"$line"
-    nonunique_total[$name]=$((nonunique_total[$name] + nu))
-    echo "  $rate/s: $line" >&2
-    if passes "$line"; then passed=$rate; else failed=$rate; break; fi
+    if passes_rate "$name" "$rate"; then passed=$rate; else failed=$rate; break; fi
   done
   for ((i = 0; i < REFINE && failed > 0 && failed - passed > 100; i++)); do
     rate=$(((passed + failed) / 2))
-    line=$(measured_run "$name" "$rate" "$(clients_at "$rate")")
-    read -r _ _ nu _ <<<"$line"
-    nonunique_total[$name]=$((nonunique_total[$name] + nu))
-    echo "  $rate/s: $line" >&2
-    if passes "$line"; then passed=$rate; else failed=$rate; fi
+    if passes_rate "$name" "$rate"; then passed=$rate; else failed=$rate; fi
   done
   # No failure: the highest rate is at least the last step's.
   best[$name]=$passed
@@ -282,11 +293,11 @@ cpu_us() {
 }
 rate_of() { local b=${best[$1]}; echo "${b#>= }"; }
 
-kea=kea-single
+kea="kea-single"
 single=$(rate_of kea-single); multi=$(rate_of kea-multi)
 if [ "$multi" -gt "$single" ] || { [ "$multi" -eq "$single" ] && [ "$(cpu_us kea-multi)" != "-" ] &&
   [ "$(cpu_us kea-single)" != "-" ] && [ "$(cpu_us kea-multi)" -lt "$(cpu_us kea-single)" ]; }; then
-  kea=kea-multi
+  kea="kea-multi"
 fi
 
 table() {
@@ -339,7 +350,7 @@ section=$(
   echo
   echo "Machine: $(machine)"
   echo
-  echo "\`benchmarks/vs-kea.sh$([ "$QUICK" -eq 1 ] && echo " --quick")\`: perfdhcp relaying, one exchange per new client; rates stepped through $RATES/s ($DURATION s each, at most $MAX_CLIENTS clients) and refined $REFINE time(s); fixed rate $FIXED_RATE/s for $FIXED_SECONDS s; every run on a fresh server after $WARMUP warm-up exchanges. Kea: memfile lease file (no fsync), the better of single- and multi-threaded marked. CPU per lease: user + system time of the server process over the ACKs received at the fixed rate."
+  echo "\`benchmarks/vs-kea.sh$([ "$QUICK" -eq 1 ] && echo " --quick")\`: perfdhcp relaying, one exchange per new client; rates stepped through $RATES/s ($DURATION s each, at most $MAX_CLIENTS clients) and refined $REFINE time(s), $TRIES run(s) before a rate counts as failed; fixed rate $FIXED_RATE/s for $FIXED_SECONDS s; every run on a fresh server after $WARMUP warm-up exchanges. Kea: memfile lease file (no fsync), the better of single- and multi-threaded marked. CPU per lease: user + system time of the server process over the ACKs received at the fixed rate."
   echo
   table
   echo
