@@ -38,6 +38,8 @@ for tool in ip perfdhcp java; do
 done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=benchmarks/lib.sh
+. "$root/benchmarks/lib.sh"
 jar="$root/bootstrap/target/dhcpcluster.jar"
 if [[ ! -f "$jar" ]]; then
     (cd "$root" && ./mvnw -q -DskipTests -pl bootstrap -am package)
@@ -48,26 +50,23 @@ pids=()
 
 cleanup() {
     stop_nodes
-    for ns in $(ip netns list | awk '{print $1}' | grep "^$prefix-" || true); do
-        ip netns delete "$ns"
-    done
+    bench_delete_namespaces
     rm -rf "$work"
 }
 trap cleanup EXIT
 
 # A bridge in its own namespace and a host namespace per role, each with eth0 on the bridge.
 lab() {
-    ip netns add "$prefix-br"
+    bench_add_namespace "$prefix-br"
     ip -n "$prefix-br" link add br0 type bridge
     ip -n "$prefix-br" link set br0 up
 }
 
 host() { # name address/prefix
     local name="$1" address="$2" ns="$prefix-$1"
-    ip netns add "$ns"
+    bench_add_namespace "$ns"
     ip link add "p-$name" netns "$prefix-br" type veth peer name eth0 netns "$ns"
     ip -n "$prefix-br" link set "p-$name" master br0 up
-    ip -n "$ns" link set lo up
     ip -n "$ns" addr add "$address" dev eth0
     ip -n "$ns" link set eth0 up
 }
@@ -136,13 +135,7 @@ stop_nodes() {
 }
 
 cpu_ticks() { # the user + system clock ticks of every node process
-    local total=0
-    for pid in "${pids[@]}"; do
-        local fields
-        read -r -a fields < <(sed 's/^.*) //' "/proc/$pid/stat")
-        total=$((total + fields[11] + fields[12]))
-    done
-    echo "$total"
+    bench_cpu_ticks "${pids[@]}"
 }
 
 # perfdhcp at RATE for N exchanges, fresh clients each (-R ten times -n); prints its report.

@@ -41,6 +41,8 @@ perfdhcp_pin=(); [ -z "$PERFDHCP_CPUS" ] || perfdhcp_pin=(taskset -c "$PERFDHCP_
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# shellcheck source=benchmarks/lib.sh
+. "$root/benchmarks/lib.sh"
 jar="$root/bootstrap/target/dhcpcluster.jar"
 
 die() { echo "perfdhcp.sh: $*" >&2; exit 1; }
@@ -76,73 +78,27 @@ fi
 id="dcbench-$$-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 work=$(mktemp -d "/tmp/$id-XXXXXX")
 stores=$(mktemp -d "$STORE_PARENT/$id-XXXXXX")
-namespaces=()
 server_pid=""
 
 stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  bench_stop_pid "$server_pid"
   server_pid=""
 }
 
 cleanup() {
   stop_server
-  for ((i = ${#namespaces[@]} - 1; i >= 0; i--)); do
-    ip netns delete "${namespaces[$i]}" 2>/dev/null || true
-  done
+  bench_delete_namespaces
   rm -rf "$work" "$stores"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-add_namespace() {
-  ip netns add "$1"
-  namespaces+=("$1")
-  ip -n "$1" link set lo up
-}
-
-sw="$id-sw"; server="$id-server"; perf="$id-perf"
-add_namespace "$sw"
-ip -n "$sw" link add br0 type bridge
-ip -n "$sw" link set br0 up
-port=1
-for ns in "$server" "$perf"; do
-  add_namespace "$ns"
-  ip -n "$sw" link add "p$port" type veth peer name eth0 netns "$ns"
-  ip -n "$sw" link set "p$port" master br0
-  ip -n "$sw" link set "p$port" up
-  port=$((port + 1))
-done
-ip -n "$server" addr add 198.18.0.1/24 dev eth0
-ip -n "$server" link set eth0 up
-ip -n "$perf" addr add 198.18.0.3/24 dev eth0
-ip -n "$perf" addr add 198.19.0.1/16 dev eth0
-ip -n "$perf" link set eth0 up
 # perfdhcp relays from 198.19.0.1; the server answers that giaddr through the perfdhcp host.
-ip -n "$server" route add 198.19.0.0/16 via 198.18.0.3
+bench_relay_lab "$id"
+server="$id-server"; perf="$id-perf"
 
-# Waits (at most 60 s) until the server process listens on UDP port 67 in its namespace.
 await_port_67() {
-  local name=$1 log=$2
-  for _ in $(seq 1 600); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      cat "$log" >&2
-      die "$name exited during start-up"
-    fi
-    if ip netns exec "$server" ss -Hlun 'sport = :67' | grep -q .; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  cat "$log" >&2
-  die "$name did not listen on port 67 within 60 s"
+  bench_await_port_67 "$server" "$server_pid" "$2" || die "$1 did not start"
 }
 
 # CPU seconds (user + system, all threads) process $1 has used so far: start-up included, so
@@ -175,17 +131,9 @@ measure() {
     cat "$out" >&2
     die "perfdhcp failed with status $status against $2"
   fi
-  awk -v rate="$rate" '
-    /^Rate:/ { achieved = $2 }
-    /^\*\*\*Statistics for:/ { section = $3 }
-    /^sent packets:/ { sent[section] = $3 }
-    /^drops:/ { drops[section] = $2 }
-    /^non unique addresses:/ { nonunique += $4 }
-    END {
-      total_sent = sent["DISCOVER-OFFER***"] + sent["REQUEST-ACK***"]
-      total_drops = drops["DISCOVER-OFFER***"] + drops["REQUEST-ACK***"]
-      printf "%s %s %.2f %d\n", rate, achieved, total_sent ? 100 * total_drops / total_sent : 0, nonunique
-    }' "$out"
+  local achieved drops nonunique
+  read -r achieved drops nonunique _ <<<"$(bench_perfdhcp_summary "$out")"
+  echo "$rate $achieved $drops $nonunique"
 }
 
 pool_first=198.19.0.10
