@@ -1,8 +1,8 @@
 package dev.dhcpcluster.bootstrap.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.core.config.ServerConfig;
@@ -10,9 +10,9 @@ import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.TestPackets;
 import dev.dhcpcluster.core.testing.RecordingTransport;
-import dev.dhcpcluster.port.model.Datagram;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.testkit.LoopbackTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -43,15 +43,16 @@ class DhcpNodeTest {
     @Test
     @DisplayName("a node built from a file's JSON with the application's own transport answers a DISCOVER through it")
     void anEmbeddedNodeServesThroughTheApplicationsTransport() throws Exception {
-        RecordingTransport transport = new RecordingTransport();
+        LoopbackTransport transport = new LoopbackTransport(Ipv4Address.parse("127.0.0.1"));
+        byte[] discover = TestPackets.discover().withGiaddr(RELAY.toString()).encode();
         try (DhcpNode node = DhcpNode.builder().configJson(json()).transport(transport).build()) {
             assertEquals(NodeState.NEW, node.status().state());
 
             node.start();
             node.awaitServing(WAIT);
-            transport.handler().handle(new Datagram(TestPackets.discover().withGiaddr(RELAY.toString()).encode(), RELAY,
-                    67, Ipv4Address.parse("127.0.0.1"), Optional.empty()));
-            RecordingTransport.Sent offer = awaitReply(transport);
+            transport.inject(discover, RELAY, 67, Optional.empty());
+            LoopbackTransport.Sent offer = transport.nextSent(WAIT)
+                    .orElseThrow(() -> new AssertionError("no reply within " + WAIT));
 
             DhcpMessage reply = DhcpCodec.decode(offer.payload());
             assertEquals(Optional.of(DhcpMessageType.OFFER), reply.messageType());
@@ -59,7 +60,7 @@ class DhcpNodeTest {
             assertEquals(NodeState.SERVING, status.state());
             assertEquals(11, status.pools().orElseThrow().subnets().get(0).size());
         }
-        assertTrue(transport.isClosed(), "stopping the node closed the transport");
+        assertFalse(transport.inject(discover, RELAY, 67, Optional.empty()), "stopping the node closed the transport");
     }
 
     @Test
@@ -99,13 +100,5 @@ class DhcpNodeTest {
         assertThrows(TimeoutException.class, () -> node.awaitServing(Duration.ofMillis(50)));
         node.stop();
         assertThrows(IllegalStateException.class, () -> node.awaitServing(WAIT));
-    }
-
-    private static RecordingTransport.Sent awaitReply(RecordingTransport transport) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (transport.sent().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        return transport.last();
     }
 }
