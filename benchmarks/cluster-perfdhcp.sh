@@ -46,96 +46,27 @@ if [[ ! -f "$jar" ]]; then
 fi
 work="$(mktemp -d /tmp/dhcpcluster-bench.XXXXXX)"
 prefix="dcb$$"
-pids=()
 
 cleanup() {
-    stop_nodes
+    bench_stop_nodes
     bench_delete_namespaces
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-# A bridge in its own namespace and a host namespace per role, each with eth0 on the bridge.
-lab() {
-    bench_add_namespace "$prefix-br"
-    ip -n "$prefix-br" link add br0 type bridge
-    ip -n "$prefix-br" link set br0 up
-}
-
-host() { # name address/prefix
-    local name="$1" address="$2" ns="$prefix-$1"
-    bench_add_namespace "$ns"
-    ip link add "p-$name" netns "$prefix-br" type veth peer name eth0 netns "$ns"
-    ip -n "$prefix-br" link set "p-$name" master br0 up
-    ip -n "$ns" addr add "$address" dev eth0
-    ip -n "$ns" link set eth0 up
-}
-
-node_config() { # id cluster-size
-    local id="$1" size="$2" peers="" section=""
-    for ((peer = 1; peer <= size; peer++)); do
-        if [[ $peer -ne $id ]]; then
-            peers+="${peers:+, }{\"id\": $peer, \"address\": \"198.18.0.$peer:6767\"}"
-        fi
-    done
-    if [[ $size -gt 1 ]]; then
-        section=", \"cluster\": {\"name\": \"bench\", \"listen\": \"198.18.0.$id:6767\", \"secret-file\": \"$work/cluster.key\", \"peers\": [$peers]}"
-    fi
-    cat > "$work/node$id.json" <<EOF
-{"node": {"id": $id, "data-directory": "$work/node$id"},
- "transport": {"type": "udp", "listen-address": "0.0.0.0", "listen-port": 67, "interface": "eth0"},
- "admin": {"listen": "127.0.0.1:9067"}$section,
- "Dhcp4": {"valid-lifetime": 3600, "subnet4": [{"subnet": "198.18.0.0/15", "interface": "eth0",
-   "pools": [{"pool": "198.18.8.0 - 198.19.255.254"}], "relay": {"ip-addresses": ["198.18.0.100"]}}]}}
-EOF
-}
-
 start_nodes() { # size
-    local size="$1"
-    pids=()
-    for ((id = 1; id <= size; id++)); do
-        node_config "$id" "$size"
-        ip netns exec "$prefix-node$id" java -Xms512m -Xmx512m -jar "$jar" run --config "$work/node$id.json" \
-            > "$work/node$id.out" 2> "$work/node$id.log" &
-        pids+=("$!")
-    done
-    for ((id = 1; id <= size; id++)); do
-        for _ in $(seq 600); do
-            grep -q "serving" "$work/node$id.out" 2>/dev/null && break
-            sleep 0.1
-        done
-        grep -q "serving" "$work/node$id.out" || { echo "node $id did not start:" >&2; cat "$work/node$id.log" >&2; exit 1; }
-    done
-    if [[ $size -gt 1 ]]; then
-        # Until every node holds its grant, a client of a bucket nobody holds yet is not answered.
-        for _ in $(seq 300); do
-            local holding=0
-            for ((id = 1; id <= size; id++)); do
-                ip netns exec "$prefix-node$id" curl -s 127.0.0.1:9067/status 2>/dev/null \
-                    | grep -q '"grant-current":true' && holding=$((holding + 1))
-            done
-            [[ $holding -eq $size ]] && break
-            sleep 0.2
-        done
-    fi
+    bench_start_nodes "$prefix" "$1" "$work" "$jar" || exit 1
 }
 
 stop_nodes() {
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    pids=()
     if [[ -n "${BENCH_VERBOSE:-}" ]]; then
         grep -h "traffic:" "$work"/node*.log >&2 2>/dev/null || true
     fi
-    rm -rf "$work"/node*/
+    bench_stop_nodes "$work"
 }
 
 cpu_ticks() { # the user + system clock ticks of every node process
-    bench_cpu_ticks "${pids[@]}"
+    bench_cpu_ticks "${bench_node_pids[@]}"
 }
 
 # perfdhcp at RATE for N exchanges, fresh clients each (-R ten times -n); prints its report.
@@ -184,12 +115,11 @@ measure() { # label size
     stop_nodes
 }
 
-lab
-host node1 198.18.0.1/15
-host node2 198.18.0.2/15
-host node3 198.18.0.3/15
-host perf 198.18.0.100/15
-java -jar "$jar" cluster-key "$work/cluster.key" > /dev/null
+bench_bridge_lab "$prefix"
+bench_bridge_host "$prefix" node1 198.18.0.1/15
+bench_bridge_host "$prefix" node2 198.18.0.2/15
+bench_bridge_host "$prefix" node3 198.18.0.3/15
+bench_bridge_host "$prefix" perf "$bench_cluster_relay/15"
 
 echo "perfdhcp broadcasting on one bridge; fixed rate $FIXED_RATE/s for $EXCHANGES exchanges; $(nproc) CPUs"
 echo

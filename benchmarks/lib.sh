@@ -1,12 +1,14 @@
 # shellcheck shell=bash
 # Shell functions the end-to-end benchmarks share (sourced, not run): network namespaces on one
 # bridge, stopping a process by its PID, a process's CPU time from /proc, and reading perfdhcp's
-# report. Everything here uses addresses from 198.18.0.0/15 only.
+# report; the broadcast lab and the nodes of a cluster in it (vs-kea.sh --cluster and
+# cluster-perfdhcp.sh). Everything here uses addresses from 198.18.0.0/15 only.
 #
 # A script that sources this file calls bench_cleanup from its EXIT trap; bench_add_namespace
 # records each namespace it makes so that bench_cleanup deletes them all.
 
 bench_namespaces=()
+bench_node_pids=()
 
 # Creates namespace $1 with its loopback up, and records it for bench_cleanup.
 bench_add_namespace() {
@@ -47,19 +49,141 @@ bench_relay_lab() {
   ip -n "$prefix-server" route add 198.19.0.0/16 via 198.18.0.3
 }
 
-# Stops process $1 (a child of this shell): TERM, up to 10 s to exit, then KILL.
-bench_stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
+# The broadcast lab of prefix $1: a bridge in namespace $1-br, to which bench_bridge_host joins
+# one namespace per host. Everything on it is in 198.18.0.0/15, so that a broadcast reaches
+# every server, as on one LAN; perfdhcp broadcasting from eth0 acts as a relay whose address
+# (its giaddr) is its own, and the servers answer it there.
+bench_bridge_lab() {
+  bench_add_namespace "$1-br"
+  ip -n "$1-br" link add br0 type bridge
+  ip -n "$1-br" link set br0 up
+}
+
+# Namespace $1-$2 of the broadcast lab of prefix $1, with eth0 on its bridge at address $3 (with
+# its prefix length, e.g. 198.18.0.1/15).
+bench_bridge_host() {
+  local prefix=$1 name=$2 address=$3 ns="$1-$2"
+  bench_add_namespace "$ns"
+  ip link add "p-$name" netns "$prefix-br" type veth peer name eth0 netns "$ns"
+  ip -n "$prefix-br" link set "p-$name" master br0 up
+  ip -n "$ns" addr add "$address" dev eth0
+  ip -n "$ns" link set eth0 up
+}
+
+# The cluster in the broadcast lab: node N is namespace PREFIX-nodeN at 198.18.0.N/15, and
+# perfdhcp relays from 198.18.0.100. The subnet is the whole /15, its pool 198.18.8.0 -
+# 198.19.255.254 (129,535 addresses).
+bench_cluster_relay=198.18.0.100
+bench_cluster_pool_first=198.18.8.0
+bench_cluster_pool_last=198.19.255.254
+
+# Prints the configuration of node $1 of a cluster of $2 nodes (one node alone if $2 is 1), with
+# its data directory $3 and the cluster's secret file $4: the UDP transport on eth0, the SQLite
+# store (an fsync before every ACK), the admin endpoint on the namespace's loopback.
+bench_cluster_node_config() {
+  local id=$1 size=$2 dir=$3 key=$4 peers="" section="" peer
+  for ((peer = 1; peer <= size; peer++)); do
+    if [ "$peer" -ne "$id" ]; then
+      peers+="${peers:+, }{\"id\": $peer, \"address\": \"198.18.0.$peer:6767\"}"
+    fi
+  done
+  if [ "$size" -gt 1 ]; then
+    section=", \"cluster\": {\"name\": \"bench\", \"listen\": \"198.18.0.$id:6767\", \"secret-file\": \"$key\", \"peers\": [$peers]}"
+  fi
+  cat <<EOF
+{"node": {"id": $id, "data-directory": "$dir"},
+ "transport": {"type": "udp", "listen-address": "0.0.0.0", "listen-port": 67, "interface": "eth0"},
+ "admin": {"listen": "127.0.0.1:9067"}$section,
+ "Dhcp4": {"valid-lifetime": 3600, "subnet4": [{"subnet": "198.18.0.0/15", "interface": "eth0",
+   "pools": [{"pool": "$bench_cluster_pool_first - $bench_cluster_pool_last"}], "relay": {"ip-addresses": ["$bench_cluster_relay"]}}]}}
+EOF
+}
+
+# Starts $2 nodes of the runnable jar $4 in the broadcast lab of prefix $1, their files (configs,
+# logs, data directories nodeN/) in directory $3, which holds the cluster's secret in cluster.key
+# (made here if missing). JVM options: $BENCH_JAVA_OPTS (default a fixed 512 MB heap). Waits until
+# every node serves and, in a cluster, until every node holds its grant (until then a client of a
+# bucket nobody holds is not answered). Sets bench_node_pids; fails, with the logs, if the nodes
+# do not serve within 60 s, or do not all hold their grants within 60 s more.
+bench_start_nodes() {
+  local prefix=$1 size=$2 dir=$3 jar=$4 id holding
+  bench_node_pids=()
+  if [ "$size" -gt 1 ] && [ ! -f "$dir/cluster.key" ]; then
+    java -jar "$jar" cluster-key "$dir/cluster.key" >/dev/null
+  fi
+  for ((id = 1; id <= size; id++)); do
+    bench_cluster_node_config "$id" "$size" "$dir/node$id" "$dir/cluster.key" >"$dir/node$id.json"
+    # shellcheck disable=SC2086 # the options are words
+    ip netns exec "$prefix-node$id" java ${BENCH_JAVA_OPTS:--Xms512m -Xmx512m} -jar "$jar" run \
+      --config "$dir/node$id.json" >"$dir/node$id.out" 2>"$dir/node$id.log" &
+    bench_node_pids+=("$!")
+  done
+  # Deadlines rather than counted tries: on a loaded machine each look takes long.
+  local deadline=$((SECONDS + 60))
+  for ((id = 1; id <= size; id++)); do
+    while ! grep -q "serving" "$dir/node$id.out" 2>/dev/null; do
+      if ! kill -0 "${bench_node_pids[$((id - 1))]}" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+        cat "$dir/node$id.log" >&2
+        echo "node $id did not start" >&2
+        return 1
+      fi
       sleep 0.1
     done
+  done
+  [ "$size" -gt 1 ] || return 0
+  deadline=$((SECONDS + 60))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    holding=0
+    for ((id = 1; id <= size; id++)); do
+      ip netns exec "$prefix-node$id" curl -s -m 2 127.0.0.1:9067/status 2>/dev/null |
+        grep -Eq '"grant-current" *: *true' && holding=$((holding + 1))
+    done
+    [ "$holding" -eq "$size" ] && return 0
+    sleep 0.2
+  done
+  echo "the nodes did not all hold their grants within 60 s" >&2
+  return 1
+}
+
+# Stops the nodes of bench_start_nodes (by PID) and deletes their data directories in $1.
+bench_stop_nodes() {
+  bench_stop_pids "${bench_node_pids[@]}"
+  bench_node_pids=()
+  [ -z "${1:-}" ] || rm -rf "$1"/node*/
+}
+
+# Stops process $1 (a child of this shell): TERM, up to 10 s to exit, then KILL.
+bench_stop_pid() {
+  bench_stop_pids "$@"
+}
+
+# Stops the processes $@ (children of this shell) together: TERM to all, up to 10 s for all to
+# exit, then KILL to those left. Empty arguments are skipped.
+bench_stop_pids() {
+  local pid live=()
+  for pid in "$@"; do
+    [ -n "$pid" ] || continue
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      live+=("$pid")
+    fi
+  done
+  for _ in $(seq 1 100); do
+    local still=()
+    for pid in "${live[@]}"; do
+      kill -0 "$pid" 2>/dev/null && still+=("$pid")
+    done
+    live=("${still[@]}")
+    [ "${#live[@]}" -eq 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${live[@]}"; do
     kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
+  done
+  for pid in "$@"; do
+    [ -n "$pid" ] && { wait "$pid" 2>/dev/null || true; }
+  done
+  return 0
 }
 
 # The user + system clock ticks (all threads) that the processes $@ have used so far.
