@@ -109,8 +109,8 @@ else
   CLUSTER_RATES=${CLUSTER_RATES:-"500 1000 1500 2000 3000 4000 6000 8000"}; CLUSTER_WARMUP=4000
 fi
 WARMUP_RATE=2500
-# The pair and the cluster are warmed up at a rate both sustain.
-CLUSTER_WARMUP_RATE=1000
+# The pair and the cluster are warmed up at a rate both should sustain.
+CLUSTER_WARMUP_RATE=500
 STORE_PARENT=${STORE_PARENT:-/var/tmp}
 MAX_CLIENTS=$((64000 - WARMUP)) # the pool holds 65,001 addresses; the warm-up's clients take some
 # The broadcast lab's pool holds 129,535 addresses; each Kea of the pair has about half, and each
@@ -461,9 +461,10 @@ measure() {
     rate=$(((passed + failed) / 2))
     if passes_rate "$name" "$rate"; then passed=$rate; else failed=$rate; fi
   done
-  # No failure: the highest rate is at least the last step's.
+  # No failure: the highest rate is at least the last step's; no pass: it is below the lowest tried.
   best[$name]=$passed
   [ "$failed" -eq 0 ] && best[$name]=">= $passed"
+  [ "$passed" -eq 0 ] && best[$name]="< $failed"
   return 0
 }
 
@@ -480,7 +481,12 @@ cpu_us() {
   read -r _ _ _ acks _ _ _ _ _ ticks <<<"${fixed[$1]}"
   if [ "$acks" -gt 0 ]; then echo $((ticks * 1000000 / hz / acks)); else echo "-"; fi
 }
-rate_of() { local b=${best[$1]}; echo "${b#>= }"; }
+# The highest rate of server $1 as a number: at least the last step's when none failed, 0 when the
+# lowest failed.
+rate_of() {
+  local b=${best[$1]}
+  case "$b" in "< "*) echo 0 ;; *) echo "${b#>= }" ;; esac
+}
 
 kea="kea-single"
 if [ "$SINGLE" -eq 1 ]; then
