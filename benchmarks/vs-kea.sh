@@ -289,6 +289,20 @@ await_load_balancing() {
   die "the Kea HA pair did not reach the load-balancing state within 60 s (states: '$(ha_state 1)', '$(ha_state 2)')"
 }
 
+# The three nodes' own account so far, summed over them: DHCP messages dropped because the node had
+# no free address in its blocks (POOL_EXHAUSTED), and elections started.
+cluster_account() {
+  local n status exhausted=0 elections=0 v
+  for n in 1 2 3; do
+    status=$(ip netns exec "$cluster_lab-node$n" curl -s -m 2 127.0.0.1:9067/status 2>/dev/null || true)
+    v=$(grep -oE '"POOL_EXHAUSTED" *: *[0-9]+' <<<"$status" | grep -oE '[0-9]+$' || true)
+    exhausted=$((exhausted + ${v:-0}))
+    v=$(grep -oE '"elections-started" *: *[0-9]+' <<<"$status" | grep -oE '[0-9]+$' || true)
+    elections=$((elections + ${v:-0}))
+  done
+  echo "$exhausted $elections"
+}
+
 # The node's file: $1 is "sqlite" or "memory", $2 its data directory.
 node_config() {
   cat <<JSON
@@ -392,7 +406,8 @@ perfdhcp_run() {
 # non-unique addresses to the server's total. (Not in a subshell: the EXIT trap must know the
 # server's PID.)
 measured_run() {
-  local name=$1 rate=$2 clients=$3 out before after summary nonunique state
+  local name=$1 rate=$2 clients=$3 out before after summary nonunique state exhausted elections
+  local exhausted_before=0 elections_before=0
   start_server "$name"
   if is_pair "$name"; then
     perfdhcp_run "$CLUSTER_WARMUP_RATE" "$CLUSTER_WARMUP" 02:00:00:00:00:00 "$work/warmup.txt"
@@ -400,10 +415,17 @@ measured_run() {
     perfdhcp_run "$WARMUP_RATE" "$WARMUP" 02:00:00:00:00:00 "$work/warmup.txt"
   fi
   out="$work/$name-$run_number-$rate.txt"
+  [ "$name" = cluster-3 ] && read -r exhausted_before elections_before < <(cluster_account)
   before=$(bench_cpu_ticks "${server_pids[@]}")
   perfdhcp_run "$rate" "$clients" 00:0c:01:00:00:00 "$out"
   after=$(bench_cpu_ticks "${server_pids[@]}")
   summary=$(bench_perfdhcp_summary "$out")
+  account=""
+  if [ "$name" = cluster-3 ]; then
+    read -r exhausted elections < <(cluster_account)
+    account="$((exhausted - exhausted_before)) $((elections - elections_before))"
+    echo "  the nodes' account at $rate/s: $((exhausted - exhausted_before)) messages dropped for want of an address in their blocks, $((elections - elections_before)) elections" >&2
+  fi
   if [ "$name" = kea-ha ]; then
     # A pair that left load balancing during the run (one partner serving all) is not the pair.
     state="$(ha_state 1) $(ha_state 2)"
@@ -439,7 +461,7 @@ clients_at() {
   echo $((c < max ? c : max))
 }
 
-declare -A best fixed nonunique_total
+declare -A best fixed fixed_account nonunique_total
 hz=$(getconf CLK_TCK)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 ha_left=0
@@ -454,6 +476,7 @@ measure() {
   echo "  the fixed rate:" >&2
   measured_run "$name" "$fixed_rate" $((fixed_rate * FIXED_SECONDS))
   fixed[$name]=$result
+  fixed_account[$name]=$account
   echo "  the steps:" >&2
   for rate in $steps; do
     if passes_rate "$name" "$rate"; then passed=$rate; else failed=$rate; break; fi
@@ -521,7 +544,7 @@ not_sustained() {
     awk '{ exit !($2 >= 1) }' <<<"${fixed[$name]}" && failing+="${failing:+, }${label[$name]}"
   done
   if [ -n "$failing" ]; then
-    echo "- Not sustained at the fixed rate ($rate/s, 1 % drops or more): $failing; its $what per lease is over the leases it granted."
+    echo "- Not sustained at the fixed rate ($rate/s, 1 % drops or more): $failing; the $what per lease of such a server is over the leases it granted."
   fi
   return 0
 }
@@ -544,6 +567,9 @@ pair_ratios() {
     printf "- dhcpcluster, 3 nodes: highest rate %s times the Kea HA pair'\''s (target: at least 3); CPU per lease, all processes, %s times the pair'\''s\n",
       (kr > 0 ? sprintf("%.2f", r / kr) : "-"), (c != "-" && k != "-" && k > 0 ? sprintf("%.2f", c / k) : "-") }'
   not_sustained "CPU" "$CLUSTER_FIXED_RATE" "${pairs[@]}"
+  local exhausted elections
+  read -r exhausted elections <<<"${fixed_account[cluster-3]}"
+  echo "- The three nodes at the fixed rate, by their own counters: ${exhausted:-?} DHCP messages dropped because the node had no free address in its blocks (\`POOL_EXHAUSTED\`), ${elections:-?} elections started."
   if [ "$ha_left" -gt 0 ]; then
     echo "- The Kea pair had left the load-balancing state at the end of $ha_left run(s) (see the log above)."
   fi
