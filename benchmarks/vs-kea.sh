@@ -42,7 +42,7 @@
 #                        [--refine N] [--tries N] [--markdown FILE]
 #                        [--cluster | --cluster-only] [--cluster-rates "R1 R2 ..."]
 #                        [--cluster-fixed-rate R] [--ha-threads N]
-#   --quick        a short run (about 3 minutes; 5 more with --cluster): 3 s per step, 5 s at the
+#   --quick        a short run (about 3 minutes; 6 more with --cluster): 3 s per step, 5 s at the
 #                  fixed rate, one refinement
 #   --rates        rates per second to step through  (default "1000 2000 4000 6000 8000 10000 12000
 #                  16000 20000"; quick "1000 2000 4000 8000 16000")
