@@ -72,7 +72,7 @@ bench_bridge_host() {
 
 # The cluster in the broadcast lab: node N is namespace PREFIX-nodeN at 198.18.0.N/15, and
 # perfdhcp relays from 198.18.0.100. The subnet is the whole /15, its pool 198.18.8.0 -
-# 198.19.255.254 (129,535 addresses).
+# 198.19.255.254 (129,023 addresses).
 bench_cluster_relay=198.18.0.100
 bench_cluster_pool_first=198.18.8.0
 bench_cluster_pool_last=198.19.255.254

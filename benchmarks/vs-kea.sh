@@ -113,7 +113,7 @@ WARMUP_RATE=2500
 CLUSTER_WARMUP_RATE=500
 STORE_PARENT=${STORE_PARENT:-/var/tmp}
 MAX_CLIENTS=$((64000 - WARMUP)) # the pool holds 65,001 addresses; the warm-up's clients take some
-# The broadcast lab's pool holds 129,535 addresses; each Kea of the pair has about half, and each
+# The broadcast lab's pool holds 129,023 addresses; each Kea of the pair has about half, and each
 # gets about half of the clients.
 CLUSTER_MAX_CLIENTS=$((64000 - CLUSTER_WARMUP))
 
