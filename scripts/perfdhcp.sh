@@ -23,7 +23,31 @@
 #             do not take each other's CPUs, e.g. SERVER_CPUS=1 PERFDHCP_CPUS=0  (default: unpinned)
 #   STORE_PARENT  where the SQLite store's directory is created     (default /var/tmp, which is
 #             on disk where /tmp may be a tmpfs: fsync must reach a real device to mean anything)
+#   DHCPCLUSTER_JAR  the node's runnable jar         (default bootstrap/target/dhcpcluster.jar)
+#
+# Past saturation: `scripts/perfdhcp.sh --saturation PEAK` offers PEAK and twice PEAK exchanges per
+# second (RATES is then "PEAK 2xPEAK"), REPEAT defaults to 2 and SERVERS to the two nodes, and it
+# reports, for each server, the DORA rate served at each run of each point, the served rate at 2x
+# as a share of the rate at 1x (medians; the target is at least 90 %), and the datagrams each node
+# shed in its DHCP queue (from its /metrics, by class and reason). PEAK is the highest rate the
+# server sustains (benchmarks/vs-kea.sh measures it); CLIENTS should be large enough for the 2x run
+# to last a few seconds (e.g. CLIENTS=50000 WARMUP=10000).
 set -euo pipefail
+
+SATURATION=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --saturation) SATURATION="${2:-}"; shift 2 || { echo "perfdhcp.sh: --saturation needs a rate" >&2; exit 2; } ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perfdhcp.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$SATURATION" ]; then
+  [[ "$SATURATION" =~ ^[1-9][0-9]*$ ]] || { echo "perfdhcp.sh: --saturation must be a positive rate, not '$SATURATION'" >&2; exit 2; }
+  RATES="$SATURATION $((2 * SATURATION))"
+  REPEAT=${REPEAT:-2}
+  SERVERS=${SERVERS:-"dhcpcluster-sqlite dhcpcluster-memory"}
+fi
 
 RATES=${RATES:-"1000 2000 4000"}
 CLIENTS=${CLIENTS:-10000}
@@ -43,7 +67,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 # shellcheck source=benchmarks/lib.sh
 . "$root/benchmarks/lib.sh"
-jar="$root/bootstrap/target/dhcpcluster.jar"
+jar=${DHCPCLUSTER_JAR:-"$root/bootstrap/target/dhcpcluster.jar"}
 
 die() { echo "perfdhcp.sh: $*" >&2; exit 1; }
 
@@ -176,7 +200,7 @@ JSON
 
 # Each run gets a fresh server, so it starts with an empty lease table (and store). With REPEAT,
 # the servers take turns, run after run, so that a disturbance of the machine hits them alike.
-declare -A results store_lines cpu
+declare -A results store_lines cpu shed_lines
 
 for ((run = 1; run <= REPEAT; run++)); do
   for rate in $RATES; do
@@ -199,6 +223,13 @@ for ((run = 1; run <= REPEAT; run++)); do
       warm_up "$name-$rate-$run"
       results["$key"]=$(measure "$rate" "$name-$run")
       cpu["$key"]=$(cpu_seconds "$server_pid")
+      if [[ "$name" == dhcpcluster-* ]]; then
+        # What the node shed in its DHCP queue, by class and reason (its admin endpoint's default
+        # address, in its namespace); nothing if it cannot be read.
+        shed_lines["$key"]=$(ip netns exec "$server" curl -s --max-time 5 http://127.0.0.1:9067/metrics 2>/dev/null |
+          awk '/^dhcpcluster_event_loop_datagrams_shed_total/ && $2 > 0 {
+            sub(/^dhcpcluster_event_loop_datagrams_shed_total/, ""); printf "%s%s %d", sep, $1, $2; sep = ", " }' || true)
+      fi
       stop_server
       # A node reports its store's commits when it stops: batch sizes and latency explain its rate.
       store_lines["$key"]=$(grep -o 'lease store: .*' "$log" || true)
@@ -250,5 +281,25 @@ if [[ " ${servers[*]} " == *" dhcpcluster-sqlite "* && " ${servers[*]} " == *" d
     read -r _ memory _ <<<"${results["dhcpcluster-memory,$rate,${median["dhcpcluster-memory,$rate"]}"]}"
     awk -v rate="$rate" -v s="$sqlite" -v m="$memory" \
       'BEGIN { printf "  offered %s/s: %.1f %% (%s of %s/s)\n", rate, (m > 0 ? 100 * s / m : 0), s, m }'
+  done
+fi
+if [ -n "$SATURATION" ]; then
+  echo
+  echo "Past saturation: DORA/s served with $SATURATION/s (1x) and $((2 * SATURATION))/s (2x) offered, every run;" \
+    "2x as a share of 1x (medians; target at least 90 %):"
+  for name in "${servers[@]}"; do
+    served=()
+    for rate in $RATES; do
+      read -r _ achieved _ <<<"${results["$name,$rate,${median["$name,$rate"]}"]}"
+      served+=("$achieved")
+      all=$(for ((r = 1; r <= REPEAT; r++)); do read -r _ a d _ <<<"${results["$name,$rate,$r"]}"; printf '%s (%s %% drops) ' "$a" "$d"; done)
+      printf '  %-20s offered %6s/s: %s\n' "$name" "$rate" "$all"
+      for ((r = 1; r <= REPEAT; r++)); do
+        [ -z "${shed_lines["$name,$rate,$r"]:-}" ] || echo "    run $r shed: ${shed_lines["$name,$rate,$r"]}"
+      done
+    done
+    awk -v n="$name" -v one="${served[0]}" -v two="${served[1]}" 'BEGIN {
+      share = one > 0 ? 100 * two / one : 0
+      printf "  %-20s 2x served %.1f %% of 1x (%s of %s/s): %s\n", n, share, two, one, (share >= 90 ? "holds" : "below 90 %") }'
   done
 fi

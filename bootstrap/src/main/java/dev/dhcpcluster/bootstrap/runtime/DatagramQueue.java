@@ -1,0 +1,157 @@
+package dev.dhcpcluster.bootstrap.runtime;
+
+import dev.dhcpcluster.core.dhcp.DatagramClass;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * The event loop's DHCP lane: one bounded queue per {@link DatagramClass}, served highest class
+ * first, each class in the order its datagrams arrived. What a node that cannot keep up drops, and
+ * why, is counted by class and {@link ShedReason}:
+ * <ul>
+ *   <li>{@link ShedReason#FULL}: a datagram that arrives when its class's queue is full pushes out
+ *       the <em>oldest</em> of that class, as Kea's packet queue does. Under a flood, the
+ *       datagrams that wait are the freshest: the client of the oldest has most likely
+ *       retransmitted, or given up, already.</li>
+ *   <li>{@link ShedReason#EXPIRED}: a datagram that has waited longer than the age limit is
+ *       dropped when its turn comes instead of being answered: its client has stopped waiting
+ *       for that answer, and the work would delay the answers that still count.</li>
+ * </ul>
+ * A flood of new clients' DISCOVERs therefore never pushes out a REQUEST (which completes an
+ * exchange whose OFFER already cost the node, or renews a bound lease), and at saturation the node
+ * spends its time on exchanges it can finish.
+ *
+ * <p>Thread-safe: any thread offers (the transports' receive threads), the loop polls. One lock
+ * guards all of it; each operation holds it for a few array accesses, and allocates nothing.
+ */
+final class DatagramQueue {
+
+    private static final DatagramClass[] CLASSES = DatagramClass.values();
+
+    private final Ring[] rings = new Ring[CLASSES.length];
+    private final long maxAgeNanos;
+    private final LongSupplier nanos;
+    /** Datagrams shed, by class ordinal and reason ordinal; guarded by this. */
+    private final long[][] shed = new long[CLASSES.length][ShedReason.values().length];
+    private int size;
+
+    /**
+     * @param capacity datagrams each class's queue holds
+     * @param maxAge how long a datagram may wait; {@link Duration#ZERO} for no limit
+     * @param nanos the monotonic clock ages are measured on ({@link System#nanoTime} on the loop)
+     */
+    DatagramQueue(int capacity, Duration maxAge, LongSupplier nanos) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a datagram queue holds at least one datagram, not " + capacity);
+        }
+        if (maxAge.isNegative()) {
+            throw new IllegalArgumentException("the age limit cannot be negative: " + maxAge);
+        }
+        for (int i = 0; i < rings.length; i++) {
+            rings[i] = new Ring(capacity);
+        }
+        this.maxAgeNanos = maxAge.toNanos();
+        this.nanos = nanos;
+    }
+
+    /**
+     * Queues {@code task} in its class's queue. Returns false if that queue was full, and its
+     * oldest datagram was dropped to make room (counted as {@link ShedReason#FULL}).
+     */
+    synchronized boolean offer(DatagramClass datagramClass, Runnable task) {
+        Ring ring = rings[datagramClass.ordinal()];
+        boolean room = ring.size < ring.tasks.length;
+        if (!room) {
+            ring.dropOldest();
+            shed[datagramClass.ordinal()][ShedReason.FULL.ordinal()]++;
+            size--;
+        }
+        ring.add(task, nanos.getAsLong());
+        size++;
+        return room;
+    }
+
+    /**
+     * The next datagram to handle: the oldest of the highest class that has one, after dropping
+     * every datagram ahead of it that is past the age limit; null if none waits.
+     */
+    synchronized Runnable poll() {
+        long now = maxAgeNanos > 0 ? nanos.getAsLong() : 0;
+        for (int c = 0; c < rings.length; c++) {
+            Ring ring = rings[c];
+            while (ring.size > 0) {
+                if (maxAgeNanos > 0 && now - ring.oldestQueuedAt() > maxAgeNanos) {
+                    ring.dropOldest();
+                    shed[c][ShedReason.EXPIRED.ordinal()]++;
+                    size--;
+                    continue;
+                }
+                size--;
+                return ring.take();
+            }
+        }
+        return null;
+    }
+
+    /** Datagrams waiting, in all classes. */
+    synchronized int size() {
+        return size;
+    }
+
+    /** Datagrams of {@code datagramClass} waiting. */
+    synchronized int size(DatagramClass datagramClass) {
+        return rings[datagramClass.ordinal()].size;
+    }
+
+    /** Datagrams of {@code datagramClass} shed for {@code reason} since the queue was made. */
+    synchronized long shed(DatagramClass datagramClass, ShedReason reason) {
+        return shed[datagramClass.ordinal()][reason.ordinal()];
+    }
+
+    /** Datagrams shed since the queue was made, every class and reason. */
+    synchronized long shed() {
+        long total = 0;
+        for (long[] byReason : shed) {
+            for (long count : byReason) {
+                total += count;
+            }
+        }
+        return total;
+    }
+
+    /** A fixed-size ring of tasks and the times they were queued. */
+    private static final class Ring {
+        private final Runnable[] tasks;
+        private final long[] queuedAt;
+        private int head;
+        private int size;
+
+        Ring(int capacity) {
+            tasks = new Runnable[capacity];
+            queuedAt = new long[capacity];
+        }
+
+        void add(Runnable task, long now) {
+            int tail = (head + size) % tasks.length;
+            tasks[tail] = task;
+            queuedAt[tail] = now;
+            size++;
+        }
+
+        long oldestQueuedAt() {
+            return queuedAt[head];
+        }
+
+        Runnable take() {
+            Runnable task = tasks[head];
+            dropOldest();
+            return task;
+        }
+
+        void dropOldest() {
+            tasks[head] = null;
+            head = (head + 1) % tasks.length;
+            size--;
+        }
+    }
+}
