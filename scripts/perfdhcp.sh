@@ -150,6 +150,13 @@ measure() {
   local rate=$1 out="$work/perfdhcp-$2-$1.txt" status=0
   timeout $((PERIOD + 30)) ip netns exec "$perf" "${perfdhcp_pin[@]}" perfdhcp -4 -r "$rate" -R "$CLIENTS" -n "$CLIENTS" \
     -p "$PERIOD" -u -l 198.19.0.1 198.18.0.1 >"$out" 2>&1 || status=$?
+  # perfdhcp's receiving thread can stamp a reply before its sending thread stamps the request
+  # (multi-thread mode, a loaded machine), and then it stops: the run is made again.
+  if [ "$status" -eq 1 ] && grep -q "timestamp must not be greater" "$out"; then
+    echo "perfdhcp stopped on its own timestamp race against $2; running again" >&2
+    echo "again"
+    return 0
+  fi
   # perfdhcp exits with 3 when packets were dropped; the report says how many.
   if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
     cat "$out" >&2
@@ -200,40 +207,57 @@ JSON
 
 # Each run gets a fresh server, so it starts with an empty lease table (and store). With REPEAT,
 # the servers take turns, run after run, so that a disturbance of the machine hits them alike.
-declare -A results store_lines cpu shed_lines
+declare -A results store_lines cpu shed_lines kernel_drops
+
+# Datagrams the kernel dropped in the server's namespace because a UDP socket's receive buffer was
+# full (RcvbufErrors): lost before the node could see, let alone classify, them.
+rcvbuf_errors() {
+  ip netns exec "$server" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1 } else print $c }' /proc/net/snmp
+}
 
 for ((run = 1; run <= REPEAT; run++)); do
   for rate in $RATES; do
     for name in "${servers[@]}"; do
       key="$name,$rate,$run"
       log="$work/$name-$rate-$run.log"
-      case "$name" in
-        dhcpcluster-*)
-          store=${name#dhcpcluster-}
-          node_config "$store" "$stores/$name-$rate-$run" >"$work/$name-$rate-$run.json"
-          ip netns exec "$server" "${server_pin[@]}" java -jar "$jar" run --config "$work/$name-$rate-$run.json" >"$log" 2>&1 &
-          ;;
-        kea)
-          KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
-            ip netns exec "$server" "${server_pin[@]}" kea-dhcp4 -c "$work/kea.json" >"$log" 2>&1 &
-          ;;
-      esac
-      server_pid=$!
-      await_port_67 "$name" "$log"
-      warm_up "$name-$rate-$run"
-      results["$key"]=$(measure "$rate" "$name-$run")
-      cpu["$key"]=$(cpu_seconds "$server_pid")
-      if [[ "$name" == dhcpcluster-* ]]; then
-        # What the node shed in its DHCP queue, by class and reason (its admin endpoint's default
-        # address, in its namespace); nothing if it cannot be read.
-        shed_lines["$key"]=$(ip netns exec "$server" curl -s --max-time 5 http://127.0.0.1:9067/metrics 2>/dev/null |
-          awk '/^dhcpcluster_event_loop_datagrams_shed_total/ && $2 > 0 {
-            sub(/^dhcpcluster_event_loop_datagrams_shed_total/, ""); printf "%s%s %d", sep, $1, $2; sep = ", " }' || true)
-      fi
-      stop_server
-      # A node reports its store's commits when it stops: batch sizes and latency explain its rate.
-      store_lines["$key"]=$(grep -o 'lease store: .*' "$log" || true)
-      rm -rf "$stores/$name-$rate-$run"
+      for attempt in 1 2 3; do
+        case "$name" in
+          dhcpcluster-*)
+            store=${name#dhcpcluster-}
+            node_config "$store" "$stores/$name-$rate-$run" >"$work/$name-$rate-$run.json"
+            ip netns exec "$server" "${server_pin[@]}" java -jar "$jar" run --config "$work/$name-$rate-$run.json" >"$log" 2>&1 &
+            ;;
+          kea)
+            KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
+              ip netns exec "$server" "${server_pin[@]}" kea-dhcp4 -c "$work/kea.json" >"$log" 2>&1 &
+            ;;
+        esac
+        server_pid=$!
+        await_port_67 "$name" "$log"
+        warm_up "$name-$rate-$run"
+        drops_before=$(rcvbuf_errors)
+        results["$key"]=$(measure "$rate" "$name-$run")
+        kernel_drops["$key"]=$(($(rcvbuf_errors) - drops_before))
+        if [ "${results["$key"]}" = again ]; then
+          stop_server
+          rm -rf "$stores/$name-$rate-$run"
+          [ "$attempt" -lt 3 ] || die "perfdhcp stopped on its timestamp race three times against $name"
+          continue
+        fi
+        cpu["$key"]=$(cpu_seconds "$server_pid")
+        if [[ "$name" == dhcpcluster-* ]]; then
+          # What the node shed in its DHCP queue, by class and reason (its admin endpoint's default
+          # address, in its namespace); nothing if it cannot be read.
+          shed_lines["$key"]=$(ip netns exec "$server" curl -s --max-time 5 http://127.0.0.1:9067/metrics 2>/dev/null |
+            awk '/^dhcpcluster_event_loop_datagrams_shed_total/ && $2 > 0 {
+              sub(/^dhcpcluster_event_loop_datagrams_shed_total/, ""); printf "%s%s %d", sep, $1, $2; sep = ", " }' || true)
+        fi
+        stop_server
+        # A node reports its store's commits when it stops: batch sizes and latency explain its rate.
+        store_lines["$key"]=$(grep -o 'lease store: .*' "$log" || true)
+        rm -rf "$stores/$name-$rate-$run"
+        break
+      done
     done
   done
 done
@@ -295,7 +319,7 @@ if [ -n "$SATURATION" ]; then
       all=$(for ((r = 1; r <= REPEAT; r++)); do read -r _ a d _ <<<"${results["$name,$rate,$r"]}"; printf '%s (%s %% drops) ' "$a" "$d"; done)
       printf '  %-20s offered %6s/s: %s\n' "$name" "$rate" "$all"
       for ((r = 1; r <= REPEAT; r++)); do
-        [ -z "${shed_lines["$name,$rate,$r"]:-}" ] || echo "    run $r shed: ${shed_lines["$name,$rate,$r"]}"
+        echo "    run $r: shed by the node ${shed_lines["$name,$rate,$r"]:-(none)}; dropped by the kernel (receive buffer full) ${kernel_drops["$name,$rate,$r"]}"
       done
     done
     awk -v n="$name" -v one="${served[0]}" -v two="${served[1]}" 'BEGIN {
