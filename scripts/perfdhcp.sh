@@ -250,7 +250,7 @@ for ((run = 1; run <= REPEAT; run++)); do
           # address, in its namespace); nothing if it cannot be read.
           shed_lines["$key"]=$(ip netns exec "$server" curl -s --max-time 5 http://127.0.0.1:9067/metrics 2>/dev/null |
             awk '/^dhcpcluster_event_loop_datagrams_shed_total/ && $2 > 0 {
-              sub(/^dhcpcluster_event_loop_datagrams_shed_total/, ""); printf "%s%s %d", sep, $1, $2; sep = ", " }' || true)
+              sub(/^dhcpcluster_event_loop_datagrams_shed_total */, ""); printf "%s%s", sep, $0; sep = ", " }' || true)
         fi
         stop_server
         # A node reports its store's commits when it stops: batch sizes and latency explain its rate.
