@@ -24,6 +24,8 @@
 #   STORE_PARENT  where the SQLite store's directory is created     (default /var/tmp, which is
 #             on disk where /tmp may be a tmpfs: fsync must reach a real device to mean anything)
 #   DHCPCLUSTER_JAR  the node's runnable jar         (default bootstrap/target/dhcpcluster.jar)
+#   DHCP_QUEUE  the node's node.dhcp-queue object, e.g. '{ "capacity": 512, "max-age-ms": 500 }'
+#             (default: none, the node's defaults)
 #
 # Past saturation: `scripts/perfdhcp.sh --saturation PEAK` offers PEAK and twice PEAK exchanges per
 # second (RATES is then "PEAK 2xPEAK"), REPEAT defaults to 2 and SERVERS to the two nodes, and it
@@ -34,6 +36,7 @@
 # to last a few seconds (e.g. CLIENTS=50000 WARMUP=10000).
 set -euo pipefail
 
+DHCP_QUEUE=${DHCP_QUEUE:-}
 SATURATION=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -180,7 +183,7 @@ node_config() {
   fi
   cat <<JSON
 {
-  "node": { "id": 1, "data-directory": "$2" },
+  "node": { "id": 1, "data-directory": "$2"${DHCP_QUEUE:+, \"dhcp-queue\": $DHCP_QUEUE} },
   "transport": { "type": "udp", "listen-address": "0.0.0.0", "listen-port": 67, "interface": "eth0", "client-port": 68, "relay-port": 67 },
   "lease-store": $store,
   "Dhcp4": {
@@ -273,7 +276,7 @@ median_run() {
 
 echo
 echo "perfdhcp: $CLIENTS simulated clients, one relayed DORA exchange each, after $WARMUP warm-up exchanges;" \
-  "median of $REPEAT run(s); CPUs: server ${SERVER_CPUS:-any}, perfdhcp ${PERFDHCP_CPUS:-any}"
+  "median of $REPEAT run(s); CPUs: server ${SERVER_CPUS:-any}, perfdhcp ${PERFDHCP_CPUS:-any}${DHCP_QUEUE:+; node.dhcp-queue $DHCP_QUEUE}"
 if [[ " ${servers[*]} " == *" dhcpcluster-sqlite "* ]]; then
   echo "SQLite store under $stores ($(stat -f -c %T "$stores") file system)"
 fi
