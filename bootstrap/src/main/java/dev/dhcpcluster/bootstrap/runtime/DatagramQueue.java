@@ -58,39 +58,54 @@ final class DatagramQueue {
      * Queues {@code task} in its class's queue. Returns false if that queue was full, and its
      * oldest datagram was dropped to make room (counted as {@link ShedReason#FULL}).
      */
-    synchronized boolean offer(DatagramClass datagramClass, Runnable task) {
-        Ring ring = rings[datagramClass.ordinal()];
-        boolean room = ring.size < ring.tasks.length;
-        if (!room) {
-            ring.dropOldest();
-            shed[datagramClass.ordinal()][ShedReason.FULL.ordinal()]++;
-            size--;
+    boolean offer(DatagramClass datagramClass, Runnable task) {
+        // Read outside the lock: the receiving thread holds it as briefly as it can.
+        long now = nanos.getAsLong();
+        synchronized (this) {
+            Ring ring = rings[datagramClass.ordinal()];
+            boolean room = ring.size < ring.tasks.length;
+            if (!room) {
+                ring.dropOldest();
+                shed[datagramClass.ordinal()][ShedReason.FULL.ordinal()]++;
+                size--;
+            }
+            ring.add(task, now);
+            size++;
+            return room;
         }
-        ring.add(task, nanos.getAsLong());
-        size++;
-        return room;
+    }
+
+    /** The next datagram to handle, as {@link #poll(Runnable[])} takes them; null if none waits. */
+    Runnable poll() {
+        Runnable[] one = new Runnable[1];
+        return poll(one) == 0 ? null : one[0];
     }
 
     /**
-     * The next datagram to handle: the oldest of the highest class that has one, after dropping
-     * every datagram ahead of it that is past the age limit; null if none waits.
+     * Takes up to {@code into.length} datagrams to handle, in the order they are to run, into
+     * {@code into}, and returns how many: the oldest of the highest class that has any first,
+     * after dropping every datagram ahead of them that is past the age limit. One lock for the
+     * whole batch, so that a flood of offers from the receiving thread does not make the loop wait
+     * for the lock once per datagram.
      */
-    synchronized Runnable poll() {
+    int poll(Runnable[] into) {
         long now = maxAgeNanos > 0 ? nanos.getAsLong() : 0;
-        for (int c = 0; c < rings.length; c++) {
-            Ring ring = rings[c];
-            while (ring.size > 0) {
-                if (maxAgeNanos > 0 && now - ring.oldestQueuedAt() > maxAgeNanos) {
-                    ring.dropOldest();
-                    shed[c][ShedReason.EXPIRED.ordinal()]++;
+        int taken = 0;
+        synchronized (this) {
+            for (int c = 0; c < rings.length && taken < into.length; c++) {
+                Ring ring = rings[c];
+                while (ring.size > 0 && taken < into.length) {
                     size--;
-                    continue;
+                    if (maxAgeNanos > 0 && now - ring.oldestQueuedAt() > maxAgeNanos) {
+                        ring.dropOldest();
+                        shed[c][ShedReason.EXPIRED.ordinal()]++;
+                        continue;
+                    }
+                    into[taken++] = ring.take();
                 }
-                size--;
-                return ring.take();
             }
         }
-        return null;
+        return taken;
     }
 
     /** Datagrams waiting, in all classes. */

@@ -146,7 +146,8 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
      */
     public boolean offerDatagram(DatagramClass datagramClass, Runnable task) {
         boolean room = datagrams.offer(datagramClass, task);
-        if (draining.compareAndSet(false, true)) {
+        // Read before the CAS: under a flood a turn is nearly always queued already.
+        if (!draining.get() && draining.compareAndSet(false, true)) {
             submit(Duration.ZERO, this::drainDatagrams);
         }
         return room;
@@ -159,18 +160,16 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
 
     /** On the loop: one batch of the DHCP lane, then a new turn at the back of the queue if more wait. */
     private void drainDatagrams() {
-        for (int i = 0; i < DATAGRAM_BATCH; i++) {
-            Runnable task = datagrams.poll();
-            if (task == null) {
-                break;
-            }
-            runLogged(task);
+        Runnable[] batch = new Runnable[DATAGRAM_BATCH];
+        int count = datagrams.poll(batch);
+        for (int i = 0; i < count; i++) {
+            runLogged(batch[i]);
             datagramsRun.increment();
         }
         turns.increment();
         draining.set(false);
-        // A datagram offered between the last poll and the line above found draining true and
-        // queued no turn: look again.
+        // A datagram offered between the poll and the line above found draining true and queued
+        // no turn: look again.
         if (datagrams.size() > 0 && draining.compareAndSet(false, true)) {
             submit(Duration.ZERO, this::drainDatagrams);
         }
@@ -183,9 +182,12 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
      */
     public void flushDatagrams(Duration timeout) throws ExecutionException, TimeoutException, InterruptedException {
         call(() -> {
-            for (Runnable task = datagrams.poll(); task != null; task = datagrams.poll()) {
-                runLogged(task);
-                datagramsRun.increment();
+            Runnable[] batch = new Runnable[DATAGRAM_BATCH];
+            for (int count = datagrams.poll(batch); count > 0; count = datagrams.poll(batch)) {
+                for (int i = 0; i < count; i++) {
+                    runLogged(batch[i]);
+                    datagramsRun.increment();
+                }
             }
             return null;
         }, timeout);
