@@ -2,6 +2,7 @@ package dev.dhcpcluster.bootstrap.runtime;
 
 import dev.dhcpcluster.core.dhcp.DatagramClass;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,8 +22,8 @@ import java.util.function.LongSupplier;
  * exchange whose OFFER already cost the node, or renews a bound lease), and at saturation the node
  * spends its time on exchanges it can finish.
  *
- * <p>Thread-safe: any thread offers (the transports' receive threads), the loop polls. One lock
- * guards all of it; each operation holds it for a few array accesses, and allocates nothing.
+ * <p>Thread-safe: any thread offers (the transports' receive threads), the loop polls a batch at a
+ * time. One lock guards all of it; each operation holds it for a few array accesses.
  */
 final class DatagramQueue {
 
@@ -31,7 +32,13 @@ final class DatagramQueue {
     private final Ring[] rings = new Ring[CLASSES.length];
     private final long maxAgeNanos;
     private final LongSupplier nanos;
-    /** Datagrams shed, by class ordinal and reason ordinal; guarded by this. */
+    /**
+     * Guards everything below. A {@link ReentrantLock}, as {@link java.util.concurrent.ArrayBlockingQueue}
+     * uses: under a flood the receiving thread takes it hundreds of thousands of times a second, and
+     * the loop must still get it between two offers.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Datagrams shed, by class ordinal and reason ordinal. */
     private final long[][] shed = new long[CLASSES.length][ShedReason.values().length];
     private int size;
 
@@ -61,7 +68,8 @@ final class DatagramQueue {
     boolean offer(DatagramClass datagramClass, Runnable task) {
         // Read outside the lock: the receiving thread holds it as briefly as it can.
         long now = nanos.getAsLong();
-        synchronized (this) {
+        lock.lock();
+        try {
             Ring ring = rings[datagramClass.ordinal()];
             boolean room = ring.size < ring.tasks.length;
             if (!room) {
@@ -72,6 +80,8 @@ final class DatagramQueue {
             ring.add(task, now);
             size++;
             return room;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -91,7 +101,8 @@ final class DatagramQueue {
     int poll(Runnable[] into) {
         long now = maxAgeNanos > 0 ? nanos.getAsLong() : 0;
         int taken = 0;
-        synchronized (this) {
+        lock.lock();
+        try {
             for (int c = 0; c < rings.length && taken < into.length; c++) {
                 Ring ring = rings[c];
                 while (ring.size > 0 && taken < into.length) {
@@ -104,34 +115,56 @@ final class DatagramQueue {
                     into[taken++] = ring.take();
                 }
             }
+        } finally {
+            lock.unlock();
         }
         return taken;
     }
 
     /** Datagrams waiting, in all classes. */
-    synchronized int size() {
-        return size;
+    int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Datagrams of {@code datagramClass} waiting. */
-    synchronized int size(DatagramClass datagramClass) {
-        return rings[datagramClass.ordinal()].size;
+    int size(DatagramClass datagramClass) {
+        lock.lock();
+        try {
+            return rings[datagramClass.ordinal()].size;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Datagrams of {@code datagramClass} shed for {@code reason} since the queue was made. */
-    synchronized long shed(DatagramClass datagramClass, ShedReason reason) {
-        return shed[datagramClass.ordinal()][reason.ordinal()];
+    long shed(DatagramClass datagramClass, ShedReason reason) {
+        lock.lock();
+        try {
+            return shed[datagramClass.ordinal()][reason.ordinal()];
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Datagrams shed since the queue was made, every class and reason. */
-    synchronized long shed() {
-        long total = 0;
-        for (long[] byReason : shed) {
-            for (long count : byReason) {
-                total += count;
+    long shed() {
+        lock.lock();
+        try {
+            long total = 0;
+            for (long[] byReason : shed) {
+                for (long count : byReason) {
+                    total += count;
+                }
             }
+            return total;
+        } finally {
+            lock.unlock();
         }
-        return total;
     }
 
     /** A fixed-size ring of tasks and the times they were queued. */
