@@ -23,7 +23,34 @@
 #             do not take each other's CPUs, e.g. SERVER_CPUS=1 PERFDHCP_CPUS=0  (default: unpinned)
 #   STORE_PARENT  where the SQLite store's directory is created     (default /var/tmp, which is
 #             on disk where /tmp may be a tmpfs: fsync must reach a real device to mean anything)
+#   DHCPCLUSTER_JAR  the node's runnable jar         (default bootstrap/target/dhcpcluster.jar)
+#   DHCP_QUEUE  the node's node.dhcp-queue object, e.g. '{ "capacity": 512, "max-age-ms": 500 }'
+#             (default: none, the node's defaults)
+#
+# Past saturation: `scripts/perfdhcp.sh --saturation PEAK` offers PEAK and twice PEAK exchanges per
+# second (RATES is then "PEAK 2xPEAK"), REPEAT defaults to 2 and SERVERS to the two nodes, and it
+# reports, for each server, the DORA rate served at each run of each point, the served rate at 2x
+# as a share of the rate at 1x (medians; the target is at least 90 %), and the datagrams each node
+# shed in its DHCP queue (from its /metrics, by class and reason). PEAK is the highest rate the
+# server sustains (benchmarks/vs-kea.sh measures it); CLIENTS should be large enough for the 2x run
+# to last a few seconds (e.g. CLIENTS=50000 WARMUP=10000).
 set -euo pipefail
+
+DHCP_QUEUE=${DHCP_QUEUE:-}
+SATURATION=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --saturation) SATURATION="${2:-}"; shift 2 || { echo "perfdhcp.sh: --saturation needs a rate" >&2; exit 2; } ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perfdhcp.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$SATURATION" ]; then
+  [[ "$SATURATION" =~ ^[1-9][0-9]*$ ]] || { echo "perfdhcp.sh: --saturation must be a positive rate, not '$SATURATION'" >&2; exit 2; }
+  RATES="$SATURATION $((2 * SATURATION))"
+  REPEAT=${REPEAT:-2}
+  SERVERS=${SERVERS:-"dhcpcluster-sqlite dhcpcluster-memory"}
+fi
 
 RATES=${RATES:-"1000 2000 4000"}
 CLIENTS=${CLIENTS:-10000}
@@ -43,7 +70,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 # shellcheck source=benchmarks/lib.sh
 . "$root/benchmarks/lib.sh"
-jar="$root/bootstrap/target/dhcpcluster.jar"
+jar=${DHCPCLUSTER_JAR:-"$root/bootstrap/target/dhcpcluster.jar"}
 
 die() { echo "perfdhcp.sh: $*" >&2; exit 1; }
 
@@ -126,6 +153,13 @@ measure() {
   local rate=$1 out="$work/perfdhcp-$2-$1.txt" status=0
   timeout $((PERIOD + 30)) ip netns exec "$perf" "${perfdhcp_pin[@]}" perfdhcp -4 -r "$rate" -R "$CLIENTS" -n "$CLIENTS" \
     -p "$PERIOD" -u -l 198.19.0.1 198.18.0.1 >"$out" 2>&1 || status=$?
+  # perfdhcp's receiving thread can stamp a reply before its sending thread stamps the request
+  # (multi-thread mode, a loaded machine), and then it stops: the run is made again.
+  if [ "$status" -eq 1 ] && grep -q "timestamp must not be greater" "$out"; then
+    echo "perfdhcp stopped on its own timestamp race against $2; running again" >&2
+    echo "again"
+    return 0
+  fi
   # perfdhcp exits with 3 when packets were dropped; the report says how many.
   if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
     cat "$out" >&2
@@ -149,7 +183,7 @@ node_config() {
   fi
   cat <<JSON
 {
-  "node": { "id": 1, "data-directory": "$2" },
+  "node": { "id": 1, "data-directory": "$2"${DHCP_QUEUE:+, \"dhcp-queue\": $DHCP_QUEUE} },
   "transport": { "type": "udp", "listen-address": "0.0.0.0", "listen-port": 67, "interface": "eth0", "client-port": 68, "relay-port": 67 },
   "lease-store": $store,
   "Dhcp4": {
@@ -176,33 +210,57 @@ JSON
 
 # Each run gets a fresh server, so it starts with an empty lease table (and store). With REPEAT,
 # the servers take turns, run after run, so that a disturbance of the machine hits them alike.
-declare -A results store_lines cpu
+declare -A results store_lines cpu shed_lines kernel_drops
+
+# Datagrams the kernel dropped in the server's namespace because a UDP socket's receive buffer was
+# full (RcvbufErrors): lost before the node could see, let alone classify, them.
+rcvbuf_errors() {
+  ip netns exec "$server" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1 } else print $c }' /proc/net/snmp
+}
 
 for ((run = 1; run <= REPEAT; run++)); do
   for rate in $RATES; do
     for name in "${servers[@]}"; do
       key="$name,$rate,$run"
       log="$work/$name-$rate-$run.log"
-      case "$name" in
-        dhcpcluster-*)
-          store=${name#dhcpcluster-}
-          node_config "$store" "$stores/$name-$rate-$run" >"$work/$name-$rate-$run.json"
-          ip netns exec "$server" "${server_pin[@]}" java -jar "$jar" run --config "$work/$name-$rate-$run.json" >"$log" 2>&1 &
-          ;;
-        kea)
-          KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
-            ip netns exec "$server" "${server_pin[@]}" kea-dhcp4 -c "$work/kea.json" >"$log" 2>&1 &
-          ;;
-      esac
-      server_pid=$!
-      await_port_67 "$name" "$log"
-      warm_up "$name-$rate-$run"
-      results["$key"]=$(measure "$rate" "$name-$run")
-      cpu["$key"]=$(cpu_seconds "$server_pid")
-      stop_server
-      # A node reports its store's commits when it stops: batch sizes and latency explain its rate.
-      store_lines["$key"]=$(grep -o 'lease store: .*' "$log" || true)
-      rm -rf "$stores/$name-$rate-$run"
+      for attempt in 1 2 3; do
+        case "$name" in
+          dhcpcluster-*)
+            store=${name#dhcpcluster-}
+            node_config "$store" "$stores/$name-$rate-$run" >"$work/$name-$rate-$run.json"
+            ip netns exec "$server" "${server_pin[@]}" java -jar "$jar" run --config "$work/$name-$rate-$run.json" >"$log" 2>&1 &
+            ;;
+          kea)
+            KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
+              ip netns exec "$server" "${server_pin[@]}" kea-dhcp4 -c "$work/kea.json" >"$log" 2>&1 &
+            ;;
+        esac
+        server_pid=$!
+        await_port_67 "$name" "$log"
+        warm_up "$name-$rate-$run"
+        drops_before=$(rcvbuf_errors)
+        results["$key"]=$(measure "$rate" "$name-$run")
+        kernel_drops["$key"]=$(($(rcvbuf_errors) - drops_before))
+        if [ "${results["$key"]}" = again ]; then
+          stop_server
+          rm -rf "$stores/$name-$rate-$run"
+          [ "$attempt" -lt 3 ] || die "perfdhcp stopped on its timestamp race three times against $name"
+          continue
+        fi
+        cpu["$key"]=$(cpu_seconds "$server_pid")
+        if [[ "$name" == dhcpcluster-* ]]; then
+          # What the node shed in its DHCP queue, by class and reason (its admin endpoint's default
+          # address, in its namespace); nothing if it cannot be read.
+          shed_lines["$key"]=$(ip netns exec "$server" curl -s --max-time 5 http://127.0.0.1:9067/metrics 2>/dev/null |
+            awk '/^dhcpcluster_event_loop_datagrams_shed_total/ && $2 > 0 {
+              sub(/^dhcpcluster_event_loop_datagrams_shed_total */, ""); printf "%s%s", sep, $0; sep = ", " }' || true)
+        fi
+        stop_server
+        # A node reports its store's commits when it stops: batch sizes and latency explain its rate.
+        store_lines["$key"]=$(grep -o 'lease store: .*' "$log" || true)
+        rm -rf "$stores/$name-$rate-$run"
+        break
+      done
     done
   done
 done
@@ -218,7 +276,7 @@ median_run() {
 
 echo
 echo "perfdhcp: $CLIENTS simulated clients, one relayed DORA exchange each, after $WARMUP warm-up exchanges;" \
-  "median of $REPEAT run(s); CPUs: server ${SERVER_CPUS:-any}, perfdhcp ${PERFDHCP_CPUS:-any}"
+  "median of $REPEAT run(s); CPUs: server ${SERVER_CPUS:-any}, perfdhcp ${PERFDHCP_CPUS:-any}${DHCP_QUEUE:+; node.dhcp-queue $DHCP_QUEUE}"
 if [[ " ${servers[*]} " == *" dhcpcluster-sqlite "* ]]; then
   echo "SQLite store under $stores ($(stat -f -c %T "$stores") file system)"
 fi
@@ -250,5 +308,25 @@ if [[ " ${servers[*]} " == *" dhcpcluster-sqlite "* && " ${servers[*]} " == *" d
     read -r _ memory _ <<<"${results["dhcpcluster-memory,$rate,${median["dhcpcluster-memory,$rate"]}"]}"
     awk -v rate="$rate" -v s="$sqlite" -v m="$memory" \
       'BEGIN { printf "  offered %s/s: %.1f %% (%s of %s/s)\n", rate, (m > 0 ? 100 * s / m : 0), s, m }'
+  done
+fi
+if [ -n "$SATURATION" ]; then
+  echo
+  echo "Past saturation: DORA/s served with $SATURATION/s (1x) and $((2 * SATURATION))/s (2x) offered, every run;" \
+    "2x as a share of 1x (medians; target at least 90 %):"
+  for name in "${servers[@]}"; do
+    served=()
+    for rate in $RATES; do
+      read -r _ achieved _ <<<"${results["$name,$rate,${median["$name,$rate"]}"]}"
+      served+=("$achieved")
+      all=$(for ((r = 1; r <= REPEAT; r++)); do read -r _ a d _ <<<"${results["$name,$rate,$r"]}"; printf '%s (%s %% drops) ' "$a" "$d"; done)
+      printf '  %-20s offered %6s/s: %s\n' "$name" "$rate" "$all"
+      for ((r = 1; r <= REPEAT; r++)); do
+        echo "    run $r: shed by the node ${shed_lines["$name,$rate,$r"]:-(none)}; dropped by the kernel (receive buffer full) ${kernel_drops["$name,$rate,$r"]}"
+      done
+    done
+    awk -v n="$name" -v one="${served[0]}" -v two="${served[1]}" 'BEGIN {
+      share = one > 0 ? 100 * two / one : 0
+      printf "  %-20s 2x served %.1f %% of 1x (%s of %s/s): %s\n", n, share, two, one, (share >= 90 ? "holds" : "below 90 %") }'
   done
 fi

@@ -50,6 +50,7 @@ final class ConfigResolver {
         int before = problems.size();
         Optional<NodeId> node = node(file.node(), problems);
         Optional<Path> dataDirectory = dataDirectory(file.node(), problems);
+        DhcpQueueSettings dhcpQueue = dhcpQueue(file.node(), problems);
         Optional<AdapterChoice<DhcpTransport>> transport = transport(file.transport(), dataDirectory, problems);
         Optional<AdapterChoice<LeaseStore>> store = store(file.leaseStore(), dataDirectory, problems);
         Optional<AdminSettings> admin = admin(file.admin(), dataDirectory, problems);
@@ -70,7 +71,7 @@ final class ConfigResolver {
             return Optional.empty();
         }
         return Optional.of(new NodeConfig(node.get(), dataDirectory.get(), transport.get(), store.get(), server.get(),
-                admin.get(), cluster));
+                admin.get(), cluster, dhcpQueue));
     }
 
     /**
@@ -105,6 +106,34 @@ final class ConfigResolver {
     private static Optional<Path> dataDirectory(NodeFile.Node node, Problems problems) {
         String text = node == null || node.dataDirectory() == null ? DEFAULT_DATA_DIRECTORY : node.dataDirectory();
         return path(text, "node.data-directory", problems).map(path -> path.toAbsolutePath().normalize());
+    }
+
+    /** {@code node.dhcp-queue}: each field its default when absent; a bad one reported (and the default kept). */
+    private static DhcpQueueSettings dhcpQueue(NodeFile.Node node, Problems problems) {
+        NodeFile.DhcpQueue queue = node == null ? null : node.dhcpQueue();
+        if (queue == null) {
+            return DhcpQueueSettings.defaults();
+        }
+        int capacity = DhcpQueueSettings.DEFAULT_CAPACITY;
+        if (queue.capacity() != null) {
+            if (queue.capacity() < DhcpQueueSettings.MIN_CAPACITY || queue.capacity() > DhcpQueueSettings.MAX_CAPACITY) {
+                problems.add("node.dhcp-queue.capacity", queue.capacity() + " is not " + DhcpQueueSettings.MIN_CAPACITY
+                        + " to " + DhcpQueueSettings.MAX_CAPACITY + " datagrams");
+            } else {
+                capacity = queue.capacity();
+            }
+        }
+        Duration maxAge = DhcpQueueSettings.DEFAULT_MAX_AGE;
+        if (queue.maxAgeMs() != null) {
+            long longest = DhcpQueueSettings.LONGEST_MAX_AGE.toMillis();
+            if (queue.maxAgeMs() < 0 || queue.maxAgeMs() > longest) {
+                problems.add("node.dhcp-queue.max-age-ms", queue.maxAgeMs() + " is not 0 (no limit) to " + longest
+                        + " milliseconds");
+            } else {
+                maxAge = Duration.ofMillis(queue.maxAgeMs());
+            }
+        }
+        return new DhcpQueueSettings(capacity, maxAge);
     }
 
     private Optional<AdapterChoice<DhcpTransport>> transport(Map<String, Object> section,

@@ -20,9 +20,10 @@ import java.util.Optional;
  * @param server everything the DHCP server policy needs, inherited values filled in
  * @param admin the admin HTTP endpoint
  * @param cluster the cluster the node is a member of; empty for a node that runs alone
+ * @param dhcpQueue how the event loop queues and sheds DHCP datagrams ({@code node.dhcp-queue})
  */
 public record NodeConfig(NodeId node, Path dataDirectory, AdapterChoice<DhcpTransport> transport, AdapterChoice<LeaseStore> leaseStore,
-        ServerConfig server, AdminSettings admin, Optional<ClusterSettings> cluster) {
+        ServerConfig server, AdminSettings admin, Optional<ClusterSettings> cluster, DhcpQueueSettings dhcpQueue) {
 
     /** The lease store a node file gets when it names none: the durable SQLite store. */
     public static final String DEFAULT_STORE_TYPE = "sqlite";
@@ -35,6 +36,7 @@ public record NodeConfig(NodeId node, Path dataDirectory, AdapterChoice<DhcpTran
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(dhcpQueue, "dhcpQueue");
         if (!dataDirectory.isAbsolute()) {
             throw new IllegalArgumentException("the data directory must be resolved to an absolute path, not "
                     + dataDirectory);
@@ -49,12 +51,18 @@ public record NodeConfig(NodeId node, Path dataDirectory, AdapterChoice<DhcpTran
 
     /** This config with {@code chosen} as its DHCP transport (an embedding application's own, say). */
     public NodeConfig withTransport(AdapterChoice<DhcpTransport> chosen) {
-        return new NodeConfig(node, dataDirectory, chosen, leaseStore, server, admin, cluster);
+        return new NodeConfig(node, dataDirectory, chosen, leaseStore, server, admin, cluster, dhcpQueue);
     }
 
     /** This config with {@code chosen} as its lease store. */
     public NodeConfig withLeaseStore(AdapterChoice<LeaseStore> chosen) {
-        return new NodeConfig(node, dataDirectory, transport, chosen, server, admin, cluster);
+        return new NodeConfig(node, dataDirectory, transport, chosen, server, admin, cluster, dhcpQueue);
+    }
+
+    /** A config with the default DHCP queue ({@link DhcpQueueSettings#defaults}). */
+    public NodeConfig(NodeId node, Path dataDirectory, AdapterChoice<DhcpTransport> transport, AdapterChoice<LeaseStore> leaseStore,
+            ServerConfig server, AdminSettings admin, Optional<ClusterSettings> cluster) {
+        this(node, dataDirectory, transport, leaseStore, server, admin, cluster, DhcpQueueSettings.defaults());
     }
 
     /** A config of a node that runs alone. */

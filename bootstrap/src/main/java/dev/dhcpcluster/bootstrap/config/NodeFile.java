@@ -33,8 +33,20 @@ record NodeFile(
         this(node, transport, leaseStore, admin, null, dhcp4);
     }
 
-    /** {@code "node"}: who this node is, and where it keeps its files. */
-    record Node(@JsonProperty("id") Integer id, @JsonProperty("data-directory") String dataDirectory) {
+    /** {@code "node"}: who this node is, where it keeps its files, and how it queues DHCP datagrams. */
+    record Node(
+            @JsonProperty("id") Integer id,
+            @JsonProperty("data-directory") String dataDirectory,
+            @JsonProperty("dhcp-queue") DhcpQueue dhcpQueue) {
+
+        /** The section as read before it had {@code "dhcp-queue"}. */
+        Node(Integer id, String dataDirectory) {
+            this(id, dataDirectory, null);
+        }
+    }
+
+    /** {@code "node.dhcp-queue"}: the event loop's DHCP queue, per class of datagram. */
+    record DhcpQueue(@JsonProperty("capacity") Integer capacity, @JsonProperty("max-age-ms") Long maxAgeMs) {
     }
 
     /** {@code "admin"}: the node's admin HTTP endpoint (status, leases, metrics). */

@@ -30,7 +30,7 @@ import java.util.function.Function;
  * take effect only after a restart, by JSON path, and the changes a running node applies, one
  * readable line each.
  *
- * <p>A node cannot change who it is, where it keeps its files, how it receives datagrams or
+ * <p>A node cannot change who it is, where it keeps its files, how it queues and receives datagrams or
  * where its leases are stored, or which cluster it belongs to, while it runs: those sections are listed in {@link #RESTART_ONLY},
  * one line per section (or field), and keep their running values until a restart. Everything in
  * {@code Dhcp4} applies live.
@@ -44,6 +44,9 @@ public final class ConfigChanges {
     static final List<Watched> RESTART_ONLY = List.of(
             field("node.id", NodeConfig::node),
             field("node.data-directory", NodeConfig::dataDirectory),
+            // The event loop's queue is made once, with the loop.
+            field("node.dhcp-queue.capacity", config -> config.dhcpQueue().capacity()),
+            field("node.dhcp-queue.max-age-ms", config -> config.dhcpQueue().maxAge()),
             section("transport", NodeConfig::transport, Map.of()),
             field("transport.client-port", config -> config.server().clientPort()),
             field("transport.relay-port", config -> config.server().relayPort()),

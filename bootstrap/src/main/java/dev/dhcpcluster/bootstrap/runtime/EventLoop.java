@@ -2,13 +2,13 @@ package dev.dhcpcluster.bootstrap.runtime;
 
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.Service;
+import dev.dhcpcluster.bootstrap.config.DhcpQueueSettings;
+import dev.dhcpcluster.core.dhcp.DatagramClass;
 import dev.dhcpcluster.port.time.Cancellable;
 import dev.dhcpcluster.port.time.Clock;
 import dev.dhcpcluster.port.time.Scheduler;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,16 +35,23 @@ import org.slf4j.LoggerFactory;
  * a datagram or a store callback that arrives during shutdown has nowhere to go.
  *
  * <h2>Two lanes</h2>
- * DHCP datagrams come in through {@link #offerDatagram}, into a lane of their own: a bounded queue
- * ({@value #DEFAULT_DATAGRAM_LANE} datagrams by default) that the loop serves at most
- * {@value #DATAGRAM_BATCH} at a time, as one task among the others. Everything else (timers, peer
- * messages, store callbacks, {@link #execute} and {@link #call}) is the priority lane, the
- * executor's own queue. So a flood of datagrams, however fast, puts at most one batch of datagrams
- * ahead of a timer or a peer message: their wait stays bounded by what one batch takes, and a
- * heartbeat never waits behind thousands of DISCOVERs (which would start a false election). A
- * datagram that finds its lane full is dropped and counted ({@link #datagramsShed}): shedding DHCP
+ * DHCP datagrams come in through {@link #offerDatagram}, into a lane of their own, the
+ * {@link DatagramQueue}: one bounded queue per {@link DatagramClass} ({@value #DEFAULT_DATAGRAM_LANE}
+ * datagrams each by default), that the loop serves at most {@value #DATAGRAM_BATCH} at a time, as
+ * one task among the others. Everything else (timers, peer messages, store callbacks,
+ * {@link #execute} and {@link #call}) is the priority lane, the executor's own queue. So a flood of
+ * datagrams, however fast, puts at most one batch of datagrams ahead of a timer or a peer message:
+ * their wait stays bounded by what one batch takes, and a heartbeat never waits behind thousands of
+ * DISCOVERs (which would start a false election).
+ *
+ * <p>Within the DHCP lane, REQUESTs (and DECLINE, RELEASE, INFORM) run before DISCOVERs, and
+ * DISCOVERs before anything else (malformed datagrams included), each class in the order it
+ * arrived. A datagram that finds its class's queue full pushes out the oldest of its class, and a
+ * datagram that waited longer than the age limit is dropped when its turn comes; both are counted
+ * by class and {@link ShedReason} ({@link #datagramsShed(DatagramClass, ShedReason)}). Shedding DHCP
  * load is safe, since clients retransmit, while an unbounded queue would only grow the wait of every
- * datagram behind it until none is answered in time. Datagrams run in the order they arrived.
+ * datagram behind it until none is answered in time; and shedding the oldest DISCOVERs first keeps
+ * the node's work on the exchanges it can still finish.
  *
  * <p>The clock is a {@link WallClock}: the wall clock to the millisecond, never behind it (so that
  * a lease's expiry stored by the node is never earlier than the one its client reckoned from the
@@ -58,16 +65,15 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
     /** Longer delays (which would overflow nanoseconds) are capped: a century is "never" here. */
     private static final Duration LONGEST_DELAY = Duration.ofDays(36500);
 
-    /** Datagrams the DHCP lane holds by default: about a tenth of a second of a busy node's work. */
-    public static final int DEFAULT_DATAGRAM_LANE = 4096;
+    /** Datagrams each class of the DHCP lane holds by default: a few tenths of a second of a busy node's work. */
+    public static final int DEFAULT_DATAGRAM_LANE = DhcpQueueSettings.DEFAULT_CAPACITY;
     /** Datagrams run in one turn of the DHCP lane, before the priority lane's tasks get the thread again. */
     static final int DATAGRAM_BATCH = 16;
 
     private final ScheduledThreadPoolExecutor executor;
-    private final BlockingQueue<Runnable> datagrams;
+    private final DatagramQueue datagrams;
     /** True while a drain task for the DHCP lane is queued or running: at most one is. */
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final LongAdder shed = new LongAdder();
     /** Datagrams run, and turns of the DHCP lane taken: a turn is one executor task, each datagram one task. */
     private final LongAdder datagramsRun = new LongAdder();
     private final LongAdder turns = new LongAdder();
@@ -75,21 +81,30 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
     private volatile Thread thread;
     private final List<Service> users = new CopyOnWriteArrayList<>();
 
-    /** A loop whose thread is named {@code name}, with a DHCP lane of {@value #DEFAULT_DATAGRAM_LANE}. */
+    /** A loop whose thread is named {@code name}, with the default DHCP lane ({@link DhcpQueueSettings#defaults}). */
     public EventLoop(String name) {
-        this(name, DEFAULT_DATAGRAM_LANE);
+        this(name, DhcpQueueSettings.defaults());
     }
 
     /**
-     * A loop whose thread is named {@code name}.
+     * A loop whose thread is named {@code name}, with the default age limit.
      *
-     * @param datagramLane how many datagrams may wait for the loop before more are shed
+     * @param datagramLane how many datagrams of each class may wait for the loop before the oldest are shed
      */
     public EventLoop(String name, int datagramLane) {
+        this(name, datagramLane, DhcpQueueSettings.DEFAULT_MAX_AGE);
+    }
+
+    /** A loop whose thread is named {@code name}, its DHCP lane as {@code queue} says. */
+    public EventLoop(String name, DhcpQueueSettings queue) {
+        this(name, queue.capacity(), queue.maxAge());
+    }
+
+    private EventLoop(String name, int datagramLane, Duration maxAge) {
         if (datagramLane < 1) {
             throw new IllegalArgumentException("the datagram lane holds at least one datagram, not " + datagramLane);
         }
-        datagrams = new ArrayBlockingQueue<>(datagramLane);
+        datagrams = new DatagramQueue(datagramLane, maxAge, System::nanoTime);
         executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread created = new Thread(runnable, name);
             created.setDaemon(true);
@@ -124,36 +139,38 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
     }
 
     /**
-     * Queues {@code task}, the handling of one DHCP datagram, in the DHCP lane; any thread. Returns
-     * false, and counts the datagram as shed, if the lane is full: the loop is behind, and the
-     * datagram is dropped so that timers and peer messages are not.
+     * Queues {@code task}, the handling of one DHCP datagram of class {@code datagramClass}, in
+     * the DHCP lane; any thread. Returns false if the class's queue was full: the loop is behind,
+     * and the oldest datagram of the class was dropped (and counted) to make room, so that timers
+     * and peer messages are not delayed and the freshest datagrams are the ones answered.
      */
-    public boolean offerDatagram(Runnable task) {
-        if (!datagrams.offer(task)) {
-            shed.increment();
-            return false;
-        }
-        if (draining.compareAndSet(false, true)) {
+    public boolean offerDatagram(DatagramClass datagramClass, Runnable task) {
+        boolean room = datagrams.offer(datagramClass, task);
+        // Read before the CAS: under a flood a turn is nearly always queued already.
+        if (!draining.get() && draining.compareAndSet(false, true)) {
             submit(Duration.ZERO, this::drainDatagrams);
         }
-        return true;
+        return room;
+    }
+
+    /** {@link #offerDatagram(DatagramClass, Runnable)} for a datagram nobody classified: a new client's. */
+    public boolean offerDatagram(Runnable task) {
+        return offerDatagram(DatagramClass.DISCOVER, task);
     }
 
     /** On the loop: one batch of the DHCP lane, then a new turn at the back of the queue if more wait. */
     private void drainDatagrams() {
-        for (int i = 0; i < DATAGRAM_BATCH; i++) {
-            Runnable task = datagrams.poll();
-            if (task == null) {
-                break;
-            }
-            runLogged(task);
+        Runnable[] batch = new Runnable[DATAGRAM_BATCH];
+        int count = datagrams.poll(batch);
+        for (int i = 0; i < count; i++) {
+            runLogged(batch[i]);
             datagramsRun.increment();
         }
         turns.increment();
         draining.set(false);
-        // A datagram offered between the last poll and the line above found draining true and
-        // queued no turn: look again.
-        if (!datagrams.isEmpty() && draining.compareAndSet(false, true)) {
+        // A datagram offered between the poll and the line above found draining true and queued
+        // no turn: look again.
+        if (datagrams.size() > 0 && draining.compareAndSet(false, true)) {
             submit(Duration.ZERO, this::drainDatagrams);
         }
     }
@@ -165,17 +182,30 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
      */
     public void flushDatagrams(Duration timeout) throws ExecutionException, TimeoutException, InterruptedException {
         call(() -> {
-            for (Runnable task = datagrams.poll(); task != null; task = datagrams.poll()) {
-                runLogged(task);
-                datagramsRun.increment();
+            Runnable[] batch = new Runnable[DATAGRAM_BATCH];
+            for (int count = datagrams.poll(batch); count > 0; count = datagrams.poll(batch)) {
+                for (int i = 0; i < count; i++) {
+                    runLogged(batch[i]);
+                    datagramsRun.increment();
+                }
             }
             return null;
         }, timeout);
     }
 
-    /** Datagrams dropped because the DHCP lane was full, since the loop was made. */
+    /** Datagrams dropped unanswered by the DHCP lane since the loop was made, every class and reason. */
     public long datagramsShed() {
-        return shed.sum();
+        return datagrams.shed();
+    }
+
+    /** Datagrams of {@code datagramClass} dropped unanswered for {@code reason} since the loop was made. */
+    public long datagramsShed(DatagramClass datagramClass, ShedReason reason) {
+        return datagrams.shed(datagramClass, reason);
+    }
+
+    /** Datagrams of {@code datagramClass} waiting in the DHCP lane now. */
+    public int queuedDatagrams(DatagramClass datagramClass) {
+        return datagrams.size(datagramClass);
     }
 
     /**
@@ -247,7 +277,7 @@ public final class EventLoop extends AbstractIdleService implements Clock, Sched
      * @param due tasks of the priority lane whose time has come, waiting for the thread: the loop's
      *     backlog (a turn of the DHCP lane counts as one)
      * @param scheduled timers set for later
-     * @param datagrams datagrams waiting in the DHCP lane
+     * @param datagrams datagrams waiting in the DHCP lane, every class
      */
     public record Backlog(int due, int scheduled, int datagrams) {
 

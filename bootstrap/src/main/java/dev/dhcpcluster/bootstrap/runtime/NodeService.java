@@ -3,6 +3,7 @@ package dev.dhcpcluster.bootstrap.runtime;
 import com.google.common.util.concurrent.AbstractIdleService;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.dhcp.DatagramTriage;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
 import dev.dhcpcluster.core.lease.LeasePage;
 import dev.dhcpcluster.core.lease.LeaseQuery;
@@ -111,7 +112,9 @@ public final class NodeService extends AbstractIdleService {
             NodeContext context = new NodeContext(config.node(), config.dataDirectory(), loop, loop, events);
             transport = config.transport().factory().create(context);
             // The DHCP lane: a flood of datagrams is shed there rather than delay timers and peers.
-            start(transport, datagram -> loop.offerDatagram(() -> handle(datagram)));
+            // Classified here, on the receiving thread, from the raw bytes: REQUESTs go ahead of DISCOVERs.
+            start(transport, datagram -> loop.offerDatagram(DatagramTriage.classify(datagram.payload()),
+                    () -> handle(datagram)));
             DataDirectories.prepare(config.dataDirectory(), DataDirectories.DATA_DIRECTORY);
             LeaseStore local = config.leaseStore().factory().create(context);
             store = local;

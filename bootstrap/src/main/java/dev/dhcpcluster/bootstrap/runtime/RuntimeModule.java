@@ -30,7 +30,7 @@ public abstract class RuntimeModule {
     @Provides
     @Singleton
     static EventLoop eventLoop(NodeConfig config) {
-        return new EventLoop("dhcpcluster-node-" + config.node().value());
+        return new EventLoop("dhcpcluster-node-" + config.node().value(), config.dhcpQueue());
     }
 
     @Binds

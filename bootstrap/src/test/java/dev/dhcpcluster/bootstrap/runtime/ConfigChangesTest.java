@@ -75,6 +75,17 @@ class ConfigChangesTest {
     }
 
     @Test
+    @DisplayName("the DHCP queue's capacity and age limit are named as needing a restart")
+    void dhcpQueueNeedsRestart() throws Exception {
+        NodeConfig loaded = with("\"data-directory\": \"/srv/dhcp/node-1\"}",
+                "\"data-directory\": \"/srv/dhcp/node-1\", \"dhcp-queue\": {\"capacity\": 1024, \"max-age-ms\": 500}}");
+
+        assertEquals(List.of("node.dhcp-queue.capacity", "node.dhcp-queue.max-age-ms"),
+                ConfigChanges.restartNeeded(base(), loaded));
+        assertEquals(List.of(), live(base(), loaded));
+    }
+
+    @Test
     @DisplayName("a new admin address is named once as admin.listen, and turning the endpoint off as admin.enabled")
     void adminNeedsRestart() throws Exception {
         NodeConfig moved = with("\"lease-store\": {\"type\": \"sqlite\"},",

@@ -3,6 +3,10 @@ package dev.dhcpcluster.bootstrap.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.core.dhcp.DatagramClass;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerMessage;
+import dev.dhcpcluster.port.peer.PeerHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -107,7 +111,7 @@ class EventLoopLanesTest {
     }
 
     @Test
-    @DisplayName("datagrams run in the order they arrived, and flushDatagrams runs every waiting one before it returns")
+    @DisplayName("datagrams of one class run in the order they arrived, a full lane drops the oldest, and flushDatagrams runs every waiting one before it returns")
     void datagramsKeepTheirOrderAndFlush() throws Exception {
         EventLoop loop = new EventLoop("lanes-order", 64);
         loop.startAsync().awaitRunning();
@@ -126,15 +130,96 @@ class EventLoopLanesTest {
                 loop.offerDatagram(() -> order.add(n));
             }
             assertEquals(6, loop.datagramsShed());
+            assertEquals(6, loop.datagramsShed(DatagramClass.DISCOVER, ShedReason.FULL));
             assertEquals(64, loop.backlog().datagrams());
             release.countDown();
             loop.flushDatagrams(Duration.ofSeconds(5));
+            // The six oldest made room for the six newest.
             List<Integer> expected = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
+            for (int i = 6; i < 70; i++) {
                 expected.add(i);
             }
             assertEquals(expected, order);
             assertEquals(0, loop.backlog().datagrams());
+        } finally {
+            release.countDown();
+            loop.stopAsync().awaitTerminated();
+        }
+    }
+
+    @Test
+    @DisplayName("with every class of the lane full, a peer message and a due timer wait for one batch of datagrams at most, REQUESTs run first, and the counts say what was shed")
+    void peerTrafficIsNeverStuckBehindAFullLane() throws Exception {
+        EventLoop loop = new EventLoop("lanes-classes", 64);
+        loop.startAsync().awaitRunning();
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        LoopPeerHandler peers = new LoopPeerHandler(loop, new PeerHandler() {
+            @Override
+            public void received(PeerMessage message) {
+                order.add("peer message");
+            }
+
+            @Override
+            public void connected(NodeId peer) {
+                order.add("peer " + peer.value() + " connected");
+            }
+
+            @Override
+            public void disconnected(NodeId peer) {
+                order.add("peer " + peer.value() + " gone");
+            }
+        });
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            loop.call(() -> {
+                peers.open();
+                return null;
+            }, Duration.ofSeconds(5));
+            loop.execute(() -> {
+                busy.countDown();
+                awaitQuietly(release);
+            });
+            assertTrue(busy.await(5, TimeUnit.SECONDS));
+            // A flood of new clients first, then other clients' REQUESTs, then junk: every class overflows.
+            for (int i = 0; i < 74; i++) {
+                int n = i;
+                loop.offerDatagram(DatagramClass.DISCOVER, () -> order.add("discover " + n));
+            }
+            for (int i = 0; i < 64; i++) {
+                int n = i;
+                loop.offerDatagram(DatagramClass.REQUEST, () -> order.add("request " + n));
+            }
+            for (int i = 0; i < 66; i++) {
+                int n = i;
+                loop.offerDatagram(DatagramClass.OTHER, () -> order.add("other " + n));
+            }
+            peers.connected(new NodeId(2));
+            loop.schedule(Duration.ZERO, () -> order.add("timer"));
+            assertEquals(3 * 64, loop.backlog().datagrams());
+            release.countDown();
+            loop.flushDatagrams(Duration.ofSeconds(5));
+
+            int peer = order.indexOf("peer 2 connected");
+            int timer = order.indexOf("timer");
+            assertTrue(peer >= 0 && peer <= EventLoop.DATAGRAM_BATCH, "the peer waited for one batch at most: " + peer);
+            assertTrue(timer >= 0 && timer <= EventLoop.DATAGRAM_BATCH + 1, "the timer waited for one batch at most: " + timer);
+            List<String> datagrams = order.stream().filter(line -> !line.startsWith("peer") && !line.equals("timer")).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                expected.add("request " + i);
+            }
+            for (int i = 10; i < 74; i++) {
+                expected.add("discover " + i);
+            }
+            for (int i = 2; i < 66; i++) {
+                expected.add("other " + i);
+            }
+            assertEquals(expected, datagrams);
+            assertEquals(0, loop.datagramsShed(DatagramClass.REQUEST, ShedReason.FULL));
+            assertEquals(10, loop.datagramsShed(DatagramClass.DISCOVER, ShedReason.FULL));
+            assertEquals(2, loop.datagramsShed(DatagramClass.OTHER, ShedReason.FULL));
+            assertEquals(12, loop.datagramsShed());
         } finally {
             release.countDown();
             loop.stopAsync().awaitTerminated();
