@@ -148,10 +148,12 @@ warm_up() {
   fi
 }
 
-# Runs perfdhcp at rate $1 and prints "rate achieved drops% nonunique".
+# Runs perfdhcp at rate $1 and prints "rate achieved drops% nonunique". -R is twice -n: perfdhcp
+# numbers its clients modulo -R and may send a few DISCOVERs past -n, which would otherwise wrap
+# round to clients that already hold an address, and count their offers as non-unique.
 measure() {
   local rate=$1 out="$work/perfdhcp-$2-$1.txt" status=0
-  timeout $((PERIOD + 30)) ip netns exec "$perf" "${perfdhcp_pin[@]}" perfdhcp -4 -r "$rate" -R "$CLIENTS" -n "$CLIENTS" \
+  timeout $((PERIOD + 30)) ip netns exec "$perf" "${perfdhcp_pin[@]}" perfdhcp -4 -r "$rate" -R $((CLIENTS * 2)) -n "$CLIENTS" \
     -p "$PERIOD" -u -l 198.19.0.1 198.18.0.1 >"$out" 2>&1 || status=$?
   # perfdhcp's receiving thread can stamp a reply before its sending thread stamps the request
   # (multi-thread mode, a loaded machine), and then it stops: the run is made again.
