@@ -22,11 +22,13 @@ public record DhcpQueueSettings(int capacity, Duration maxAge) {
      */
     public static final int DEFAULT_CAPACITY = 4096;
     /**
-     * The age limit when the file does not say. A client that heard nothing for a second has
-     * most likely retransmitted (a new copy waits behind the old one) or will soon; perfdhcp gives
-     * up on an exchange after one second.
+     * The age limit when the file does not say. An ordinary client retransmits after about four
+     * seconds (RFC 2131 section 4.1) and takes an answer until then, so a datagram three seconds
+     * old is still worth answering, and one older has most likely been sent again (the new copy
+     * waits behind it). Load generators give up sooner (perfdhcp after one second); a node tested
+     * only by them may lower it.
      */
-    public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(3);
     public static final int MIN_CAPACITY = 16;
     public static final int MAX_CAPACITY = 1 << 20;
     /** The longest age limit: a minute, far beyond any client's patience. */

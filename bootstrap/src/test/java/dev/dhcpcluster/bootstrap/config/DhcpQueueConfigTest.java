@@ -16,7 +16,7 @@ class DhcpQueueConfigTest {
     void defaults() throws Exception {
         DhcpQueueSettings queue = NodeFileFixture.load(file -> { }).dhcpQueue();
 
-        assertEquals(new DhcpQueueSettings(4096, Duration.ofSeconds(1)), queue);
+        assertEquals(new DhcpQueueSettings(4096, Duration.ofSeconds(3)), queue);
         assertEquals(DhcpQueueSettings.defaults(), queue);
     }
 
@@ -27,7 +27,7 @@ class DhcpQueueConfigTest {
                 .putObject("dhcp-queue").put("capacity", 512).put("max-age-ms", 250)).dhcpQueue());
         assertEquals(new DhcpQueueSettings(4096, Duration.ZERO), NodeFileFixture.load(file -> node(file)
                 .putObject("dhcp-queue").put("max-age-ms", 0)).dhcpQueue());
-        assertEquals(new DhcpQueueSettings(16, Duration.ofSeconds(1)), NodeFileFixture.load(file -> node(file)
+        assertEquals(new DhcpQueueSettings(16, Duration.ofSeconds(3)), NodeFileFixture.load(file -> node(file)
                 .putObject("dhcp-queue").put("capacity", 16)).dhcpQueue());
     }
 
