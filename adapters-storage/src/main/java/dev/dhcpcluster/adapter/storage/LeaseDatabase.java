@@ -40,6 +40,8 @@ final class LeaseDatabase implements AutoCloseable {
     private final Statement control;
     private final PreparedStatement upsert;
     private final PreparedStatement deleteExpired;
+    /** The text of each lease's expiry, kept from row to row (see {@link LeaseRows.ExpiryText}). */
+    private final LeaseRows.ExpiryText expiryText = new LeaseRows.ExpiryText();
 
     private LeaseDatabase(Path file, Connection connection) throws SQLException {
         this.file = file;
@@ -111,7 +113,7 @@ final class LeaseDatabase implements AutoCloseable {
     void commit(List<Lease> changes) throws SQLException {
         inTransaction(() -> {
             for (Lease lease : changes) {
-                LeaseRows.bindUpsert(upsert, lease);
+                LeaseRows.bindUpsert(upsert, lease, expiryText);
                 upsert.addBatch();
             }
             upsert.executeBatch();

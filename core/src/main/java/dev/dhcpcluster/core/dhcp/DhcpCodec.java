@@ -153,14 +153,8 @@ public final class DhcpCodec {
                 .yiaddr(Ipv4Address.of(int32(packet, offset + YIADDR)))
                 .siaddr(Ipv4Address.of(int32(packet, offset + SIADDR)))
                 .giaddr(Ipv4Address.of(int32(packet, offset + GIADDR)))
-                .chaddr(Arrays.copyOfRange(packet, offset + CHADDR, offset + CHADDR + DhcpMessage.CHADDR_LENGTH))
+                .fieldsFrom(packet, offset + CHADDR, snameOverloaded ? -1 : offset + SNAME, fileOverloaded ? -1 : offset + FILE)
                 .options(scanner.options());
-        if (!snameOverloaded) {
-            message.sname(Arrays.copyOfRange(packet, offset + SNAME, offset + SNAME + DhcpMessage.SNAME_LENGTH));
-        }
-        if (!fileOverloaded) {
-            message.file(Arrays.copyOfRange(packet, offset + FILE, offset + FILE + DhcpMessage.FILE_LENGTH));
-        }
         return message.build();
     }
 
@@ -504,18 +498,32 @@ public final class DhcpCodec {
             count++;
         }
 
+        /**
+         * Up to this many options, an option's group is found by a linear search of the codes
+         * seen so far; beyond it, through a table of all 256 codes. A client's packet carries a
+         * dozen options or so, and the table (1 KB) would be most of what decoding allocates; a
+         * packet of thousands of options must not cost a search per option.
+         */
+        private static final int LINEAR_SEARCH_LIMIT = 32;
+
         DhcpOptions options() {
-            int[] slot = new int[256]; // code -> index of its joined value + 1; 0 = not seen yet
+            int[] slot = count > LINEAR_SEARCH_LIMIT ? new int[256] : null; // code -> group + 1; 0 = not seen
             int[] codes = new int[count];
             int[] lengths = new int[count];
+            int[] groups = new int[count]; // the group of each instance
             int distinct = 0;
             for (int k = 0; k < count; k++) {
                 int code = instances[3 * k];
-                if (slot[code] == 0) {
-                    codes[distinct] = code;
-                    slot[code] = ++distinct;
+                int g = slot != null ? slot[code] - 1 : indexOf(codes, distinct, code);
+                if (g < 0) {
+                    g = distinct++;
+                    codes[g] = code;
+                    if (slot != null) {
+                        slot[code] = distinct;
+                    }
                 }
-                lengths[slot[code] - 1] += instances[3 * k + 2];
+                groups[k] = g;
+                lengths[g] += instances[3 * k + 2];
             }
             byte[][] values = new byte[distinct][];
             for (int g = 0; g < distinct; g++) {
@@ -523,12 +531,21 @@ public final class DhcpCodec {
                 lengths[g] = 0; // from here on: how much of the value is filled
             }
             for (int k = 0; k < count; k++) {
-                int g = slot[instances[3 * k]] - 1;
+                int g = groups[k];
                 int length = instances[3 * k + 2];
                 System.arraycopy(packet, instances[3 * k + 1], values[g], lengths[g], length);
                 lengths[g] += length;
             }
             return DhcpOptions.adopt(distinct == count ? codes : Arrays.copyOf(codes, distinct), values);
+        }
+
+        private static int indexOf(int[] codes, int length, int code) {
+            for (int g = 0; g < length; g++) {
+                if (codes[g] == code) {
+                    return g;
+                }
+            }
+            return -1;
         }
     }
 
