@@ -9,14 +9,17 @@
 #     jdk.ExecutionSample) by thread, and the bytes allocated by thread.
 #
 #   sudo benchmarks/profile-node.sh [--store sqlite|memory] [--rate 2000] [--seconds 15]
-#                                   [--warmup 10000] [--top 25] [--keep DIR] [--no-jfr] [--perf]
+#                                   [--warmup 10000] [--top 25] [--keep DIR] [--no-jfr] [--perf] [--syscalls] [--jar FILE]
 #
+# --syscalls counts the node's system calls per lease with strace -c during the measured run
+# (strace slows every call down: the CPU figures of such a run are not the node's own).
+# --jar runs another build of the node (to compare two builds under the same load).
 # --perf also samples the node with Linux perf during the measured run (kernel and native code
 # included, which JFR does not see) and reports the shares by thread and by shared object.
 # --no-jfr measures the CPU (in all and by thread) without recording, for figures free of JFR's
 # own cost.
-# --keep DIR keeps the recording (DIR/node.jfr) and the reports. DHCPCLUSTER_JAVA_OPTS adds JVM
-# options to the node, as in vs-kea.sh; STORE_PARENT (default /var/tmp, a real disk) holds the
+# --keep DIR keeps the recording (DIR/node.jfr) and the reports. DHCPCLUSTER_JAVA_OPTS sets the
+# node's JVM options (by default -XX:+UseSerialGC, as vs-kea.sh and the dhcpcluster command); STORE_PARENT (default /var/tmp, a real disk) holds the
 # SQLite store. Needs root, perfdhcp (Debian's kea-common), a JDK 17 with jfr, and python3.
 # On exit it stops the node by PID and deletes its namespaces and temporary files.
 set -euo pipefail
@@ -29,6 +32,8 @@ TOP=25
 KEEP=""
 JFR=1
 PERF=0
+JAR=""
+SYSCALLS=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --store) STORE="$2"; shift 2 ;;
@@ -39,6 +44,8 @@ while [ $# -gt 0 ]; do
     --keep) KEEP="$2"; shift 2 ;;
     --no-jfr) JFR=0; shift ;;
     --perf) PERF=1; shift ;;
+    --jar) JAR="$2"; shift 2 ;;
+    --syscalls) SYSCALLS=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "profile-node.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -54,12 +61,13 @@ for tool in ip perfdhcp java jfr python3; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 
+[ -z "$JAR" ] || JAR=$(realpath "$JAR")
 cd "$(dirname "$0")/.."
 root=$(pwd)
 # shellcheck source=benchmarks/lib.sh
 . "$root/benchmarks/lib.sh"
-jar="$root/bootstrap/target/dhcpcluster.jar"
-[ -f "$jar" ] || ./mvnw -q -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip -pl bootstrap -am package
+jar=${JAR:-$root/bootstrap/target/dhcpcluster.jar}
+[ -n "$JAR" ] || [ -f "$jar" ] || ./mvnw -q -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip -pl bootstrap -am package
 
 id="prof-$$"
 work=$(mktemp -d "/tmp/$id-XXXXXX")
@@ -90,7 +98,7 @@ cat >"$work/node.json" <<JSON
 }
 JSON
 # shellcheck disable=SC2086 # the options are words
-ip netns exec "$id-server" java ${DHCPCLUSTER_JAVA_OPTS:-} -XX:+FlightRecorder -jar "$jar" run \
+ip netns exec "$id-server" java ${DHCPCLUSTER_JAVA_OPTS--XX:+UseSerialGC} -XX:+FlightRecorder -jar "$jar" run \
   --config "$work/node.json" >"$work/node.log" 2>&1 &
 server_pid=$!
 bench_await_port_67 "$id-server" "$server_pid" "$work/node.log" || die "the node did not start"
@@ -124,7 +132,17 @@ if [ "$PERF" -eq 1 ]; then
   command perf record -q -F 997 -p "$server_pid" -o "$work/perf.data" >/dev/null 2>&1 &
   perf_pid=$!
 fi
+strace_pid=""
+if [ "$SYSCALLS" -eq 1 ]; then
+  strace -f -c -o "$work/syscalls.txt" -p "$server_pid" 2>/dev/null &
+  strace_pid=$!
+  sleep 1
+fi
 perf "$RATE" "$clients" 00:0c:01:00:00:00 "$work/fixed.txt"
+if [ -n "$strace_pid" ]; then
+  kill -INT "$strace_pid" 2>/dev/null || true
+  wait "$strace_pid" 2>/dev/null || true
+fi
 if [ -n "$perf_pid" ]; then
   kill -INT "$perf_pid" 2>/dev/null || true
   wait "$perf_pid" 2>/dev/null || true
@@ -149,7 +167,7 @@ fi
 {
   echo "## profile-node.sh: $STORE store, $RATE/s for $SECONDS_FIXED s after $WARMUP warm-up exchanges$([ "$JFR" -eq 1 ] || echo ", no JFR")"
   echo
-  echo "JVM options: ${DHCPCLUSTER_JAVA_OPTS:-(none)}. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Node: $(basename "$jar"); JVM options: ${DHCPCLUSTER_JAVA_OPTS--XX:+UseSerialGC}. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "DORA/s $achieved, drops $drops %, non-unique $nonunique, ACKs $acks, latency DISCOVER-OFFER / REQUEST-ACK $do_avg / $ra_avg ms."
   echo "Node CPU per lease: $(( (after - before) * 1000000 / hz / (acks > 0 ? acks : 1) )) µs ($((after - before)) ticks of 1/$hz s)."
@@ -243,6 +261,15 @@ for line in open(f"{work}/gc.txt"):
         pause += float(m.group(1)) * {"ms": 1, "s": 1000, "us": 0.001}[m.group(2)]
 print(f"\nGarbage collections during the run: {gcs}, {pause:.1f} ms of pauses in all.")
 PY
+  if [ "$SYSCALLS" -eq 1 ]; then
+    echo
+    echo "### System calls per lease (strace -c over the measured run)"
+    echo
+    echo "| call | per lease | share of the calls' time |"
+    echo "| --- | ---: | ---: |"
+    awk -v acks="${acks:-1}" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" {
+        printf "| %s | %.2f | %s %% |\n", $NF, $4 / (acks > 0 ? acks : 1), $1 }' "$work/syscalls.txt" | head -n 12
+  fi
   if [ "$PERF" -eq 1 ]; then
     echo
     echo "### Linux perf: share of the node's samples by thread and shared object (top $TOP)"

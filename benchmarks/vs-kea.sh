@@ -34,7 +34,8 @@
 #                  disturbed run should not end the search
 #   --markdown     append the Markdown section (machine, table) to FILE instead of printing it
 # Environment: STORE_PARENT (default /var/tmp, on disk where /tmp may be a tmpfs: fsync must reach a
-# device) holds the SQLite stores; DHCPCLUSTER_JAVA_OPTS adds JVM options to the nodes.
+# device) holds the SQLite stores; DHCPCLUSTER_JAVA_OPTS sets the nodes' JVM options (by default
+# -XX:+UseSerialGC, as the dhcpcluster command and the systemd unit run a node).
 #
 # If kea-dhcp4 or perfdhcp is missing it installs kea-dhcp4-server and kea-admin with apt-get,
 # keeping their maintainer scripts from starting the system's Kea (policy-rc.d), and stops and
@@ -201,7 +202,7 @@ start_server() {
     dhcpcluster-*)
       node_config "${name#dhcpcluster-}" "$dir" >"$work/$name-$run_number.json"
       # shellcheck disable=SC2086 # the options are words
-      ip netns exec "$server_ns" java ${DHCPCLUSTER_JAVA_OPTS:-} -jar "$jar" run \
+      ip netns exec "$server_ns" java ${DHCPCLUSTER_JAVA_OPTS--XX:+UseSerialGC} -jar "$jar" run \
         --config "$work/$name-$run_number.json" >"$log" 2>&1 &
       ;;
   esac
