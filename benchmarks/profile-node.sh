@@ -268,7 +268,7 @@ PY
     echo "| call | per lease | share of the calls' time |"
     echo "| --- | ---: | ---: |"
     awk -v acks="${acks:-1}" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" {
-        printf "| %s | %.2f | %s %% |\n", $NF, $4 / (acks > 0 ? acks : 1), $1 }' "$work/syscalls.txt" | head -n 12
+        printf "| %s | %.2f | %s %% |\n", $NF, $4 / (acks > 0 ? acks : 1), $1 }' "$work/syscalls.txt" | head -n 16
   fi
   if [ "$PERF" -eq 1 ]; then
     echo
