@@ -4,6 +4,7 @@ import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns DHCP datagrams into {@link DhcpMessage}s and back (RFC 2131 §2, RFC 2132, RFC 3396). A
@@ -168,7 +169,7 @@ public final class DhcpCodec {
      *     options and retry
      */
     public static byte[] encode(DhcpMessage message, int maxMessageSize) {
-        Layout layout = layout(message, maxMessageSize);
+        Layout layout = layoutOrThrow(message, maxMessageSize);
         byte[] out = new byte[layout.length];
         write(message, layout, out, 0);
         return out;
@@ -183,7 +184,7 @@ public final class DhcpCodec {
      *     less room than the message needs (nothing is written then)
      */
     public static int encode(DhcpMessage message, int maxMessageSize, byte[] buffer, int offset) {
-        Layout layout = layout(message, maxMessageSize);
+        Layout layout = layoutOrThrow(message, maxMessageSize);
         Objects.checkIndex(offset, buffer.length + 1);
         if (buffer.length - offset < layout.length) {
             throw new IllegalArgumentException("the message needs " + layout.length + " octets but the buffer has "
@@ -221,14 +222,43 @@ public final class DhcpCodec {
      * 2 sname), counting instances in message order and skipping option 52 and option 82, which
      * is then written last in the options field.
      */
-    private record Layout(int length, int overload, byte[] fieldOf) {
+    private record Layout(int length, int overload, byte[] fieldOf, String refusal) {
+
+        Layout(int length, int overload, byte[] fieldOf) {
+            this(length, overload, fieldOf, null);
+        }
+
+        /** No layout: the message does not fit, for the reason given. */
+        static Layout refused(String reason) {
+            return new Layout(0, 0, null, reason);
+        }
+    }
+
+    /**
+     * Why a message cannot be encoded within a maximum message size (its options do not fit even
+     * with overload, or {@code hlen} exceeds 16), or empty if {@link #encode(DhcpMessage, int)}
+     * would encode it. For a server that trims optional options until a reply fits: the answer
+     * costs what encoding would, without the encoding and without an exception.
+     *
+     * @throws IllegalArgumentException if {@code maxMessageSize} is below 576 (a caller's mistake)
+     */
+    public static Optional<String> whyItDoesNotFit(DhcpMessage message, int maxMessageSize) {
+        return Optional.ofNullable(layout(message, maxMessageSize).refusal());
+    }
+
+    private static Layout layoutOrThrow(DhcpMessage message, int maxMessageSize) {
+        Layout layout = layout(message, maxMessageSize);
+        if (layout.refusal() != null) {
+            throw new IllegalArgumentException(layout.refusal());
+        }
+        return layout;
     }
 
     private static Layout layout(DhcpMessage message, int maxMessageSize) {
         int payloadLimit = maxPayloadLength(maxMessageSize);
         if (message.hlen() > DhcpMessage.CHADDR_LENGTH) {
-            throw new IllegalArgumentException("hlen " + message.hlen() + " exceeds the "
-                    + DhcpMessage.CHADDR_LENGTH + "-octet chaddr field");
+            return Layout.refused("hlen " + message.hlen() + " exceeds the " + DhcpMessage.CHADDR_LENGTH
+                    + "-octet chaddr field");
         }
         DhcpOptions options = message.options();
         int optionsRoom = payloadLimit - OPTIONS_OFFSET;
@@ -252,7 +282,7 @@ public final class DhcpCodec {
             return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + total + 1), 0, null);
         }
         if (message.messageType().filter(type -> type == DhcpMessageType.NAK).isPresent()) {
-            throw new IllegalArgumentException("the options of a DHCPNAK need " + (total + 1) + " octets, but a maximum"
+            return Layout.refused("the options of a DHCPNAK need " + (total + 1) + " octets, but a maximum"
                     + " message size of " + maxMessageSize + " leaves " + optionsRoom + ", and a DHCPNAK must not"
                     + " overload sname and file (RFC 2131 table 3)");
         }
@@ -308,7 +338,7 @@ public final class DhcpCodec {
         }
         if (!fits) {
             int available = optionsRoom - OVERLOAD_OPTION_LENGTH + Math.max(0, capacity[1]) + Math.max(0, capacity[2]);
-            throw new IllegalArgumentException("the options need " + (total + 1) + " octets, but a maximum message size of "
+            return Layout.refused("the options need " + (total + 1) + " octets, but a maximum message size of "
                     + maxMessageSize + " (" + payloadLimit + " octets of DHCP message) leaves room for at most "
                     + available + " even with option overload");
         }

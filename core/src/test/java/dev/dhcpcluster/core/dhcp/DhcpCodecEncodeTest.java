@@ -305,6 +305,23 @@ class DhcpCodecEncodeTest {
     }
 
     @Test
+    @DisplayName("whyItDoesNotFit answers what encode would do: empty where it encodes, encode's reason where it refuses")
+    void whyItDoesNotFitAgreesWithEncode() {
+        DhcpMessage fits = TestPackets.discover().withOption(224, new byte[300]).build(); // overloaded, but fits
+        DhcpMessage tooLarge = TestPackets.discover().withOption(224, new byte[600]).build();
+        DhcpMessage longHardwareAddress = TestPackets.discover().build().toBuilder().hlen(17).build();
+
+        assertTrue(DhcpCodec.whyItDoesNotFit(fits, DEFAULT).isEmpty());
+        assertTrue(DhcpCodec.encode(fits, DEFAULT).length <= 576 - 28);
+        for (DhcpMessage refused : List.of(tooLarge, longHardwareAddress)) {
+            String reason = DhcpCodec.whyItDoesNotFit(refused, DEFAULT).orElseThrow();
+            assertEquals(reason, assertThrows(IllegalArgumentException.class, () -> DhcpCodec.encode(refused, DEFAULT)).getMessage());
+        }
+        assertTrue(DhcpCodec.whyItDoesNotFit(tooLarge, DEFAULT).orElseThrow().contains("need 610 octets"));
+        assertThrows(IllegalArgumentException.class, () -> DhcpCodec.whyItDoesNotFit(fits, 575));
+    }
+
+    @Test
     void encodingIntoABufferThatIsTooSmallWritesNothing() {
         DhcpMessage message = TestPackets.discover().build();
         byte[] buffer = new byte[310];
