@@ -246,6 +246,22 @@ public final class DhcpCodec {
         return Optional.ofNullable(layout(message, maxMessageSize).refusal());
     }
 
+    /**
+     * The encoded message, as {@link #encode(DhcpMessage, int)} returns it, or empty where that
+     * would refuse it ({@link #whyItDoesNotFit} says why): one layout, no exception.
+     *
+     * @throws IllegalArgumentException if {@code maxMessageSize} is below 576 (a caller's mistake)
+     */
+    public static Optional<byte[]> encodeIfItFits(DhcpMessage message, int maxMessageSize) {
+        Layout layout = layout(message, maxMessageSize);
+        if (layout.refusal() != null) {
+            return Optional.empty();
+        }
+        byte[] out = new byte[layout.length];
+        write(message, layout, out, 0);
+        return Optional.of(out);
+    }
+
     private static Layout layoutOrThrow(DhcpMessage message, int maxMessageSize) {
         Layout layout = layout(message, maxMessageSize);
         if (layout.refusal() != null) {

@@ -313,9 +313,9 @@ public final class DhcpServer implements DhcpHandler {
         DhcpMessage message = reply.message();
         boolean relayAgentInformationJudged = false;
         while (true) {
-            Optional<String> tooLarge = DhcpCodec.whyItDoesNotFit(message, reply.maxLength());
-            if (tooLarge.isEmpty()) {
-                return DhcpCodec.encode(message, reply.maxLength());
+            Optional<byte[]> encoded = DhcpCodec.encodeIfItFits(message, reply.maxLength());
+            if (encoded.isPresent()) {
+                return encoded.get();
             }
             DhcpMessage smaller = null;
             if (!relayAgentInformationJudged) {
@@ -327,7 +327,7 @@ public final class DhcpServer implements DhcpHandler {
             }
             if (smaller == null) {
                 events.dropped(DropReason.IGNORED, "the " + reply.type() + " does not fit the client's "
-                        + reply.maxLength() + " octets: " + tooLarge.get());
+                        + reply.maxLength() + " octets: " + DhcpCodec.whyItDoesNotFit(message, reply.maxLength()).orElse(""));
                 return null;
             }
             message = smaller;
