@@ -98,7 +98,7 @@ cat >"$work/node.json" <<JSON
 }
 JSON
 # shellcheck disable=SC2086 # the options are words
-ip netns exec "$id-server" java ${DHCPCLUSTER_JAVA_OPTS--XX:+UseSerialGC} -XX:+FlightRecorder -jar "$jar" run \
+ip netns exec "$id-server" java ${DHCPCLUSTER_JAVA_OPTS--XX:+UseSerialGC} -jar "$jar" run \
   --config "$work/node.json" >"$work/node.log" 2>&1 &
 server_pid=$!
 bench_await_port_67 "$id-server" "$server_pid" "$work/node.log" || die "the node did not start"
