@@ -59,8 +59,9 @@
 #   --cluster-fixed-rate  its CPU-per-lease rate (default 1000)
 #   --ha-threads   each Kea of the pair: its packet-processing threads (default 4)
 # Environment: STORE_PARENT (default /var/tmp, on disk where /tmp may be a tmpfs: fsync must reach a
-# device) holds the SQLite stores; DHCPCLUSTER_JAVA_OPTS adds JVM options to the nodes (the
-# cluster's nodes: instead of their default fixed heap of 512 MB).
+# device) holds the SQLite stores; DHCPCLUSTER_JAVA_OPTS sets the nodes' JVM options (by default
+# -XX:+UseSerialGC, as the dhcpcluster command and the systemd unit run a node, and for the
+# cluster's nodes a fixed heap of 512 MB besides).
 #
 # If kea-dhcp4 or perfdhcp (or, with --cluster, curl) is missing it installs kea-dhcp4-server and
 # kea-admin (and curl) with apt-get,
@@ -361,7 +362,7 @@ start_server() {
     cluster-3)
       perf_in="$cluster_lab-perf"
       perf_to=(-l eth0)
-      BENCH_JAVA_OPTS=${DHCPCLUSTER_JAVA_OPTS:-} bench_start_nodes "$cluster_lab" 3 "$dir" "$jar" ||
+      BENCH_JAVA_OPTS=${DHCPCLUSTER_JAVA_OPTS--XX:+UseSerialGC -Xms512m -Xmx512m} bench_start_nodes "$cluster_lab" 3 "$dir" "$jar" ||
         die "the three nodes did not start"
       server_pids=("${bench_node_pids[@]}")
       return 0
@@ -374,7 +375,7 @@ start_server() {
     dhcpcluster-*)
       node_config "${name#dhcpcluster-}" "$dir" >"$work/$name-$run_number.json"
       # shellcheck disable=SC2086 # the options are words
-      ip netns exec "$server_ns" java ${DHCPCLUSTER_JAVA_OPTS:-} -jar "$jar" run \
+      ip netns exec "$server_ns" java ${DHCPCLUSTER_JAVA_OPTS--XX:+UseSerialGC} -jar "$jar" run \
         --config "$work/$name-$run_number.json" >"$log" 2>&1 &
       ;;
   esac

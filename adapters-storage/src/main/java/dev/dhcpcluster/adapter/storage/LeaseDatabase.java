@@ -40,6 +40,17 @@ final class LeaseDatabase implements AutoCloseable {
     private final Statement control;
     private final PreparedStatement upsert;
     private final PreparedStatement deleteExpired;
+    /**
+     * Prepared once: run as text through a {@link Statement}, the driver parses and SQLite
+     * compiles each again, twice per commit. A prepared statement leaves the control statement's
+     * last query as it is, so nothing may leave a row pending on {@link #control} (see
+     * {@link #compact} and {@link #longPragma}): SQLite refuses to commit while a statement is
+     * still in progress.
+     */
+    private final PreparedStatement begin;
+    private final PreparedStatement commit;
+    /** The text of each lease's expiry, kept from row to row (see {@link LeaseRows.ExpiryText}). */
+    private final LeaseRows.ExpiryText expiryText = new LeaseRows.ExpiryText();
 
     private LeaseDatabase(Path file, Connection connection) throws SQLException {
         this.file = file;
@@ -47,6 +58,8 @@ final class LeaseDatabase implements AutoCloseable {
         this.control = connection.createStatement();
         this.upsert = connection.prepareStatement(LeaseRows.UPSERT);
         this.deleteExpired = connection.prepareStatement(LeaseRows.DELETE_EXPIRED);
+        this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
+        this.commit = connection.prepareStatement("COMMIT");
     }
 
     /**
@@ -111,7 +124,7 @@ final class LeaseDatabase implements AutoCloseable {
     void commit(List<Lease> changes) throws SQLException {
         inTransaction(() -> {
             for (Lease lease : changes) {
-                LeaseRows.bindUpsert(upsert, lease);
+                LeaseRows.bindUpsert(upsert, lease, expiryText);
                 upsert.addBatch();
             }
             upsert.executeBatch();
@@ -158,14 +171,22 @@ final class LeaseDatabase implements AutoCloseable {
         if (pages > 0) {
             inTransaction(() -> {
                 // Each step of incremental_vacuum frees one page, and the driver steps a
-                // statement that yields no columns only once: one statement per page.
-                for (long i = 0; i < pages; i++) {
-                    control.execute("PRAGMA incremental_vacuum");
+                // statement that yields no columns only once: one statement per page. Each run
+                // replaces the last on the same statement; closing it ends the last one, which
+                // would otherwise still be in progress at the commit.
+                try (Statement vacuum = connection.createStatement()) {
+                    for (long i = 0; i < pages; i++) {
+                        vacuum.execute("PRAGMA incremental_vacuum");
+                    }
                 }
                 return null;
             });
         }
-        control.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        // It answers with a row: on a statement of its own, closed at once, so that no statement
+        // is left in progress.
+        try (Statement checkpoint = connection.createStatement()) {
+            checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
         return pages == free;
     }
 
@@ -186,10 +207,10 @@ final class LeaseDatabase implements AutoCloseable {
     }
 
     private <T> T inTransaction(SqlWork<T> work) throws SQLException {
-        control.execute("BEGIN IMMEDIATE");
+        begin.execute();
         try {
             T result = work.run();
-            control.execute("COMMIT");
+            commit.execute();
             return result;
         } catch (SQLException | RuntimeException e) {
             rollback(e);
@@ -215,7 +236,7 @@ final class LeaseDatabase implements AutoCloseable {
     }
 
     private long longPragma(String pragma) throws SQLException {
-        try (ResultSet result = control.executeQuery("PRAGMA " + pragma)) {
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("PRAGMA " + pragma)) {
             return result.next() ? result.getLong(1) : 0;
         }
     }

@@ -65,7 +65,39 @@ final class LeaseRows {
     private static final String CLIENT_ID_PREFIX = "id:";
     private static final String HARDWARE_PREFIX = "hw:";
 
+    /** The {@code state} column's text of each {@link LeaseState}, by ordinal. */
+    private static final String[] STATE_TEXT = java.util.Arrays.stream(LeaseState.values())
+            .map(state -> state.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     private LeaseRows() {
+    }
+
+    /**
+     * The {@code expiry} column's text ({@code 2026-12-06T23:59:59.123Z}) of epoch milliseconds.
+     * Leases bound in the same second expire in the same second: the text up to the second is
+     * formatted once and kept, and only the milliseconds are added per row. One per thread.
+     */
+    static final class ExpiryText {
+        private long second = Long.MIN_VALUE;
+        private String prefix = "";
+
+        String of(long epochMillis) {
+            long thisSecond = Math.floorDiv(epochMillis, 1000);
+            if (thisSecond != second) {
+                String full = ISO_MILLIS.format(Instant.ofEpochMilli(thisSecond * 1000));
+                prefix = full.substring(0, full.length() - "000Z".length()); // up to and with the '.'
+                second = thisSecond;
+            }
+            int millis = (int) Math.floorMod(epochMillis, 1000);
+            StringBuilder text = new StringBuilder(prefix.length() + 4).append(prefix);
+            if (millis < 100) {
+                text.append('0');
+            }
+            if (millis < 10) {
+                text.append('0');
+            }
+            return text.append(millis).append('Z').toString();
+        }
     }
 
     /**
@@ -82,8 +114,8 @@ final class LeaseRows {
         }
     }
 
-    /** Binds the parameters of {@link #UPSERT}. */
-    static void bindUpsert(PreparedStatement upsert, Lease lease) throws SQLException {
+    /** Binds the parameters of {@link #UPSERT}, with the expiry's text from {@code expiryText}. */
+    static void bindUpsert(PreparedStatement upsert, Lease lease, ExpiryText expiryText) throws SQLException {
         long expiryMillis = expiryMillis(lease);
         upsert.setLong(1, lease.address().toUnsignedLong());
         upsert.setString(2, lease.address().toString());
@@ -95,9 +127,9 @@ final class LeaseRows {
         } else {
             upsert.setNull(6, Types.VARCHAR);
         }
-        upsert.setString(7, lease.state().name().toLowerCase(Locale.ROOT));
+        upsert.setString(7, STATE_TEXT[lease.state().ordinal()]);
         upsert.setLong(8, expiryMillis);
-        upsert.setString(9, ISO_MILLIS.format(Instant.ofEpochMilli(expiryMillis)));
+        upsert.setString(9, expiryText.of(expiryMillis));
         upsert.setLong(10, lease.version().epoch());
         upsert.setLong(11, lease.version().counter());
         upsert.setInt(12, lease.writer().value());

@@ -77,6 +77,16 @@ public final class UdpDhcpTransport implements DhcpTransport {
     private final Optional<String> interfaceName;
     private final Counters counters = new Counters();
 
+    /**
+     * The socket address of the last send, kept for the next: nearly every reply goes to the same
+     * relay or broadcast address, whose {@link InetSocketAddress} need not be built again. Any
+     * thread may send; the record is immutable, so a race only costs building one again.
+     */
+    private SendTarget lastTarget;
+
+    private record SendTarget(Ipv4Address address, int port, InetSocketAddress socketAddress) {
+    }
+
     private final Object lifecycle = new Object();
     private boolean started;
     private volatile boolean closed;
@@ -227,7 +237,13 @@ public final class UdpDhcpTransport implements DhcpTransport {
     }
 
     private void sendTo(DatagramChannel channel, byte[] payload, Ipv4Address target, int targetPort) throws IOException {
-        channel.send(ByteBuffer.wrap(payload), new InetSocketAddress(InetAddress.getByAddress(target.toBytes()), targetPort));
+        SendTarget cached = lastTarget;
+        if (cached == null || cached.port() != targetPort || !cached.address().equals(target)) {
+            cached = new SendTarget(target, targetPort,
+                    new InetSocketAddress(InetAddress.getByAddress(target.toBytes()), targetPort));
+            lastTarget = cached;
+        }
+        channel.send(ByteBuffer.wrap(payload), cached.socketAddress());
         counters.sent.incrementAndGet();
     }
 

@@ -4,6 +4,7 @@ import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns DHCP datagrams into {@link DhcpMessage}s and back (RFC 2131 §2, RFC 2132, RFC 3396). A
@@ -153,14 +154,8 @@ public final class DhcpCodec {
                 .yiaddr(Ipv4Address.of(int32(packet, offset + YIADDR)))
                 .siaddr(Ipv4Address.of(int32(packet, offset + SIADDR)))
                 .giaddr(Ipv4Address.of(int32(packet, offset + GIADDR)))
-                .chaddr(Arrays.copyOfRange(packet, offset + CHADDR, offset + CHADDR + DhcpMessage.CHADDR_LENGTH))
+                .fieldsFrom(packet, offset + CHADDR, snameOverloaded ? -1 : offset + SNAME, fileOverloaded ? -1 : offset + FILE)
                 .options(scanner.options());
-        if (!snameOverloaded) {
-            message.sname(Arrays.copyOfRange(packet, offset + SNAME, offset + SNAME + DhcpMessage.SNAME_LENGTH));
-        }
-        if (!fileOverloaded) {
-            message.file(Arrays.copyOfRange(packet, offset + FILE, offset + FILE + DhcpMessage.FILE_LENGTH));
-        }
         return message.build();
     }
 
@@ -174,7 +169,7 @@ public final class DhcpCodec {
      *     options and retry
      */
     public static byte[] encode(DhcpMessage message, int maxMessageSize) {
-        Layout layout = layout(message, maxMessageSize);
+        Layout layout = layoutOrThrow(message, maxMessageSize);
         byte[] out = new byte[layout.length];
         write(message, layout, out, 0);
         return out;
@@ -189,7 +184,7 @@ public final class DhcpCodec {
      *     less room than the message needs (nothing is written then)
      */
     public static int encode(DhcpMessage message, int maxMessageSize, byte[] buffer, int offset) {
-        Layout layout = layout(message, maxMessageSize);
+        Layout layout = layoutOrThrow(message, maxMessageSize);
         Objects.checkIndex(offset, buffer.length + 1);
         if (buffer.length - offset < layout.length) {
             throw new IllegalArgumentException("the message needs " + layout.length + " octets but the buffer has "
@@ -227,14 +222,59 @@ public final class DhcpCodec {
      * 2 sname), counting instances in message order and skipping option 52 and option 82, which
      * is then written last in the options field.
      */
-    private record Layout(int length, int overload, byte[] fieldOf) {
+    private record Layout(int length, int overload, byte[] fieldOf, String refusal) {
+
+        Layout(int length, int overload, byte[] fieldOf) {
+            this(length, overload, fieldOf, null);
+        }
+
+        /** No layout: the message does not fit, for the reason given. */
+        static Layout refused(String reason) {
+            return new Layout(0, 0, null, reason);
+        }
+    }
+
+    /**
+     * Why a message cannot be encoded within a maximum message size (its options do not fit even
+     * with overload, or {@code hlen} exceeds 16), or empty if {@link #encode(DhcpMessage, int)}
+     * would encode it. For a server that trims optional options until a reply fits: the answer
+     * costs what encoding would, without the encoding and without an exception.
+     *
+     * @throws IllegalArgumentException if {@code maxMessageSize} is below 576 (a caller's mistake)
+     */
+    public static Optional<String> whyItDoesNotFit(DhcpMessage message, int maxMessageSize) {
+        return Optional.ofNullable(layout(message, maxMessageSize).refusal());
+    }
+
+    /**
+     * The encoded message, as {@link #encode(DhcpMessage, int)} returns it, or empty where that
+     * would refuse it ({@link #whyItDoesNotFit} says why): one layout, no exception.
+     *
+     * @throws IllegalArgumentException if {@code maxMessageSize} is below 576 (a caller's mistake)
+     */
+    public static Optional<byte[]> encodeIfItFits(DhcpMessage message, int maxMessageSize) {
+        Layout layout = layout(message, maxMessageSize);
+        if (layout.refusal() != null) {
+            return Optional.empty();
+        }
+        byte[] out = new byte[layout.length];
+        write(message, layout, out, 0);
+        return Optional.of(out);
+    }
+
+    private static Layout layoutOrThrow(DhcpMessage message, int maxMessageSize) {
+        Layout layout = layout(message, maxMessageSize);
+        if (layout.refusal() != null) {
+            throw new IllegalArgumentException(layout.refusal());
+        }
+        return layout;
     }
 
     private static Layout layout(DhcpMessage message, int maxMessageSize) {
         int payloadLimit = maxPayloadLength(maxMessageSize);
         if (message.hlen() > DhcpMessage.CHADDR_LENGTH) {
-            throw new IllegalArgumentException("hlen " + message.hlen() + " exceeds the "
-                    + DhcpMessage.CHADDR_LENGTH + "-octet chaddr field");
+            return Layout.refused("hlen " + message.hlen() + " exceeds the " + DhcpMessage.CHADDR_LENGTH
+                    + "-octet chaddr field");
         }
         DhcpOptions options = message.options();
         int optionsRoom = payloadLimit - OPTIONS_OFFSET;
@@ -258,7 +298,7 @@ public final class DhcpCodec {
             return new Layout(Math.max(MIN_MESSAGE_LENGTH, OPTIONS_OFFSET + total + 1), 0, null);
         }
         if (message.messageType().filter(type -> type == DhcpMessageType.NAK).isPresent()) {
-            throw new IllegalArgumentException("the options of a DHCPNAK need " + (total + 1) + " octets, but a maximum"
+            return Layout.refused("the options of a DHCPNAK need " + (total + 1) + " octets, but a maximum"
                     + " message size of " + maxMessageSize + " leaves " + optionsRoom + ", and a DHCPNAK must not"
                     + " overload sname and file (RFC 2131 table 3)");
         }
@@ -314,7 +354,7 @@ public final class DhcpCodec {
         }
         if (!fits) {
             int available = optionsRoom - OVERLOAD_OPTION_LENGTH + Math.max(0, capacity[1]) + Math.max(0, capacity[2]);
-            throw new IllegalArgumentException("the options need " + (total + 1) + " octets, but a maximum message size of "
+            return Layout.refused("the options need " + (total + 1) + " octets, but a maximum message size of "
                     + maxMessageSize + " (" + payloadLimit + " octets of DHCP message) leaves room for at most "
                     + available + " even with option overload");
         }
@@ -504,18 +544,32 @@ public final class DhcpCodec {
             count++;
         }
 
+        /**
+         * Up to this many options, an option's group is found by a linear search of the codes
+         * seen so far; beyond it, through a table of all 256 codes. A client's packet carries a
+         * dozen options or so, and the table (1 KB) would be most of what decoding allocates; a
+         * packet of thousands of options must not cost a search per option.
+         */
+        private static final int LINEAR_SEARCH_LIMIT = 32;
+
         DhcpOptions options() {
-            int[] slot = new int[256]; // code -> index of its joined value + 1; 0 = not seen yet
+            int[] slot = count > LINEAR_SEARCH_LIMIT ? new int[256] : null; // code -> group + 1; 0 = not seen
             int[] codes = new int[count];
             int[] lengths = new int[count];
+            int[] groups = new int[count]; // the group of each instance
             int distinct = 0;
             for (int k = 0; k < count; k++) {
                 int code = instances[3 * k];
-                if (slot[code] == 0) {
-                    codes[distinct] = code;
-                    slot[code] = ++distinct;
+                int g = slot != null ? slot[code] - 1 : indexOf(codes, distinct, code);
+                if (g < 0) {
+                    g = distinct++;
+                    codes[g] = code;
+                    if (slot != null) {
+                        slot[code] = distinct;
+                    }
                 }
-                lengths[slot[code] - 1] += instances[3 * k + 2];
+                groups[k] = g;
+                lengths[g] += instances[3 * k + 2];
             }
             byte[][] values = new byte[distinct][];
             for (int g = 0; g < distinct; g++) {
@@ -523,12 +577,21 @@ public final class DhcpCodec {
                 lengths[g] = 0; // from here on: how much of the value is filled
             }
             for (int k = 0; k < count; k++) {
-                int g = slot[instances[3 * k]] - 1;
+                int g = groups[k];
                 int length = instances[3 * k + 2];
                 System.arraycopy(packet, instances[3 * k + 1], values[g], lengths[g], length);
                 lengths[g] += length;
             }
             return DhcpOptions.adopt(distinct == count ? codes : Arrays.copyOf(codes, distinct), values);
+        }
+
+        private static int indexOf(int[] codes, int length, int code) {
+            for (int g = 0; g < length; g++) {
+                if (codes[g] == code) {
+                    return g;
+                }
+            }
+            return -1;
         }
     }
 

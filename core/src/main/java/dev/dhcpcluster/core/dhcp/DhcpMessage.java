@@ -46,6 +46,11 @@ public final class DhcpMessage {
     private final byte[] file;
     private final DhcpOptions options;
 
+    /** Shared by every message whose field is all zeros; never written into. */
+    private static final byte[] ZERO_CHADDR = new byte[CHADDR_LENGTH];
+    private static final byte[] ZERO_SNAME = new byte[SNAME_LENGTH];
+    private static final byte[] ZERO_FILE = new byte[FILE_LENGTH];
+
     private DhcpMessage(Builder b) {
         this.op = checkOctet("op", b.op);
         this.htype = checkOctet("htype", b.htype);
@@ -58,9 +63,11 @@ public final class DhcpMessage {
         this.yiaddr = Objects.requireNonNull(b.yiaddr, "yiaddr");
         this.siaddr = Objects.requireNonNull(b.siaddr, "siaddr");
         this.giaddr = Objects.requireNonNull(b.giaddr, "giaddr");
-        this.chaddr = b.chaddr.clone();
-        this.sname = b.sname.clone();
-        this.file = b.file.clone();
+        // No copies: a builder's arrays are its own (every setter copies what it is given) and
+        // are replaced, never written into, so a message and its builder may share them.
+        this.chaddr = b.chaddr;
+        this.sname = b.sname;
+        this.file = b.file;
         this.options = Objects.requireNonNull(b.options, "options");
     }
 
@@ -97,9 +104,9 @@ public final class DhcpMessage {
         b.yiaddr = yiaddr;
         b.siaddr = siaddr;
         b.giaddr = giaddr;
-        b.chaddr = chaddr.clone();
-        b.sname = sname.clone();
-        b.file = file.clone();
+        b.chaddr = chaddr; // shared: neither a message nor a builder writes into these arrays
+        b.sname = sname;
+        b.file = file;
         b.options = options;
         return b;
     }
@@ -277,9 +284,10 @@ public final class DhcpMessage {
         private Ipv4Address yiaddr = Ipv4Address.ZERO;
         private Ipv4Address siaddr = Ipv4Address.ZERO;
         private Ipv4Address giaddr = Ipv4Address.ZERO;
-        private byte[] chaddr = new byte[CHADDR_LENGTH];
-        private byte[] sname = new byte[SNAME_LENGTH];
-        private byte[] file = new byte[FILE_LENGTH];
+        // Never written into, only replaced: the builder and the messages it builds share them.
+        private byte[] chaddr = ZERO_CHADDR;
+        private byte[] sname = ZERO_SNAME;
+        private byte[] file = ZERO_FILE;
         private DhcpOptions options = DhcpOptions.empty();
 
         private Builder() {
@@ -373,6 +381,32 @@ public final class DhcpMessage {
 
         public DhcpMessage build() {
             return new DhcpMessage(this);
+        }
+
+        /**
+         * The decoder's way to set {@code chaddr}, {@code sname} and {@code file} straight from a
+         * packet's octets, without an intermediate copy; a negative offset leaves {@code sname} or
+         * {@code file} as it is (an overloaded field, which holds options instead).
+         */
+        Builder fieldsFrom(byte[] packet, int chaddrAt, int snameAt, int fileAt) {
+            chaddr = Arrays.copyOfRange(packet, chaddrAt, chaddrAt + CHADDR_LENGTH);
+            if (snameAt >= 0) {
+                sname = zeroOrCopy(packet, snameAt, SNAME_LENGTH, ZERO_SNAME);
+            }
+            if (fileAt >= 0) {
+                file = zeroOrCopy(packet, fileAt, FILE_LENGTH, ZERO_FILE);
+            }
+            return this;
+        }
+
+        /** Most clients leave {@code sname} and {@code file} empty: those share one array of zeros. */
+        private static byte[] zeroOrCopy(byte[] packet, int from, int size, byte[] zeros) {
+            for (int i = from; i < from + size; i++) {
+                if (packet[i] != 0) {
+                    return Arrays.copyOfRange(packet, from, from + size);
+                }
+            }
+            return zeros;
         }
 
         private static byte[] fixed(String field, byte[] value, int size) {

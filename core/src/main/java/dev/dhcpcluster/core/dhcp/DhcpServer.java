@@ -313,24 +313,24 @@ public final class DhcpServer implements DhcpHandler {
         DhcpMessage message = reply.message();
         boolean relayAgentInformationJudged = false;
         while (true) {
-            try {
-                return DhcpCodec.encode(message, reply.maxLength());
-            } catch (IllegalArgumentException tooLarge) {
-                DhcpMessage smaller = null;
-                if (!relayAgentInformationJudged) {
-                    relayAgentInformationJudged = true;
-                    smaller = withoutRelayAgentInformationThatCannotFit(message, reply.maxLength());
-                }
-                if (smaller == null) {
-                    smaller = ReplyBuilder.withoutLastOptional(message);
-                }
-                if (smaller == null) {
-                    events.dropped(DropReason.IGNORED, "the " + reply.type() + " does not fit the client's "
-                            + reply.maxLength() + " octets: " + tooLarge.getMessage());
-                    return null;
-                }
-                message = smaller;
+            Optional<byte[]> encoded = DhcpCodec.encodeIfItFits(message, reply.maxLength());
+            if (encoded.isPresent()) {
+                return encoded.get();
             }
+            DhcpMessage smaller = null;
+            if (!relayAgentInformationJudged) {
+                relayAgentInformationJudged = true;
+                smaller = withoutRelayAgentInformationThatCannotFit(message, reply.maxLength());
+            }
+            if (smaller == null) {
+                smaller = ReplyBuilder.withoutLastOptional(message);
+            }
+            if (smaller == null) {
+                events.dropped(DropReason.IGNORED, "the " + reply.type() + " does not fit the client's "
+                        + reply.maxLength() + " octets: " + DhcpCodec.whyItDoesNotFit(message, reply.maxLength()).orElse(""));
+                return null;
+            }
+            message = smaller;
         }
     }
 
@@ -350,21 +350,12 @@ public final class DhcpServer implements DhcpHandler {
                 next = ReplyBuilder.withoutLastOptional(next)) {
             leanest = next;
         }
-        if (fits(leanest, maxLength)) {
+        if (DhcpCodec.whyItDoesNotFit(leanest, maxLength).isEmpty()) {
             return null;
         }
         return message.toBuilder()
                 .options(message.options().toBuilder().remove(OptionCode.RELAY_AGENT_INFORMATION).build())
                 .build();
-    }
-
-    private static boolean fits(DhcpMessage message, int maxLength) {
-        try {
-            DhcpCodec.encode(message, maxLength);
-            return true;
-        } catch (IllegalArgumentException tooLarge) {
-            return false;
-        }
     }
 
     private void armExpiryTimer() {

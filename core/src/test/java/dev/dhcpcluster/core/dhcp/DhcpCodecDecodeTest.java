@@ -126,6 +126,54 @@ class DhcpCodecDecodeTest {
     }
 
     @Test
+    @DisplayName("#31 a packet of many options (past the decoder's linear search) joins repeated codes in order too")
+    void manyOptionsAreJoinedAsFewAre() throws MalformedPacketException {
+        // 40 distinct codes (224-254 and 160-168), each twice: 80 instances, then END.
+        int[] codes = new int[40];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = i < 31 ? 224 + i : 160 + i - 31;
+        }
+        int[] area = new int[2 * codes.length * 3 + 1];
+        int at = 0;
+        for (int round = 0; round < 2; round++) {
+            for (int code : codes) {
+                area[at++] = code;
+                area[at++] = 1;
+                area[at++] = round == 0 ? code & 0x7F : 0x80 | (code & 0x7F);
+            }
+        }
+        area[at] = 255;
+        DhcpOptions options = DhcpCodec.decode(withOptionArea(area)).options();
+        assertEquals(Arrays.stream(codes).boxed().toList(), options.codes());
+        for (int code : codes) {
+            assertArrayEquals(new byte[] {(byte) (code & 0x7F), (byte) (0x80 | (code & 0x7F))}, options.get(code).orElseThrow());
+        }
+    }
+
+    @Test
+    @DisplayName("chaddr, sname and file are read from the packet, whether empty or not, and their copies are the caller's")
+    void fixedFieldsAreReadFromThePacket() throws MalformedPacketException {
+        byte[] empty = withOptionArea(255);
+        byte[] named = empty.clone();
+        named[DhcpCodec.SNAME] = 'h';
+        named[DhcpCodec.FILE + 127] = 'f';
+        DhcpMessage withNames = DhcpCodec.decode(named);
+        DhcpMessage without = DhcpCodec.decode(empty);
+        assertArrayEquals(Arrays.copyOfRange(named, DhcpCodec.CHADDR, DhcpCodec.CHADDR + 16), withNames.chaddr());
+        assertEquals('h', withNames.sname()[0]);
+        assertEquals('f', withNames.file()[127]);
+        assertArrayEquals(new byte[64], without.sname());
+        assertArrayEquals(new byte[128], without.file());
+
+        byte[] handedOut = without.sname();
+        handedOut[0] = 'x';
+        DhcpMessage rebuilt = without.toBuilder().xid(7).build();
+        assertArrayEquals(new byte[64], without.sname());
+        assertArrayEquals(new byte[64], rebuilt.sname());
+        assertArrayEquals(new byte[64], DhcpCodec.decode(empty).sname());
+    }
+
+    @Test
     @DisplayName("#30 with overload 3 the options field is read first, then file, then sname")
     void overloadReadsOptionsThenFileThenSname() throws MalformedPacketException {
         byte[] packet = withOptionArea(53, 1, 1, 52, 1, 3, 224, 1, 'a', 255);
