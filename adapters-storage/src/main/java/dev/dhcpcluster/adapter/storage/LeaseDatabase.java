@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -96,12 +97,27 @@ final class LeaseDatabase implements AutoCloseable {
     /** Every stored lease, ordered by address. */
     List<Lease> readAll() throws SQLException {
         List<Lease> leases = new ArrayList<>();
-        try (ResultSet rows = control.executeQuery(LeaseRows.SELECT_ALL)) {
+        readEach(leases::add);
+        return leases;
+    }
+
+    /**
+     * Hands every stored lease to {@code each}, ordered by address, as its row is read (one cursor
+     * over the table, columns read by index), and returns how many: no list of them all is made.
+     *
+     * @throws LeaseRows.UnreadableRowException if a row holds a value this store never writes
+     */
+    long readEach(Consumer<? super Lease> each) throws SQLException {
+        long count = 0;
+        LeaseRows.Decoder decoder = new LeaseRows.Decoder();
+        try (PreparedStatement select = connection.prepareStatement(LeaseRows.SELECT_ALL);
+                ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                leases.add(LeaseRows.read(rows));
+                each.accept(decoder.read(rows));
+                count++;
             }
         }
-        return leases;
+        return count;
     }
 
     /**
