@@ -8,6 +8,7 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,9 +49,20 @@ final class LeaseRows {
             WHERE (excluded.epoch, excluded.counter, excluded.writer_node)
                 > (lease.epoch, lease.counter, lease.writer_node)""";
 
+    /**
+     * Every row, in address order, in the form {@link Decoder} reads fastest: the hardware address
+     * is NULL where the client key already carries it ({@code hw:} followed by the type and the
+     * same octets, as for nearly every client), and the state comes as a number as well as text,
+     * so that most rows cost SQLite a little string work and the JVM two text columns fewer.
+     */
     static final String SELECT_ALL = """
-            SELECT address_int, hw_type, hw_address, client_key, hostname, state, expiry_ms, epoch, counter,
-                   writer_node, hostname_sent
+            SELECT address_int, hw_type,
+                   CASE WHEN client_key = 'hw:' || printf('%02x', hw_type) || ':' || hw_address THEN NULL
+                        ELSE hw_address END,
+                   client_key, hostname,
+                   CASE state WHEN 'bound' THEN 0 WHEN 'released' THEN 1 WHEN 'expired' THEN 2
+                              WHEN 'declined' THEN 3 ELSE -1 END,
+                   expiry_ms, epoch, counter, writer_node, hostname_sent, state
             FROM lease ORDER BY address_int""";
 
     /** Deletes at most {@code ?2} leases whose expiry is before {@code ?1}, the oldest first. */
@@ -131,6 +143,10 @@ final class LeaseRows {
      * made again for every row. One decoder per read; not thread-safe.
      */
     static final class Decoder {
+        /** The states by the number {@link #SELECT_ALL} gives them. */
+        private static final LeaseState[] STATES = {
+            LeaseState.BOUND, LeaseState.RELEASED, LeaseState.EXPIRED, LeaseState.DECLINED};
+
         private final NodeId[] writers = new NodeId[64];
 
         /**
@@ -147,10 +163,19 @@ final class LeaseRows {
             }
             Ipv4Address address = Ipv4Address.of((int) addressNumber);
             try {
-                HardwareAddress hardware = HardwareAddress.of(row.getInt(2), parseHex(row.getString(3), "hw_address"));
-                ClientKey key = parseClientKey(row.getString(4));
-                Optional<String> hostname = Optional.ofNullable(row.getString(5));
-                LeaseState state = parseState(row.getString(6));
+                int hardwareType = row.getInt(2);
+                // Text columns are read as their UTF-8 bytes: far cheaper through JDBC than as strings.
+                byte[] hardwareText = row.getBytes(3);
+                byte[] keyText = row.getBytes(4);
+                ClientKey key = parseClientKey(keyText);
+                HardwareAddress hardware = hardwareText == null
+                        ? keyHardware(key, keyText)
+                        : HardwareAddress.of(hardwareType, parseHex(hardwareText, 0, "hw_address"));
+                byte[] hostnameText = row.getBytes(5);
+                Optional<String> hostname = hostnameText == null ? Optional.empty()
+                        : Optional.of(new String(hostnameText, StandardCharsets.UTF_8));
+                int stateCode = row.getInt(6);
+                LeaseState state = stateCode >= 0 ? STATES[stateCode] : parseAnyCase(row.getString(12));
                 Instant expiry = Instant.ofEpochMilli(row.getLong(7));
                 LeaseVersion version = new LeaseVersion(row.getLong(8), row.getLong(9), writer(row.getInt(10)));
                 return new Lease(address, key, hardware, hostname, state, expiry, version, readSent(row, 11));
@@ -181,66 +206,81 @@ final class LeaseRows {
         return Optional.of(HostNameSent.of(octets == null ? new byte[0] : octets));
     }
 
-    private static ClientKey parseClientKey(String text) {
-        if (text != null && text.regionMatches(true, 0, CLIENT_ID_PREFIX, 0, CLIENT_ID_PREFIX.length())) {
-            return ClientKey.ofClientId(parseHex(text.substring(CLIENT_ID_PREFIX.length()), "client_key"));
+    private static ClientKey parseClientKey(byte[] text) {
+        if (text != null && startsWith(text, CLIENT_ID_PREFIX)) {
+            return ClientKey.ofClientId(parseHex(text, CLIENT_ID_PREFIX.length(), "client_key"));
         }
-        if (text != null && text.regionMatches(true, 0, HARDWARE_PREFIX, 0, HARDWARE_PREFIX.length())) {
-            byte[] bytes = parseHex(text.substring(HARDWARE_PREFIX.length()), "client_key");
+        if (text != null && startsWith(text, HARDWARE_PREFIX)) {
+            byte[] bytes = parseHex(text, HARDWARE_PREFIX.length(), "client_key");
             if (bytes.length == 0) {
-                throw new IllegalArgumentException("client_key \"" + text + "\" has no hardware type");
+                throw new IllegalArgumentException("client_key \"" + string(text) + "\" has no hardware type");
             }
             byte[] octets = new byte[bytes.length - 1];
             System.arraycopy(bytes, 1, octets, 0, octets.length);
             return ClientKey.ofHardware(HardwareAddress.of(bytes[0] & 0xFF, octets));
         }
-        throw new IllegalArgumentException("client_key \"" + text + "\" starts with neither id: nor hw:");
+        throw new IllegalArgumentException("client_key \"" + string(text) + "\" starts with neither id: nor hw:");
     }
 
-    /** Octets written as two hex digits each, separated by ':' (either case), as the model types' {@code toString} writes them. */
-    private static byte[] parseHex(String text, String column) {
+    /** The hardware address a {@code hw:} key carries, where the row's own was found equal to it. */
+    private static HardwareAddress keyHardware(ClientKey key, byte[] keyText) {
+        if (key.kind() != ClientKey.Kind.HARDWARE) {
+            throw new IllegalArgumentException("client_key \"" + string(keyText) + "\" carries no hardware address");
+        }
+        byte[] bytes = key.bytes();
+        byte[] octets = new byte[bytes.length - 1];
+        System.arraycopy(bytes, 1, octets, 0, octets.length);
+        return HardwareAddress.of(bytes[0] & 0xFF, octets);
+    }
+
+    /** True if {@code text} starts with the ASCII {@code prefix}, in either case. */
+    private static boolean startsWith(byte[] text, String prefix) {
+        if (text.length < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (Character.toLowerCase((char) (text[i] & 0xFF)) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String string(byte[] text) {
+        return text == null ? "NULL" : new String(text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Octets written as two hex digits each, separated by ':' (either case), as the model types'
+     * {@code toString} writes them, read from the text's bytes from {@code from} on.
+     */
+    private static byte[] parseHex(byte[] text, int from, String column) {
         if (text == null) {
             throw new IllegalArgumentException(column + " is NULL");
         }
-        int length = text.length();
+        int length = text.length - from;
         if (length == 0) {
             return new byte[0];
         }
         if (length % 3 != 2) {
-            throw notHex(text, column);
+            throw notHex(text, from, column);
         }
         byte[] octets = new byte[(length + 1) / 3];
-        for (int i = 0, at = 0; i < octets.length; i++, at += 3) {
-            int high = Character.digit(text.charAt(at), 16);
-            int low = Character.digit(text.charAt(at + 1), 16);
-            if (high < 0 || low < 0 || at + 2 < length && text.charAt(at + 2) != ':') {
-                throw notHex(text, column);
+        for (int i = 0, at = from; i < octets.length; i++, at += 3) {
+            int high = Character.digit(text[at], 16);
+            int low = Character.digit(text[at + 1], 16);
+            if (high < 0 || low < 0 || at + 2 < text.length && text[at + 2] != ':') {
+                throw notHex(text, from, column);
             }
             octets[i] = (byte) (high << 4 | low);
         }
         return octets;
     }
 
-    private static IllegalArgumentException notHex(String text, String column) {
-        return new IllegalArgumentException(column + " \"" + text + "\" is not hex octets separated by ':'");
-    }
-
-    private static LeaseState parseState(String text) {
-        if (text != null) {
-            switch (text) {
-                case "bound":
-                    return LeaseState.BOUND;
-                case "released":
-                    return LeaseState.RELEASED;
-                case "expired":
-                    return LeaseState.EXPIRED;
-                case "declined":
-                    return LeaseState.DECLINED;
-                default:
-                    break;
-            }
-        }
-        return parseAnyCase(text);
+    /** The error for hex octets that are not, quoting the text from {@code from} on (after a key's prefix). */
+    private static IllegalArgumentException notHex(byte[] text, int from, String column) {
+        return new IllegalArgumentException(column + " \"" + new String(text, from, text.length - from,
+                StandardCharsets.UTF_8) + "\" is not hex octets separated by ':'");
     }
 
     private static LeaseState parseAnyCase(String text) {

@@ -360,7 +360,7 @@ public final class LeaseTable {
     /** Of two leases of one client, the live one, else the one that ends later. */
     private static boolean prefer(Lease candidate, Slot current, long nowMillis) {
         boolean candidateLive = candidate.state() == LeaseState.BOUND && millis(candidate.expiry()) > nowMillis;
-        boolean currentLive = current.state == LeaseState.BOUND && current.expiry > nowMillis;
+        boolean currentLive = current.state() == LeaseState.BOUND && current.expiry > nowMillis;
         if (candidateLive != currentLive) {
             return candidateLive;
         }
@@ -443,8 +443,8 @@ public final class LeaseTable {
         if (slot.offeredTo != null && slot.offerExpiry > nowMillis && !slot.offeredTo.equals(key)) {
             return false;
         }
-        if (slot.hasLease() && slot.state.holdsAddress() && slot.expiry + expiryGraceMillis > nowMillis) {
-            return slot.state == LeaseState.BOUND && slot.isClient(key);
+        if (slot.hasLease() && slot.state().holdsAddress() && slot.expiry + expiryGraceMillis > nowMillis) {
+            return slot.state() == LeaseState.BOUND && slot.isClient(key);
         }
         return true;
     }
@@ -478,7 +478,7 @@ public final class LeaseTable {
             clearOffer(previous);
         }
         if (slot.offeredTo == null) {
-            slot.subnet.countOffer(slot.pool, 1);
+            slot.subnet.countOffer(slot.pool(), 1);
         }
         slot.offeredTo = key;
         slot.offerExpiry = nowMillis + offerHoldMillis;
@@ -515,7 +515,7 @@ public final class LeaseTable {
         writes.add(bound);
         Slot previous = byClient.put(key, slot);
         if (previous != null && previous != slot && previous.hasLease() && previous.isClient(key)
-                && previous.leaseHolds && previous.state == LeaseState.BOUND) {
+                && previous.leaseHolds && previous.state() == LeaseState.BOUND) {
             Lease ended = previous.lease().withState(LeaseState.EXPIRED, now, epochOf(previous), node);
             setLease(previous, ended, nowMillis);
             writes.add(ended);
@@ -741,13 +741,13 @@ public final class LeaseTable {
      * the change still supersedes it.
      */
     private static long epochOf(Slot slot) {
-        return Math.max(EPOCH, slot.epoch);
+        return Math.max(EPOCH, slot.epoch());
     }
 
     private Slot slotFor(ServedSubnet subnet, Ipv4Address address) {
         Slot slot = byAddress.get(address.value());
         if (slot == null) {
-            slot = new Slot(address.value(), subnet, subnet.poolOf(address));
+            slot = new Slot(address.value(), subnet);
             byAddress.add(slot);
         }
         return slot;
@@ -772,10 +772,10 @@ public final class LeaseTable {
 
     private void count(Slot slot, int delta) {
         if (slot.leaseHolds) {
-            if (slot.state == LeaseState.BOUND) {
-                slot.subnet.countBound(slot.pool, delta);
+            if (slot.state() == LeaseState.BOUND) {
+                slot.subnet.countBound(slot.pool(), delta);
             } else {
-                slot.subnet.countDeclined(slot.pool, delta);
+                slot.subnet.countDeclined(slot.pool(), delta);
             }
         }
     }
@@ -788,7 +788,7 @@ public final class LeaseTable {
             offersByClient.remove(slot.offeredTo);
         }
         slot.offeredTo = null;
-        slot.subnet.countOffer(slot.pool, -1);
+        slot.subnet.countOffer(slot.pool(), -1);
         syncPool(slot);
     }
 
@@ -844,18 +844,23 @@ public final class LeaseTable {
         /** {@link #queuedAt} of a slot with no entry in the expiry queue; also "no end" for {@link #nextEnd}. */
         static final long NOT_QUEUED = Long.MAX_VALUE;
 
+        private static final LeaseState[] STATES = LeaseState.values();
+        /** {@link #stateCode} of a slot whose address has only ever been offered. */
+        private static final byte NO_LEASE = -1;
+        /** {@link #epoch} of a lease whose epoch does not fit in an int: {@link Extra#epoch} holds it. */
+        private static final int LONG_EPOCH = -1;
+
         /** The address, network order. */
         final int address;
         final ServedSubnet subnet;
-        /** The pool of the subnet that hands out {@link #address}, or -1 ({@link ServedSubnet#poolOf}). */
-        final int pool;
-        /** The state of the newest lease of the address, or null if it has only ever been offered. */
-        LeaseState state;
+        /** The ordinal of the state of the newest lease of the address, or {@link #NO_LEASE}. */
+        byte stateCode = NO_LEASE;
         /** The lease's client key packed ({@link PackedClientKey}), or {@link PackedClientKey#NONE} if {@link #extra} holds it. */
         long client;
         /** The lease's expiry in epoch milliseconds (floored, as {@link Instant#toEpochMilli}). */
         long expiry;
-        long epoch;
+        /** The version's epoch, or {@link #LONG_EPOCH} (elections would need billions of terms to get there). */
+        int epoch;
         long counter;
         int writer;
         /** What the lease has beyond the common case, or null (see {@link Extra}). */
@@ -870,14 +875,30 @@ public final class LeaseTable {
         /** The time of this slot's live entry in the expiry queue, or {@link #NOT_QUEUED}. */
         long queuedAt = NOT_QUEUED;
 
-        Slot(int address, ServedSubnet subnet, int pool) {
+        Slot(int address, ServedSubnet subnet) {
             this.address = address;
             this.subnet = subnet;
-            this.pool = pool;
         }
 
         boolean hasLease() {
-            return state != null;
+            return stateCode != NO_LEASE;
+        }
+
+        /** The state of the newest lease, or null if the address has only ever been offered. */
+        LeaseState state() {
+            return stateCode == NO_LEASE ? null : STATES[stateCode];
+        }
+
+        long epoch() {
+            return epoch != LONG_EPOCH ? epoch : extra.epoch();
+        }
+
+        /**
+         * The pool of the subnet that hands out {@link #address}, or -1 ({@link ServedSubnet#poolOf}):
+         * looked up when counted rather than kept, a binary search over the subnet's few pools.
+         */
+        int pool() {
+            return subnet.poolOf(Ipv4Address.of(address));
         }
 
         /** Keeps {@code lease} as the address's newest lease. */
@@ -888,24 +909,26 @@ public final class LeaseTable {
                     && PackedClientKey.carriesHardware(packed, hardware);
             long expiryMillis = millis(lease.expiry());
             boolean exactMillis = lease.expiry().getNano() % 1_000_000 == 0;
-            state = lease.state();
+            long leaseEpoch = lease.version().epoch();
+            boolean intEpoch = leaseEpoch < Integer.MAX_VALUE;
+            stateCode = (byte) lease.state().ordinal();
             client = packed;
             expiry = expiryMillis;
-            epoch = lease.version().epoch();
+            epoch = intEpoch ? (int) leaseEpoch : LONG_EPOCH;
             counter = lease.version().counter();
             writer = lease.version().writer().value();
-            if (packed != PackedClientKey.NONE && keyCarriesHardware && exactMillis && lease.hostname().isEmpty()
-                    && lease.hostnameSent().isEmpty()) {
+            if (packed != PackedClientKey.NONE && keyCarriesHardware && exactMillis && intEpoch
+                    && lease.hostname().isEmpty() && lease.hostnameSent().isEmpty()) {
                 extra = null;
             } else {
                 extra = new Extra(packed == PackedClientKey.NONE ? lease.clientKey() : null,
                         keyCarriesHardware ? null : hardware, lease.hostname().orElse(null),
-                        lease.hostnameSent().orElse(null), exactMillis ? null : lease.expiry());
+                        lease.hostnameSent().orElse(null), exactMillis ? null : lease.expiry(), leaseEpoch);
             }
         }
 
         void clearLease() {
-            state = null;
+            stateCode = NO_LEASE;
             client = PackedClientKey.NONE;
             extra = null;
             expiry = 0;
@@ -926,13 +949,14 @@ public final class LeaseTable {
         }
 
         LeaseVersion version() {
-            return new LeaseVersion(epoch, counter, new NodeId(writer));
+            return new LeaseVersion(epoch(), counter, new NodeId(writer));
         }
 
         /** True if the lease's version is below {@code other}: {@code other.isAfter(version())}. */
         boolean isBefore(LeaseVersion other) {
-            if (other.epoch() != epoch) {
-                return other.epoch() > epoch;
+            long own = epoch();
+            if (other.epoch() != own) {
+                return other.epoch() > own;
             }
             if (other.counter() != counter) {
                 return other.counter() > counter;
@@ -950,7 +974,7 @@ public final class LeaseTable {
             HardwareAddress hardware = more != null && more.hardware() != null ? more.hardware()
                     : PackedClientKey.hardwareOf(client);
             return new Lease(Ipv4Address.of(address), clientKey(), hardware,
-                    Optional.ofNullable(more == null ? null : more.hostname()), state, expiryInstant(), version(),
+                    Optional.ofNullable(more == null ? null : more.hostname()), state(), expiryInstant(), version(),
                     Optional.ofNullable(more == null ? null : more.hostnameSent()));
         }
 
@@ -964,16 +988,17 @@ public final class LeaseTable {
         }
 
         boolean isLiveBindingOf(ClientKey key, long nowMillis) {
-            return leaseHolds && state == LeaseState.BOUND && isClient(key) && expiry > nowMillis;
+            return leaseHolds && stateCode == LeaseState.BOUND.ordinal() && isClient(key) && expiry > nowMillis;
         }
     }
 
     /**
      * The rarer parts of a lease, kept only when a lease has one: a client key too long to pack,
      * a hardware address its client key does not carry, host names, an expiry finer than a
-     * millisecond. Each field is null when the lease does not need it.
+     * millisecond. Each field is null when the lease does not need it; {@code epoch} is the
+     * version's, read only when it does not fit the slot's int.
      */
     private record Extra(ClientKey key, HardwareAddress hardware, String hostname, HostNameSent hostnameSent,
-            Instant exactExpiry) {
+            Instant exactExpiry, long epoch) {
     }
 }
