@@ -111,7 +111,7 @@ final class LeaseDatabase implements AutoCloseable {
      * over the table, columns read by index), and returns how many: no list of them all is made.
      * A reader thread reads and decodes the rows, a batch at a time, while this thread hands the
      * leases of the previous batch to {@code each}: on a machine of two cores, building a node's
-     * lease table takes no longer than reading the file. At most {@link #READ_AHEAD} batches wait.
+     * lease table takes little longer than reading the file. At most {@link #READ_AHEAD} batches wait.
      *
      * @throws LeaseRows.UnreadableRowException if a row holds a value this store never writes
      */
@@ -152,9 +152,12 @@ final class LeaseDatabase implements AutoCloseable {
         }
     }
 
-    /** How many decoded batches may wait for the consumer of {@link #readEach}. */
-    private static final int READ_AHEAD = 8;
-    private static final int BATCH = 4_096;
+    /**
+     * How many decoded batches may wait for the consumer of {@link #readEach}: few and small, since
+     * leases that wait long enough to survive a young collection cost the old generation.
+     */
+    private static final int READ_AHEAD = 2;
+    private static final int BATCH = 1_024;
     /** What the reader of {@link #readEach} queues after the last batch. */
     private static final Object END = new Object();
 
