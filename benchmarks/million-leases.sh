@@ -16,9 +16,11 @@
 #   serving-s   seconds from launching the JVM to the node's "serving" line
 #   first-ack-s seconds from launching the JVM to the first DHCPACK of a client of the store
 #               (which must be that client's own stored address)
-#   live-MB     the heap after a full GC (the total of `jcmd PID GC.class_histogram`, which
+#   cpu-s       CPU seconds (user + system, all threads) the node had used when it served: the
+#               figure that a loaded machine disturbs least
+#   live-MiB    the heap after a full GC (the total of `jcmd PID GC.class_histogram`, which
 #               collects first), once serving
-#   rss-MB      the resident size of the process then
+#   rss-MiB     the resident size of the process then
 # Environment: STORE_PARENT (default /var/tmp) holds the stores; PORT (default 16767) is the node's
 # port and PORT+1 the relay port the client binds on 127.0.0.2; DHCPCLUSTER_JAVA_OPTS adds JVM
 # options to the node. Every process it starts is stopped by its PID; its files are deleted on exit.
@@ -94,9 +96,11 @@ EOF
     > "$WORK/node-$run.out" 2> "$WORK/node-$run.err" &
   NODE_PID=$!
   serving=""
+  cpu_ticks=0
   for _ in $(seq 1 2400); do
     if grep -q " serving " "$WORK/node-$run.out" 2>/dev/null; then
       serving=$(now_ns)
+      cpu_ticks=$(bench_cpu_ticks "$NODE_PID")
       break
     fi
     if ! kill -0 "$NODE_PID" 2>/dev/null; then
@@ -129,8 +133,9 @@ EOF
   loaded=$(grep -o "loaded [0-9,]* leases in [0-9]* ms" "$WORK/node-$run.err" | head -1 || true)
   bench_stop_pid "$NODE_PID"
   NODE_PID=""
-  ROWS+=("$(printf '%s %.2f %.2f %.0f %.0f %s' "$run" \
+  ROWS+=("$(printf '%s %.2f %.2f %.2f %.0f %.0f %s' "$run" \
     "$(echo "($serving - $started) / 1000000000" | bc -l)" \
+    "$(echo "$cpu_ticks / $(getconf CLK_TCK)" | bc -l)" \
     "$(echo "($acked - $started) / 1000000000" | bc -l)" \
     "$(echo "$live / 1048576" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "${loaded:-?}")")
 done
@@ -138,10 +143,10 @@ done
 {
   echo "$LEASES leases, -Xmx$HEAP $(java -version 2>&1 | head -1), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| run | serving (s) | first ACK of a stored client (s) | live heap after GC (MB) | RSS (MB) | node's load line |"
-  echo "|---|---|---|---|---|---|"
+  echo "| run | serving (s) | CPU at serving (s) | first ACK of a stored client (s) | live heap after GC (MiB) | RSS (MiB) | node's load line |"
+  echo "|---|---|---|---|---|---|---|"
   for row in "${ROWS[@]}"; do
-    read -r r s a l m rest <<< "$row"
-    echo "| $r | $s | $a | $l | $m | $rest |"
+    read -r r s c a l m rest <<< "$row"
+    echo "| $r | $s | $c | $a | $l | $m | $rest |"
   done
 } | tee "${MARKDOWN:-/dev/null}"
