@@ -11,7 +11,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -109,12 +115,130 @@ final class LeaseDatabase implements AutoCloseable {
     /** Every stored lease, ordered by address. */
     List<Lease> readAll() throws SQLException {
         List<Lease> leases = new ArrayList<>();
+        readEach(leases::add);
+        return leases;
+    }
+
+    /**
+     * Hands every stored lease to {@code each}, ordered by address, as its row is read (one cursor
+     * over the table, columns read by index), and returns how many: no list of them all is made.
+     * A reader thread reads and decodes the rows, a batch at a time, while this thread hands the
+     * leases of the previous batch to {@code each}: on a machine of two cores, building a node's
+     * lease table takes little longer than reading the file. At most {@link #READ_AHEAD} batches wait.
+     *
+     * @throws LeaseRows.UnreadableRowException if a row holds a value this store never writes
+     */
+    long readEach(Consumer<? super Lease> each) throws SQLException {
+        BlockingQueue<Object> batches = new ArrayBlockingQueue<>(READ_AHEAD);
+        AtomicBoolean abandoned = new AtomicBoolean();
+        Thread reader = new Thread(() -> readBatches(batches, abandoned), "lease-store-reader");
+        reader.setDaemon(true);
+        reader.start();
+        long count = 0;
+        boolean finished = false;
+        try {
+            while (true) {
+                Object next = take(batches);
+                if (next instanceof Lease[] batch) {
+                    for (Lease lease : batch) {
+                        each.accept(lease);
+                    }
+                    count += batch.length;
+                } else if (next instanceof SQLException failure) {
+                    throw failure;
+                } else if (next instanceof RuntimeException failure) {
+                    throw failure;
+                } else if (next instanceof Error failure) {
+                    throw failure;
+                } else {
+                    finished = true;
+                    return count;
+                }
+            }
+        } finally {
+            if (!finished) {
+                // each threw, or the reader failed: stop the reader before anyone else uses the connection.
+                abandoned.set(true);
+                batches.clear();
+            }
+            joinUninterruptibly(reader);
+        }
+    }
+
+    /**
+     * How many decoded batches may wait for the consumer of {@link #readEach}: few and small, since
+     * leases that wait long enough to survive a young collection cost the old generation.
+     */
+    private static final int READ_AHEAD = 2;
+    private static final int BATCH = 1_024;
+    /** What the reader of {@link #readEach} queues after the last batch. */
+    private static final Object END = new Object();
+
+    /** The reader thread of {@link #readEach}: batches of leases, then {@link #END} or the failure. */
+    private void readBatches(BlockingQueue<Object> batches, AtomicBoolean abandoned) {
+        Object last = END;
+        LeaseRows.Decoder decoder = new LeaseRows.Decoder();
+        // On the control statement, as every statement here: running it closes whatever that
+        // statement still had open (a checkpoint's result), which would otherwise make SQLite
+        // refuse the read's implicit transaction.
         try (ResultSet rows = control.executeQuery(LeaseRows.SELECT_ALL)) {
+            Lease[] batch = new Lease[BATCH];
+            int filled = 0;
             while (rows.next()) {
-                leases.add(LeaseRows.read(rows));
+                batch[filled++] = decoder.read(rows);
+                if (filled == BATCH) {
+                    if (!put(batches, batch, abandoned)) {
+                        return;
+                    }
+                    batch = new Lease[BATCH];
+                    filled = 0;
+                }
+            }
+            if (filled > 0 && !put(batches, Arrays.copyOf(batch, filled), abandoned)) {
+                return;
+            }
+        } catch (SQLException | RuntimeException | Error e) {
+            last = e;
+        }
+        put(batches, last, abandoned);
+    }
+
+    /** Queues {@code item} unless the consumer has given up; false if it has. */
+    private static boolean put(BlockingQueue<Object> batches, Object item, AtomicBoolean abandoned) {
+        try {
+            while (!batches.offer(item, 50, TimeUnit.MILLISECONDS)) {
+                if (abandoned.get()) {
+                    return false;
+                }
+            }
+            return !abandoned.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Object take(BlockingQueue<Object> batches) throws SQLException {
+        try {
+            return batches.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while reading the leases", e);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
-        return leases;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

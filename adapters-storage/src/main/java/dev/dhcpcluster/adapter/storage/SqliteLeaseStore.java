@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * The durable {@link LeaseStore}: one SQLite database file, in WAL mode with
@@ -134,7 +136,9 @@ public final class SqliteLeaseStore implements LeaseStore {
                 throw closed();
             }
             if (state == State.NEW) {
-                return open();
+                List<Lease> leases = new ArrayList<>();
+                open(leases::add);
+                return leases;
             }
             running = writer;
         }
@@ -151,6 +155,30 @@ public final class SqliteLeaseStore implements LeaseStore {
             Thread.currentThread().interrupt();
             throw new LeaseStoreException("interrupted while reading the leases of " + file, e);
         }
+    }
+
+    /**
+     * At the first call, opens the database (see the class comment) and hands each lease to
+     * {@code each} as its row is read, in address order, through one cursor: no list of them all
+     * is made, so a node with a million leases holds only what it builds of them. Later calls
+     * hand over what {@link #loadAll()} returns then.
+     *
+     * @throws LeaseStoreException if the file is refused or cannot be read, or the store is closed
+     */
+    @Override
+    public long loadEach(Consumer<? super Lease> each) throws LeaseStoreException {
+        Objects.requireNonNull(each, "each");
+        synchronized (lifecycle) {
+            if (state == State.CLOSED) {
+                throw closed();
+            }
+            if (state == State.NEW) {
+                return open(each);
+            }
+        }
+        List<Lease> leases = loadAll();
+        leases.forEach(each);
+        return leases.size();
     }
 
     /**
@@ -277,8 +305,8 @@ public final class SqliteLeaseStore implements LeaseStore {
         return "jdbc:sqlite:" + file.toAbsolutePath();
     }
 
-    /** Called under {@link #lifecycle}: inspect, lock, open, read, start the writer. */
-    private List<Lease> open() throws LeaseStoreException {
+    /** Called under {@link #lifecycle}: inspect, lock, open, read (each lease to {@code each}), start the writer. */
+    private long open(Consumer<? super Lease> each) throws LeaseStoreException {
         Path directory = file.toAbsolutePath().getParent();
         try {
             Files.createDirectories(directory);
@@ -293,7 +321,7 @@ public final class SqliteLeaseStore implements LeaseStore {
         LeaseDatabase database = null;
         try {
             database = LeaseDatabase.open(file, inspection, tuning.schema());
-            List<Lease> leases = database.readAll();
+            long leases = database.readEach(each);
             Writer started = new Writer(database, clock, events, retentionMillis, tuning);
             Thread thread = new Thread(started, "lease-store-writer");
             thread.setDaemon(true);
@@ -302,27 +330,32 @@ public final class SqliteLeaseStore implements LeaseStore {
             writerThread = thread;
             lock = acquired;
             state = State.OPEN;
-            LOG.log(Level.INFO, "lease database {0}: {1} lease(s), schema version {2}{3}", file, leases.size(),
+            LOG.log(Level.INFO, "lease database {0}: {1} lease(s), schema version {2}{3}", file, leases,
                     tuning.schema().latestVersion(), inspection.isNew() ? " (created)"
                             : inspection.schemaVersion() < tuning.schema().latestVersion()
                                     ? " (migrated from version " + inspection.schemaVersion() + ")" : "");
             return leases;
-        } catch (SQLException | IOException | IllegalArgumentException e) {
+        } catch (SQLException | IOException | LeaseRows.UnreadableRowException e) {
             closeQuietly(database, e);
             acquired.close();
             throw new LeaseStoreException(describeOpenFailure(e), e);
+        } catch (RuntimeException | Error e) {
+            // Thrown by the consumer of the leases: the store stays unopened, its file unlocked.
+            closeQuietly(database, e);
+            acquired.close();
+            throw e;
         }
     }
 
     private String describeOpenFailure(Exception e) {
-        if (e instanceof IllegalArgumentException) {
+        if (e instanceof LeaseRows.UnreadableRowException) {
             return file + " holds a lease this dhcpcluster cannot read, " + e.getMessage()
                     + "; refusing to start on it (fix or delete that row with the sqlite3 shell)";
         }
         return "cannot open the lease database " + file + ": " + e.getMessage();
     }
 
-    private static void closeQuietly(LeaseDatabase database, Exception cause) {
+    private static void closeQuietly(LeaseDatabase database, Throwable cause) {
         if (database == null) {
             return;
         }

@@ -130,13 +130,16 @@ public final class NodeService extends AbstractIdleService {
                 store = joined.store();
             }
             ClusterMember clustered = joined;
-            List<Lease> leases = load(store);
             DhcpServer created = clustered == null
                     ? new DhcpServer(config.server(), transport, store, loop, loop, events)
                     : new DhcpServer(config.server(), transport, store, loop, loop, events, clustered.buckets(),
                             ClusterMember.EXPIRY_GRACE);
+            long loadStarted = System.nanoTime();
+            // Streamed into the table here, off the loop: datagrams that arrive meanwhile wait in
+            // the early list, and the loop keeps its timers and peers going.
+            long leases = load(store, created);
+            long loadMillis = (System.nanoTime() - loadStarted) / 1_000_000;
             onLoop(() -> {
-                created.load(leases);
                 if (clustered != null) {
                     clustered.start(created, loop);
                     member = clustered;
@@ -148,8 +151,8 @@ public final class NodeService extends AbstractIdleService {
             });
             endpoint = transport.describe();
             storeDescription = local.describe();
-            LOG.info("node {} loaded {} lease{} and listens on {}", config.node().value(), leases.size(),
-                    leases.size() == 1 ? "" : "s", endpoint);
+            LOG.info("node {} loaded {} lease{} in {} ms and listens on {}", config.node().value(), leases,
+                    leases == 1 ? "" : "s", loadMillis, endpoint);
         } catch (Exception | Error e) {
             // AbstractIdleService does not call shutDown after a failed startUp: release here.
             closeQuietly();
@@ -238,14 +241,15 @@ public final class NodeService extends AbstractIdleService {
     }
 
     /**
-     * Every lease in the store, once the store has shown it can commit. A store that cannot be
-     * read (a corrupt file, one written by a newer version) or cannot commit (a full disk) refuses
-     * the start with its own message; the store leaves the file as it was.
+     * Streams every lease in the store into {@code server}'s table ({@link LeaseStore#loadEach}),
+     * then has the store show it can commit; returns how many leases it loaded. A store that
+     * cannot be read (a corrupt file, one written by a newer version) or cannot commit (a full
+     * disk) refuses the start with its own message; the store leaves the file as it was.
      */
-    private List<Lease> load(LeaseStore opened) throws StartRefused {
-        List<Lease> leases;
+    private static long load(LeaseStore opened, DhcpServer server) throws StartRefused {
+        long[] leases = new long[1];
         try {
-            leases = opened.loadAll();
+            server.load(each -> leases[0] = opened.loadEach(each));
         } catch (LeaseStoreException e) {
             // The store's message names its file and says what is wrong with it.
             throw new StartRefused("lease store: " + e.getMessage(), e);
@@ -257,7 +261,7 @@ public final class NodeService extends AbstractIdleService {
         } catch (LeaseStoreException e) {
             throw new StartRefused("lease store: " + e.getMessage(), e);
         }
-        return leases;
+        return leases[0];
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,7 +40,7 @@ import java.util.function.LongSupplier;
  * {@link Listener#written}, so the DHCP server's table learns the peers' bindings as they happen.
  *
  * <h2>Threads</h2>
- * {@link #loadAll} and {@link #checkWritable} run once at start, before the scheduler's thread
+ * {@link #loadAll} (or {@link #loadEach}) and {@link #checkWritable} run once at start, before the scheduler's thread
  * uses the store; everything else, {@link #write} and {@link #received} included, runs on the
  * scheduler's thread. The underlying store's completions are brought back onto it.
  */
@@ -103,6 +104,15 @@ public final class ReplicatedLeaseStore implements LeaseStore {
             current.merge(lease.address(), lease, (kept, other) -> other.version().isAfter(kept.version()) ? other : kept);
         }
         return leases;
+    }
+
+    /** Streams the local store's leases through, keeping this node's replica of each on the way. */
+    @Override
+    public long loadEach(Consumer<? super Lease> each) throws LeaseStoreException {
+        return local.loadEach(lease -> {
+            current.merge(lease.address(), lease, (kept, other) -> other.version().isAfter(kept.version()) ? other : kept);
+            each.accept(lease);
+        });
     }
 
     @Override

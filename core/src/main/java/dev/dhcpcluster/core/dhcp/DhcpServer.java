@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A single-node DHCPv4 server: decodes each datagram, lets {@link DhcpPolicy} decide, writes the
@@ -120,12 +121,33 @@ public final class DhcpServer implements DhcpHandler {
      * @throws IllegalStateException if called twice
      */
     public void load(List<Lease> storedLeases) {
+        load(storedLeases::forEach);
+    }
+
+    /**
+     * Rebuilds the lease table and the pools' bitmaps from the leases {@code source} hands over
+     * one at a time ({@code store::loadEach}), so that a store of a million leases is never a list
+     * of them all. Called once before the first {@link #handle}: on the scheduler's thread, or on
+     * the thread that starts the node before it hands the server to the scheduler's thread (a
+     * task given to {@link Scheduler#execute} sees the table as loaded).
+     *
+     * @throws E if the source fails; the server then stays unloaded and unusable
+     * @throws IllegalStateException if called twice
+     */
+    public <E extends Exception> void load(StoredLeases<E> source) throws E {
         if (loaded) {
             throw new IllegalStateException("the server's leases are loaded once");
         }
-        table.load(storedLeases, clock.millis());
+        source.handEach(table.loader(clock.millis()));
         loaded = true;
         armExpiryTimer();
+    }
+
+    /** What hands the stored leases to {@link #load(StoredLeases)} one at a time; {@code store::loadEach} is one. */
+    @FunctionalInterface
+    public interface StoredLeases<E extends Exception> {
+        /** Hands every stored lease to {@code each}. */
+        void handEach(Consumer<Lease> each) throws E;
     }
 
     /**

@@ -23,11 +23,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Every address the server knows something about, by address and by client: offers held for a
@@ -60,6 +58,14 @@ import java.util.TreeMap;
  * finds it), and it comes back into service if a later configuration serves its subnet again
  * ({@link #reconfigured}).
  *
+ * <h2>Memory</h2>
+ * A node may hold a million leases, so the table keeps no object per lease but one small slot:
+ * the lease's fields are kept in it as numbers (its expiry in epoch milliseconds, its version's
+ * parts, the client key packed into a {@code long} when it has at most seven octets, and the
+ * hardware address only when the key does not already carry it), and a {@link Lease} is built
+ * when someone asks for one. The indexes by address and by client are open-addressing tables
+ * without boxed keys, and the expiry queue is a heap of two arrays.
+ *
  * <p>Not thread-safe: the server's single thread owns it.
  */
 public final class LeaseTable {
@@ -77,14 +83,13 @@ public final class LeaseTable {
     private final List<ServedSubnet> subnets;
     /** The subnet of each configured interface name; of two subnets naming one interface, the first. */
     private final Map<String, ServedSubnet> byInterface;
-    private final Map<Ipv4Address, Slot> byAddress = new HashMap<>();
     /**
-     * The same slots in address order, for operators' queries ({@link #query}); the hot path looks
-     * addresses up in the hash map. A slot is added once, the first time its address is used.
+     * Every slot by its address, and the addresses in order for operators' queries ({@link #query}).
+     * A slot is added once, the first time its address is used.
      */
-    private final NavigableMap<Ipv4Address, Slot> inOrder = new TreeMap<>();
+    private final SlotIndex<Slot> byAddress = new SlotIndex<>(slot -> slot.address);
     /** Each client's newest lease (live or remembered); stale when the address has gone to another client. */
-    private final Map<ClientKey, Slot> byClient = new HashMap<>();
+    private final ClientIndex<Slot> byClient = new ClientIndex<>();
     private final Map<ClientKey, Slot> offersByClient = new HashMap<>();
     /** The newest lease of each address that no served subnet contains: kept, not served. */
     private final Map<Ipv4Address, Lease> unserved = new HashMap<>();
@@ -93,7 +98,7 @@ public final class LeaseTable {
      * later (a repeated DISCOVER, a renewal) is found when that entry comes due, so a client that
      * repeats itself as fast as it can does not grow the queue.
      */
-    private final PriorityQueue<Due> due = new PriorityQueue<>();
+    private final DueQueue<Slot> due = new DueQueue<>();
     private boolean loaded;
 
     /** An empty table for the subnets of {@code config}; every address is free. */
@@ -181,27 +186,41 @@ public final class LeaseTable {
      * @throws IllegalStateException if the table has been loaded or changed already
      */
     public void load(List<Lease> stored, long nowMillis) {
+        stored.forEach(loader(nowMillis));
+    }
+
+    /**
+     * Rebuilds the table, as {@link #load} does, from the leases handed to the returned consumer
+     * one at a time, so that a store can stream its leases in without a list of them all
+     * ({@link dev.dhcpcluster.port.store.LeaseStore#loadEach}). Hand every stored lease before the
+     * table is used otherwise.
+     *
+     * @throws IllegalStateException if the table has been loaded or changed already
+     */
+    public Consumer<Lease> loader(long nowMillis) {
         if (loaded || !byAddress.isEmpty()) {
             throw new IllegalStateException("the lease table is loaded once, before it is used");
         }
         loaded = true;
-        for (Lease lease : stored) {
-            ServedSubnet subnet = subnetContaining(lease.address());
-            if (subnet == null) {
-                unserved.merge(lease.address(), lease,
-                        (kept, other) -> other.version().isAfter(kept.version()) ? other : kept);
-                continue;
-            }
-            Slot slot = slotFor(subnet, lease.address());
-            if (slot.lease != null && !lease.version().isAfter(slot.lease.version())) {
-                continue;
-            }
-            setLease(slot, lease, nowMillis);
-            if (lease.state() != LeaseState.DECLINED) {
-                Slot known = byClient.get(lease.clientKey());
-                if (known == null || known.lease == null || prefer(lease, known.lease, nowMillis)) {
-                    byClient.put(lease.clientKey(), slot);
-                }
+        return lease -> loadOne(lease, nowMillis);
+    }
+
+    private void loadOne(Lease lease, long nowMillis) {
+        ServedSubnet subnet = subnetContaining(lease.address());
+        if (subnet == null) {
+            unserved.merge(lease.address(), lease,
+                    (kept, other) -> other.version().isAfter(kept.version()) ? other : kept);
+            return;
+        }
+        Slot slot = slotFor(subnet, lease.address());
+        if (slot.hasLease() && !slot.isBefore(lease.version())) {
+            return;
+        }
+        setLease(slot, lease, nowMillis);
+        if (lease.state() != LeaseState.DECLINED) {
+            Slot known = byClient.get(lease.clientKey());
+            if (known == null || !known.hasLease() || prefer(lease, known, nowMillis)) {
+                byClient.put(lease.clientKey(), slot);
             }
         }
     }
@@ -228,18 +247,17 @@ public final class LeaseTable {
             return true;
         }
         Slot slot = slotFor(subnet, lease.address());
-        Lease previous = slot.lease;
-        if (previous != null && !lease.version().isAfter(previous.version())) {
+        if (slot.hasLease() && !slot.isBefore(lease.version())) {
             return false;
         }
+        ClientKey previous = slot.hasLease() ? slot.clientKey() : null;
         setLease(slot, lease, nowMillis);
-        if (previous != null && !previous.clientKey().equals(lease.clientKey())
-                && byClient.get(previous.clientKey()) == slot) {
-            byClient.remove(previous.clientKey());
+        if (previous != null && !previous.equals(lease.clientKey()) && byClient.get(previous) == slot) {
+            byClient.remove(previous);
         }
         if (lease.state() != LeaseState.DECLINED) {
             Slot known = byClient.get(lease.clientKey());
-            if (known == null || known == slot || known.lease == null || prefer(lease, known.lease, nowMillis)) {
+            if (known == null || known == slot || !known.hasLease() || prefer(lease, known, nowMillis)) {
                 byClient.put(lease.clientKey(), slot);
             }
         }
@@ -266,12 +284,13 @@ public final class LeaseTable {
      */
     public LeaseTable reconfigured(ServerConfig config, long nowMillis) {
         LeaseTable next = new LeaseTable(config, expiryGrace);
-        next.load(leases(), nowMillis);
+        Consumer<Lease> loader = next.loader(nowMillis);
+        forEachLease(loader);
         keepForeignBlocks(next);
         for (Map.Entry<ClientKey, Slot> entry : offersByClient.entrySet()) {
             Slot slot = entry.getValue();
             if (entry.getKey().equals(slot.offeredTo) && slot.offerExpiry > nowMillis) {
-                next.keepOffer(slot.address, slot.offeredTo, slot.offerExpiry, nowMillis);
+                next.keepOffer(Ipv4Address.of(slot.address), slot.offeredTo, slot.offerExpiry, nowMillis);
             }
         }
         return next;
@@ -303,14 +322,14 @@ public final class LeaseTable {
                 || !subnet.isPoolAddress(address) || offersByClient.containsKey(key)) {
             return;
         }
-        Slot slot = byAddress.get(address);
+        Slot slot = byAddress.get(address.value());
         if (slot != null && (slot.offeredTo != null
-                || slot.leaseHolds && millis(slot.lease.expiry()) > nowMillis && !slot.lease.clientKey().equals(key))) {
+                || slot.leaseHolds && slot.expiry > nowMillis && !slot.isClient(key))) {
             return;
         }
         offer(subnet, address, key, nowMillis);
         // The offer keeps its own end, not a new hold: the earlier end is queued, the later one is then skipped.
-        slot = byAddress.get(address);
+        slot = byAddress.get(address.value());
         slot.offerExpiry = expiryMillis;
         schedule(slot, expiryMillis);
     }
@@ -321,31 +340,39 @@ public final class LeaseTable {
      */
     public List<Lease> leases() {
         List<Lease> all = new ArrayList<>(byAddress.size() + unserved.size());
-        for (Slot slot : byAddress.values()) {
-            if (slot.lease != null) {
-                all.add(slot.lease);
-            }
-        }
-        all.addAll(unserved.values());
+        forEachLease(all::add);
         return all;
     }
 
+    /**
+     * Hands every lease {@link #leases()} lists to {@code action}, one at a time, each built as it
+     * is handed: a table of a million leases is walked without a list of them all.
+     */
+    public void forEachLease(Consumer<? super Lease> action) {
+        byAddress.forEach(slot -> {
+            if (slot.hasLease()) {
+                action.accept(slot.lease());
+            }
+        });
+        unserved.values().forEach(action);
+    }
+
     /** Of two leases of one client, the live one, else the one that ends later. */
-    private static boolean prefer(Lease candidate, Lease current, long nowMillis) {
+    private static boolean prefer(Lease candidate, Slot current, long nowMillis) {
         boolean candidateLive = candidate.state() == LeaseState.BOUND && millis(candidate.expiry()) > nowMillis;
-        boolean currentLive = current.state() == LeaseState.BOUND && millis(current.expiry()) > nowMillis;
+        boolean currentLive = current.state() == LeaseState.BOUND && current.expiry > nowMillis;
         if (candidateLive != currentLive) {
             return candidateLive;
         }
-        return candidate.expiry().isAfter(current.expiry());
+        return candidate.expiry().isAfter(current.expiryInstant());
     }
 
     /** Ends every hold due at or before {@code nowMillis}: offers lapse, leases expire, quarantines end. */
     public void expire(long nowMillis) {
-        while (!due.isEmpty() && due.peek().atMillis() <= nowMillis) {
-            Due next = due.poll();
-            Slot slot = next.slot();
-            if (next.atMillis() != slot.queuedAt) {
+        while (!due.isEmpty() && due.firstTime() <= nowMillis) {
+            long at = due.firstTime();
+            Slot slot = due.poll();
+            if (at != slot.queuedAt) {
                 continue; // superseded by an earlier entry of the same slot, which has been handled
             }
             slot.queuedAt = Slot.NOT_QUEUED;
@@ -361,8 +388,7 @@ public final class LeaseTable {
 
     /** When the next hold may end, in epoch milliseconds; {@link Long#MAX_VALUE} if none is pending. */
     public long nextExpiry() {
-        Due next = due.peek();
-        return next == null ? Long.MAX_VALUE : next.atMillis();
+        return due.isEmpty() ? Long.MAX_VALUE : due.firstTime();
     }
 
     /**
@@ -371,16 +397,16 @@ public final class LeaseTable {
      */
     public Optional<Lease> leaseOf(ClientKey key) {
         Slot slot = byClient.get(key);
-        if (slot == null || slot.lease == null || !slot.lease.clientKey().equals(key)) {
+        if (slot == null || !slot.hasLease() || !slot.isClient(key)) {
             return Optional.empty();
         }
-        return Optional.of(slot.lease);
+        return Optional.of(slot.lease());
     }
 
     /** The newest lease of this address in any state, if the table has one; leases outside the served subnets are not looked up. */
     public Optional<Lease> leaseAt(Ipv4Address address) {
-        Slot slot = byAddress.get(address);
-        return slot == null ? Optional.empty() : Optional.ofNullable(slot.lease);
+        Slot slot = byAddress.get(address.value());
+        return slot == null || !slot.hasLease() ? Optional.empty() : Optional.of(slot.lease());
     }
 
     /** The address offered to this client and still held for it, if any. */
@@ -389,7 +415,7 @@ public final class LeaseTable {
         if (slot == null || slot.offerExpiry <= nowMillis) {
             return Optional.empty();
         }
-        return Optional.of(slot.address);
+        return Optional.of(Ipv4Address.of(slot.address));
     }
 
     /**
@@ -410,16 +436,15 @@ public final class LeaseTable {
             return false;
         }
         ClientKey key = client.clientKey();
-        Slot slot = byAddress.get(address);
+        Slot slot = byAddress.get(address.value());
         if (slot == null) {
             return true;
         }
         if (slot.offeredTo != null && slot.offerExpiry > nowMillis && !slot.offeredTo.equals(key)) {
             return false;
         }
-        Lease lease = slot.lease;
-        if (lease != null && lease.state().holdsAddress() && millis(lease.expiry()) + expiryGraceMillis > nowMillis) {
-            return lease.state() == LeaseState.BOUND && lease.clientKey().equals(key);
+        if (slot.hasLease() && slot.state().holdsAddress() && slot.expiry + expiryGraceMillis > nowMillis) {
+            return slot.state() == LeaseState.BOUND && slot.isClient(key);
         }
         return true;
     }
@@ -453,7 +478,7 @@ public final class LeaseTable {
             clearOffer(previous);
         }
         if (slot.offeredTo == null) {
-            slot.subnet.countOffer(slot.pool, 1);
+            slot.subnet.countOffer(slot.pool(), 1);
         }
         slot.offeredTo = key;
         slot.offerExpiry = nowMillis + offerHoldMillis;
@@ -489,9 +514,9 @@ public final class LeaseTable {
         setLease(slot, bound, nowMillis);
         writes.add(bound);
         Slot previous = byClient.put(key, slot);
-        if (previous != null && previous != slot && previous.lease != null && previous.lease.clientKey().equals(key)
-                && previous.leaseHolds && previous.lease.state() == LeaseState.BOUND) {
-            Lease ended = previous.lease.withState(LeaseState.EXPIRED, now, epochOf(previous.lease), node);
+        if (previous != null && previous != slot && previous.hasLease() && previous.isClient(key)
+                && previous.leaseHolds && previous.state() == LeaseState.BOUND) {
+            Lease ended = previous.lease().withState(LeaseState.EXPIRED, now, epochOf(previous), node);
             setLease(previous, ended, nowMillis);
             writes.add(ended);
         }
@@ -506,11 +531,11 @@ public final class LeaseTable {
      * @return the lease to write, or empty if the client holds no live binding of the address
      */
     public Optional<Lease> release(Ipv4Address address, ClientKey key, long nowMillis) {
-        Slot slot = byAddress.get(address);
+        Slot slot = byAddress.get(address.value());
         if (slot == null || !slot.isLiveBindingOf(key, nowMillis)) {
             return Optional.empty();
         }
-        Lease released = slot.lease.withState(LeaseState.RELEASED, Instant.ofEpochMilli(nowMillis), epochOf(slot.lease),
+        Lease released = slot.lease().withState(LeaseState.RELEASED, Instant.ofEpochMilli(nowMillis), epochOf(slot),
                 node);
         setLease(slot, released, nowMillis);
         return Optional.of(released);
@@ -524,7 +549,7 @@ public final class LeaseTable {
      * @return the lease to write, or empty if the client holds neither a binding nor an offer of the address
      */
     public Optional<Lease> decline(Ipv4Address address, ClientKey key, HardwareAddress hardwareAddress, long nowMillis) {
-        Slot slot = byAddress.get(address);
+        Slot slot = byAddress.get(address.value());
         if (slot == null) {
             return Optional.empty();
         }
@@ -559,14 +584,24 @@ public final class LeaseTable {
             from = only;
             to = only;
         }
-        NavigableMap<Ipv4Address, Slot> range = inOrder.subMap(from, true, to, true);
-        if (query.after().isPresent()) {
-            range = range.tailMap(query.after().get(), false);
+        SlotIndex.OrderedAddresses ordered = byAddress.ordered();
+        int start = ordered.firstAtOrAfter(from.value());
+        if (query.after().isPresent() && query.after().get().compareTo(from) >= 0) {
+            Ipv4Address after = query.after().get();
+            start = after.equals(Ipv4Address.BROADCAST) ? ordered.size() : ordered.firstAtOrAfter(after.value() + 1);
         }
         List<Lease> page = new ArrayList<>(Math.min(query.limit(), 256));
-        for (Slot slot : range.values()) {
-            Lease lease = slot.lease;
-            if (lease == null || !query.matches(lease)) {
+        for (int position = start; position < ordered.size(); position++) {
+            int address = ordered.at(position);
+            if (Integer.compareUnsigned(address, to.value()) > 0) {
+                break;
+            }
+            Slot slot = byAddress.get(address);
+            if (!slot.hasLease()) {
+                continue;
+            }
+            Lease lease = slot.lease();
+            if (!query.matches(lease)) {
                 continue;
             }
             if (page.size() == query.limit()) {
@@ -586,11 +621,11 @@ public final class LeaseTable {
      * @return the lease to write, or empty if no lease holds the address now
      */
     public Optional<Lease> remove(Ipv4Address address, long nowMillis) {
-        Slot slot = byAddress.get(address);
-        if (slot == null || !slot.leaseHolds || millis(slot.lease.expiry()) <= nowMillis) {
+        Slot slot = byAddress.get(address.value());
+        if (slot == null || !slot.leaseHolds || slot.expiry <= nowMillis) {
             return Optional.empty();
         }
-        Lease ended = slot.lease.withState(LeaseState.EXPIRED, Instant.ofEpochMilli(nowMillis), epochOf(slot.lease),
+        Lease ended = slot.lease().withState(LeaseState.EXPIRED, Instant.ofEpochMilli(nowMillis), epochOf(slot),
                 node);
         setLease(slot, ended, nowMillis);
         if (ended.clientKey().equals(slot.offeredTo)) {
@@ -614,14 +649,14 @@ public final class LeaseTable {
      * @return true if the table held {@code refused} and now holds {@code agreed}
      */
     public boolean revert(Lease refused, Optional<Lease> agreed, long nowMillis) {
-        Slot slot = byAddress.get(refused.address());
-        if (slot == null || !refused.equals(slot.lease)) {
+        Slot slot = byAddress.get(refused.address().value());
+        if (slot == null || !slot.hasLease() || !refused.equals(slot.lease())) {
             return false;
         }
         count(slot, -1);
         slot.leaseHolds = false;
         slot.graceUntil = 0;
-        slot.lease = null;
+        slot.clearLease();
         if (byClient.get(refused.clientKey()) == slot) {
             byClient.remove(refused.clientKey());
         }
@@ -695,9 +730,9 @@ public final class LeaseTable {
 
     /** The version of the next change of a slot's address, written by this node: the first, or one on from its lease's. */
     private LeaseVersion nextVersion(Slot slot) {
-        return slot.lease == null
+        return !slot.hasLease()
                 ? LeaseVersion.first(EPOCH, node)
-                : slot.lease.version().next(epochOf(slot.lease), node);
+                : slot.version().next(epochOf(slot), node);
     }
 
     /**
@@ -705,16 +740,15 @@ public final class LeaseTable {
      * version of a later epoch (its store was once a cluster member's); then that epoch, so that
      * the change still supersedes it.
      */
-    private static long epochOf(Lease lease) {
-        return Math.max(EPOCH, lease.version().epoch());
+    private static long epochOf(Slot slot) {
+        return Math.max(EPOCH, slot.epoch());
     }
 
     private Slot slotFor(ServedSubnet subnet, Ipv4Address address) {
-        Slot slot = byAddress.get(address);
+        Slot slot = byAddress.get(address.value());
         if (slot == null) {
-            slot = new Slot(address, subnet, subnet.poolOf(address));
-            byAddress.put(address, slot);
-            inOrder.put(address, slot);
+            slot = new Slot(address.value(), subnet);
+            byAddress.add(slot);
         }
         return slot;
     }
@@ -722,9 +756,9 @@ public final class LeaseTable {
     /** Puts a new lease into a slot, keeping counters, pool bit and expiry queue in step. */
     private void setLease(Slot slot, Lease lease, long nowMillis) {
         count(slot, -1);
-        slot.lease = lease;
-        slot.leaseHolds = lease.state().holdsAddress() && millis(lease.expiry()) > nowMillis;
-        long graceEnd = millis(lease.expiry()) + expiryGraceMillis;
+        slot.store(lease);
+        slot.leaseHolds = lease.state().holdsAddress() && slot.expiry > nowMillis;
+        long graceEnd = slot.expiry + expiryGraceMillis;
         slot.graceUntil = !slot.leaseHolds && lease.state().holdsAddress() && graceEnd > nowMillis ? graceEnd : 0;
         if (slot.graceUntil != 0) {
             schedule(slot, slot.graceUntil);
@@ -732,16 +766,16 @@ public final class LeaseTable {
         count(slot, 1);
         syncPool(slot);
         if (slot.leaseHolds) {
-            schedule(slot, millis(lease.expiry()));
+            schedule(slot, slot.expiry);
         }
     }
 
     private void count(Slot slot, int delta) {
         if (slot.leaseHolds) {
-            if (slot.lease.state() == LeaseState.BOUND) {
-                slot.subnet.countBound(slot.pool, delta);
+            if (slot.state() == LeaseState.BOUND) {
+                slot.subnet.countBound(slot.pool(), delta);
             } else {
-                slot.subnet.countDeclined(slot.pool, delta);
+                slot.subnet.countDeclined(slot.pool(), delta);
             }
         }
     }
@@ -754,7 +788,7 @@ public final class LeaseTable {
             offersByClient.remove(slot.offeredTo);
         }
         slot.offeredTo = null;
-        slot.subnet.countOffer(slot.pool, -1);
+        slot.subnet.countOffer(slot.pool(), -1);
         syncPool(slot);
     }
 
@@ -765,7 +799,7 @@ public final class LeaseTable {
     private void schedule(Slot slot, long atMillis) {
         if (atMillis < slot.queuedAt) {
             slot.queuedAt = atMillis;
-            due.add(new Due(atMillis, slot));
+            due.add(atMillis, slot);
         }
     }
 
@@ -774,10 +808,10 @@ public final class LeaseTable {
         if (slot.offeredTo != null && slot.offerExpiry <= nowMillis) {
             clearOffer(slot);
         }
-        if (slot.leaseHolds && millis(slot.lease.expiry()) <= nowMillis) {
+        if (slot.leaseHolds && slot.expiry <= nowMillis) {
             count(slot, -1);
             slot.leaseHolds = false;
-            slot.graceUntil = millis(slot.lease.expiry()) + expiryGraceMillis;
+            slot.graceUntil = slot.expiry + expiryGraceMillis;
             if (slot.graceUntil > nowMillis) {
                 schedule(slot, slot.graceUntil);
             }
@@ -792,9 +826,9 @@ public final class LeaseTable {
     /** The pool bit of a dynamic address is set exactly while something holds the address, or its grace lasts. */
     private static void syncPool(Slot slot) {
         if (slot.offeredTo != null || slot.leaseHolds || slot.graceUntil != 0) {
-            slot.subnet.claim(slot.address);
+            slot.subnet.claim(Ipv4Address.of(slot.address));
         } else {
-            slot.subnet.release(slot.address);
+            slot.subnet.release(Ipv4Address.of(slot.address));
         }
     }
 
@@ -802,20 +836,38 @@ public final class LeaseTable {
         return instant.toEpochMilli();
     }
 
-    /** What the table knows of one address. */
+    /**
+     * What the table knows of one address: its newest lease, kept as numbers rather than as a
+     * {@link Lease} (see "Memory" in the class comment), and the holds on the address.
+     */
     private static final class Slot {
         /** {@link #queuedAt} of a slot with no entry in the expiry queue; also "no end" for {@link #nextEnd}. */
         static final long NOT_QUEUED = Long.MAX_VALUE;
 
-        final Ipv4Address address;
+        private static final LeaseState[] STATES = LeaseState.values();
+        /** {@link #stateCode} of a slot whose address has only ever been offered. */
+        private static final byte NO_LEASE = -1;
+        /** {@link #epoch} of a lease whose epoch does not fit in an int: {@link Extra#epoch} holds it. */
+        private static final int LONG_EPOCH = -1;
+
+        /** The address, network order. */
+        final int address;
         final ServedSubnet subnet;
-        /** The pool of the subnet that hands out {@link #address}, or -1 ({@link ServedSubnet#poolOf}). */
-        final int pool;
-        /** The newest lease of the address, or null if it has only ever been offered. */
-        Lease lease;
-        /** True while {@link #lease} is bound or declined and not yet past its expiry (as last settled). */
+        /** The ordinal of the state of the newest lease of the address, or {@link #NO_LEASE}. */
+        byte stateCode = NO_LEASE;
+        /** The lease's client key packed ({@link PackedClientKey}), or {@link PackedClientKey#NONE} if {@link #extra} holds it. */
+        long client;
+        /** The lease's expiry in epoch milliseconds (floored, as {@link Instant#toEpochMilli}). */
+        long expiry;
+        /** The version's epoch, or {@link #LONG_EPOCH} (elections would need billions of terms to get there). */
+        int epoch;
+        long counter;
+        int writer;
+        /** What the lease has beyond the common case, or null (see {@link Extra}). */
+        Extra extra;
+        /** True while the lease is bound or declined and not yet past its expiry (as last settled). */
         boolean leaseHolds;
-        /** When the grace of {@link #lease}, ended by time, ends; 0 if no grace keeps the address. */
+        /** When the grace of the lease, ended by time, ends; 0 if no grace keeps the address. */
         long graceUntil;
         /** The client the address is offered to, or null. */
         ClientKey offeredTo;
@@ -823,10 +875,107 @@ public final class LeaseTable {
         /** The time of this slot's live entry in the expiry queue, or {@link #NOT_QUEUED}. */
         long queuedAt = NOT_QUEUED;
 
-        Slot(Ipv4Address address, ServedSubnet subnet, int pool) {
+        Slot(int address, ServedSubnet subnet) {
             this.address = address;
             this.subnet = subnet;
-            this.pool = pool;
+        }
+
+        boolean hasLease() {
+            return stateCode != NO_LEASE;
+        }
+
+        /** The state of the newest lease, or null if the address has only ever been offered. */
+        LeaseState state() {
+            return stateCode == NO_LEASE ? null : STATES[stateCode];
+        }
+
+        long epoch() {
+            return epoch != LONG_EPOCH ? epoch : extra.epoch();
+        }
+
+        /**
+         * The pool of the subnet that hands out {@link #address}, or -1 ({@link ServedSubnet#poolOf}):
+         * looked up when counted rather than kept, a binary search over the subnet's few pools.
+         */
+        int pool() {
+            return subnet.poolOf(Ipv4Address.of(address));
+        }
+
+        /** Keeps {@code lease} as the address's newest lease. */
+        void store(Lease lease) {
+            long packed = PackedClientKey.pack(lease.clientKey());
+            HardwareAddress hardware = lease.hardwareAddress();
+            boolean keyCarriesHardware = packed != PackedClientKey.NONE
+                    && PackedClientKey.carriesHardware(packed, hardware);
+            long expiryMillis = millis(lease.expiry());
+            boolean exactMillis = lease.expiry().getNano() % 1_000_000 == 0;
+            long leaseEpoch = lease.version().epoch();
+            boolean intEpoch = leaseEpoch < Integer.MAX_VALUE;
+            stateCode = (byte) lease.state().ordinal();
+            client = packed;
+            expiry = expiryMillis;
+            epoch = intEpoch ? (int) leaseEpoch : LONG_EPOCH;
+            counter = lease.version().counter();
+            writer = lease.version().writer().value();
+            if (packed != PackedClientKey.NONE && keyCarriesHardware && exactMillis && intEpoch
+                    && lease.hostname().isEmpty() && lease.hostnameSent().isEmpty()) {
+                extra = null;
+            } else {
+                extra = new Extra(packed == PackedClientKey.NONE ? lease.clientKey() : null,
+                        keyCarriesHardware ? null : hardware, lease.hostname().orElse(null),
+                        lease.hostnameSent().orElse(null), exactMillis ? null : lease.expiry(), leaseEpoch);
+            }
+        }
+
+        void clearLease() {
+            stateCode = NO_LEASE;
+            client = PackedClientKey.NONE;
+            extra = null;
+            expiry = 0;
+            epoch = 0;
+            counter = 0;
+            writer = 0;
+        }
+
+        ClientKey clientKey() {
+            return client != PackedClientKey.NONE ? PackedClientKey.unpack(client) : extra.key();
+        }
+
+        /** True if the lease is bound to (or was declined by) {@code key}. */
+        boolean isClient(ClientKey key) {
+            long packed = PackedClientKey.pack(key);
+            return packed != PackedClientKey.NONE ? packed == client
+                    : client == PackedClientKey.NONE && extra != null && key.equals(extra.key());
+        }
+
+        LeaseVersion version() {
+            return new LeaseVersion(epoch(), counter, new NodeId(writer));
+        }
+
+        /** True if the lease's version is below {@code other}: {@code other.isAfter(version())}. */
+        boolean isBefore(LeaseVersion other) {
+            long own = epoch();
+            if (other.epoch() != own) {
+                return other.epoch() > own;
+            }
+            if (other.counter() != counter) {
+                return other.counter() > counter;
+            }
+            return other.writer().value() > writer;
+        }
+
+        Instant expiryInstant() {
+            return extra != null && extra.exactExpiry() != null ? extra.exactExpiry() : Instant.ofEpochMilli(expiry);
+        }
+
+        /** The newest lease of the address, built from what the slot keeps; only if {@link #hasLease}. */
+        Lease lease() {
+            Extra more = extra;
+            HardwareAddress hardware = more != null && more.hardware() != null ? more.hardware()
+                    : PackedClientKey.hardwareOf(client);
+            return new Lease(Ipv4Address.of(address), clientKey(), hardware,
+                    Optional.ofNullable(more == null ? null : more.hostname()), state(), expiryInstant(), version(),
+                    Optional.ofNullable(more == null ? null : more.hostnameSent()));
         }
 
         /** The earliest end of a hold of this slot (offer or lease), or {@link #NOT_QUEUED} if nothing holds it. */
@@ -835,20 +984,21 @@ public final class LeaseTable {
             if (graceUntil != 0) {
                 end = Math.min(end, graceUntil);
             }
-            return leaseHolds ? Math.min(end, millis(lease.expiry())) : end;
+            return leaseHolds ? Math.min(end, expiry) : end;
         }
 
         boolean isLiveBindingOf(ClientKey key, long nowMillis) {
-            return leaseHolds && lease.state() == LeaseState.BOUND && lease.clientKey().equals(key)
-                    && millis(lease.expiry()) > nowMillis;
+            return leaseHolds && stateCode == LeaseState.BOUND.ordinal() && isClient(key) && expiry > nowMillis;
         }
     }
 
-    /** A moment at which a hold of a slot may end. */
-    private record Due(long atMillis, Slot slot) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due other) {
-            return Long.compare(atMillis, other.atMillis);
-        }
+    /**
+     * The rarer parts of a lease, kept only when a lease has one: a client key too long to pack,
+     * a hardware address its client key does not carry, host names, an expiry finer than a
+     * millisecond. Each field is null when the lease does not need it; {@code epoch} is the
+     * version's, read only when it does not fit the slot's int.
+     */
+    private record Extra(ClientKey key, HardwareAddress hardware, String hostname, HostNameSent hostnameSent,
+            Instant exactExpiry, long epoch) {
     }
 }

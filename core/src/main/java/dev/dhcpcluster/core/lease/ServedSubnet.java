@@ -383,7 +383,8 @@ public final class ServedSubnet {
     /**
      * The index (configuration order) of the pool that hands out {@code address}, or -1 for an
      * address outside every pool or excluded from its pool (reserved, infrastructure). Fixed for
-     * the life of the subnet, so the lease table looks it up once per address, not per change.
+     * the life of the subnet; a binary search over the pools, cheap enough for the lease table to
+     * look it up at each change rather than keep it for every address.
      */
     int poolOf(Ipv4Address address) {
         int pool = poolIndexOf(address);

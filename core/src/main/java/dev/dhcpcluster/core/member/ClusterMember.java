@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * <p>Everything reaches it through ports (clock, scheduler, peer transport, stores) and two
  * suppliers of the election's state, so that the node's runtime and the full-stack simulation
  * build the very same member. Everything here runs on the scheduler's thread, except
- * {@link #store()}'s start-time calls ({@link LeaseStore#loadAll}, {@link LeaseStore#checkWritable}).
+ * {@link #store()}'s start-time calls ({@link LeaseStore#loadEach}, {@link LeaseStore#checkWritable}).
  */
 public final class ClusterMember implements PeerHandler {
 

@@ -2,6 +2,7 @@ package dev.dhcpcluster.port.store;
 
 import dev.dhcpcluster.port.model.Lease;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Outbound port: keeps leases across restarts.
@@ -35,6 +36,27 @@ public interface LeaseStore extends AutoCloseable {
      * @throws LeaseStoreException if the medium cannot be read
      */
     List<Lease> loadAll() throws LeaseStoreException;
+
+    /**
+     * Hands every stored lease, one per address, to {@code each}, one at a time on the calling
+     * thread, and returns how many it handed: the leases {@link #loadAll} would return, without a
+     * list of them all, so that a node with a million leases never holds them all at once. A node
+     * calls this at start in place of {@link #loadAll}, once, before any write; like
+     * {@link #loadAll}, the first call opens the store.
+     *
+     * <p>The default hands over the list {@link #loadAll} returns, so a store written before this
+     * method existed keeps working unchanged. A store that can read its medium row by row (a
+     * database cursor, a file read line by line) should override it and build each lease as it
+     * reads it. If {@code each} throws, the exception propagates to the caller as it is.
+     *
+     * @return how many leases were handed to {@code each}
+     * @throws LeaseStoreException if the medium cannot be read
+     */
+    default long loadEach(Consumer<? super Lease> each) throws LeaseStoreException {
+        List<Lease> leases = loadAll();
+        leases.forEach(each);
+        return leases.size();
+    }
 
     /**
      * Proves that the store can make a change durable now, leaving what it holds as it was. A

@@ -1,0 +1,122 @@
+package dev.dhcpcluster.core.lease;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dhcpcluster.core.testing.TestConfigs;
+import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.HostNameSent;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.model.LeaseState;
+import dev.dhcpcluster.port.model.LeaseVersion;
+import dev.dhcpcluster.port.model.NodeId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The lease table's compact parts: packed client keys, the client index, the expiry heap, and leases kept as numbers. */
+class CompactStructuresTest {
+
+    private static HardwareAddress mac(long n) {
+        return HardwareAddress.ethernet(new byte[] {2, 0, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+    }
+
+    @Test
+    @DisplayName("keys of up to seven octets pack into a long and back, kind and octets kept; longer keys do not pack")
+    void packedKeysRoundTrip() {
+        List<ClientKey> keys = List.of(ClientKey.ofHardware(mac(1)), ClientKey.ofHardware(mac(0xFFFF_FFFFL)),
+                ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 1}), ClientKey.ofClientId(new byte[] {(byte) 0xFF}),
+                ClientKey.ofHardware(HardwareAddress.of(0, new byte[0])),
+                ClientKey.ofHardware(HardwareAddress.of(32, new byte[] {1, 2, 3})));
+        for (ClientKey key : keys) {
+            long packed = PackedClientKey.pack(key);
+            assertTrue(packed != PackedClientKey.NONE, key.toString());
+            assertEquals(key, PackedClientKey.unpack(packed));
+        }
+        assertTrue(PackedClientKey.pack(ClientKey.ofHardware(mac(1)))
+                != PackedClientKey.pack(ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 1})),
+                "a client identifier never equals a hardware key of the same octets");
+        assertEquals(PackedClientKey.NONE, PackedClientKey.pack(ClientKey.ofClientId(new byte[8])));
+        long packed = PackedClientKey.pack(ClientKey.ofHardware(mac(7)));
+        assertTrue(PackedClientKey.carriesHardware(packed, mac(7)));
+        assertFalse(PackedClientKey.carriesHardware(packed, mac(8)));
+        assertEquals(mac(7), PackedClientKey.hardwareOf(packed));
+    }
+
+    @Test
+    @DisplayName("the client index agrees with a HashMap through random puts and removes, packed keys and long ones alike")
+    void clientIndexAgreesWithAHashMap() {
+        SplittableRandom random = new SplittableRandom(12);
+        ClientIndex<Integer> index = new ClientIndex<>();
+        Map<ClientKey, Integer> model = new HashMap<>();
+        for (int step = 0; step < 200_000; step++) {
+            int n = random.nextInt(5_000);
+            ClientKey key = n % 10 == 0 ? ClientKey.ofClientId(("long-client-" + n).getBytes())
+                    : ClientKey.ofHardware(mac(n));
+            int operation = random.nextInt(3);
+            if (operation == 0) {
+                assertEquals(model.put(key, step), index.put(key, step));
+            } else if (operation == 1) {
+                assertEquals(model.remove(key), index.remove(key));
+            } else {
+                assertEquals(model.get(key), index.get(key));
+            }
+            assertEquals(model.size(), index.size());
+        }
+        for (Map.Entry<ClientKey, Integer> entry : model.entrySet()) {
+            assertEquals(entry.getValue(), index.get(entry.getKey()));
+        }
+    }
+
+    @Test
+    @DisplayName("the expiry heap hands its entries back earliest first")
+    void dueQueueIsEarliestFirst() {
+        SplittableRandom random = new SplittableRandom(3);
+        DueQueue<Long> queue = new DueQueue<>();
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            long time = random.nextLong(1_000);
+            times.add(time);
+            queue.add(time, time);
+        }
+        times.sort(null);
+        for (long time : times) {
+            assertEquals(time, queue.firstTime());
+            assertEquals(time, queue.poll());
+        }
+        assertTrue(queue.isEmpty());
+    }
+
+    @Test
+    @DisplayName("a lease comes back from the table equal to the lease put in, whatever its rarer parts")
+    void leasesComeBackEqual() {
+        Ipv4Address first = Ipv4Address.parse("198.18.0.20");
+        Instant expiry = Instant.parse("2030-01-01T00:00:00Z");
+        LeaseVersion version = new LeaseVersion(3, 9, new NodeId(2));
+        List<Lease> leases = List.of(
+                new Lease(first, ClientKey.ofHardware(mac(1)), mac(1), Optional.empty(), LeaseState.BOUND, expiry,
+                        version),
+                new Lease(first.plus(1), ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 2}), mac(2),
+                        Optional.of("host"), LeaseState.RELEASED, expiry.plusNanos(1), version,
+                        Optional.of(HostNameSent.of(new byte[] {0, (byte) 0xFF}))),
+                new Lease(first.plus(2), ClientKey.ofClientId("a client id longer than seven".getBytes()), mac(3),
+                        Optional.empty(), LeaseState.EXPIRED, expiry, version),
+                new Lease(first.plus(3), ClientKey.ofHardware(mac(4)), mac(5), Optional.empty(), LeaseState.DECLINED,
+                        expiry, version));
+        LeaseTable table = new LeaseTable(TestConfigs.server(TestConfigs.subnet().build()).build());
+        table.load(leases, Instant.parse("2029-01-01T00:00:00Z").toEpochMilli());
+        for (Lease lease : leases) {
+            assertEquals(Optional.of(lease), table.leaseAt(lease.address()));
+        }
+        assertEquals(leases.size(), table.leases().size());
+    }
+}
