@@ -31,7 +31,12 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long the node may take to start serving. Loading the store counts: a million leases take
+     * about 10 s of CPU, and several times that on a loaded or slow machine, so the bound is generous;
+     * it is there to end a start that hangs with a message, not to hurry a large store.
+     */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     @CommandLine.Spec
