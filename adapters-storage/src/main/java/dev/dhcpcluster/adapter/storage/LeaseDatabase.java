@@ -227,7 +227,8 @@ final class LeaseDatabase implements AutoCloseable {
         }
     }
 
-    private static void joinUninterruptibly(Thread thread) {
+    /** Waits for {@code thread} to end; an interrupt meanwhile is kept for the caller, not obeyed. */
+    static void joinUninterruptibly(Thread thread) {
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {

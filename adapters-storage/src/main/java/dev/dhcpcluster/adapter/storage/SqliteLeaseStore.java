@@ -262,17 +262,7 @@ public final class SqliteLeaseStore implements LeaseStore {
         // Every caller, not only the first, returns only after the writer has finished.
         running.stop();
         if (Thread.currentThread() != thread) {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            LeaseDatabase.joinUninterruptibly(thread);
         }
         held.close();
     }
