@@ -247,6 +247,12 @@ class AssignmentPlannerTest {
         assertTrue(current.blocks().size() > 6, "the low nodes were dealt more than their first blocks");
     }
 
+    @Test
+    @DisplayName("the planner counts a whole block as the pool's block size")
+    void theBlockSizeIsThePools() {
+        assertEquals(dev.dhcpcluster.core.pool.AddressPool.BLOCK_SIZE, AssignmentPlanner.BLOCK_ADDRESSES);
+    }
+
     private static List<Ipv4Address> pool(int blocks) {
         return IntStream.range(0, blocks).mapToObj(i -> Ipv4Address.parse("198.18." + i + ".0")).toList();
     }
