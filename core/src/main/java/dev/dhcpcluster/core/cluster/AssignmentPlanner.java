@@ -26,15 +26,17 @@ import java.util.TreeSet;
  *       above {@code ceil(256/n)} (failing that, above {@code floor(256/n)}) gives up its highest
  *       bucket to nobody: handing it on is the next plan's job, once the giver acknowledged that it lost it.</li>
  *   <li>Blocks are never taken from a live node. A live node that holds no block gets its fair
- *       share of the free blocks the reserve leaves ({@link Rules#reserveBlocks}), at most
+ *       share of the free blocks the reserve leaves ({@link Rules#reserveBlocks}), shared with every
+ *       other configured member that holds none (live or not yet), at most
  *       {@link Rules#initialBlocks}, and always at least one if any is free.</li>
  *   <li>A live node that reports fewer free addresses than {@link Rules#lowWater} is dealt ahead of
  *       need, one block at a time in turn with the other low nodes: first up to enough blocks to
  *       bring it back to the low water, then up to enough for twice the low water (the headroom
  *       that lets it bind for a while before it asks again). The headroom never comes out of the
- *       reserve; the reserve gives a low node one block, and only when nothing else is free and
- *       the node is nearly dry ({@link Rules#dryWater()}): it is kept for a node that comes with
- *       none. The planner counts a whole block as {@link #BLOCK_ADDRESSES} free addresses;
+ *       reserve; the reserve gives a low node one block, and only when nothing else is free, the
+ *       node is nearly dry ({@link Rules#dryWater()}) and it holds fewer blocks than its share of
+ *       the pool (the pool's blocks over the configured members, at least one): it is kept for a
+ *       node that comes with none, or comes back. The planner counts a whole block as {@link #BLOCK_ADDRESSES} free addresses;
  *       a block with leases in it shows in the node's next report. Free blocks go out in address
  *       order.</li>
  * </ol>
@@ -98,11 +100,22 @@ public final class AssignmentPlanner {
      * @param frozenBuckets free buckets that may not be handed out yet
      * @param frozenBlocks free blocks that may not be handed out yet
      * @param freeAddresses each member's latest reported count of free addresses in its blocks
+     * @param members every configured member, live or not
      */
     public record Input(Assignment current, List<Ipv4Address> poolBlocks, Set<NodeId> live, Set<NodeId> released,
-            Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses) {
+            Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses,
+            Set<NodeId> members) {
+
+        /** An input whose configured members are the live ones and the current holders. */
+        public Input(Assignment current, List<Ipv4Address> poolBlocks, Set<NodeId> live, Set<NodeId> released,
+                Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses) {
+            this(current, poolBlocks, live, released, frozenBuckets, frozenBlocks, freeAddresses,
+                    knownMembers(current, live));
+        }
+
         public Input {
             Objects.requireNonNull(current, "current");
+            members = Set.copyOf(members);
             poolBlocks = List.copyOf(poolBlocks);
             live = Set.copyOf(live);
             released = Set.copyOf(released);
@@ -113,6 +126,12 @@ public final class AssignmentPlanner {
     }
 
     private AssignmentPlanner() {
+    }
+
+    private static Set<NodeId> knownMembers(Assignment current, Set<NodeId> live) {
+        Set<NodeId> known = new TreeSet<>(live);
+        known.addAll(current.blocks().values());
+        return known;
     }
 
     /** The next holdings, as the assignment of version {@code (epoch, sequence)}. */
@@ -202,11 +221,14 @@ public final class AssignmentPlanner {
         // First the live nodes that hold no block, each its fair share of what the reserve leaves (at
         // most the initial count, at least one while any is free): a node that starts, or comes back,
         // is not left without addresses because the others were dealt first.
+        // The share counts every configured member that holds none, live or not yet: members that start a
+        // moment apart do not leave the last one a single block after the first ones took their cap.
         List<NodeId> holdingNone = live.stream().filter(node -> !blocks.containsValue(node)).toList();
+        long away = input.members().stream().filter(node -> !live.contains(node) && !blocks.containsValue(node)).count();
         Set<NodeId> dealt = new java.util.HashSet<>();
         for (int i = 0; i < holdingNone.size() && !free.isEmpty(); i++) {
             NodeId node = holdingNone.get(i);
-            int waiting = holdingNone.size() - i;
+            int waiting = (int) (holdingNone.size() - i + away);
             int give = Math.max(1, Math.min(rules.initialBlocks(), (free.size() - rules.reserveBlocks()) / waiting));
             for (int j = 0; j < give && !free.isEmpty(); j++) {
                 blocks.put(free.remove(0), node);
@@ -225,12 +247,17 @@ public final class AssignmentPlanner {
         Map<NodeId, Long> after = new TreeMap<>(low);
         dealInTurn(blocks, free, after, rules.lowWater(), rules.reserveBlocks());
         dealInTurn(blocks, free, after, rules.refillTarget(), rules.reserveBlocks());
-        // The reserve: one block to a low node that got nothing above and is nearly dry.
+        // The reserve: one block to a low node that got nothing above, is nearly dry, and holds fewer
+        // than its share of the pool: a member that is away (cut off, restarting) finds it on return.
+        int share = Math.max(1, input.poolBlocks().size() / Math.max(1, input.members().size()));
+        Map<NodeId, Integer> held = new TreeMap<>();
+        blocks.values().forEach(holder -> held.merge(holder, 1, Integer::sum));
         for (Map.Entry<NodeId, Long> entry : low.entrySet()) {
             if (free.isEmpty()) {
                 return;
             }
-            if (entry.getValue() < rules.dryWater() && after.get(entry.getKey()).equals(entry.getValue())) {
+            if (entry.getValue() < rules.dryWater() && after.get(entry.getKey()).equals(entry.getValue())
+                    && held.getOrDefault(entry.getKey(), 0) < share) {
                 blocks.put(free.remove(0), entry.getKey());
             }
         }

@@ -550,7 +550,8 @@ public final class OwnershipGrants {
                     || released(entry.getValue(), now));
             frozenBuckets.addAll(revoked.keySet());
         }
-        return new AssignmentPlanner.Input(current, poolBlocks, live, released, frozenBuckets, frozenBlocks, free);
+        return new AssignmentPlanner.Input(current, poolBlocks, live, released, frozenBuckets, frozenBlocks, free,
+                Set.copyOf(members));
     }
 
     /** True once the member that lost a bucket accepted a version without it, or its grant must have lapsed. */

@@ -169,20 +169,41 @@ class AssignmentPlannerTest {
     }
 
     @Test
-    @DisplayName("the reserve gives a low node one block only when nothing else is free and it is nearly dry")
-    void theReserveGoesOnlyToANearlyDryNode() {
+    @DisplayName("the reserve gives a low node one block only when nothing else is free, it is nearly dry, and it holds less than its share")
+    void theReserveGoesOnlyToANearlyDryNodeBelowItsShare() {
         AssignmentPlanner.Rules rules = new AssignmentPlanner.Rules(2, 1, 1000);
-        List<Ipv4Address> pool = pool(5);
-        Assignment first = AssignmentPlanner.plan(new AssignmentPlanner.Input(Assignment.NONE, pool,
-                Set.of(ONE, TWO, THREE), Set.of(), Set.of(), Set.of(), Map.of()), rules, 5, 1);
-        assertEquals(2, pool.size() - first.blocks().size(), "one block each, two kept");
+        List<Ipv4Address> pool = pool(6);
+        java.util.TreeMap<Ipv4Address, NodeId> held = new java.util.TreeMap<>(Map.of(pool.get(0), ONE, pool.get(1), TWO,
+                pool.get(2), THREE, pool.get(3), THREE));
+        Assignment current = Assignment.of(5, 1, held, BucketAssignment.spreadEvenly(List.of(ONE, TWO, THREE)));
 
-        Assignment next = AssignmentPlanner.plan(new AssignmentPlanner.Input(first, pool, Set.of(ONE, TWO, THREE),
-                Set.of(), Set.of(), Set.of(), Map.of(ONE, 200L, TWO, 63L, THREE, 64L)), rules, 5, 2);
+        Assignment next = AssignmentPlanner.plan(new AssignmentPlanner.Input(current, pool, Set.of(ONE, TWO, THREE),
+                Set.of(), Set.of(), Set.of(), Map.of(ONE, 200L, TWO, 63L, THREE, 10L)), rules, 5, 2);
 
         assertEquals(1, next.blocksOf(ONE).size(), "low but not dry: the reserve is kept for a newcomer");
-        assertEquals(2, next.blocksOf(TWO).size(), "nearly dry: one block of the reserve");
-        assertEquals(1, next.blocksOf(THREE).size());
+        assertEquals(2, next.blocksOf(TWO).size(), "nearly dry, below its share of two: one block of the reserve");
+        assertEquals(2, next.blocksOf(THREE).size(), "nearly dry but holding its share: the reserve is kept");
+    }
+
+    @Test
+    @DisplayName("a member that is away keeps its share of the reserve: nearly dry nodes holding their share take none")
+    void theReserveWaitsForAMemberThatIsAway() {
+        AssignmentPlanner.Rules rules = AssignmentPlanner.Rules.DEFAULTS;
+        List<Ipv4Address> pool = pool(6);
+        NodeId four = new NodeId(4);
+        NodeId five = new NodeId(5);
+        java.util.TreeMap<Ipv4Address, NodeId> held = new java.util.TreeMap<>(Map.of(pool.get(0), ONE, pool.get(1), TWO,
+                pool.get(2), THREE, pool.get(3), five));
+        Assignment current = Assignment.of(5, 1, held, BucketAssignment.spreadEvenly(List.of(ONE, TWO, THREE, five)));
+        Set<NodeId> members = Set.of(ONE, TWO, THREE, four, five);
+
+        Assignment next = AssignmentPlanner.plan(new AssignmentPlanner.Input(current, pool, Set.of(ONE, TWO, THREE, five),
+                Set.of(four), Set.of(), Set.of(), Map.of(ONE, 0L, TWO, 0L, THREE, 0L, five, 0L), members), rules, 5, 2);
+        assertTrue(next.blocks().equals(current.blocks()), "no one takes the two free blocks: " + next.blocks());
+
+        Assignment back = AssignmentPlanner.plan(new AssignmentPlanner.Input(next, pool, members, Set.of(), Set.of(),
+                Set.of(), Map.of(ONE, 0L, TWO, 0L, THREE, 0L, five, 0L), members), rules, 5, 3);
+        assertEquals(1, back.blocksOf(four).size(), "the member that comes back finds a block");
     }
 
     @Test
@@ -200,6 +221,26 @@ class AssignmentPlannerTest {
             assertEquals(1, plan.blocksOf(ONE).size());
             assertEquals(1, plan.blocksOf(TWO).size());
             assertEquals(1, plan.blocksOf(THREE).size());
+        }
+    }
+
+    @Test
+    @DisplayName("the first nodes to start share the pool with the configured members not yet heard, not among themselves")
+    void theFirstDealLeavesTheMembersNotYetHeardTheirShare() {
+        List<Ipv4Address> pool = pool(6);
+        NodeId four = new NodeId(4);
+        NodeId five = new NodeId(5);
+        Set<NodeId> members = Set.of(ONE, TWO, THREE, four, five);
+
+        Assignment first = AssignmentPlanner.plan(new AssignmentPlanner.Input(Assignment.NONE, pool, Set.of(THREE, five),
+                Set.of(), Set.of(), Set.of(), Map.of(), members), AssignmentPlanner.Rules.DEFAULTS, 5, 1);
+        Assignment all = AssignmentPlanner.plan(new AssignmentPlanner.Input(first, pool, members, Set.of(), Set.of(),
+                Set.of(), Map.of(), members), AssignmentPlanner.Rules.DEFAULTS, 5, 2);
+
+        assertEquals(1, first.blocksOf(THREE).size());
+        assertEquals(1, first.blocksOf(five).size());
+        for (NodeId node : members) {
+            assertEquals(1, all.blocksOf(node).size(), node + " in " + all.blocks());
         }
     }
 
