@@ -36,7 +36,8 @@ import java.util.TreeSet;
  *       reserve; the reserve gives a low node one block, and only when nothing else is free, the
  *       node is nearly dry ({@link Rules#dryWater()}) and it holds fewer blocks than its share of
  *       the pool (the pool's blocks over the configured members, at least one): it is kept for a
- *       node that comes with none, or comes back. The planner counts a whole block as {@link #BLOCK_ADDRESSES} free addresses;
+ *       node that comes with none, or comes back. Neither a refill nor the reserve takes the last
+ *       block for each configured member that is not live and holds none. The planner counts a whole block as {@link #BLOCK_ADDRESSES} free addresses;
  *       a block with leases in it shows in the node's next report. Free blocks go out in address
  *       order.</li>
  * </ol>
@@ -244,16 +245,19 @@ public final class AssignmentPlanner {
                 low.put(node, reported);
             }
         }
+        // A configured member not heard yet that holds none is kept a block beyond the reserve: it is
+        // dealt first when it comes, and the others' refills must not leave it nothing to come to.
+        int keep = (int) Math.min(Integer.MAX_VALUE, rules.reserveBlocks() + away);
         Map<NodeId, Long> after = new TreeMap<>(low);
-        dealInTurn(blocks, free, after, rules.lowWater(), rules.reserveBlocks());
-        dealInTurn(blocks, free, after, rules.refillTarget(), rules.reserveBlocks());
+        dealInTurn(blocks, free, after, rules.lowWater(), keep);
+        dealInTurn(blocks, free, after, rules.refillTarget(), keep);
         // The reserve: one block to a low node that got nothing above, is nearly dry, and holds fewer
         // than its share of the pool: a member that is away (cut off, restarting) finds it on return.
         int share = Math.max(1, input.poolBlocks().size() / Math.max(1, input.members().size()));
         Map<NodeId, Integer> held = new TreeMap<>();
         blocks.values().forEach(holder -> held.merge(holder, 1, Integer::sum));
         for (Map.Entry<NodeId, Long> entry : low.entrySet()) {
-            if (free.isEmpty()) {
+            if (free.size() <= away) {
                 return;
             }
             if (entry.getValue() < rules.dryWater() && after.get(entry.getKey()).equals(entry.getValue())

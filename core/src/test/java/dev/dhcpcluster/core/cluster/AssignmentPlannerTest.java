@@ -225,7 +225,7 @@ class AssignmentPlannerTest {
     }
 
     @Test
-    @DisplayName("the first nodes to start share the pool with the configured members not yet heard, not among themselves")
+    @DisplayName("the first nodes to start share the pool with the configured members not yet heard, and their refills leave those a block each")
     void theFirstDealLeavesTheMembersNotYetHeardTheirShare() {
         List<Ipv4Address> pool = pool(6);
         NodeId four = new NodeId(4);
@@ -234,8 +234,11 @@ class AssignmentPlannerTest {
 
         Assignment first = AssignmentPlanner.plan(new AssignmentPlanner.Input(Assignment.NONE, pool, Set.of(THREE, five),
                 Set.of(), Set.of(), Set.of(), Map.of(), members), AssignmentPlanner.Rules.DEFAULTS, 5, 1);
-        Assignment all = AssignmentPlanner.plan(new AssignmentPlanner.Input(first, pool, members, Set.of(), Set.of(),
-                Set.of(), Map.of(), members), AssignmentPlanner.Rules.DEFAULTS, 5, 2);
+        Assignment low = AssignmentPlanner.plan(new AssignmentPlanner.Input(first, pool, Set.of(THREE, five), Set.of(),
+                Set.of(), Set.of(), Map.of(THREE, 0L, five, 0L), members), AssignmentPlanner.Rules.DEFAULTS, 5, 2);
+        assertEquals(first.blocks(), low.blocks(), "running low, the first two leave the others a block each");
+        Assignment all = AssignmentPlanner.plan(new AssignmentPlanner.Input(low, pool, members, Set.of(), Set.of(),
+                Set.of(), Map.of(), members), AssignmentPlanner.Rules.DEFAULTS, 5, 3);
 
         assertEquals(1, first.blocksOf(THREE).size());
         assertEquals(1, first.blocksOf(five).size());

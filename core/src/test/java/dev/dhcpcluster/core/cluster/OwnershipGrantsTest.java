@@ -164,8 +164,9 @@ class OwnershipGrantsTest {
     @Test
     @DisplayName("a leader whose own blocks run low gives itself another block, as it does a member that reports so")
     void aLeaderRunningLowGetsAnotherBlock() {
+        // Five blocks: one each for nodes 1 and 3, one in reserve, one kept for node 2, which is not heard.
         List<Ipv4Address> pool = List.of(Ipv4Address.parse("198.18.0.0"), Ipv4Address.parse("198.18.1.0"),
-                Ipv4Address.parse("198.18.2.0"), Ipv4Address.parse("198.18.3.0"));
+                Ipv4Address.parse("198.18.2.0"), Ipv4Address.parse("198.18.3.0"), Ipv4Address.parse("198.18.4.0"));
         long[] ownFree = {256};
         leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
         OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
@@ -208,7 +209,9 @@ class OwnershipGrantsTest {
         AssignmentRecord low = settleWithNodeOne(leader, 10);
         assertEquals(2, low.blocks().size(), "no block is free: node 1 runs low and gets none");
 
-        leader.poolChanged(List.of(pool.get(0), pool.get(1), Ipv4Address.parse("198.18.2.0")));
+        // Two more: one for node 1, one kept for node 2, which is not heard.
+        leader.poolChanged(List.of(pool.get(0), pool.get(1), Ipv4Address.parse("198.18.2.0"),
+                Ipv4Address.parse("198.18.3.0")));
         AssignmentRecord next = settleWithNodeOne(leader, 10);
 
         assertEquals(Optional.of(ONE), Optional.ofNullable(next.blocks().get(Ipv4Address.parse("198.18.2.0"))),
