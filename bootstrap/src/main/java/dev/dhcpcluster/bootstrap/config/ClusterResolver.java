@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.config;
 
 import dev.dhcpcluster.bootstrap.plugin.AdapterCatalog;
+import dev.dhcpcluster.core.cluster.AssignmentPlanner;
 import dev.dhcpcluster.core.election.ElectionTimers;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.plugin.AdapterSettings;
@@ -18,7 +19,7 @@ import java.util.Set;
 /**
  * Resolves the {@code "cluster"} section into {@link ClusterSettings}, reporting every mistake
  * with its path. The node reads its own fields ({@code name}, {@code transport},
- * {@code secret-file}, {@code peers}, {@code timers}); the peer transport named by
+ * {@code secret-file}, {@code peers}, {@code timers}, {@code address-blocks}); the peer transport named by
  * {@code transport}, one of the {@link PeerTransportProvider}s of the loader's
  * {@link AdapterCatalog}, reads the rest and judges the peers' addresses. Files named in the section (the
  * secret, a transport's key stores) are taken relative to the data directory when relative, as
@@ -32,7 +33,10 @@ final class ClusterResolver {
     /** The longest timer accepted, in milliseconds: ten minutes is already far beyond any sensible value. */
     static final long MAX_TIMER_MS = 600_000;
     /** The fields of the section the node reads itself; the transport reads the others. */
-    static final List<String> NODE_FIELDS = List.of("name", "transport", "secret-file", "peers", "timers");
+    static final List<String> NODE_FIELDS = List.of("name", "transport", "secret-file", "peers", "timers",
+            "address-blocks");
+    /** The most blocks {@code address-blocks.initial} and {@code reserve} may name: the blocks of a /8. */
+    static final int MAX_BLOCKS = 65_536;
 
     private final Problems problems;
     private final AdapterCatalog catalog;
@@ -61,10 +65,11 @@ final class ClusterResolver {
         }
         List<ClusterSettings.Peer> peers = peers(cluster.peers(), self, transport);
         ElectionTimers timers = timers(cluster.timers());
+        AssignmentPlanner.Rules blocks = addressBlocks(cluster.addressBlocks());
         if (problems.size() > before || name == null || transport.isEmpty() || secret.isEmpty() || timers == null) {
             return Optional.empty();
         }
-        return Optional.of(new ClusterSettings(name, transportType(cluster), secret.get(), peers, timers,
+        return Optional.of(new ClusterSettings(name, transportType(cluster), secret.get(), peers, timers, blocks,
                 cluster.transportSettings(), provider.get()));
     }
 
@@ -204,6 +209,43 @@ final class ClusterResolver {
             problems.add("cluster.timers", e.getMessage());
             return null;
         }
+    }
+
+    /** {@code cluster.address-blocks}, each field absent taking its default; a wrong one is reported and defaulted. */
+    private AssignmentPlanner.Rules addressBlocks(NodeFile.ClusterAddressBlocks given) {
+        AssignmentPlanner.Rules defaults = AssignmentPlanner.Rules.DEFAULTS;
+        if (given == null) {
+            return defaults;
+        }
+        int initial = defaults.initialBlocks();
+        if (given.initial() != null) {
+            if (given.initial() < 1 || given.initial() > MAX_BLOCKS) {
+                problems.add("cluster.address-blocks.initial", given.initial() + " is not 1 to " + MAX_BLOCKS
+                        + " blocks; the most blocks of 256 addresses a member gets when it holds none");
+            } else {
+                initial = given.initial();
+            }
+        }
+        int reserve = defaults.reserveBlocks();
+        if (given.reserve() != null) {
+            if (given.reserve() < 0 || given.reserve() > MAX_BLOCKS) {
+                problems.add("cluster.address-blocks.reserve", given.reserve() + " is not 0 to " + MAX_BLOCKS
+                        + " blocks; the free blocks kept for a member that comes with none");
+            } else {
+                reserve = given.reserve();
+            }
+        }
+        long lowWater = defaults.lowWater();
+        long maxLowWater = (long) MAX_BLOCKS * AssignmentPlanner.BLOCK_ADDRESSES;
+        if (given.lowWater() != null) {
+            if (given.lowWater() < 0 || given.lowWater() > maxLowWater) {
+                problems.add("cluster.address-blocks.low-water", given.lowWater() + " is not 0 to " + maxLowWater
+                        + " addresses; a member with fewer free is dealt blocks until it has twice as many");
+            } else {
+                lowWater = given.lowWater();
+            }
+        }
+        return new AssignmentPlanner.Rules(reserve, initial, lowWater);
     }
 
     private Duration millis(Long value, Duration fallback, String path) {

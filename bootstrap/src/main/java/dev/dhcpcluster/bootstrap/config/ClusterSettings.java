@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.config;
 
+import dev.dhcpcluster.core.cluster.AssignmentPlanner;
 import dev.dhcpcluster.core.election.ElectionTimers;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.plugin.AdapterSettings;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code "cluster"} section, resolved: which cluster the node belongs to, who the other
- * members are, how it proves it belongs, the election's timers, and the peer transport that
+ * members are, how it proves it belongs, the election's timers, how its leader deals address
+ * blocks, and the peer transport that
  * carries it all with that transport's own settings. A node without the section runs alone.
  *
  * @param name the cluster's name; a peer of another name is refused
@@ -25,12 +27,14 @@ import java.util.stream.Collectors;
  * @param secretFile the file holding the cluster's shared secret, absolute
  * @param peers the other members, in the order of the file; never this node
  * @param timers the election's timers
+ * @param addressBlocks how the leader deals the pools' blocks ({@code cluster.address-blocks}, the
+ *     defaults of {@link AssignmentPlanner.Rules#DEFAULTS} where absent)
  * @param transportSettings the section's other fields, as written: the transport's own, which its
  *     provider read and found valid when the file was loaded
  * @param provider the provider of {@code transport}, from the catalog the file was loaded with
  */
 public record ClusterSettings(String name, String transport, Path secretFile, List<Peer> peers, ElectionTimers timers,
-        Map<String, Object> transportSettings, PeerTransportProvider provider) {
+        AssignmentPlanner.Rules addressBlocks, Map<String, Object> transportSettings, PeerTransportProvider provider) {
 
     /** The peer transport of a cluster section without {@code transport}. */
     public static final String DEFAULT_TRANSPORT = "tcp";
@@ -40,6 +44,7 @@ public record ClusterSettings(String name, String transport, Path secretFile, Li
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(secretFile, "secretFile");
         Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(addressBlocks, "addressBlocks");
         Objects.requireNonNull(provider, "provider");
         peers = List.copyOf(peers);
         transportSettings = Collections.unmodifiableMap(new LinkedHashMap<>(transportSettings));

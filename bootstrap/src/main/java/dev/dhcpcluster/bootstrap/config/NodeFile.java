@@ -57,7 +57,8 @@ record NodeFile(
     }
 
     /**
-     * {@code "cluster"}: the other members, how to prove membership, the election's timers, and the
+     * {@code "cluster"}: the other members, how to prove membership, the election's timers, how the
+     * leader deals address blocks, and the
      * peer transport ({@code transport}, {@code "tcp"} when absent). Every other field is the
      * transport's own, kept as written for its provider to read.
      */
@@ -67,6 +68,7 @@ record NodeFile(
             @JsonProperty("secret-file") String secretFile,
             @JsonProperty("peers") List<ClusterPeer> peers,
             @JsonProperty("timers") ClusterTimers timers,
+            @JsonProperty("address-blocks") ClusterAddressBlocks addressBlocks,
             @JsonAnySetter Map<String, Object> transportSettings) {
 
         // Jackson hands a creator's any-setter a HashMap, which loses the file's order: sorted by
@@ -87,6 +89,13 @@ record NodeFile(
             @JsonProperty("failure-timeout-ms") Long failureTimeoutMs,
             @JsonProperty("answer-timeout-ms") Long answerTimeoutMs,
             @JsonProperty("coordinator-timeout-ms") Long coordinatorTimeoutMs) {
+    }
+
+    /** {@code "cluster.address-blocks"}: how the leader deals the pools' blocks of 256 addresses. */
+    record ClusterAddressBlocks(
+            @JsonProperty("initial") Integer initial,
+            @JsonProperty("reserve") Integer reserve,
+            @JsonProperty("low-water") Long lowWater) {
     }
 
     /** {@code "Dhcp4"}: the DHCPv4 service, as Kea's top-level object of the same name. */

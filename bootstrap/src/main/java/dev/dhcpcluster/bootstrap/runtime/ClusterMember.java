@@ -43,7 +43,7 @@ final class ClusterMember implements PeerHandler {
         this.lostStore = lostStore;
         this.member = new dev.dhcpcluster.core.member.ClusterMember(cluster.self(), cluster.members(), local,
                 assignments, loop, loop, cluster.peers(), cluster::leadership, cluster::epoch, recovering,
-                dev.dhcpcluster.core.member.ClusterMember.Settings.DEFAULTS);
+                dev.dhcpcluster.core.member.ClusterMember.Settings.DEFAULTS.withRules(cluster.addressBlocks()));
     }
 
     /** The store the DHCP server writes to. */

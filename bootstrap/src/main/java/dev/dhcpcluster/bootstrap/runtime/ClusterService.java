@@ -91,6 +91,11 @@ public final class ClusterService extends AbstractIdleService {
         loop.stopAfter(this);
     }
 
+    /** How the leader deals address blocks: {@code cluster.address-blocks}. */
+    dev.dhcpcluster.core.cluster.AssignmentPlanner.Rules addressBlocks() {
+        return config.cluster().orElseThrow().addressBlocks();
+    }
+
     /** True if the node has a {@code cluster} section. */
     public boolean clustered() {
         return config.cluster().isPresent();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dhcpcluster.bootstrap.runtime.ConfigChanges;
+import dev.dhcpcluster.core.cluster.AssignmentPlanner;
 import dev.dhcpcluster.core.election.ElectionTimers;
 import dev.dhcpcluster.port.model.NodeId;
 import java.nio.file.Path;
@@ -173,16 +174,52 @@ class ClusterConfigTest {
     }
 
     @Test
+    @DisplayName("address blocks are dealt by the defaults (8 at first, 2 in reserve, low water 1,024) unless the section sets them")
+    void addressBlocks() throws Exception {
+        assertEquals(AssignmentPlanner.Rules.DEFAULTS,
+                NodeFileFixture.load(ClusterConfigTest::cluster).cluster().orElseThrow().addressBlocks());
+        assertEquals(new AssignmentPlanner.Rules(2, 8, 1024), AssignmentPlanner.Rules.DEFAULTS);
+
+        ClusterSettings set = NodeFileFixture.load(file -> cluster(file).putObject("address-blocks").put("initial", 32)
+                .put("reserve", 0).put("low-water", 4096)).cluster().orElseThrow();
+        ClusterSettings partly = NodeFileFixture.load(file -> cluster(file).putObject("address-blocks")
+                .put("low-water", 300)).cluster().orElseThrow();
+
+        assertEquals(new AssignmentPlanner.Rules(0, 32, 4096), set.addressBlocks());
+        assertEquals(new AssignmentPlanner.Rules(2, 8, 300), partly.addressBlocks());
+    }
+
+    @Test
+    @DisplayName("address-block counts out of range, a wrong type or an unknown field are refused, naming the path")
+    void addressBlocksChecked() {
+        assertEquals(List.of("cluster.address-blocks.initial: 0 is not 1 to 65536 blocks; the most blocks of 256 "
+                + "addresses a member gets when it holds none"),
+                errors(cluster -> cluster.putObject("address-blocks").put("initial", 0)));
+        assertEquals(List.of("cluster.address-blocks.reserve: -1 is not 0 to 65536 blocks; the free blocks kept for a "
+                + "member that comes with none"),
+                errors(cluster -> cluster.putObject("address-blocks").put("reserve", -1)));
+        assertEquals(List.of("cluster.address-blocks.low-water: 16777217 is not 0 to 16777216 addresses; a member with "
+                + "fewer free is dealt blocks until it has twice as many"),
+                errors(cluster -> cluster.putObject("address-blocks").put("low-water", 16_777_217L)));
+        assertEquals("cluster.address-blocks.initial",
+                onlyPath(cluster -> cluster.putObject("address-blocks").put("initial", "eight")));
+        assertEquals("cluster.address-blocks.low-watermark",
+                onlyPath(cluster -> cluster.putObject("address-blocks").put("low-watermark", 10)));
+    }
+
+    @Test
     @DisplayName("the cluster section needs a restart: joining, leaving and a changed field are each named")
     void restartOnly() throws Exception {
         NodeConfig alone = NodeFileFixture.load(file -> { });
         NodeConfig member = NodeFileFixture.load(ClusterConfigTest::cluster);
         NodeConfig slower = NodeFileFixture.load(file -> cluster(file).putObject("timers").put("failure-timeout-ms", 2000));
         NodeConfig renamed = NodeFileFixture.load(file -> cluster(file).put("name", "lab2").put("handshake-timeout-ms", 9));
+        NodeConfig dealt = NodeFileFixture.load(file -> cluster(file).putObject("address-blocks").put("initial", 2));
 
         assertEquals(List.of("cluster"), ConfigChanges.restartNeeded(alone, member));
         assertEquals(List.of("cluster"), ConfigChanges.restartNeeded(member, alone));
         assertEquals(List.of("cluster.timers"), ConfigChanges.restartNeeded(member, slower));
+        assertEquals(List.of("cluster.address-blocks"), ConfigChanges.restartNeeded(member, dealt));
         assertEquals(List.of("cluster.name", "cluster.handshake-timeout-ms"), ConfigChanges.restartNeeded(member, renamed));
         assertEquals(List.of(), ConfigChanges.restartNeeded(member, NodeFileFixture.load(ClusterConfigTest::cluster)));
     }

@@ -25,28 +25,69 @@ import java.util.TreeSet;
  *       lowest id on a tie). Then, while a live node holds fewer than {@code floor(256/n)}, a node
  *       above {@code ceil(256/n)} (failing that, above {@code floor(256/n)}) gives up its highest
  *       bucket to nobody: handing it on is the next plan's job, once the giver acknowledged that it lost it.</li>
- *   <li>Blocks are never taken from a live node. A live node that holds no block gets up to
- *       {@link Rules#initialBlocks} free blocks, but never so many that fewer than
- *       {@link Rules#reserveBlocks} stay free, and always at least one if any is free. A live node
- *       that reports fewer free addresses than {@link Rules#lowWater} gets one more free block,
- *       from the reserve if need be. Free blocks go out in address order.</li>
+ *   <li>Blocks are never taken from a live node. A live node that holds no block gets its fair
+ *       share of the free blocks the reserve leaves ({@link Rules#reserveBlocks}), shared with every
+ *       other configured member that holds none (live or not yet), at most
+ *       {@link Rules#initialBlocks}, and always at least one if any is free.</li>
+ *   <li>A live node that reports fewer free addresses than {@link Rules#lowWater} is dealt ahead of
+ *       need, one block at a time in turn with the other low nodes: first up to enough blocks to
+ *       bring it back to the low water, then up to enough for twice the low water (the headroom
+ *       that lets it bind for a while before it asks again). The headroom never comes out of the
+ *       reserve; the reserve gives a low node one block, and only when nothing else is free, the
+ *       node is nearly dry ({@link Rules#dryWater()}) and it holds fewer blocks than its share of
+ *       the pool (the pool's blocks over the configured members, at least one): it is kept for a
+ *       node that comes with none, or comes back. Neither a refill nor the reserve takes the last
+ *       block for each configured member that is not live and holds none. The planner counts a whole block as {@link #BLOCK_ADDRESSES} free addresses;
+ *       a block with leases in it shows in the node's next report. Free blocks go out in address
+ *       order.</li>
  * </ol>
  */
 public final class AssignmentPlanner {
 
     /**
+     * The addresses in a whole block: the pool's block size, which the cluster's state machines,
+     * seeing no pool, repeat here (a test holds the two equal).
+     */
+    public static final int BLOCK_ADDRESSES = 256;
+
+    /**
      * How blocks are handed out.
      *
-     * @param reserveBlocks free blocks kept back when nodes get their first blocks
-     * @param initialBlocks blocks a node gets when it holds none
-     * @param lowWater a node reporting fewer free addresses than this gets one more block
+     * @param reserveBlocks free blocks kept back for a node that comes with none: the first deal and
+     *     the headroom of a refill leave them free
+     * @param initialBlocks at most this many blocks go to a node that holds none
+     * @param lowWater a node reporting fewer free addresses than this is dealt blocks until it has
+     *     twice as many
      */
     public record Rules(int reserveBlocks, int initialBlocks, long lowWater) {
+
+        /**
+         * What a node runs with: up to 8 blocks (2,048 addresses) for a node that holds none, 2 blocks
+         * in reserve, and a low water of 4 blocks (1,024 addresses). A node refilled back to 2,048
+         * free addresses when it reports fewer than 1,024 binds 1,000 new clients before it asks
+         * again, and a refill takes a few round trips: at 2,000 new clients a second it never runs
+         * dry unless a refill takes half a second.
+         */
+        public static final Rules DEFAULTS = new Rules(2, 8, 4L * BLOCK_ADDRESSES);
+
         public Rules {
             if (reserveBlocks < 0 || initialBlocks < 1 || lowWater < 0) {
                 throw new IllegalArgumentException("a reserve of 0 or more, at least 1 initial block, a low water of 0 "
                         + "or more; not " + reserveBlocks + ", " + initialBlocks + ", " + lowWater);
             }
+        }
+
+        /**
+         * Below this many free addresses a low node may take a block from the reserve: a quarter of
+         * a block, or the low water if that is lower.
+         */
+        public long dryWater() {
+            return Math.min(lowWater, BLOCK_ADDRESSES / 4);
+        }
+
+        /** The free addresses a refill aims at: twice the low water. */
+        public long refillTarget() {
+            return lowWater > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * lowWater;
         }
     }
 
@@ -60,11 +101,22 @@ public final class AssignmentPlanner {
      * @param frozenBuckets free buckets that may not be handed out yet
      * @param frozenBlocks free blocks that may not be handed out yet
      * @param freeAddresses each member's latest reported count of free addresses in its blocks
+     * @param members every configured member, live or not
      */
     public record Input(Assignment current, List<Ipv4Address> poolBlocks, Set<NodeId> live, Set<NodeId> released,
-            Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses) {
+            Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses,
+            Set<NodeId> members) {
+
+        /** An input whose configured members are the live ones and the current holders. */
+        public Input(Assignment current, List<Ipv4Address> poolBlocks, Set<NodeId> live, Set<NodeId> released,
+                Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses) {
+            this(current, poolBlocks, live, released, frozenBuckets, frozenBlocks, freeAddresses,
+                    knownMembers(current, live));
+        }
+
         public Input {
             Objects.requireNonNull(current, "current");
+            members = Set.copyOf(members);
             poolBlocks = List.copyOf(poolBlocks);
             live = Set.copyOf(live);
             released = Set.copyOf(released);
@@ -75,6 +127,12 @@ public final class AssignmentPlanner {
     }
 
     private AssignmentPlanner() {
+    }
+
+    private static Set<NodeId> knownMembers(Assignment current, Set<NodeId> live) {
+        Set<NodeId> known = new TreeSet<>(live);
+        known.addAll(current.blocks().values());
+        return known;
     }
 
     /** The next holdings, as the assignment of version {@code (epoch, sequence)}. */
@@ -164,24 +222,70 @@ public final class AssignmentPlanner {
         // First the live nodes that hold no block, each its fair share of what the reserve leaves (at
         // most the initial count, at least one while any is free): a node that starts, or comes back,
         // is not left without addresses because the others were dealt first.
+        // The share counts every configured member that holds none, live or not yet: members that start a
+        // moment apart do not leave the last one a single block after the first ones took their cap.
         List<NodeId> holdingNone = live.stream().filter(node -> !blocks.containsValue(node)).toList();
+        long away = input.members().stream().filter(node -> !live.contains(node) && !blocks.containsValue(node)).count();
         Set<NodeId> dealt = new java.util.HashSet<>();
         for (int i = 0; i < holdingNone.size() && !free.isEmpty(); i++) {
             NodeId node = holdingNone.get(i);
-            int waiting = holdingNone.size() - i;
+            int waiting = (int) (holdingNone.size() - i + away);
             int give = Math.max(1, Math.min(rules.initialBlocks(), (free.size() - rules.reserveBlocks()) / waiting));
             for (int j = 0; j < give && !free.isEmpty(); j++) {
                 blocks.put(free.remove(0), node);
             }
             dealt.add(node);
         }
-        // Then one more block to each node that runs low, from the reserve if need be.
+        // Then the nodes that run low, in turn, one block at a time: first what brings each back to
+        // the low water, then its headroom up to twice the low water, while more than the reserve is free.
+        Map<NodeId, Long> low = new TreeMap<>();
         for (NodeId node : live) {
-            if (free.isEmpty()) {
+            long reported = input.freeAddresses().getOrDefault(node, Long.MAX_VALUE);
+            if (!dealt.contains(node) && reported < rules.lowWater()) {
+                low.put(node, reported);
+            }
+        }
+        // A configured member not heard yet that holds none is kept a block beyond the reserve: it is
+        // dealt first when it comes, and the others' refills must not leave it nothing to come to.
+        int keep = (int) Math.min(Integer.MAX_VALUE, rules.reserveBlocks() + away);
+        Map<NodeId, Long> after = new TreeMap<>(low);
+        dealInTurn(blocks, free, after, rules.lowWater(), keep);
+        dealInTurn(blocks, free, after, rules.refillTarget(), keep);
+        // The reserve: one block to a low node that got nothing above, is nearly dry, and holds fewer
+        // than its share of the pool: a member that is away (cut off, restarting) finds it on return.
+        int share = Math.max(1, input.poolBlocks().size() / Math.max(1, input.members().size()));
+        Map<NodeId, Integer> held = new TreeMap<>();
+        blocks.values().forEach(holder -> held.merge(holder, 1, Integer::sum));
+        for (Map.Entry<NodeId, Long> entry : low.entrySet()) {
+            if (free.size() <= away) {
                 return;
             }
-            if (!dealt.contains(node) && input.freeAddresses().getOrDefault(node, Long.MAX_VALUE) < rules.lowWater()) {
-                blocks.put(free.remove(0), node);
+            if (entry.getValue() < rules.dryWater() && after.get(entry.getKey()).equals(entry.getValue())
+                    && held.getOrDefault(entry.getKey(), 0) < share) {
+                blocks.put(free.remove(0), entry.getKey());
+            }
+        }
+    }
+
+    /**
+     * Deals free blocks in turn to the nodes of {@code expected} (their free addresses, counting a
+     * dealt block as a full one) that expect fewer than {@code target}, while more than
+     * {@code keep} blocks are free.
+     */
+    private static void dealInTurn(TreeMap<Ipv4Address, NodeId> blocks, List<Ipv4Address> free,
+            Map<NodeId, Long> expected, long target, int keep) {
+        boolean dealing = true;
+        while (dealing) {
+            dealing = false;
+            for (Map.Entry<NodeId, Long> entry : expected.entrySet()) {
+                if (free.size() <= keep) {
+                    return;
+                }
+                if (entry.getValue() < target) {
+                    blocks.put(free.remove(0), entry.getKey());
+                    entry.setValue(entry.getValue() + BLOCK_ADDRESSES);
+                    dealing = true;
+                }
             }
         }
     }

@@ -306,11 +306,14 @@ public final class OwnershipGrants {
                 if (proposal != null && proposal.isVersion(ack.assignmentEpoch(), ack.sequence())) {
                     proposalAcks.add(ack.from());
                     checkCommit();
+                    if (proposal == null) {
+                        grantSelf(clock.elapsedNanos()); // what it dealt itself serves now, not at the next tick
+                    }
                 }
             }
         } else if (message instanceof PeerMessage.GrantRequest request) {
             if (leadingEpoch(status, request.epoch())) {
-                onRequest(request);
+                onRequest(status, request);
             }
         }
     }
@@ -330,12 +333,27 @@ public final class OwnershipGrants {
             } catch (VoteStoreException e) {
                 return; // not durable: not acknowledged, and not accepted
             }
+            boolean gains = gains(offered);
             setAccepted(offered);
+            peers.send(offer.from(), new PeerMessage.AssignmentAccepted(self, offer.epoch(), offered.epoch(),
+                    offered.sequence()));
+            if (gains) {
+                // What it gains, such as blocks dealt to a node running low, needs a grant of this version:
+                // asked now, right behind the acceptance that may commit it, not at the next renew interval.
+                requestGrant(status);
+            }
+            return;
         }
         if (!offered.isAfter(accepted)) {
             peers.send(offer.from(), new PeerMessage.AssignmentAccepted(self, offer.epoch(), offered.epoch(),
                     offered.sequence()));
         }
+    }
+
+    /** True if {@code next} gives this node a block or bucket that its holdings lack. */
+    private boolean gains(Assignment next) {
+        Holdings held = holdings();
+        return !held.blocks().containsAll(next.blocksOf(self)) || !held.buckets().containsAll(next.bucketsOf(self));
     }
 
     private void onGrant(Leadership status, PeerMessage.Grant grant) {
@@ -395,19 +413,54 @@ public final class OwnershipGrants {
             return;
         }
         leaderEpoch = -1;
-        Optional<NodeId> leader = status.leader();
-        if (leader.isPresent() && !leader.get().equals(self) && follows(status, leader.get(), status.epoch())) {
+        if (requestGrant(status)) {
             long epoch = status.epoch();
-            if (canServe.getAsBoolean()) {
-                peers.send(leader.get(), new PeerMessage.GrantRequest(self, epoch, clock.elapsedNanos(),
-                        accepted.epoch(), accepted.sequence(),
-                        Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self)))));
-            }
             // A leader that leads the same epoch again learns anew: it has sent nothing for a while then.
             if (heardFromLeader != epoch || clock.elapsedNanos() - heardFromLeaderAt > 2 * timers.renewInterval().toNanos()) {
-                peers.send(leader.get(), new PeerMessage.AssignmentReport(self, epoch, accepted.toRecord()));
+                peers.send(status.leader().orElseThrow(), new PeerMessage.AssignmentReport(self, epoch,
+                        accepted.toRecord()));
             }
         }
+    }
+
+    /**
+     * Asks the leader this node follows for a grant of its latest accepted assignment, with its count
+     * of free addresses, if it can serve; true if it follows a leader other than itself.
+     */
+    private boolean requestGrant(Leadership status) {
+        Optional<NodeId> leader = status.leader();
+        if (leader.isEmpty() || leader.get().equals(self) || !follows(status, leader.get(), status.epoch())) {
+            return false;
+        }
+        if (canServe.getAsBoolean()) {
+            peers.send(leader.get(), new PeerMessage.GrantRequest(self, status.epoch(), clock.elapsedNanos(),
+                    accepted.epoch(), accepted.sequence(), Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self)))));
+        }
+        return true;
+    }
+
+    /**
+     * This node's free addresses may have fallen below the low water since it last counted them
+     * (the caller knows how many clients it bound since): counts them and, if they have, reports at
+     * once instead of at the next renew interval, so that the refill starts now. A member sends its
+     * leader a grant request with the count, on which the leader plans at once; a leader plans.
+     *
+     * @return the free addresses in the blocks of this node's latest accepted assignment
+     */
+    public long checkFree() {
+        long count = Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self)));
+        if (!running || count >= rules.lowWater() || !canServe.getAsBoolean()) {
+            return count;
+        }
+        Leadership status = election.get();
+        if (leading(status)) {
+            if (leaderEpoch == status.epoch() && proposal == null) {
+                lead(status);
+            }
+        } else {
+            requestGrant(status);
+        }
+        return count;
     }
 
     // ---- the leader's part ----
@@ -461,7 +514,12 @@ public final class OwnershipGrants {
                 }
             }
         }
-        if (serving && committed != null && accepted.equals(committed)) {
+        grantSelf(now);
+    }
+
+    /** The leader grants itself the committed assignment, if it accepted it and can serve. */
+    private void grantSelf(long now) {
+        if (canServe.getAsBoolean() && committed != null && accepted.equals(committed)) {
             lastGranted.put(self, now);
             grantUntil(now + timers.grant().toNanos());
         }
@@ -492,7 +550,8 @@ public final class OwnershipGrants {
                     || released(entry.getValue(), now));
             frozenBuckets.addAll(revoked.keySet());
         }
-        return new AssignmentPlanner.Input(current, poolBlocks, live, released, frozenBuckets, frozenBlocks, free);
+        return new AssignmentPlanner.Input(current, poolBlocks, live, released, frozenBuckets, frozenBlocks, free,
+                Set.copyOf(members));
     }
 
     /** True once the member that lost a bucket accepted a version without it, or its grant must have lapsed. */
@@ -534,6 +593,10 @@ public final class OwnershipGrants {
         Assignment previous = committed != null ? committed : base;
         committed = proposal;
         proposal = null;
+        // A member's count was of the blocks it held before: once it holds others, the count is unknown
+        // until it reports again, or the next plan would deal it blocks a second time for the same need.
+        free.keySet().removeIf(member -> !member.equals(self)
+                && !previous.blocksOf(member).equals(committed.blocksOf(member)));
         for (int bucket = 0; bucket < LoadBalancing.BUCKETS; bucket++) {
             Optional<NodeId> before = previous.bucketHolder(bucket);
             if (before.isPresent() && committed.bucketHolder(bucket).isEmpty()) {
@@ -542,7 +605,7 @@ public final class OwnershipGrants {
         }
     }
 
-    private void onRequest(PeerMessage.GrantRequest request) {
+    private void onRequest(Leadership status, PeerMessage.GrantRequest request) {
         long now = clock.elapsedNanos();
         NodeId from = request.from();
         lastAsked.put(from, now);
@@ -555,6 +618,9 @@ public final class OwnershipGrants {
             lastGranted.put(from, now);
             peers.send(from, new PeerMessage.Grant(self, leaderEpoch, request.requestNanos(), committed.epoch(),
                     committed.sequence()));
+            if (request.freeAddresses() < rules.lowWater() && proposal == null) {
+                lead(status); // a member running low is dealt blocks now, not at the next renew interval
+            }
         } else if (proposal == null && committed.isAfter(versionOf(request))) {
             peers.send(from, new PeerMessage.AssignmentOffer(self, leaderEpoch, committed.toRecord()));
         }

@@ -10,7 +10,6 @@ import dev.dhcpcluster.core.cluster.OwnershipGrants;
 import dev.dhcpcluster.core.cluster.ReplicatedLeaseStore;
 import dev.dhcpcluster.core.cluster.Responsibility;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
-import dev.dhcpcluster.core.pool.AddressPool;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.AssignmentStore;
@@ -57,16 +56,15 @@ public final class ClusterMember implements PeerHandler {
             Duration expiryGrace, StoreFactory stores) {
 
         /**
-         * What a node runs with: retransmission every 200 ms, the default grant timers, each live node
-         * starting with one block, one block in reserve, a node with fewer than a quarter of a block
-         * free getting another (the leader
-         * never takes a block back from a live node, so a node that hoarded blocks would leave a
-         * returning one without addresses), and an expiry grace of ten seconds: the lease's end is a wall-clock
+         * What a node runs with: retransmission every 200 ms, the default grant timers, the default
+         * dealing of blocks ({@link AssignmentPlanner.Rules#DEFAULTS}: ahead of need, while keeping a
+         * reserve, as the leader never takes a block back from a live node, so a node that hoarded
+         * blocks would leave a returning one without addresses), and an expiry grace of ten seconds: the lease's end is a wall-clock
          * instant, and the client, or the peer that renewed the lease last, may count to it on a clock
          * behind this node's; ten seconds covers clocks kept by NTP many times over.
          */
         public static final Settings DEFAULTS = new Settings(Duration.ofMillis(200), GrantTimers.DEFAULTS,
-                new AssignmentPlanner.Rules(1, 1, AddressPool.BLOCK_SIZE / 4), Duration.ofSeconds(10),
+                AssignmentPlanner.Rules.DEFAULTS, Duration.ofSeconds(10),
                 StoreFactory.PRODUCTION);
 
         public Settings {
@@ -79,6 +77,11 @@ public final class ClusterMember implements PeerHandler {
 
         public Settings withStores(StoreFactory other) {
             return new Settings(retransmit, grantTimers, rules, expiryGrace, other);
+        }
+
+        /** These settings with blocks dealt by {@code other}. */
+        public Settings withRules(AssignmentPlanner.Rules other) {
+            return new Settings(retransmit, grantTimers, other, expiryGrace, stores);
         }
     }
 
@@ -110,6 +113,12 @@ public final class ClusterMember implements PeerHandler {
     private LeaseCatchUp catchUp;
     /** The holdings last given to the server; compared by identity, as the grants keep one object per change. */
     private OwnershipGrants.Holdings applied;
+    /**
+     * Datagrams before this node's free addresses may have fallen below the low water. Each datagram
+     * binds at most one new address, so counting them down spares the count of free addresses (a
+     * walk over the pool's blocks) on every datagram, and a crossing is still reported at once.
+     */
+    private long untilLow;
 
     /**
      * @param self this node
@@ -216,6 +225,14 @@ public final class ClusterMember implements PeerHandler {
             applied = now;
             server.ownOnly(now.blocks());
             buckets.hold(now.buckets());
+            untilLow = 0;
+        }
+        if (--untilLow < 0) {
+            long free = grants.checkFree();
+            long lowWater = settings.rules().lowWater();
+            // Below the low water the report went out: the next count comes with the next change of
+            // holdings (the refill), and the renew interval's report covers a refill that cannot come.
+            untilLow = free >= lowWater ? free - lowWater : Long.MAX_VALUE;
         }
     }
 

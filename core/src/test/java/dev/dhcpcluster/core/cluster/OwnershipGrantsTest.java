@@ -164,8 +164,9 @@ class OwnershipGrantsTest {
     @Test
     @DisplayName("a leader whose own blocks run low gives itself another block, as it does a member that reports so")
     void aLeaderRunningLowGetsAnotherBlock() {
+        // Five blocks: one each for nodes 1 and 3, one in reserve, one kept for node 2, which is not heard.
         List<Ipv4Address> pool = List.of(Ipv4Address.parse("198.18.0.0"), Ipv4Address.parse("198.18.1.0"),
-                Ipv4Address.parse("198.18.2.0"), Ipv4Address.parse("198.18.3.0"));
+                Ipv4Address.parse("198.18.2.0"), Ipv4Address.parse("198.18.3.0"), Ipv4Address.parse("198.18.4.0"));
         long[] ownFree = {256};
         leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
         OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
@@ -208,11 +209,88 @@ class OwnershipGrantsTest {
         AssignmentRecord low = settleWithNodeOne(leader, 10);
         assertEquals(2, low.blocks().size(), "no block is free: node 1 runs low and gets none");
 
-        leader.poolChanged(List.of(pool.get(0), pool.get(1), Ipv4Address.parse("198.18.2.0")));
+        // Two more: one for node 1, one kept for node 2, which is not heard.
+        leader.poolChanged(List.of(pool.get(0), pool.get(1), Ipv4Address.parse("198.18.2.0"),
+                Ipv4Address.parse("198.18.3.0")));
         AssignmentRecord next = settleWithNodeOne(leader, 10);
 
         assertEquals(Optional.of(ONE), Optional.ofNullable(next.blocks().get(Ipv4Address.parse("198.18.2.0"))),
                 next.blocks().toString());
+    }
+
+    @Test
+    @DisplayName("a member whose free addresses fall below the low water reports at once, not at the next renew interval")
+    void aMemberReportsALowWaterCrossingAtOnce() {
+        leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
+        long[] free = {600};
+        OwnershipGrants member = new OwnershipGrants(ONE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, POOL, new AssignmentPlanner.Rules(0, 1, 512),
+                blocks -> free[0]);
+        member.start();
+        member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
+        peers.clear();
+
+        assertEquals(600, member.checkFree());
+        assertTrue(peers.sent(PeerMessage.GrantRequest.class).isEmpty(), "above the low water: nothing sent");
+
+        free[0] = 511;
+        assertEquals(511, member.checkFree());
+        List<PeerMessage.GrantRequest> requests = peers.sent(PeerMessage.GrantRequest.class);
+        assertEquals(1, requests.size(), "reported without waiting for the timer");
+        assertEquals(511, requests.get(0).freeAddresses());
+        assertEquals(1, requests.get(0).sequence(), "for the version it accepted");
+    }
+
+    @Test
+    @DisplayName("a member that accepts an assignment giving it more blocks asks for their grant at once")
+    void aMemberAsksAtOnceForWhatItGains() {
+        leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
+        OwnershipGrants member = grants(ONE);
+        member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
+        member.received(new PeerMessage.Grant(THREE, 7, clock.elapsedNanos(), 7, 1));
+        assertEquals(Set.of(POOL.get(0)), member.holdings().blocks());
+        peers.clear();
+
+        java.util.SortedMap<Ipv4Address, NodeId> more = new java.util.TreeMap<>(allToOne().blocks());
+        more.put(POOL.get(1), ONE);
+        member.received(new PeerMessage.AssignmentOffer(THREE, 7, new AssignmentRecord(7, 2, more,
+                allToOne().buckets())));
+
+        List<RecordingPeerTransport.Sent> sent = peers.sent();
+        assertEquals(new PeerMessage.AssignmentAccepted(ONE, 7, 7, 2), sent.get(1).message(), sent.toString());
+        PeerMessage.GrantRequest request = (PeerMessage.GrantRequest) sent.get(2).message();
+        assertEquals(2, request.sequence(), "asked right behind the acceptance");
+        member.received(new PeerMessage.Grant(THREE, 7, request.requestNanos(), 7, 2));
+        assertEquals(Set.copyOf(POOL), member.holdings().blocks(), "the new block serves at once");
+    }
+
+    @Test
+    @DisplayName("a leader plans at once for a member that reports running low, and deals its need only once")
+    void aLeaderRefillsALowMemberAtOnceAndOnce() {
+        List<Ipv4Address> pool = java.util.stream.IntStream.range(0, 16)
+                .mapToObj(i -> Ipv4Address.parse("198.18." + i + ".0")).toList();
+        leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
+        OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, pool, new AssignmentPlanner.Rules(1, 1, 512), blocks -> 10_000);
+        leader.start();
+        scheduler.advance(Duration.ofMillis(200));
+        leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
+        AssignmentRecord first = settleWithNodeOne(leader, 10_000);
+        assertEquals(1, blocksOf(first, ONE), first.blocks().toString());
+        peers.clear();
+
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 1_000, 7, first.sequence(), 100));
+
+        List<PeerMessage.AssignmentOffer> offers = peers.sent(PeerMessage.AssignmentOffer.class);
+        assertEquals(1, offers.size(), "planned on the report, with no timer: " + peers.sent());
+        AssignmentRecord refill = offers.get(0).assignment();
+        assertEquals(1 + 4, blocksOf(refill, ONE), "100 free + 4 blocks reaches twice the low water");
+        leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, 7, refill.sequence()));
+        peers.clear();
+
+        scheduler.advance(Duration.ofMillis(400)); // node 1 has not reported on its new blocks yet
+        assertTrue(peers.sent(PeerMessage.AssignmentOffer.class).isEmpty(),
+                "the old count is not taken for a second need: " + peers.sent());
     }
 
     /**
