@@ -24,6 +24,8 @@
 #   STORE_PARENT  where the SQLite store's directory is created     (default /var/tmp, which is
 #             on disk where /tmp may be a tmpfs: fsync must reach a real device to mean anything)
 #   DHCPCLUSTER_JAR  the node's runnable jar         (default bootstrap/target/dhcpcluster.jar)
+#   DHCPCLUSTER_JAVA_OPTS  the node's JVM options    (default -XX:+UseSerialGC, as the dhcpcluster
+#             command and the systemd unit run a node; set it, even empty, to choose)
 #   DHCP_QUEUE  the node's node.dhcp-queue object, e.g. '{ "capacity": 512, "max-age-ms": 500 }'
 #             (default: none, the node's defaults)
 #
@@ -230,7 +232,8 @@ for ((run = 1; run <= REPEAT; run++)); do
           dhcpcluster-*)
             store=${name#dhcpcluster-}
             node_config "$store" "$stores/$name-$rate-$run" >"$work/$name-$rate-$run.json"
-            ip netns exec "$server" "${server_pin[@]}" java -jar "$jar" run --config "$work/$name-$rate-$run.json" >"$log" 2>&1 &
+            # shellcheck disable=SC2086 # the options are words
+            ip netns exec "$server" "${server_pin[@]}" java ${DHCPCLUSTER_JAVA_OPTS--XX:+UseSerialGC} -jar "$jar" run --config "$work/$name-$rate-$run.json" >"$log" 2>&1 &
             ;;
           kea)
             KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
