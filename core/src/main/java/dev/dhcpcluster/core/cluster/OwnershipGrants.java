@@ -519,7 +519,11 @@ public final class OwnershipGrants {
 
     /** The leader grants itself the committed assignment, if it accepted it and can serve. */
     private void grantSelf(long now) {
-        if (canServe.getAsBoolean() && committed != null && accepted.equals(committed)) {
+        boolean acceptedIsCommitted = committed != null && accepted.equals(committed);
+        if (shortcut == Shortcut.SELF_GRANT_BEFORE_COMMIT && proposal != null && accepted.equals(proposal)) {
+            acceptedIsCommitted = true;
+        }
+        if (canServe.getAsBoolean() && acceptedIsCommitted) {
             lastGranted.put(self, now);
             grantUntil(now + timers.grant().toNanos());
         }
@@ -583,6 +587,9 @@ public final class OwnershipGrants {
         proposalAcks.clear();
         proposalAcks.add(self);
         peers.sendToAll(new PeerMessage.AssignmentOffer(self, leaderEpoch, next.toRecord()));
+        if (shortcut == Shortcut.SELF_GRANT_BEFORE_COMMIT) {
+            grantSelf(clock.elapsedNanos());
+        }
         checkCommit();
     }
 

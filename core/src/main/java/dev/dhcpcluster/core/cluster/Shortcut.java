@@ -14,5 +14,10 @@ enum Shortcut {
     /** The leader hands on a node's share as soon as it stops hearing it, without waiting for its grant to lapse. */
     NO_LAPSE_WAIT,
     /** ρ and the margin count as zero, while clocks are skewed. */
-    NO_DRIFT_MARGIN
+    NO_DRIFT_MARGIN,
+    /**
+     * The leader grants itself what it proposes as soon as it has saved it, before a majority
+     * accepted it: the self-grant that follows a commit, taken one step early.
+     */
+    SELF_GRANT_BEFORE_COMMIT
 }

@@ -65,6 +65,14 @@ class SimulationCatchesBrokenGrantsTest {
         assertTrue(failure.getMessage().contains("recent events:"), failure.getMessage());
     }
 
+    @Test
+    @DisplayName("a leader that grants itself its proposal before a majority accepted it is caught acting on an uncommitted assignment")
+    void selfGrantBeforeCommitIsCaught() {
+        SimulationFailure failure = firstFailure(settings(Shortcut.SELF_GRANT_BEFORE_COMMIT));
+
+        assertEquals(Invariant.ACTS_ONLY_ON_COMMITTED, failure.invariant());
+    }
+
     /**
      * Timers that make a drift of 2 % visible within a few hundred seeds: a 6 s grant (two clocks
      * 2 % apart either way differ by up to 0.24 s over it) renewed every 50 ms, so that a share
