@@ -1,6 +1,5 @@
 package dev.dhcpcluster.core.cluster;
 
-import dev.dhcpcluster.core.lease.NewestLeases;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.NodeId;
