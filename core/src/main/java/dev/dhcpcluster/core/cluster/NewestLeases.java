@@ -22,13 +22,13 @@ import java.util.Optional;
  * when asked for, and are equal to the leases put.
  *
  * <p>Each address has a row, added at its first lease and never removed: its address, its client
- * key packed in a {@code long} (see {@link #packKey}), its expiry in epoch milliseconds, and its state and
- * version packed in one {@code long} (counter below 2<sup>32</sup>, epoch below 2<sup>22</sup>,
- * writer id below 256: any real cluster's). Whatever a lease has beyond that (a client key too
- * long to pack, a hardware address the key does not carry, host names, an expiry finer than a
- * millisecond, a version too large) goes into a small side record for that lease alone; the host
- * names are the very objects of the lease put, so a table that holds the same lease shares them;
- * a lease whose only extra is its host names keeps a smaller record.
+ * key packed in a {@code long} ({@link #packKey}), its expiry in epoch milliseconds, and its
+ * state and version packed in one {@code long} (counter below 2<sup>32</sup>, epoch below
+ * 2<sup>22</sup>, writer id below 256: any real cluster's). Whatever a lease has beyond that (a
+ * client key too long to pack, a hardware address the key does not carry, host names, an expiry
+ * finer than a millisecond, a version too large) goes into a small side record for that lease
+ * alone; the host names are the very objects of the lease put, so a table that holds the same
+ * lease shares them, and a lease whose only extra is its host names keeps a smaller record.
  * The rows live in chunks of {@value #CHUNK} so that growing copies no column; an open-addressing
  * table of row numbers finds a row by address; and the order for {@link #after} is a sorted
  * {@code int[]} of the addresses, made at its first use and brought up to date by a merge when
@@ -64,7 +64,10 @@ final class NewestLeases {
     private int rows;
     /** Row + 1 of each address, by {@link #mix} of the address; 0 is empty. */
     private int[] index = new int[MIN_INDEX];
-    /** Every address of rows below {@link #orderedRows}, in unsigned order, sign bit flipped; null until {@link #after} is used. */
+    /**
+     * The address of every row below {@link #orderedRows}, in unsigned order, sign bit flipped (so
+     * that a signed sort orders them); null until {@link #after} is first used.
+     */
     private int[] ordered;
     private int orderedRows;
     private final Lease[] recent = new Lease[RECENT];
@@ -294,7 +297,8 @@ final class NewestLeases {
                 | version.counter() : VERSION_APART);
         boolean named = lease.hostname().isPresent() || lease.hostnameSent().isPresent();
         if (packed != NO_KEY && keyCarriesHardware && exactMillis && versionPacks) {
-            chunk.extra[at] = named ? new Names(lease.hostname().orElse(null), lease.hostnameSent().orElse(null)) : null;
+            chunk.extra[at] = named
+                    ? new Names(lease.hostname().orElse(null), lease.hostnameSent().orElse(null)) : null;
         } else {
             chunk.extra[at] = new Extra(packed == NO_KEY ? lease.clientKey() : null,
                     keyCarriesHardware ? null : hardware, lease.hostname().orElse(null),
@@ -366,8 +370,10 @@ final class NewestLeases {
     /** The key a packed key other than {@link #NO_KEY} holds. */
     static ClientKey unpackKey(long packed) {
         byte[] octets = keyOctets(packed);
-        return (packed & CLIENT_ID_BIT) != 0 ? ClientKey.ofClientId(octets)
-                : ClientKey.ofHardware(HardwareAddress.of(octets[0] & 0xFF, Arrays.copyOfRange(octets, 1, octets.length)));
+        if ((packed & CLIENT_ID_BIT) != 0) {
+            return ClientKey.ofClientId(octets);
+        }
+        return ClientKey.ofHardware(HardwareAddress.of(octets[0] & 0xFF, Arrays.copyOfRange(octets, 1, octets.length)));
     }
 
     /**
