@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MillionLeasesIT {
 
     private static final Path JAR = Path.of("target", "dhcpcluster.jar");
-    private static final int LEASES = 1_000_000;
+    static final int LEASES = 1_000_000;
     private static final Ipv4Address FIRST = Ipv4Address.parse("127.64.0.1");
     /** How long the node may take to serve: far above the target, so that only a broken start fails. */
     private static final Duration SERVING_BOUND = Duration.ofSeconds(60);
@@ -129,20 +129,20 @@ class MillionLeasesIT {
         return Ipv4Address.parse(fields[1]);
     }
 
-    private static Process java(List<String> arguments, Path out, Path err) throws IOException {
+    static Process java(List<String> arguments, Path out, Path err) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(arguments);
         return new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     }
 
-    private static int freePort(String address) throws IOException {
+    static int freePort(String address) throws IOException {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(address), 0))) {
             return socket.getLocalPort();
         }
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {
@@ -157,7 +157,7 @@ class MillionLeasesIT {
      * file (its schema); the rows go in through one transaction on a plain connection without a
      * journal, as the schema in docs/lease-store.md describes them.
      */
-    private static void generateStore(Path file) throws Exception {
+    static void generateStore(Path file) throws Exception {
         try (SqliteLeaseStore store = new SqliteLeaseStore(file, System::currentTimeMillis, new StoreEvents() { },
                 Duration.ofDays(1))) {
             store.loadAll();

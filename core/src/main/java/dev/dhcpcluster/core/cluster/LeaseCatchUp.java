@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
@@ -161,17 +160,6 @@ public final class LeaseCatchUp {
         Cancellable timer;
     }
 
-    /** What the pages named for one address: the first lease, the peers that named exactly it, and whether any differed. */
-    private static final class Tally {
-        final Lease lease;
-        final Set<NodeId> peers = new HashSet<>();
-        boolean differs;
-
-        Tally(Lease lease) {
-            this.lease = lease;
-        }
-    }
-
     private final NodeId self;
     /** In id order, so that one run of a simulation seed sends in one order in every JVM. */
     private final List<NodeId> peers;
@@ -188,7 +176,15 @@ public final class LeaseCatchUp {
     private final BiConsumer<NodeId, String> misbehaved;
     private final int required;
     private final Map<NodeId, Read> reads = new HashMap<>();
-    private final Map<Ipv4Address, Tally> tallies = new TreeMap<>();
+    /**
+     * What the pages named of each address: the first lease read of it ({@link #firstNamed}) and,
+     * as bits, the peers that named exactly that lease (bit {@code i} for {@code peers.get(i)})
+     * and whether any named another ({@link #differsBit}). Packed, since a node that recovers
+     * reads every lease of the cluster.
+     */
+    private NewestLeases firstNamed = new NewestLeases();
+    private AddressBits named;
+    private final int differsBit;
     private boolean started;
 
     /**
@@ -226,6 +222,8 @@ public final class LeaseCatchUp {
         Set<NodeId> others = new TreeSet<>(members);
         others.remove(self);
         this.peers = List.copyOf(others);
+        this.differsBit = peers.size();
+        this.named = new AddressBits(differsBit + 1);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.replication = Objects.requireNonNull(replication, "replication");
@@ -363,13 +361,13 @@ public final class LeaseCatchUp {
             misbehaved.accept(page.from(), wrong.get());
             return;
         }
+        int peerBit = peers.indexOf(page.from());
         for (Lease lease : page.leases()) {
-            Tally tally = tallies.computeIfAbsent(lease.address(), address -> new Tally(lease));
-            if (tally.lease.equals(lease)) {
-                tally.peers.add(page.from());
-            } else {
-                tally.differs = true;
+            Optional<Lease> first = firstNamed.get(lease.address());
+            if (first.isEmpty()) {
+                firstNamed.put(lease);
             }
+            named.set(lease.address().value(), first.isEmpty() || first.get().equals(lease) ? peerBit : differsBit);
             replication.install(lease);
         }
         stop(read);
@@ -415,12 +413,17 @@ public final class LeaseCatchUp {
             }
         });
         Set<Ipv4Address> unsettled = new HashSet<>();
-        tallies.forEach((address, tally) -> {
-            if (tally.differs || !tally.peers.containsAll(complete)) {
-                unsettled.add(address);
+        named.forEach(address -> {
+            boolean agreed = !named.get(address, differsBit);
+            for (int peer = 0; agreed && peer < peers.size(); peer++) {
+                agreed = !complete.contains(peers.get(peer)) || named.get(address, peer);
+            }
+            if (!agreed) {
+                unsettled.add(Ipv4Address.of(address));
             }
         });
-        tallies.clear();
+        firstNamed = new NewestLeases();
+        named = new AddressBits(differsBit + 1);
         replication.recovered(unsettled);
         caughtUp.run();
         replication.whenSettled(settled);

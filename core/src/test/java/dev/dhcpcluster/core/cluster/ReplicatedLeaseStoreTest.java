@@ -28,6 +28,9 @@ import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.PeerMessage;
+import dev.dhcpcluster.port.store.LeaseStore;
+import dev.dhcpcluster.port.store.LeaseStoreException;
+import dev.dhcpcluster.port.store.WriteCompletion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -180,6 +183,60 @@ class ReplicatedLeaseStoreTest {
         assertEquals(theirs, disk.storedAt(FIRST));
         receive(discover("02:00:00:00:00:01"));
         assertNotEquals(FIRST, lastReply().yiaddr(), "the peer's client holds it");
+    }
+
+    @Test
+    @DisplayName("the snapshot pages hold the newest stored lease of each address and the peers' bindings learned since, in address order")
+    void snapshotPagesHoldTheNewestLeaseOfEachAddress() throws Exception {
+        Instant expiry = Instant.ofEpochMilli(clock.millis()).plus(Duration.ofHours(1));
+        Ipv4Address second = FIRST.plus(1);
+        Ipv4Address third = FIRST.plus(2);
+        Lease older = peerLease("02:00:00:00:00:01", FIRST, expiry);
+        Lease newer = older.withState(LeaseState.RELEASED, expiry, 2, THREE);
+        Lease last = peerLease("02:00:00:00:00:03", third, expiry);
+        // A store that hands both versions of the first address, the newer first, as a store read
+        // through two indexes might: the replica keeps the newer.
+        ControlledLeaseStore kept = ControlledLeaseStore.holding(List.of(last, newer));
+        LeaseStore local = new LeaseStore() {
+            @Override
+            public List<Lease> loadAll() {
+                return List.of(newer, last, older);
+            }
+
+            @Override
+            public void checkWritable() throws LeaseStoreException {
+                kept.checkWritable();
+            }
+
+            @Override
+            public void write(List<Lease> batch, WriteCompletion completion) {
+                kept.write(batch, completion);
+            }
+
+            @Override
+            public void close() {
+                kept.close();
+            }
+        };
+        ReplicatedLeaseStore replica = new ReplicatedLeaseStore(ONE, Set.of(ONE, TWO, THREE), local, scheduler, peers,
+                Duration.ofMillis(200), () -> 2, false, new ReplicatedLeaseStore.Listener() {
+                    @Override
+                    public void written(Lease lease) {
+                    }
+
+                    @Override
+                    public void refused(Lease refused, Optional<Lease> agreed) {
+                    }
+                });
+        assertEquals(3, replica.loadEach(lease -> { }));
+
+        Lease learned = peerLease("02:00:00:00:00:02", second, expiry);
+        replica.received(new PeerMessage.LeaseChange(TWO, 2, learned, Optional.empty()));
+        scheduler.runDue();
+
+        assertEquals(List.of(newer, learned), replica.leasesAfter(Optional.empty(), 2));
+        assertEquals(List.of(last), replica.leasesAfter(Optional.of(second), 2));
+        assertEquals(List.of(), replica.leasesAfter(Optional.of(third), 2));
     }
 
     @Test
