@@ -83,10 +83,19 @@ class LoopPeerHandlerTest {
         expected.add("disconnected " + TWO);
         release.countDown();
 
-        assertEquals(expected, loop.call(() -> List.copyOf(heard), TIMEOUT));
+        // A drain that took its turn posts itself again behind what waits (a look included): look until all arrived.
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<String> seen = loop.call(() -> List.copyOf(heard), TIMEOUT);
+        int looks = 1;
+        while (seen.size() < expected.size() && System.nanoTime() < deadline) {
+            seen = loop.call(() -> List.copyOf(heard), TIMEOUT);
+            looks++;
+        }
+        assertEquals(expected, seen);
         long tasks = loop.completedTasks() - tasksBefore;
-        assertTrue(tasks <= 1 + 1002 / LoopPeerHandler.TURN + 2,
-                "the blocking task, a drain per " + LoopPeerHandler.TURN + " calls and the look: " + tasks + " tasks");
+        assertTrue(tasks <= 1 + (1002 + LoopPeerHandler.TURN - 1) / LoopPeerHandler.TURN + looks,
+                "the blocking task, a drain per " + LoopPeerHandler.TURN + " calls and " + looks + " looks: " + tasks
+                        + " tasks");
     }
 
     @Test
