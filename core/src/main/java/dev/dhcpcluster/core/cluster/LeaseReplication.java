@@ -99,6 +99,15 @@ import java.util.function.LongSupplier;
  * recovery that reads a majority exists (a recovered node's unsettled addresses are the same case). Changes lost with a writer's crash before they commit are
  * not retried by anyone: the caller never heard {@link Outcome#COMMITTED}, so no client was
  * acknowledged.
+ *
+ * <p>A known gap: a change names the version it replaces, not the whole lease. A replica that took
+ * a writer's change at version v which the writer then lost in a crash (so never committed) holds
+ * another lease at v than the one the restarted writer commits at v. Installing the committed
+ * lease fixes that replica (see {@code commitReceived}); until it arrives, a change this replica
+ * makes from its own lease at v would be taken by replicas that hold the committed one. The
+ * lease simulation reaches this at seed 118 (five nodes) when retransmissions are timed
+ * differently and the commit does not reach the replica first; naming the whole replaced lease
+ * in a change would close it.
  */
 public final class LeaseReplication {
 
