@@ -105,9 +105,10 @@ import java.util.function.LongSupplier;
  * another lease at v than the one the restarted writer commits at v. Installing the committed
  * lease fixes that replica (see {@code commitReceived}); until it arrives, a change this replica
  * makes from its own lease at v would be taken by replicas that hold the committed one. The
- * lease simulation reaches this at seed 118 (five nodes) when retransmissions are timed
- * differently and the commit does not reach the replica first; naming the whole replaced lease
- * in a change would close it.
+ * lease simulation showed the first part at seed 118 (five nodes: the replica kept its own lease
+ * at v over the committed one) before committed leases replaced a different lease of the same
+ * version; no seed has shown the second part yet. Naming the whole replaced lease in a change
+ * would close it.
  */
 public final class LeaseReplication {
 
