@@ -31,7 +31,9 @@ import java.util.TreeMap;
 
 /**
  * The wire form of a {@link Frame}: a 4-byte big-endian length, then a CBOR map of that many
- * bytes. The map holds a {@code type} tag and exactly the fields of that type, nothing else.
+ * bytes. The map holds a {@code type} tag and exactly the fields of that type, nothing else. The
+ * four messages sent for every lease are the exception: {@link LeaseFrames} writes them in fixed
+ * binary fields, told apart by their first byte.
  *
  * <p>The records of the ports stay free of any annotation: the mapping is written out here, field
  * by field, on Jackson's tree model. Decoding is strict, because what it reads comes from the
@@ -58,6 +60,12 @@ final class FrameCodec {
 
     /** The frame with its length prefix, ready to be written. */
     static byte[] encode(Frame frame) {
+        if (frame instanceof Frames.Message message) {
+            byte[] leaseFrame = LeaseFrames.encode(message.message());
+            if (leaseFrame != null) {
+                return leaseFrame;
+            }
+        }
         ObjectNode map = MAPPER.createObjectNode();
         // Java 17 has no pattern switch; the families are sealed, so the chains are complete.
         if (frame instanceof Frames.Hello hello) {
@@ -122,20 +130,6 @@ final class FrameCodec {
                 map.putNull("leader");
             }
             map.put("leading", heartbeat.leading());
-        } else if (message instanceof PeerMessage.LeaseChange change) {
-            map.put("type", "lease-change");
-            map.set("lease", encodeLease(change.lease()));
-            map.set("replaces", change.replaces().map(FrameCodec::encodeVersion).orElse(null));
-        } else if (message instanceof PeerMessage.LeaseAck ack) {
-            map.put("type", "lease-ack");
-            map.set("lease", encodeLease(ack.lease()));
-        } else if (message instanceof PeerMessage.LeaseRefusal refusal) {
-            map.put("type", "lease-refusal");
-            map.set("refused", encodeLease(refusal.refused()));
-            map.set("holds", refusal.holds().map(FrameCodec::encodeVersion).orElse(null));
-        } else if (message instanceof PeerMessage.LeaseCommit commit) {
-            map.put("type", "lease-commit");
-            map.set("lease", encodeLease(commit.lease()));
         } else if (message instanceof PeerMessage.AssignmentReport report) {
             map.put("type", "assignment-report");
             map.set("assignment", encodeAssignment(report.accepted()));
@@ -185,6 +179,9 @@ final class FrameCodec {
      * @throws MalformedFrameException if it is not exactly one well-formed frame
      */
     static Frame decode(byte[] body) throws MalformedFrameException {
+        if (LeaseFrames.isLeaseFrame(body)) {
+            return LeaseFrames.decode(body);
+        }
         JsonNode root;
         try {
             root = READER.readValue(body);
@@ -231,27 +228,6 @@ final class FrameCodec {
                     Optional<NodeId> leader = f.get("leader").isNull() ? Optional.empty() : Optional.of(f.node("leader"));
                     yield new Frames.Message(new PeerMessage.Heartbeat(f.node("from"), f.longValue("epoch"), leader,
                             f.bool("leading")));
-                }
-                case "lease-change" -> {
-                    Fields f = fields(root, "from", "epoch", "lease", "replaces");
-                    yield new Frames.Message(new PeerMessage.LeaseChange(f.node("from"), f.longValue("epoch"),
-                            lease(f.get("lease"), "lease-change"), optionalVersion(f.get("replaces"), "lease-change")));
-                }
-                case "lease-ack" -> {
-                    Fields f = fields(root, "from", "epoch", "lease");
-                    yield new Frames.Message(new PeerMessage.LeaseAck(f.node("from"), f.longValue("epoch"),
-                            lease(f.get("lease"), "lease-ack")));
-                }
-                case "lease-refusal" -> {
-                    Fields f = fields(root, "from", "epoch", "refused", "holds");
-                    yield new Frames.Message(new PeerMessage.LeaseRefusal(f.node("from"), f.longValue("epoch"),
-                            lease(f.get("refused"), "lease-refusal"),
-                            optionalVersion(f.get("holds"), "lease-refusal")));
-                }
-                case "lease-commit" -> {
-                    Fields f = fields(root, "from", "epoch", "lease");
-                    yield new Frames.Message(new PeerMessage.LeaseCommit(f.node("from"), f.longValue("epoch"),
-                            lease(f.get("lease"), "lease-commit")));
                 }
                 case "assignment-report" -> {
                     Fields f = fields(root, "from", "epoch", "assignment");
@@ -494,10 +470,6 @@ final class FrameCodec {
     private static LeaseVersion version(JsonNode node, String frame) throws MalformedFrameException {
         Fields f = nested(node, frame, "version", "epoch", "counter", "writer");
         return new LeaseVersion(f.longValue("epoch"), f.longValue("counter"), f.node("writer"));
-    }
-
-    private static Optional<LeaseVersion> optionalVersion(JsonNode node, String frame) throws MalformedFrameException {
-        return node.isNull() ? Optional.empty() : Optional.of(version(node, frame));
     }
 
     private static Ipv4Address address(Fields f, String name) throws MalformedFrameException {

@@ -19,8 +19,11 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class Handshake {
 
-    /** The version of the peer protocol this transport speaks. */
-    static final int PROTOCOL_VERSION = 1;
+    /**
+     * The version of the peer protocol this transport speaks: 2 since the lease messages are
+     * binary ({@link LeaseFrames}); a node of version 1 is refused as a version mismatch.
+     */
+    static final int PROTOCOL_VERSION = 2;
 
     /** Bytes of each side's nonce, drawn from a {@link java.security.SecureRandom}. */
     static final int NONCE_BYTES = 32;

@@ -104,21 +104,37 @@ class FrameCodecTest {
             Optional.of(HostNameSent.of(new byte[] {'h', (byte) 0xFF, 'x'})));
 
     @Test
-    @DisplayName("a lease change whose lease lacks a field, or has an unknown state, is malformed")
+    @DisplayName("a lease change cut short, with bytes left over, an unknown state, an expiry out of range or node 0 "
+            + "is malformed")
     void leaseChangeWithABadLeaseIsRefused() throws Exception {
         byte[] frame = FrameCodec.encode(new Frames.Message(new PeerMessage.LeaseChange(ONE, 3, LEASE, Optional.empty())));
-        ObjectNode map = (ObjectNode) CBOR
-                .readTree(body(frame));
-        ObjectNode lease = (ObjectNode) map.get("lease");
-        lease.remove("state");
-        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
-        lease.put("state", "STOLEN");
-        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
-        lease.put("state", "BOUND");
-        lease.put("address", 1L << 32);
-        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
-        lease.put("address", 5);
-        lease.put("expirySeconds", Long.MAX_VALUE);
+        byte[] body = body(frame);
+        assertEquals(LeaseFrames.CHANGE, body[0], "binary, told apart from a CBOR map by its first byte");
+        for (int length = 1; length < body.length; length++) {
+            byte[] cut = java.util.Arrays.copyOf(body, length);
+            assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(cut), "cut to " + length + " bytes");
+        }
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(java.util.Arrays.copyOf(body, body.length + 1)));
+
+        // kind, from, epoch, address, client key kind and length, the key, htype, chaddr, no host name
+        int state = 1 + 4 + 8 + 4 + 1 + 2 + LEASE.clientKey().bytes().length + 1 + 1
+                + LEASE.hardwareAddress().octets().length + 1;
+        assertEquals(0, body[state], "BOUND");
+        byte[] stolen = body.clone();
+        stolen[state] = 9;
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(stolen));
+        byte[] forever = body.clone();
+        ByteBuffer.wrap(forever).putLong(state + 1, Long.MAX_VALUE);
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(forever));
+        byte[] nobody = body.clone();
+        ByteBuffer.wrap(nobody).putInt(1, 0);
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(nobody));
+    }
+
+    @Test
+    @DisplayName("a lease change in the CBOR form of protocol version 1 is malformed: version 2 sends it in binary")
+    void theCborFormOfALeaseChangeIsGone() throws Exception {
+        ObjectNode map = CBOR.createObjectNode().put("type", "lease-change").put("from", 1).put("epoch", 3);
         assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(map)));
     }
 
@@ -149,7 +165,7 @@ class FrameCodecTest {
     void controlFramesRoundTrip() throws Exception {
         byte[] nonce = new byte[Handshake.NONCE_BYTES];
         Arrays.fill(nonce, (byte) 7);
-        Frames.Hello hello = (Frames.Hello) FrameCodec.decode(body(FrameCodec.encode(new Frames.Hello(1, "lab", TWO, nonce))));
+        Frames.Hello hello = (Frames.Hello) FrameCodec.decode(body(FrameCodec.encode(new Frames.Hello(Handshake.PROTOCOL_VERSION, "lab", TWO, nonce))));
         assertEquals("lab", hello.cluster());
         assertEquals(TWO, hello.node());
         assertArrayEquals(nonce, hello.nonce());
@@ -166,9 +182,9 @@ class FrameCodecTest {
     @Test
     @DisplayName("a hello of another version decodes to that version alone, whatever else it holds")
     void foreignHelloKeepsItsVersion() throws Exception {
-        assertEquals(new Frames.ForeignHello(2), FrameCodec.decode(cbor(m -> {
+        assertEquals(new Frames.ForeignHello(3), FrameCodec.decode(cbor(m -> {
             m.put("type", "hello");
-            m.put("version", 2);
+            m.put("version", 3);
             m.put("something", "new");
         })));
     }

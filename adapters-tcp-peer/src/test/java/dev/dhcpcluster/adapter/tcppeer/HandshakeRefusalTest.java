@@ -185,11 +185,11 @@ class HandshakeRefusalTest {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             ObjectNode hello = cbor.createObjectNode();
             hello.put("type", "hello");
-            hello.put("version", 2);
+            hello.put("version", 1); // the protocol before the binary lease frames
             hello.put("cluster", LoopbackCluster.NAME);
             hello.put("node", 2);
             hello.put("nonce", new byte[32]);
-            hello.put("features", "whatever version 2 brings");
+            hello.put("features", "whatever else version 1 said");
             byte[] body = cbor.writeValueAsBytes(hello);
             out.writeInt(body.length);
             out.write(body);
@@ -197,14 +197,14 @@ class HandshakeRefusalTest {
 
             JsonNode nodeHello = readMap(cbor, in);
             assertEquals("hello", nodeHello.get("type").textValue());
-            assertEquals(1, nodeHello.get("version").intValue());
+            assertEquals(Handshake.PROTOCOL_VERSION, nodeHello.get("version").intValue());
             JsonNode refuse = readMap(cbor, in);
             assertEquals("refuse", refuse.get("type").textValue());
             assertEquals("VERSION_MISMATCH", refuse.get("reason").textValue());
             assertEquals(-1, in.read(), "closed after the refusal");
         }
         RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.VERSION_MISMATCH);
-        assertTrue(refusal.detail().contains("version 2"), refusal.detail());
+        assertTrue(refusal.detail().contains("version 1"), refusal.detail());
     }
 
     @Test

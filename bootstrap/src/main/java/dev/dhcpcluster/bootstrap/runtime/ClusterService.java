@@ -207,7 +207,7 @@ public final class ClusterService extends AbstractIdleService {
 
     /** On the loop: the epoch this node speaks in now. */
     long epoch() {
-        return election.status().epoch();
+        return election.currentEpoch();
     }
 
     /** On the loop: where this node stands in the election, as the grants read it. */

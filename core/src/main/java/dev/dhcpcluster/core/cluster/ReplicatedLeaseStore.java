@@ -60,6 +60,7 @@ public final class ReplicatedLeaseStore implements LeaseStore {
     private final Scheduler scheduler;
     private final Listener listener;
     private final LeaseReplication replication;
+    private final LocalReplica replica = new LocalReplica();
     /**
      * The newest lease of each address written to {@link #local}, durable or not yet: this node's
      * replica, which its snapshot pages are read from, in address order. Packed, with no object
@@ -92,7 +93,7 @@ public final class ReplicatedLeaseStore implements LeaseStore {
         this.local = Objects.requireNonNull(local, "local");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.replication = new LeaseReplication(self, members, scheduler, peers, new LocalReplica(), retransmit, epoch,
+        this.replication = new LeaseReplication(self, members, scheduler, peers, replica, retransmit, epoch,
                 recovering, quorum, LeaseReplication.Acceptance.CHECKS_REPLACED_VERSION);
     }
 
@@ -172,6 +173,7 @@ public final class ReplicatedLeaseStore implements LeaseStore {
 
     @Override
     public void close() {
+        replica.flush();
         local.close();
     }
 
@@ -202,8 +204,15 @@ public final class ReplicatedLeaseStore implements LeaseStore {
         }
     }
 
-    /** This node's store as the replication reads and writes it. */
+    /**
+     * This node's store as the replication reads and writes it. The leases written in one task of
+     * the scheduler (the peers' changes of one burst of frames, say) go to {@link #local} as one
+     * batch at the end of it, in the order written, and their callbacks run in one task once the
+     * batch is durable: one store job and one wake-up per burst rather than per lease.
+     */
     private final class LocalReplica implements LeaseReplication.Replica {
+        private List<Lease> toWrite = new ArrayList<>();
+        private List<Runnable> whenDurable = new ArrayList<>();
 
         @Override
         public Optional<Lease> current(Ipv4Address address) {
@@ -214,10 +223,26 @@ public final class ReplicatedLeaseStore implements LeaseStore {
         public void write(Lease lease, Runnable durable) {
             current.put(lease);
             listener.written(lease);
-            local.write(List.of(lease), new WriteCompletion() {
+            if (toWrite.isEmpty()) {
+                scheduler.execute(this::flush);
+            }
+            toWrite.add(lease);
+            whenDurable.add(durable);
+        }
+
+        /** Hands the leases written since the last flush to {@link #local}, if any. */
+        void flush() {
+            if (toWrite.isEmpty()) {
+                return;
+            }
+            List<Lease> batch = toWrite;
+            List<Runnable> callbacks = whenDurable;
+            toWrite = new ArrayList<>();
+            whenDurable = new ArrayList<>();
+            local.write(batch, new WriteCompletion() {
                 @Override
                 public void durable() {
-                    scheduler.execute(durable);
+                    scheduler.execute(() -> callbacks.forEach(Runnable::run));
                 }
 
                 @Override

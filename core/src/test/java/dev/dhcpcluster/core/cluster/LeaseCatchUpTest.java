@@ -317,7 +317,8 @@ class LeaseCatchUpTest {
         scheduler.runDue();
         assertEquals(List.of(), outcomes, "node 2's answer is on no disk any more");
 
-        scheduler.advance(Duration.ofMillis(60));
+        // Resent within two retransmission intervals.
+        scheduler.advance(Duration.ofMillis(110));
         assertEquals(1, transport.sent().stream().filter(sent -> sent.to().equals(Optional.of(TWO))
                 && sent.message().equals(new PeerMessage.LeaseChange(ONE, 3, change, Optional.empty()))).count(),
                 "sent again to node 2, whose answer is forgotten");

@@ -112,7 +112,8 @@ class LeaseReplicationRaceTest {
 
         // Once the link heals, node 1 refuses the reuse too, and the owner installs the committed renewal.
         cut.clear();
-        scheduler.advance(Duration.ofMillis(60));
+        // A change is sent again within two retransmission intervals.
+        scheduler.advance(Duration.ofMillis(110));
         settle();
         assertEquals(List.of(LeaseReplication.Outcome.REFUSED), reuse);
         assertEquals(renewed, tables.get(2).get(ADDRESS));

@@ -87,13 +87,65 @@ class LeaseReplicationTest {
         syncDisk();
         scheduler.runDue();
         assertEquals(List.of(LeaseReplication.Outcome.COMMITTED), outcomes);
-        // The peer that did not answer hears that the change is committed, again until it answers.
+        // The peer that did not answer hears that the change is committed, again until it answers:
+        // not at once (its acknowledgement of the change is usually on its way), but within two
+        // retransmission intervals.
+        assertEquals(0, transport.sent(PeerMessage.LeaseCommit.class).size());
+        scheduler.advance(Duration.ofMillis(110));
         assertEquals(1, transport.sent(PeerMessage.LeaseCommit.class).size());
-        scheduler.advance(Duration.ofMillis(60));
+        scheduler.advance(Duration.ofMillis(50));
         assertEquals(2, transport.sent(PeerMessage.LeaseCommit.class).size());
         replication.received(ackOf(THREE, first));
         scheduler.advance(Duration.ofMillis(200));
         assertEquals(2, transport.sent(PeerMessage.LeaseCommit.class).size());
+    }
+
+    @Test
+    @DisplayName("a peer whose acknowledgement of the change arrives within a retransmission interval of the commit "
+            + "hears no commit at all, and the change is sent to no one again")
+    void aLateAcknowledgementSavesTheCommitFrame() {
+        Lease first = lease(1, 1, ONE);
+        replication.propose(first, Optional.empty(), outcomes::add);
+        replication.received(ackOf(TWO, first));
+        syncDisk();
+        scheduler.runDue();
+        assertEquals(List.of(LeaseReplication.Outcome.COMMITTED), outcomes);
+
+        scheduler.advance(Duration.ofMillis(30));
+        replication.received(ackOf(THREE, first));
+        scheduler.advance(Duration.ofMillis(500));
+
+        assertEquals(List.of(), transport.sent(PeerMessage.LeaseCommit.class));
+        assertEquals(1, transport.sent(PeerMessage.LeaseChange.class).size(), "the first send only");
+    }
+
+    @Test
+    @DisplayName("a peer that refused a change that commits hears the commit at once")
+    void aRefusingPeerHearsTheCommitAtOnce() {
+        Lease first = lease(1, 1, ONE);
+        replication.propose(first, Optional.empty(), outcomes::add);
+        replication.received(new PeerMessage.LeaseRefusal(THREE, 1, first, Optional.of(new LeaseVersion(1, 0, THREE))));
+        replication.received(ackOf(TWO, first));
+        syncDisk();
+        scheduler.runDue();
+
+        assertEquals(List.of(LeaseReplication.Outcome.COMMITTED), outcomes);
+        assertEquals(List.of(new PeerMessage.LeaseCommit(ONE, 1, first)),
+                transport.sent(PeerMessage.LeaseCommit.class));
+    }
+
+    @Test
+    @DisplayName("a change nobody answers is sent again to each peer within two retransmission intervals, then every "
+            + "interval")
+    void anUnansweredChangeIsSentAgain() {
+        Lease first = lease(1, 1, ONE);
+        replication.propose(first, Optional.empty(), outcomes::add);
+        assertEquals(1, transport.sent(PeerMessage.LeaseChange.class).size(), "one frame to all peers");
+        scheduler.advance(Duration.ofMillis(100));
+        assertEquals(3, transport.sent(PeerMessage.LeaseChange.class).size(), "again to each of the two peers");
+        replication.received(ackOf(TWO, first));
+        scheduler.advance(Duration.ofMillis(50));
+        assertEquals(4, transport.sent(PeerMessage.LeaseChange.class).size(), "again only to the one that did not answer");
     }
 
     @Test

@@ -240,6 +240,29 @@ class ReplicatedLeaseStoreTest {
     }
 
     @Test
+    @DisplayName("the peer's changes that arrive together are written here as one batch, and each is acknowledged "
+            + "once that batch is durable")
+    void aPeersBurstIsOneWrite() throws Exception {
+        start();
+        disk.mode(ControlledLeaseStore.Mode.HELD);
+        Instant expiry = Instant.ofEpochMilli(clock.millis()).plus(Duration.ofHours(1));
+        List<Lease> theirs = List.of(peerLease("02:00:00:00:00:07", FIRST, expiry),
+                peerLease("02:00:00:00:00:08", Ipv4Address.parse("198.18.0.11"), expiry),
+                peerLease("02:00:00:00:00:09", Ipv4Address.parse("198.18.0.12"), expiry));
+
+        scheduler.execute(() -> theirs.forEach(
+                lease -> store.received(new PeerMessage.LeaseChange(TWO, 1, lease, Optional.empty()))));
+        scheduler.runDue();
+
+        assertEquals(1, disk.pendingWrites(), "one write for the three changes");
+        assertEquals(theirs, disk.written());
+        assertTrue(peers.sent(PeerMessage.LeaseAck.class).isEmpty(), "nothing is acknowledged before it is durable");
+        disk.completeAll();
+        scheduler.runDue();
+        assertEquals(theirs, peers.sent(PeerMessage.LeaseAck.class).stream().map(PeerMessage.LeaseAck::lease).toList());
+    }
+
+    @Test
     @DisplayName("an address whose lease ended by time stays out of the pool for the grace, then is offered again")
     void anExpiredAddressWaitsForTheGrace() throws Exception {
         start();
