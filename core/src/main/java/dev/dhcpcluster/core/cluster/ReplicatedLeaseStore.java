@@ -10,6 +10,7 @@ import dev.dhcpcluster.port.store.LeaseStoreException;
 import dev.dhcpcluster.port.store.WriteCompletion;
 import dev.dhcpcluster.port.time.Scheduler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
