@@ -56,7 +56,7 @@ class CompactStructuresTest {
     @DisplayName("the client index agrees with a HashMap through random puts and removes, packed keys and long ones alike")
     void clientIndexAgreesWithAHashMap() {
         SplittableRandom random = new SplittableRandom(12);
-        ClientIndex<Integer> index = new ClientIndex<>();
+        ClientIndex index = new ClientIndex();
         Map<ClientKey, Integer> model = new HashMap<>();
         for (int step = 0; step < 200_000; step++) {
             int n = random.nextInt(5_000);
@@ -64,16 +64,55 @@ class CompactStructuresTest {
                     : ClientKey.ofHardware(mac(n));
             int operation = random.nextInt(3);
             if (operation == 0) {
-                assertEquals(model.put(key, step), index.put(key, step));
+                assertEquals(orNone(model.put(key, step)), index.put(key, step));
             } else if (operation == 1) {
-                assertEquals(model.remove(key), index.remove(key));
+                assertEquals(orNone(model.remove(key)), index.remove(key));
             } else {
-                assertEquals(model.get(key), index.get(key));
+                assertEquals(orNone(model.get(key)), index.get(key));
             }
             assertEquals(model.size(), index.size());
         }
         for (Map.Entry<ClientKey, Integer> entry : model.entrySet()) {
             assertEquals(entry.getValue(), index.get(entry.getKey()));
+        }
+        // Sized for many more entries, it holds the same ones.
+        index.ensureCapacity(100_000);
+        for (Map.Entry<ClientKey, Integer> entry : model.entrySet()) {
+            assertEquals(entry.getValue(), index.get(entry.getKey()));
+        }
+    }
+
+    private static int orNone(Integer value) {
+        return value == null ? ClientIndex.NONE : value;
+    }
+
+    @Test
+    @DisplayName("the address index numbers slots in the order added, finds each by its address, keeps them in order, sized ahead or grown")
+    void slotIndexFindsEverySlot() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int ahead : new int[] {0, 50_000}) {
+            SlotIndex index = new SlotIndex();
+            index.ensureCapacity(ahead);
+            Map<Integer, Integer> model = new HashMap<>();
+            List<Integer> added = new ArrayList<>();
+            while (added.size() < 40_000) {
+                int address = random.nextInt();
+                if (index.get(address) == SlotIndex.NONE) {
+                    assertEquals(added.size(), index.add(address));
+                    model.put(address, added.size());
+                    added.add(address);
+                }
+            }
+            for (Map.Entry<Integer, Integer> entry : model.entrySet()) {
+                assertEquals(entry.getValue(), index.get(entry.getKey()));
+                assertEquals(entry.getKey(), index.addressOf(entry.getValue()));
+            }
+            added.sort(Integer::compareUnsigned);
+            SlotIndex.OrderedAddresses ordered = index.ordered();
+            assertEquals(added.size(), ordered.size());
+            for (int i = 0; i < added.size(); i++) {
+                assertEquals(added.get(i), ordered.at(i));
+            }
         }
     }
 
@@ -81,17 +120,17 @@ class CompactStructuresTest {
     @DisplayName("the expiry heap hands its entries back earliest first")
     void dueQueueIsEarliestFirst() {
         SplittableRandom random = new SplittableRandom(3);
-        DueQueue<Long> queue = new DueQueue<>();
+        DueQueue queue = new DueQueue();
         List<Long> times = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             long time = random.nextLong(1_000);
             times.add(time);
-            queue.add(time, time);
+            queue.add(time, (int) time);
         }
         times.sort(null);
         for (long time : times) {
             assertEquals(time, queue.firstTime());
-            assertEquals(time, queue.poll());
+            assertEquals((int) time, queue.poll());
         }
         assertTrue(queue.isEmpty());
     }
