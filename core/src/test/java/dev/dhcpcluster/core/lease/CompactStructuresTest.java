@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.core.config.ServerConfig;
 import dev.dhcpcluster.core.testing.TestConfigs;
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
@@ -133,6 +134,36 @@ class CompactStructuresTest {
             assertEquals((int) time, queue.poll());
         }
         assertTrue(queue.isEmpty());
+    }
+
+    @Test
+    @DisplayName("a table told how many leases come, exactly, too few or too many, loads the same leases as one told nothing")
+    void sizedLoadsMatchAnUnsizedOne() {
+        Ipv4Address first = Ipv4Address.parse("198.18.1.0");
+        Instant expiry = Instant.parse("2030-01-01T00:00:00Z");
+        List<Lease> leases = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            LeaseState state = i % 7 == 0 ? LeaseState.RELEASED : LeaseState.BOUND;
+            leases.add(new Lease(first.plus(i), ClientKey.ofHardware(mac(i)), mac(i),
+                    i % 4 == 0 ? Optional.of("host-" + i) : Optional.empty(), state, expiry.plusSeconds(i),
+                    new LeaseVersion(0, 1 + i, new NodeId(1))));
+        }
+        long now = Instant.parse("2029-01-01T00:00:00Z").toEpochMilli();
+        ServerConfig config = TestConfigs.server(TestConfigs.SubnetBuilder.of("198.18.0.0", 16)
+                .pool("198.18.1.0", "198.18.20.255").build()).build();
+        LeaseTable unsized = new LeaseTable(config);
+        unsized.load(leases, now);
+        for (long hint : new long[] {3_000, 10, 1_000_000, -1}) {
+            LeaseTable sized = new LeaseTable(config);
+            leases.forEach(sized.loader(now, hint));
+            assertEquals(unsized.leases().size(), sized.leases().size(), "hint " + hint);
+            for (Lease lease : leases) {
+                assertEquals(Optional.of(lease), sized.leaseAt(lease.address()), "hint " + hint);
+                assertEquals(unsized.leaseOf(lease.clientKey()), sized.leaseOf(lease.clientKey()), "hint " + hint);
+            }
+            assertEquals(unsized.nextExpiry(), sized.nextExpiry());
+            assertEquals(unsized.usage(), sized.usage());
+        }
     }
 
     @Test
