@@ -86,6 +86,11 @@ public final class LeaseTable {
     private final Duration expiryGrace;
     private final long expiryGraceMillis;
     private final List<ServedSubnet> subnets;
+    /** {@link #subnets} as an array, for the look-ups of every lease. */
+    private final ServedSubnet[] subnetArray;
+    /** The subnet {@link #subnetContaining} found last, and its index, or null. */
+    private ServedSubnet lastContaining;
+    private int lastContainingIndex;
     /** The subnet of each configured interface name; of two subnets naming one interface, the first. */
     private final Map<String, ServedSubnet> byInterface;
     /**
@@ -137,7 +142,8 @@ public final class LeaseTable {
         }
         this.subnets = Collections.unmodifiableList(built);
         this.byInterface = Map.copyOf(interfaces);
-        this.slots = new SlotColumns(built.toArray(new ServedSubnet[0]));
+        this.subnetArray = built.toArray(new ServedSubnet[0]);
+        this.slots = new SlotColumns(subnetArray);
     }
 
     /** The served subnets, in configuration order. */
@@ -166,9 +172,18 @@ public final class LeaseTable {
 
     /** The subnet containing {@code address}, or null. */
     public ServedSubnet subnetContaining(Ipv4Address address) {
-        for (ServedSubnet subnet : subnets) {
-            if (subnet.config().contains(address)) {
-                return subnet;
+        // Subnets do not overlap, so the subnet found last is the answer whenever it contains the
+        // address: a load of a million leases, mostly of one subnet, rarely walks the list.
+        ServedSubnet last = lastContaining;
+        if (last != null && last.config().contains(address)) {
+            return last;
+        }
+        ServedSubnet[] all = subnetArray;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i].config().contains(address)) {
+                lastContaining = all[i];
+                lastContainingIndex = i;
+                return all[i];
             }
         }
         return null;
@@ -775,6 +790,15 @@ public final class LeaseTable {
         return Math.max(EPOCH, slots.epoch(slot));
     }
 
+    private int indexOf(ServedSubnet subnet) {
+        for (int i = 0; i < subnetArray.length; i++) {
+            if (subnetArray[i] == subnet) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not a subnet of this table: " + subnet);
+    }
+
     private ServedSubnet subnet(int slot) {
         return slots.subnet(slot);
     }
@@ -782,7 +806,7 @@ public final class LeaseTable {
     private int slotFor(ServedSubnet subnet, Ipv4Address address) {
         int slot = slots.find(address.value());
         if (slot == SlotIndex.NONE) {
-            slot = slots.add(address.value(), subnets.indexOf(subnet));
+            slot = slots.add(address.value(), subnet == lastContaining ? lastContainingIndex : indexOf(subnet));
         }
         return slot;
     }
@@ -865,9 +889,9 @@ public final class LeaseTable {
     /** The pool bit of a dynamic address is set exactly while something holds the address, or its grace lasts. */
     private void syncPool(int slot) {
         if (slots.offeredTo[slot] != null || slots.holds(slot) || slots.graceUntil[slot] != 0) {
-            subnet(slot).claim(Ipv4Address.of(slots.address(slot)));
+            slots.claim(slot);
         } else {
-            subnet(slot).release(Ipv4Address.of(slots.address(slot)));
+            slots.release(slot);
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.Optional;
  * <p>Why columns and not one object per slot: a node holds up to millions of leases, and objects
  * that live as long as leases do are what a garbage collector pays for, copying each out of the
  * young generation, tracing and card-marking it. Primitive arrays hold no reference to trace, a
- * slot costs only its bytes (about 75, against 88 for the object it replaced plus the indexes'
+ * slot costs only its bytes (about 80, against 88 for the object it replaced plus the indexes'
  * references to it), and a table told how many leases come ({@link #ensureCapacity}) allocates
  * each column once. Only the rare parts of a lease (a long client key, a hardware address its key
  * does not carry, host names, an expiry finer than a millisecond) and the client of a pending
@@ -50,6 +50,11 @@ final class SlotColumns {
 
     /** The index in {@link #subnets} of the subnet that serves the slot's address. */
     int[] subnet = new int[MIN_CAPACITY];
+    /**
+     * The index of the pool whose range holds the slot's address, or -1 ({@link ServedSubnet#poolRangeOf}):
+     * fixed for the life of the subnet, so looked up once, when the slot is added.
+     */
+    int[] poolRange = new int[MIN_CAPACITY];
     /** The ordinal of the state of the newest lease of the address, or {@link #NO_LEASE}. */
     byte[] state = new byte[MIN_CAPACITY];
     /** 1 while the lease is bound or declined and not yet past its expiry (as last settled), else 0. */
@@ -88,6 +93,7 @@ final class SlotColumns {
             resize(state.length * 2);
         }
         subnet[slot] = subnetIndex;
+        poolRange[slot] = subnets[subnetIndex].poolRangeOf(address);
         state[slot] = NO_LEASE;
         queuedAt[slot] = NOT_QUEUED;
         return slot;
@@ -107,6 +113,7 @@ final class SlotColumns {
 
     private void resize(int capacity) {
         subnet = Arrays.copyOf(subnet, capacity);
+        poolRange = Arrays.copyOf(poolRange, capacity);
         state = Arrays.copyOf(state, capacity);
         leaseHolds = Arrays.copyOf(leaseHolds, capacity);
         client = Arrays.copyOf(client, capacity);
@@ -156,12 +163,19 @@ final class SlotColumns {
         return small != LONG_EPOCH ? small : extra[slot].epoch();
     }
 
-    /**
-     * The pool of the subnet that hands out the slot's address, or -1 ({@link ServedSubnet#poolOf}):
-     * looked up when counted rather than kept, a binary search over the subnet's few pools.
-     */
+    /** The pool of the subnet that hands out the slot's address, or -1 ({@link ServedSubnet#poolOf}). */
     int pool(int slot) {
-        return subnet(slot).poolOf(Ipv4Address.of(address(slot)));
+        return subnet(slot).countedPool(poolRange[slot], address(slot));
+    }
+
+    /** Marks the slot's address used in its pool (an address outside the pools is left alone). */
+    void claim(int slot) {
+        subnet(slot).claim(poolRange[slot], address(slot));
+    }
+
+    /** Marks the slot's address free in its pool (an address outside the pools is left alone). */
+    void release(int slot) {
+        subnet(slot).release(poolRange[slot], address(slot));
     }
 
     /** Keeps {@code lease} as the newest lease of the slot's address. */
