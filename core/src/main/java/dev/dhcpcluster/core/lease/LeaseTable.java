@@ -304,7 +304,7 @@ public final class LeaseTable {
                 byClient.put(lease.clientKey(), slot);
             }
         }
-        ClientKey offered = slots.offeredTo[slot];
+        ClientKey offered = slots.offeredTo(slot);
         if (slots.holds(slot) && offered != null && !offered.equals(lease.clientKey())) {
             clearOffer(slot);
         }
@@ -332,9 +332,9 @@ public final class LeaseTable {
         forEachLease(loader);
         keepForeignBlocks(next);
         for (int slot = 0; slot < slots.size(); slot++) {
-            ClientKey offered = slots.offeredTo[slot];
-            if (offered != null && offersByClient.get(offered) == slot && slots.offerExpiry[slot] > nowMillis) {
-                next.keepOffer(Ipv4Address.of(slots.address(slot)), offered, slots.offerExpiry[slot], nowMillis);
+            ClientKey offered = slots.offeredTo(slot);
+            if (offered != null && offersByClient.get(offered) == slot && slots.offerExpiry(slot) > nowMillis) {
+                next.keepOffer(Ipv4Address.of(slots.address(slot)), offered, slots.offerExpiry(slot), nowMillis);
             }
         }
         return next;
@@ -367,14 +367,14 @@ public final class LeaseTable {
             return;
         }
         int slot = slots.find(address.value());
-        if (slot != SlotIndex.NONE && (slots.offeredTo[slot] != null
+        if (slot != SlotIndex.NONE && (slots.offeredTo(slot) != null
                 || slots.holds(slot) && slots.expiry[slot] > nowMillis && !slots.isClient(slot, key))) {
             return;
         }
         offer(subnet, address, key, nowMillis);
         // The offer keeps its own end, not a new hold: the earlier end is queued, the later one is then skipped.
         slot = slots.find(address.value());
-        slots.offerExpiry[slot] = expiryMillis;
+        slots.setOfferExpiry(slot, expiryMillis);
         schedule(slot, expiryMillis);
     }
 
@@ -456,7 +456,7 @@ public final class LeaseTable {
     /** The address offered to this client and still held for it, if any. */
     public Optional<Ipv4Address> offeredTo(ClientKey key, long nowMillis) {
         int slot = offersByClient.get(key);
-        if (slot == ClientIndex.NONE || slots.offerExpiry[slot] <= nowMillis) {
+        if (slot == ClientIndex.NONE || slots.offerExpiry(slot) <= nowMillis) {
             return Optional.empty();
         }
         return Optional.of(Ipv4Address.of(slots.address(slot)));
@@ -484,8 +484,8 @@ public final class LeaseTable {
         if (slot == SlotIndex.NONE) {
             return true;
         }
-        ClientKey offered = slots.offeredTo[slot];
-        if (offered != null && slots.offerExpiry[slot] > nowMillis && !offered.equals(key)) {
+        ClientKey offered = slots.offeredTo(slot);
+        if (offered != null && slots.offerExpiry(slot) > nowMillis && !offered.equals(key)) {
             return false;
         }
         if (slots.hasLease(slot) && slots.state(slot).holdsAddress()
@@ -523,19 +523,18 @@ public final class LeaseTable {
         if (previous != ClientIndex.NONE && previous != slot) {
             clearOffer(previous);
         }
-        if (slots.offeredTo[slot] == null) {
+        if (slots.offeredTo(slot) == null) {
             subnet(slot).countOffer(slots.pool(slot), 1);
         }
-        slots.offeredTo[slot] = key;
-        slots.offerExpiry[slot] = nowMillis + offerHoldMillis;
+        slots.setOffer(slot, key, nowMillis + offerHoldMillis);
         syncPool(slot);
-        schedule(slot, slots.offerExpiry[slot]);
+        schedule(slot, nowMillis + offerHoldMillis);
     }
 
     /** Frees the address offered to this client, if any: the client chose another server. */
     public void withdrawOffer(ClientKey key) {
         int slot = offersByClient.remove(key);
-        if (slot != ClientIndex.NONE && key.equals(slots.offeredTo[slot])) {
+        if (slot != ClientIndex.NONE && key.equals(slots.offeredTo(slot))) {
             clearOffer(slot);
         }
     }
@@ -599,7 +598,7 @@ public final class LeaseTable {
         if (slot == SlotIndex.NONE) {
             return Optional.empty();
         }
-        boolean offered = key.equals(slots.offeredTo[slot]) && slots.offerExpiry[slot] > nowMillis;
+        boolean offered = key.equals(slots.offeredTo(slot)) && slots.offerExpiry(slot) > nowMillis;
         if (!offered && !slots.isLiveBindingOf(slot, key, nowMillis)) {
             return Optional.empty();
         }
@@ -674,7 +673,7 @@ public final class LeaseTable {
         Lease ended = slots.lease(slot).withState(LeaseState.EXPIRED, Instant.ofEpochMilli(nowMillis), epochOf(slot),
                 node);
         setLease(slot, ended, nowMillis);
-        if (ended.clientKey().equals(slots.offeredTo[slot])) {
+        if (ended.clientKey().equals(slots.offeredTo(slot))) {
             clearOffer(slot);
         }
         return Optional.of(ended);
@@ -701,7 +700,7 @@ public final class LeaseTable {
         }
         count(slot, -1);
         slots.setHolds(slot, false);
-        slots.graceUntil[slot] = 0;
+        slots.setGraceUntil(slot, 0);
         slots.clearLease(slot);
         if (byClient.get(refused.clientKey()) == slot) {
             byClient.remove(refused.clientKey());
@@ -711,8 +710,8 @@ public final class LeaseTable {
         }
         if (expiryGraceMillis > 0) {
             if (!slots.holds(slot)) {
-                slots.graceUntil[slot] = Math.max(slots.graceUntil[slot], nowMillis + expiryGraceMillis);
-                schedule(slot, slots.graceUntil[slot]);
+                slots.setGraceUntil(slot, Math.max(slots.graceUntil(slot), nowMillis + expiryGraceMillis));
+                schedule(slot, slots.graceUntil(slot));
             }
             // Nor is it the address to offer the refused client again, even when agreed is that client's own
             // lease: this node's version may be one the cluster never committed, and the client would ask for
@@ -820,7 +819,7 @@ public final class LeaseTable {
         slots.setHolds(slot, holds);
         long graceEnd = expiry + expiryGraceMillis;
         long graceUntil = !holds && lease.state().holdsAddress() && graceEnd > nowMillis ? graceEnd : 0;
-        slots.graceUntil[slot] = graceUntil;
+        slots.setGraceUntil(slot, graceUntil);
         if (graceUntil != 0) {
             schedule(slot, graceUntil);
         }
@@ -842,14 +841,14 @@ public final class LeaseTable {
     }
 
     private void clearOffer(int slot) {
-        ClientKey offered = slots.offeredTo[slot];
+        ClientKey offered = slots.offeredTo(slot);
         if (offered == null) {
             return;
         }
         if (offersByClient.get(offered) == slot) {
             offersByClient.remove(offered);
         }
-        slots.offeredTo[slot] = null;
+        slots.clearOffer(slot);
         subnet(slot).countOffer(slots.pool(slot), -1);
         syncPool(slot);
     }
@@ -867,28 +866,29 @@ public final class LeaseTable {
 
     /** Ends whatever holds of this slot are past their end; a slot whose end moved later finds nothing to do yet. */
     private void settle(int slot, long nowMillis) {
-        if (slots.offeredTo[slot] != null && slots.offerExpiry[slot] <= nowMillis) {
+        if (slots.offeredTo(slot) != null && slots.offerExpiry(slot) <= nowMillis) {
             clearOffer(slot);
         }
         if (slots.holds(slot) && slots.expiry[slot] <= nowMillis) {
             count(slot, -1);
             slots.setHolds(slot, false);
             long graceUntil = slots.expiry[slot] + expiryGraceMillis;
-            slots.graceUntil[slot] = graceUntil;
+            // A grace already over is none: it is not kept only to be dropped below.
+            slots.setGraceUntil(slot, graceUntil > nowMillis ? graceUntil : 0);
             if (graceUntil > nowMillis) {
                 schedule(slot, graceUntil);
             }
             syncPool(slot);
         }
-        if (slots.graceUntil[slot] != 0 && slots.graceUntil[slot] <= nowMillis) {
-            slots.graceUntil[slot] = 0;
+        if (slots.graceUntil(slot) != 0 && slots.graceUntil(slot) <= nowMillis) {
+            slots.setGraceUntil(slot, 0);
             syncPool(slot);
         }
     }
 
     /** The pool bit of a dynamic address is set exactly while something holds the address, or its grace lasts. */
     private void syncPool(int slot) {
-        if (slots.offeredTo[slot] != null || slots.holds(slot) || slots.graceUntil[slot] != 0) {
+        if (slots.offeredTo(slot) != null || slots.holds(slot) || slots.graceUntil(slot) != 0) {
             slots.claim(slot);
         } else {
             slots.release(slot);

@@ -67,15 +67,14 @@ final class SlotColumns {
     int[] epoch = new int[MIN_CAPACITY];
     long[] counter = new long[MIN_CAPACITY];
     int[] writer = new int[MIN_CAPACITY];
-    /** When the grace of the lease, ended by time, ends; 0 if no grace keeps the address. */
-    long[] graceUntil = new long[MIN_CAPACITY];
-    long[] offerExpiry = new long[MIN_CAPACITY];
     /** The time of the slot's live entry in the expiry queue, or {@link #NOT_QUEUED}. */
     long[] queuedAt = new long[MIN_CAPACITY];
     /** What the lease has beyond the common case, or null (see {@link Extra}). */
     Extra[] extra = new Extra[MIN_CAPACITY];
-    /** The client the address is offered to, or null. */
-    ClientKey[] offeredTo = new ClientKey[MIN_CAPACITY];
+    /** The pending offers: the client each slot is offered to, and when the offer ends. */
+    private final SparseSlots offers = new SparseSlots(true);
+    /** When the grace of each slot's lease, ended by time, ends: only for slots that have one. */
+    private final SparseSlots graces = new SparseSlots(false);
 
     SlotColumns(ServedSubnet[] subnets) {
         this.subnets = subnets;
@@ -121,11 +120,47 @@ final class SlotColumns {
         epoch = Arrays.copyOf(epoch, capacity);
         counter = Arrays.copyOf(counter, capacity);
         writer = Arrays.copyOf(writer, capacity);
-        graceUntil = Arrays.copyOf(graceUntil, capacity);
-        offerExpiry = Arrays.copyOf(offerExpiry, capacity);
         queuedAt = Arrays.copyOf(queuedAt, capacity);
         extra = Arrays.copyOf(extra, capacity);
-        offeredTo = Arrays.copyOf(offeredTo, capacity);
+    }
+
+    /** The client the slot's address is offered to, or null. */
+    ClientKey offeredTo(int slot) {
+        return (ClientKey) offers.object(slot);
+    }
+
+    /** When the offer of the slot's address ends; only if {@link #offeredTo} is not null. */
+    long offerExpiry(int slot) {
+        return offers.time(slot, 0);
+    }
+
+    /** Offers the slot's address to {@code client} until {@code expiryMillis}. */
+    void setOffer(int slot, ClientKey client, long expiryMillis) {
+        offers.put(slot, expiryMillis, client);
+    }
+
+    /** Moves the end of the slot's pending offer. */
+    void setOfferExpiry(int slot, long expiryMillis) {
+        offers.setTime(slot, expiryMillis);
+    }
+
+    /** Ends the slot's offer, if any. */
+    void clearOffer(int slot) {
+        offers.remove(slot);
+    }
+
+    /** When the grace of the slot's lease, ended by time, ends; 0 if no grace keeps the address. */
+    long graceUntil(int slot) {
+        return graces.time(slot, 0);
+    }
+
+    /** Sets when the slot's grace ends; 0 for none. */
+    void setGraceUntil(int slot, long untilMillis) {
+        if (untilMillis == 0) {
+            graces.remove(slot);
+        } else {
+            graces.put(slot, untilMillis, null);
+        }
     }
 
     int address(int slot) {
@@ -264,9 +299,10 @@ final class SlotColumns {
 
     /** The earliest end of a hold of the slot (offer or lease), or {@link #NOT_QUEUED} if nothing holds it. */
     long nextEnd(int slot) {
-        long end = offeredTo[slot] != null ? offerExpiry[slot] : NOT_QUEUED;
-        if (graceUntil[slot] != 0) {
-            end = Math.min(end, graceUntil[slot]);
+        long end = offers.time(slot, NOT_QUEUED);
+        long grace = graceUntil(slot);
+        if (grace != 0) {
+            end = Math.min(end, grace);
         }
         return holds(slot) ? Math.min(end, expiry[slot]) : end;
     }

@@ -118,6 +118,33 @@ class CompactStructuresTest {
     }
 
     @Test
+    @DisplayName("the sparse slot map agrees with a HashMap through random puts and removes, growing and shrinking")
+    void sparseSlotsAgreeWithAHashMap() {
+        SplittableRandom random = new SplittableRandom(8);
+        SparseSlots sparse = new SparseSlots(true);
+        Map<Integer, Long> model = new HashMap<>();
+        for (int step = 0; step < 200_000; step++) {
+            int slot = random.nextInt(step < 100_000 ? 20_000 : 300);
+            int operation = random.nextInt(3);
+            if (operation == 0) {
+                sparse.put(slot, step, "s" + slot);
+                model.put(slot, (long) step);
+            } else if (operation == 1) {
+                sparse.remove(slot);
+                model.remove(slot);
+            } else {
+                assertEquals(model.containsKey(slot), sparse.has(slot));
+                assertEquals(model.getOrDefault(slot, -1L), sparse.time(slot, -1));
+                assertEquals(model.containsKey(slot) ? "s" + slot : null, sparse.object(slot));
+            }
+            assertEquals(model.size(), sparse.size());
+        }
+        for (Map.Entry<Integer, Long> entry : model.entrySet()) {
+            assertEquals(entry.getValue(), sparse.time(entry.getKey(), -1));
+        }
+    }
+
+    @Test
     @DisplayName("the expiry heap hands its entries back earliest first")
     void dueQueueIsEarliestFirst() {
         SplittableRandom random = new SplittableRandom(3);
