@@ -19,6 +19,8 @@ final class ClientIndex {
     private static final int MIN_CAPACITY = 16;
     /** The table grows past this share of its capacity, by half. */
     private static final double MAX_LOAD = 0.8;
+    /** How full {@link #ensureCapacity} leaves the table once the entries it was told of are in. */
+    private static final double SIZED_LOAD = 0.65;
 
     private long[] keys = new long[MIN_CAPACITY];
     private int[] values = new int[MIN_CAPACITY];
@@ -41,6 +43,31 @@ final class ClientIndex {
         return put(packed, value);
     }
 
+    /**
+     * Sets the value of {@code key} (not negative) if it has none, and returns {@link #NONE};
+     * otherwise leaves it and returns it. One probe where a {@link #get} and a {@link #put} would
+     * take two: a load of a million new clients pays one each.
+     */
+    int putIfAbsent(ClientKey key, int value) {
+        long packed = PackedClientKey.pack(key);
+        if (packed == PackedClientKey.NONE) {
+            Integer previous = others.putIfAbsent(key, value);
+            return previous == null ? NONE : previous;
+        }
+        int i = home(packed, keys.length);
+        for (; keys[i] != 0; i = next(i, keys.length)) {
+            if (keys[i] == packed) {
+                return values[i];
+            }
+        }
+        keys[i] = packed;
+        values[i] = value;
+        if (++size > keys.length * MAX_LOAD) {
+            rehash(keys.length + keys.length / 2);
+        }
+        return NONE;
+    }
+
     /** Removes {@code key}; returns its value, or {@link #NONE}. */
     int remove(ClientKey key) {
         long packed = PackedClientKey.pack(key);
@@ -60,7 +87,9 @@ final class ClientIndex {
      * leases come sizes the index once.
      */
     void ensureCapacity(int entries) {
-        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) Math.ceil(entries / MAX_LOAD) + 1);
+        // Sized ahead, the table is filled only to SIZED_LOAD: the probes of a look-up that misses
+        // (every new client of a load) grow fast as a linear-probing table fills.
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) Math.ceil(entries / SIZED_LOAD) + 1);
         if (capacity > keys.length) {
             rehash(capacity);
         }

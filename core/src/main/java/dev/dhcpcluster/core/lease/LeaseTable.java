@@ -260,8 +260,9 @@ public final class LeaseTable {
         }
         setLease(slot, lease, nowMillis);
         if (lease.state() != LeaseState.DECLINED) {
-            int known = byClient.get(lease.clientKey());
-            if (known == ClientIndex.NONE || !slots.hasLease(known) || prefer(lease, known, nowMillis)) {
+            int known = byClient.putIfAbsent(lease.clientKey(), slot);
+            if (known != ClientIndex.NONE && known != slot
+                    && (!slots.hasLease(known) || prefer(lease, known, nowMillis))) {
                 byClient.put(lease.clientKey(), slot);
             }
         }

@@ -63,8 +63,10 @@ class CompactStructuresTest {
             int n = random.nextInt(5_000);
             ClientKey key = n % 10 == 0 ? ClientKey.ofClientId(("long-client-" + n).getBytes())
                     : ClientKey.ofHardware(mac(n));
-            int operation = random.nextInt(3);
-            if (operation == 0) {
+            int operation = random.nextInt(4);
+            if (operation == 3) {
+                assertEquals(orNone(model.putIfAbsent(key, step)), index.putIfAbsent(key, step));
+            } else if (operation == 0) {
                 assertEquals(orNone(model.put(key, step)), index.put(key, step));
             } else if (operation == 1) {
                 assertEquals(orNone(model.remove(key)), index.remove(key));
