@@ -19,8 +19,6 @@ final class ClientIndex {
     private static final int MIN_CAPACITY = 16;
     /** The table grows past this share of its capacity, by half. */
     private static final double MAX_LOAD = 0.8;
-    /** How full {@link #ensureCapacity} leaves the table once the entries it was told of are in. */
-    private static final double SIZED_LOAD = 0.65;
 
     private long[] keys = new long[MIN_CAPACITY];
     private int[] values = new int[MIN_CAPACITY];
@@ -87,9 +85,9 @@ final class ClientIndex {
      * leases come sizes the index once.
      */
     void ensureCapacity(int entries) {
-        // Sized ahead, the table is filled only to SIZED_LOAD: the probes of a look-up that misses
-        // (every new client of a load) grow fast as a linear-probing table fills.
-        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) Math.ceil(entries / SIZED_LOAD) + 1);
+        // Filled to MAX_LOAD, not less: a sparser table made the look-ups of a load shorter, but its
+        // extra megabytes left the old generation of a 256 MB heap too full (full collections).
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) Math.ceil(entries / MAX_LOAD) + 1);
         if (capacity > keys.length) {
             rehash(capacity);
         }
