@@ -22,7 +22,7 @@ import java.util.Optional;
  * <p>Why columns and not one object per slot: a node holds up to millions of leases, and objects
  * that live as long as leases do are what a garbage collector pays for, copying each out of the
  * young generation, tracing and card-marking it. Primitive arrays hold no reference to trace, a
- * slot costs only its bytes (about 80, against 88 for the object it replaced plus the indexes'
+ * slot costs only its bytes (about 60, against 88 for the object it replaced plus the indexes'
  * references to it), and a table told how many leases come ({@link #ensureCapacity}) allocates
  * each column once. Only the rare parts of a lease (a long client key, a hardware address its key
  * does not carry, host names, an expiry finer than a millisecond) and the client of a pending
