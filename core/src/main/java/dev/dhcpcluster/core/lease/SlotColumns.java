@@ -25,8 +25,9 @@ import java.util.Optional;
  * slot costs only its bytes (about 60, against 88 for the object it replaced plus the indexes'
  * references to it), and a table told how many leases come ({@link #ensureCapacity}) allocates
  * each column once. Only the rare parts of a lease (a long client key, a hardware address its key
- * does not carry, host names, an expiry finer than a millisecond) and the client of a pending
- * offer are objects, in the two reference columns.
+ * does not carry, host names, an expiry finer than a millisecond) are objects, in one reference
+ * column; what only a few slots have at a time (a pending offer, a grace) is kept apart for those
+ * slots ({@link SparseSlots}).
  *
  * <p>The columns grow by doubling; the fields are read and written by the lease table directly
  * ({@code slots.expiry[slot]}), always through this object, since a growth replaces the arrays.
