@@ -61,7 +61,7 @@ import java.util.function.Consumer;
  * <h2>Memory</h2>
  * A node may hold a million leases, so the table keeps no object per lease: each address it has
  * used is a slot, an {@code int}, and the slot's fields are elements of primitive arrays
- * ({@link SlotColumns}, a struct of arrays): the lease's state, its expiry in epoch milliseconds,
+ * ({@code SlotColumns}, a struct of arrays): the lease's state, its expiry in epoch milliseconds,
  * its version's parts, its client key packed into a {@code long} when it has at most seven octets
  * (the hardware address only when the key does not already carry it), and the holds on the
  * address. A {@link Lease} is built when someone asks for one. The indexes by address and by
