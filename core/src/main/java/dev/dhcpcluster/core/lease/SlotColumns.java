@@ -41,6 +41,8 @@ final class SlotColumns {
     static final byte NO_LEASE = -1;
     /** {@link #epoch} of a lease whose epoch does not fit in an int: {@link Extra#epoch} holds it. */
     private static final int LONG_EPOCH = -1;
+    /** {@link #counter} of a lease whose counter does not fit in an int: {@link Extra#counter} holds it. */
+    private static final int LONG_COUNTER = -1;
     private static final LeaseState[] STATES = LeaseState.values();
     private static final byte BOUND = (byte) LeaseState.BOUND.ordinal();
     private static final int MIN_CAPACITY = 16;
@@ -66,7 +68,8 @@ final class SlotColumns {
     long[] expiry = new long[MIN_CAPACITY];
     /** The version's epoch, or {@link #LONG_EPOCH} (elections would need billions of terms to get there). */
     int[] epoch = new int[MIN_CAPACITY];
-    long[] counter = new long[MIN_CAPACITY];
+    /** The version's counter, or {@link #LONG_COUNTER} ({@link Extra#counter} holds it: two billion changes of one address). */
+    int[] counter = new int[MIN_CAPACITY];
     int[] writer = new int[MIN_CAPACITY];
     /** The time of the slot's live entry in the expiry queue, or {@link #NOT_QUEUED}. */
     long[] queuedAt = new long[MIN_CAPACITY];
@@ -194,6 +197,11 @@ final class SlotColumns {
         return code == NO_LEASE ? null : STATES[code];
     }
 
+    long counter(int slot) {
+        int small = counter[slot];
+        return small != LONG_COUNTER ? small : extra[slot].counter();
+    }
+
     long epoch(int slot) {
         int small = epoch[slot];
         return small != LONG_EPOCH ? small : extra[slot].epoch();
@@ -230,15 +238,17 @@ final class SlotColumns {
         client[slot] = packed;
         expiry[slot] = expiryMillis;
         epoch[slot] = intEpoch ? (int) leaseEpoch : LONG_EPOCH;
-        counter[slot] = version.counter();
+        long leaseCounter = version.counter();
+        boolean intCounter = leaseCounter < Integer.MAX_VALUE;
+        counter[slot] = intCounter ? (int) leaseCounter : LONG_COUNTER;
         writer[slot] = version.writer().value();
-        if (packed != PackedClientKey.NONE && keyCarriesHardware && exactMillis && intEpoch
+        if (packed != PackedClientKey.NONE && keyCarriesHardware && exactMillis && intEpoch && intCounter
                 && lease.hostname().isEmpty() && lease.hostnameSent().isEmpty()) {
             extra[slot] = null;
         } else {
             extra[slot] = new Extra(packed == PackedClientKey.NONE ? lease.clientKey() : null,
                     keyCarriesHardware ? null : hardware, lease.hostname().orElse(null),
-                    lease.hostnameSent().orElse(null), exactMillis ? null : end, leaseEpoch);
+                    lease.hostnameSent().orElse(null), exactMillis ? null : end, leaseEpoch, leaseCounter);
         }
     }
 
@@ -268,7 +278,7 @@ final class SlotColumns {
     }
 
     LeaseVersion version(int slot) {
-        return new LeaseVersion(epoch(slot), counter[slot], new NodeId(writer[slot]));
+        return new LeaseVersion(epoch(slot), counter(slot), new NodeId(writer[slot]));
     }
 
     /** True if the lease's version is below {@code other}: {@code other.isAfter(version(slot))}. */
@@ -277,8 +287,9 @@ final class SlotColumns {
         if (other.epoch() != own) {
             return other.epoch() > own;
         }
-        if (other.counter() != counter[slot]) {
-            return other.counter() > counter[slot];
+        long ownCounter = counter(slot);
+        if (other.counter() != ownCounter) {
+            return other.counter() > ownCounter;
         }
         return other.writer().value() > writer[slot];
     }
@@ -315,10 +326,10 @@ final class SlotColumns {
     /**
      * The rarer parts of a lease, kept only when a lease has one: a client key too long to pack,
      * a hardware address its client key does not carry, host names, an expiry finer than a
-     * millisecond. Each field is null when the lease does not need it; {@code epoch} is the
-     * version's, read only when it does not fit the slot's int.
+     * millisecond. Each field is null when the lease does not need it; {@code epoch} and
+     * {@code counter} are the version's, read only when they do not fit the slot's ints.
      */
     record Extra(ClientKey key, HardwareAddress hardware, String hostname, HostNameSent hostnameSent,
-            Instant exactExpiry, long epoch) {
+            Instant exactExpiry, long epoch, long counter) {
     }
 }

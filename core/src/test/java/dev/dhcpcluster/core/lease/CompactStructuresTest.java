@@ -210,12 +210,25 @@ class CompactStructuresTest {
                 new Lease(first.plus(2), ClientKey.ofClientId("a client id longer than seven".getBytes()), mac(3),
                         Optional.empty(), LeaseState.EXPIRED, expiry, version),
                 new Lease(first.plus(3), ClientKey.ofHardware(mac(4)), mac(5), Optional.empty(), LeaseState.DECLINED,
-                        expiry, version));
+                        expiry, version),
+                new Lease(first.plus(4), ClientKey.ofHardware(mac(6)), mac(6), Optional.empty(), LeaseState.BOUND,
+                        expiry, new LeaseVersion(5_000_000_000L, 3_000_000_000L, new NodeId(2))),
+                new Lease(first.plus(5), ClientKey.ofHardware(mac(7)), mac(7), Optional.empty(), LeaseState.BOUND,
+                        expiry, new LeaseVersion(3, Integer.MAX_VALUE, new NodeId(2))));
         LeaseTable table = new LeaseTable(TestConfigs.server(TestConfigs.subnet().build()).build());
         table.load(leases, Instant.parse("2029-01-01T00:00:00Z").toEpochMilli());
         for (Lease lease : leases) {
             assertEquals(Optional.of(lease), table.leaseAt(lease.address()));
         }
         assertEquals(leases.size(), table.leases().size());
+        // A counter beyond an int still orders versions.
+        Lease big = leases.get(4);
+        long now = Instant.parse("2029-01-01T00:00:00Z").toEpochMilli();
+        assertFalse(table.merge(new Lease(big.address(), big.clientKey(), big.hardwareAddress(), Optional.empty(),
+                LeaseState.RELEASED, expiry, new LeaseVersion(5_000_000_000L, 2_999_999_999L, new NodeId(9))), now));
+        Lease newer = new Lease(big.address(), big.clientKey(), big.hardwareAddress(), Optional.empty(),
+                LeaseState.RELEASED, expiry, new LeaseVersion(5_000_000_000L, 3_000_000_001L, new NodeId(1)));
+        assertTrue(table.merge(newer, now));
+        assertEquals(Optional.of(newer), table.leaseAt(big.address()));
     }
 }
