@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +110,23 @@ final class LeaseDatabase implements AutoCloseable {
                 e.addSuppressed(closeFailed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The number of rows of the lease table of {@code file}, through a read-only connection of its
+     * own that creates, locks and changes nothing; empty if the file cannot be read so (not a
+     * database, a schema without that table, a write-ahead log it may not read).
+     */
+    static OptionalLong countRows(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        try (Connection connection = config.createConnection(SqliteLeaseStore.url(file));
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(LeaseRows.COUNT_ALL)) {
+            return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+        } catch (SQLException e) {
+            return OptionalLong.empty();
         }
     }
 

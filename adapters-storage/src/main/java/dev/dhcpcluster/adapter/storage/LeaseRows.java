@@ -65,6 +65,9 @@ final class LeaseRows {
                    expiry_ms, epoch, counter, writer_node, hostname_sent, state
             FROM lease ORDER BY address_int""";
 
+    /** How many leases the table holds (see {@link LeaseDatabase#countRows}). */
+    static final String COUNT_ALL = "SELECT count(*) FROM lease";
+
     /** Deletes at most {@code ?2} leases whose expiry is before {@code ?1}, the oldest first. */
     static final String DELETE_EXPIRED = """
             DELETE FROM lease WHERE address_int IN (

@@ -242,14 +242,15 @@ public final class NodeService extends AbstractIdleService {
 
     /**
      * Streams every lease in the store into {@code server}'s table ({@link LeaseStore#loadEach}),
-     * then has the store show it can commit; returns how many leases it loaded. A store that
+     * sized first for as many as the store says it holds ({@link LeaseStore#storedCount}), then has the store show it can commit; returns how many leases it loaded. A store that
      * cannot be read (a corrupt file, one written by a newer version) or cannot commit (a full
      * disk) refuses the start with its own message; the store leaves the file as it was.
      */
     private static long load(LeaseStore opened, DhcpServer server) throws StartRefused {
         long[] leases = new long[1];
         try {
-            server.load(each -> leases[0] = opened.loadEach(each));
+            // The store's count, if it knows it, sizes the table once instead of growing it.
+            server.load(opened.storedCount(), each -> leases[0] = opened.loadEach(each));
         } catch (LeaseStoreException e) {
             // The store's message names its file and says what is wrong with it.
             throw new StartRefused("lease store: " + e.getMessage(), e);

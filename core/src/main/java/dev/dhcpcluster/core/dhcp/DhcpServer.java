@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -135,10 +136,23 @@ public final class DhcpServer implements DhcpHandler {
      * @throws IllegalStateException if called twice
      */
     public <E extends Exception> void load(StoredLeases<E> source) throws E {
+        load(OptionalLong.empty(), source);
+    }
+
+    /**
+     * Loads as {@link #load(StoredLeases)} does, told how many leases {@code source} will hand
+     * over ({@link dev.dhcpcluster.port.store.LeaseStore#storedCount}, a hint), so that the table
+     * is sized for them once rather than grown while they come.
+     *
+     * @throws E if the source fails; the server then stays unloaded and unusable
+     * @throws IllegalStateException if called twice
+     */
+    public <E extends Exception> void load(OptionalLong expectedLeases, StoredLeases<E> source) throws E {
         if (loaded) {
             throw new IllegalStateException("the server's leases are loaded once");
         }
-        source.handEach(table.loader(clock.millis()));
+        long now = clock.millis();
+        source.handEach(expectedLeases.isPresent() ? table.loader(now, expectedLeases.getAsLong()) : table.loader(now));
         loaded = true;
         armExpiryTimer();
     }

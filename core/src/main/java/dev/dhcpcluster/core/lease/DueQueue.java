@@ -3,18 +3,17 @@ package dev.dhcpcluster.core.lease;
 import java.util.Arrays;
 
 /**
- * A min-heap of (time, item) pairs in two arrays: a time in epoch milliseconds and the item due
- * then, with no object per entry. The lease table keeps its slots' ends in it. Not thread-safe.
- *
- * @param <T> the item type
+ * A min-heap of (time, slot) pairs in two primitive arrays: a time in epoch milliseconds and the
+ * number of the slot due then, with no object per entry and no reference for the collector to
+ * trace. The lease table keeps its slots' ends in it. Not thread-safe.
  */
-final class DueQueue<T> {
+final class DueQueue {
 
     private long[] times = new long[16];
-    private Object[] items = new Object[16];
+    private int[] items = new int[16];
     private int size;
 
-    void add(long atMillis, T item) {
+    void add(long atMillis, int item) {
         if (size == times.length) {
             int capacity = size + (size >> 1);
             times = Arrays.copyOf(times, capacity);
@@ -34,6 +33,14 @@ final class DueQueue<T> {
         items[i] = item;
     }
 
+    /** Makes room for {@code entries} entries in all without growing (a load that knows how many leases come). */
+    void ensureCapacity(int entries) {
+        if (times.length < entries) {
+            times = Arrays.copyOf(times, entries);
+            items = Arrays.copyOf(items, entries);
+        }
+    }
+
     boolean isEmpty() {
         return size == 0;
     }
@@ -48,13 +55,11 @@ final class DueQueue<T> {
     }
 
     /** Removes the earliest entry and returns its item; only when not {@link #isEmpty}. */
-    @SuppressWarnings("unchecked")
-    T poll() {
-        T first = (T) items[0];
+    int poll() {
+        int first = items[0];
         int last = --size;
         long time = times[last];
-        Object item = items[last];
-        items[last] = null;
+        int item = items[last];
         if (last > 0) {
             int i = 0;
             while (true) {

@@ -59,12 +59,15 @@ import java.util.function.Consumer;
  * ({@link #reconfigured}).
  *
  * <h2>Memory</h2>
- * A node may hold a million leases, so the table keeps no object per lease but one small slot:
- * the lease's fields are kept in it as numbers (its expiry in epoch milliseconds, its version's
- * parts, the client key packed into a {@code long} when it has at most seven octets, and the
- * hardware address only when the key does not already carry it), and a {@link Lease} is built
- * when someone asks for one. The indexes by address and by client are open-addressing tables
- * without boxed keys, and the expiry queue is a heap of two arrays.
+ * A node may hold a million leases, so the table keeps no object per lease: each address it has
+ * used is a slot, an {@code int}, and the slot's fields are elements of primitive arrays
+ * ({@code SlotColumns}, a struct of arrays): the lease's state, its expiry in epoch milliseconds,
+ * its version's parts, its client key packed into a {@code long} when it has at most seven octets
+ * (the hardware address only when the key does not already carry it), and the holds on the
+ * address. A {@link Lease} is built when someone asks for one. The indexes by address and by
+ * client are open-addressing tables of slot numbers without boxed keys, and the expiry queue is a
+ * heap of a {@code long[]} and an {@code int[]}: nothing a collector must trace or copy per lease.
+ * A load told how many leases come ({@link #loader(long, long)}) sizes all of them once.
  *
  * <p>Not thread-safe: the server's single thread owns it.
  */
@@ -72,6 +75,8 @@ public final class LeaseTable {
 
     /** The epoch this table writes its changes in: a node alone has none. */
     private static final long EPOCH = LeaseVersion.NO_EPOCH;
+    /** The most leases a load's count may size the table for ahead: beyond it, the table grows as it goes. */
+    private static final int MAX_PRESIZE = 1 << 26;
 
     /** The node that writes this table's changes: the writer of every version it makes. */
     private final NodeId node;
@@ -81,16 +86,22 @@ public final class LeaseTable {
     private final Duration expiryGrace;
     private final long expiryGraceMillis;
     private final List<ServedSubnet> subnets;
+    /** {@link #subnets} as an array, for the look-ups of every lease. */
+    private final ServedSubnet[] subnetArray;
+    /** The subnet {@link #subnetContaining} found last, and its index, or null. */
+    private ServedSubnet lastContaining;
+    private int lastContainingIndex;
     /** The subnet of each configured interface name; of two subnets naming one interface, the first. */
     private final Map<String, ServedSubnet> byInterface;
     /**
      * Every slot by its address, and the addresses in order for operators' queries ({@link #query}).
      * A slot is added once, the first time its address is used.
      */
-    private final SlotIndex<Slot> byAddress = new SlotIndex<>(slot -> slot.address);
+    private final SlotColumns slots;
     /** Each client's newest lease (live or remembered); stale when the address has gone to another client. */
-    private final ClientIndex<Slot> byClient = new ClientIndex<>();
-    private final Map<ClientKey, Slot> offersByClient = new HashMap<>();
+    private final ClientIndex byClient = new ClientIndex();
+    /** The slot offered to each client; stale when the offer has since gone to another client. */
+    private final ClientIndex offersByClient = new ClientIndex();
     /** The newest lease of each address that no served subnet contains: kept, not served. */
     private final Map<Ipv4Address, Lease> unserved = new HashMap<>();
     /**
@@ -98,7 +109,7 @@ public final class LeaseTable {
      * later (a repeated DISCOVER, a renewal) is found when that entry comes due, so a client that
      * repeats itself as fast as it can does not grow the queue.
      */
-    private final DueQueue<Slot> due = new DueQueue<>();
+    private final DueQueue due = new DueQueue();
     private boolean loaded;
 
     /** An empty table for the subnets of {@code config}; every address is free. */
@@ -131,6 +142,8 @@ public final class LeaseTable {
         }
         this.subnets = Collections.unmodifiableList(built);
         this.byInterface = Map.copyOf(interfaces);
+        this.subnetArray = built.toArray(new ServedSubnet[0]);
+        this.slots = new SlotColumns(subnetArray);
     }
 
     /** The served subnets, in configuration order. */
@@ -159,9 +172,18 @@ public final class LeaseTable {
 
     /** The subnet containing {@code address}, or null. */
     public ServedSubnet subnetContaining(Ipv4Address address) {
-        for (ServedSubnet subnet : subnets) {
-            if (subnet.config().contains(address)) {
-                return subnet;
+        // Subnets do not overlap, so the subnet found last is the answer whenever it contains the
+        // address: a load of a million leases, mostly of one subnet, rarely walks the list.
+        ServedSubnet last = lastContaining;
+        if (last != null && last.config().contains(address)) {
+            return last;
+        }
+        ServedSubnet[] all = subnetArray;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i].config().contains(address)) {
+                lastContaining = all[i];
+                lastContainingIndex = i;
+                return all[i];
             }
         }
         return null;
@@ -198,11 +220,31 @@ public final class LeaseTable {
      * @throws IllegalStateException if the table has been loaded or changed already
      */
     public Consumer<Lease> loader(long nowMillis) {
-        if (loaded || !byAddress.isEmpty()) {
+        if (loaded || slots.size() > 0) {
             throw new IllegalStateException("the lease table is loaded once, before it is used");
         }
         loaded = true;
         return lease -> loadOne(lease, nowMillis);
+    }
+
+    /**
+     * A {@link #loader(long)} that is told how many leases come ({@link
+     * dev.dhcpcluster.port.store.LeaseStore#storedCount}): the table sizes its columns and indexes
+     * for that many at once, so that a load of a million leases copies no large array while it
+     * grows. The count is a hint: more or fewer leases may be handed; a negative or absurd one is
+     * ignored or capped.
+     *
+     * @throws IllegalStateException if the table has been loaded or changed already
+     */
+    public Consumer<Lease> loader(long nowMillis, long expectedLeases) {
+        Consumer<Lease> loader = loader(nowMillis);
+        if (expectedLeases > 0) {
+            int rows = (int) Math.min(expectedLeases, MAX_PRESIZE);
+            slots.ensureCapacity(rows);
+            byClient.ensureCapacity(rows);
+            due.ensureCapacity(rows);
+        }
+        return loader;
     }
 
     private void loadOne(Lease lease, long nowMillis) {
@@ -212,14 +254,15 @@ public final class LeaseTable {
                     (kept, other) -> other.version().isAfter(kept.version()) ? other : kept);
             return;
         }
-        Slot slot = slotFor(subnet, lease.address());
-        if (slot.hasLease() && !slot.isBefore(lease.version())) {
+        int slot = slotFor(subnet, lease.address());
+        if (slots.hasLease(slot) && !slots.isBefore(slot, lease.version())) {
             return;
         }
         setLease(slot, lease, nowMillis);
         if (lease.state() != LeaseState.DECLINED) {
-            Slot known = byClient.get(lease.clientKey());
-            if (known == null || !known.hasLease() || prefer(lease, known, nowMillis)) {
+            int known = byClient.putIfAbsent(lease.clientKey(), slot);
+            if (known != ClientIndex.NONE && known != slot
+                    && (!slots.hasLease(known) || prefer(lease, known, nowMillis))) {
                 byClient.put(lease.clientKey(), slot);
             }
         }
@@ -246,22 +289,24 @@ public final class LeaseTable {
             unserved.put(lease.address(), lease);
             return true;
         }
-        Slot slot = slotFor(subnet, lease.address());
-        if (slot.hasLease() && !slot.isBefore(lease.version())) {
+        int slot = slotFor(subnet, lease.address());
+        if (slots.hasLease(slot) && !slots.isBefore(slot, lease.version())) {
             return false;
         }
-        ClientKey previous = slot.hasLease() ? slot.clientKey() : null;
+        ClientKey previous = slots.hasLease(slot) ? slots.clientKey(slot) : null;
         setLease(slot, lease, nowMillis);
         if (previous != null && !previous.equals(lease.clientKey()) && byClient.get(previous) == slot) {
             byClient.remove(previous);
         }
         if (lease.state() != LeaseState.DECLINED) {
-            Slot known = byClient.get(lease.clientKey());
-            if (known == null || known == slot || !known.hasLease() || prefer(lease, known, nowMillis)) {
+            int known = byClient.get(lease.clientKey());
+            if (known == ClientIndex.NONE || known == slot || !slots.hasLease(known)
+                    || prefer(lease, known, nowMillis)) {
                 byClient.put(lease.clientKey(), slot);
             }
         }
-        if (slot.leaseHolds && slot.offeredTo != null && !slot.offeredTo.equals(lease.clientKey())) {
+        ClientKey offered = slots.offeredTo(slot);
+        if (slots.holds(slot) && offered != null && !offered.equals(lease.clientKey())) {
             clearOffer(slot);
         }
         return true;
@@ -287,10 +332,10 @@ public final class LeaseTable {
         Consumer<Lease> loader = next.loader(nowMillis);
         forEachLease(loader);
         keepForeignBlocks(next);
-        for (Map.Entry<ClientKey, Slot> entry : offersByClient.entrySet()) {
-            Slot slot = entry.getValue();
-            if (entry.getKey().equals(slot.offeredTo) && slot.offerExpiry > nowMillis) {
-                next.keepOffer(Ipv4Address.of(slot.address), slot.offeredTo, slot.offerExpiry, nowMillis);
+        for (int slot = 0; slot < slots.size(); slot++) {
+            ClientKey offered = slots.offeredTo(slot);
+            if (offered != null && offersByClient.get(offered) == slot && slots.offerExpiry(slot) > nowMillis) {
+                next.keepOffer(Ipv4Address.of(slots.address(slot)), offered, slots.offerExpiry(slot), nowMillis);
             }
         }
         return next;
@@ -319,18 +364,18 @@ public final class LeaseTable {
     private void keepOffer(Ipv4Address address, ClientKey key, long expiryMillis, long nowMillis) {
         ServedSubnet subnet = subnetContaining(address);
         if (subnet == null || subnet.isInfrastructure(address) || subnet.reservationAt(address).isPresent()
-                || !subnet.isPoolAddress(address) || offersByClient.containsKey(key)) {
+                || !subnet.isPoolAddress(address) || offersByClient.get(key) != ClientIndex.NONE) {
             return;
         }
-        Slot slot = byAddress.get(address.value());
-        if (slot != null && (slot.offeredTo != null
-                || slot.leaseHolds && slot.expiry > nowMillis && !slot.isClient(key))) {
+        int slot = slots.find(address.value());
+        if (slot != SlotIndex.NONE && (slots.offeredTo(slot) != null
+                || slots.holds(slot) && slots.expiry[slot] > nowMillis && !slots.isClient(slot, key))) {
             return;
         }
         offer(subnet, address, key, nowMillis);
         // The offer keeps its own end, not a new hold: the earlier end is queued, the later one is then skipped.
-        slot = byAddress.get(address.value());
-        slot.offerExpiry = expiryMillis;
+        slot = slots.find(address.value());
+        slots.setOfferExpiry(slot, expiryMillis);
         schedule(slot, expiryMillis);
     }
 
@@ -339,7 +384,7 @@ public final class LeaseTable {
      * subnets included. Offers are not leases and are not in it.
      */
     public List<Lease> leases() {
-        List<Lease> all = new ArrayList<>(byAddress.size() + unserved.size());
+        List<Lease> all = new ArrayList<>(slots.size() + unserved.size());
         forEachLease(all::add);
         return all;
     }
@@ -349,35 +394,35 @@ public final class LeaseTable {
      * is handed: a table of a million leases is walked without a list of them all.
      */
     public void forEachLease(Consumer<? super Lease> action) {
-        byAddress.forEach(slot -> {
-            if (slot.hasLease()) {
-                action.accept(slot.lease());
+        for (int slot = 0; slot < slots.size(); slot++) {
+            if (slots.hasLease(slot)) {
+                action.accept(slots.lease(slot));
             }
-        });
+        }
         unserved.values().forEach(action);
     }
 
     /** Of two leases of one client, the live one, else the one that ends later. */
-    private static boolean prefer(Lease candidate, Slot current, long nowMillis) {
+    private boolean prefer(Lease candidate, int current, long nowMillis) {
         boolean candidateLive = candidate.state() == LeaseState.BOUND && millis(candidate.expiry()) > nowMillis;
-        boolean currentLive = current.state() == LeaseState.BOUND && current.expiry > nowMillis;
+        boolean currentLive = slots.isBound(current) && slots.expiry[current] > nowMillis;
         if (candidateLive != currentLive) {
             return candidateLive;
         }
-        return candidate.expiry().isAfter(current.expiryInstant());
+        return candidate.expiry().isAfter(slots.expiryInstant(current));
     }
 
     /** Ends every hold due at or before {@code nowMillis}: offers lapse, leases expire, quarantines end. */
     public void expire(long nowMillis) {
         while (!due.isEmpty() && due.firstTime() <= nowMillis) {
             long at = due.firstTime();
-            Slot slot = due.poll();
-            if (at != slot.queuedAt) {
+            int slot = due.poll();
+            if (at != slots.queuedAt[slot]) {
                 continue; // superseded by an earlier entry of the same slot, which has been handled
             }
-            slot.queuedAt = Slot.NOT_QUEUED;
+            slots.queuedAt[slot] = SlotColumns.NOT_QUEUED;
             settle(slot, nowMillis);
-            schedule(slot, slot.nextEnd());
+            schedule(slot, slots.nextEnd(slot));
         }
     }
 
@@ -396,26 +441,26 @@ public final class LeaseTable {
      * the client has none or its old address has since gone to someone else.
      */
     public Optional<Lease> leaseOf(ClientKey key) {
-        Slot slot = byClient.get(key);
-        if (slot == null || !slot.hasLease() || !slot.isClient(key)) {
+        int slot = byClient.get(key);
+        if (slot == ClientIndex.NONE || !slots.hasLease(slot) || !slots.isClient(slot, key)) {
             return Optional.empty();
         }
-        return Optional.of(slot.lease());
+        return Optional.of(slots.lease(slot));
     }
 
     /** The newest lease of this address in any state, if the table has one; leases outside the served subnets are not looked up. */
     public Optional<Lease> leaseAt(Ipv4Address address) {
-        Slot slot = byAddress.get(address.value());
-        return slot == null || !slot.hasLease() ? Optional.empty() : Optional.of(slot.lease());
+        int slot = slots.find(address.value());
+        return slot == SlotIndex.NONE || !slots.hasLease(slot) ? Optional.empty() : Optional.of(slots.lease(slot));
     }
 
     /** The address offered to this client and still held for it, if any. */
     public Optional<Ipv4Address> offeredTo(ClientKey key, long nowMillis) {
-        Slot slot = offersByClient.get(key);
-        if (slot == null || slot.offerExpiry <= nowMillis) {
+        int slot = offersByClient.get(key);
+        if (slot == ClientIndex.NONE || slots.offerExpiry(slot) <= nowMillis) {
             return Optional.empty();
         }
-        return Optional.of(Ipv4Address.of(slot.address));
+        return Optional.of(Ipv4Address.of(slots.address(slot)));
     }
 
     /**
@@ -436,15 +481,17 @@ public final class LeaseTable {
             return false;
         }
         ClientKey key = client.clientKey();
-        Slot slot = byAddress.get(address.value());
-        if (slot == null) {
+        int slot = slots.find(address.value());
+        if (slot == SlotIndex.NONE) {
             return true;
         }
-        if (slot.offeredTo != null && slot.offerExpiry > nowMillis && !slot.offeredTo.equals(key)) {
+        ClientKey offered = slots.offeredTo(slot);
+        if (offered != null && slots.offerExpiry(slot) > nowMillis && !offered.equals(key)) {
             return false;
         }
-        if (slot.hasLease() && slot.state().holdsAddress() && slot.expiry + expiryGraceMillis > nowMillis) {
-            return slot.state() == LeaseState.BOUND && slot.isClient(key);
+        if (slots.hasLease(slot) && slots.state(slot).holdsAddress()
+                && slots.expiry[slot] + expiryGraceMillis > nowMillis) {
+            return slots.isBound(slot) && slots.isClient(slot, key);
         }
         return true;
     }
@@ -472,24 +519,23 @@ public final class LeaseTable {
      * the client. The caller has checked {@link #isAvailable}.
      */
     public void offer(ServedSubnet subnet, Ipv4Address address, ClientKey key, long nowMillis) {
-        Slot slot = slotFor(subnet, address);
-        Slot previous = offersByClient.put(key, slot);
-        if (previous != null && previous != slot) {
+        int slot = slotFor(subnet, address);
+        int previous = offersByClient.put(key, slot);
+        if (previous != ClientIndex.NONE && previous != slot) {
             clearOffer(previous);
         }
-        if (slot.offeredTo == null) {
-            slot.subnet.countOffer(slot.pool(), 1);
+        if (slots.offeredTo(slot) == null) {
+            subnet(slot).countOffer(slots.pool(slot), 1);
         }
-        slot.offeredTo = key;
-        slot.offerExpiry = nowMillis + offerHoldMillis;
+        slots.setOffer(slot, key, nowMillis + offerHoldMillis);
         syncPool(slot);
-        schedule(slot, slot.offerExpiry);
+        schedule(slot, nowMillis + offerHoldMillis);
     }
 
     /** Frees the address offered to this client, if any: the client chose another server. */
     public void withdrawOffer(ClientKey key) {
-        Slot slot = offersByClient.remove(key);
-        if (slot != null && key.equals(slot.offeredTo)) {
+        int slot = offersByClient.remove(key);
+        if (slot != ClientIndex.NONE && key.equals(slots.offeredTo(slot))) {
             clearOffer(slot);
         }
     }
@@ -506,17 +552,17 @@ public final class LeaseTable {
      */
     public List<Lease> bind(ServedSubnet subnet, Ipv4Address address, ClientKey key, HardwareAddress hardwareAddress,
             Optional<String> hostname, Optional<HostNameSent> hostnameSent, Duration leaseTime, long nowMillis) {
-        Slot slot = slotFor(subnet, address);
+        int slot = slotFor(subnet, address);
         Instant now = Instant.ofEpochMilli(nowMillis);
         List<Lease> writes = new ArrayList<>(2);
         Lease bound = new Lease(address, key, hardwareAddress, hostname, LeaseState.BOUND, now.plus(leaseTime),
                 nextVersion(slot), hostnameSent);
         setLease(slot, bound, nowMillis);
         writes.add(bound);
-        Slot previous = byClient.put(key, slot);
-        if (previous != null && previous != slot && previous.hasLease() && previous.isClient(key)
-                && previous.leaseHolds && previous.state() == LeaseState.BOUND) {
-            Lease ended = previous.lease().withState(LeaseState.EXPIRED, now, epochOf(previous), node);
+        int previous = byClient.put(key, slot);
+        if (previous != ClientIndex.NONE && previous != slot && slots.hasLease(previous)
+                && slots.isClient(previous, key) && slots.holds(previous) && slots.isBound(previous)) {
+            Lease ended = slots.lease(previous).withState(LeaseState.EXPIRED, now, epochOf(previous), node);
             setLease(previous, ended, nowMillis);
             writes.add(ended);
         }
@@ -531,11 +577,11 @@ public final class LeaseTable {
      * @return the lease to write, or empty if the client holds no live binding of the address
      */
     public Optional<Lease> release(Ipv4Address address, ClientKey key, long nowMillis) {
-        Slot slot = byAddress.get(address.value());
-        if (slot == null || !slot.isLiveBindingOf(key, nowMillis)) {
+        int slot = slots.find(address.value());
+        if (slot == SlotIndex.NONE || !slots.isLiveBindingOf(slot, key, nowMillis)) {
             return Optional.empty();
         }
-        Lease released = slot.lease().withState(LeaseState.RELEASED, Instant.ofEpochMilli(nowMillis), epochOf(slot),
+        Lease released = slots.lease(slot).withState(LeaseState.RELEASED, Instant.ofEpochMilli(nowMillis), epochOf(slot),
                 node);
         setLease(slot, released, nowMillis);
         return Optional.of(released);
@@ -549,12 +595,12 @@ public final class LeaseTable {
      * @return the lease to write, or empty if the client holds neither a binding nor an offer of the address
      */
     public Optional<Lease> decline(Ipv4Address address, ClientKey key, HardwareAddress hardwareAddress, long nowMillis) {
-        Slot slot = byAddress.get(address.value());
-        if (slot == null) {
+        int slot = slots.find(address.value());
+        if (slot == SlotIndex.NONE) {
             return Optional.empty();
         }
-        boolean offered = key.equals(slot.offeredTo) && slot.offerExpiry > nowMillis;
-        if (!offered && !slot.isLiveBindingOf(key, nowMillis)) {
+        boolean offered = key.equals(slots.offeredTo(slot)) && slots.offerExpiry(slot) > nowMillis;
+        if (!offered && !slots.isLiveBindingOf(slot, key, nowMillis)) {
             return Optional.empty();
         }
         Instant until = Instant.ofEpochMilli(nowMillis).plus(declineProbation);
@@ -584,7 +630,7 @@ public final class LeaseTable {
             from = only;
             to = only;
         }
-        SlotIndex.OrderedAddresses ordered = byAddress.ordered();
+        SlotIndex.OrderedAddresses ordered = slots.index.ordered();
         int start = ordered.firstAtOrAfter(from.value());
         if (query.after().isPresent() && query.after().get().compareTo(from) >= 0) {
             Ipv4Address after = query.after().get();
@@ -596,11 +642,11 @@ public final class LeaseTable {
             if (Integer.compareUnsigned(address, to.value()) > 0) {
                 break;
             }
-            Slot slot = byAddress.get(address);
-            if (!slot.hasLease()) {
+            int slot = slots.find(address);
+            if (!slots.hasLease(slot)) {
                 continue;
             }
-            Lease lease = slot.lease();
+            Lease lease = slots.lease(slot);
             if (!query.matches(lease)) {
                 continue;
             }
@@ -621,14 +667,14 @@ public final class LeaseTable {
      * @return the lease to write, or empty if no lease holds the address now
      */
     public Optional<Lease> remove(Ipv4Address address, long nowMillis) {
-        Slot slot = byAddress.get(address.value());
-        if (slot == null || !slot.leaseHolds || slot.expiry <= nowMillis) {
+        int slot = slots.find(address.value());
+        if (slot == SlotIndex.NONE || !slots.holds(slot) || slots.expiry[slot] <= nowMillis) {
             return Optional.empty();
         }
-        Lease ended = slot.lease().withState(LeaseState.EXPIRED, Instant.ofEpochMilli(nowMillis), epochOf(slot),
+        Lease ended = slots.lease(slot).withState(LeaseState.EXPIRED, Instant.ofEpochMilli(nowMillis), epochOf(slot),
                 node);
         setLease(slot, ended, nowMillis);
-        if (ended.clientKey().equals(slot.offeredTo)) {
+        if (ended.clientKey().equals(slots.offeredTo(slot))) {
             clearOffer(slot);
         }
         return Optional.of(ended);
@@ -649,14 +695,14 @@ public final class LeaseTable {
      * @return true if the table held {@code refused} and now holds {@code agreed}
      */
     public boolean revert(Lease refused, Optional<Lease> agreed, long nowMillis) {
-        Slot slot = byAddress.get(refused.address().value());
-        if (slot == null || !slot.hasLease() || !refused.equals(slot.lease())) {
+        int slot = slots.find(refused.address().value());
+        if (slot == SlotIndex.NONE || !slots.hasLease(slot) || !refused.equals(slots.lease(slot))) {
             return false;
         }
         count(slot, -1);
-        slot.leaseHolds = false;
-        slot.graceUntil = 0;
-        slot.clearLease();
+        slots.setHolds(slot, false);
+        slots.setGraceUntil(slot, 0);
+        slots.clearLease(slot);
         if (byClient.get(refused.clientKey()) == slot) {
             byClient.remove(refused.clientKey());
         }
@@ -664,9 +710,9 @@ public final class LeaseTable {
             merge(agreed.get(), nowMillis);
         }
         if (expiryGraceMillis > 0) {
-            if (!slot.leaseHolds) {
-                slot.graceUntil = Math.max(slot.graceUntil, nowMillis + expiryGraceMillis);
-                schedule(slot, slot.graceUntil);
+            if (!slots.holds(slot)) {
+                slots.setGraceUntil(slot, Math.max(slots.graceUntil(slot), nowMillis + expiryGraceMillis));
+                schedule(slot, slots.graceUntil(slot));
             }
             // Nor is it the address to offer the refused client again, even when agreed is that client's own
             // lease: this node's version may be one the cluster never committed, and the client would ask for
@@ -729,276 +775,128 @@ public final class LeaseTable {
     }
 
     /** The version of the next change of a slot's address, written by this node: the first, or one on from its lease's. */
-    private LeaseVersion nextVersion(Slot slot) {
-        return !slot.hasLease()
+    private LeaseVersion nextVersion(int slot) {
+        return !slots.hasLease(slot)
                 ? LeaseVersion.first(EPOCH, node)
-                : slot.version().next(epochOf(slot), node);
+                : slots.version(slot).next(epochOf(slot), node);
     }
 
     /**
-     * The epoch of a change of {@code lease}: {@link #EPOCH}, unless the lease was loaded with a
+     * The epoch of a change of a slot's lease: {@link #EPOCH}, unless the lease was loaded with a
      * version of a later epoch (its store was once a cluster member's); then that epoch, so that
      * the change still supersedes it.
      */
-    private static long epochOf(Slot slot) {
-        return Math.max(EPOCH, slot.epoch());
+    private long epochOf(int slot) {
+        return Math.max(EPOCH, slots.epoch(slot));
     }
 
-    private Slot slotFor(ServedSubnet subnet, Ipv4Address address) {
-        Slot slot = byAddress.get(address.value());
-        if (slot == null) {
-            slot = new Slot(address.value(), subnet);
-            byAddress.add(slot);
+    private int indexOf(ServedSubnet subnet) {
+        for (int i = 0; i < subnetArray.length; i++) {
+            if (subnetArray[i] == subnet) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not a subnet of this table: " + subnet);
+    }
+
+    private ServedSubnet subnet(int slot) {
+        return slots.subnet(slot);
+    }
+
+    private int slotFor(ServedSubnet subnet, Ipv4Address address) {
+        int slot = slots.find(address.value());
+        if (slot == SlotIndex.NONE) {
+            slot = slots.add(address.value(), subnet == lastContaining ? lastContainingIndex : indexOf(subnet));
         }
         return slot;
     }
 
     /** Puts a new lease into a slot, keeping counters, pool bit and expiry queue in step. */
-    private void setLease(Slot slot, Lease lease, long nowMillis) {
+    private void setLease(int slot, Lease lease, long nowMillis) {
         count(slot, -1);
-        slot.store(lease);
-        slot.leaseHolds = lease.state().holdsAddress() && slot.expiry > nowMillis;
-        long graceEnd = slot.expiry + expiryGraceMillis;
-        slot.graceUntil = !slot.leaseHolds && lease.state().holdsAddress() && graceEnd > nowMillis ? graceEnd : 0;
-        if (slot.graceUntil != 0) {
-            schedule(slot, slot.graceUntil);
+        slots.store(slot, lease);
+        long expiry = slots.expiry[slot];
+        boolean holds = lease.state().holdsAddress() && expiry > nowMillis;
+        slots.setHolds(slot, holds);
+        long graceEnd = expiry + expiryGraceMillis;
+        long graceUntil = !holds && lease.state().holdsAddress() && graceEnd > nowMillis ? graceEnd : 0;
+        slots.setGraceUntil(slot, graceUntil);
+        if (graceUntil != 0) {
+            schedule(slot, graceUntil);
         }
         count(slot, 1);
         syncPool(slot);
-        if (slot.leaseHolds) {
-            schedule(slot, slot.expiry);
+        if (holds) {
+            schedule(slot, expiry);
         }
     }
 
-    private void count(Slot slot, int delta) {
-        if (slot.leaseHolds) {
-            if (slot.state() == LeaseState.BOUND) {
-                slot.subnet.countBound(slot.pool(), delta);
+    private void count(int slot, int delta) {
+        if (slots.holds(slot)) {
+            if (slots.isBound(slot)) {
+                subnet(slot).countBound(slots.pool(slot), delta);
             } else {
-                slot.subnet.countDeclined(slot.pool(), delta);
+                subnet(slot).countDeclined(slots.pool(slot), delta);
             }
         }
     }
 
-    private void clearOffer(Slot slot) {
-        if (slot.offeredTo == null) {
+    private void clearOffer(int slot) {
+        ClientKey offered = slots.offeredTo(slot);
+        if (offered == null) {
             return;
         }
-        if (offersByClient.get(slot.offeredTo) == slot) {
-            offersByClient.remove(slot.offeredTo);
+        if (offersByClient.get(offered) == slot) {
+            offersByClient.remove(offered);
         }
-        slot.offeredTo = null;
-        slot.subnet.countOffer(slot.pool(), -1);
+        slots.clearOffer(slot);
+        subnet(slot).countOffer(slots.pool(slot), -1);
         syncPool(slot);
     }
 
     /**
      * Queues the slot to be settled at {@code atMillis}, unless it is queued for that time or
-     * earlier already. {@link Slot#NOT_QUEUED} queues nothing.
+     * earlier already. {@link SlotColumns#NOT_QUEUED} queues nothing.
      */
-    private void schedule(Slot slot, long atMillis) {
-        if (atMillis < slot.queuedAt) {
-            slot.queuedAt = atMillis;
+    private void schedule(int slot, long atMillis) {
+        if (atMillis < slots.queuedAt[slot]) {
+            slots.queuedAt[slot] = atMillis;
             due.add(atMillis, slot);
         }
     }
 
     /** Ends whatever holds of this slot are past their end; a slot whose end moved later finds nothing to do yet. */
-    private void settle(Slot slot, long nowMillis) {
-        if (slot.offeredTo != null && slot.offerExpiry <= nowMillis) {
+    private void settle(int slot, long nowMillis) {
+        if (slots.offeredTo(slot) != null && slots.offerExpiry(slot) <= nowMillis) {
             clearOffer(slot);
         }
-        if (slot.leaseHolds && slot.expiry <= nowMillis) {
+        if (slots.holds(slot) && slots.expiry[slot] <= nowMillis) {
             count(slot, -1);
-            slot.leaseHolds = false;
-            slot.graceUntil = slot.expiry + expiryGraceMillis;
-            if (slot.graceUntil > nowMillis) {
-                schedule(slot, slot.graceUntil);
+            slots.setHolds(slot, false);
+            long graceUntil = slots.expiry[slot] + expiryGraceMillis;
+            // A grace already over is none: it is not kept only to be dropped below.
+            slots.setGraceUntil(slot, graceUntil > nowMillis ? graceUntil : 0);
+            if (graceUntil > nowMillis) {
+                schedule(slot, graceUntil);
             }
             syncPool(slot);
         }
-        if (slot.graceUntil != 0 && slot.graceUntil <= nowMillis) {
-            slot.graceUntil = 0;
+        if (slots.graceUntil(slot) != 0 && slots.graceUntil(slot) <= nowMillis) {
+            slots.setGraceUntil(slot, 0);
             syncPool(slot);
         }
     }
 
     /** The pool bit of a dynamic address is set exactly while something holds the address, or its grace lasts. */
-    private static void syncPool(Slot slot) {
-        if (slot.offeredTo != null || slot.leaseHolds || slot.graceUntil != 0) {
-            slot.subnet.claim(Ipv4Address.of(slot.address));
+    private void syncPool(int slot) {
+        if (slots.offeredTo(slot) != null || slots.holds(slot) || slots.graceUntil(slot) != 0) {
+            slots.claim(slot);
         } else {
-            slot.subnet.release(Ipv4Address.of(slot.address));
+            slots.release(slot);
         }
     }
 
     private static long millis(Instant instant) {
         return instant.toEpochMilli();
-    }
-
-    /**
-     * What the table knows of one address: its newest lease, kept as numbers rather than as a
-     * {@link Lease} (see "Memory" in the class comment), and the holds on the address.
-     */
-    private static final class Slot {
-        /** {@link #queuedAt} of a slot with no entry in the expiry queue; also "no end" for {@link #nextEnd}. */
-        static final long NOT_QUEUED = Long.MAX_VALUE;
-
-        private static final LeaseState[] STATES = LeaseState.values();
-        /** {@link #stateCode} of a slot whose address has only ever been offered. */
-        private static final byte NO_LEASE = -1;
-        /** {@link #epoch} of a lease whose epoch does not fit in an int: {@link Extra#epoch} holds it. */
-        private static final int LONG_EPOCH = -1;
-
-        /** The address, network order. */
-        final int address;
-        final ServedSubnet subnet;
-        /** The ordinal of the state of the newest lease of the address, or {@link #NO_LEASE}. */
-        byte stateCode = NO_LEASE;
-        /** The lease's client key packed ({@link PackedClientKey}), or {@link PackedClientKey#NONE} if {@link #extra} holds it. */
-        long client;
-        /** The lease's expiry in epoch milliseconds (floored, as {@link Instant#toEpochMilli}). */
-        long expiry;
-        /** The version's epoch, or {@link #LONG_EPOCH} (elections would need billions of terms to get there). */
-        int epoch;
-        long counter;
-        int writer;
-        /** What the lease has beyond the common case, or null (see {@link Extra}). */
-        Extra extra;
-        /** True while the lease is bound or declined and not yet past its expiry (as last settled). */
-        boolean leaseHolds;
-        /** When the grace of the lease, ended by time, ends; 0 if no grace keeps the address. */
-        long graceUntil;
-        /** The client the address is offered to, or null. */
-        ClientKey offeredTo;
-        long offerExpiry;
-        /** The time of this slot's live entry in the expiry queue, or {@link #NOT_QUEUED}. */
-        long queuedAt = NOT_QUEUED;
-
-        Slot(int address, ServedSubnet subnet) {
-            this.address = address;
-            this.subnet = subnet;
-        }
-
-        boolean hasLease() {
-            return stateCode != NO_LEASE;
-        }
-
-        /** The state of the newest lease, or null if the address has only ever been offered. */
-        LeaseState state() {
-            return stateCode == NO_LEASE ? null : STATES[stateCode];
-        }
-
-        long epoch() {
-            return epoch != LONG_EPOCH ? epoch : extra.epoch();
-        }
-
-        /**
-         * The pool of the subnet that hands out {@link #address}, or -1 ({@link ServedSubnet#poolOf}):
-         * looked up when counted rather than kept, a binary search over the subnet's few pools.
-         */
-        int pool() {
-            return subnet.poolOf(Ipv4Address.of(address));
-        }
-
-        /** Keeps {@code lease} as the address's newest lease. */
-        void store(Lease lease) {
-            long packed = PackedClientKey.pack(lease.clientKey());
-            HardwareAddress hardware = lease.hardwareAddress();
-            boolean keyCarriesHardware = packed != PackedClientKey.NONE
-                    && PackedClientKey.carriesHardware(packed, hardware);
-            long expiryMillis = millis(lease.expiry());
-            boolean exactMillis = lease.expiry().getNano() % 1_000_000 == 0;
-            long leaseEpoch = lease.version().epoch();
-            boolean intEpoch = leaseEpoch < Integer.MAX_VALUE;
-            stateCode = (byte) lease.state().ordinal();
-            client = packed;
-            expiry = expiryMillis;
-            epoch = intEpoch ? (int) leaseEpoch : LONG_EPOCH;
-            counter = lease.version().counter();
-            writer = lease.version().writer().value();
-            if (packed != PackedClientKey.NONE && keyCarriesHardware && exactMillis && intEpoch
-                    && lease.hostname().isEmpty() && lease.hostnameSent().isEmpty()) {
-                extra = null;
-            } else {
-                extra = new Extra(packed == PackedClientKey.NONE ? lease.clientKey() : null,
-                        keyCarriesHardware ? null : hardware, lease.hostname().orElse(null),
-                        lease.hostnameSent().orElse(null), exactMillis ? null : lease.expiry(), leaseEpoch);
-            }
-        }
-
-        void clearLease() {
-            stateCode = NO_LEASE;
-            client = PackedClientKey.NONE;
-            extra = null;
-            expiry = 0;
-            epoch = 0;
-            counter = 0;
-            writer = 0;
-        }
-
-        ClientKey clientKey() {
-            return client != PackedClientKey.NONE ? PackedClientKey.unpack(client) : extra.key();
-        }
-
-        /** True if the lease is bound to (or was declined by) {@code key}. */
-        boolean isClient(ClientKey key) {
-            long packed = PackedClientKey.pack(key);
-            return packed != PackedClientKey.NONE ? packed == client
-                    : client == PackedClientKey.NONE && extra != null && key.equals(extra.key());
-        }
-
-        LeaseVersion version() {
-            return new LeaseVersion(epoch(), counter, new NodeId(writer));
-        }
-
-        /** True if the lease's version is below {@code other}: {@code other.isAfter(version())}. */
-        boolean isBefore(LeaseVersion other) {
-            long own = epoch();
-            if (other.epoch() != own) {
-                return other.epoch() > own;
-            }
-            if (other.counter() != counter) {
-                return other.counter() > counter;
-            }
-            return other.writer().value() > writer;
-        }
-
-        Instant expiryInstant() {
-            return extra != null && extra.exactExpiry() != null ? extra.exactExpiry() : Instant.ofEpochMilli(expiry);
-        }
-
-        /** The newest lease of the address, built from what the slot keeps; only if {@link #hasLease}. */
-        Lease lease() {
-            Extra more = extra;
-            HardwareAddress hardware = more != null && more.hardware() != null ? more.hardware()
-                    : PackedClientKey.hardwareOf(client);
-            return new Lease(Ipv4Address.of(address), clientKey(), hardware,
-                    Optional.ofNullable(more == null ? null : more.hostname()), state(), expiryInstant(), version(),
-                    Optional.ofNullable(more == null ? null : more.hostnameSent()));
-        }
-
-        /** The earliest end of a hold of this slot (offer or lease), or {@link #NOT_QUEUED} if nothing holds it. */
-        long nextEnd() {
-            long end = offeredTo != null ? offerExpiry : NOT_QUEUED;
-            if (graceUntil != 0) {
-                end = Math.min(end, graceUntil);
-            }
-            return leaseHolds ? Math.min(end, expiry) : end;
-        }
-
-        boolean isLiveBindingOf(ClientKey key, long nowMillis) {
-            return leaseHolds && stateCode == LeaseState.BOUND.ordinal() && isClient(key) && expiry > nowMillis;
-        }
-    }
-
-    /**
-     * The rarer parts of a lease, kept only when a lease has one: a client key too long to pack,
-     * a hardware address its client key does not carry, host names, an expiry finer than a
-     * millisecond. Each field is null when the lease does not need it; {@code epoch} is the
-     * version's, read only when it does not fit the slot's int.
-     */
-    private record Extra(ClientKey key, HardwareAddress hardware, String hostname, HostNameSent hostnameSent,
-            Instant exactExpiry, long epoch) {
     }
 }

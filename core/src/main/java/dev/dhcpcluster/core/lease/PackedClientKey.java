@@ -25,14 +25,16 @@ final class PackedClientKey {
 
     /** The key packed, or {@link #NONE} if it has more than seven octets. */
     static long pack(ClientKey key) {
-        byte[] bytes = key.bytes();
-        if (bytes.length > MAX_OCTETS) {
+        int length = key.length();
+        if (length > MAX_OCTETS) {
             return NONE;
         }
-        long packed = (long) bytes.length << 56;
-        for (byte octet : bytes) {
-            packed = (packed & 0xFF00_0000_0000_0000L) | ((packed << 8) & 0x00FF_FFFF_FFFF_FFFFL) | (octet & 0xFF);
+        // The octets fill the low 56 bits, the first highest; the length sits above them.
+        long octets = 0;
+        for (int i = 0; i < length; i++) {
+            octets = (octets << 8) | (key.octet(i) & 0xFF);
         }
+        long packed = (long) length << 56 | octets;
         return key.kind() == ClientKey.Kind.CLIENT_ID ? packed | CLIENT_ID_BIT : packed;
     }
 

@@ -283,6 +283,35 @@ public final class ServedSubnet {
         return AddressPool.NONE;
     }
 
+    /**
+     * The index of the pool whose range holds {@code address} ({@code int}, network order), or -1:
+     * fixed for the life of the subnet, so the lease table looks it up once per address and keeps
+     * it, then passes it to {@link #claim(int, int)}, {@link #release(int, int)} and
+     * {@link #countedPool}.
+     */
+    int poolRangeOf(int address) {
+        return poolIndexOf(Ipv4Address.of(address));
+    }
+
+    /** {@link #poolOf} from the address's {@link #poolRangeOf}: the pool counts it, or -1 if none does (excluded). */
+    int countedPool(int rangePool, int address) {
+        return rangePool >= 0 && pools[rangePool].contains(address) ? rangePool : -1;
+    }
+
+    /** {@link #claim(Ipv4Address)} of an address whose {@link #poolRangeOf} is {@code rangePool}. */
+    void claim(int rangePool, int address) {
+        if (rangePool >= 0) {
+            pools[rangePool].claim(address);
+        }
+    }
+
+    /** {@link #release(Ipv4Address)} of an address whose {@link #poolRangeOf} is {@code rangePool}. */
+    void release(int rangePool, int address) {
+        if (rangePool >= 0) {
+            pools[rangePool].release(address);
+        }
+    }
+
     /** Marks a dynamic address used; addresses outside the pools are left alone. */
     void claim(Ipv4Address address) {
         int pool = poolIndexOf(address);

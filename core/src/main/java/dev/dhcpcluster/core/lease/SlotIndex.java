@@ -1,58 +1,83 @@
 package dev.dhcpcluster.core.lease;
 
 import java.util.Arrays;
-import java.util.function.Consumer;
-import java.util.function.ToIntFunction;
 
 /**
- * The lease table's slots by address: an open-addressing hash table of the slots themselves,
- * each found by the address it holds, so that the index costs one reference per slot and no
- * boxed key. It also keeps the addresses in order, for operators' queries. Slots are added,
- * never removed (a slot stays once its address has been used). Not thread-safe.
- *
- * @param <S> the slot type
+ * The lease table's slots by address, and each slot's address: slots are numbered from 0 in the
+ * order their addresses are first used, {@link #addressOf} is the address column, and an
+ * open-addressing hash table of slot numbers finds a slot by its address. No object and no boxed
+ * key per slot: about 12 bytes a slot with the addresses in order (below). It also keeps the
+ * addresses in order, for operators' queries. Slots are added, never removed (a slot stays once
+ * its address has been used). Not thread-safe.
  */
-final class SlotIndex<S> {
+final class SlotIndex {
+
+    /** What {@link #get} returns for an address that has no slot. */
+    static final int NONE = -1;
 
     private static final int MIN_CAPACITY = 16;
 
-    private final ToIntFunction<S> addressOf;
-    private Object[] table = new Object[MIN_CAPACITY];
+    /** Slot numbers plus one, by mixed address; 0 marks an empty entry. A power of two in size. */
+    private int[] table = new int[MIN_CAPACITY];
+    /** The address of each slot, network order. */
+    private int[] addresses = new int[MIN_CAPACITY];
     private int size;
     /** Every address, in unsigned order, stored with its sign bit flipped so that a signed sort orders them. */
     private int[] sorted = new int[0];
-    /** Addresses added since {@link #sorted} was last brought up to date, flipped the same way. */
-    private int[] added = new int[MIN_CAPACITY];
-    private int addedCount;
+    /** How many of the newest slots' addresses {@link #sorted} does not hold yet (slots {@code size - unsorted} on). */
+    private int unsorted;
 
-    SlotIndex(ToIntFunction<S> addressOf) {
-        this.addressOf = addressOf;
-    }
-
-    /** The slot of {@code address}, or null. */
-    @SuppressWarnings("unchecked")
-    S get(int address) {
-        Object[] slots = table;
-        int mask = slots.length - 1;
+    /** The slot of {@code address}, or {@link #NONE}. */
+    int get(int address) {
+        int[] entries = table;
+        int[] known = addresses;
+        int mask = entries.length - 1;
         for (int i = mix(address) & mask; ; i = (i + 1) & mask) {
-            Object slot = slots[i];
-            if (slot == null || addressOf.applyAsInt((S) slot) == address) {
-                return (S) slot;
+            int entry = entries[i];
+            if (entry == 0) {
+                return NONE;
+            }
+            if (known[entry - 1] == address) {
+                return entry - 1;
             }
         }
     }
 
-    /** Adds a slot whose address has none yet. */
-    void add(S slot) {
+    /** Adds a slot for an address that has none yet; returns its number, the previous {@link #size()}. */
+    int add(int address) {
         if (size + 1 > table.length * 3L / 4) {
-            grow();
+            rehash(table.length * 2);
         }
-        insert(table, slot);
-        size++;
-        if (addedCount == added.length) {
-            added = Arrays.copyOf(added, added.length * 2);
+        if (size == addresses.length) {
+            addresses = Arrays.copyOf(addresses, addresses.length * 2);
         }
-        added[addedCount++] = addressOf.applyAsInt(slot) ^ Integer.MIN_VALUE;
+        int slot = size++;
+        addresses[slot] = address;
+        insert(table, address, slot);
+        unsorted++;
+        return slot;
+    }
+
+    /**
+     * Makes room for {@code slots} slots in all, so that adding up to that many copies no array:
+     * a load that knows how many leases come sizes the index once.
+     */
+    void ensureCapacity(int slots) {
+        if (addresses.length < slots) {
+            addresses = Arrays.copyOf(addresses, slots);
+        }
+        int capacity = table.length;
+        while (slots > capacity * 3L / 4) {
+            capacity *= 2;
+        }
+        if (capacity != table.length) {
+            rehash(capacity);
+        }
+    }
+
+    /** The address of slot {@code slot}. */
+    int addressOf(int slot) {
+        return addresses[slot];
     }
 
     int size() {
@@ -63,23 +88,16 @@ final class SlotIndex<S> {
         return size == 0;
     }
 
-    /** Every slot, in no particular order. */
-    @SuppressWarnings("unchecked")
-    void forEach(Consumer<S> action) {
-        for (Object slot : table) {
-            if (slot != null) {
-                action.accept((S) slot);
-            }
-        }
-    }
-
     /**
      * The addresses in unsigned order, sorted now if slots were added since the last call: a
      * query after a burst of new addresses pays one merge, the hot path nothing.
      */
     OrderedAddresses ordered() {
-        if (addedCount > 0) {
-            int[] fresh = Arrays.copyOf(added, addedCount);
+        if (unsorted > 0) {
+            int[] fresh = new int[unsorted];
+            for (int i = 0; i < unsorted; i++) {
+                fresh[i] = addresses[size - unsorted + i] ^ Integer.MIN_VALUE;
+            }
             Arrays.sort(fresh);
             int[] merged = new int[sorted.length + fresh.length];
             int i = 0;
@@ -95,10 +113,7 @@ final class SlotIndex<S> {
                 merged[k++] = fresh[j++];
             }
             sorted = merged;
-            addedCount = 0;
-            if (added.length > MIN_CAPACITY * 64) {
-                added = new int[MIN_CAPACITY];
-            }
+            unsorted = 0;
         }
         return new OrderedAddresses(sorted);
     }
@@ -132,24 +147,21 @@ final class SlotIndex<S> {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private void grow() {
-        Object[] bigger = new Object[table.length * 2];
-        for (Object slot : table) {
-            if (slot != null) {
-                insert(bigger, (S) slot);
-            }
+    private void rehash(int capacity) {
+        int[] bigger = new int[capacity];
+        for (int slot = 0; slot < size; slot++) {
+            insert(bigger, addresses[slot], slot);
         }
         table = bigger;
     }
 
-    private void insert(Object[] slots, S slot) {
-        int mask = slots.length - 1;
-        int i = mix(addressOf.applyAsInt(slot)) & mask;
-        while (slots[i] != null) {
+    private static void insert(int[] entries, int address, int slot) {
+        int mask = entries.length - 1;
+        int i = mix(address) & mask;
+        while (entries[i] != 0) {
             i = (i + 1) & mask;
         }
-        slots[i] = slot;
+        entries[i] = slot + 1;
     }
 
     /** Spreads consecutive addresses over the table (a murmur3 finaliser). */

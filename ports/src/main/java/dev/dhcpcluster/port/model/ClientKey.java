@@ -80,6 +80,16 @@ public final class ClientKey {
         return bytes.clone();
     }
 
+    /** How many octets the key has: {@code bytes().length}, without the copy. */
+    public int length() {
+        return bytes.length;
+    }
+
+    /** The octet at {@code index} of {@link #bytes()}, without the copy. */
+    public byte octet(int index) {
+        return bytes[index];
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof ClientKey that && kind == that.kind && Arrays.equals(bytes, that.bytes);

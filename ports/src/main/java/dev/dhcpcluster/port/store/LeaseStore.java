@@ -2,6 +2,7 @@ package dev.dhcpcluster.port.store;
 
 import dev.dhcpcluster.port.model.Lease;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -56,6 +57,22 @@ public interface LeaseStore extends AutoCloseable {
         List<Lease> leases = loadAll();
         leases.forEach(each);
         return leases.size();
+    }
+
+    /**
+     * How many leases {@link #loadEach} would hand over, if the store can tell cheaply before it
+     * reads them (a database's row count, a file's header), or empty. A node calls it at start,
+     * before {@link #loadEach}, and sizes its lease table for that many at once instead of growing
+     * it while the leases come: with a million leases, growing copies large arrays several times.
+     *
+     * <p>It is a hint, never a promise: {@link #loadEach} may then hand over more or fewer (a
+     * write by another process in between, a migration), and the node loads whatever it is
+     * handed. It must not open, create, lock or change the medium, and it reports no error: a
+     * store that cannot count (no medium yet, a file it cannot read now) answers empty, and
+     * {@link #loadEach} reports what is wrong. The default answers empty.
+     */
+    default OptionalLong storedCount() {
+        return OptionalLong.empty();
     }
 
     /**

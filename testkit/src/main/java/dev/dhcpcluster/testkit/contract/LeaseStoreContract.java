@@ -389,6 +389,30 @@ public abstract class LeaseStoreContract {
         assertEquals(byAddress(leases), byAddress(handed));
     }
 
+    /**
+     * A node sizes its table from {@link LeaseStore#storedCount} before {@link LeaseStore#loadEach}:
+     * a store that answers must answer how many it then hands over.
+     */
+    @Test
+    void storedCountIsWhatLoadEachThenHands() throws Exception {
+        LeaseStore store = open();
+        List<Lease> leases = variedLeases();
+        assertDurable(write(store, leases));
+        store.close();
+        Optional<LeaseStore> reopened = reopen(store);
+        assumeTrue(reopened.isPresent(), "a volatile store keeps nothing across reopen");
+        LeaseStore reader = reopened.get();
+        opened.add(reader);
+
+        java.util.OptionalLong counted = reader.storedCount();
+        long handed = reader.loadEach(lease -> { });
+
+        if (counted.isPresent()) {
+            assertEquals(handed, counted.getAsLong());
+        }
+        assertEquals(leases.size(), handed);
+    }
+
     @Test
     void versionRuleHoldsAcrossReopen() throws Exception {
         LeaseStore store = open();
