@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -112,6 +113,22 @@ public final class ReplicatedLeaseStore implements LeaseStore {
             current.putIfNewer(lease);
             each.accept(lease);
         });
+    }
+
+    /** The local store's count: the replica holds what it holds, so the node sizes its table from it. */
+    @Override
+    public OptionalLong storedCount() {
+        return local.storedCount();
+    }
+
+    @Override
+    public boolean mediumExists() {
+        return local.mediumExists();
+    }
+
+    @Override
+    public String describe() {
+        return local.describe();
     }
 
     @Override

@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -285,4 +286,57 @@ class ReplicatedLeaseStoreTest {
         scheduler.runDue();
         assertEquals(poolSize, server.usage().free(), "the grace is over: the address is free");
     }
+
+    @Test
+    @DisplayName("the replicated store answers for its local store what the node asks before loading: the count of stored leases (which sizes the lease table once), whether the medium exists, and its description")
+    void theLocalStoreAnswersWhatTheNodeAsksFirst() {
+        LeaseStore local = new LeaseStore() {
+            @Override
+            public List<Lease> loadAll() {
+                return List.of();
+            }
+
+            @Override
+            public OptionalLong storedCount() {
+                return OptionalLong.of(1_000_000);
+            }
+
+            @Override
+            public boolean mediumExists() {
+                return true;
+            }
+
+            @Override
+            public String describe() {
+                return "sqlite /var/lib/dhcpcluster/leases.db";
+            }
+
+            @Override
+            public void checkWritable() {
+            }
+
+            @Override
+            public void write(List<Lease> batch, WriteCompletion completion) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ReplicatedLeaseStore replicated = new ReplicatedLeaseStore(ONE, Set.of(ONE, TWO, THREE), local, scheduler, peers,
+                Duration.ofMillis(200), () -> 1, false, new ReplicatedLeaseStore.Listener() {
+                    @Override
+                    public void written(Lease lease) {
+                    }
+
+                    @Override
+                    public void refused(Lease refused, Optional<Lease> agreed) {
+                    }
+                });
+
+        assertEquals(OptionalLong.of(1_000_000), replicated.storedCount());
+        assertTrue(replicated.mediumExists());
+        assertEquals("sqlite /var/lib/dhcpcluster/leases.db", replicated.describe());
+    }
+
 }
