@@ -8,6 +8,7 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.model.PackedClientKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * when asked for, and are equal to the leases put.
  *
  * <p>Each address has a row, added at its first lease and never removed: its address, its client
- * key packed in a {@code long} ({@link #packKey}), its expiry in epoch milliseconds, and its
+ * key packed in a {@code long} ({@link PackedClientKey}), its expiry in epoch milliseconds, and its
  * state and version packed in one {@code long} (counter below 2<sup>32</sup>, epoch below
  * 2<sup>22</sup>, writer id below 256: any real cluster's). Whatever a lease has beyond that (a
  * client key too long to pack, a hardware address the key does not carry, host names, an expiry
@@ -45,10 +46,8 @@ final class NewestLeases {
     /** Leases built lately, by a hash of their address: the replication reads a lease just written again and again. */
     private static final int RECENT = 1024;
 
-    /** What {@link #packKey} returns for a key of more than seven octets: a packed key is never 0. */
-    private static final long NO_KEY = 0;
-    private static final int MAX_KEY_OCTETS = 7;
-    private static final long CLIENT_ID_BIT = 1L << 63;
+    /** What a key of more than seven octets packs to: a packed key is never 0. */
+    private static final long NO_KEY = PackedClientKey.NONE;
     private static final LeaseState[] STATES = LeaseState.values();
     private static final long COUNTER_LIMIT = 1L << 32;
     private static final long EPOCH_LIMIT = 1L << 22;
@@ -280,9 +279,9 @@ final class NewestLeases {
     private void store(int row, Lease lease) {
         Chunk chunk = chunks[row >>> CHUNK_BITS];
         int at = row & (CHUNK - 1);
-        long packed = packKey(lease.clientKey());
+        long packed = PackedClientKey.pack(lease.clientKey());
         HardwareAddress hardware = lease.hardwareAddress();
-        boolean keyCarriesHardware = packed != NO_KEY && carriesHardware(packed, hardware);
+        boolean keyCarriesHardware = packed != NO_KEY && PackedClientKey.carriesHardware(packed, hardware);
         Instant expiry = lease.expiry();
         long expiryMillis = millis(expiry);
         boolean exactMillis = expiry.getNano() % 1_000_000 == 0 && expiryMillis != Long.MIN_VALUE
@@ -334,86 +333,16 @@ final class NewestLeases {
         LeaseState state = STATES[(int) (chunk.version[at] >>> 62)];
         if (!(extra instanceof Extra more)) {
             Names names = (Names) extra;
-            return new Lease(Ipv4Address.of(chunk.address[at]), unpackKey(client),
-                    hardwareOf(client), Optional.ofNullable(names == null ? null : names.hostname()),
+            return new Lease(Ipv4Address.of(chunk.address[at]), PackedClientKey.unpack(client),
+                    PackedClientKey.hardwareOf(client), Optional.ofNullable(names == null ? null : names.hostname()),
                     state, Instant.ofEpochMilli(chunk.expiry[at]), version(row),
                     Optional.ofNullable(names == null ? null : names.hostnameSent()));
         }
-        ClientKey key = client != NO_KEY ? unpackKey(client) : more.key();
-        HardwareAddress hardware = more.hardware() != null ? more.hardware() : hardwareOf(client);
+        ClientKey key = client != NO_KEY ? PackedClientKey.unpack(client) : more.key();
+        HardwareAddress hardware = more.hardware() != null ? more.hardware() : PackedClientKey.hardwareOf(client);
         Instant expiry = more.exactExpiry() != null ? more.exactExpiry() : Instant.ofEpochMilli(chunk.expiry[at]);
         return new Lease(Ipv4Address.of(chunk.address[at]), key, hardware, Optional.ofNullable(more.hostname()), state,
                 expiry, version(row), Optional.ofNullable(more.hostnameSent()));
-    }
-
-    /**
-     * A client key of up to seven octets in one {@code long}, so that no key object is kept per
-     * lease: an Ethernet client's hardware key (htype and six octets) fits, and so does the usual
-     * client identifier (type 1 and the MAC). Bit 63 is set for a client identifier, bits 56-58
-     * hold the length (1-7), the octets fill the low bytes, the first one highest; a key has at
-     * least one octet, so a packed key is never {@link #NO_KEY}, which a longer key gets. (The
-     * lease table packs its keys the same way, but this package reaches no other part of core.)
-     */
-    static long packKey(ClientKey key) {
-        byte[] octets = key.bytes();
-        if (octets.length > MAX_KEY_OCTETS) {
-            return NO_KEY;
-        }
-        long packed = 0;
-        for (byte octet : octets) {
-            packed = packed << 8 | (octet & 0xFF);
-        }
-        packed |= (long) octets.length << 56;
-        return key.kind() == ClientKey.Kind.CLIENT_ID ? packed | CLIENT_ID_BIT : packed;
-    }
-
-    /** The key a packed key other than {@link #NO_KEY} holds. */
-    static ClientKey unpackKey(long packed) {
-        byte[] octets = keyOctets(packed);
-        if ((packed & CLIENT_ID_BIT) != 0) {
-            return ClientKey.ofClientId(octets);
-        }
-        return ClientKey.ofHardware(HardwareAddress.of(octets[0] & 0xFF, Arrays.copyOfRange(octets, 1, octets.length)));
-    }
-
-    /**
-     * True if the packed key's octets are {@code hardware}'s type and then its octets: always for a
-     * hardware key made of it, and for a client identifier of type and MAC. Such a lease keeps no
-     * hardware address apart ({@link #hardwareOf}).
-     */
-    static boolean carriesHardware(long packed, HardwareAddress hardware) {
-        int length = keyLength(packed);
-        if (length != 1 + hardware.length() || keyOctet(packed, 0) != hardware.type()) {
-            return false;
-        }
-        for (int i = 0; i < hardware.length(); i++) {
-            if (keyOctet(packed, i + 1) != (hardware.octet(i) & 0xFF)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The hardware address a packed key holds, where {@link #carriesHardware} said it does. */
-    static HardwareAddress hardwareOf(long packed) {
-        byte[] octets = keyOctets(packed);
-        return HardwareAddress.of(octets[0] & 0xFF, Arrays.copyOfRange(octets, 1, octets.length));
-    }
-
-    private static int keyLength(long packed) {
-        return (int) (packed >>> 56) & 0x7;
-    }
-
-    private static int keyOctet(long packed, int index) {
-        return (int) (packed >>> (8 * (keyLength(packed) - 1 - index))) & 0xFF;
-    }
-
-    private static byte[] keyOctets(long packed) {
-        byte[] octets = new byte[keyLength(packed)];
-        for (int i = 0; i < octets.length; i++) {
-            octets[i] = (byte) keyOctet(packed, i);
-        }
-        return octets;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.core.lease;
 
 import dev.dhcpcluster.port.model.ClientKey;
+import dev.dhcpcluster.port.model.PackedClientKey;
 import java.util.HashMap;
 import java.util.Map;
 

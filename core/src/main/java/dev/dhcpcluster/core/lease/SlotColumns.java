@@ -8,6 +8,7 @@ import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.LeaseState;
 import dev.dhcpcluster.port.model.LeaseVersion;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.model.PackedClientKey;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;

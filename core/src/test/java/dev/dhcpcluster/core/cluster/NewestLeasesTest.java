@@ -1,10 +1,7 @@
 package dev.dhcpcluster.core.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.port.model.ClientKey;
 import dev.dhcpcluster.port.model.HardwareAddress;
@@ -91,29 +88,6 @@ class NewestLeasesTest {
         }
         assertEquals(new ArrayList<>(model.values()), pages(leases, 256));
         assertEquals(new ArrayList<>(model.values()), leases.after(Optional.empty(), Integer.MAX_VALUE));
-    }
-
-    @Test
-    @DisplayName("client keys of up to seven octets pack into a long and back, kind and octets kept; longer keys do not pack")
-    void keysPackAndUnpack() {
-        List<ClientKey> keys = List.of(ClientKey.ofHardware(mac(1)), ClientKey.ofHardware(mac(0xFFFF_FFFFL)),
-                ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 1}), ClientKey.ofClientId(new byte[] {(byte) 0xFF}),
-                ClientKey.ofHardware(HardwareAddress.of(0, new byte[0])),
-                ClientKey.ofHardware(HardwareAddress.of(255, new byte[] {(byte) 0x80, 2, 3})));
-        for (ClientKey key : keys) {
-            long packed = NewestLeases.packKey(key);
-            assertNotEquals(0, packed, key.toString());
-            assertEquals(key, NewestLeases.unpackKey(packed));
-        }
-        assertNotEquals(NewestLeases.packKey(ClientKey.ofHardware(mac(1))),
-                NewestLeases.packKey(ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 1})),
-                "a client identifier never packs as the hardware key of the same octets");
-        assertEquals(0, NewestLeases.packKey(ClientKey.ofClientId(new byte[8])));
-        long identifier = NewestLeases.packKey(ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 7}));
-        assertTrue(NewestLeases.carriesHardware(identifier, mac(7)));
-        assertFalse(NewestLeases.carriesHardware(identifier, mac(8)));
-        assertFalse(NewestLeases.carriesHardware(identifier, HardwareAddress.of(6, mac(7).octets())));
-        assertEquals(mac(7), NewestLeases.hardwareOf(identifier));
     }
 
     @Test

@@ -32,28 +32,6 @@ class CompactStructuresTest {
     }
 
     @Test
-    @DisplayName("keys of up to seven octets pack into a long and back, kind and octets kept; longer keys do not pack")
-    void packedKeysRoundTrip() {
-        List<ClientKey> keys = List.of(ClientKey.ofHardware(mac(1)), ClientKey.ofHardware(mac(0xFFFF_FFFFL)),
-                ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 1}), ClientKey.ofClientId(new byte[] {(byte) 0xFF}),
-                ClientKey.ofHardware(HardwareAddress.of(0, new byte[0])),
-                ClientKey.ofHardware(HardwareAddress.of(32, new byte[] {1, 2, 3})));
-        for (ClientKey key : keys) {
-            long packed = PackedClientKey.pack(key);
-            assertTrue(packed != PackedClientKey.NONE, key.toString());
-            assertEquals(key, PackedClientKey.unpack(packed));
-        }
-        assertTrue(PackedClientKey.pack(ClientKey.ofHardware(mac(1)))
-                != PackedClientKey.pack(ClientKey.ofClientId(new byte[] {1, 2, 0, 0, 0, 0, 1})),
-                "a client identifier never equals a hardware key of the same octets");
-        assertEquals(PackedClientKey.NONE, PackedClientKey.pack(ClientKey.ofClientId(new byte[8])));
-        long packed = PackedClientKey.pack(ClientKey.ofHardware(mac(7)));
-        assertTrue(PackedClientKey.carriesHardware(packed, mac(7)));
-        assertFalse(PackedClientKey.carriesHardware(packed, mac(8)));
-        assertEquals(mac(7), PackedClientKey.hardwareOf(packed));
-    }
-
-    @Test
     @DisplayName("the client index agrees with a HashMap through random puts and removes, packed keys and long ones alike")
     void clientIndexAgreesWithAHashMap() {
         SplittableRandom random = new SplittableRandom(12);

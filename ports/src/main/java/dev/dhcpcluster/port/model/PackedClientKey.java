@@ -1,10 +1,8 @@
-package dev.dhcpcluster.core.lease;
-
-import dev.dhcpcluster.port.model.ClientKey;
-import dev.dhcpcluster.port.model.HardwareAddress;
+package dev.dhcpcluster.port.model;
 
 /**
- * A {@link ClientKey} of up to seven octets held in one {@code long}, so that the lease table
+ * A {@link ClientKey} of up to seven octets held in one {@code long}, so that a table of a million
+ * leases (the server's lease table, a cluster member's replica, or an integrator's compact store)
  * keeps no object per client: an Ethernet client's hardware key (htype and six octets) fits, and
  * so does the most common client identifier (type 1 and the MAC, as ISC dhclient sends it).
  *
@@ -12,10 +10,10 @@ import dev.dhcpcluster.port.model.HardwareAddress;
  * fill the low bytes, the first octet highest. A packed key is never 0, so 0 means "not packed":
  * a longer key stays a {@link ClientKey} object.
  */
-final class PackedClientKey {
+public final class PackedClientKey {
 
     /** What {@link #pack} returns for a key too long to pack. */
-    static final long NONE = 0;
+    public static final long NONE = 0;
 
     private static final int MAX_OCTETS = 7;
     private static final long CLIENT_ID_BIT = 1L << 63;
@@ -24,7 +22,7 @@ final class PackedClientKey {
     }
 
     /** The key packed, or {@link #NONE} if it has more than seven octets. */
-    static long pack(ClientKey key) {
+    public static long pack(ClientKey key) {
         int length = key.length();
         if (length > MAX_OCTETS) {
             return NONE;
@@ -39,7 +37,7 @@ final class PackedClientKey {
     }
 
     /** The key a non-zero {@code packed} holds. */
-    static ClientKey unpack(long packed) {
+    public static ClientKey unpack(long packed) {
         byte[] bytes = octets(packed);
         if ((packed & CLIENT_ID_BIT) != 0) {
             return ClientKey.ofClientId(bytes);
@@ -54,7 +52,7 @@ final class PackedClientKey {
      * for a hardware key built from it, and for a client identifier of type and MAC. Such a lease
      * need not keep its hardware address apart ({@link #hardwareOf}).
      */
-    static boolean carriesHardware(long packed, HardwareAddress hardware) {
+    public static boolean carriesHardware(long packed, HardwareAddress hardware) {
         int length = length(packed);
         if (length != 1 + hardware.length() || octet(packed, 0) != hardware.type()) {
             return false;
@@ -68,7 +66,7 @@ final class PackedClientKey {
     }
 
     /** The hardware address a key holds, when {@link #carriesHardware} said it does. */
-    static HardwareAddress hardwareOf(long packed) {
+    public static HardwareAddress hardwareOf(long packed) {
         byte[] bytes = octets(packed);
         byte[] chaddr = new byte[bytes.length - 1];
         System.arraycopy(bytes, 1, chaddr, 0, chaddr.length);
