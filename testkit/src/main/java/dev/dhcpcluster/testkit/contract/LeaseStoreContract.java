@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -404,7 +405,7 @@ public abstract class LeaseStoreContract {
         LeaseStore reader = reopened.get();
         opened.add(reader);
 
-        java.util.OptionalLong counted = reader.storedCount();
+        OptionalLong counted = reader.storedCount();
         long handed = reader.loadEach(lease -> { });
 
         if (counted.isPresent()) {
