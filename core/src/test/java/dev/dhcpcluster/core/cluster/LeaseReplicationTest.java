@@ -194,8 +194,8 @@ class LeaseReplicationTest {
         syncDisk();
         Lease renewedTwice = lease(1, 3, THREE);
         replication.received(new PeerMessage.LeaseChange(THREE, 1, renewedTwice,
-                Optional.of(new LeaseVersion(1, 2, TWO))));
-        assertEquals(old, table.get(ADDRESS), "the change names a version this replica never held");
+                Optional.of(lease(1, 2, TWO))));
+        assertEquals(old, table.get(ADDRESS), "the change names a lease this replica never held");
 
         replication.received(new PeerMessage.LeaseCommit(THREE, 1, renewedTwice));
         syncDisk();
