@@ -29,7 +29,9 @@ import java.util.Optional;
  * <p>The body's first byte is the kind ({@link #CHANGE} to {@link #COMMIT}); a CBOR map's first
  * byte is 0xA0 or above, so {@link FrameCodec} tells the two forms apart by it. Decoding is as
  * strict as the CBOR form's: a length beyond the body, an unknown kind, state or flag, bytes left
- * over, text that is not UTF-8, or a value a record refuses make the frame malformed.
+ * over, text that is not UTF-8, or a value a record refuses (a replaced lease of another address,
+ * or of a version not below the change's) make the frame malformed. A change carries the lease it
+ * replaces in full, in the same fields as the lease itself.
  */
 final class LeaseFrames {
 
@@ -57,52 +59,74 @@ final class LeaseFrames {
     static byte[] encode(PeerMessage message) {
         byte kind;
         Lease lease;
-        Optional<LeaseVersion> version = Optional.empty();
+        Optional<Lease> replaced = Optional.empty();
+        Optional<LeaseVersion> holds = Optional.empty();
         if (message instanceof PeerMessage.LeaseChange change) {
             kind = CHANGE;
             lease = change.lease();
-            version = change.replaces();
+            replaced = change.replaced();
         } else if (message instanceof PeerMessage.LeaseAck ack) {
             kind = ACK;
             lease = ack.lease();
         } else if (message instanceof PeerMessage.LeaseRefusal refusal) {
             kind = REFUSAL;
             lease = refusal.refused();
-            version = refusal.holds();
+            holds = refusal.holds();
         } else if (message instanceof PeerMessage.LeaseCommit commit) {
             kind = COMMIT;
             lease = commit.lease();
         } else {
             return null;
         }
-        byte[] client = lease.clientKey().bytes();
-        byte[] chaddr = lease.hardwareAddress().octets();
-        byte[] hostname = lease.hostname().map(name -> name.getBytes(StandardCharsets.UTF_8)).orElse(null);
-        byte[] sent = lease.hostnameSent().map(HostNameSent::octets).orElse(null);
-        boolean versioned = kind == CHANGE || kind == REFUSAL;
+        LeaseFields fields = new LeaseFields(lease);
+        LeaseFields replacedFields = replaced.map(LeaseFields::new).orElse(null);
         int body = 1 + 4 + 8 // kind, from, epoch
-                + 4 + 1 + 2 + client.length + 1 + 1 + chaddr.length // address, client key, htype, chaddr
-                + 1 + (hostname == null ? 0 : 2 + hostname.length)
-                + 1 + 8 + 4 + VERSION_BYTES // state, expiry, version
-                + 1 + (sent == null ? 0 : 2 + sent.length)
-                + (versioned ? 1 + (version.isPresent() ? VERSION_BYTES : 0) : 0);
+                + fields.bytes()
+                + (kind == CHANGE ? 1 + (replacedFields == null ? 0 : replacedFields.bytes()) : 0)
+                + (kind == REFUSAL ? 1 + (holds.isPresent() ? VERSION_BYTES : 0) : 0);
         ByteBuffer out = ByteBuffer.allocate(FrameCodec.PREFIX_BYTES + body).putInt(body);
         out.put(kind).putInt(message.from().value()).putLong(message.epoch());
-        out.putInt(lease.address().value());
-        out.put(lease.clientKey().kind() == ClientKey.Kind.CLIENT_ID ? CLIENT_ID : HARDWARE);
-        out.putShort((short) client.length).put(client);
-        out.put((byte) lease.hardwareAddress().type());
-        out.put((byte) chaddr.length).put(chaddr);
-        putOptionalBytes(out, hostname);
-        out.put((byte) Arrays.asList(STATES).indexOf(lease.state()));
-        out.putLong(lease.expiry().getEpochSecond()).putInt(lease.expiry().getNano());
-        putVersion(out, lease.version());
-        putOptionalBytes(out, sent);
-        if (versioned) {
-            out.put((byte) (version.isPresent() ? 1 : 0));
-            version.ifPresent(v -> putVersion(out, v));
+        fields.put(out);
+        if (kind == CHANGE) {
+            out.put((byte) (replacedFields == null ? 0 : 1));
+            if (replacedFields != null) {
+                replacedFields.put(out);
+            }
+        } else if (kind == REFUSAL) {
+            out.put((byte) (holds.isPresent() ? 1 : 0));
+            holds.ifPresent(v -> putVersion(out, v));
         }
         return out.array();
+    }
+
+    /** One lease's variable-length fields, encoded once to size the frame and once to write it. */
+    private record LeaseFields(Lease lease, byte[] client, byte[] chaddr, byte[] hostname, byte[] sent) {
+
+        LeaseFields(Lease lease) {
+            this(lease, lease.clientKey().bytes(), lease.hardwareAddress().octets(),
+                    lease.hostname().map(name -> name.getBytes(StandardCharsets.UTF_8)).orElse(null),
+                    lease.hostnameSent().map(HostNameSent::octets).orElse(null));
+        }
+
+        int bytes() {
+            return 4 + 1 + 2 + client.length + 1 + 1 + chaddr.length // address, client key, htype, chaddr
+                    + 1 + (hostname == null ? 0 : 2 + hostname.length)
+                    + 1 + 8 + 4 + VERSION_BYTES // state, expiry, version
+                    + 1 + (sent == null ? 0 : 2 + sent.length);
+        }
+
+        void put(ByteBuffer out) {
+            out.putInt(lease.address().value());
+            out.put(lease.clientKey().kind() == ClientKey.Kind.CLIENT_ID ? CLIENT_ID : HARDWARE);
+            out.putShort((short) client.length).put(client);
+            out.put((byte) lease.hardwareAddress().type());
+            out.put((byte) chaddr.length).put(chaddr);
+            putOptionalBytes(out, hostname);
+            out.put((byte) Arrays.asList(STATES).indexOf(lease.state()));
+            out.putLong(lease.expiry().getEpochSecond()).putInt(lease.expiry().getNano());
+            putVersion(out, lease.version());
+            putOptionalBytes(out, sent);
+        }
     }
 
     private static void putOptionalBytes(ByteBuffer out, byte[] bytes) {
@@ -131,15 +155,15 @@ final class LeaseFrames {
             NodeId from = new NodeId(in.getInt());
             long epoch = in.getLong();
             Lease lease = lease(in, name);
-            Optional<LeaseVersion> version = kind == CHANGE || kind == REFUSAL ? optionalVersion(in, name)
-                    : Optional.empty();
+            Optional<Lease> replaced = kind == CHANGE ? optionalLease(in, name) : Optional.empty();
+            Optional<LeaseVersion> holds = kind == REFUSAL ? optionalVersion(in, name) : Optional.empty();
             if (in.hasRemaining()) {
                 throw new MalformedFrameException(in.remaining() + " bytes after a " + name + " frame");
             }
             PeerMessage message = switch (kind) {
-                case CHANGE -> new PeerMessage.LeaseChange(from, epoch, lease, version);
+                case CHANGE -> new PeerMessage.LeaseChange(from, epoch, lease, replaced);
                 case ACK -> new PeerMessage.LeaseAck(from, epoch, lease);
-                case REFUSAL -> new PeerMessage.LeaseRefusal(from, epoch, lease, version);
+                case REFUSAL -> new PeerMessage.LeaseRefusal(from, epoch, lease, holds);
                 default -> new PeerMessage.LeaseCommit(from, epoch, lease);
             };
             return new Frames.Message(message);
@@ -189,6 +213,14 @@ final class LeaseFrames {
 
     private static LeaseVersion version(ByteBuffer in) {
         return new LeaseVersion(in.getLong(), in.getLong(), new NodeId(in.getInt()));
+    }
+
+    private static Optional<Lease> optionalLease(ByteBuffer in, String frame) throws MalformedFrameException {
+        return switch (in.get()) {
+            case 0 -> Optional.empty();
+            case 1 -> Optional.of(lease(in, frame));
+            default -> throw new MalformedFrameException("a " + frame + " frame with a bad replaced-lease flag");
+        };
     }
 
     private static Optional<LeaseVersion> optionalVersion(ByteBuffer in, String frame) throws MalformedFrameException {

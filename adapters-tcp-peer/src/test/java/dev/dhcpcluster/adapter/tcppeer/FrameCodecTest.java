@@ -49,7 +49,7 @@ class FrameCodecTest {
                 new PeerMessage.Heartbeat(ONE, 7, Optional.of(TWO), false),
                 new PeerMessage.Heartbeat(ONE, 8, Optional.of(ONE), true),
                 new PeerMessage.LeaseChange(ONE, 3, LEASE, Optional.empty()),
-                new PeerMessage.LeaseChange(TWO, 3, NAMED_LEASE, Optional.of(new LeaseVersion(2, 6, TWO))),
+                new PeerMessage.LeaseChange(TWO, 3, NAMED_LEASE, Optional.of(REPLACED_LEASE)),
                 new PeerMessage.LeaseAck(TWO, 3, LEASE),
                 new PeerMessage.LeaseAck(ONE, 4, NAMED_LEASE),
                 new PeerMessage.LeaseRefusal(TWO, 3, LEASE, Optional.empty()),
@@ -129,6 +129,59 @@ class FrameCodecTest {
         byte[] nobody = body.clone();
         ByteBuffer.wrap(nobody).putInt(1, 0);
         assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(nobody));
+    }
+
+    /** The lease {@link #NAMED_LEASE} replaces: another client's, with a host name, at a lower version. */
+    private static final Lease REPLACED_LEASE = new Lease(Ipv4Address.parse("198.18.0.10"),
+            ClientKey.ofClientId(new byte[] {9, 8, 7, 6, 5, 4, 3, 2, 1}), HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, 0, 8}),
+            Optional.of("host-8"), LeaseState.BOUND, Instant.ofEpochSecond(1_700_000_000L, 5), new LeaseVersion(2, 6, TWO));
+
+    @Test
+    @DisplayName("a lease change carries the lease it replaces in full, and one cut short, with a bad flag, a replaced "
+            + "lease of another address or of a version not below the change's is malformed")
+    void leaseChangeCarriesTheWholeReplacedLease() throws Exception {
+        PeerMessage.LeaseChange change = new PeerMessage.LeaseChange(TWO, 3, NAMED_LEASE, Optional.of(REPLACED_LEASE));
+        byte[] body = body(FrameCodec.encode(new Frames.Message(change)));
+        assertEquals(change, ((Frames.Message) FrameCodec.decode(body)).message());
+        int flag = body(FrameCodec.encode(new Frames.Message(
+                new PeerMessage.LeaseChange(TWO, 3, NAMED_LEASE, Optional.empty())))).length - 1;
+        assertEquals(1, body[flag], "the replaced lease follows the lease, after its presence flag");
+        for (int length = flag + 1; length < body.length; length++) {
+            byte[] cut = Arrays.copyOf(body, length);
+            assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(cut), "cut to " + length + " bytes");
+        }
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(Arrays.copyOf(body, body.length + 1)));
+
+        byte[] badFlag = body.clone();
+        badFlag[flag] = 2;
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(badFlag));
+        byte[] absent = Arrays.copyOf(body, flag + 1);
+        absent[flag] = 0;
+        assertEquals(new PeerMessage.LeaseChange(TWO, 3, NAMED_LEASE, Optional.empty()),
+                ((Frames.Message) FrameCodec.decode(absent)).message(), "flag 0: no replaced lease, nothing after it");
+        byte[] absentButFollowed = body.clone();
+        absentButFollowed[flag] = 0;
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(absentButFollowed));
+
+        byte[] elsewhere = body.clone();
+        ByteBuffer.wrap(elsewhere).putInt(flag + 1, Ipv4Address.parse("198.18.0.11").value());
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(elsewhere));
+        // The replaced lease ends with its version (epoch, counter, writer) and the flag of no bytes sent.
+        int version = body.length - 1 - (8 + 8 + 4);
+        assertEquals(REPLACED_LEASE.version().epoch(), ByteBuffer.wrap(body).getLong(version));
+        byte[] sameVersion = body.clone();
+        ByteBuffer.wrap(sameVersion).putLong(version, NAMED_LEASE.version().epoch())
+                .putLong(version + 8, NAMED_LEASE.version().counter());
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(sameVersion));
+        byte[] otherClient = body.clone();
+        // The last octet of the replaced lease's client identifier: still a well-formed change, of another lease.
+        int clientEnd = flag + 1 + 4 + 1 + 2 + REPLACED_LEASE.clientKey().bytes().length - 1;
+        otherClient[clientEnd] ^= 0x40;
+        PeerMessage.LeaseChange decoded = (PeerMessage.LeaseChange) ((Frames.Message) FrameCodec.decode(otherClient))
+                .message();
+        assertEquals(NAMED_LEASE, decoded.lease());
+        assertEquals(REPLACED_LEASE.version(), decoded.replaced().orElseThrow().version());
+        assertTrue(!decoded.replaced().orElseThrow().equals(REPLACED_LEASE), "every field of the replaced lease travels");
     }
 
     @Test

@@ -63,7 +63,7 @@ import java.util.function.Predicate;
  *
  * <h2>Why the node may vote again: what it must not forget</h2>
  * The replication's safety rests on each replica never accepting two changes that replace one
- * version (see {@link LeaseReplication}). A node that lost its store forgot what it accepted; it
+ * lease (see {@link LeaseReplication}). A node that lost its store forgot what it accepted; it
  * may vote again only once what it then holds is at least as strict as what it forgot:
  * <ul>
  * <li><em>Committed changes.</em> Every change committed before a snapshot page of its address
@@ -74,7 +74,7 @@ import java.util.function.Predicate;
  *     the node asks it for a page, and counts the node again only when it acknowledges anew; and
  *     every peer is asked, not only as many as are needed.
  * <li><em>Pages that do not agree.</em> A page may name a version that was never committed, and
- *     may be the sibling of a committed one (two changes that replaced one version, the committed
+ *     may be the sibling of a committed one (two changes that replaced one lease, the committed
  *     one accepted by this node before it lost its store): holding it, the node would accept the
  *     uncommitted branch and commit it beside the other. A version that every complete snapshot
  *     names is held by a peer of every majority that committed anything of the address since, so
@@ -88,10 +88,10 @@ import java.util.function.Predicate;
  *     answers (a peer that did not acknowledge hears it), so the node installs it during or after
  *     its recovery; or it never commits, and then nothing is lost. A writer that crashes before its
  *     announcement reaches the node leaves the committed lease on a majority without the node,
- *     which no conflicting change can then reach; the node holds the version it replaced, or a
+ *     which no conflicting change can then reach; the node holds the lease it replaced, or a
  *     later one, and takes the next change of the address that builds on it. Should a copy of the
  *     change still reach the caught-up node (the network duplicates), the node answers it as any
- *     replica would: it accepts it only from the version it names, and acknowledges it again only
+ *     replica would: it accepts it only from the lease it names, and acknowledges it again only
  *     if it holds exactly that lease, which every complete snapshot then named (above).
  * </ul>
  *

@@ -30,20 +30,21 @@ import java.util.function.LongSupplier;
  *
  * <h2>The protocol</h2>
  * <ol>
- * <li>The writer sends {@link PeerMessage.LeaseChange LeaseChange(lease, replaces)} to every
+ * <li>The writer sends {@link PeerMessage.LeaseChange LeaseChange(lease, replaced)}, which names
+ *     in full the lease it replaces (as the writer holds it), to every
  *     peer, again to each peer that has not answered after one to two retransmission intervals,
  *     then every interval (one timer sweeps all the changes in flight). It writes the
  *     lease to its own store once enough peers acknowledged that its own copy completes a
  *     majority (at once in a cluster of one), under the same acceptance rule as any replica: so a
  *     refused change leaves no trace on the writer, whose version stays the cluster's.
  * <li>The acceptance rule (a replica, and the writer itself for its own change): a change is
- *     accepted only if the replica's current lease of the address has exactly the version the
- *     change names as replaced (none for an address it holds no lease of). The replica writes it,
- *     and once it is durable answers {@link PeerMessage.LeaseAck LeaseAck(lease)}. A replica that
- *     already holds exactly that lease acknowledges again, once it is durable: duplicates and
- *     reordered retransmissions are harmless. Any other replica answers
- *     {@link PeerMessage.LeaseRefusal LeaseRefusal(lease)}, and will refuse forever, since the
- *     version it holds of an address only goes up.
+ *     accepted only if the replica's current lease of the address <em>equals</em> the lease the
+ *     change names as replaced, every field of it (none for an address it holds no lease of); the
+ *     same version is not enough. The replica writes it, and once it is durable answers
+ *     {@link PeerMessage.LeaseAck LeaseAck(lease)}. A replica that already holds exactly that
+ *     lease acknowledges again, once it is durable: duplicates and reordered retransmissions are
+ *     harmless. Any other replica answers {@link PeerMessage.LeaseRefusal LeaseRefusal(lease)},
+ *     which the writer counts as final (see {@link PeerMessage.LeaseRefusal}).
  * <li>An answer counts only for the change of exactly the lease it names, not for any change of
  *     that version: a writer that crashed before its change was written here reads no trace of it
  *     when it restarts, so its next change of the address can get the same version (for another
@@ -64,20 +65,36 @@ import java.util.function.LongSupplier;
  * </ol>
  *
  * <h2>Why no address is bound to two clients (DESIGN rule 1)</h2>
- * A replica's version of an address only goes up: it accepts a change only from the version it
- * holds to a higher one, installs a committed lease only over a lower one, and acknowledges only
- * what is durable. Two changes that replace the same version {@code r} cannot both be committed:
- * their majorities share a replica, which held {@code r} when it accepted the first and never held
- * {@code r} again. More generally, once a version {@code x} is committed, a majority holds
- * {@code x} or later forever, so any change committed afterwards was accepted by one of them and
- * replaces {@code x} or a later version: the committed versions of an address form one chain, each
- * written by a node that knew the previous one. So the owner can reuse an address only by
- * replacing the latest committed lease, which it judges expired (after the grace period), and a
- * renewal by a partitioned peer of an older version is refused by the majority. Installing a
- * committed lease keeps this argument whole: it only raises a replica's version, and only to a
- * version of the chain.
+ * What a replica holds of an address changes in three ways only: it accepts a change (from
+ * exactly the lease the change names to one of a higher version), installs a committed lease over
+ * one of a lower version, or installs a committed lease over another lease of the same version
+ * (a change lost with its writer, below). At most one lease of a version is ever committed: a
+ * commit needs the writer's own durable copy, and a writer never builds a second lease at a
+ * version it holds. So a replica's versions only go up, and a replica that held a lease and then
+ * another never holds the first again. Two changes that replace the same lease {@code R} cannot
+ * both be committed: their majorities share a replica, which held {@code R} when it accepted the
+ * first and never again. More generally, every committed change was accepted by a majority that
+ * held, each of them, exactly the lease it replaces: the committed leases of an address form one
+ * chain, each written by a node that held the previous link in full (or a lease a majority took
+ * from it). So the owner can reuse an address only by replacing the latest committed lease, which
+ * it judges expired (after the grace period), and a renewal by a partitioned peer of an older
+ * lease is refused by the majority.
  *
- * <p>A node whose store was lost forgot which versions it acknowledged, and would break the
+ * <p>A writer can reuse a version: a change refused, or lost in a crash before the writer's own
+ * copy was durable (it reads no trace of it when it restarts), leaves its version free, and the
+ * writer's next change of the address gets the same version, for another client perhaps. Replicas
+ * that took the lost change then hold another lease at that version than the ones that took the
+ * next. That is harmless because a change names the whole lease it replaces: a change built on
+ * the lost lease (its client's renewal by a replica that took over the address) is refused by
+ * every replica that holds the committed one, and the reverse, so no change commits without its
+ * writer knowing the lease it replaces. Naming only the version, the lost lease's renewal would
+ * replace the committed lease on the replicas that hold it, its client unseen, and bind the
+ * address to two clients (the test {@code LostChangeRenewalTest} builds that case step by step).
+ * A replica that holds the lost lease installs the committed one of the same version when its
+ * commit arrives, so that it takes the chain's next changes again. Answers name whole leases for
+ * the same reason (item 3 above).
+ *
+ * <p>A node whose store was lost forgot which leases it acknowledged, and would break the
  * argument above. It must start {@link #LeaseReplication(NodeId, Set, Scheduler, PeerTransport,
  * Replica, Duration, LongSupplier, boolean) recovering}: it then accepts no change (its own nor a
  * peer's) and only installs committed leases, until {@link LeaseCatchUp} has read complete
@@ -86,29 +103,13 @@ import java.util.function.LongSupplier;
  * snapshot (they are on no disk any more), and a recovered node takes no change of an address
  * whose snapshots did not agree until a committed lease settles it.
  *
- * <p>A restarted writer reusing a version is harmless once answers name whole leases: each
- * replica still holds at most one lease per version (it accepts a change only from the version
- * the change replaces, so never a second lease at a version it holds), an acknowledgement still
- * means "this replica holds this exact lease durably", whoever asked, and the argument above is
- * about what replicas hold.
- *
  * <p>What this version does not do yet: it does not act on the epoch every message carries (the
  * writer's current one); it keeps announcing a commit to a peer that is down for as long as the
  * peer stays down (one entry per committed change it missed); and an address whose replicas hold
- * different uncommitted versions, none of them on a majority, takes no change again until a
- * recovery that reads a majority exists (a recovered node's unsettled addresses are the same case). Changes lost with a writer's crash before they commit are
- * not retried by anyone: the caller never heard {@link Outcome#COMMITTED}, so no client was
+ * different uncommitted leases, none of them on a majority, takes no change again until a
+ * recovery that reads a majority exists (a recovered node's unsettled addresses are the same
+ * case). Changes lost with a writer's crash before they commit are not retried by anyone: the caller never heard {@link Outcome#COMMITTED}, so no client was
  * acknowledged.
- *
- * <p>A known gap: a change names the version it replaces, not the whole lease. A replica that took
- * a writer's change at version v which the writer then lost in a crash (so never committed) holds
- * another lease at v than the one the restarted writer commits at v. Installing the committed
- * lease fixes that replica (see {@code commitReceived}); until it arrives, a change this replica
- * makes from its own lease at v would be taken by replicas that hold the committed one. The
- * lease simulation showed the first part at seed 118 (five nodes: the replica kept its own lease
- * at v over the committed one) before committed leases replaced a different lease of the same
- * version; no seed has shown the second part yet. Naming the whole replaced lease in a change
- * would close it.
  */
 public final class LeaseReplication {
 
@@ -147,12 +148,15 @@ public final class LeaseReplication {
     }
 
     /**
-     * Whether a replica checks the version a change replaces. Production always checks; the seam
-     * exists only so that the simulation can prove its checker catches a replica that does not.
-     * Package-private on purpose.
+     * How a replica checks the lease a change replaces. Production always compares the whole
+     * lease; the seam exists only so that the tests can prove they catch a replica that checks
+     * less: only the version (the rule before changes named the whole lease, which lets a lease a
+     * restarted writer lost be renewed over the one it committed at the same version), or nothing
+     * but that the version is newer. Package-private on purpose.
      */
     enum Acceptance {
-        CHECKS_REPLACED_VERSION,
+        CHECKS_REPLACED_LEASE,
+        BROKEN_MATCH_REPLACED_VERSION_ONLY,
         BROKEN_ACCEPTS_ANY_NEWER
     }
 
@@ -234,7 +238,7 @@ public final class LeaseReplication {
     public LeaseReplication(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport,
             Replica replica, Duration retransmit, LongSupplier epoch, boolean recovering) {
         this(self, members, scheduler, transport, replica, retransmit, epoch, recovering, Quorum.MAJORITY,
-                Acceptance.CHECKS_REPLACED_VERSION);
+                Acceptance.CHECKS_REPLACED_LEASE);
     }
 
     LeaseReplication(NodeId self, Set<NodeId> members, Scheduler scheduler, PeerTransport transport, Replica replica,
@@ -340,15 +344,16 @@ public final class LeaseReplication {
     /**
      * Replicates {@code lease}, and writes it here once enough peers hold it (see the class
      * comment); {@code done} hears, once, on the scheduler's thread, whether it was committed. It
-     * is refused at once if this node's current version of the address is not {@code replaces}
+     * is refused at once if this node's current lease of the address is not {@code replaced}
      * (the caller must read and propose in one task), or if another change of this node's to the
      * address is still in flight.
      *
-     * @param replaces the version of the address's lease the caller read; empty if it read none
-     * @throws IllegalArgumentException if {@code lease}'s version is not above {@code replaces}
+     * @param replaced the address's lease the caller read, in full; empty if it read none
+     * @throws IllegalArgumentException if {@code lease}'s version is not above {@code replaced}'s,
+     *     or {@code replaced} is of another address
      */
-    public void propose(Lease lease, Optional<LeaseVersion> replaces, Consumer<Outcome> done) {
-        PeerMessage.LeaseChange change = new PeerMessage.LeaseChange(self, epoch.getAsLong(), lease, replaces);
+    public void propose(Lease lease, Optional<Lease> replaced, Consumer<Outcome> done) {
+        PeerMessage.LeaseChange change = new PeerMessage.LeaseChange(self, epoch.getAsLong(), lease, replaced);
         Objects.requireNonNull(done, "done");
         Key key = new Key(lease.address(), lease.version());
         if (recovering || unsettled.contains(lease.address()) || !accepts(change) || changing(lease.address())) {
@@ -413,12 +418,15 @@ public final class LeaseReplication {
         return pending.size();
     }
 
+    /** The acceptance rule: this node's current lease of the address is exactly the one the change replaces. */
     private boolean accepts(PeerMessage.LeaseChange change) {
-        Optional<LeaseVersion> holds = replica.current(change.lease().address()).map(Lease::version);
-        if (acceptance == Acceptance.BROKEN_ACCEPTS_ANY_NEWER) {
-            return holds.isEmpty() || change.lease().version().isAfter(holds.get());
-        }
-        return holds.equals(change.replaces());
+        Optional<Lease> holds = replica.current(change.lease().address());
+        return switch (acceptance) {
+            case CHECKS_REPLACED_LEASE -> holds.equals(change.replaced());
+            case BROKEN_MATCH_REPLACED_VERSION_ONLY ->
+                holds.map(Lease::version).equals(change.replaced().map(Lease::version));
+            case BROKEN_ACCEPTS_ANY_NEWER -> holds.isEmpty() || change.lease().version().isAfter(holds.get().version());
+        };
     }
 
     private void changeReceived(PeerMessage.LeaseChange change) {
@@ -442,9 +450,10 @@ public final class LeaseReplication {
         if (current.isEmpty() || lease.version().isAfter(current.get().version())
                 || current.get().version().equals(lease.version()) && !current.get().equals(lease)) {
             // The last case: this node holds another lease of the same version, a change its writer
-            // made before a restart and lost (so never committed: a commit needs the writer's own
-            // durable copy), then reused the version for this one. The committed lease is the
-            // chain's; keeping the other would let this node replace the committed one unseen.
+            // lost (refused, or lost in a crash before its own copy was durable: so never
+            // committed) and then reused the version for this one. The committed lease is the
+            // chain's; keeping the other, this node would refuse every later change of the chain
+            // (they name the committed lease as replaced).
             write(lease);
             settle(lease.address());
             acknowledgeWhenDurable(commit.from(), lease);
@@ -506,7 +515,7 @@ public final class LeaseReplication {
 
     /**
      * Writes this node's own change once enough peers hold it that this node's copy completes a
-     * majority, if this node still holds the version the change replaces. Writing it no earlier
+     * majority, if this node still holds the lease the change replaces. Writing it no earlier
      * means that a change the replicas refuse leaves no trace here: this node's version of the
      * address stays the one the cluster holds, and its next change can succeed.
      */

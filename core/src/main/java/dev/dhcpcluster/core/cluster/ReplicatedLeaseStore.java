@@ -27,8 +27,8 @@ import java.util.function.LongSupplier;
  * the replication writes: this node's committed changes and the peers' changes it accepts or
  * installs.
  *
- * <p>Each lease of a batch is proposed as replacing the version this node holds of its address
- * (the latest it wrote, or loaded). The DHCP server's table binds an address before its write is
+ * <p>Each lease of a batch is proposed as replacing the lease this node holds of its address, in
+ * full (the latest it wrote, or loaded: the agreed lease {@link Listener#refused} names). The DHCP server's table binds an address before its write is
  * committed, so that no other client is offered it meanwhile; a change the cluster refuses (a
  * peer took the address first) is undone there through {@link Listener#refused}, and the
  * completion hears {@link WriteCompletion#failed}: no ACK leaves. A change that can reach no
@@ -96,7 +96,7 @@ public final class ReplicatedLeaseStore implements LeaseStore {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.replication = new LeaseReplication(self, members, scheduler, peers, replica, retransmit, epoch,
-                recovering, quorum, LeaseReplication.Acceptance.CHECKS_REPLACED_VERSION);
+                recovering, quorum, LeaseReplication.Acceptance.CHECKS_REPLACED_LEASE);
     }
 
     @Override
@@ -145,7 +145,7 @@ public final class ReplicatedLeaseStore implements LeaseStore {
         }
         BatchOutcome outcome = new BatchOutcome(batch.size(), completion);
         for (Lease lease : batch) {
-            replication.propose(lease, current.version(lease.address()), result -> {
+            replication.propose(lease, current.get(lease.address()), result -> {
                 if (result == LeaseReplication.Outcome.COMMITTED) {
                     outcome.committed();
                 } else {

@@ -285,13 +285,13 @@ class LeaseCatchUpTest {
         assertTrue(replication.unsettled(at(3)));
         assertFalse(replication.unsettled(at(5)), "a committed lease installed meanwhile is settled");
 
-        replication.received(new PeerMessage.LeaseChange(TWO, 3, lease(2, 2, 2, TWO), Optional.of(new LeaseVersion(3, 1, TWO))));
+        replication.received(new PeerMessage.LeaseChange(TWO, 3, lease(2, 2, 2, TWO), Optional.of(lease(2, 2, 1, TWO))));
         assertEquals(lease(2, 2, 2, TWO), table.get(at(2)), "an agreed address takes changes again");
         replication.received(new PeerMessage.LeaseChange(THREE, 3, lease(1, 7, 3, THREE),
-                Optional.of(new LeaseVersion(3, 2, THREE))));
+                Optional.of(lease(1, 7, 2, THREE))));
         assertEquals(lease(1, 7, 2, THREE), table.get(at(1)), "an unsettled address takes none");
         assertEquals(2, transport.sent(PeerMessage.LeaseRefusal.class).size());
-        replication.propose(lease(1, 8, 3, ONE), Optional.of(new LeaseVersion(3, 2, THREE)), outcomes::add);
+        replication.propose(lease(1, 8, 3, ONE), Optional.of(lease(1, 7, 2, THREE)), outcomes::add);
         scheduler.runDue();
         assertEquals(List.of(LeaseReplication.Outcome.REFUSED), outcomes, "nor of this node's own");
 

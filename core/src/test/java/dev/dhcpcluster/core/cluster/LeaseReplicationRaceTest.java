@@ -101,8 +101,8 @@ class LeaseReplicationRaceTest {
         Lease reused = lease(2, a.version().next(1, IDS[2]), 3_000);
         List<LeaseReplication.Outcome> renewal = new ArrayList<>();
         List<LeaseReplication.Outcome> reuse = new ArrayList<>();
-        nodes.get(0).propose(renewed, Optional.of(a.version()), renewal::add);
-        nodes.get(2).propose(reused, Optional.of(a.version()), reuse::add);
+        nodes.get(0).propose(renewed, Optional.of(a), renewal::add);
+        nodes.get(2).propose(reused, Optional.of(a), reuse::add);
         settle();
 
         assertEquals(List.of(LeaseReplication.Outcome.COMMITTED), renewal, "node 2 took the renewal first");

@@ -167,7 +167,7 @@ class LeaseReplicationTest {
     }
 
     @Test
-    @DisplayName("a replica takes a change only from the version it names, acknowledges once durable, and again "
+    @DisplayName("a replica takes a change only from the lease it names, acknowledges once durable, and again "
             + "for a duplicate")
     void replicaAcceptsOnlyFromTheReplacedVersion() {
         Lease bound = lease(1, 1, TWO);
@@ -187,6 +187,28 @@ class LeaseReplicationTest {
     }
 
     @Test
+    @DisplayName("a replica refuses a change that names another lease at the version it holds, and takes one that "
+            + "names exactly its lease")
+    void replicaComparesTheWholeReplacedLease() {
+        Lease held = lease(1, 1, TWO);
+        replication.received(new PeerMessage.LeaseChange(TWO, 1, held, Optional.empty()));
+        syncDisk();
+        // Node 2's lost change of the same version, for client 2: what this replica holds is not what it names.
+        Lease sibling = lease(2, 1, TWO);
+        Lease onTheSibling = lease(2, 2, THREE);
+        replication.received(new PeerMessage.LeaseChange(THREE, 1, onTheSibling, Optional.of(sibling)));
+        assertEquals(List.of(new PeerMessage.LeaseRefusal(ONE, 1, onTheSibling, Optional.of(held.version()))),
+                transport.sent(PeerMessage.LeaseRefusal.class));
+        assertEquals(held, table.get(ADDRESS));
+
+        Lease renewed = lease(1, 2, THREE);
+        replication.received(new PeerMessage.LeaseChange(THREE, 1, renewed, Optional.of(held)));
+        syncDisk();
+        assertEquals(renewed, table.get(ADDRESS));
+        assertEquals(ackOf(ONE, renewed), acks().get(acks().size() - 1));
+    }
+
+    @Test
     @DisplayName("a replica that missed changes installs a committed lease over its older one")
     void committedLeaseIsInstalledOverAnOlderOne() {
         Lease old = lease(1, 1, TWO);
@@ -194,8 +216,8 @@ class LeaseReplicationTest {
         syncDisk();
         Lease renewedTwice = lease(1, 3, THREE);
         replication.received(new PeerMessage.LeaseChange(THREE, 1, renewedTwice,
-                Optional.of(new LeaseVersion(1, 2, TWO))));
-        assertEquals(old, table.get(ADDRESS), "the change names a version this replica never held");
+                Optional.of(lease(1, 2, TWO))));
+        assertEquals(old, table.get(ADDRESS), "the change names a lease this replica never held");
 
         replication.received(new PeerMessage.LeaseCommit(THREE, 1, renewedTwice));
         syncDisk();

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The lease simulation can fail: a node built through the package-private seams of
  * {@link LeaseReplication} ({@link LeaseReplication.Quorum}, {@link LeaseReplication.Acceptance})
- * breaks one rule, and the checker reports it within a bounded number of seeds.
+ * breaks one rule, and the checker reports it within a bounded number of seeds. A replica that
+ * checks only the version of the lease a change replaces
+ * ({@link LeaseReplication.Acceptance#BROKEN_MATCH_REPLACED_VERSION_ONLY}) needs a writer to crash
+ * between two precise steps, which 2,000 seeds of the random schedules did not reach:
+ * {@link LostChangeRenewalTest} plays that case step by step instead.
  */
 class SimulationCatchesBrokenReplicationTest {
 
@@ -27,7 +31,7 @@ class SimulationCatchesBrokenReplicationTest {
     private static ReplicationFactory matchingAnswersByVersionOnly() {
         return (self, members, scheduler, transport, replica, retransmit, epoch, recovering) -> new LeaseReplication(
                 self, members, scheduler, transport, replica, retransmit, epoch, recovering,
-                LeaseReplication.Quorum.MAJORITY, LeaseReplication.Acceptance.CHECKS_REPLACED_VERSION,
+                LeaseReplication.Quorum.MAJORITY, LeaseReplication.Acceptance.CHECKS_REPLACED_LEASE,
                 LeaseReplication.Answers.BROKEN_MATCH_THE_VERSION_ONLY);
     }
 
@@ -49,7 +53,7 @@ class SimulationCatchesBrokenReplicationTest {
     @DisplayName("an ACK after the local write only, before a majority has the lease, is caught")
     void anAckBeforeTheMajorityIsCaught() {
         LeaseSimulationFailure failure = firstFailure(
-                broken(members -> 1, LeaseReplication.Acceptance.CHECKS_REPLACED_VERSION));
+                broken(members -> 1, LeaseReplication.Acceptance.CHECKS_REPLACED_LEASE));
         assertEquals(LeaseInvariant.ACKED_LEASE_ON_MAJORITY_OF_DISKS, failure.invariant());
     }
 

@@ -579,7 +579,7 @@ public final class LeaseSimulation {
                                 Instant.ofEpochMilli(now + LEASE_MS), current == null ? LeaseVersion.first(EPOCH, id)
                                         : current.version().next(EPOCH, id));
                         boolean reuse = current != null && !current.clientKey().equals(client.key);
-                        propose(request, lease, Optional.ofNullable(current).map(Lease::version), reuse);
+                        propose(request, lease, Optional.ofNullable(current), reuse);
                         return;
                     }
                     toClient(request, Optional.empty());
@@ -596,16 +596,16 @@ public final class LeaseSimulation {
                     Lease lease = request.kind == Kind.RENEW
                             ? current.withState(LeaseState.BOUND, Instant.ofEpochMilli(now + LEASE_MS), EPOCH, id)
                             : current.withState(LeaseState.RELEASED, Instant.ofEpochMilli(now), EPOCH, id);
-                    propose(request, lease, Optional.of(current.version()), false);
+                    propose(request, lease, Optional.of(current), false);
                 }
                 default -> throw new IllegalStateException();
             }
         }
 
         /** @param reuse true if the owner hands out an address another client held: refused, it is the race of the issue */
-        private void propose(Request request, Lease lease, Optional<LeaseVersion> replaces, boolean reuse) {
+        private void propose(Request request, Lease lease, Optional<Lease> replaced, boolean reuse) {
             long proposedAt = queue.now();
-            replication.propose(lease, replaces, outcome -> {
+            replication.propose(lease, replaced, outcome -> {
                 if (request.kind == Kind.RELEASE) {
                     return;
                 }

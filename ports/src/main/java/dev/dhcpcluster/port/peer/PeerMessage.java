@@ -127,28 +127,34 @@ public sealed interface PeerMessage
     }
 
     /**
-     * "Make this change of one address's lease durable, if you still hold the version it
-     * replaces": sent by the node that wrote {@code lease} to every peer, and again until each
-     * answers. A replica accepts it (writes it durably, then answers {@link LeaseAck}) only if the
-     * lease it holds for the address has exactly the version {@code replaces} (none for an address
-     * it holds no lease of), or is {@code lease} itself (a duplicate, acknowledged again);
-     * otherwise it answers {@link LeaseRefusal}.
+     * "Make this change of one address's lease durable, if you still hold the lease it replaces":
+     * sent by the node that wrote {@code lease} to every peer, and again until each answers. A
+     * replica accepts it (writes it durably, then answers {@link LeaseAck}) only if the lease it
+     * holds for the address equals {@code replaced} in full (none for an address it holds no lease
+     * of), or is {@code lease} itself (a duplicate, acknowledged again); otherwise it answers
+     * {@link LeaseRefusal}. It names the whole replaced lease, not only its version, because a
+     * writer that restarted can give another lease the version one of its lost changes had: a
+     * replica holding that other lease must not take a change built on it, nor the reverse.
      *
      * @param from the writer
      * @param epoch the epoch the writer speaks in
-     * @param lease the new lease; its version is above {@code replaces}
-     * @param replaces the version of the lease it replaces, as the writer held it; empty for an
-     *     address the writer held no lease of
+     * @param lease the new lease; its version is above {@code replaced}'s
+     * @param replaced the lease it replaces, as the writer held it, of the same address; empty for
+     *     an address the writer held no lease of
      */
-    record LeaseChange(NodeId from, long epoch, Lease lease, Optional<LeaseVersion> replaces) implements PeerMessage {
+    record LeaseChange(NodeId from, long epoch, Lease lease, Optional<Lease> replaced) implements PeerMessage {
         public LeaseChange {
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(lease, "lease");
-            Objects.requireNonNull(replaces, "replaces");
+            Objects.requireNonNull(replaced, "replaced");
             requireEpoch(epoch);
-            if (replaces.isPresent() && !lease.version().isAfter(replaces.get())) {
+            if (replaced.isPresent() && !replaced.get().address().equals(lease.address())) {
+                throw new IllegalArgumentException("a change of " + lease.address() + " cannot replace a lease of "
+                        + replaced.get().address());
+            }
+            if (replaced.isPresent() && !lease.version().isAfter(replaced.get().version())) {
                 throw new IllegalArgumentException("a change to version " + lease.version()
-                        + " cannot replace version " + replaces.get());
+                        + " cannot replace version " + replaced.get().version());
             }
         }
     }
@@ -184,9 +190,12 @@ public sealed interface PeerMessage
     }
 
     /**
-     * "I do not hold the version your change replaces": the answer to a {@link LeaseChange} that
-     * a replica will never accept, since the version it holds of an address only ever goes up. It
-     * names the whole refused lease, for the reason {@link LeaseAck} does.
+     * "I do not hold the lease your change replaces": the answer to a {@link LeaseChange} that
+     * a replica does not accept. The writer counts it as final: the version a replica holds of an
+     * address only goes up, and the one case where its lease changes at the same version (it
+     * installs the committed lease over a lost change's) leaves a change it refused uncommitted at
+     * worst, never a client acknowledged wrongly. It names the whole refused lease, for the reason
+     * {@link LeaseAck} does.
      *
      * @param from the replica
      * @param epoch the epoch the replica speaks in
