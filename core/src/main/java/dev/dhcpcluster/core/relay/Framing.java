@@ -1,16 +1,14 @@
 package dev.dhcpcluster.core.relay;
 
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
-import dev.dhcpcluster.core.dhcp.DhcpMessage;
-import dev.dhcpcluster.core.dhcp.OptionCode;
+import dev.dhcpcluster.core.dhcp.OptionFraming;
 
 /**
- * The option framing of one datagram, read from its raw bytes by the rules {@link DhcpCodec}
- * decodes by: the options field must end with END before the end of the datagram; with option
- * 52 (once, in the options field, value 1 to 3) {@code file} and then {@code sname} hold options
- * too, each ending with END (RFC 2131 §4.1, RFC 2132 §9.3). The relay needs only where the options
- * field's END is, whether option 82 appears anywhere, and the message type; it never decodes the
- * values, and never throws: a datagram whose framing is broken reads as {@code null}.
+ * What the relay reads of one datagram without decoding it: the BOOTP header's offsets and octets,
+ * and the option framing that {@link OptionFraming} reads by the rules {@link DhcpCodec} decodes
+ * by. The relay needs only where the options field's END is, whether option 82 appears anywhere,
+ * and the message type; it never decodes the values, and never throws: a datagram whose framing
+ * is broken reads as {@code null}.
  */
 final class Framing {
 
@@ -23,86 +21,27 @@ final class Framing {
     static final int GIADDR = 24;
     static final int CHADDR = 28;
     private static final int HTYPE = 1;
-    private static final int SNAME = 44;
-    private static final int FILE = 108;
-    private static final int OVERLOAD_FILE = 1;
-    private static final int OVERLOAD_SNAME = 2;
 
     /** The offset of the END option that closes the options field. */
     final int end;
     /** Whether option 82 appears in any field. */
-    boolean agentInformation;
+    final boolean agentInformation;
     /** Whether option 82 appears in an overloaded {@code sname} or {@code file}, where it does not belong. */
-    boolean agentInformationOverloaded;
+    final boolean agentInformationOverloaded;
     /** Option 53's value if its instances hold exactly one octet in all, else -1. */
-    int messageType = -1;
+    final int messageType;
 
-    private int overload;
-    private boolean overloadSeen;
-    private int typeLength;
-    private int type;
-
-    private Framing(byte[] packet) {
-        this.end = field(packet, DhcpCodec.OPTIONS_OFFSET, packet.length, true);
+    private Framing(OptionFraming options) {
+        this.end = options.optionsEnd();
+        this.agentInformation = options.carriesAgentInformation();
+        this.agentInformationOverloaded = options.agentInformationOverloaded();
+        this.messageType = options.messageType();
     }
 
     /** The framing of {@code packet}, or {@code null} if the decoder would refuse it. */
     static Framing read(byte[] packet) {
-        int length = packet.length;
-        if (length <= DhcpCodec.OPTIONS_OFFSET || length > DhcpCodec.MAX_DATAGRAM_LENGTH
-                || u8(packet, HLEN) > DhcpMessage.CHADDR_LENGTH || int32(packet, DhcpCodec.HEADER_LENGTH) != DhcpCodec.MAGIC_COOKIE) {
-            return null;
-        }
-        Framing framing = new Framing(packet);
-        if (framing.end < 0
-                || (framing.overload & OVERLOAD_FILE) != 0
-                        && framing.field(packet, FILE, FILE + DhcpMessage.FILE_LENGTH, false) < 0
-                || (framing.overload & OVERLOAD_SNAME) != 0
-                        && framing.field(packet, SNAME, SNAME + DhcpMessage.SNAME_LENGTH, false) < 0) {
-            return null;
-        }
-        framing.messageType = framing.typeLength == 1 ? framing.type : -1;
-        return framing;
-    }
-
-    /** Walks the options in {@code [from, limit)}: the offset of their END, or -1 if the framing is broken. */
-    private int field(byte[] packet, int from, int limit, boolean mayCarryOverload) {
-        int i = from;
-        while (i < limit) {
-            int code = packet[i] & 0xFF;
-            if (code == OptionCode.PAD) {
-                i++;
-                continue;
-            }
-            if (code == OptionCode.END) {
-                return i;
-            }
-            if (i + 1 >= limit) {
-                return -1;
-            }
-            int length = packet[i + 1] & 0xFF;
-            if (i + 2 + length > limit) {
-                return -1;
-            }
-            if (code == OptionCode.OVERLOAD) {
-                int value = length == 1 ? packet[i + 2] & 0xFF : 0;
-                if (!mayCarryOverload || overloadSeen || value < 1 || value > 3) {
-                    return -1;
-                }
-                overloadSeen = true;
-                overload = value;
-            } else if (code == OptionCode.MESSAGE_TYPE) {
-                if (length == 1 && typeLength == 0) {
-                    type = packet[i + 2] & 0xFF;
-                }
-                typeLength += length;
-            } else if (code == OptionCode.RELAY_AGENT_INFORMATION) {
-                agentInformation = true;
-                agentInformationOverloaded |= !mayCarryOverload;
-            }
-            i += 2 + length;
-        }
-        return -1;
+        OptionFraming options = OptionFraming.read(packet);
+        return options == null ? null : new Framing(options);
     }
 
     static int u8(byte[] packet, int at) {
