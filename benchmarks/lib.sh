@@ -97,9 +97,6 @@ bench_cluster_pool_last=198.19.255.254
 # store (an fsync before every ACK), the admin endpoint on the namespace's loopback.
 bench_cluster_node_config() {
   local id=$1 size=$2 dir=$3 key=$4 peers="" section="" peer
-  # The subnets: bench_node_subnets (a JSON array) if the caller set it, else the whole /15.
-  local subnets='[{"subnet": "198.18.0.0/15", "interface": "eth0",
-   "pools": [{"pool": "'"$bench_cluster_pool_first - $bench_cluster_pool_last"'"}], "relay": {"ip-addresses": ["'"$bench_cluster_relay"'"]}}]'
   for ((peer = 1; peer <= size; peer++)); do
     if [ "$peer" -ne "$id" ]; then
       peers+="${peers:+, }{\"id\": $peer, \"address\": \"198.18.0.$peer:6767\"}"
@@ -112,7 +109,8 @@ bench_cluster_node_config() {
 {"node": {"id": $id, "data-directory": "$dir"},
  "transport": {"type": "udp", "listen-address": "0.0.0.0", "listen-port": 67, "interface": "eth0"},
  "admin": {"listen": "127.0.0.1:9067"}$section,
- "Dhcp4": {"valid-lifetime": 3600, "subnet4": ${bench_node_subnets:-$subnets}}}
+ "Dhcp4": {"valid-lifetime": 3600, "subnet4": [{"subnet": "198.18.0.0/15", "interface": "eth0",
+   "pools": [{"pool": "$bench_cluster_pool_first - $bench_cluster_pool_last"}], "relay": {"ip-addresses": ["$bench_cluster_relay"]}}]}}
 EOF
 }
 
@@ -122,8 +120,6 @@ EOF
 # every node serves and, in a cluster, until every node holds its grant (until then a client of a
 # bucket nobody holds is not answered). Sets bench_node_pids; fails, with the logs, if the nodes
 # do not serve within 60 s, or do not all hold their grants within 60 s more.
-# The nodes' configuration comes from the function named in bench_node_config (the arguments of
-# bench_cluster_node_config), bench_cluster_node_config by default.
 bench_start_nodes() {
   local prefix=$1 size=$2 dir=$3 jar=$4 id holding
   bench_node_pids=()
@@ -131,7 +127,7 @@ bench_start_nodes() {
     java -jar "$jar" cluster-key "$dir/cluster.key" >/dev/null
   fi
   for ((id = 1; id <= size; id++)); do
-    "${bench_node_config:-bench_cluster_node_config}" "$id" "$size" "$dir/node$id" "$dir/cluster.key" >"$dir/node$id.json"
+    bench_cluster_node_config "$id" "$size" "$dir/node$id" "$dir/cluster.key" >"$dir/node$id.json"
     # shellcheck disable=SC2086 # the options are words
     ip netns exec "$prefix-node$id" java ${BENCH_JAVA_OPTS:--Xms512m -Xmx512m} -jar "$jar" run \
       --config "$dir/node$id.json" >"$dir/node$id.out" 2>"$dir/node$id.log" &
@@ -168,8 +164,11 @@ bench_start_nodes() {
 # the server LAN, 198.18.0.0/16, with node1 to node3 at 198.18.0.N/16 and perf at
 # $bench_cluster_relay; a second bridge br1 is the client LAN, 198.19.0.0/16, with client at
 # $bench_routed_client; the router joins them (eth0 198.18.0.254/16, eth1 $bench_routed_giaddr/16)
-# and forwards, and the nodes reach the client LAN through it. The nodes' configuration is
-# bench_routed_node_config: one subnet per LAN, each with a pool of 65,019 addresses.
+# and forwards, and the nodes and the client reach each other's LAN through it. The nodes keep
+# bench_cluster_node_config's one subnet, the whole /15, which both LANs lie in: a request relayed
+# from either is served from its one pool. (One subnet per LAN would not do: a cluster deals each
+# node its first blocks from the start of the address space, and a node tops its blocks up by its
+# free addresses in all, so the second subnet would get none.)
 bench_routed_giaddr=198.19.0.1
 bench_routed_client=198.19.0.100
 bench_routed_lab() {
@@ -185,16 +184,8 @@ bench_routed_lab() {
   bench_bridge_plug "$prefix" router eth1 br1 "$bench_routed_giaddr/16"
   ip netns exec "$prefix-router" sysctl -q -w net.ipv4.ip_forward=1
   bench_bridge_host "$prefix" client "$bench_routed_client/16" br1
-}
-
-# bench_cluster_node_config's node for the routed lab: the server LAN's subnet (served directly
-# on eth0, perfdhcp's broadcasts relayed from $bench_cluster_relay) and the client LAN's (selected
-# by the relay's giaddr), pools of equal size.
-bench_routed_node_config() {
-  local bench_node_subnets='[{"id": 1, "subnet": "198.18.0.0/16", "interface": "eth0",
-   "pools": [{"pool": "198.18.1.0 - 198.18.254.250"}], "relay": {"ip-addresses": ["'"$bench_cluster_relay"'"]}},
-  {"id": 2, "subnet": "198.19.0.0/16", "pools": [{"pool": "198.19.1.0 - 198.19.254.250"}]}]'
-  bench_cluster_node_config "$@"
+  # perfdhcp there takes the nodes' answers only if it has a route back to them (reverse-path filter).
+  ip -n "$prefix-client" route add 198.18.0.0/16 via "$bench_routed_giaddr"
 }
 
 # Stops the nodes of bench_start_nodes (by PID) and deletes their data directories in $1.
