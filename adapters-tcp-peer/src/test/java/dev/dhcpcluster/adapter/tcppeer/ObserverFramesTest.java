@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,6 +51,19 @@ class ObserverFramesTest {
 
         assertEquals(new Frames.Message(view), decode(FrameCodec.encode(new Frames.Message(view))));
         assertEquals(new Frames.Message(before), decode(FrameCodec.encode(new Frames.Message(before))));
+    }
+
+    @Test
+    @DisplayName("the view of a cluster of three with every bucket held is under 1 KiB: cheap at every heartbeat")
+    void viewIsSmall() {
+        TreeMap<Integer, NodeId> buckets = new TreeMap<>();
+        for (int bucket = 0; bucket < 256; bucket++) {
+            buckets.put(bucket, new NodeId(1 + bucket % 3));
+        }
+        byte[] frame = FrameCodec.encode(new Frames.Message(new PeerMessage.ObserverView(THREE, 12, Optional.of(THREE),
+                12, 40, buckets, Set.of(ONE, TWO, THREE), Duration.ofMillis(200), Duration.ofMillis(1000))));
+
+        assertTrue(frame.length < 1024, frame.length + " bytes");
     }
 
     @Test
