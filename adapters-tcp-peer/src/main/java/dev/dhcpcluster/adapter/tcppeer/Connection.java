@@ -15,6 +15,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,7 +43,7 @@ final class Connection {
     private volatile String observer;
     /** The frame after which the writer closes the connection, once it is written; null until one is set. */
     private volatile byte[] last;
-    private final java.util.concurrent.CountDownLatch lastWritten = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch lastWritten = new CountDownLatch(1);
     private volatile Duration roundTrip;
     private volatile Thread writer;
     private InputStream in;
@@ -86,11 +88,6 @@ final class Connection {
     /** The observer name the other side sent in its hello, once it has sent one. */
     void claimObserver(String name) {
         observer = name;
-    }
-
-    /** The observer name the other side sent, or null if it is no observer. */
-    String observer() {
-        return observer;
     }
 
     /** Who is at the other end, for a report: the address, and the node id or observer name it claimed if any. */
@@ -237,7 +234,7 @@ final class Connection {
         last = frame;
         if (offer(frame)) {
             try {
-                lastWritten.await(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                lastWritten.await(timeoutNanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

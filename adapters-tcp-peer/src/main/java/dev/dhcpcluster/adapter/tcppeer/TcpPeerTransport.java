@@ -83,7 +83,7 @@ public final class TcpPeerTransport implements PeerTransport {
     private final Settings settings;
     /** The observer's settings; null for a node. */
     private final ObserverSettings observing;
-    /** Who this transport is, for thread names and log lines: {@code node-1}, or {@code observer "edge-1"}. */
+    /** Who this transport is, for thread names and log lines: {@code node-1}, or {@code observer-edge-1}. */
     private final String me;
     private final String clusterName;
     private final byte[] secret;
