@@ -101,8 +101,11 @@ public final class TcpPeerTransport implements PeerTransport {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     /** The observers connected to this node now; changed under its own monitor, so that the bound holds. */
     private final Set<Connection> observers = ConcurrentHashMap.newKeySet();
-    /** The latest view sent to the observers, encoded: what a new observer gets at once. */
-    private volatile byte[] latestView;
+    /**
+     * The latest view sent to the observers, encoded: what a new observer gets at once. Guarded by
+     * {@link #observers}.
+     */
+    private byte[] latestView;
     private final ScheduledThreadPoolExecutor watchdog;
     private volatile PeerHandler handler;
     private volatile ServerSocket server;
@@ -273,10 +276,14 @@ public final class TcpPeerTransport implements PeerTransport {
             throw new IllegalArgumentException("observers get only views, not " + message);
         }
         byte[] frame = FrameCodec.encode(new Frames.Message(message));
-        latestView = frame;
-        for (Connection observer : observers) {
-            if (!observer.offer(frame)) {
-                LOG.log(System.Logger.Level.DEBUG, "view for {0} dropped: its outgoing queue is full", observer.remote());
+        // Under the lock a new observer is added with the latest view: it gets each view once.
+        synchronized (observers) {
+            latestView = frame;
+            for (Connection observer : observers) {
+                if (!observer.offer(frame)) {
+                    LOG.log(System.Logger.Level.DEBUG, "view for {0} dropped: its outgoing queue is full",
+                            observer.remote());
+                }
             }
         }
     }
@@ -633,6 +640,11 @@ public final class TcpPeerTransport implements PeerTransport {
                         "too many observers connected, try again later");
             }
             observers.add(connection);
+            // Queued behind the accept, which is written directly: the view comes first once the writer runs.
+            byte[] view = latestView;
+            if (view != null) {
+                connection.offer(view);
+            }
         }
         try {
             connection.writeNow(FrameCodec.encode(new Frames.Accept()));
@@ -828,10 +840,6 @@ public final class TcpPeerTransport implements PeerTransport {
         try {
             spawn("peer-out-" + me + "-to-observer-" + connection.address(),
                     () -> connection.writeLoop(heartbeatInterval.toNanos()));
-            byte[] view = latestView;
-            if (view != null) {
-                connection.offer(view);
-            }
             LOG.log(System.Logger.Level.INFO, "observer {0} connected to {1}", connection.remote(), me);
             reason = readUntilClosed(connection, null);
         } catch (RefusalException refusal) {
