@@ -27,7 +27,9 @@ import java.util.Set;
  *       as the owner of its buckets only while it is alive.</li>
  *   <li>Until some node reports, the picture is {@link ClusterPicture#neverReached()}.</li>
  * </ul>
- * Reports from nodes the relay was not configured with are ignored: it has no server for them, and
+ * The {@link NodeReport#live()} members a node hears are not used to judge liveness: whether the
+ * relay can reach a node is what matters for sending to it, and that is what the node's own
+ * reports over the relay's own connection show. Reports from nodes the relay was not configured with are ignored: it has no server for them, and
  * a stranger's word must not move the assignment.
  *
  * <p>The picture is rebuilt only when something changed or a node's report ages past its timeout,

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -176,7 +177,8 @@ public final class RelayRoutes {
             targets = everyLive;
         } else {
             // 3. The bucket's live owner, else 4. every live node.
-            List<RelayServer> owners = picture.ownerOf(framing.bucket(request)).map(byNode::get).orElse(null);
+            Optional<NodeId> owner = picture.ownerOf(framing.bucket(request));
+            List<RelayServer> owners = owner.isPresent() ? byNode.get(owner.get()) : null;
             targets = owners != null ? owners : everyLive;
         }
         Forward forward = earlier != null && nowNanos - earlier.lastNanos <= WINDOW_NANOS ? earlier : new Forward();

@@ -258,6 +258,20 @@ class RelayRoutesTest {
     }
 
     @Test
+    @DisplayName("rule 1: a circuit-id in the second instance of a split option 82 is found (RFC 3396)")
+    void aCircuitIdInASplitOptionPins() {
+        RelayRoutes pinned = new RelayRoutes(SERVERS, new RelayOverrides(Map.of(),
+                Map.of(Octets.of("port-7".getBytes(StandardCharsets.US_ASCII)), SERVER_2)));
+        clientOwnedBy(NODE_3, 1, 1, START);
+        byte[] client = rawDiscover(new byte[] {
+            (byte) OptionCode.RELAY_AGENT_INFORMATION, 4, 2, 2, 9, 9,
+            (byte) OptionCode.RELAY_AGENT_INFORMATION, 8, 1, 6, 'p', 'o', 'r', 't', '-', '7'});
+        byte[] request = forwarded(RelayFixture.agent().fromClient(client, "eth2")).packet();
+
+        assertEquals(List.of(SERVER_2), pinned.targets(request, watch.picture(START), START));
+    }
+
+    @Test
     @DisplayName("rule 1: a client pinned to a dead node falls back to the live owner; pinned again when the node is back")
     void aPinToADeadNodeFallsBack() {
         RelayRoutes pinned = new RelayRoutes(SERVERS, new RelayOverrides(Map.of(CLIENT, SERVER_1), Map.of()));
