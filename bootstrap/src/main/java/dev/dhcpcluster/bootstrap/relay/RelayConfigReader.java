@@ -478,7 +478,14 @@ public final class RelayConfigReader {
                 problem("relay.admin.listen", quote(text) + " is not address:port, like \"127.0.0.1:" + DEFAULT_ADMIN_PORT + "\"");
                 return Optional.empty();
             }
-            Optional<Ipv4Address> address = address("relay.admin.listen", text.substring(0, colon));
+            Optional<Ipv4Address> address;
+            try {
+                address = Optional.of(Ipv4Address.parse(text.substring(0, colon)));
+            } catch (IllegalArgumentException e) {
+                problem("relay.admin.listen", quote(text) + " does not start with an IPv4 address; address:port, like \"127.0.0.1:"
+                        + DEFAULT_ADMIN_PORT + "\"");
+                return Optional.empty();
+            }
             int port;
             try {
                 port = Integer.parseInt(text.substring(colon + 1));
