@@ -128,7 +128,7 @@ public final class RelayRuntime implements AutoCloseable {
                 live.config().settings().servers());
     }
 
-    /** Where the relay listens, in a few words: {@code udp 0.0.0.0:67 on eth1}. */
+    /** Where the relay listens, in a few words: {@code udp 0.0.0.0:67 (interface eth1)}. */
     public String describe() {
         DhcpTransport current = transport;
         return current == null ? "not started" : current.describe();
@@ -205,14 +205,18 @@ public final class RelayRuntime implements AutoCloseable {
             counters.countReload(outcome.applied());
             if (outcome.applied()) {
                 if (outcome.changes().isEmpty() && outcome.restartNeeded().isEmpty()) {
-                    LOG.info("relay config reloaded: nothing changed");
+                    LOG.info("relay reloaded its config: nothing changed");
+                } else {
+                    LOG.info("relay reloaded its config: {} {}", outcome.changes().size(),
+                            outcome.changes().size() == 1 ? "change" : "changes");
                 }
-                outcome.changes().forEach(line -> LOG.info("relay config reloaded: {}", SafeText.inline(line)));
-                outcome.restartNeeded().forEach(path -> LOG.warn("relay config: {}",
+                outcome.changes().forEach(line -> LOG.info("reload: {}", SafeText.inline(line)));
+                outcome.restartNeeded().forEach(path -> LOG.warn("reload: {}",
                         SafeText.inline(ReloadOutcome.restartLine(path))));
             } else {
-                LOG.error("relay config refused, the relay runs on as before: {} problem(s)", outcome.errors().size());
-                outcome.errors().forEach(error -> LOG.error("  {}", SafeText.inline(error)));
+                LOG.warn("relay kept its config: the file has {} {}", outcome.errors().size(),
+                        outcome.errors().size() == 1 ? "error" : "errors");
+                outcome.errors().forEach(error -> LOG.warn("reload: {}", SafeText.inline(error)));
             }
             return outcome;
         }
