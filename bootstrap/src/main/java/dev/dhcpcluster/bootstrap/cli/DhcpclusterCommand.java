@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A distributed DHCPv4 server.",
-        subcommands = {RunCommand.class, ConfigCommand.class, StatusCommand.class, LeasesCommand.class, LeaseCommand.class,
+        subcommands = {RunCommand.class, RelayCommand.class, ConfigCommand.class, StatusCommand.class, LeasesCommand.class, LeaseCommand.class,
             ReloadCommand.class, ClusterKeyCommand.class, ClientCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class DhcpclusterCommand implements Runnable {

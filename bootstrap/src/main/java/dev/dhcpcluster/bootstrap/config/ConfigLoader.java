@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads a node file (JSON) and turns it into a validated {@link NodeConfig}, or fails with every
@@ -94,6 +95,27 @@ public final class ConfigLoader {
             throw new ConfigException(source, problems.list());
         }
         return config;
+    }
+
+    /**
+     * Reads {@code json} into {@code type} (Jackson-annotated records) by the rules of a node file:
+     * comments allowed; unknown or duplicate fields, coerced scalars and trailing garbage refused,
+     * the error naming its JSON path. For files of the same family, such as a relay's, whose reader
+     * then checks the values itself.
+     *
+     * @param source where the text came from, for messages
+     * @throws ConfigException if the text does not fit {@code type}
+     */
+    public static <T> T readStrictly(String json, Class<T> type, String source) throws ConfigException {
+        Problems problems = new Problems();
+        Optional<T> read = new NodeFileReader().readAs(json, type, problems);
+        if (!problems.isEmpty() || read.isEmpty()) {
+            if (problems.isEmpty()) {
+                problems.add("(file)", "could not be read");
+            }
+            throw new ConfigException(source, problems.list());
+        }
+        return read.get();
     }
 
     /**

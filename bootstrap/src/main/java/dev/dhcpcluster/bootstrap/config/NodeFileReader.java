@@ -104,16 +104,29 @@ final class NodeFileReader {
         return map(() -> mapper.treeToValue(root, NodeFile.class), problems).map(NodeFile::dhcp4);
     }
 
-    /** What {@code read} reads: Jackson's checked exception, as Jackson throws it. */
-    private interface Read {
-        NodeFile read() throws JsonProcessingException;
+    /**
+     * Parses {@code json} as a {@code type}, as strictly as a node file (another file of the same
+     * family, such as a relay's); errors name their path from the file's root.
+     */
+    <T> Optional<T> readAs(String json, Class<T> type, Problems problems) {
+        Objects.requireNonNull(json, "json");
+        if (json.isBlank()) {
+            problems.add("(file)", "is empty; the file is a JSON object");
+            return Optional.empty();
+        }
+        return map(() -> mapper.readValue(json, type), problems);
     }
 
-    private Optional<NodeFile> map(Read read, Problems problems) {
+    /** What {@code read} reads: Jackson's checked exception, as Jackson throws it. */
+    private interface Read<T> {
+        T read() throws JsonProcessingException;
+    }
+
+    private <T> Optional<T> map(Read<T> read, Problems problems) {
         try {
-            NodeFile file = read.read();
+            T file = read.read();
             if (file == null) {
-                problems.add("(file)", "is null; a node file is a JSON object");
+                problems.add("(file)", "is null; the file is a JSON object");
                 return Optional.empty();
             }
             return Optional.of(file);

@@ -97,6 +97,14 @@ final class ClusterMember implements PeerHandler {
                 member.grantCurrent(), member.accepted());
     }
 
+    /**
+     * On the loop: the assignment this node tells its observers about: the one it committed last
+     * while it leads, else the latest it accepted.
+     */
+    dev.dhcpcluster.core.cluster.Assignment published() {
+        return member.committed().orElseGet(member::accepted);
+    }
+
     /** On the loop: no more grants or timers. */
     void stop() {
         member.stop();

@@ -283,6 +283,11 @@ public final class ClusterMember implements PeerHandler {
         return grants == null ? Assignment.NONE : grants.accepted();
     }
 
+    /** The assignment this node committed last while it leads; empty when it does not lead (or before start). */
+    public Optional<Assignment> committed() {
+        return grants == null ? Optional.empty() : grants.committed();
+    }
+
     /** Hands a lease or assignment message from a peer; election messages do not come here. */
     @Override
     public void received(PeerMessage message) {

@@ -1,0 +1,164 @@
+package dev.dhcpcluster.bootstrap.relay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.dhcpcluster.bootstrap.admin.AdminJson;
+import dev.dhcpcluster.core.relay.RelayDropReason;
+import dev.dhcpcluster.core.relay.RelayInterface;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's admin HTTP endpoint on {@code relay.admin.listen}, read-only (so it needs no token):
+ * <ul>
+ *   <li>{@code GET /status}: the relay, its servers and what it has done (JSON);</li>
+ *   <li>{@code GET /metrics}: its Prometheus metrics in the text format ({@link RelayMetrics});</li>
+ *   <li>{@code GET /healthz}: {@code ok} while the relay runs.</li>
+ * </ul>
+ */
+public final class RelayAdmin implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayAdmin.class);
+
+    private final RelayRuntime relay;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final MetricsHandler metrics;
+
+    private RelayAdmin(RelayRuntime relay, HttpServer server, ExecutorService executor) {
+        this.relay = relay;
+        this.server = server;
+        this.executor = executor;
+        this.metrics = new MetricsHandler(RelayMetrics.registry(relay));
+    }
+
+    /**
+     * Starts the endpoint of {@code relay} on {@code listen}.
+     *
+     * @throws IOException naming the address if it cannot listen there
+     */
+    public static RelayAdmin start(RelayRuntime relay, RelayConfig.Listen listen) throws IOException {
+        Objects.requireNonNull(relay, "relay");
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(listen.address().toString(), listen.port()), 0);
+        } catch (IOException e) {
+            throw new IOException("the admin endpoint cannot listen on " + listen + " (relay.admin.listen): "
+                    + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(2, task -> {
+            Thread thread = new Thread(task, "dhcpcluster-relay-admin");
+            thread.setDaemon(true);
+            return thread;
+        });
+        RelayAdmin admin = new RelayAdmin(relay, server, executor);
+        server.setExecutor(executor);
+        server.createContext("/", admin::handle);
+        server.start();
+        LOG.info("relay admin endpoint on {}", admin.url());
+        return admin;
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:9068}. */
+    public String url() {
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(exchange, 405, AdminJson.MAPPER.createObjectNode().put("error", "only GET is allowed here"));
+                return;
+            }
+            switch (exchange.getRequestURI().getPath()) {
+                case "/metrics" -> metrics.handle(exchange);
+                case "/status" -> send(exchange, 200, status(relay));
+                case "/healthz" -> {
+                    byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                    exchange.sendResponseHeaders(200, ok.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(ok);
+                    }
+                }
+                default -> send(exchange, 404, AdminJson.MAPPER.createObjectNode()
+                        .put("error", "no such path; known: /status, /metrics, /healthz"));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("relay admin request failed: {}", e.toString());
+        }
+    }
+
+    /** The {@code /status} document. */
+    static ObjectNode status(RelayRuntime relay) {
+        RelayConfig config = relay.config();
+        RelayCounters counters = relay.counters();
+        ObjectNode status = AdminJson.MAPPER.createObjectNode();
+        status.put("role", "relay");
+        config.name().ifPresentOrElse(name -> status.put("name", name), () -> status.putNull("name"));
+        status.put("transport", relay.describe());
+        ArrayNode interfaces = status.putArray("interfaces");
+        for (RelayInterface face : config.settings().interfaces()) {
+            interfaces.addObject().put("name", face.name()).put("address", face.address().toString())
+                    .put("trusted", face.trusted());
+        }
+        if (config.cluster().isEmpty()) {
+            status.putNull("cluster");
+        }
+        ArrayNode servers = status.putArray("servers");
+        for (RelayConfig.Server server : config.servers()) {
+            ObjectNode entry = servers.addObject().put("address", server.address().toString());
+            server.node().ifPresentOrElse(node -> entry.put("node", node.value()), () -> entry.putNull("node"));
+            entry.put("sent", counters.sent(server.address()));
+        }
+        status.put("forwarded", counters.forwarded());
+        status.put("returned", counters.returned());
+        ObjectNode dropped = status.putObject("dropped");
+        for (RelayDropReason reason : RelayDropReason.values()) {
+            dropped.put(RelayCounters.label(reason), counters.dropped(reason));
+        }
+        status.putObject("config").put("loaded", relay.loaded().toString())
+                .put("reloads", counters.reloads(true));
+        return status;
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = (AdminJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IOException(e);
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Stops the endpoint. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

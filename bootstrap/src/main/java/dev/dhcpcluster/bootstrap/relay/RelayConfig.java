@@ -1,0 +1,168 @@
+package dev.dhcpcluster.bootstrap.relay;
+
+import dev.dhcpcluster.core.config.Octets;
+import dev.dhcpcluster.core.relay.RelaySettings;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.NodeId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A relay's config file, checked: what {@link RelayConfigReader} makes of the {@code relay}
+ * section. Described field by field in {@code docs/configuration.md}.
+ *
+ * @param name the observer name the relay gives the cluster's nodes, if the file names one
+ * @param transport how the relay meets its clients
+ * @param settings the forwarding rules' settings: interfaces, remote-id, hops, servers, ports
+ * @param servers the servers as the file lists them, in order, with their cluster identities
+ * @param overrides clients pinned to one server
+ * @param rateLimit the per-client limit, if any
+ * @param cluster the cluster the servers form, if the relay watches it
+ * @param admin where the admin HTTP endpoint listens, if anywhere
+ */
+public record RelayConfig(
+        Optional<String> name,
+        Transport transport,
+        RelaySettings settings,
+        List<Server> servers,
+        Overrides overrides,
+        Optional<RateLimit> rateLimit,
+        Optional<Cluster> cluster,
+        Optional<Listen> admin) {
+
+    public RelayConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(settings, "settings");
+        servers = List.copyOf(servers);
+        Objects.requireNonNull(overrides, "overrides");
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(admin, "admin");
+    }
+
+    /** The transport types a relay runs on. */
+    public static final String UDP = "udp";
+
+    /**
+     * {@code relay.transport}.
+     *
+     * @param type {@value RelayConfig#UDP}
+     * @param listenAddress the address the socket binds: {@code 0.0.0.0} (the interface's
+     *     broadcasts and unicasts) by default, or a unicast address (loopback tests)
+     * @param listenPort where the relay hears clients and the servers' replies, by default 67
+     */
+    public record Transport(String type, Ipv4Address listenAddress, int listenPort) {
+        public Transport {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(listenAddress, "listenAddress");
+        }
+    }
+
+    /**
+     * One server of {@code relay.servers}.
+     *
+     * @param address its DHCP address: requests go to its server port, its replies are accepted
+     * @param node the cluster node it is, in a cluster
+     * @param peer the node's peer address ({@code host:port}), which the relay dials as an observer
+     */
+    public record Server(Ipv4Address address, Optional<NodeId> node, Optional<String> peer) {
+        public Server {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /**
+     * {@code relay.overrides}: clients pinned to one server (by its address).
+     *
+     * @param byMac by the client's hardware address (chaddr)
+     * @param byCircuitId by the circuit-id of the option 82 the request carries
+     */
+    public record Overrides(Map<HardwareAddress, Ipv4Address> byMac, Map<Octets, Ipv4Address> byCircuitId) {
+        public Overrides {
+            byMac = Map.copyOf(byMac);
+            byCircuitId = Map.copyOf(byCircuitId);
+        }
+
+        /** No override. */
+        public static Overrides none() {
+            return new Overrides(Map.of(), Map.of());
+        }
+    }
+
+    /**
+     * {@code relay.rate-limit}: a token bucket per client hardware address.
+     *
+     * @param requestsPerSecond the rate the bucket refills at
+     * @param burst the bucket's size
+     * @param maxClients how many clients' buckets the relay keeps at most
+     */
+    public record RateLimit(double requestsPerSecond, int burst, int maxClients) {
+    }
+
+    /**
+     * {@code relay.cluster}.
+     *
+     * @param name the cluster's name, as in its nodes' files
+     * @param secretFile the cluster secret, absolute
+     */
+    public record Cluster(String name, Path secretFile) {
+        public Cluster {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(secretFile, "secretFile");
+        }
+    }
+
+    /** An address and TCP port to listen on; port 0 picks a free one. */
+    public record Listen(Ipv4Address address, int port) {
+        public Listen {
+            Objects.requireNonNull(address, "address");
+        }
+
+        @java.lang.Override
+        public String toString() {
+            return address + ":" + port;
+        }
+    }
+
+    /** The server at {@code address}, if it is one of the file's. */
+    public Optional<Server> server(Ipv4Address address) {
+        return servers.stream().filter(server -> server.address().equals(address)).findFirst();
+    }
+
+    /**
+     * The fields that differ from {@code other} and apply only at a restart (everything but
+     * {@code servers}, {@code overrides}, {@code rate-limit}, {@code remote-id} and {@code max-hops}),
+     * by JSON path; empty if {@code other} can replace this config live.
+     */
+    public List<String> restartNeededFor(RelayConfig other) {
+        List<String> fields = new ArrayList<>();
+        if (!name.equals(other.name)) {
+            fields.add("relay.name");
+        }
+        if (!transport.equals(other.transport) || settings.serverPort() != other.settings.serverPort()
+                || settings.clientPort() != other.settings.clientPort()) {
+            fields.add("relay.transport");
+        }
+        if (!settings.interfaces().equals(other.settings.interfaces())) {
+            fields.add("relay.interfaces");
+        }
+        if (settings.maxMessageLength() != other.settings.maxMessageLength()) {
+            fields.add("relay.max-message-length");
+        }
+        if (!cluster.equals(other.cluster)) {
+            fields.add("relay.cluster");
+        }
+        if (!admin.equals(other.admin)) {
+            fields.add("relay.admin");
+        }
+        return fields;
+    }
+}

@@ -1,0 +1,312 @@
+package dev.dhcpcluster.bootstrap.relay;
+
+import dev.dhcpcluster.bootstrap.config.ConfigError;
+import dev.dhcpcluster.bootstrap.config.ConfigException;
+import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
+import dev.dhcpcluster.core.relay.RelayAgent;
+import dev.dhcpcluster.core.relay.RelayDecision;
+import dev.dhcpcluster.core.relay.RelaySettings;
+import dev.dhcpcluster.core.text.SafeText;
+import dev.dhcpcluster.port.dhcp.DhcpTransport;
+import dev.dhcpcluster.port.model.Datagram;
+import dev.dhcpcluster.port.model.Delivery;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running relay: its client-side transport, the forwarding rules ({@link RelayAgent}), its
+ * counters, and the config it reloads.
+ *
+ * <p>The transport's receive thread calls {@link #handle} for every datagram: a BOOTREQUEST goes
+ * through {@link RelayAgent#fromClient} and, if it is forwarded, to every server the decision names
+ * (UDP, the server port); a BOOTREPLY goes through {@link RelayAgent#fromServer} and, if it is for
+ * a client of this relay, out of the decision's interface as the decision's delivery says. Every
+ * outcome is counted ({@link RelayCounters}).
+ *
+ * <p>The config in force is one immutable value swapped whole by {@link #reload}: a datagram is
+ * handled entirely by the settings it started with. Replies from a server a reload removed are
+ * still accepted for {@link #REMOVED_SERVER_GRACE} after the reload, so that requests in flight
+ * are answered. The relay keeps no state on disk.
+ */
+public final class RelayRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayRuntime.class);
+
+    /** How long replies from a server removed by a reload are still accepted. */
+    public static final Duration REMOVED_SERVER_GRACE = Duration.ofSeconds(60);
+
+    private static final int BOOTREPLY = 2;
+
+    /** Makes the client-side transport for a config. */
+    @FunctionalInterface
+    public interface TransportFactory {
+        /** A transport, not yet started, for {@code config}'s interface, listen address and port. */
+        DhcpTransport create(RelayConfig config);
+    }
+
+    /** Reads the config file again, for a reload. */
+    @FunctionalInterface
+    public interface ConfigFile {
+        /** The file as it is now. */
+        RelayConfig read() throws ConfigException;
+    }
+
+    /**
+     * What the relay forwards by now.
+     *
+     * @param config the config in force
+     * @param agent the forwarding rules of {@code config}
+     * @param replies the rules for replies: {@code agent}, or while a removed server's grace runs,
+     *     the same settings with that server still among those whose replies are accepted
+     * @param repliesUntilNanos when {@code replies} falls back to {@code agent}
+     */
+    private record Live(RelayConfig config, RelayAgent agent, RelayAgent replies, long repliesUntilNanos) {
+    }
+
+    private final Optional<ConfigFile> file;
+    private final TransportFactory transports;
+    private final LongSupplier nanoTime;
+    private final RelayCounters counters = new RelayCounters();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object reloads = new Object();
+
+    private volatile Live live;
+    private volatile Instant loaded;
+    private volatile DhcpTransport transport;
+    private volatile boolean closed;
+
+    /**
+     * A relay, not yet started.
+     *
+     * @param config the config to start with
+     * @param file where {@link #reload} reads the config again; empty for a relay that is not run
+     *     from a file (a reload is then refused)
+     * @param transports makes the client-side transport
+     * @param nanoTime a monotonic clock in nanoseconds ({@link System#nanoTime})
+     */
+    public RelayRuntime(RelayConfig config, Optional<ConfigFile> file, TransportFactory transports, LongSupplier nanoTime) {
+        Objects.requireNonNull(config, "config");
+        this.file = Objects.requireNonNull(file, "file");
+        this.transports = Objects.requireNonNull(transports, "transports");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        RelayAgent agent = new RelayAgent(config.settings());
+        this.live = new Live(config, agent, agent, Long.MIN_VALUE);
+        this.loaded = Instant.now();
+    }
+
+    /** The transport a relay runs on in production: UDP on the one interface, {@link RelayTransports#udp}. */
+    public static RelayRuntime of(RelayConfig config, Optional<ConfigFile> file) {
+        return new RelayRuntime(config, file, RelayTransports::udp, System::nanoTime);
+    }
+
+    /**
+     * Binds the transport and starts relaying.
+     *
+     * @throws IOException if the transport cannot bind; the message names the address
+     * @throws IllegalStateException if started before
+     */
+    public synchronized void start() throws IOException {
+        if (transport != null || closed) {
+            throw new IllegalStateException("the relay was started before");
+        }
+        DhcpTransport created = transports.create(live.config());
+        transport = created;
+        created.start(this::handle);
+        LOG.info("relay forwards from {} ({}) to {}", interfaceNames(live.config()), created.describe(),
+                live.config().settings().servers());
+    }
+
+    /** Where the relay listens, in a few words: {@code udp 0.0.0.0:67 (interface eth1)}. */
+    public String describe() {
+        DhcpTransport current = transport;
+        return current == null ? "not started" : current.describe();
+    }
+
+    /** The port the transport is bound to, once started. */
+    public int port() {
+        DhcpTransport current = transport;
+        if (current == null) {
+            throw new IllegalStateException("the relay is not started");
+        }
+        return current.localPort().orElseThrow();
+    }
+
+    /** The config in force. */
+    public RelayConfig config() {
+        return live.config();
+    }
+
+    /** When the config in force was read. */
+    public Instant loaded() {
+        return loaded;
+    }
+
+    /** What the relay has done. */
+    public RelayCounters counters() {
+        return counters;
+    }
+
+    /** Takes one datagram from the transport's receive thread; never throws for bad input. */
+    void handle(Datagram datagram) {
+        Live now = live;
+        byte[] payload = datagram.payload();
+        DhcpTransport out = transport;
+        if (payload.length > 0 && (payload[0] & 0xff) == BOOTREPLY) {
+            RelayAgent agent = nanoTime.getAsLong() - now.repliesUntilNanos() < 0 ? now.replies() : now.agent();
+            RelayDecision decision = agent.fromServer(payload, datagram.source());
+            if (decision instanceof RelayDecision.ToClient reply) {
+                out.send(reply.packet(), reply.delivery(), Optional.of(reply.via().name()));
+                counters.countReturned();
+            } else if (decision instanceof RelayDecision.Drop drop) {
+                counters.countDropped(drop.reason());
+            } else {
+                throw new IllegalStateException("a reply decided as " + decision);
+            }
+            return;
+        }
+        // A udp relay serves one interface, and the socket cannot tell which one a datagram came in by.
+        String face = datagram.interfaceName().orElse(now.config().settings().interfaces().get(0).name());
+        RelayDecision decision = now.agent().fromClient(payload, face);
+        if (decision instanceof RelayDecision.ToServers forward) {
+            for (Delivery.Unicast server : forward.servers()) {
+                out.send(forward.packet(), server, Optional.empty());
+                counters.countSent(server.address());
+            }
+            counters.countForwarded(forward.agentInformation());
+        } else if (decision instanceof RelayDecision.Drop drop) {
+            counters.countDropped(drop.reason());
+        } else {
+            throw new IllegalStateException("a request decided as " + decision);
+        }
+    }
+
+    /**
+     * Reads the config file again and applies what may change live ({@code servers},
+     * {@code overrides}, {@code rate-limit}, {@code remote-id}, {@code max-hops}); a change of any
+     * other field is reported as needing a restart and keeps its old value. A file with any problem
+     * is refused whole, each problem logged, and the relay runs on as it was. Safe from any thread;
+     * reloads run one at a time.
+     */
+    public ReloadOutcome reload() {
+        synchronized (reloads) {
+            ReloadOutcome outcome = reloadNow();
+            counters.countReload(outcome.applied());
+            if (outcome.applied()) {
+                if (outcome.changes().isEmpty() && outcome.restartNeeded().isEmpty()) {
+                    LOG.info("relay reloaded its config: nothing changed");
+                } else {
+                    LOG.info("relay reloaded its config: {} {}", outcome.changes().size(),
+                            outcome.changes().size() == 1 ? "change" : "changes");
+                }
+                outcome.changes().forEach(line -> LOG.info("reload: {}", SafeText.inline(line)));
+                outcome.restartNeeded().forEach(path -> LOG.warn("reload: {}",
+                        SafeText.inline(ReloadOutcome.restartLine(path))));
+            } else {
+                LOG.warn("relay kept its config: the file has {} {}", outcome.errors().size(),
+                        outcome.errors().size() == 1 ? "error" : "errors");
+                outcome.errors().forEach(error -> LOG.warn("reload: {}", SafeText.inline(error)));
+            }
+            return outcome;
+        }
+    }
+
+    private ReloadOutcome reloadNow() {
+        if (file.isEmpty()) {
+            return new ReloadOutcome(false, List.of(), List.of(), List.of("(file): this relay was not started from a file"));
+        }
+        RelayConfig read;
+        try {
+            read = file.get().read();
+        } catch (ConfigException e) {
+            return new ReloadOutcome(false, List.of(), List.of(), e.errors().stream().map(ConfigError::toString).toList());
+        }
+        Live before = live;
+        RelayConfig old = before.config();
+        List<String> restart = old.restartNeededFor(read);
+        RelayConfig merged;
+        try {
+            RelaySettings settings = new RelaySettings(old.settings().interfaces(), read.settings().remoteId(),
+                    read.settings().maxHops(), read.settings().servers(), old.settings().serverPort(),
+                    old.settings().clientPort(), old.settings().maxMessageLength());
+            merged = new RelayConfig(old.name(), old.transport(), settings, read.servers(), read.overrides(),
+                    read.rateLimit(), old.cluster(), old.admin());
+        } catch (IllegalArgumentException e) {
+            return new ReloadOutcome(false, List.of(), List.of(), List.of("relay: " + e.getMessage()));
+        }
+        List<String> changes = changes(old, merged);
+        long now = nanoTime.getAsLong();
+        RelayAgent agent = new RelayAgent(merged.settings());
+        RelayAgent replies = agent;
+        long until = Long.MIN_VALUE;
+        Set<Ipv4Address> accepted = new LinkedHashSet<>(merged.settings().servers());
+        // Servers removed now, and those removed by an earlier reload whose grace still runs.
+        RelaySettings graced = now - before.repliesUntilNanos() < 0 ? before.replies().settings() : old.settings();
+        if (accepted.addAll(graced.servers())) {
+            replies = new RelayAgent(new RelaySettings(merged.settings().interfaces(), merged.settings().remoteId(),
+                    merged.settings().maxHops(), List.copyOf(accepted), merged.settings().serverPort(),
+                    merged.settings().clientPort(), merged.settings().maxMessageLength()));
+            until = now + REMOVED_SERVER_GRACE.toNanos();
+        }
+        live = new Live(merged, agent, replies, until);
+        loaded = Instant.now();
+        return new ReloadOutcome(true, changes, restart, List.of());
+    }
+
+    private static List<String> changes(RelayConfig old, RelayConfig now) {
+        List<String> changes = new ArrayList<>();
+        if (!old.servers().equals(now.servers())) {
+            changes.add("servers: " + old.settings().servers() + " -> " + now.settings().servers());
+        }
+        if (!old.overrides().equals(now.overrides())) {
+            changes.add("overrides changed");
+        }
+        if (!old.rateLimit().equals(now.rateLimit())) {
+            changes.add("rate-limit changed");
+        }
+        if (!old.settings().remoteId().equals(now.settings().remoteId())) {
+            changes.add("remote-id changed");
+        }
+        if (old.settings().maxHops() != now.settings().maxHops()) {
+            changes.add("max-hops: " + old.settings().maxHops() + " -> " + now.settings().maxHops());
+        }
+        return changes;
+    }
+
+    /** Stops relaying: closes the transport. Idempotent. */
+    @Override
+    public void close() {
+        DhcpTransport current;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            current = transport;
+        }
+        if (current != null) {
+            current.close();
+        }
+        stopped.countDown();
+    }
+
+    /** Waits until {@link #close} has run. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private static List<String> interfaceNames(RelayConfig config) {
+        return config.settings().interfaces().stream().map(face -> face.name() + " " + face.address()).toList();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.dhcpcluster.bootstrap.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dhcpcluster.core.dhcp.DhcpCodec;
+import dev.dhcpcluster.core.dhcp.DhcpMessage;
+import dev.dhcpcluster.core.dhcp.DhcpOptions;
+import dev.dhcpcluster.core.relay.RelayDropReason;
+import dev.dhcpcluster.port.dhcp.DhcpHandler;
+import dev.dhcpcluster.port.dhcp.DhcpTransport;
+import dev.dhcpcluster.port.model.Datagram;
+import dev.dhcpcluster.port.model.Delivery;
+import dev.dhcpcluster.port.model.DhcpMessageType;
+import dev.dhcpcluster.port.model.HardwareAddress;
+import dev.dhcpcluster.port.model.Ipv4Address;
+import dev.dhcpcluster.port.model.NodeId;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The relay's runtime on a recording transport and a virtual clock. */
+class RelayRuntimeTest {
+
+    private static final Ipv4Address GIADDR = Ipv4Address.parse("198.18.64.1");
+    private static final Ipv4Address FIRST = Ipv4Address.parse("198.18.0.1");
+    private static final Ipv4Address SECOND = Ipv4Address.parse("198.18.0.2");
+
+    /** What the relay sent, in order. */
+    record Sent(byte[] payload, Delivery delivery) {
+    }
+
+    /** A transport that records what it is asked to send. */
+    static final class Recording implements DhcpTransport {
+        final List<Sent> sent = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void start(DhcpHandler handler) {
+        }
+
+        @Override
+        public void send(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
+            sent.add(new Sent(payload, delivery));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private final AtomicReference<String> file = new AtomicReference<>();
+    private final Recording transport = new Recording();
+    private final RelayConfigReader reader = new RelayConfigReader(name -> Optional.empty());
+
+    private static String relayFile(String servers) {
+        return """
+                {"relay": {"transport": {"type": "udp"}, "interfaces": [{"name": "eth1", "address": "198.18.64.1"}],
+                           "servers": [%s]}}
+                """.formatted(servers);
+    }
+
+    private RelayRuntime relay(String servers) throws Exception {
+        file.set(relayFile(servers));
+        RelayRuntime relay = new RelayRuntime(reader.parse(file.get(), "relay.json", Path.of("/etc")),
+                Optional.of(() -> reader.parse(file.get(), "relay.json", Path.of("/etc"))), config -> transport, clock::get);
+        relay.start();
+        return relay;
+    }
+
+    private static Datagram reply(Ipv4Address from) {
+        byte[] payload = DhcpCodec.encode(DhcpMessage.builder().op(DhcpMessage.BOOTREPLY).xid(7).giaddr(GIADDR)
+                .yiaddr(Ipv4Address.parse("198.18.64.10")).flags(0x8000)
+                .hardwareAddress(HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, 0, 1}))
+                .options(DhcpOptions.builder().messageType(DhcpMessageType.OFFER).build()).build(),
+                DhcpCodec.DEFAULT_MAX_MESSAGE_LENGTH);
+        return new Datagram(payload, from, 67, GIADDR, Optional.of("eth1"));
+    }
+
+    private static Datagram discover() {
+        byte[] payload = DhcpCodec.encode(DhcpMessage.builder().op(DhcpMessage.BOOTREQUEST).xid(7)
+                .hardwareAddress(HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, 0, 1}))
+                .options(DhcpOptions.builder().messageType(DhcpMessageType.DISCOVER).build()).build(),
+                DhcpCodec.DEFAULT_MAX_MESSAGE_LENGTH);
+        return new Datagram(payload, Ipv4Address.ZERO, 68, GIADDR, Optional.of("eth1"));
+    }
+
+    @Test
+    @DisplayName("replies from a server a reload removed are accepted for 60 s after the reload, then dropped as spoofed")
+    void removedServerGrace() throws Exception {
+        try (RelayRuntime relay = relay("{\"address\": \"198.18.0.1\"}")) {
+            file.set(relayFile("{\"address\": \"198.18.0.2\"}"));
+            assertTrue(relay.reload().applied());
+
+            relay.handle(discover());
+            assertEquals(List.of(new Delivery.Unicast(SECOND, 67)), transport.sent.stream().map(Sent::delivery).toList(),
+                    "requests go to the new server only");
+
+            clock.addAndGet(Duration.ofSeconds(59).toNanos());
+            relay.handle(reply(FIRST));
+            relay.handle(reply(SECOND));
+            assertEquals(2, relay.counters().returned(), "both servers' replies are returned within the grace");
+            assertEquals(new Delivery.Broadcast(68), transport.sent.get(1).delivery());
+
+            clock.addAndGet(Duration.ofSeconds(2).toNanos());
+            relay.handle(reply(FIRST));
+            relay.handle(reply(SECOND));
+            assertEquals(3, relay.counters().returned());
+            assertEquals(1, relay.counters().dropped(RelayDropReason.SPOOFED_REPLY), "after 60 s the old server is a stranger");
+        }
+    }
+
+    @Test
+    @DisplayName("a refused reload leaves the servers, the counters say so, and what needs a restart keeps its value")
+    void refusedReload() throws Exception {
+        try (RelayRuntime relay = relay("{\"address\": \"198.18.0.1\", \"node\": 1}")) {
+            file.set(relayFile("{\"address\": \"198.18.0.1\", \"node\": -1}"));
+            assertEquals(List.of("relay.servers[0].node: -1 is not a node id (1 or more, as in the node's node.id)"),
+                    relay.reload().errors());
+            assertEquals(Optional.of(new NodeId(1)), relay.config().servers().get(0).node());
+            relay.handle(discover());
+            assertEquals(List.of(new Delivery.Unicast(FIRST, 67)), transport.sent.stream().map(Sent::delivery).toList());
+            assertEquals(1, relay.counters().reloads(false));
+            assertEquals(0, relay.counters().reloads(true));
+        }
+    }
+}
