@@ -166,9 +166,7 @@ bench_start_nodes() {
 # $bench_routed_client; the router joins them (eth0 198.18.0.254/16, eth1 $bench_routed_giaddr/16)
 # and forwards, and the nodes and the client reach each other's LAN through it. The nodes keep
 # bench_cluster_node_config's one subnet, the whole /15, which both LANs lie in: a request relayed
-# from either is served from its one pool. (One subnet per LAN would not do: a cluster deals each
-# node its first blocks from the start of the address space, and a node tops its blocks up by its
-# free addresses in all, so the second subnet would get none.)
+# from either is served from the same pool, so both sides of a comparison allocate alike.
 bench_routed_giaddr=198.19.0.1
 bench_routed_client=198.19.0.100
 bench_routed_lab() {
