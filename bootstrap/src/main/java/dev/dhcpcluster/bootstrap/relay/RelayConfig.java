@@ -46,15 +46,18 @@ public record RelayConfig(
         Objects.requireNonNull(admin, "admin");
     }
 
-    /** The transport types a relay runs on. */
+    /** The transport of one socket on one interface. */
     public static final String UDP = "udp";
+    /** The transport of raw frames on several interfaces. */
+    public static final String PCAP = "pcap";
 
     /**
      * {@code relay.transport}.
      *
-     * @param type {@value RelayConfig#UDP}
+     * @param type {@value RelayConfig#UDP} or {@value RelayConfig#PCAP}
      * @param listenAddress the address the socket binds: {@code 0.0.0.0} (the interface's
-     *     broadcasts and unicasts) by default, or a unicast address (loopback tests)
+     *     broadcasts and unicasts) by default, or a unicast address (loopback tests); with pcap the
+     *     socket that sends to the servers and hears their replies
      * @param listenPort where the relay hears clients and the servers' replies, by default 67
      */
     public record Transport(String type, Ipv4Address listenAddress, int listenPort) {

@@ -79,6 +79,8 @@ public final class RelayRuntime implements AutoCloseable {
     private final TransportFactory transports;
     private final LongSupplier nanoTime;
     private final RelayCounters counters = new RelayCounters();
+    /** Whether the transport is pcap's, whose socket alone delivers the servers' replies. */
+    private final boolean pcap;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object reloads = new Object();
 
@@ -103,12 +105,13 @@ public final class RelayRuntime implements AutoCloseable {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         RelayAgent agent = new RelayAgent(config.settings());
         this.live = new Live(config, agent, agent, Long.MIN_VALUE);
+        this.pcap = config.transport().type().equals(RelayConfig.PCAP);
         this.loaded = Instant.now();
     }
 
-    /** The transport a relay runs on in production: UDP on the one interface, {@link RelayTransports#udp}. */
+    /** A relay on the transport its config names ({@link RelayTransports#of}). */
     public static RelayRuntime of(RelayConfig config, Optional<ConfigFile> file) {
-        return new RelayRuntime(config, file, RelayTransports::udp, System::nanoTime);
+        return new RelayRuntime(config, file, RelayTransports::of, System::nanoTime);
     }
 
     /**
@@ -164,6 +167,11 @@ public final class RelayRuntime implements AutoCloseable {
         byte[] payload = datagram.payload();
         DhcpTransport out = transport;
         if (payload.length > 0 && (payload[0] & 0xff) == BOOTREPLY) {
+            if (pcap && datagram.interfaceName().isPresent()) {
+                // A reply captured on a client interface: the transport's socket hands the relay
+                // every reply to its addresses, this one included, so this copy is left out.
+                return;
+            }
             RelayAgent agent = nanoTime.getAsLong() - now.repliesUntilNanos() < 0 ? now.replies() : now.agent();
             RelayDecision decision = agent.fromServer(payload, datagram.source());
             if (decision instanceof RelayDecision.ToClient reply) {
@@ -176,7 +184,8 @@ public final class RelayRuntime implements AutoCloseable {
             }
             return;
         }
-        // A udp relay serves one interface, and the socket cannot tell which one a datagram came in by.
+        // A udp relay serves one interface, and the socket cannot tell which one a datagram came in by;
+        // the pcap transport names the interface of every request.
         String face = datagram.interfaceName().orElse(now.config().settings().interfaces().get(0).name());
         RelayDecision decision = now.agent().fromClient(payload, face);
         if (decision instanceof RelayDecision.ToServers forward) {
