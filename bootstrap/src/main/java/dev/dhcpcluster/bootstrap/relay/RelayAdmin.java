@@ -113,7 +113,7 @@ public final class RelayAdmin implements AutoCloseable {
         RelayCounters counters = relay.counters();
         ObjectNode status = AdminJson.MAPPER.createObjectNode();
         status.put("role", "relay");
-        config.name().ifPresentOrElse(name -> status.put("name", name), () -> status.putNull("name"));
+        status.put("name", relay.name());
         status.put("transport", relay.describe());
         ArrayNode interfaces = status.putArray("interfaces");
         for (RelayInterface face : config.settings().interfaces()) {

@@ -88,6 +88,7 @@ public final class RelayRuntime implements AutoCloseable {
     private volatile Instant loaded;
     private volatile DhcpTransport transport;
     private volatile boolean closed;
+    private final String defaultName = defaultName();
 
     /**
      * A relay, not yet started.
@@ -144,6 +145,29 @@ public final class RelayRuntime implements AutoCloseable {
             throw new IllegalStateException("the relay is not started");
         }
         return current.localPort().orElseThrow();
+    }
+
+    /**
+     * The relay's name, as it gives it to the cluster's nodes: {@code relay.name}, else
+     * {@code relay-HOSTNAME-PID}.
+     */
+    public String name() {
+        return live.config().name().orElse(defaultName);
+    }
+
+    /** {@code relay-HOSTNAME-PID}: tells the relays of several hosts, and two of one host, apart in the nodes' logs. */
+    static String defaultName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        // A name travels in every handshake: printable ASCII without spaces, as relay.name must be.
+        String cleaned = host.replaceAll("[^\\x21-\\x7e]", "_");
+        String name = "relay-" + cleaned + "-" + ProcessHandle.current().pid();
+        return name.length() <= RelayConfigReader.MAX_NAME_LENGTH ? name
+                : "relay-" + cleaned.substring(0, RelayConfigReader.MAX_NAME_LENGTH - 27) + "-" + ProcessHandle.current().pid();
     }
 
     /** The config in force. */
