@@ -15,6 +15,7 @@ import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The relay's runtime on a recording transport and a virtual clock. */
 class RelayRuntimeTest {
@@ -128,6 +130,25 @@ class RelayRuntimeTest {
             assertEquals(List.of(new Delivery.Unicast(FIRST, 67)), transport.sent.stream().map(Sent::delivery).toList());
             assertEquals(1, relay.counters().reloads(false));
             assertEquals(0, relay.counters().reloads(true));
+        }
+    }
+
+    @Test
+    @DisplayName("a change of the file reloads the relay without a signal")
+    void fileChangeReloads(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("relay.json");
+        Files.writeString(path, relayFile("{\"address\": \"198.18.0.1\"}"));
+        RelayRuntime relay = new RelayRuntime(reader.load(path), Optional.of(() -> reader.load(path)), config -> transport,
+                clock::get);
+        relay.start();
+        try (relay; RelayFileWatch watch = RelayFileWatch.start(path, relay, Duration.ofMillis(20))) {
+            Files.writeString(path, relayFile("{\"address\": \"198.18.0.1\"}, {\"address\": \"198.18.0.2\"}"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (relay.counters().reloads(true) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of(FIRST, SECOND), relay.config().settings().servers());
+            assertEquals(1, relay.counters().reloads(true));
         }
     }
 }
