@@ -1,5 +1,7 @@
 package dev.dhcpcluster.core.dhcp;
 
+import java.io.ByteArrayOutputStream;
+
 /**
  * The option framing of one datagram, read from its raw bytes by the rules {@link DhcpCodec}
  * decodes by, without decoding any value: the options field must end with END before the end of
@@ -27,6 +29,14 @@ public final class OptionFraming {
     private int type;
     private boolean agentInformation;
     private boolean agentInformationOverloaded;
+    /** Where the value of the first instance of option 61 starts (-1: none), the octets of all its instances, and their number. */
+    private int clientIdentifierOffset = -1;
+    private int clientIdentifierLength;
+    private int clientIdentifierInstances;
+    /** The same for option 82. */
+    private int agentInformationOffset = -1;
+    private int agentInformationLength;
+    private int agentInformationInstances;
 
     private OptionFraming() {
     }
@@ -75,6 +85,85 @@ public final class OptionFraming {
         return agentInformationOverloaded;
     }
 
+    /**
+     * Where the value of option 61 (client identifier) starts in the datagram, or -1 if it carries
+     * none. When {@link #clientIdentifierInstances()} is 1 the value is the
+     * {@link #clientIdentifierLength()} octets from here, read in place; otherwise
+     * {@link #joinedValue} joins its instances.
+     */
+    public int clientIdentifierOffset() {
+        return clientIdentifierOffset;
+    }
+
+    /** The octets of option 61's value, all instances together (RFC 3396); 0 if absent. */
+    public int clientIdentifierLength() {
+        return clientIdentifierLength;
+    }
+
+    /** How many instances of option 61 the datagram carries. */
+    public int clientIdentifierInstances() {
+        return clientIdentifierInstances;
+    }
+
+    /**
+     * Where the value of option 82 (relay agent information: its sub-options) starts, or -1 if the
+     * datagram carries none; read like {@link #clientIdentifierOffset()}.
+     */
+    public int agentInformationOffset() {
+        return agentInformationOffset;
+    }
+
+    /** The octets of option 82's value, all instances together (RFC 3396); 0 if absent. */
+    public int agentInformationLength() {
+        return agentInformationLength;
+    }
+
+    /** How many instances of option 82 the datagram carries. */
+    public int agentInformationInstances() {
+        return agentInformationInstances;
+    }
+
+    /**
+     * The value of option {@code code} in {@code packet} (the datagram this framing was read
+     * from), its instances joined in the order the decoder joins them (options field, then
+     * {@code file}, then {@code sname}; RFC 3396), or {@code null} if absent. Allocates: the
+     * offsets above read a single instance in place, and this is for the rare split option.
+     */
+    public byte[] joinedValue(byte[] packet, int code) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean found = collect(packet, DhcpCodec.OPTIONS_OFFSET, packet.length, code, out);
+        if ((overload & OVERLOAD_FILE) != 0) {
+            found |= collect(packet, FILE, FILE + DhcpMessage.FILE_LENGTH, code, out);
+        }
+        if ((overload & OVERLOAD_SNAME) != 0) {
+            found |= collect(packet, SNAME, SNAME + DhcpMessage.SNAME_LENGTH, code, out);
+        }
+        return found ? out.toByteArray() : null;
+    }
+
+    /** Appends the values of the instances of {@code code} in {@code [from, limit)}, framing already checked. */
+    private static boolean collect(byte[] packet, int from, int limit, int code, ByteArrayOutputStream out) {
+        boolean found = false;
+        int i = from;
+        while (i < limit) {
+            int current = packet[i] & 0xFF;
+            if (current == OptionCode.PAD) {
+                i++;
+                continue;
+            }
+            if (current == OptionCode.END) {
+                break;
+            }
+            int length = packet[i + 1] & 0xFF;
+            if (current == code) {
+                out.write(packet, i + 2, length);
+                found = true;
+            }
+            i += 2 + length;
+        }
+        return found;
+    }
+
     /** Walks the options in {@code [from, limit)}: the offset of their END, or -1 if the framing is broken. */
     private int field(byte[] packet, int from, int limit, boolean mayCarryOverload) {
         int i = from;
@@ -109,6 +198,15 @@ public final class OptionFraming {
             } else if (code == OptionCode.RELAY_AGENT_INFORMATION) {
                 agentInformation = true;
                 agentInformationOverloaded |= !mayCarryOverload;
+                if (agentInformationInstances++ == 0) {
+                    agentInformationOffset = i + 2;
+                }
+                agentInformationLength += length;
+            } else if (code == OptionCode.CLIENT_IDENTIFIER) {
+                if (clientIdentifierInstances++ == 0) {
+                    clientIdentifierOffset = i + 2;
+                }
+                clientIdentifierLength += length;
             }
             i += 2 + length;
         }

@@ -29,5 +29,11 @@ public enum RelayDropReason {
     /** A reply from a source that is not a configured server: spoofed. */
     SPOOFED_REPLY,
     /** A reply whose giaddr is none of this relay's interfaces: it is not for this relay (RFC 1542 §4.1.2). */
-    NOT_FOR_THIS_RELAY
+    NOT_FOR_THIS_RELAY,
+    /**
+     * A request from a client that has used up its share ({@link ClientRateLimiter}): it sends
+     * faster than the configured rate and burst allow, so it is throttled to keep it from starving
+     * the other clients.
+     */
+    RATE_LIMITED
 }
