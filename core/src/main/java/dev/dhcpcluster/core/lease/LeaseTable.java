@@ -736,6 +736,19 @@ public final class LeaseTable {
         return ids;
     }
 
+    /** The ids of the address blocks of each served subnet's pools, one list per subnet, in configuration order. */
+    public List<List<Ipv4Address>> blockIdsBySubnet() {
+        List<List<Ipv4Address>> bySubnet = new ArrayList<>(subnets.size());
+        for (ServedSubnet subnet : subnets) {
+            List<Ipv4Address> ids = new ArrayList<>();
+            for (AddressBlock block : subnet.blocks()) {
+                ids.add(block.first());
+            }
+            bySubnet.add(ids);
+        }
+        return bySubnet;
+    }
+
     /**
      * Owns exactly the blocks whose ids are in {@code blockIds}: the others are withdrawn, and no
      * new client gets an address of theirs from this node (their leases stay as they are).

@@ -49,7 +49,7 @@ class OwnershipGrantsTest {
 
     private OwnershipGrants grants(NodeId self) {
         OwnershipGrants grants = new OwnershipGrants(self, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, POOL, new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L);
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(POOL), new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L);
         grants.start();
         return grants;
     }
@@ -109,7 +109,7 @@ class OwnershipGrantsTest {
         leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
         boolean[] canServe = {false};
         OwnershipGrants member = new OwnershipGrants(ONE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, POOL, new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L,
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(POOL), new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L,
                 () -> canServe[0]);
         member.start();
         member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
@@ -148,13 +148,13 @@ class OwnershipGrantsTest {
         assertTrue(peers.sent(PeerMessage.AssignmentOffer.class).isEmpty(), "nothing before a majority reported");
 
         leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, 0));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, free(0)));
         PeerMessage.AssignmentOffer offer = peers.sent(PeerMessage.AssignmentOffer.class).get(0);
         assertEquals(7, offer.assignment().epoch());
         assertTrue(peers.sent(PeerMessage.Grant.class).isEmpty(), "no grant before the commit");
 
         leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, 7, offer.assignment().sequence()));
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, offer.assignment().sequence(), 256));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, offer.assignment().sequence(), free(256)));
 
         assertEquals(List.of(new PeerMessage.Grant(THREE, 7, 43, 7, offer.assignment().sequence())),
                 peers.sent(PeerMessage.Grant.class));
@@ -170,15 +170,15 @@ class OwnershipGrantsTest {
         long[] ownFree = {256};
         leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
         OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, pool, new AssignmentPlanner.Rules(1, 1, 64),
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(pool), new AssignmentPlanner.Rules(1, 1, 64),
                 blocks -> ownFree[0]);
         leader.start();
         scheduler.advance(Duration.ofMillis(200));
         leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, 0));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, free(0)));
         AssignmentRecord first = peers.sent(PeerMessage.AssignmentOffer.class).get(0).assignment();
         leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, 7, first.sequence()));
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, first.sequence(), 256));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, first.sequence(), free(256)));
         assertEquals(1, blocksOf(first, THREE), first.blocks().toString());
         peers.clear();
 
@@ -198,7 +198,7 @@ class OwnershipGrantsTest {
         List<Ipv4Address> pool = List.of(Ipv4Address.parse("198.18.0.0"), Ipv4Address.parse("198.18.1.0"));
         leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
         OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, pool, new AssignmentPlanner.Rules(0, 1, 64), blocks -> 256);
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(pool), new AssignmentPlanner.Rules(0, 1, 64), blocks -> 256);
         leader.start();
         scheduler.advance(Duration.ofMillis(200));
         leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
@@ -210,8 +210,8 @@ class OwnershipGrantsTest {
         assertEquals(2, low.blocks().size(), "no block is free: node 1 runs low and gets none");
 
         // Two more: one for node 1, one kept for node 2, which is not heard.
-        leader.poolChanged(List.of(pool.get(0), pool.get(1), Ipv4Address.parse("198.18.2.0"),
-                Ipv4Address.parse("198.18.3.0")));
+        leader.poolChanged(PoolBlocks.oneSubnet(List.of(pool.get(0), pool.get(1), Ipv4Address.parse("198.18.2.0"),
+                Ipv4Address.parse("198.18.3.0"))));
         AssignmentRecord next = settleWithNodeOne(leader, 10);
 
         assertEquals(Optional.of(ONE), Optional.ofNullable(next.blocks().get(Ipv4Address.parse("198.18.2.0"))),
@@ -224,7 +224,7 @@ class OwnershipGrantsTest {
         leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
         long[] free = {600};
         OwnershipGrants member = new OwnershipGrants(ONE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, POOL, new AssignmentPlanner.Rules(0, 1, 512),
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(POOL), new AssignmentPlanner.Rules(0, 1, 512),
                 blocks -> free[0]);
         member.start();
         member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
@@ -237,7 +237,7 @@ class OwnershipGrantsTest {
         assertEquals(511, member.checkFree());
         List<PeerMessage.GrantRequest> requests = peers.sent(PeerMessage.GrantRequest.class);
         assertEquals(1, requests.size(), "reported without waiting for the timer");
-        assertEquals(511, requests.get(0).freeAddresses());
+        assertEquals(free(511), requests.get(0).freeBySubnet(), "its free addresses in the one subnet");
         assertEquals(1, requests.get(0).sequence(), "for the version it accepted");
     }
 
@@ -271,7 +271,7 @@ class OwnershipGrantsTest {
                 .mapToObj(i -> Ipv4Address.parse("198.18." + i + ".0")).toList();
         leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
         OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, pool, new AssignmentPlanner.Rules(1, 1, 512), blocks -> 10_000);
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(pool), new AssignmentPlanner.Rules(1, 1, 512), blocks -> 10_000);
         leader.start();
         scheduler.advance(Duration.ofMillis(200));
         leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
@@ -279,7 +279,7 @@ class OwnershipGrantsTest {
         assertEquals(1, blocksOf(first, ONE), first.blocks().toString());
         peers.clear();
 
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 1_000, 7, first.sequence(), 100));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 1_000, 7, first.sequence(), free(100)));
 
         List<PeerMessage.AssignmentOffer> offers = peers.sent(PeerMessage.AssignmentOffer.class);
         assertEquals(1, offers.size(), "planned on the report, with no timer: " + peers.sent());
@@ -307,10 +307,15 @@ class OwnershipGrantsTest {
                 leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, last.epoch(), last.sequence()));
             }
             leader.received(new PeerMessage.GrantRequest(ONE, 7, stamp++, last == null ? 0 : last.epoch(),
-                    last == null ? 0 : last.sequence(), free));
+                    last == null ? 0 : last.sequence(), free(free)));
             scheduler.advance(Duration.ofMillis(200));
         }
         return last;
+    }
+
+    /** A member's free addresses in the one subnet of these tests' pools (named by 198.18.0.0, its first block). */
+    private static java.util.SortedMap<Ipv4Address, Long> free(long count) {
+        return new java.util.TreeMap<>(java.util.Map.of(Ipv4Address.parse("198.18.0.0"), count));
     }
 
     private static long blocksOf(AssignmentRecord assignment, NodeId node) {
