@@ -298,19 +298,7 @@ class OwnershipGrantsTest {
      * for a few renew intervals; returns the last one offered.
      */
     private AssignmentRecord settleWithNodeOne(OwnershipGrants leader, long free) {
-        AssignmentRecord last = null;
-        long stamp = 100;
-        for (int round = 0; round < 10; round++) {
-            List<PeerMessage.AssignmentOffer> offers = peers.sent(PeerMessage.AssignmentOffer.class);
-            if (!offers.isEmpty()) {
-                last = offers.get(offers.size() - 1).assignment();
-                leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, last.epoch(), last.sequence()));
-            }
-            leader.received(new PeerMessage.GrantRequest(ONE, 7, stamp++, last == null ? 0 : last.epoch(),
-                    last == null ? 0 : last.sequence(), free(free)));
-            scheduler.advance(Duration.ofMillis(200));
-        }
-        return last;
+        return settleWithNodeOne(leader, free(free));
     }
 
     /** A member's free addresses in the one subnet of these tests' pools (named by 198.18.0.0, its first block). */
@@ -327,5 +315,116 @@ class OwnershipGrantsTest {
     void theWaitsAreAsStated() {
         assertEquals(3_350_000_000L, GrantTimers.DEFAULTS.lapseWait());
         assertEquals(5_660_000_000L, GrantTimers.DEFAULTS.takeoverWait());
+    }
+
+    // ---- pools of two subnets: subnet A from 198.18.0.0, subnet B from 198.18.64.0 ----
+
+    private static final Ipv4Address A = Ipv4Address.parse("198.18.0.0");
+    private static final Ipv4Address B = Ipv4Address.parse("198.18.64.0");
+
+    /** Subnets A and B of {@code perSubnet} blocks each. */
+    private static PoolBlocks twoSubnets(int perSubnet, int inB) {
+        List<Ipv4Address> a = new ArrayList<>();
+        List<Ipv4Address> b = new ArrayList<>();
+        for (int i = 0; i < perSubnet; i++) {
+            a.add(Ipv4Address.parse("198.18." + i + ".0"));
+        }
+        for (int i = 0; i < inB; i++) {
+            b.add(Ipv4Address.parse("198.18." + (64 + i) + ".0"));
+        }
+        return PoolBlocks.bySubnet(List.of(a, b));
+    }
+
+    @Test
+    @DisplayName("a member counts its free addresses per subnet and reports at once when one subnet runs low, "
+            + "however much it has free in the other")
+    void aMemberReportsALowSubnetAtOnce() {
+        leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
+        long[] inA = {2000};
+        long[] inB = {600};
+        OwnershipGrants member = new OwnershipGrants(ONE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, twoSubnets(2, 2), new AssignmentPlanner.Rules(0, 1, 512),
+                blocks -> blocks.contains(A) ? inA[0] : inB[0]);
+        member.start();
+        java.util.SortedMap<Ipv4Address, NodeId> blocks = new java.util.TreeMap<>(java.util.Map.of(A, ONE, B, ONE));
+        member.received(new PeerMessage.AssignmentOffer(THREE, 7, new AssignmentRecord(7, 1, blocks,
+                allToOne().buckets())));
+        peers.clear();
+
+        assertEquals(600, member.checkFree(), "the fewest free of any subnet");
+        assertTrue(peers.sent(PeerMessage.GrantRequest.class).isEmpty(), "above the low water in both: nothing sent");
+
+        inB[0] = 100;
+        assertEquals(100, member.checkFree());
+        List<PeerMessage.GrantRequest> requests = peers.sent(PeerMessage.GrantRequest.class);
+        assertEquals(1, requests.size(), "B runs low, 2,100 free in all: reported without waiting for the timer");
+        assertEquals(java.util.Map.of(A, 2000L, B, 100L), requests.get(0).freeBySubnet());
+    }
+
+    @Test
+    @DisplayName("a leader refills a member that reports running low in one subnet with blocks of that subnet")
+    void aLeaderRefillsTheLowSubnet() {
+        leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
+        OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, twoSubnets(4, 4), new AssignmentPlanner.Rules(0, 1, 64),
+                blocks -> 5000);
+        leader.start();
+        scheduler.advance(Duration.ofMillis(200));
+        leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
+        AssignmentRecord dealt = settleWithNodeOne(leader, new java.util.TreeMap<>(java.util.Map.of(A, 5000L, B, 5000L)));
+        assertEquals(2, blocksOf(dealt, ONE), "one block of each subnet: " + dealt.blocks());
+
+        AssignmentRecord refilled = settleWithNodeOne(leader, new java.util.TreeMap<>(java.util.Map.of(A, 5000L, B, 10L)));
+
+        assertEquals(Optional.of(ONE), Optional.ofNullable(refilled.blocks().get(Ipv4Address.parse("198.18.66.0"))),
+                "a block of B, where it runs low: " + refilled.blocks());
+        assertEquals(3, blocksOf(refilled, ONE), "none of A, where it has plenty: " + refilled.blocks());
+    }
+
+    @Test
+    @DisplayName("the leader tells once per plan, not once per renew interval, of a subnet with too few blocks for "
+            + "every live member")
+    void aLeaderTellsOfAShortSubnetOncePerPlan() {
+        leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
+        OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, twoSubnets(4, 1), new AssignmentPlanner.Rules(0, 1, 64),
+                blocks -> 5000);
+        List<Long> sequences = new ArrayList<>();
+        List<String> lacking = new ArrayList<>();
+        leader.onShortSubnets((plan, subnets) -> {
+            sequences.add(plan.sequence());
+            lacking.add(subnets.toString());
+        });
+        leader.start();
+        scheduler.advance(Duration.ofMillis(200));
+        leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
+
+        AssignmentRecord dealt = settleWithNodeOne(leader, new java.util.TreeMap<>(java.util.Map.of(A, 5000L, B, 5000L)));
+        int told = sequences.size();
+        scheduler.advance(Duration.ofSeconds(2)); // ten more renew intervals, nothing changes
+
+        NodeId without = dealt.blocks().get(B).equals(ONE) ? THREE : ONE;
+        assertFalse(sequences.isEmpty(), "the one block of B is held, and a live member has none: " + dealt.blocks());
+        assertEquals(dealt.sequence(), sequences.get(sequences.size() - 1), "told of the plan in force");
+        assertEquals(sequences.stream().distinct().sorted().toList(), sequences, "each plan told once");
+        assertEquals(told, sequences.size(), "nothing more while no new plan is made");
+        assertEquals("{" + B + "=[" + without + "]}", lacking.get(lacking.size() - 1));
+    }
+
+    /** As {@link #settleWithNodeOne(OwnershipGrants, long)}, node 1 reporting free addresses per subnet. */
+    private AssignmentRecord settleWithNodeOne(OwnershipGrants leader, java.util.SortedMap<Ipv4Address, Long> free) {
+        AssignmentRecord last = null;
+        long stamp = 100;
+        for (int round = 0; round < 10; round++) {
+            List<PeerMessage.AssignmentOffer> offers = peers.sent(PeerMessage.AssignmentOffer.class);
+            if (!offers.isEmpty()) {
+                last = offers.get(offers.size() - 1).assignment();
+                leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, last.epoch(), last.sequence()));
+            }
+            leader.received(new PeerMessage.GrantRequest(ONE, 7, stamp++, last == null ? 0 : last.epoch(),
+                    last == null ? 0 : last.sequence(), free));
+            scheduler.advance(Duration.ofMillis(200));
+        }
+        return last;
     }
 }
