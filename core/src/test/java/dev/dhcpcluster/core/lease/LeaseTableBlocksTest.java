@@ -70,6 +70,21 @@ class LeaseTableBlocksTest {
     }
 
     @Test
+    @DisplayName("the blocks are listed per subnet, in configuration order, so that the cluster deals each subnet's "
+            + "blocks on their own; a subnet without pools lists none")
+    void blocksAreListedPerSubnet() {
+        ServerConfig two = TestConfigs.server(
+                TestConfigs.SubnetBuilder.of("198.18.64.0", 24).pool("198.18.64.100", "198.18.64.200").build(),
+                TestConfigs.SubnetBuilder.of("198.18.0.0", 23).pool("198.18.0.10", "198.18.1.200").build(),
+                TestConfigs.SubnetBuilder.of("198.18.128.0", 24).build()).build();
+        LeaseTable table = new LeaseTable(two);
+
+        assertEquals(List.of(List.of(ip("198.18.64.100")), List.of(FIRST.first(), SECOND.first()), List.of()),
+                table.blockIdsBySubnet());
+        assertEquals(List.of(ip("198.18.64.100"), FIRST.first(), SECOND.first()), table.blockIds());
+    }
+
+    @Test
     @DisplayName("#10 a node whose only free addresses lie in blocks it does not own offers nothing: the pool is exhausted")
     void noOfferFromABlockNotOwned() {
         LeaseTable table = new LeaseTable(CONFIG);
