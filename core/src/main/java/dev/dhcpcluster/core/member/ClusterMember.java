@@ -118,9 +118,10 @@ public final class ClusterMember implements PeerHandler {
     /** The holdings last given to the server; compared by identity, as the grants keep one object per change. */
     private OwnershipGrants.Holdings applied;
     /**
-     * Datagrams before this node's free addresses may have fallen below the low water. Each datagram
-     * binds at most one new address, so counting them down spares the count of free addresses (a
-     * walk over the pool's blocks) on every datagram, and a crossing is still reported at once.
+     * Datagrams before this node's free addresses in some subnet may have fallen below the low water.
+     * Each datagram binds at most one new address, so counting them down from the fewest free of any
+     * subnet spares the count of free addresses (a walk over the pool's blocks) on every datagram,
+     * and a crossing is still reported at once.
      */
     private long untilLow;
     private OwnershipGrants.ShortSubnets shortSubnets = (plan, lacking) -> { };
