@@ -40,6 +40,14 @@ public record PoolBlocks(SortedMap<Ipv4Address, List<Ipv4Address>> subnets) {
             }
             copy.put(key, sorted);
         });
+        // Subnets are disjoint networks, so their blocks never interleave: subnetOf relies on it.
+        Ipv4Address last = null;
+        for (List<Ipv4Address> blocks : copy.values()) {
+            if (last != null && blocks.get(0).compareTo(last) < 0) {
+                throw new IllegalArgumentException("the blocks of two subnets interleave at " + blocks.get(0));
+            }
+            last = blocks.get(blocks.size() - 1);
+        }
         subnets = Collections.unmodifiableNavigableMap(copy);
     }
 
