@@ -15,6 +15,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,6 +40,10 @@ final class Connection {
     private volatile boolean timedOut;
     private volatile boolean closed;
     private volatile NodeId claimed;
+    private volatile String observer;
+    /** The frame after which the writer closes the connection, once it is written; null until one is set. */
+    private volatile byte[] last;
+    private final CountDownLatch lastWritten = new CountDownLatch(1);
     private volatile Duration roundTrip;
     private volatile Thread writer;
     private InputStream in;
@@ -79,10 +85,17 @@ final class Connection {
         claimed = node;
     }
 
-    /** Who is at the other end, for a report: the address, and the node id it claimed if any. */
+    /** The observer name the other side sent in its hello, once it has sent one. */
+    void claimObserver(String name) {
+        observer = name;
+    }
+
+    /** Who is at the other end, for a report: the address, and the node id or observer name it claimed if any. */
     String remote() {
         NodeId node = claimed;
-        return node == null ? address : address + " (claims " + node + ")";
+        String name = observer;
+        return node != null ? address + " (claims " + node + ")"
+                : name != null ? address + " (observer \"" + name + "\")" : address;
     }
 
     String address() {
@@ -194,6 +207,12 @@ final class Connection {
                 }
                 do {
                     out.write(frame);
+                    if (frame == last) {
+                        out.flush();
+                        lastWritten.countDown();
+                        close();
+                        return;
+                    }
                     frame = outbox.poll();
                 } while (frame != null);
                 out.flush();
@@ -205,6 +224,22 @@ final class Connection {
             // close() interrupts a writer waiting for frames.
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Queues {@code frame} as the last one, after what is queued already, and closes the
+     * connection once the writer has written it, or after {@code timeoutNanos} at most.
+     */
+    void sendLastAndClose(byte[] frame, long timeoutNanos) {
+        last = frame;
+        if (offer(frame)) {
+            try {
+                lastWritten.await(timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
     }
 
     void roundTrip(Duration measured) {

@@ -8,6 +8,6 @@ import dev.dhcpcluster.port.peer.PeerMessage;
  * is {@link FrameCodec}'s business.
  */
 sealed interface Frame
-        permits Frames.Hello, Frames.ForeignHello, Frames.Proof, Frames.Accept, Frames.Refuse, Frames.Ping, Frames.Pong,
-                Frames.Message {
+        permits Frames.Hello, Frames.ObserverHello, Frames.ForeignHello, Frames.Proof, Frames.Accept, Frames.Refuse,
+                Frames.Ping, Frames.Pong, Frames.Message {
 }

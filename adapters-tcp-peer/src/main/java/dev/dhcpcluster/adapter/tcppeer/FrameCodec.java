@@ -74,6 +74,12 @@ final class FrameCodec {
             map.put("cluster", hello.cluster());
             map.put("node", hello.node().value());
             map.put("nonce", hello.nonce());
+        } else if (frame instanceof Frames.ObserverHello hello) {
+            map.put("type", "hello");
+            map.put("version", hello.version());
+            map.put("cluster", hello.cluster());
+            map.put("observer", hello.observer());
+            map.put("nonce", hello.nonce());
         } else if (frame instanceof Frames.Proof proof) {
             map.put("type", "proof");
             map.put("mac", proof.mac());
@@ -145,7 +151,9 @@ final class FrameCodec {
             map.put("request-nanos", request.requestNanos());
             map.put("assignment-epoch", request.assignmentEpoch());
             map.put("sequence", request.sequence());
-            map.put("free", request.freeAddresses());
+            // Pairs, flat: a subnet's first block (as a signed 32-bit integer), then its free addresses.
+            ArrayNode free = map.putArray("free");
+            request.freeBySubnet().forEach((subnet, count) -> free.add(subnet.value()).add(count));
         } else if (message instanceof PeerMessage.Grant grant) {
             map.put("type", "grant");
             map.put("request-nanos", grant.requestNanos());
@@ -166,6 +174,21 @@ final class FrameCodec {
             ArrayNode leases = map.putArray("leases");
             page.leases().forEach(lease -> leases.add(encodeLease(lease)));
             map.put("last", page.last());
+        } else if (message instanceof PeerMessage.ObserverView view) {
+            map.put("type", "observer-view");
+            if (view.leader().isPresent()) {
+                map.put("leader", view.leader().get().value());
+            } else {
+                map.putNull("leader");
+            }
+            map.put("assignment-epoch", view.assignmentEpoch());
+            map.put("sequence", view.sequence());
+            ArrayNode buckets = map.putArray("buckets");
+            view.buckets().forEach((bucket, holder) -> buckets.add(bucket).add(holder.value()));
+            ArrayNode live = map.putArray("live");
+            view.live().forEach(node -> live.add(node.value()));
+            map.put("heartbeat-nanos", view.heartbeatInterval().toNanos());
+            map.put("failure-timeout-nanos", view.failureTimeout().toNanos());
         } else {
             throw new IllegalArgumentException("an unknown kind of peer message: " + message);
         }
@@ -248,7 +271,7 @@ final class FrameCodec {
                     Fields f = fields(root, "from", "epoch", "request-nanos", "assignment-epoch", "sequence", "free");
                     yield new Frames.Message(new PeerMessage.GrantRequest(f.node("from"), f.longValue("epoch"),
                             f.longValue("request-nanos"), f.longValue("assignment-epoch"), f.longValue("sequence"),
-                            f.longValue("free")));
+                            freeBySubnet(f.get("free"))));
                 }
                 case "grant" -> {
                     Fields f = fields(root, "from", "epoch", "request-nanos", "assignment-epoch", "sequence");
@@ -282,6 +305,8 @@ final class FrameCodec {
                     yield new Frames.Message(new PeerMessage.SnapshotPage(f.node("from"), f.longValue("epoch"),
                             after(f), leases, f.bool("last")));
                 }
+                case "observer-view" -> new Frames.Message(observerView(fields(root, "from", "epoch", "leader",
+                        "assignment-epoch", "sequence", "buckets", "live", "heartbeat-nanos", "failure-timeout-nanos")));
                 default -> throw new MalformedFrameException("unknown frame type \"" + type.textValue() + "\"");
             };
         } catch (IllegalArgumentException e) {
@@ -342,6 +367,28 @@ final class FrameCodec {
         return new AssignmentRecord(epoch.longValue(), sequence.longValue(), blocks, buckets);
     }
 
+    /** A grant request's free addresses: pairs of a subnet's first block and a count of 0 or more. */
+    private static SortedMap<Ipv4Address, Long> freeBySubnet(JsonNode array) throws MalformedFrameException {
+        if (!array.isArray() || array.size() % 2 != 0) {
+            throw new MalformedFrameException("\"free\" of a grant-request frame is not an array of pairs");
+        }
+        SortedMap<Ipv4Address, Long> free = new TreeMap<>();
+        for (int i = 0; i < array.size(); i += 2) {
+            JsonNode subnet = array.get(i);
+            JsonNode count = array.get(i + 1);
+            if (!subnet.isIntegralNumber() || !subnet.canConvertToInt() || !count.isIntegralNumber()
+                    || !count.canConvertToLong() || count.longValue() < 0) {
+                throw new MalformedFrameException("\"free\" of a grant-request frame holds something other than "
+                        + "a subnet's first block and a count of 0 or more");
+            }
+            if (free.put(Ipv4Address.of(subnet.intValue()), count.longValue()) != null) {
+                throw new MalformedFrameException("a grant-request frame that names subnet "
+                        + Ipv4Address.of(subnet.intValue()) + " twice");
+            }
+        }
+        return free;
+    }
+
     /** A flat array of integers read as pairs. */
     private static List<int[]> pairs(JsonNode array, String name) throws MalformedFrameException {
         if (!array.isArray() || array.size() % 2 != 0) {
@@ -360,6 +407,44 @@ final class FrameCodec {
         return pairs;
     }
 
+    private static PeerMessage.ObserverView observerView(Fields f) throws MalformedFrameException {
+        Optional<NodeId> leader = f.get("leader").isNull() ? Optional.empty() : Optional.of(f.node("leader"));
+        SortedMap<Integer, NodeId> buckets = new TreeMap<>();
+        JsonNode pairs = f.get("buckets");
+        if (!pairs.isArray() || pairs.size() % 2 != 0) {
+            throw new MalformedFrameException("\"buckets\" of an observer-view frame is not an array of pairs");
+        }
+        for (int i = 0; i < pairs.size(); i += 2) {
+            int bucket = integer(pairs.get(i), "buckets");
+            if (buckets.put(bucket, new NodeId(integer(pairs.get(i + 1), "buckets"))) != null) {
+                throw new MalformedFrameException("an observer-view frame that names bucket " + bucket + " twice");
+            }
+        }
+        JsonNode array = f.get("live");
+        if (!array.isArray()) {
+            throw new MalformedFrameException("\"live\" of an observer-view frame is not an array");
+        }
+        Set<NodeId> live = new java.util.HashSet<>();
+        for (JsonNode node : array) {
+            if (!live.add(new NodeId(integer(node, "live")))) {
+                throw new MalformedFrameException("an observer-view frame that names a live member twice");
+            }
+        }
+        long heartbeat = f.longValue("heartbeat-nanos");
+        long failure = f.longValue("failure-timeout-nanos");
+        return new PeerMessage.ObserverView(f.node("from"), f.longValue("epoch"), leader, f.longValue("assignment-epoch"),
+                f.longValue("sequence"), buckets, live, java.time.Duration.ofNanos(heartbeat),
+                java.time.Duration.ofNanos(failure));
+    }
+
+    /** One integer of an observer-view's array. */
+    private static int integer(JsonNode node, String name) throws MalformedFrameException {
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw new MalformedFrameException("\"" + name + "\" of an observer-view frame holds something other than integers");
+        }
+        return node.intValue();
+    }
+
     private static Frame hello(JsonNode root) throws MalformedFrameException {
         JsonNode version = root.get("version");
         if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()) {
@@ -367,6 +452,10 @@ final class FrameCodec {
         }
         if (version.intValue() != Handshake.PROTOCOL_VERSION) {
             return new Frames.ForeignHello(version.intValue());
+        }
+        if (root.has("observer")) {
+            Fields f = fields(root, "version", "cluster", "observer", "nonce");
+            return new Frames.ObserverHello(version.intValue(), f.text("cluster"), f.text("observer"), f.bytes("nonce"));
         }
         Fields f = fields(root, "version", "cluster", "node", "nonce");
         return new Frames.Hello(version.intValue(), f.text("cluster"), f.node("node"), f.bytes("nonce"));

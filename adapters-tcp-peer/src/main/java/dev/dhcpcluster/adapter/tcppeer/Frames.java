@@ -23,6 +23,21 @@ final class Frames {
     }
 
     /**
+     * The first frame of an observer that dials a node: a hello with an {@code observer} name in
+     * place of a node id. An observer proves it holds the cluster secret like a member, but is no
+     * member: it only watches (see {@link dev.dhcpcluster.port.peer.PeerMessage.ObserverView}).
+     */
+    record ObserverHello(int version, String cluster, String observer, byte[] nonce) implements Frame {
+        ObserverHello {
+            Objects.requireNonNull(cluster, "cluster");
+            Handshake.requireObserverName(observer);
+            if (nonce.length != Handshake.NONCE_BYTES) {
+                throw new IllegalArgumentException("a nonce has " + Handshake.NONCE_BYTES + " bytes, not " + nonce.length);
+            }
+        }
+    }
+
+    /**
      * A hello of another protocol version, of which only the version is read: the rest may mean
      * something else there, and the version is what the operator needs to hear about.
      */

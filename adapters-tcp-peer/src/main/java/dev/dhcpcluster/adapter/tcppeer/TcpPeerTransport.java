@@ -48,6 +48,14 @@ import javax.net.ssl.SSLSocket;
  * and jitter. Both sides ping at the heartbeat interval, which measures the round trip, and close
  * a connection that stays silent for {@value #SILENT_HEARTBEATS} intervals.
  *
+ * <h2>Observers</h2>
+ * A node also accepts observers ({@link #observer} makes one): a hello that names an observer in
+ * place of a node id, a proof over a transcript that binds that name, and an accept. An observer
+ * is never a {@link PeerLink}: it is not in {@link #connected()}, gets nothing but what
+ * {@link #sendToObservers} queues (the latest view at once when it connects), and anything it sends
+ * but pings and pongs closes its connection as {@link PeerRefusal#OBSERVER_SPOKE}. At most
+ * {@link Settings#maxObservers()} are connected at once, counted once authenticated.
+ *
  * <h2>Threads</h2>
  * One thread accepts; one thread per peer dials and then reads the connection it dialed; one
  * thread per accepted socket runs its handshake and, if it is kept, reads it; one writer thread
@@ -71,7 +79,18 @@ public final class TcpPeerTransport implements PeerTransport {
     private static final System.Logger LOG = System.getLogger(TcpPeerTransport.class.getName());
     private static final Duration CLOSE_JOIN = Duration.ofSeconds(5);
 
+    /** This node's settings; null for an observer. */
     private final Settings settings;
+    /** The observer's settings; null for a node. */
+    private final ObserverSettings observing;
+    /** Who this transport is, for thread names and log lines: {@code node-1}, or {@code observer-edge-1}. */
+    private final String me;
+    private final String clusterName;
+    private final byte[] secret;
+    private final Optional<SSLContext> tls;
+    private final int maxFrameBytes;
+    private final Duration handshakeTimeout;
+    private final Duration heartbeatInterval;
     private final PeerEvents events;
     private final Map<NodeId, PeerLink> links;
     private final SecureRandom random = new SecureRandom();
@@ -80,35 +99,89 @@ public final class TcpPeerTransport implements PeerTransport {
     private final AtomicInteger handshakes = new AtomicInteger();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /** The observers connected to this node now; changed under its own monitor, so that the bound holds. */
+    private final Set<Connection> observers = ConcurrentHashMap.newKeySet();
+    /**
+     * The latest view sent to the observers, encoded: what a new observer gets at once. Guarded by
+     * {@link #observers}.
+     */
+    private byte[] latestView;
     private final ScheduledThreadPoolExecutor watchdog;
     private volatile PeerHandler handler;
     private volatile ServerSocket server;
 
     /** A transport for {@code settings}, reporting to {@code events}; nothing happens before {@link #start}. */
     public TcpPeerTransport(Settings settings, PeerEvents events) {
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this(Objects.requireNonNull(settings, "settings"), null, settings.self().toString(), settings.clusterName(),
+                settings.secretBytes(), settings.tls(), settings.maxFrameBytes(), settings.handshakeTimeout(),
+                settings.heartbeatInterval(), settings.peers(), events);
+    }
+
+    private TcpPeerTransport(Settings settings, ObserverSettings observing, String me, String clusterName, byte[] secret,
+            Optional<SSLContext> tls, int maxFrameBytes, Duration handshakeTimeout, Duration heartbeatInterval,
+            Map<NodeId, InetSocketAddress> dialed, PeerEvents events) {
+        this.settings = settings;
+        this.observing = observing;
+        this.me = me;
+        this.clusterName = clusterName;
+        this.secret = secret;
+        this.tls = tls;
+        this.maxFrameBytes = maxFrameBytes;
+        this.handshakeTimeout = handshakeTimeout;
+        this.heartbeatInterval = heartbeatInterval;
         this.events = Objects.requireNonNull(events, "events");
         Map<NodeId, PeerLink> byId = new TreeMap<>();
-        settings.peers().forEach((id, address) -> byId.put(id, new PeerLink(id, address)));
+        dialed.forEach((id, address) -> byId.put(id, new PeerLink(id, address)));
         this.links = Map.copyOf(byId);
         this.watchdog = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "peer-handshake-watchdog-" + settings.self());
+            Thread thread = new Thread(runnable, "peer-handshake-watchdog-" + me);
             thread.setDaemon(true);
             return thread;
         });
         watchdog.setRemoveOnCancelPolicy(true);
     }
 
+    /**
+     * A transport that watches a cluster as an observer: it dials every node of
+     * {@link ObserverSettings#nodes()} and proves it holds the cluster secret under its
+     * {@link ObserverSettings#name() name}, never listens, and sends nothing but pings. Each node
+     * it reaches is reported to the handler's {@link PeerHandler#connected} and
+     * {@link PeerHandler#disconnected} and listed by {@link #connected()}; the
+     * {@link PeerMessage.ObserverView}s the nodes send reach {@link PeerHandler#received}; and
+     * {@link #roundTrip} measures each connection with the pings. {@link #send} and
+     * {@link #sendToAll} refuse, as an observer has nothing to say to the cluster.
+     */
+    public static TcpPeerTransport observer(ObserverSettings settings, PeerEvents events) {
+        Objects.requireNonNull(settings, "settings");
+        return new TcpPeerTransport(null, settings, "observer-" + settings.name(), settings.clusterName(),
+                settings.secretBytes(), settings.tls(), settings.maxFrameBytes(), settings.handshakeTimeout(),
+                settings.heartbeatInterval(), settings.nodes(), events);
+    }
+
+    /** True for a transport made by {@link #observer}. */
+    public boolean isObserver() {
+        return observing != null;
+    }
+
     @Override
     public void start(PeerHandler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
         if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("the peer transport of " + settings.self() + " was started already");
+            throw new IllegalStateException("the peer transport of " + me + " was started already");
         }
         if (isClosing()) {
-            throw new IllegalStateException("the peer transport of " + settings.self() + " is closed");
+            throw new IllegalStateException("the peer transport of " + me + " is closed");
         }
         this.handler = handler;
+        if (observing != null) {
+            LOG.log(System.Logger.Level.INFO, "observer \"{0}\" of cluster \"{1}\" dialing {2}{3}", observing.name(),
+                    clusterName, links.values().stream().map(l -> l.id + "@" + Connection.describe(l.address))
+                            .collect(Collectors.joining(", ")), tls.isPresent() ? " with TLS" : "");
+            for (PeerLink link : links.values()) {
+                spawn("peer-dial-" + me + "-to-" + link.id, () -> dialLoop(link));
+            }
+            return;
+        }
         ServerSocket listening = new ServerSocket();
         try {
             listening.setReuseAddress(true);
@@ -119,12 +192,12 @@ public final class TcpPeerTransport implements PeerTransport {
         }
         server = listening;
         LOG.log(System.Logger.Level.INFO, "peer transport of {0} in cluster \"{1}\" listening on {2}{3}, peers {4}",
-                settings.self(), settings.clusterName(), Connection.describe(listening.getLocalSocketAddress()),
-                settings.tls().isPresent() ? " with TLS" : "",
+                me, clusterName, Connection.describe(listening.getLocalSocketAddress()),
+                tls.isPresent() ? " with TLS" : "",
                 links.values().stream().map(l -> l.id + "@" + Connection.describe(l.address)).collect(Collectors.joining(", ")));
-        spawn("peer-accept-" + settings.self(), this::acceptLoop);
+        spawn("peer-accept-" + me, this::acceptLoop);
         for (PeerLink link : links.values()) {
-            spawn("peer-dial-" + settings.self() + "-to-" + link.id, () -> dialLoop(link));
+            spawn("peer-dial-" + me + "-to-" + link.id, () -> dialLoop(link));
         }
     }
 
@@ -151,7 +224,7 @@ public final class TcpPeerTransport implements PeerTransport {
     /** The largest frame body accepted from a peer: {@link Settings#maxFrameBytes()}. */
     @Override
     public int maxMessageBytes() {
-        return settings.maxFrameBytes();
+        return maxFrameBytes;
     }
 
     /**
@@ -185,7 +258,45 @@ public final class TcpPeerTransport implements PeerTransport {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A new observer gets the latest view sent at once, before the next.
+     *
+     * @throws IllegalArgumentException if the message is not an {@link PeerMessage.ObserverView}
+     *     from this node
+     */
+    @Override
+    public void sendToObservers(PeerMessage message) {
+        if (observing != null) {
+            return;
+        }
+        requireOwn(message);
+        if (!(message instanceof PeerMessage.ObserverView)) {
+            throw new IllegalArgumentException("observers get only views, not " + message);
+        }
+        byte[] frame = FrameCodec.encode(new Frames.Message(message));
+        // Under the lock a new observer is added with the latest view: it gets each view once.
+        synchronized (observers) {
+            latestView = frame;
+            for (Connection observer : observers) {
+                if (!observer.offer(frame)) {
+                    LOG.log(System.Logger.Level.DEBUG, "view for {0} dropped: its outgoing queue is full",
+                            observer.remote());
+                }
+            }
+        }
+    }
+
+    /** How many observers are connected to this node now; always 0 for an observer. */
+    public int observerCount() {
+        return observers.size();
+    }
+
     private void requireOwn(PeerMessage message) {
+        if (observing != null) {
+            throw new IllegalStateException("observer \"" + observing.name() + "\" sends no messages to the cluster");
+        }
         if (!message.from().equals(settings.self())) {
             throw new IllegalArgumentException("node " + settings.self() + " cannot send a message from " + message.from());
         }
@@ -291,7 +402,7 @@ public final class TcpPeerTransport implements PeerTransport {
                 handshakes.decrementAndGet();
                 continue;
             }
-            spawn("peer-in-" + settings.self() + "-from-" + address, () -> {
+            spawn("peer-in-" + me + "-from-" + address, () -> {
                 try {
                     run(connection, null);
                 } finally {
@@ -306,7 +417,7 @@ public final class TcpPeerTransport implements PeerTransport {
         report(PeerRefusal.TOO_MANY_HANDSHAKES, address,
                 settings.maxHandshakes() + " handshakes in progress already, the most this node runs at once");
         try (socket) {
-            if (settings.tls().isEmpty()) {
+            if (tls.isEmpty()) {
                 // A few bytes into a fresh socket's empty send buffer: this never blocks.
                 socket.getOutputStream().write(FrameCodec.encode(new Frames.Refuse(PeerRefusal.TOO_MANY_HANDSHAKES,
                         "too many handshakes in progress, try again later")));
@@ -360,7 +471,7 @@ public final class TcpPeerTransport implements PeerTransport {
                 return false;
             }
             try {
-                connection.raw().connect(address, (int) Math.max(1, settings.handshakeTimeout().toMillis()));
+                connection.raw().connect(address, (int) Math.max(1, handshakeTimeout.toMillis()));
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "cannot reach {0} at {1}: {2}", link.id, connection.address(), e.getMessage());
                 return false;
@@ -388,12 +499,12 @@ public final class TcpPeerTransport implements PeerTransport {
     /**
      * Runs one connection: the handshake, then, if it is kept, reading until it ends. Returns true
      * if it was established. {@code dialedLink} is the peer that was dialed, or null for an
-     * accepted connection.
+     * accepted connection (a member's or an observer's).
      */
     private boolean run(Connection connection, PeerLink dialedLink) {
         ScheduledFuture<?> deadline;
         try {
-            deadline = watchdog.schedule(connection::handshakeDeadline, settings.handshakeTimeout().toNanos(),
+            deadline = watchdog.schedule(connection::handshakeDeadline, handshakeTimeout.toNanos(),
                     TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             connection.close();
@@ -402,7 +513,7 @@ public final class TcpPeerTransport implements PeerTransport {
         }
         PeerLink link;
         try {
-            link = handshake(connection, dialedLink);
+            link = observing != null ? observerHandshake(connection, dialedLink) : handshake(connection, dialedLink);
         } catch (RefusalException refusal) {
             refuse(connection, refusal);
             return false;
@@ -413,7 +524,11 @@ public final class TcpPeerTransport implements PeerTransport {
             deadline.cancel(false);
             handshakeEnded(connection);
         }
-        established(connection, link);
+        if (link == null) {
+            observed(connection);
+        } else {
+            established(connection, link);
+        }
         return true;
     }
 
@@ -430,7 +545,7 @@ public final class TcpPeerTransport implements PeerTransport {
         }
         if (connection.timedOut()) {
             report(PeerRefusal.HANDSHAKE_TIMEOUT, connection.remote(),
-                    "the handshake did not finish within " + settings.handshakeTimeout().toMillis() + " ms");
+                    "the handshake did not finish within " + handshakeTimeout.toMillis() + " ms");
         } else if (e instanceof SSLException) {
             report(PeerRefusal.TLS_FAILURE, connection.remote(), "TLS handshake failed: " + e.getMessage());
         } else {
@@ -454,30 +569,141 @@ public final class TcpPeerTransport implements PeerTransport {
         }
     }
 
+    /**
+     * The handshake of a node's connection: returns the peer it is with, or null if an observer
+     * dialed and was accepted (it is in {@link #observers} then).
+     */
     private PeerLink handshake(Connection connection, PeerLink dialedLink) throws IOException, RefusalException {
-        Socket raw = connection.raw();
-        raw.setTcpNoDelay(true);
-        raw.setSoTimeout((int) Math.max(1, settings.handshakeTimeout().toMillis()));
-        if (settings.tls().isPresent()) {
-            SSLSocket tls = (SSLSocket) settings.tls().get().getSocketFactory()
-                    .createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
-            tls.setUseClientMode(connection.dialed());
-            if (!connection.dialed()) {
-                tls.setNeedClientAuth(true);
-            }
-            tls.startHandshake();
-            connection.useStreams(tls);
-        } else {
-            connection.useStreams(raw);
-        }
+        startStreams(connection);
         Connection.IdleCheck waitForDeadline = silent -> { };
 
         byte[] ownNonce = new byte[Handshake.NONCE_BYTES];
         random.nextBytes(ownNonce);
-        connection.writeNow(FrameCodec.encode(new Frames.Hello(Handshake.PROTOCOL_VERSION, settings.clusterName(),
+        connection.writeNow(FrameCodec.encode(new Frames.Hello(Handshake.PROTOCOL_VERSION, clusterName,
                 settings.self(), ownNonce)));
 
+        Frame first = readHandshakeFrame(connection, waitForDeadline);
+        if (first instanceof Frames.ObserverHello observer && dialedLink == null) {
+            acceptObserver(connection, observer, ownNonce);
+            return null;
+        }
+        return memberHandshake(connection, dialedLink, expect(Frames.Hello.class, "a hello", first), ownNonce,
+                waitForDeadline);
+    }
+
+    /** TLS first if configured, then the streams the frames go over. */
+    private void startStreams(Connection connection) throws IOException {
+        Socket raw = connection.raw();
+        raw.setTcpNoDelay(true);
+        raw.setSoTimeout((int) Math.max(1, handshakeTimeout.toMillis()));
+        if (tls.isPresent()) {
+            SSLSocket secured = (SSLSocket) tls.get().getSocketFactory()
+                    .createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
+            secured.setUseClientMode(connection.dialed());
+            if (!connection.dialed()) {
+                secured.setNeedClientAuth(true);
+            }
+            secured.startHandshake();
+            connection.useStreams(secured);
+        } else {
+            connection.useStreams(raw);
+        }
+    }
+
+    /**
+     * A node's side of an observer's handshake: the observer proves it holds the secret, and is
+     * kept if this node has room for one more observer.
+     */
+    private void acceptObserver(Connection connection, Frames.ObserverHello hello, byte[] ownNonce)
+            throws IOException, RefusalException {
+        Connection.IdleCheck waitForDeadline = silent -> { };
+        connection.claimObserver(hello.observer());
+        checkCluster(hello.cluster());
+        byte[] ownProof = Handshake.observerProof(secret, clusterName, hello.observer(), hello.nonce(), settings.self(),
+                ownNonce, false);
+        byte[] expected = Handshake.observerProof(secret, clusterName, hello.observer(), hello.nonce(), settings.self(),
+                ownNonce, true);
+        connection.writeNow(FrameCodec.encode(new Frames.Proof(ownProof)));
+        Frames.Proof proof = expect(Frames.Proof.class, "a proof", readHandshakeFrame(connection, waitForDeadline));
+        if (!Handshake.verify(expected, proof.mac())) {
+            throw RefusalException.told(PeerRefusal.WRONG_SECRET,
+                    "its proof does not verify with this node's cluster secret", "authentication failed");
+        }
+        if (!connection.finishHandshake()) {
+            throw new SocketTimeoutException("handshake timeout");
+        }
+        // Counted only once authenticated: only a holder of the secret can take a place.
+        synchronized (observers) {
+            if (observers.size() >= settings.maxObservers()) {
+                throw RefusalException.told(PeerRefusal.TOO_MANY_OBSERVERS,
+                        settings.maxObservers() + " observers connected already, the most this node accepts",
+                        "too many observers connected, try again later");
+            }
+            observers.add(connection);
+            // Queued behind the accept, which is written directly: the view comes first once the writer runs.
+            byte[] view = latestView;
+            if (view != null) {
+                connection.offer(view);
+            }
+        }
+        try {
+            connection.writeNow(FrameCodec.encode(new Frames.Accept()));
+        } catch (IOException e) {
+            observers.remove(connection);
+            throw e;
+        }
+    }
+
+    /** An observer's handshake with the node it dialed: it proves it holds the secret under its name. */
+    private PeerLink observerHandshake(Connection connection, PeerLink link) throws IOException, RefusalException {
+        startStreams(connection);
+        Connection.IdleCheck waitForDeadline = silent -> { };
+        byte[] ownNonce = new byte[Handshake.NONCE_BYTES];
+        random.nextBytes(ownNonce);
+        connection.writeNow(FrameCodec.encode(new Frames.ObserverHello(Handshake.PROTOCOL_VERSION, clusterName,
+                observing.name(), ownNonce)));
         Frames.Hello hello = expect(Frames.Hello.class, "a hello", readHandshakeFrame(connection, waitForDeadline));
+        connection.claim(hello.node());
+        checkCluster(hello.cluster());
+        if (!link.id.equals(hello.node())) {
+            throw RefusalException.told(PeerRefusal.UNKNOWN_NODE,
+                    "dialed " + link.id + " at " + connection.address() + ", but " + hello.node() + " answered",
+                    "you answered as " + hello.node() + " where " + link.id + " was expected");
+        }
+        byte[] ownProof = Handshake.observerProof(secret, clusterName, observing.name(), ownNonce, link.id,
+                hello.nonce(), true);
+        byte[] expected = Handshake.observerProof(secret, clusterName, observing.name(), ownNonce, link.id,
+                hello.nonce(), false);
+        connection.writeNow(FrameCodec.encode(new Frames.Proof(ownProof)));
+        Frames.Proof proof = expect(Frames.Proof.class, "a proof", readHandshakeFrame(connection, waitForDeadline));
+        if (!Handshake.verify(expected, proof.mac())) {
+            throw RefusalException.told(PeerRefusal.WRONG_SECRET,
+                    "its proof does not verify with this observer's cluster secret", "authentication failed");
+        }
+        expect(Frames.Accept.class, "an accept", readHandshakeFrame(connection, waitForDeadline));
+        if (!connection.finishHandshake()) {
+            throw new SocketTimeoutException("handshake timeout");
+        }
+        if (!link.activate(connection)) {
+            throw RefusalException.told(PeerRefusal.ALREADY_CONNECTED,
+                    link.id + " is connected already on another connection", "already connected");
+        }
+        return link;
+    }
+
+    private void checkCluster(String cluster) throws RefusalException {
+        if (!cluster.equals(clusterName)) {
+            throw RefusalException.told(PeerRefusal.CLUSTER_MISMATCH,
+                    "it belongs to cluster \"" + cluster + "\", this " + (observing != null ? "observer" : "node")
+                            + " to \"" + clusterName + "\"",
+                    "this " + (observing != null ? "observer watches" : "node belongs to") + " cluster \"" + clusterName
+                            + "\"");
+        }
+    }
+
+    /** Continuation of {@link #handshake} for a member's hello. */
+    private PeerLink memberHandshake(Connection connection, PeerLink dialedLink, Frames.Hello hello, byte[] ownNonce,
+            Connection.IdleCheck waitForDeadline) throws IOException, RefusalException {
         connection.claim(hello.node());
         PeerLink link = checkHello(connection, hello, dialedLink);
 
@@ -485,10 +711,9 @@ public final class TcpPeerTransport implements PeerTransport {
         NodeId accepter = connection.dialed() ? link.id : settings.self();
         byte[] dialerNonce = connection.dialed() ? ownNonce : hello.nonce();
         byte[] accepterNonce = connection.dialed() ? hello.nonce() : ownNonce;
-        byte[] secret = settings.secretBytes();
-        byte[] ownProof = Handshake.proof(secret, settings.clusterName(), dialer, dialerNonce, accepter, accepterNonce,
+        byte[] ownProof = Handshake.proof(secret, clusterName, dialer, dialerNonce, accepter, accepterNonce,
                 connection.dialed());
-        byte[] expected = Handshake.proof(secret, settings.clusterName(), dialer, dialerNonce, accepter, accepterNonce,
+        byte[] expected = Handshake.proof(secret, clusterName, dialer, dialerNonce, accepter, accepterNonce,
                 !connection.dialed());
         connection.writeNow(FrameCodec.encode(new Frames.Proof(ownProof)));
 
@@ -523,11 +748,7 @@ public final class TcpPeerTransport implements PeerTransport {
     }
 
     private PeerLink checkHello(Connection connection, Frames.Hello hello, PeerLink dialedLink) throws RefusalException {
-        if (!hello.cluster().equals(settings.clusterName())) {
-            throw RefusalException.told(PeerRefusal.CLUSTER_MISMATCH,
-                    "it belongs to cluster \"" + hello.cluster() + "\", this node to \"" + settings.clusterName() + "\"",
-                    "this node belongs to cluster \"" + settings.clusterName() + "\"");
-        }
+        checkCluster(hello.cluster());
         if (hello.node().equals(settings.self())) {
             throw RefusalException.told(PeerRefusal.UNKNOWN_NODE, "it claims this node's own id",
                     hello.node() + " is the id of the node you reached");
@@ -546,7 +767,7 @@ public final class TcpPeerTransport implements PeerTransport {
     }
 
     private Frame readHandshakeFrame(Connection connection, Connection.IdleCheck idle) throws IOException, RefusalException {
-        byte[] body = connection.readFrame(Math.min(Handshake.MAX_HANDSHAKE_FRAME_BYTES, settings.maxFrameBytes()), idle);
+        byte[] body = connection.readFrame(Math.min(Handshake.MAX_HANDSHAKE_FRAME_BYTES, maxFrameBytes), idle);
         try {
             return FrameCodec.decode(body);
         } catch (MalformedFrameException e) {
@@ -582,8 +803,8 @@ public final class TcpPeerTransport implements PeerTransport {
         NodeId peer = link.id;
         String reason = "the transport closed";
         try {
-            spawn("peer-out-" + settings.self() + "-to-" + peer,
-                    () -> connection.writeLoop(settings.heartbeatInterval().toNanos()));
+            spawn("peer-out-" + me + "-to-" + peer,
+                    () -> connection.writeLoop(heartbeatInterval.toNanos()));
             link.announce(connection, () -> {
                 if (!isClosing()) {
                     safely(() -> events.peerConnected(peer));
@@ -610,6 +831,38 @@ public final class TcpPeerTransport implements PeerTransport {
         }
     }
 
+    /**
+     * A node's side of an observer's connection, once accepted: the views go out through its queue,
+     * and anything it sends but a ping or pong ends it.
+     */
+    private void observed(Connection connection) {
+        String reason = "the transport closed";
+        try {
+            spawn("peer-out-" + me + "-to-observer-" + connection.address(),
+                    () -> connection.writeLoop(heartbeatInterval.toNanos()));
+            LOG.log(System.Logger.Level.INFO, "observer {0} connected to {1}", connection.remote(), me);
+            reason = readUntilClosed(connection, null);
+        } catch (RefusalException refusal) {
+            reason = refusal.reason + ": " + refusal.getMessage();
+            if (refusal.tellRemote.isPresent()) {
+                connection.sendLastAndClose(FrameCodec.encode(new Frames.Refuse(refusal.reason, refusal.tellRemote.get())),
+                        handshakeTimeout.toNanos());
+            }
+            if (!isClosing()) {
+                report(refusal.reason, connection.remote(), refusal.getMessage());
+            }
+        } catch (IOException e) {
+            reason = connection.closed() && isClosing() ? "the transport closed" : describe(e);
+        } finally {
+            observers.remove(connection);
+            connection.close();
+            if (!isClosing()) {
+                LOG.log(System.Logger.Level.INFO, "observer {0} disconnected from {1}: {2}", connection.remote(), me,
+                        reason);
+            }
+        }
+    }
+
     private static String describe(IOException e) {
         if (e instanceof EOFException) {
             return "closed by the peer";
@@ -617,11 +870,14 @@ public final class TcpPeerTransport implements PeerTransport {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** Reads frames until the connection ends; returns why it ended when the peer closed it. */
+    /**
+     * Reads frames until the connection ends; returns why it ended when the peer closed it.
+     * {@code peer} is null on a node's connection with an observer.
+     */
     private String readUntilClosed(Connection connection, NodeId peer) throws IOException, RefusalException {
-        long heartbeat = settings.heartbeatInterval().toNanos();
+        long heartbeat = heartbeatInterval.toNanos();
         long silenceLimit = heartbeat * SILENT_HEARTBEATS;
-        connection.raw().setSoTimeout((int) Math.max(1, settings.heartbeatInterval().toMillis()));
+        connection.raw().setSoTimeout((int) Math.max(1, heartbeatInterval.toMillis()));
         connection.heardNow();
         Connection.IdleCheck silence = silentNanos -> {
             if (silentNanos > silenceLimit) {
@@ -630,14 +886,26 @@ public final class TcpPeerTransport implements PeerTransport {
             }
         };
         while (!isClosing()) {
-            byte[] body = connection.readFrame(settings.maxFrameBytes(), silence);
+            byte[] body = connection.readFrame(maxFrameBytes, silence);
             Frame frame;
             try {
                 frame = FrameCodec.decode(body);
             } catch (MalformedFrameException e) {
                 throw RefusalException.silent(PeerRefusal.MALFORMED_FRAME, e.getMessage());
             }
+            if (peer == null && !(frame instanceof Frames.Ping || frame instanceof Frames.Pong
+                    || frame instanceof Frames.Refuse)) {
+                throw RefusalException.told(PeerRefusal.OBSERVER_SPOKE,
+                        "an observer sent a " + (frame instanceof Frames.Message message
+                                ? message.message().getClass().getSimpleName() : kindOf(frame)) + " frame",
+                        "an observer sends nothing but pings");
+            }
             if (frame instanceof Frames.Message message) {
+                if ((observing != null) != (message.message() instanceof PeerMessage.ObserverView)) {
+                    throw RefusalException.silent(PeerRefusal.MALFORMED_FRAME, "a "
+                            + message.message().getClass().getSimpleName() + " from " + peer + (observing != null
+                                    ? ", where an observer expects only views" : ", where only observers get views"));
+                }
                 if (!message.message().from().equals(peer)) {
                     throw RefusalException.silent(PeerRefusal.MALFORMED_FRAME,
                             "a message from " + message.message().from() + " on the connection of " + peer);
@@ -726,10 +994,11 @@ public final class TcpPeerTransport implements PeerTransport {
      * @param heartbeatInterval how often each side pings on a connection; a connection silent for 5
      *     intervals is closed
      * @param maxHandshakes how many accepted connections may be in their handshake at once; more are closed at once
+     * @param maxObservers how many observers may be connected at once; more are refused once authenticated
      */
     public record Settings(NodeId self, String clusterName, InetSocketAddress listen, Map<NodeId, InetSocketAddress> peers,
             byte[] secret, Optional<SSLContext> tls, int maxFrameBytes, Duration handshakeTimeout,
-            Duration heartbeatInterval, int maxHandshakes) {
+            Duration heartbeatInterval, int maxHandshakes, int maxObservers) {
 
         /** The shortest secret accepted: 128 bits. */
         public static final int MIN_SECRET_BYTES = 16;
@@ -745,6 +1014,9 @@ public final class TcpPeerTransport implements PeerTransport {
 
         /** The default {@link #maxHandshakes}. */
         public static final int DEFAULT_MAX_HANDSHAKES = 64;
+
+        /** The default {@link #maxObservers}. */
+        public static final int DEFAULT_MAX_OBSERVERS = 64;
 
         public Settings {
             Objects.requireNonNull(self, "self");
@@ -778,6 +1050,17 @@ public final class TcpPeerTransport implements PeerTransport {
             if (maxHandshakes < 1) {
                 throw new IllegalArgumentException("at least one handshake must be allowed, not " + maxHandshakes);
             }
+            if (maxObservers < 0) {
+                throw new IllegalArgumentException("the most observers is never negative, not " + maxObservers);
+            }
+        }
+
+        /** Settings of every field but {@link #maxObservers}, which is {@value #DEFAULT_MAX_OBSERVERS}. */
+        public Settings(NodeId self, String clusterName, InetSocketAddress listen, Map<NodeId, InetSocketAddress> peers,
+                byte[] secret, Optional<SSLContext> tls, int maxFrameBytes, Duration handshakeTimeout,
+                Duration heartbeatInterval, int maxHandshakes) {
+            this(self, clusterName, listen, peers, secret, tls, maxFrameBytes, handshakeTimeout, heartbeatInterval,
+                    maxHandshakes, DEFAULT_MAX_OBSERVERS);
         }
 
         private static void requirePositive(String name, Duration duration) {
@@ -786,7 +1069,10 @@ public final class TcpPeerTransport implements PeerTransport {
             }
         }
 
-        /** Settings with the defaults: no TLS, 1 MiB frames, a 2 s handshake, 200 ms heartbeats, 64 handshakes. */
+        /**
+         * Settings with the defaults: no TLS, 1 MiB frames, a 2 s handshake, 200 ms heartbeats, 64
+         * handshakes, 64 observers.
+         */
         public static Settings of(NodeId self, String clusterName, InetSocketAddress listen,
                 Map<NodeId, InetSocketAddress> peers, byte[] secret) {
             return new Settings(self, clusterName, listen, peers, secret, Optional.empty(), DEFAULT_MAX_FRAME_BYTES,
@@ -796,31 +1082,37 @@ public final class TcpPeerTransport implements PeerTransport {
         /** These settings with every connection in TLS from {@code context}. */
         public Settings withTls(SSLContext context) {
             return new Settings(self, clusterName, listen, peers, secret, Optional.of(context), maxFrameBytes,
-                    handshakeTimeout, heartbeatInterval, maxHandshakes);
+                    handshakeTimeout, heartbeatInterval, maxHandshakes, maxObservers);
         }
 
         /** These settings with another maximum frame size. */
         public Settings withMaxFrameBytes(int bytes) {
             return new Settings(self, clusterName, listen, peers, secret, tls, bytes, handshakeTimeout, heartbeatInterval,
-                    maxHandshakes);
+                    maxHandshakes, maxObservers);
         }
 
         /** These settings with another handshake timeout. */
         public Settings withHandshakeTimeout(Duration timeout) {
             return new Settings(self, clusterName, listen, peers, secret, tls, maxFrameBytes, timeout, heartbeatInterval,
-                    maxHandshakes);
+                    maxHandshakes, maxObservers);
         }
 
         /** These settings with another heartbeat interval. */
         public Settings withHeartbeatInterval(Duration interval) {
             return new Settings(self, clusterName, listen, peers, secret, tls, maxFrameBytes, handshakeTimeout, interval,
-                    maxHandshakes);
+                    maxHandshakes, maxObservers);
         }
 
         /** These settings with another bound on accepted handshakes in progress. */
         public Settings withMaxHandshakes(int handshakes) {
             return new Settings(self, clusterName, listen, peers, secret, tls, maxFrameBytes, handshakeTimeout,
-                    heartbeatInterval, handshakes);
+                    heartbeatInterval, handshakes, maxObservers);
+        }
+
+        /** These settings with another bound on connected observers; 0 accepts none. */
+        public Settings withMaxObservers(int observers) {
+            return new Settings(self, clusterName, listen, peers, secret, tls, maxFrameBytes, handshakeTimeout,
+                    heartbeatInterval, maxHandshakes, observers);
         }
 
         /** A copy of the secret. */
@@ -840,13 +1132,13 @@ public final class TcpPeerTransport implements PeerTransport {
                     && listen.equals(that.listen) && peers.equals(that.peers) && Arrays.equals(secret, that.secret)
                     && tls.equals(that.tls) && maxFrameBytes == that.maxFrameBytes
                     && handshakeTimeout.equals(that.handshakeTimeout) && heartbeatInterval.equals(that.heartbeatInterval)
-                    && maxHandshakes == that.maxHandshakes;
+                    && maxHandshakes == that.maxHandshakes && maxObservers == that.maxObservers;
         }
 
         @Override
         public int hashCode() {
             return Objects.hash(self, clusterName, listen, peers, Arrays.hashCode(secret), tls, maxFrameBytes,
-                    handshakeTimeout, heartbeatInterval, maxHandshakes);
+                    handshakeTimeout, heartbeatInterval, maxHandshakes, maxObservers);
         }
 
         /** Everything but the secret, which never reaches a log. */
@@ -855,7 +1147,94 @@ public final class TcpPeerTransport implements PeerTransport {
             return "Settings[self=" + self + ", clusterName=" + clusterName + ", listen=" + listen + ", peers=" + peers
                     + ", secret=(" + secret.length + " bytes), tls=" + tls.isPresent() + ", maxFrameBytes=" + maxFrameBytes
                     + ", handshakeTimeout=" + handshakeTimeout + ", heartbeatInterval=" + heartbeatInterval
-                    + ", maxHandshakes=" + maxHandshakes + "]";
+                    + ", maxHandshakes=" + maxHandshakes + ", maxObservers=" + maxObservers + "]";
+        }
+    }
+
+    /**
+     * What an observer's {@link TcpPeerTransport} needs to know (see {@link #observer}). Build it
+     * with {@link #of} and the withers.
+     *
+     * @param name the observer's name, which the nodes log: 1 to 128 bytes in UTF-8, no control
+     *     character; two observers may share one
+     * @param clusterName the name of the cluster it watches
+     * @param nodes every node to watch and where to dial it (each node's peer address)
+     * @param secret the cluster secret, at least {@value Settings#MIN_SECRET_BYTES} bytes
+     * @param tls the TLS context of every connection, if the cluster's nodes use TLS
+     * @param maxFrameBytes the largest frame body accepted from a node
+     * @param handshakeTimeout how long a connection may take from its first byte to being accepted
+     * @param heartbeatInterval how often it pings each node; a connection silent for 5 intervals is closed
+     */
+    public record ObserverSettings(String name, String clusterName, Map<NodeId, InetSocketAddress> nodes, byte[] secret,
+            Optional<SSLContext> tls, int maxFrameBytes, Duration handshakeTimeout, Duration heartbeatInterval) {
+
+        public ObserverSettings {
+            Handshake.requireObserverName(name);
+            // A node's settings check the other fields by the same rules; their id and address are unused.
+            Settings checked = new Settings(new NodeId(1), clusterName, new InetSocketAddress(0), Map.of(), secret,
+                    tls, maxFrameBytes, handshakeTimeout, heartbeatInterval, 1, 0);
+            nodes = Map.copyOf(nodes);
+            if (nodes.isEmpty()) {
+                throw new IllegalArgumentException("an observer watches at least one node");
+            }
+            secret = checked.secretBytes();
+        }
+
+        /** Settings with the defaults of {@link Settings#of}: no TLS, 1 MiB frames, a 2 s handshake, 200 ms pings. */
+        public static ObserverSettings of(String name, String clusterName, Map<NodeId, InetSocketAddress> nodes,
+                byte[] secret) {
+            return new ObserverSettings(name, clusterName, nodes, secret, Optional.empty(),
+                    Settings.DEFAULT_MAX_FRAME_BYTES, Settings.DEFAULT_HANDSHAKE_TIMEOUT,
+                    Settings.DEFAULT_HEARTBEAT_INTERVAL);
+        }
+
+        /** These settings with every connection in TLS from {@code context}. */
+        public ObserverSettings withTls(SSLContext context) {
+            return new ObserverSettings(name, clusterName, nodes, secret, Optional.of(context), maxFrameBytes,
+                    handshakeTimeout, heartbeatInterval);
+        }
+
+        /** These settings with another handshake timeout. */
+        public ObserverSettings withHandshakeTimeout(Duration timeout) {
+            return new ObserverSettings(name, clusterName, nodes, secret, tls, maxFrameBytes, timeout, heartbeatInterval);
+        }
+
+        /** These settings with another ping interval. */
+        public ObserverSettings withHeartbeatInterval(Duration interval) {
+            return new ObserverSettings(name, clusterName, nodes, secret, tls, maxFrameBytes, handshakeTimeout, interval);
+        }
+
+        /** A copy of the secret. */
+        @Override
+        public byte[] secret() {
+            return secret.clone();
+        }
+
+        /** The secret itself, for the handshake; never handed out of the package. */
+        byte[] secretBytes() {
+            return secret;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ObserverSettings that && name.equals(that.name) && clusterName.equals(that.clusterName)
+                    && nodes.equals(that.nodes) && Arrays.equals(secret, that.secret) && tls.equals(that.tls)
+                    && maxFrameBytes == that.maxFrameBytes && handshakeTimeout.equals(that.handshakeTimeout)
+                    && heartbeatInterval.equals(that.heartbeatInterval);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, clusterName, nodes, Arrays.hashCode(secret), tls, maxFrameBytes, handshakeTimeout,
+                    heartbeatInterval);
+        }
+
+        /** Everything but the secret, which never reaches a log. */
+        @Override
+        public String toString() {
+            return "ObserverSettings[name=" + name + ", clusterName=" + clusterName + ", nodes=" + nodes + ", secret=("
+                    + secret.length + " bytes), tls=" + tls.isPresent() + ", maxFrameBytes=" + maxFrameBytes
+                    + ", handshakeTimeout=" + handshakeTimeout + ", heartbeatInterval=" + heartbeatInterval + "]";
         }
     }
 }

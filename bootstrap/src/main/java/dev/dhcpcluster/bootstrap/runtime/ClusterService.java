@@ -11,7 +11,10 @@ import dev.dhcpcluster.bootstrap.config.HostCheck;
 import dev.dhcpcluster.core.cluster.ConfigDistribution;
 import dev.dhcpcluster.core.cluster.Leadership;
 import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.cluster.Assignment;
 import dev.dhcpcluster.core.election.ElectionStatus;
+import dev.dhcpcluster.core.election.ElectionTimers;
+import dev.dhcpcluster.port.peer.AssignmentRecord;
 import dev.dhcpcluster.core.election.MemberStatus;
 import dev.dhcpcluster.core.election.Role;
 import dev.dhcpcluster.port.peer.PeerHandler;
@@ -150,6 +153,7 @@ public final class ClusterService extends AbstractIdleService {
                 bully.start();
                 handler.open();
                 snapshot();
+                tellObservers();
                 return null;
             });
             refresh = loop.schedule(cluster.timers().heartbeatInterval(), this::refreshLater);
@@ -341,6 +345,29 @@ public final class ClusterService extends AbstractIdleService {
         }
         snapshot();
         refresh = loop.schedule(config.cluster().orElseThrow().timers().heartbeatInterval(), this::refreshLater);
+        tellObservers();
+    }
+
+    /** On the loop: this node's view to every observer connected to it (a relay that routes by it). */
+    private void tellObservers() {
+        ClusterSettings cluster = config.cluster().orElseThrow();
+        transport.sendToObservers(observerView(election.status(),
+                dataSide == null ? Assignment.NONE : dataSide.published(), cluster.timers()));
+    }
+
+    /**
+     * What a node tells its observers: the epoch and leader it acknowledged, as its heartbeats say,
+     * the buckets of {@code assignment}, the members it hears now (itself included) and its timers.
+     */
+    static PeerMessage.ObserverView observerView(ElectionStatus status, Assignment assignment, ElectionTimers timers) {
+        MemberStatus self = status.members().stream().filter(MemberStatus::self).findFirst()
+                .orElseThrow(() -> new IllegalStateException(status.self() + " is not among its members"));
+        Set<NodeId> live = new TreeSet<>();
+        status.members().stream().filter(MemberStatus::alive).forEach(member -> live.add(member.node()));
+        live.add(status.self());
+        AssignmentRecord record = assignment.toRecord();
+        return new PeerMessage.ObserverView(status.self(), self.epoch(), self.leader(), record.epoch(),
+                record.sequence(), record.buckets(), live, timers.heartbeatInterval(), timers.failureTimeout());
     }
 
     /** On the loop: the view now, kept for {@link #view()}. */

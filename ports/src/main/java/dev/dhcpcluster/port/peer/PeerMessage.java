@@ -7,10 +7,16 @@ import dev.dhcpcluster.port.model.NodeId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A message between two nodes of one cluster: the vocabulary of the bully election with epochs,
@@ -18,7 +24,8 @@ import java.util.Optional;
  * {@link LeaseRefusal}, {@link LeaseCommit}), of the snapshot a node that lost its lease store
  * reads from its peers ({@link SnapshotRequest}, {@link SnapshotPage}), of the leader's assignment
  * of blocks and buckets with time-limited grants, and of the leader's {@code Dhcp4} configuration
- * ({@link ServerConfigOffer}).
+ * ({@link ServerConfigOffer}), and of what a node tells the observers that watch the cluster
+ * without belonging to it ({@link ObserverView}).
  *
  * <p>Every message names its sender and an epoch. An epoch numbers a leadership: a node proposes
  * epoch {@code e} in a {@link Coordinator} and leads only once a majority of the configured cluster
@@ -35,7 +42,8 @@ public sealed interface PeerMessage
                 PeerMessage.Heartbeat, PeerMessage.LeaseChange, PeerMessage.LeaseAck, PeerMessage.LeaseRefusal,
                 PeerMessage.LeaseCommit, PeerMessage.AssignmentReport, PeerMessage.AssignmentOffer,
                 PeerMessage.AssignmentAccepted, PeerMessage.GrantRequest, PeerMessage.Grant,
-                PeerMessage.ServerConfigOffer, PeerMessage.SnapshotRequest, PeerMessage.SnapshotPage {
+                PeerMessage.ServerConfigOffer, PeerMessage.SnapshotRequest, PeerMessage.SnapshotPage,
+                PeerMessage.ObserverView {
 
     /** The node that sent the message. */
     NodeId from();
@@ -300,19 +308,25 @@ public sealed interface PeerMessage
      *     the member alone, which counts its grant from it
      * @param assignmentEpoch the epoch of the latest assignment the member accepted
      * @param sequence the sequence of that assignment
-     * @param freeAddresses how many addresses of its blocks the member has free, so that the leader
-     *     can give more blocks to a member that runs low
+     * @param freeBySubnet how many addresses of its blocks the member has free in each subnet, under
+     *     the subnet's first block (the lowest address of its pools' blocks), so that the leader can
+     *     give more blocks of a subnet to a member that runs low in it
      */
     record GrantRequest(NodeId from, long epoch, long requestNanos, long assignmentEpoch, long sequence,
-            long freeAddresses) implements PeerMessage {
+            SortedMap<Ipv4Address, Long> freeBySubnet) implements PeerMessage {
         public GrantRequest {
             Objects.requireNonNull(from, "from");
             requireEpoch(epoch);
             requireEpoch(assignmentEpoch);
             requireEpoch(sequence);
-            if (freeAddresses < 0) {
-                throw new IllegalArgumentException("free addresses are never negative, not " + freeAddresses);
-            }
+            freeBySubnet.forEach((subnet, free) -> {
+                Objects.requireNonNull(subnet, "subnet");
+                if (free == null || free < 0) {
+                    throw new IllegalArgumentException("free addresses are never negative, not " + free + " in "
+                            + subnet);
+                }
+            });
+            freeBySubnet = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(freeBySubnet));
         }
     }
 
@@ -452,6 +466,67 @@ public sealed interface PeerMessage
             }
             if (!last && leases.isEmpty()) {
                 throw new IllegalArgumentException("an empty snapshot page is the last one");
+            }
+        }
+    }
+
+    /**
+     * "This is where I stand": sent by a node to every observer connected to it (a relay agent
+     * that routes each client to the node that serves it), each heartbeat interval and at once
+     * when the observer connects. It is never sent to a member, and an observer sends nothing
+     * back: it only watches.
+     *
+     * @param from the node
+     * @param epoch the highest epoch the node has acknowledged (0 before any)
+     * @param leader the node it acknowledged as leader of that epoch; empty before any
+     * @param assignmentEpoch the epoch of the assignment's version below (0 before any)
+     * @param sequence the sequence of that version (0 before any)
+     * @param buckets the holder of each held bucket (0 to 255) in the latest assignment the node
+     *     accepted, or, while it leads, committed; a bucket between two holders is absent
+     * @param live the members the node hears now, itself included
+     * @param heartbeatInterval how often the node sends this view
+     * @param failureTimeout how long the cluster lets a member stay silent before counting it
+     *     gone: an observer that has heard nothing from the node for that long counts it gone too
+     */
+    record ObserverView(NodeId from, long epoch, Optional<NodeId> leader, long assignmentEpoch, long sequence,
+            SortedMap<Integer, NodeId> buckets, Set<NodeId> live, Duration heartbeatInterval, Duration failureTimeout)
+            implements PeerMessage {
+        public ObserverView {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(leader, "leader");
+            Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+            Objects.requireNonNull(failureTimeout, "failureTimeout");
+            requireEpoch(epoch);
+            requireEpoch(assignmentEpoch);
+            requireEpoch(sequence);
+            if (leader.isPresent() != (epoch > 0)) {
+                throw new IllegalArgumentException("epoch " + epoch + " and leader " + leader + " disagree: "
+                        + "epoch 0 has no leader and every later epoch has one");
+            }
+            if ((assignmentEpoch == 0) != (sequence == 0)) {
+                throw new IllegalArgumentException("an assignment version is (0, 0) or two positive numbers, not ("
+                        + assignmentEpoch + ", " + sequence + ")");
+            }
+            buckets = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(buckets, "buckets")));
+            buckets.forEach((bucket, holder) -> {
+                if (bucket < 0 || bucket > 255) {
+                    throw new IllegalArgumentException("a bucket is 0 to 255, not " + bucket);
+                }
+                Objects.requireNonNull(holder, "holder");
+            });
+            if (assignmentEpoch == 0 && !buckets.isEmpty()) {
+                throw new IllegalArgumentException("the assignment of version (0, 0) holds nothing");
+            }
+            live = Collections.unmodifiableSet(new TreeSet<>(Objects.requireNonNull(live, "live")));
+            if (!live.contains(from)) {
+                throw new IllegalArgumentException(from + " does not count itself among the live members " + live);
+            }
+            if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+                throw new IllegalArgumentException("a heartbeat interval is positive, not " + heartbeatInterval);
+            }
+            if (failureTimeout.compareTo(heartbeatInterval) < 0) {
+                throw new IllegalArgumentException("the failure timeout " + failureTimeout
+                        + " is shorter than the heartbeat interval " + heartbeatInterval);
             }
         }
     }

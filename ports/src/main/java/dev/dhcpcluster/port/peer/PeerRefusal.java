@@ -30,5 +30,12 @@ public enum PeerRefusal {
     /** The TLS handshake failed (certificate not trusted, protocol mismatch). */
     TLS_FAILURE,
     /** The node has as many handshakes in progress as it accepts at once. */
-    TOO_MANY_HANDSHAKES
+    TOO_MANY_HANDSHAKES,
+    /** An observer connected while this node had as many observers connected as it accepts. */
+    TOO_MANY_OBSERVERS,
+    /**
+     * An observer sent something other than a ping or pong: it watches the cluster and may say
+     * nothing to it. Its connection was closed.
+     */
+    OBSERVER_SPOKE
 }

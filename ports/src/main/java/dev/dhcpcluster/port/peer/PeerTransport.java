@@ -18,6 +18,14 @@ import java.util.Set;
  * message whose sender it has not authenticated, and tells its {@link PeerHandler} when a peer
  * connects and disconnects.
  *
+ * <h2>Observers</h2>
+ * Besides the members, a transport may accept <em>observers</em>: processes that prove they hold
+ * the cluster secret but are no member (a relay agent that routes each client to the node serving
+ * it). An observer is never in {@link #connected()}, never reported to the {@link PeerHandler},
+ * never receives what {@link #send} and {@link #sendToAll} queue, and counts in no majority; it
+ * receives only what {@link #sendToObservers} queues. A transport without observers ignores that
+ * call, which is what the default does.
+ *
  * <h2>Life cycle</h2>
  * {@link #start} begins listening and dialing and returns once the transport listens; peers
  * connect later, each reported through {@link PeerHandler#connected}. {@link #close} closes every
@@ -49,7 +57,15 @@ public interface PeerTransport extends AutoCloseable {
     /** Queues {@code message} for every connected peer. */
     void sendToAll(PeerMessage message);
 
-    /** The peers connected and authenticated now. */
+    /**
+     * Queues {@code message} (a {@link PeerMessage.ObserverView} from this node) for every observer
+     * connected now; a transport that accepts no observers drops it, as the default does. Like
+     * {@link #sendToAll}, it never blocks on the network.
+     */
+    default void sendToObservers(PeerMessage message) {
+    }
+
+    /** The peers connected and authenticated now; never an observer. */
     Set<NodeId> connected();
 
     /**

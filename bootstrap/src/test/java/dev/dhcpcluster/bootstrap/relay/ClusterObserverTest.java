@@ -1,0 +1,139 @@
+package dev.dhcpcluster.bootstrap.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dhcpcluster.bootstrap.config.ConfigLoader;
+import dev.dhcpcluster.bootstrap.e2e.Poll;
+import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
+import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
+import dev.dhcpcluster.core.relay.ClusterPicture;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.telemetry.ClusterEvents;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real nodes on loopback, in this process, and a relay's {@link ClusterObserver} watching
+ * them: what the relay routes by is what the cluster does.
+ */
+class ClusterObserverTest {
+
+    private static final Duration START = Duration.ofSeconds(30);
+    /** Long enough for an election, the first assignment and its grants on a loaded machine. */
+    private static final Duration SETTLE = Duration.ofSeconds(60);
+    /** The nodes' failure timeout: the default of a cluster section. */
+    private static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(1);
+    private static final NodeId ONE = new NodeId(1);
+
+    @TempDir
+    Path data;
+    private final Map<Integer, NodeComponent> nodes = new LinkedHashMap<>();
+    private ClusterObserver observer;
+
+    @AfterEach
+    void stop() {
+        if (observer != null) {
+            observer.close();
+        }
+        nodes.values().forEach(node -> node.runtime().stop(START));
+    }
+
+    @Test
+    @DisplayName("the observer sees three live nodes owning all 256 buckets; a stopped node drops out within its "
+            + "failure timeout, and once the leader reassigns, every bucket has a live owner again")
+    void pictureFollowsTheCluster() throws Exception {
+        Path secret = data.resolve("cluster.key");
+        ClusterSecret.generate(secret, false);
+        Map<Integer, Integer> ports = new TreeMap<>();
+        for (int id = 1; id <= 3; id++) {
+            ports.put(id, freePort());
+        }
+        for (int id = 1; id <= 3; id++) {
+            NodeComponent node = NodeComponent.of(new ConfigLoader().parse(config(id, ports, secret), "node-" + id));
+            nodes.put(id, node);
+            node.runtime().start(START);
+        }
+        Map<NodeId, InetSocketAddress> peers = new TreeMap<>();
+        ports.forEach((id, port) -> peers.put(new NodeId(id), new InetSocketAddress("127.0.0.1", port)));
+        observer = ClusterObserver.start("lab", ClusterSecret.read(secret), "edge-1", peers, ClusterEvents.NONE);
+
+        ClusterPicture settled = Poll.until(SETTLE, "3 live nodes owning every bucket",
+                () -> Optional.of(observer.picture()).filter(p -> p.live().size() == 3 && ownedByLive(p)),
+                () -> describe(observer.picture()));
+        assertTrue(settled.reached());
+        assertEquals(Set.of(ONE, new NodeId(2), new NodeId(3)), settled.live());
+        assertTrue(IntStream.range(0, 256).mapToObj(settled::ownerOf).map(Optional::get).collect(Collectors.toSet())
+                .size() > 1, "the buckets are shared out: " + describe(settled));
+        Poll.until(SETTLE, "a round trip measured to every node", () -> Optional.of(observer.picture())
+                .filter(p -> peers.keySet().stream().allMatch(node -> p.roundTrip(node).isPresent())),
+                () -> describe(observer.picture()));
+
+        nodes.remove(1).runtime().stop(START);
+        long stopped = System.nanoTime();
+        Poll.until(FAILURE_TIMEOUT.plusSeconds(2), "node 1 dropped from the picture",
+                () -> Optional.of(observer.picture()).filter(p -> !p.live().contains(ONE)),
+                () -> describe(observer.picture()));
+        Duration dropped = Duration.ofNanos(System.nanoTime() - stopped);
+        assertTrue(dropped.compareTo(FAILURE_TIMEOUT) <= 0, "dropped after " + dropped.toMillis() + " ms");
+
+        ClusterPicture reassigned = Poll.until(SETTLE, "every bucket owned by node 2 or 3",
+                () -> Optional.of(observer.picture()).filter(p -> p.live().size() == 2 && ownedByLive(p)),
+                () -> describe(observer.picture()));
+        assertEquals(Set.of(new NodeId(2), new NodeId(3)), reassigned.live());
+        assertTrue(IntStream.range(0, 256).allMatch(bucket -> !reassigned.ownerOf(bucket).get().equals(ONE)));
+    }
+
+    private static boolean ownedByLive(ClusterPicture picture) {
+        return IntStream.range(0, 256).allMatch(bucket -> picture.ownerOf(bucket).filter(picture.live()::contains)
+                .isPresent());
+    }
+
+    private static String describe(ClusterPicture picture) {
+        Map<String, Long> owners = IntStream.range(0, 256).mapToObj(picture::ownerOf)
+                .collect(Collectors.groupingBy(owner -> owner.map(String::valueOf).orElse("none"), TreeMap::new,
+                        Collectors.counting()));
+        return "live " + picture.live() + ", assignment " + picture.assignmentVersion() + ", bucket owners " + owners;
+    }
+
+    private String config(int id, Map<Integer, Integer> ports, Path secret) {
+        List<String> peers = new ArrayList<>();
+        ports.forEach((peer, port) -> {
+            if (peer != id) {
+                peers.add("{ \"id\": %d, \"address\": \"127.0.0.1:%d\" }".formatted(peer, port));
+            }
+        });
+        return """
+                {
+                  "node": { "id": %d, "data-directory": "%s" },
+                  "transport": { "type": "udp", "listen-address": "127.0.0.1", "listen-port": 0 },
+                  "admin": { "listen": "127.0.0.1:0" },
+                  "cluster": { "name": "lab", "listen": "127.0.0.1:%d", "secret-file": "%s",
+                               "peers": [ %s ] },
+                  "Dhcp4": { "subnet4": [ { "id": 1, "subnet": "198.18.0.0/16",
+                                            "pools": [ { "pool": "198.18.1.0 - 198.18.4.255" } ] } ] }
+                }
+                """.formatted(id, data.resolve("node" + id), ports.get(id), secret, String.join(", ", peers));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+}
