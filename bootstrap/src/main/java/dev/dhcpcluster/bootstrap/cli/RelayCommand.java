@@ -7,7 +7,6 @@ import dev.dhcpcluster.bootstrap.relay.RelayConfig;
 import dev.dhcpcluster.bootstrap.relay.RelayConfigReader;
 import dev.dhcpcluster.bootstrap.relay.RelayFileWatch;
 import dev.dhcpcluster.bootstrap.relay.RelayRuntime;
-import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.SecretException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,7 +50,7 @@ final class RelayCommand implements Callable<Integer> {
         }
         ClusterSource cluster;
         try {
-            cluster = cluster(relayConfig);
+            cluster = ClusterSource.of(relayConfig, relayConfig.name().orElse(RelayRuntime.defaultName()));
         } catch (SecretException e) {
             spec.commandLine().getErr().println("the relay cannot start: relay.cluster.secret-file: " + e.getMessage());
             return DhcpclusterCommand.FAILED;
@@ -92,25 +91,6 @@ final class RelayCommand implements Callable<Integer> {
             return DhcpclusterCommand.FAILED;
         }
         return 0;
-    }
-
-    /**
-     * Where the relay's picture of the cluster comes from. Without {@code relay.cluster}, nowhere:
-     * the relay is plain. With it, the secret is checked now (a relay that cannot authenticate
-     * stops at start, as a node does), and the picture is what the relay's observer connections
-     * to the nodes report; until the observer is available in this build, the relay says so and
-     * routes as one that never reached the cluster (every request to every server, or to its
-     * override). The observer plugs in on the marked line, as a {@link ClusterSource}.
-     */
-    private static ClusterSource cluster(RelayConfig config) throws SecretException {
-        if (config.cluster().isEmpty()) {
-            return ClusterSource.none();
-        }
-        ClusterSecret.read(config.cluster().get().secretFile());
-        // The observer: ClusterSource.of(observer::picture, observer::close) for a started ClusterObserver.
-        LOG.warn("relay.cluster: this build cannot watch the cluster yet; every request goes to every server "
-                + "(or to its override), as from a relay that never reached the cluster");
-        return ClusterSource.none();
     }
 
     /** SIGHUP reloads the file, on a thread of its own, as in {@code run} ({@link RunCommand}). */

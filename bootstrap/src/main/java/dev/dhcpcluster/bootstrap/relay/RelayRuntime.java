@@ -206,7 +206,7 @@ public final class RelayRuntime implements AutoCloseable {
     }
 
     /** {@code relay-HOSTNAME-PID}: tells the relays of several hosts, and two of one host, apart in the nodes' logs. */
-    static String defaultName() {
+    public static String defaultName() {
         String host;
         try {
             host = java.net.InetAddress.getLocalHost().getHostName();
