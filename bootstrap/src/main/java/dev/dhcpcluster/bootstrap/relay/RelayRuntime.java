@@ -35,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * A running relay: its client-side transport, the forwarding rules ({@link RelayAgent}), its
  * counters, and the config it reloads.
  *
- * <p>The transport's receive thread calls {@link #handle} for every datagram: a BOOTREQUEST goes
- * through {@link RelayAgent#fromClient} and, if it is forwarded, to every server the decision names
- * (UDP, the server port); a BOOTREPLY goes through {@link RelayAgent#fromServer} and, if it is for
- * a client of this relay, out of the decision's interface as the decision's delivery says. Every
- * outcome is counted ({@link RelayCounters}).
+ * <p>The transport's receive threads call {@link #handle} for every datagram: a BOOTREQUEST passes
+ * the per-client rate limit ({@link ClientRateLimiter}, if configured), then
+ * {@link RelayAgent#fromClient}, and if it is forwarded goes to the servers {@link RelayRoutes}
+ * picks from the cluster's picture (UDP, the server port); a BOOTREPLY goes through
+ * {@link RelayAgent#fromServer} and, if it is for a client of this relay, out of the decision's
+ * interface as the decision's delivery says. Every outcome is counted ({@link RelayCounters}).
  *
  * <p>The config in force is one immutable value swapped whole by {@link #reload}: a datagram is
  * handled entirely by the settings it started with. Replies from a server a reload removed are
