@@ -1,12 +1,15 @@
 package dev.dhcpcluster.bootstrap.relay;
 
 import dev.dhcpcluster.core.config.Octets;
+import dev.dhcpcluster.core.relay.RelayOverrides;
+import dev.dhcpcluster.core.relay.RelayServer;
 import dev.dhcpcluster.core.relay.RelaySettings;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,15 +49,18 @@ public record RelayConfig(
         Objects.requireNonNull(admin, "admin");
     }
 
-    /** The transport types a relay runs on. */
+    /** The transport of one socket on one interface. */
     public static final String UDP = "udp";
+    /** The transport of raw frames on several interfaces. */
+    public static final String PCAP = "pcap";
 
     /**
      * {@code relay.transport}.
      *
-     * @param type {@value RelayConfig#UDP}
+     * @param type {@value RelayConfig#UDP} or {@value RelayConfig#PCAP}
      * @param listenAddress the address the socket binds: {@code 0.0.0.0} (the interface's
-     *     broadcasts and unicasts) by default, or a unicast address (loopback tests)
+     *     broadcasts and unicasts) by default, or a unicast address (loopback tests); with pcap the
+     *     socket that sends to the servers and hears their replies
      * @param listenPort where the relay hears clients and the servers' replies, by default 67
      */
     public record Transport(String type, Ipv4Address listenAddress, int listenPort) {
@@ -130,6 +136,22 @@ public record RelayConfig(
         public String toString() {
             return address + ":" + port;
         }
+    }
+
+    /** The servers as core's routing knows them, in the file's order. */
+    public List<RelayServer> relayServers() {
+        return servers.stream().map(server -> new RelayServer(server.address(), server.node())).toList();
+    }
+
+    /** The overrides as core's routing knows them: each pin to one of {@link #relayServers()}. */
+    public RelayOverrides relayOverrides() {
+        Map<Ipv4Address, RelayServer> byAddress = new LinkedHashMap<>();
+        relayServers().forEach(server -> byAddress.put(server.address(), server));
+        Map<HardwareAddress, RelayServer> byMac = new LinkedHashMap<>();
+        overrides.byMac().forEach((mac, address) -> byMac.put(mac, byAddress.get(address)));
+        Map<Octets, RelayServer> byCircuitId = new LinkedHashMap<>();
+        overrides.byCircuitId().forEach((circuit, address) -> byCircuitId.put(circuit, byAddress.get(address)));
+        return new RelayOverrides(byMac, byCircuitId);
     }
 
     /** The server at {@code address}, if it is one of the file's. */

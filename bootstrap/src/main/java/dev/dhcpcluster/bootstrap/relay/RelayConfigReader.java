@@ -172,13 +172,8 @@ public final class RelayConfigReader {
                 problem("relay.transport.type", "missing; \"udp\"");
                 return null;
             }
-            if (type.equals("pcap")) {
-                problem("relay.transport.type", "\"pcap\" is not available to the relay yet: its socket cannot hand "
-                        + "the relay the servers' replies; use \"udp\" (one interface)");
-                return null;
-            }
-            if (!type.equals(RelayConfig.UDP)) {
-                problem("relay.transport.type", quote(type) + " is not a relay transport; \"udp\"");
+            if (!type.equals(RelayConfig.UDP) && !type.equals(RelayConfig.PCAP)) {
+                problem("relay.transport.type", quote(type) + " is not a relay transport; \"udp\" or \"pcap\"");
                 return null;
             }
             Ipv4Address listen = Ipv4Address.ZERO;

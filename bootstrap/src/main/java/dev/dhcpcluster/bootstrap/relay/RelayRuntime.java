@@ -3,8 +3,13 @@ package dev.dhcpcluster.bootstrap.relay;
 import dev.dhcpcluster.bootstrap.config.ConfigError;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
+import dev.dhcpcluster.core.relay.ClientRateLimiter;
+import dev.dhcpcluster.core.relay.ClusterPicture;
 import dev.dhcpcluster.core.relay.RelayAgent;
 import dev.dhcpcluster.core.relay.RelayDecision;
+import dev.dhcpcluster.core.relay.RelayDropReason;
+import dev.dhcpcluster.core.relay.RelayRoutes;
+import dev.dhcpcluster.core.relay.RelayServer;
 import dev.dhcpcluster.core.relay.RelaySettings;
 import dev.dhcpcluster.core.text.SafeText;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
@@ -22,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * A running relay: its client-side transport, the forwarding rules ({@link RelayAgent}), its
  * counters, and the config it reloads.
  *
- * <p>The transport's receive thread calls {@link #handle} for every datagram: a BOOTREQUEST goes
- * through {@link RelayAgent#fromClient} and, if it is forwarded, to every server the decision names
- * (UDP, the server port); a BOOTREPLY goes through {@link RelayAgent#fromServer} and, if it is for
- * a client of this relay, out of the decision's interface as the decision's delivery says. Every
- * outcome is counted ({@link RelayCounters}).
+ * <p>The transport's receive threads call {@link #handle} for every datagram: a BOOTREQUEST passes
+ * the per-client rate limit ({@link ClientRateLimiter}, if configured), then
+ * {@link RelayAgent#fromClient}, and if it is forwarded goes to the servers {@link RelayRoutes}
+ * picks from the cluster's picture (UDP, the server port); a BOOTREPLY goes through
+ * {@link RelayAgent#fromServer} and, if it is for a client of this relay, out of the decision's
+ * interface as the decision's delivery says. Every outcome is counted ({@link RelayCounters}).
  *
  * <p>The config in force is one immutable value swapped whole by {@link #reload}: a datagram is
  * handled entirely by the settings it started with. Replies from a server a reload removed are
@@ -71,14 +78,25 @@ public final class RelayRuntime implements AutoCloseable {
      * @param replies the rules for replies: {@code agent}, or while a removed server's grace runs,
      *     the same settings with that server still among those whose replies are accepted
      * @param repliesUntilNanos when {@code replies} falls back to {@code agent}
+     * @param routes which servers get each request; not thread-safe, used under {@code routing}
+     * @param limiter the per-client rate limit, if any; not thread-safe, used under {@code routing}
      */
-    private record Live(RelayConfig config, RelayAgent agent, RelayAgent replies, long repliesUntilNanos) {
+    private record Live(RelayConfig config, RelayAgent agent, RelayAgent replies, long repliesUntilNanos,
+            RelayRoutes routes, Optional<ClientRateLimiter> limiter) {
     }
 
     private final Optional<ConfigFile> file;
     private final TransportFactory transports;
     private final LongSupplier nanoTime;
+    private final Supplier<ClusterPicture> cluster;
+    /**
+     * Guards the routes and the limiter, which are not thread-safe: the pcap transport calls
+     * {@link #handle} from one thread per interface and one for its socket.
+     */
+    private final Object routing = new Object();
     private final RelayCounters counters = new RelayCounters();
+    /** Whether the transport is pcap's, whose socket alone delivers the servers' replies. */
+    private final boolean pcap;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object reloads = new Object();
 
@@ -86,6 +104,21 @@ public final class RelayRuntime implements AutoCloseable {
     private volatile Instant loaded;
     private volatile DhcpTransport transport;
     private volatile boolean closed;
+    private final String defaultName = defaultName();
+
+    /**
+     * A relay, not yet started, that knows no cluster: every request goes to every server, or to
+     * the one an override names.
+     *
+     * @param config the config to start with
+     * @param file where {@link #reload} reads the config again; empty for a relay that is not run
+     *     from a file (a reload is then refused)
+     * @param transports makes the client-side transport
+     * @param nanoTime a monotonic clock in nanoseconds ({@link System#nanoTime})
+     */
+    public RelayRuntime(RelayConfig config, Optional<ConfigFile> file, TransportFactory transports, LongSupplier nanoTime) {
+        this(config, file, transports, nanoTime, ClusterPicture::neverReached);
+    }
 
     /**
      * A relay, not yet started.
@@ -95,20 +128,42 @@ public final class RelayRuntime implements AutoCloseable {
      *     from a file (a reload is then refused)
      * @param transports makes the client-side transport
      * @param nanoTime a monotonic clock in nanoseconds ({@link System#nanoTime})
+     * @param cluster what the relay knows of the cluster now, asked once per request, from any
+     *     thread ({@link ClusterPicture#neverReached} for a relay without {@code relay.cluster})
      */
-    public RelayRuntime(RelayConfig config, Optional<ConfigFile> file, TransportFactory transports, LongSupplier nanoTime) {
+    public RelayRuntime(RelayConfig config, Optional<ConfigFile> file, TransportFactory transports, LongSupplier nanoTime,
+            Supplier<ClusterPicture> cluster) {
         Objects.requireNonNull(config, "config");
         this.file = Objects.requireNonNull(file, "file");
         this.transports = Objects.requireNonNull(transports, "transports");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         RelayAgent agent = new RelayAgent(config.settings());
-        this.live = new Live(config, agent, agent, Long.MIN_VALUE);
+        this.live = new Live(config, agent, agent, Long.MIN_VALUE, routes(config), limiter(config));
         this.loaded = Instant.now();
+        this.pcap = config.transport().type().equals(RelayConfig.PCAP);
     }
 
-    /** The transport a relay runs on in production: UDP on the one interface, {@link RelayTransports#udp}. */
-    public static RelayRuntime of(RelayConfig config, Optional<ConfigFile> file) {
-        return new RelayRuntime(config, file, RelayTransports::udp, System::nanoTime);
+    private static RelayRoutes routes(RelayConfig config) {
+        return new RelayRoutes(config.relayServers(), config.relayOverrides());
+    }
+
+    private static Optional<ClientRateLimiter> limiter(RelayConfig config) {
+        return config.rateLimit().map(limit -> new ClientRateLimiter(limit.requestsPerSecond(), limit.burst(),
+                limit.maxClients()));
+    }
+
+    /**
+     * A relay on the transport its config names ({@link RelayTransports#of}), routing by
+     * {@code cluster}.
+     */
+    public static RelayRuntime of(RelayConfig config, Optional<ConfigFile> file, Supplier<ClusterPicture> cluster) {
+        return new RelayRuntime(config, file, RelayTransports::of, System::nanoTime, cluster);
+    }
+
+    /** What the relay knows of the cluster now. */
+    public ClusterPicture picture() {
+        return cluster.get();
     }
 
     /**
@@ -143,6 +198,29 @@ public final class RelayRuntime implements AutoCloseable {
         return current.localPort().orElseThrow();
     }
 
+    /**
+     * The relay's name, as it gives it to the cluster's nodes: {@code relay.name}, else
+     * {@code relay-HOSTNAME-PID}.
+     */
+    public String name() {
+        return live.config().name().orElse(defaultName);
+    }
+
+    /** {@code relay-HOSTNAME-PID}: tells the relays of several hosts, and two of one host, apart in the nodes' logs. */
+    public static String defaultName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        // A name travels in every handshake: printable ASCII without spaces, as relay.name must be.
+        String cleaned = host.replaceAll("[^\\x21-\\x7e]", "_");
+        String name = "relay-" + cleaned + "-" + ProcessHandle.current().pid();
+        return name.length() <= RelayConfigReader.MAX_NAME_LENGTH ? name
+                : "relay-" + cleaned.substring(0, RelayConfigReader.MAX_NAME_LENGTH - 27) + "-" + ProcessHandle.current().pid();
+    }
+
     /** The config in force. */
     public RelayConfig config() {
         return live.config();
@@ -164,6 +242,11 @@ public final class RelayRuntime implements AutoCloseable {
         byte[] payload = datagram.payload();
         DhcpTransport out = transport;
         if (payload.length > 0 && (payload[0] & 0xff) == BOOTREPLY) {
+            if (pcap && datagram.interfaceName().isPresent()) {
+                // A reply captured on a client interface: the transport's socket hands the relay
+                // every reply to its addresses, this one included, so this copy is left out.
+                return;
+            }
             RelayAgent agent = nanoTime.getAsLong() - now.repliesUntilNanos() < 0 ? now.replies() : now.agent();
             RelayDecision decision = agent.fromServer(payload, datagram.source());
             if (decision instanceof RelayDecision.ToClient reply) {
@@ -176,12 +259,30 @@ public final class RelayRuntime implements AutoCloseable {
             }
             return;
         }
-        // A udp relay serves one interface, and the socket cannot tell which one a datagram came in by.
+        // A udp relay serves one interface, and the socket cannot tell which one a datagram came in by;
+        // the pcap transport names the interface of every request.
         String face = datagram.interfaceName().orElse(now.config().settings().interfaces().get(0).name());
+        long nowNanos = nanoTime.getAsLong();
+        if (now.limiter().isPresent()) {
+            boolean allowed;
+            synchronized (routing) {
+                allowed = now.limiter().get().allow(payload, nowNanos);
+            }
+            if (!allowed) {
+                counters.countDropped(RelayDropReason.RATE_LIMITED);
+                return;
+            }
+        }
         RelayDecision decision = now.agent().fromClient(payload, face);
         if (decision instanceof RelayDecision.ToServers forward) {
-            for (Delivery.Unicast server : forward.servers()) {
-                out.send(forward.packet(), server, Optional.empty());
+            ClusterPicture picture = cluster.get();
+            List<RelayServer> targets;
+            synchronized (routing) {
+                targets = now.routes().targets(forward.packet(), picture, nowNanos);
+            }
+            int port = now.config().settings().serverPort();
+            for (RelayServer server : targets) {
+                out.send(forward.packet(), new Delivery.Unicast(server.address(), port), Optional.empty());
                 counters.countSent(server.address());
             }
             counters.countForwarded(forward.agentInformation());
@@ -259,7 +360,11 @@ public final class RelayRuntime implements AutoCloseable {
                     merged.settings().clientPort(), merged.settings().maxMessageLength()));
             until = now + REMOVED_SERVER_GRACE.toNanos();
         }
-        live = new Live(merged, agent, replies, until);
+        // Routes and limiter carry state (recent forwards, each client's bucket): kept unless their settings change.
+        RelayRoutes routes = merged.servers().equals(old.servers()) && merged.overrides().equals(old.overrides())
+                ? before.routes() : routes(merged);
+        Optional<ClientRateLimiter> limiter = merged.rateLimit().equals(old.rateLimit()) ? before.limiter() : limiter(merged);
+        live = new Live(merged, agent, replies, until, routes, limiter);
         loaded = Instant.now();
         return new ReloadOutcome(true, changes, restart, List.of());
     }

@@ -1,0 +1,105 @@
+package dev.dhcpcluster.bootstrap.relay;
+
+import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
+import dev.dhcpcluster.bootstrap.secret.SecretException;
+import dev.dhcpcluster.core.relay.ClusterPicture;
+import dev.dhcpcluster.core.text.SafeText;
+import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.PeerRefusal;
+import dev.dhcpcluster.port.telemetry.PeerEvents;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a relay's picture of the cluster comes from: asked once per request, from any thread, and
+ * closed when the relay stops. A relay without {@code relay.cluster} has {@link #none()}; a cluster
+ * relay's comes from the observer connections to the nodes.
+ */
+public interface ClusterSource extends Supplier<ClusterPicture>, AutoCloseable {
+
+    /** What the relay knows of the cluster now. */
+    @Override
+    ClusterPicture get();
+
+    /** Stops watching; idempotent. */
+    @Override
+    void close();
+
+    /** The source of a relay that knows no cluster: never reached, so every request goes to every server. */
+    static ClusterSource none() {
+        return of(ClusterPicture::neverReached, () -> { });
+    }
+
+    /**
+     * The source {@code config} asks for: {@link #none()} without {@code relay.cluster}; with it, a
+     * {@link ClusterObserver} that dials every server's {@code peer} as observer {@code name},
+     * authenticated with the cluster's secret, which is read now.
+     *
+     * @throws SecretException naming the file if the secret cannot be used
+     */
+    static ClusterSource of(RelayConfig config, String name) throws SecretException {
+        if (config.cluster().isEmpty()) {
+            return none();
+        }
+        RelayConfig.Cluster cluster = config.cluster().get();
+        byte[] secret = ClusterSecret.read(cluster.secretFile());
+        Map<NodeId, InetSocketAddress> nodes = new LinkedHashMap<>();
+        for (RelayConfig.Server server : config.servers()) {
+            // The reader requires node and peer of every server with a cluster.
+            String peer = server.peer().orElseThrow();
+            int colon = peer.lastIndexOf(':');
+            nodes.put(server.node().orElseThrow(),
+                    new InetSocketAddress(peer.substring(0, colon), Integer.parseInt(peer.substring(colon + 1))));
+        }
+        try {
+            ClusterObserver observer = ClusterObserver.start(cluster.name(), secret, name, nodes, new ObserverLog());
+            return of(observer::picture, observer::close);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** The observer's connections and refusals, one log line each. */
+    final class ObserverLog implements PeerEvents {
+
+        private static final Logger LOG = LoggerFactory.getLogger(ClusterSource.class);
+
+        @Override
+        public void peerConnected(NodeId peer) {
+            LOG.info("relay observes node {}", peer.value());
+        }
+
+        @Override
+        public void peerDisconnected(NodeId peer, String reason) {
+            LOG.warn("relay lost its connection to node {}: {}", peer.value(), SafeText.inline(reason));
+        }
+
+        @Override
+        public void peerRefused(PeerRefusal reason, String remote, String detail) {
+            LOG.warn("relay connection to {} refused ({}): {}", SafeText.inline(remote), reason, SafeText.inline(detail));
+        }
+    }
+
+    /** A source that asks {@code picture} and runs {@code close} when closed. */
+    static ClusterSource of(Supplier<ClusterPicture> picture, Runnable close) {
+        Objects.requireNonNull(picture, "picture");
+        Objects.requireNonNull(close, "close");
+        return new ClusterSource() {
+            @Override
+            public ClusterPicture get() {
+                return picture.get();
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
+    }
+}
