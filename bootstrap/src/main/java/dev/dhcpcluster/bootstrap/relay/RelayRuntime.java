@@ -348,10 +348,13 @@ public final class RelayRuntime implements AutoCloseable {
 
     /**
      * Reads the config file again and applies what may change live ({@code servers},
-     * {@code overrides}, {@code rate-limit}, {@code remote-id}, {@code max-hops}); a change of any
-     * other field is reported as needing a restart and keeps its old value. A file with any problem
-     * is refused whole, each problem logged, and the relay runs on as it was. Safe from any thread;
-     * reloads run one at a time.
+     * {@code overrides}, {@code rate-limit}, {@code remote-id}, {@code max-hops}, {@code cluster});
+     * a change of any other field is reported as needing a restart and keeps its old value. A
+     * change of what the relay watches ({@link RelayConfig#watched()}) opens a new cluster source,
+     * swapped in with the config, and closes the old one; a source that cannot be opened (its
+     * secret or a TLS store unusable) refuses the reload. A file with any problem is refused whole,
+     * each problem logged, and the relay runs on as it was. Safe from any thread; reloads run one
+     * at a time.
      */
     public ReloadOutcome reload() {
         synchronized (reloads) {
