@@ -161,7 +161,8 @@ public record RelayConfig(
     public record Watched(Cluster cluster, Map<NodeId, String> peers) {
         public Watched {
             Objects.requireNonNull(cluster, "cluster");
-            peers = Map.copyOf(peers);
+            // In the file's order, so that the observer dials, and logs, the nodes as the file lists them.
+            peers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(peers));
         }
     }
 
