@@ -54,6 +54,10 @@ final class RelayCommand implements Callable<Integer> {
         } catch (SecretException e) {
             spec.commandLine().getErr().println("the relay cannot start: relay.cluster.secret-file: " + e.getMessage());
             return DhcpclusterCommand.FAILED;
+        } catch (IllegalArgumentException e) {
+            // A TLS store that cannot be used: the message names its field (relay.cluster.tls.keystore: ...).
+            spec.commandLine().getErr().println("the relay cannot start: " + e.getMessage());
+            return DhcpclusterCommand.FAILED;
         }
         RelayRuntime relay = RelayRuntime.of(relayConfig, Optional.of(() -> reader.load(config)), cluster);
         reloadOnHangup(relay);
@@ -64,8 +68,8 @@ final class RelayCommand implements Callable<Integer> {
                 admin = RelayAdmin.start(relay, relayConfig.admin().get());
             }
         } catch (IOException e) {
+            // The relay owns the cluster source: closing it closes the observer too.
             relay.close();
-            cluster.close();
             spec.commandLine().getErr().println("the relay cannot start: " + e.getMessage());
             return DhcpclusterCommand.FAILED;
         }
@@ -78,7 +82,6 @@ final class RelayCommand implements Callable<Integer> {
                 started.close();
             }
             relay.close();
-            cluster.close();
             Logging.flush();
         }, "dhcpcluster-relay-shutdown"));
         spec.commandLine().getOut().println("dhcpcluster relay relays on " + relay.describe() + " to "

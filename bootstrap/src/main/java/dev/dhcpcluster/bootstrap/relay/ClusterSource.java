@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.relay;
 
+import dev.dhcpcluster.adapter.tcppeer.TcpPeerTransport;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.SecretException;
 import dev.dhcpcluster.core.relay.ClusterPicture;
@@ -12,7 +13,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,29 +39,45 @@ public interface ClusterSource extends Supplier<ClusterPicture>, AutoCloseable {
         return of(ClusterPicture::neverReached, () -> { });
     }
 
+    /** Opens the source a config asks for: at start, and again when a reload changes what is watched. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * The source {@code config} asks for, its observer named {@code name}.
+         *
+         * @throws SecretException naming the file if the secret cannot be used
+         * @throws IllegalArgumentException if another setting cannot be used (a TLS store); the
+         *     message starts with the field's JSON path
+         */
+        ClusterSource open(RelayConfig config, String name) throws SecretException;
+    }
+
     /**
      * The source {@code config} asks for: {@link #none()} without {@code relay.cluster}; with it, a
      * {@link ClusterObserver} that dials every server's {@code peer} as observer {@code name},
-     * authenticated with the cluster's secret, which is read now.
+     * authenticated with the cluster's secret, which is read now, and in TLS if
+     * {@code relay.cluster.tls} names the stores, which are read now too.
      *
      * @throws SecretException naming the file if the secret cannot be used
+     * @throws IllegalArgumentException if a TLS store cannot be used, the message starting with the
+     *     field's JSON path ({@code relay.cluster.tls.keystore: ...})
      */
     static ClusterSource of(RelayConfig config, String name) throws SecretException {
-        if (config.cluster().isEmpty()) {
+        Optional<RelayConfig.Watched> watched = config.watched();
+        if (watched.isEmpty()) {
             return none();
         }
-        RelayConfig.Cluster cluster = config.cluster().get();
+        RelayConfig.Cluster cluster = watched.get().cluster();
+        Optional<SSLContext> tls = cluster.tls().map(stores -> TcpPeerTransport.tlsContext("relay.cluster.tls",
+                stores.keystore(), stores.keystorePasswordFile(), stores.truststore(), stores.truststorePasswordFile()));
         byte[] secret = ClusterSecret.read(cluster.secretFile());
         Map<NodeId, InetSocketAddress> nodes = new LinkedHashMap<>();
-        for (RelayConfig.Server server : config.servers()) {
-            // The reader requires node and peer of every server with a cluster.
-            String peer = server.peer().orElseThrow();
+        watched.get().peers().forEach((node, peer) -> {
             int colon = peer.lastIndexOf(':');
-            nodes.put(server.node().orElseThrow(),
-                    new InetSocketAddress(peer.substring(0, colon), Integer.parseInt(peer.substring(colon + 1))));
-        }
+            nodes.put(node, new InetSocketAddress(peer.substring(0, colon), Integer.parseInt(peer.substring(colon + 1))));
+        });
         try {
-            ClusterObserver observer = ClusterObserver.start(cluster.name(), secret, name, nodes, new ObserverLog());
+            ClusterObserver observer = ClusterObserver.start(cluster.name(), secret, name, nodes, tls, new ObserverLog());
             return of(observer::picture, observer::close);
         } finally {
             Arrays.fill(secret, (byte) 0);

@@ -3,6 +3,7 @@ package dev.dhcpcluster.bootstrap.relay;
 import dev.dhcpcluster.bootstrap.config.ConfigError;
 import dev.dhcpcluster.bootstrap.config.ConfigException;
 import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
+import dev.dhcpcluster.bootstrap.secret.SecretException;
 import dev.dhcpcluster.core.relay.ClientRateLimiter;
 import dev.dhcpcluster.core.relay.ClusterPicture;
 import dev.dhcpcluster.core.relay.RelayAgent;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -46,6 +48,14 @@ import org.slf4j.LoggerFactory;
  * handled entirely by the settings it started with. Replies from a server a reload removed are
  * still accepted for {@link #REMOVED_SERVER_GRACE} after the reload, so that requests in flight
  * are answered. The relay keeps no state on disk.
+ *
+ * <p>The cluster's picture comes from a {@link ClusterSource} that belongs to the config in force.
+ * A reload that changes what the relay watches ({@link RelayConfig#watched()}: a server's
+ * {@code node} or {@code peer}, a node added or removed, {@code relay.cluster}) opens a new source
+ * before it swaps the config, swaps both at once, then closes the old source: the new observer
+ * has heard nothing yet, so its picture is never-reached for a moment and requests go to every
+ * server, which is safe. A reload that leaves what is watched alone keeps the source and its
+ * connections.
  */
 public final class RelayRuntime implements AutoCloseable {
 
@@ -80,15 +90,17 @@ public final class RelayRuntime implements AutoCloseable {
      * @param repliesUntilNanos when {@code replies} falls back to {@code agent}
      * @param routes which servers get each request; not thread-safe, used under {@code routing}
      * @param limiter the per-client rate limit, if any; not thread-safe, used under {@code routing}
+     * @param source the cluster's picture for {@code config}'s {@link RelayConfig#watched()}
      */
     private record Live(RelayConfig config, RelayAgent agent, RelayAgent replies, long repliesUntilNanos,
-            RelayRoutes routes, Optional<ClientRateLimiter> limiter) {
+            RelayRoutes routes, Optional<ClientRateLimiter> limiter, ClusterSource source) {
     }
 
     private final Optional<ConfigFile> file;
     private final TransportFactory transports;
     private final LongSupplier nanoTime;
-    private final Supplier<ClusterPicture> cluster;
+    /** Opens a new source when a reload changes what the relay watches. */
+    private final ClusterSource.Factory sources;
     /**
      * Guards the routes and the limiter, which are not thread-safe: the pcap transport calls
      * {@link #handle} from one thread per interface and one for its socket.
@@ -129,19 +141,44 @@ public final class RelayRuntime implements AutoCloseable {
      * @param transports makes the client-side transport
      * @param nanoTime a monotonic clock in nanoseconds ({@link System#nanoTime})
      * @param cluster what the relay knows of the cluster now, asked once per request, from any
-     *     thread ({@link ClusterPicture#neverReached} for a relay without {@code relay.cluster})
+     *     thread ({@link ClusterPicture#neverReached} for a relay without {@code relay.cluster});
+     *     kept across every reload
      */
     public RelayRuntime(RelayConfig config, Optional<ConfigFile> file, TransportFactory transports, LongSupplier nanoTime,
             Supplier<ClusterPicture> cluster) {
+        this(config, file, transports, nanoTime, ClusterSource.of(cluster, () -> { }), fixed(cluster));
+    }
+
+    /**
+     * A relay, not yet started, that owns its cluster source: it closes it when it closes, and
+     * replaces it with one from {@code sources} when a reload changes what the relay watches.
+     *
+     * @param config the config to start with
+     * @param file where {@link #reload} reads the config again; empty for a relay that is not run
+     *     from a file (a reload is then refused)
+     * @param transports makes the client-side transport
+     * @param nanoTime a monotonic clock in nanoseconds ({@link System#nanoTime})
+     * @param source the cluster's picture for {@code config}, asked once per request, from any thread
+     * @param sources opens the source of a reloaded config ({@link ClusterSource#of(RelayConfig, String)})
+     */
+    public RelayRuntime(RelayConfig config, Optional<ConfigFile> file, TransportFactory transports, LongSupplier nanoTime,
+            ClusterSource source, ClusterSource.Factory sources) {
         Objects.requireNonNull(config, "config");
         this.file = Objects.requireNonNull(file, "file");
         this.transports = Objects.requireNonNull(transports, "transports");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.sources = Objects.requireNonNull(sources, "sources");
+        Objects.requireNonNull(source, "source");
         RelayAgent agent = new RelayAgent(config.settings());
-        this.live = new Live(config, agent, agent, Long.MIN_VALUE, routes(config), limiter(config));
+        this.live = new Live(config, agent, agent, Long.MIN_VALUE, routes(config), limiter(config), source);
         this.loaded = Instant.now();
         this.pcap = config.transport().type().equals(RelayConfig.PCAP);
+    }
+
+    /** A factory that hands every config the same picture, which it never closes. */
+    private static ClusterSource.Factory fixed(Supplier<ClusterPicture> cluster) {
+        Objects.requireNonNull(cluster, "cluster");
+        return (config, name) -> ClusterSource.of(cluster, () -> { });
     }
 
     private static RelayRoutes routes(RelayConfig config) {
@@ -155,15 +192,16 @@ public final class RelayRuntime implements AutoCloseable {
 
     /**
      * A relay on the transport its config names ({@link RelayTransports#of}), routing by
-     * {@code cluster}.
+     * {@code source}, which it owns, and by the source {@link ClusterSource#of(RelayConfig, String)}
+     * opens when a reload changes what it watches.
      */
-    public static RelayRuntime of(RelayConfig config, Optional<ConfigFile> file, Supplier<ClusterPicture> cluster) {
-        return new RelayRuntime(config, file, RelayTransports::of, System::nanoTime, cluster);
+    public static RelayRuntime of(RelayConfig config, Optional<ConfigFile> file, ClusterSource source) {
+        return new RelayRuntime(config, file, RelayTransports::of, System::nanoTime, source, ClusterSource::of);
     }
 
     /** What the relay knows of the cluster now. */
     public ClusterPicture picture() {
-        return cluster.get();
+        return live.source().get();
     }
 
     /**
@@ -206,7 +244,10 @@ public final class RelayRuntime implements AutoCloseable {
         return live.config().name().orElse(defaultName);
     }
 
-    /** {@code relay-HOSTNAME-PID}: tells the relays of several hosts, and two of one host, apart in the nodes' logs. */
+    /**
+     * {@code relay-HOSTNAME-PID}: tells the relays of several hosts, and two of one host, apart in
+     * the nodes' logs.
+     */
     public static String defaultName() {
         String host;
         try {
@@ -214,11 +255,23 @@ public final class RelayRuntime implements AutoCloseable {
         } catch (java.io.IOException e) {
             host = "localhost";
         }
-        // A name travels in every handshake: printable ASCII without spaces, as relay.name must be.
-        String cleaned = host.replaceAll("[^\\x21-\\x7e]", "_");
-        String name = "relay-" + cleaned + "-" + ProcessHandle.current().pid();
-        return name.length() <= RelayConfigReader.MAX_NAME_LENGTH ? name
-                : "relay-" + cleaned.substring(0, RelayConfigReader.MAX_NAME_LENGTH - 27) + "-" + ProcessHandle.current().pid();
+        return defaultName(host, ProcessHandle.current().pid());
+    }
+
+    /**
+     * {@code relay-HOST-PID}, fit for {@code relay.name}'s rules (1 to 64 printable ASCII
+     * characters), and so for the handshake's (128 bytes of UTF-8): the host name keeps only the
+     * characters a host name may have (letters, digits, dot, dash, underscore; anything else is
+     * left out) and is cut short so that the whole fits, the PID always whole.
+     */
+    static String defaultName(String host, long pid) {
+        StringBuilder kept = new StringBuilder();
+        host.chars().filter(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '.' || c == '-' || c == '_').forEach(c -> kept.append((char) c));
+        String suffix = "-" + pid;
+        int room = RelayConfigReader.MAX_NAME_LENGTH - "relay-".length() - suffix.length();
+        String cut = kept.length() <= room ? kept.toString() : kept.substring(0, room);
+        return "relay-" + (cut.isEmpty() ? "localhost".substring(0, Math.min(room, 9)) : cut) + suffix;
     }
 
     /** The config in force. */
@@ -275,7 +328,7 @@ public final class RelayRuntime implements AutoCloseable {
         }
         RelayDecision decision = now.agent().fromClient(payload, face);
         if (decision instanceof RelayDecision.ToServers forward) {
-            ClusterPicture picture = cluster.get();
+            ClusterPicture picture = now.source().get();
             List<RelayServer> targets;
             synchronized (routing) {
                 targets = now.routes().targets(forward.packet(), picture, nowNanos);
@@ -295,10 +348,13 @@ public final class RelayRuntime implements AutoCloseable {
 
     /**
      * Reads the config file again and applies what may change live ({@code servers},
-     * {@code overrides}, {@code rate-limit}, {@code remote-id}, {@code max-hops}); a change of any
-     * other field is reported as needing a restart and keeps its old value. A file with any problem
-     * is refused whole, each problem logged, and the relay runs on as it was. Safe from any thread;
-     * reloads run one at a time.
+     * {@code overrides}, {@code rate-limit}, {@code remote-id}, {@code max-hops}, {@code cluster});
+     * a change of any other field is reported as needing a restart and keeps its old value. A
+     * change of what the relay watches ({@link RelayConfig#watched()}) opens a new cluster source,
+     * swapped in with the config, and closes the old one; a source that cannot be opened (its
+     * secret or a TLS store unusable) refuses the reload. A file with any problem is refused whole,
+     * each problem logged, and the relay runs on as it was. Safe from any thread; reloads run one
+     * at a time.
      */
     public ReloadOutcome reload() {
         synchronized (reloads) {
@@ -342,11 +398,23 @@ public final class RelayRuntime implements AutoCloseable {
                     read.settings().maxHops(), read.settings().servers(), old.settings().serverPort(),
                     old.settings().clientPort(), old.settings().maxMessageLength());
             merged = new RelayConfig(old.name(), old.transport(), settings, read.servers(), read.overrides(),
-                    read.rateLimit(), old.cluster(), old.admin());
+                    read.rateLimit(), read.cluster(), old.admin());
         } catch (IllegalArgumentException e) {
             return new ReloadOutcome(false, List.of(), List.of(), List.of("relay: " + e.getMessage()));
         }
         List<String> changes = changes(old, merged);
+        boolean rewatch = !merged.watched().equals(old.watched());
+        ClusterSource source = before.source();
+        if (rewatch) {
+            try {
+                source = sources.open(merged, name());
+            } catch (SecretException e) {
+                return new ReloadOutcome(false, List.of(), List.of(), List.of("relay.cluster.secret-file: " + e.getMessage()));
+            } catch (IllegalArgumentException e) {
+                return new ReloadOutcome(false, List.of(), List.of(), List.of(e.getMessage()));
+            }
+            changes.add(watching(merged));
+        }
         long now = nanoTime.getAsLong();
         RelayAgent agent = new RelayAgent(merged.settings());
         RelayAgent replies = agent;
@@ -364,9 +432,25 @@ public final class RelayRuntime implements AutoCloseable {
         RelayRoutes routes = merged.servers().equals(old.servers()) && merged.overrides().equals(old.overrides())
                 ? before.routes() : routes(merged);
         Optional<ClientRateLimiter> limiter = merged.rateLimit().equals(old.rateLimit()) ? before.limiter() : limiter(merged);
-        live = new Live(merged, agent, replies, until, routes, limiter);
+        live = new Live(merged, agent, replies, until, routes, limiter, source);
         loaded = Instant.now();
+        if (rewatch) {
+            before.source().close();
+            if (closed) {
+                // close() may have closed the source in force before this reload swapped it.
+                source.close();
+            }
+        }
         return new ReloadOutcome(true, changes, restart, List.of());
+    }
+
+    /** The reload's line about a new observer: what it watches now. */
+    private static String watching(RelayConfig config) {
+        return config.watched().map(watched -> "cluster: observes " + watched.cluster().name() + " nodes "
+                + new java.util.TreeMap<>(watched.peers().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        entry -> entry.getKey().value(), Map.Entry::getValue)))
+                + (watched.cluster().tls().isPresent() ? " over TLS" : "") + " (a new observer)")
+                .orElse("cluster: none, the relay stops observing");
     }
 
     private static List<String> changes(RelayConfig old, RelayConfig now) {
@@ -389,7 +473,7 @@ public final class RelayRuntime implements AutoCloseable {
         return changes;
     }
 
-    /** Stops relaying: closes the transport. Idempotent. */
+    /** Stops relaying: closes the transport and the cluster source. Idempotent. */
     @Override
     public void close() {
         DhcpTransport current;
@@ -403,6 +487,7 @@ public final class RelayRuntime implements AutoCloseable {
         if (current != null) {
             current.close();
         }
+        live.source().close();
         stopped.countDown();
     }
 

@@ -170,4 +170,33 @@ class RelayConfigReaderTest {
         assertEquals(1, errors.size(), errors.toString());
         assertTrue(errors.get(0).startsWith("relay: option 82 for interface eth1 would hold"), errors.toString());
     }
+
+    private static String withTls(String tls) {
+        return """
+                {"relay": {"transport": {"type": "udp"}, "interfaces": [{"name": "eth1"}],
+                           "servers": [{"address": "198.18.0.1", "node": 1, "peer": "198.18.0.1:6767"}],
+                           "cluster": {"name": "lab", "secret-file": "cluster.key", "tls": {%s}}}}
+                """.formatted(tls);
+    }
+
+    @Test
+    @DisplayName("relay.cluster.tls takes the node's four files, relative to the relay file's directory; a missing, "
+            + "empty or directory field is refused by its JSON path, an unknown one too")
+    void clusterTls() throws Exception {
+        RelayConfig config = parse(withTls("""
+                "keystore": "tls/relay.p12", "keystore-password-file": "tls/relay.pass",
+                "truststore": "/etc/pki/cluster.p12", "truststore-password-file": "tls/../trust.pass\""""));
+        assertEquals(new RelayConfig.Tls(DIRECTORY.resolve("tls/relay.p12"), DIRECTORY.resolve("tls/relay.pass"),
+                Path.of("/etc/pki/cluster.p12"), DIRECTORY.resolve("trust.pass")),
+                config.cluster().orElseThrow().tls().orElseThrow());
+
+        assertEquals(List.of(
+                "relay.cluster.tls.keystore: missing; the relay's key and certificate, a PKCS#12 file",
+                "relay.cluster.tls.keystore-password-file: is empty; the file holding the keystore's password",
+                "relay.cluster.tls.truststore: \"tls/\" names a directory; name a file",
+                "relay.cluster.tls.truststore-password-file: missing; the file holding the truststore's password"),
+                errors(withTls("\"keystore-password-file\": \"\", \"truststore\": \"tls/\"")));
+        assertTrue(errors(withTls("\"key-store\": \"a.p12\"")).stream()
+                .anyMatch(error -> error.contains("key-store")), "an unknown field is refused");
+    }
 }
