@@ -59,7 +59,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       knows the route, the next hop and its Ethernet address; building those frames here would
  *       mean redoing routing and ARP. The same socket, merely by being bound, keeps the kernel
  *       from answering unicast requests with ICMP "port unreachable"; what it receives is read
- *       and discarded, since the capture already has it.
+ *       and discarded, since the capture already has it (a relay's transport hands on the
+ *       BOOTREPLYs it receives instead: see the four-argument constructor).
  * </ul>
  * If the named interface is empty or not one of the transport's, a transport with a single
  * interface uses that one; one with several cannot guess, and counts the reply as a failed send.
@@ -81,6 +82,7 @@ public final class PcapDhcpTransport implements DhcpTransport {
     private final List<String> interfaceNames;
     private final Ipv4Address socketAddress;
     private final int port;
+    private final boolean socketReplies;
     private final Counters counters = new Counters();
     private final AtomicInteger identification = new AtomicInteger();
 
@@ -122,6 +124,23 @@ public final class PcapDhcpTransport implements DhcpTransport {
      *     port is out of range
      */
     public PcapDhcpTransport(List<String> interfaceNames, Ipv4Address socketAddress, int port) {
+        this(interfaceNames, socketAddress, port, false);
+    }
+
+    /**
+     * A transport as {@link #PcapDhcpTransport(List, Ipv4Address, int)} describes, which with
+     * {@code socketReplies} also hands its handler every BOOTREPLY its UDP socket receives, as a
+     * datagram without an interface name (the socket cannot tell the interface), from the sender's
+     * address and port. For a relay agent: the servers answer it by unicast to its giaddr, which the
+     * kernel delivers to the socket whatever interface it arrives by. Such a reply that arrives by a
+     * captured interface reaches the handler twice, once from the capture with the interface's
+     * name; a relay takes replies only from the socket's datagrams. A server leaves it off: only
+     * requests are its business, and the capture already delivers them.
+     *
+     * @throws IllegalArgumentException as the other constructor
+     */
+    public PcapDhcpTransport(List<String> interfaceNames, Ipv4Address socketAddress, int port, boolean socketReplies) {
+        this.socketReplies = socketReplies;
         Objects.requireNonNull(interfaceNames, "interfaceNames");
         this.socketAddress = Objects.requireNonNull(socketAddress, "socketAddress");
         if (interfaceNames.isEmpty()) {
@@ -178,7 +197,9 @@ public final class PcapDhcpTransport implements DhcpTransport {
                             "dhcp-pcap-receive-" + name);
                     served.put(name, new Served(link, capture, thread));
                 }
-                Thread drainThread = new Thread(new SocketDrain(channel), "dhcp-pcap-socket-" + localPort);
+                SocketDrain drain = new SocketDrain(channel, socketReplies ? Optional.of(handler) : Optional.empty(),
+                        socketAddress, counters);
+                Thread drainThread = new Thread(drain, "dhcp-pcap-socket-" + localPort);
                 running = new Running(Map.copyOf(served), channel, drainThread, localPort);
                 served.values().forEach(one -> one.thread().start());
                 drainThread.start();

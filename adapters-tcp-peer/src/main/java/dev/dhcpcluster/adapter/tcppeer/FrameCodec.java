@@ -151,7 +151,9 @@ final class FrameCodec {
             map.put("request-nanos", request.requestNanos());
             map.put("assignment-epoch", request.assignmentEpoch());
             map.put("sequence", request.sequence());
-            map.put("free", request.freeAddresses());
+            // Pairs, flat: a subnet's first block (as a signed 32-bit integer), then its free addresses.
+            ArrayNode free = map.putArray("free");
+            request.freeBySubnet().forEach((subnet, count) -> free.add(subnet.value()).add(count));
         } else if (message instanceof PeerMessage.Grant grant) {
             map.put("type", "grant");
             map.put("request-nanos", grant.requestNanos());
@@ -269,7 +271,7 @@ final class FrameCodec {
                     Fields f = fields(root, "from", "epoch", "request-nanos", "assignment-epoch", "sequence", "free");
                     yield new Frames.Message(new PeerMessage.GrantRequest(f.node("from"), f.longValue("epoch"),
                             f.longValue("request-nanos"), f.longValue("assignment-epoch"), f.longValue("sequence"),
-                            f.longValue("free")));
+                            freeBySubnet(f.get("free"))));
                 }
                 case "grant" -> {
                     Fields f = fields(root, "from", "epoch", "request-nanos", "assignment-epoch", "sequence");
@@ -363,6 +365,28 @@ final class FrameCodec {
             }
         }
         return new AssignmentRecord(epoch.longValue(), sequence.longValue(), blocks, buckets);
+    }
+
+    /** A grant request's free addresses: pairs of a subnet's first block and a count of 0 or more. */
+    private static SortedMap<Ipv4Address, Long> freeBySubnet(JsonNode array) throws MalformedFrameException {
+        if (!array.isArray() || array.size() % 2 != 0) {
+            throw new MalformedFrameException("\"free\" of a grant-request frame is not an array of pairs");
+        }
+        SortedMap<Ipv4Address, Long> free = new TreeMap<>();
+        for (int i = 0; i < array.size(); i += 2) {
+            JsonNode subnet = array.get(i);
+            JsonNode count = array.get(i + 1);
+            if (!subnet.isIntegralNumber() || !subnet.canConvertToInt() || !count.isIntegralNumber()
+                    || !count.canConvertToLong() || count.longValue() < 0) {
+                throw new MalformedFrameException("\"free\" of a grant-request frame holds something other than "
+                        + "a subnet's first block and a count of 0 or more");
+            }
+            if (free.put(Ipv4Address.of(subnet.intValue()), count.longValue()) != null) {
+                throw new MalformedFrameException("a grant-request frame that names subnet "
+                        + Ipv4Address.of(subnet.intValue()) + " twice");
+            }
+        }
+        return free;
     }
 
     /** A flat array of integers read as pairs. */

@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -139,6 +140,31 @@ public final class TcpPeerTransport implements PeerTransport {
             return thread;
         });
         watchdog.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * The TLS context of peer connections, built from four PKCS#12 files exactly as a node builds it
+     * from its {@code cluster.tls}: the key and certificate to present, the certificates to trust,
+     * each store's password the first line of a file only its owner may read. A relay that watches
+     * a TLS cluster builds its observer's context with it ({@link ObserverSettings#withTls}).
+     *
+     * @param path the JSON path of the section naming the files, for messages
+     *     ({@code relay.cluster.tls})
+     * @param keystore the key and certificate to present, absolute
+     * @param keystorePasswordFile the file whose first line is the keystore's password, absolute
+     * @param truststore the certificates to trust, absolute
+     * @param truststorePasswordFile the file whose first line is the truststore's password, absolute
+     * @throws IllegalArgumentException if a file is missing, unreadable, open to others (a password
+     *     file), not PKCS#12, or its password is wrong; the message starts with the field's JSON path
+     *     ({@code relay.cluster.tls.keystore: FILE: does not exist})
+     */
+    public static SSLContext tlsContext(String path, Path keystore, Path keystorePasswordFile, Path truststore,
+            Path truststorePasswordFile) {
+        try {
+            return new TlsStores(path, keystore, keystorePasswordFile, truststore, truststorePasswordFile).build();
+        } catch (TlsStores.Problem e) {
+            throw new IllegalArgumentException(e.describe(), e);
+        }
     }
 
     /**

@@ -60,7 +60,8 @@ class FrameCodecTest {
                 new PeerMessage.AssignmentReport(TWO, 3, assignment()),
                 new PeerMessage.AssignmentOffer(TWO, 4, assignment()),
                 new PeerMessage.AssignmentAccepted(ONE, 4, 4, 2),
-                new PeerMessage.GrantRequest(ONE, 4, -123_456_789L, 4, 2, 512),
+                new PeerMessage.GrantRequest(ONE, 4, -123_456_789L, 4, 2, freeBySubnet()),
+                new PeerMessage.GrantRequest(TWO, 4, 0, 0, 0, new TreeMap<>()),
                 new PeerMessage.Grant(TWO, 4, Long.MAX_VALUE, 4, 2),
                 configOffer(DHCP4_JSON),
                 configOffer("{\"subnet4\":[{\"comment\":\"caf\u00e9 \ud83d\ude00\",\"subnet\":\"198.18.0.0/24\"}]}"),
@@ -77,6 +78,18 @@ class FrameCodecTest {
 
     private static PeerMessage.ServerConfigOffer configOffer(String json) {
         return new PeerMessage.ServerConfigOffer(TWO, 4, 3, PeerMessage.ServerConfigOffer.sha256(json), json);
+    }
+
+    /**
+     * A member's free addresses in two subnets, one named by a block at the top of the address space
+     * (negative as a signed integer), and a count above what 32 bits hold.
+     */
+    private static SortedMap<Ipv4Address, Long> freeBySubnet() {
+        SortedMap<Ipv4Address, Long> free = new TreeMap<>();
+        free.put(Ipv4Address.parse("198.18.0.10"), 512L);
+        free.put(Ipv4Address.parse("255.255.255.0"), 1L << 33);
+        free.put(Ipv4Address.parse("198.18.64.0"), 0L);
+        return free;
     }
 
     /** An assignment with a block at the top of the address space, whose id is negative as a signed integer. */
@@ -304,6 +317,33 @@ class FrameCodecTest {
                     () -> "decoded " + Arrays.toString(body));
             assertTrue(e.getMessage() != null && !e.getMessage().isEmpty());
         }
+    }
+
+    @Test
+    @DisplayName("a grant request's free addresses are pairs of a subnet's first block and a count of 0 or more: "
+            + "an odd array, a subnet named twice, a negative count or one that is not an integer is malformed")
+    void grantRequestFreeAddressesAreStrict() throws Exception {
+        byte[] frame = FrameCodec.encode(new Frames.Message(new PeerMessage.GrantRequest(ONE, 4, 7, 4, 2,
+                freeBySubnet())));
+        ObjectNode map = (ObjectNode) CBOR.readTree(body(frame));
+        assertEquals(6, map.get("free").size(), "three subnets, flat pairs");
+        List<java.util.function.Consumer<com.fasterxml.jackson.databind.node.ArrayNode>> breaks = List.of(
+                free -> free.add(1),
+                free -> free.add(free.get(0).deepCopy()).add(3),
+                free -> free.set(1, com.fasterxml.jackson.databind.node.LongNode.valueOf(-1)),
+                free -> free.set(1, com.fasterxml.jackson.databind.node.TextNode.valueOf("512")),
+                free -> free.set(0, com.fasterxml.jackson.databind.node.LongNode.valueOf(1L << 32)),
+                free -> free.set(1, com.fasterxml.jackson.databind.node.DoubleNode.valueOf(1.5)));
+        for (var broken : breaks) {
+            ObjectNode copy = map.deepCopy();
+            broken.accept((com.fasterxml.jackson.databind.node.ArrayNode) copy.get("free"));
+            assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(copy)),
+                    () -> copy.toString());
+        }
+        ObjectNode total = map.deepCopy();
+        total.put("free", 512);
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(CBOR.writeValueAsBytes(total)),
+                "a single total in place of the pairs is malformed");
     }
 
     @Test

@@ -227,15 +227,19 @@ public final class AdminJson {
     /**
      * What this member holds of the address space now, under its grant, and how its replication
      * stands: {@code {"grant-current": true, "blocks": ["198.18.0.10", ...], "buckets": 85,
-     * "free-addresses": 240, "replicating": 0, "recovering": false, "assignment": "4.2"}}.
+     * "free-addresses": 240, "free-by-subnet": {"198.18.0.10": 200, "198.18.4.10": 40}, "replicating": 0,
+     * "recovering": false, "assignment": "4.2"}}; {@code free-by-subnet} names each subnet by its
+     * pools' first block, as the cluster deals and refills each subnet on its own.
      */
     private static void addressSpace(ObjectNode space, MemberView member) {
         space.put("grant-current", member.grantCurrent());
         ArrayNode blocks = space.putArray("blocks");
         member.holdings().blocks().forEach(block -> blocks.add(block.toString()));
         space.put("buckets", member.holdings().buckets().size())
-                .put("free-addresses", member.freeAddresses())
-                .put("replicating", member.replicating())
+                .put("free-addresses", member.freeAddresses());
+        ObjectNode bySubnet = space.putObject("free-by-subnet");
+        member.freeBySubnet().forEach((subnet, free) -> bySubnet.put(subnet.toString(), free));
+        space.put("replicating", member.replicating())
                 .put("recovering", member.recovering())
                 .put("assignment", member.accepted().epoch() + "." + member.accepted().sequence());
     }

@@ -1,11 +1,13 @@
 package dev.dhcpcluster.bootstrap.cli;
 
 import dev.dhcpcluster.bootstrap.config.ConfigException;
+import dev.dhcpcluster.bootstrap.relay.ClusterSource;
 import dev.dhcpcluster.bootstrap.relay.RelayAdmin;
 import dev.dhcpcluster.bootstrap.relay.RelayConfig;
 import dev.dhcpcluster.bootstrap.relay.RelayConfigReader;
 import dev.dhcpcluster.bootstrap.relay.RelayFileWatch;
 import dev.dhcpcluster.bootstrap.relay.RelayRuntime;
+import dev.dhcpcluster.bootstrap.secret.SecretException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -46,7 +48,18 @@ final class RelayCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return DhcpclusterCommand.USAGE;
         }
-        RelayRuntime relay = RelayRuntime.of(relayConfig, Optional.of(() -> reader.load(config)));
+        ClusterSource cluster;
+        try {
+            cluster = ClusterSource.of(relayConfig, relayConfig.name().orElse(RelayRuntime.defaultName()));
+        } catch (SecretException e) {
+            spec.commandLine().getErr().println("the relay cannot start: relay.cluster.secret-file: " + e.getMessage());
+            return DhcpclusterCommand.FAILED;
+        } catch (IllegalArgumentException e) {
+            // A TLS store that cannot be used: the message names its field (relay.cluster.tls.keystore: ...).
+            spec.commandLine().getErr().println("the relay cannot start: " + e.getMessage());
+            return DhcpclusterCommand.FAILED;
+        }
+        RelayRuntime relay = RelayRuntime.of(relayConfig, Optional.of(() -> reader.load(config)), cluster);
         reloadOnHangup(relay);
         RelayAdmin admin = null;
         try {
@@ -55,6 +68,7 @@ final class RelayCommand implements Callable<Integer> {
                 admin = RelayAdmin.start(relay, relayConfig.admin().get());
             }
         } catch (IOException e) {
+            // The relay owns the cluster source: closing it closes the observer too.
             relay.close();
             spec.commandLine().getErr().println("the relay cannot start: " + e.getMessage());
             return DhcpclusterCommand.FAILED;

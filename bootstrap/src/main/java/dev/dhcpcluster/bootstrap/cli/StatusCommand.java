@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code dhcpcluster status}: asks a running node how it is ({@code GET /status}) and prints it. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Asks a running node for its status through its admin endpoint and prints it as a table: "
+        description = {"Asks a running node (or relay) for its status through its admin endpoint and prints it as a table: "
             + "node, version, uptime, transport, store, cluster, traffic, and each subnet's total, free, offered, "
             + "bound and declined addresses.",
             "Exits 1 if no node answers."})
@@ -63,6 +63,9 @@ final class StatusCommand implements Callable<Integer> {
 
     /** The status as readable lines. Text from the node is escaped: it may carry client-chosen names. */
     static List<String> table(JsonNode status) {
+        if ("relay".equals(status.path("role").asText())) {
+            return relayTable(status);
+        }
         List<String> lines = new ArrayList<>();
         lines.add("node       " + status.path("node").asText() + " (dhcpcluster " + text(status, "version") + ")");
         lines.add("uptime     " + uptime(status.path("uptime-seconds").asLong()) + " (since "
@@ -141,6 +144,47 @@ final class StatusCommand implements Callable<Integer> {
                     + (space.path("recovering").asBoolean() ? "; RECOVERING: lost its store, acknowledges no change"
                             : ""));
         }
+    }
+
+    /** A relay's status ({@code dhcpcluster relay}'s {@code /status}) as readable lines. */
+    static List<String> relayTable(JsonNode status) {
+        List<String> lines = new ArrayList<>();
+        lines.add("relay      " + text(status, "name") + " on " + text(status, "transport"));
+        for (JsonNode face : status.path("interfaces")) {
+            lines.add("interface  " + text(face, "name") + " " + text(face, "address")
+                    + (face.path("trusted").asBoolean() ? " (trusted)" : ""));
+        }
+        JsonNode cluster = status.path("cluster");
+        if (!cluster.isObject()) {
+            lines.add("cluster    none: every request goes to every server");
+        } else if (!cluster.path("reached").asBoolean()) {
+            lines.add("cluster    \"" + text(cluster, "name") + "\": never reached; every request goes to every server");
+        } else {
+            lines.add("cluster    \"" + text(cluster, "name") + "\": assignment " + text(cluster, "assignment"));
+        }
+        for (JsonNode server : status.path("servers")) {
+            String state = server.path("node").isNumber() ? "node " + server.path("node").asText() + ", " : "";
+            if (server.path("up").isBoolean()) {
+                state += (server.path("up").asBoolean() ? "up" : "DOWN") + ", ";
+            }
+            if (server.path("round-trip-ms").isNumber()) {
+                state += String.format(Locale.ROOT, "rtt %.2f ms, ", server.path("round-trip-ms").asDouble());
+            }
+            lines.add(String.format(Locale.ROOT, "server     %-15s %ssent %d", text(server, "address"), state,
+                    server.path("sent").asLong()));
+        }
+        List<String> dropped = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = status.path("dropped").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (entry.getValue().asLong() > 0) {
+                dropped.add(entry.getValue().asLong() + " " + SafeText.inline(entry.getKey()));
+            }
+        }
+        lines.add("traffic    forwarded " + status.path("forwarded").asLong() + ", returned " + status.path("returned").asLong()
+                + "; dropped " + (dropped.isEmpty() ? "nothing" : String.join(", ", dropped)));
+        JsonNode config = status.path("config");
+        lines.add("config     loaded " + text(config, "loaded") + ", " + config.path("reloads").asLong() + " reloads applied");
+        return lines;
     }
 
     private static String text(JsonNode node, String field) {

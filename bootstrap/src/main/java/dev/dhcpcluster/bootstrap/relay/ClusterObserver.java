@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * A relay's watch on its cluster: it dials every node as an observer (authenticated with the
@@ -72,9 +73,22 @@ public final class ClusterObserver implements AutoCloseable {
      */
     public static ClusterObserver start(String clusterName, byte[] secret, String name,
             Map<NodeId, InetSocketAddress> nodes, Clock clock, PeerEvents events) {
+        return start(clusterName, secret, name, nodes, Optional.empty(), clock, events);
+    }
+
+    /**
+     * {@link #start(String, byte[], String, Map, Clock, PeerEvents)} with every connection in TLS
+     * from {@code tls}, if present: a cluster whose nodes' peers use {@code cluster.tls} refuses an
+     * observer that dials in plain TCP.
+     */
+    public static ClusterObserver start(String clusterName, byte[] secret, String name,
+            Map<NodeId, InetSocketAddress> nodes, Optional<SSLContext> tls, Clock clock, PeerEvents events) {
         Objects.requireNonNull(clock, "clock");
-        TcpPeerTransport transport = TcpPeerTransport.observer(
-                TcpPeerTransport.ObserverSettings.of(name, clusterName, nodes, secret), events);
+        TcpPeerTransport.ObserverSettings settings = TcpPeerTransport.ObserverSettings.of(name, clusterName, nodes, secret);
+        if (tls.isPresent()) {
+            settings = settings.withTls(tls.get());
+        }
+        TcpPeerTransport transport = TcpPeerTransport.observer(settings, events);
         ClusterObserver observer = new ClusterObserver(transport, clock, nodes.keySet());
         try {
             transport.start(observer.new Handler());
@@ -94,6 +108,15 @@ public final class ClusterObserver implements AutoCloseable {
     public static ClusterObserver start(String clusterName, byte[] secret, String name,
             Map<NodeId, InetSocketAddress> nodes, PeerEvents events) {
         return start(clusterName, secret, name, nodes, SYSTEM, events);
+    }
+
+    /**
+     * {@link #start(String, byte[], String, Map, Optional, Clock, PeerEvents)} on the system's
+     * monotonic clock, {@link System#nanoTime()}.
+     */
+    public static ClusterObserver start(String clusterName, byte[] secret, String name,
+            Map<NodeId, InetSocketAddress> nodes, Optional<SSLContext> tls, PeerEvents events) {
+        return start(clusterName, secret, name, nodes, tls, SYSTEM, events);
     }
 
     /** The system's clocks: only {@link Clock#elapsedNanos()} is read here. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dhcpcluster.bootstrap.admin.AdminJson;
+import dev.dhcpcluster.core.relay.ClusterPicture;
 import dev.dhcpcluster.core.relay.RelayDropReason;
 import dev.dhcpcluster.core.relay.RelayInterface;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
@@ -113,20 +114,31 @@ public final class RelayAdmin implements AutoCloseable {
         RelayCounters counters = relay.counters();
         ObjectNode status = AdminJson.MAPPER.createObjectNode();
         status.put("role", "relay");
-        config.name().ifPresentOrElse(name -> status.put("name", name), () -> status.putNull("name"));
+        status.put("name", relay.name());
         status.put("transport", relay.describe());
         ArrayNode interfaces = status.putArray("interfaces");
         for (RelayInterface face : config.settings().interfaces()) {
             interfaces.addObject().put("name", face.name()).put("address", face.address().toString())
                     .put("trusted", face.trusted());
         }
+        ClusterPicture picture = relay.picture();
         if (config.cluster().isEmpty()) {
             status.putNull("cluster");
+        } else {
+            ObjectNode cluster = status.putObject("cluster").put("name", config.cluster().get().name())
+                    .put("reached", picture.reached()).put("assignment", picture.assignmentVersion());
+            ArrayNode live = cluster.putArray("live");
+            picture.live().stream().sorted().forEach(node -> live.add(node.value()));
         }
         ArrayNode servers = status.putArray("servers");
         for (RelayConfig.Server server : config.servers()) {
             ObjectNode entry = servers.addObject().put("address", server.address().toString());
             server.node().ifPresentOrElse(node -> entry.put("node", node.value()), () -> entry.putNull("node"));
+            if (config.cluster().isPresent() && server.node().isPresent()) {
+                entry.put("up", picture.isLive(server.node().get()));
+                picture.roundTrip(server.node().get()).ifPresentOrElse(
+                        rtt -> entry.put("round-trip-ms", rtt.toNanos() / 1e6), () -> entry.putNull("round-trip-ms"));
+            }
             entry.put("sent", counters.sent(server.address()));
         }
         status.put("forwarded", counters.forwarded());

@@ -1,12 +1,15 @@
 package dev.dhcpcluster.bootstrap.relay;
 
 import dev.dhcpcluster.core.config.Octets;
+import dev.dhcpcluster.core.relay.RelayOverrides;
+import dev.dhcpcluster.core.relay.RelayServer;
 import dev.dhcpcluster.core.relay.RelaySettings;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,15 +49,18 @@ public record RelayConfig(
         Objects.requireNonNull(admin, "admin");
     }
 
-    /** The transport types a relay runs on. */
+    /** The transport of one socket on one interface. */
     public static final String UDP = "udp";
+    /** The transport of raw frames on several interfaces. */
+    public static final String PCAP = "pcap";
 
     /**
      * {@code relay.transport}.
      *
-     * @param type {@value RelayConfig#UDP}
+     * @param type {@value RelayConfig#UDP} or {@value RelayConfig#PCAP}
      * @param listenAddress the address the socket binds: {@code 0.0.0.0} (the interface's
-     *     broadcasts and unicasts) by default, or a unicast address (loopback tests)
+     *     broadcasts and unicasts) by default, or a unicast address (loopback tests); with pcap the
+     *     socket that sends to the servers and hears their replies
      * @param listenPort where the relay hears clients and the servers' replies, by default 67
      */
     public record Transport(String type, Ipv4Address listenAddress, int listenPort) {
@@ -112,12 +118,62 @@ public record RelayConfig(
      *
      * @param name the cluster's name, as in its nodes' files
      * @param secretFile the cluster secret, absolute
+     * @param tls the TLS stores of the observer's connections, if the nodes' peers use TLS
      */
-    public record Cluster(String name, Path secretFile) {
+    public record Cluster(String name, Path secretFile, Optional<Tls> tls) {
         public Cluster {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(secretFile, "secretFile");
+            Objects.requireNonNull(tls, "tls");
         }
+
+        /** A cluster whose peers talk plain TCP. */
+        public Cluster(String name, Path secretFile) {
+            this(name, secretFile, Optional.empty());
+        }
+    }
+
+    /**
+     * {@code relay.cluster.tls}: the node's four {@code cluster.tls} fields, each file absolute.
+     *
+     * @param keystore the relay's key and certificate, PKCS#12, which the nodes' truststores trust
+     * @param keystorePasswordFile the file whose first line is the keystore's password
+     * @param truststore the certificates the relay trusts (the nodes'), PKCS#12
+     * @param truststorePasswordFile the file whose first line is the truststore's password
+     */
+    public record Tls(Path keystore, Path keystorePasswordFile, Path truststore, Path truststorePasswordFile) {
+        public Tls {
+            Objects.requireNonNull(keystore, "keystore");
+            Objects.requireNonNull(keystorePasswordFile, "keystorePasswordFile");
+            Objects.requireNonNull(truststore, "truststore");
+            Objects.requireNonNull(truststorePasswordFile, "truststorePasswordFile");
+        }
+    }
+
+    /**
+     * What the relay's observer watches: the cluster and every node with its peer address. Two
+     * configs with equal values watch alike, so a reload between them keeps the observer's
+     * connections.
+     *
+     * @param cluster the cluster's name, secret file and TLS stores
+     * @param peers each node's peer address ({@code host:port}), as the file writes it
+     */
+    public record Watched(Cluster cluster, Map<NodeId, String> peers) {
+        public Watched {
+            Objects.requireNonNull(cluster, "cluster");
+            // In the file's order, so that the observer dials, and logs, the nodes as the file lists them.
+            peers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(peers));
+        }
+    }
+
+    /** What the relay's observer watches; empty for a relay without {@code relay.cluster}. */
+    public Optional<Watched> watched() {
+        return cluster.map(watched -> {
+            Map<NodeId, String> peers = new LinkedHashMap<>();
+            // The reader requires node and peer of every server with a cluster.
+            servers.forEach(server -> peers.put(server.node().orElseThrow(), server.peer().orElseThrow()));
+            return new Watched(watched, peers);
+        });
     }
 
     /** An address and TCP port to listen on; port 0 picks a free one. */
@@ -132,6 +188,22 @@ public record RelayConfig(
         }
     }
 
+    /** The servers as core's routing knows them, in the file's order. */
+    public List<RelayServer> relayServers() {
+        return servers.stream().map(server -> new RelayServer(server.address(), server.node())).toList();
+    }
+
+    /** The overrides as core's routing knows them: each pin to one of {@link #relayServers()}. */
+    public RelayOverrides relayOverrides() {
+        Map<Ipv4Address, RelayServer> byAddress = new LinkedHashMap<>();
+        relayServers().forEach(server -> byAddress.put(server.address(), server));
+        Map<HardwareAddress, RelayServer> byMac = new LinkedHashMap<>();
+        overrides.byMac().forEach((mac, address) -> byMac.put(mac, byAddress.get(address)));
+        Map<Octets, RelayServer> byCircuitId = new LinkedHashMap<>();
+        overrides.byCircuitId().forEach((circuit, address) -> byCircuitId.put(circuit, byAddress.get(address)));
+        return new RelayOverrides(byMac, byCircuitId);
+    }
+
     /** The server at {@code address}, if it is one of the file's. */
     public Optional<Server> server(Ipv4Address address) {
         return servers.stream().filter(server -> server.address().equals(address)).findFirst();
@@ -139,7 +211,8 @@ public record RelayConfig(
 
     /**
      * The fields that differ from {@code other} and apply only at a restart (everything but
-     * {@code servers}, {@code overrides}, {@code rate-limit}, {@code remote-id} and {@code max-hops}),
+     * {@code servers}, {@code overrides}, {@code rate-limit}, {@code remote-id}, {@code max-hops}
+     * and {@code cluster}),
      * by JSON path; empty if {@code other} can replace this config live.
      */
     public List<String> restartNeededFor(RelayConfig other) {
@@ -156,9 +229,6 @@ public record RelayConfig(
         }
         if (settings.maxMessageLength() != other.settings.maxMessageLength()) {
             fields.add("relay.max-message-length");
-        }
-        if (!cluster.equals(other.cluster)) {
-            fields.add("relay.cluster");
         }
         if (!admin.equals(other.admin)) {
             fields.add("relay.admin");

@@ -172,13 +172,8 @@ public final class RelayConfigReader {
                 problem("relay.transport.type", "missing; \"udp\"");
                 return null;
             }
-            if (type.equals("pcap")) {
-                problem("relay.transport.type", "\"pcap\" is not available to the relay yet: its socket cannot hand "
-                        + "the relay the servers' replies; use \"udp\" (one interface)");
-                return null;
-            }
-            if (!type.equals(RelayConfig.UDP)) {
-                problem("relay.transport.type", quote(type) + " is not a relay transport; \"udp\"");
+            if (!type.equals(RelayConfig.UDP) && !type.equals(RelayConfig.PCAP)) {
+                problem("relay.transport.type", quote(type) + " is not a relay transport; \"udp\" or \"pcap\"");
                 return null;
             }
             Ipv4Address listen = Ipv4Address.ZERO;
@@ -272,11 +267,44 @@ public final class RelayConfigReader {
                         + "; the cluster's secret file, a copy of the nodes' one");
                 return Optional.empty();
             }
-            if (name == null || name.isEmpty()) {
+            Optional<RelayConfig.Tls> tls = cluster.tls() == null ? Optional.empty() : tls(cluster.tls());
+            if (name == null || name.isEmpty() || (cluster.tls() != null && tls.isEmpty())) {
                 return Optional.empty();
             }
             Path secret = directory.resolve(cluster.secretFile()).toAbsolutePath().normalize();
-            return Optional.of(new RelayConfig.Cluster(name, secret));
+            return Optional.of(new RelayConfig.Cluster(name, secret, tls));
+        }
+
+        /** {@code relay.cluster.tls}: the four files a node's {@code cluster.tls} names, by the same rules. */
+        private Optional<RelayConfig.Tls> tls(RelayFile.Tls tls) {
+            Path keystore = tlsFile("keystore", tls.keystore(), "the relay's key and certificate, a PKCS#12 file");
+            Path keystorePassword = tlsFile("keystore-password-file", tls.keystorePasswordFile(),
+                    "the file holding the keystore's password");
+            Path truststore = tlsFile("truststore", tls.truststore(),
+                    "the certificates the relay trusts (the nodes'), a PKCS#12 file");
+            Path truststorePassword = tlsFile("truststore-password-file", tls.truststorePasswordFile(),
+                    "the file holding the truststore's password");
+            if (keystore == null || keystorePassword == null || truststore == null || truststorePassword == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new RelayConfig.Tls(keystore, keystorePassword, truststore, truststorePassword));
+        }
+
+        /** One file of {@code relay.cluster.tls}, resolved against the file's directory; null after a problem. */
+        private Path tlsFile(String field, String text, String what) {
+            String path = "relay.cluster.tls." + field;
+            if (text == null || text.isEmpty()) {
+                problem(path, (text == null ? "missing" : "is empty") + "; " + what);
+                return null;
+            }
+            Path file = directory.resolve(text).toAbsolutePath().normalize();
+            Path fileName = file.getFileName();
+            if (text.endsWith("/") || fileName == null || text.endsWith("/.") || text.endsWith("/..")
+                    || text.equals(".") || text.equals("..")) {
+                problem(path, quote(text) + " names a directory; name a file");
+                return null;
+            }
+            return file;
         }
 
         private List<RelayConfig.Server> servers(List<RelayFile.Server> entries, boolean clustered) {

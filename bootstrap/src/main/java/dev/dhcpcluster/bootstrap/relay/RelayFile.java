@@ -51,7 +51,16 @@ record RelayFile(@JsonProperty("relay") Relay relay) {
     /** {@code "relay.cluster"}: the cluster the servers form, which the relay watches. */
     record Cluster(
             @JsonProperty("name") String name,
-            @JsonProperty("secret-file") String secretFile) {
+            @JsonProperty("secret-file") String secretFile,
+            @JsonProperty("tls") Tls tls) {
+    }
+
+    /** {@code "relay.cluster.tls"}: the observer's TLS stores, as a node's {@code cluster.tls}. */
+    record Tls(
+            @JsonProperty("keystore") String keystore,
+            @JsonProperty("keystore-password-file") String keystorePasswordFile,
+            @JsonProperty("truststore") String truststore,
+            @JsonProperty("truststore-password-file") String truststorePasswordFile) {
     }
 
     /** {@code "relay.rate-limit"}: the per-client token bucket. */

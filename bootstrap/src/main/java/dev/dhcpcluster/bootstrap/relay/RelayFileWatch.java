@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reloads a relay when its config file changes: polls the file's modification time and size every
- * {@code interval} and calls {@link RelayRuntime#reload} once per change seen. Polling rather than a
+ * {@code interval} and calls {@link RelayRuntime#reload} once per change, when the file has stayed
+ * the same for one interval. Polling rather than a
  * {@link java.nio.file.WatchService}: it sees a file replaced by a rename (how editors and config
  * management write) and a file behind a symbolic link the same way, at the cost of a stat a second.
  */
@@ -29,6 +30,7 @@ public final class RelayFileWatch implements AutoCloseable {
     private final RelayRuntime relay;
     private final ScheduledExecutorService poller;
     private Optional<Stamp> last;
+    private Optional<Stamp> pending = Optional.empty();
 
     private RelayFileWatch(Path file, RelayRuntime relay) {
         this.file = file;
@@ -52,9 +54,18 @@ public final class RelayFileWatch implements AutoCloseable {
     private void look() {
         Optional<Stamp> now = stamp(file);
         // A file gone for a moment (replaced by a rename) is not a change; its return is one if it differs.
-        if (now.isPresent() && !now.equals(last)) {
+        if (now.isEmpty() || now.equals(last)) {
+            pending = Optional.empty();
+            return;
+        }
+        // A file written in place is empty or half written for a moment: it is read once it has
+        // looked the same for a whole interval, so that a save is one reload, not a refused one first.
+        if (now.equals(pending)) {
             last = now;
+            pending = Optional.empty();
             relay.reload();
+        } else {
+            pending = now;
         }
     }
 

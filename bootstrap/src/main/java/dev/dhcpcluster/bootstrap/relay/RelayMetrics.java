@@ -3,7 +3,9 @@ package dev.dhcpcluster.bootstrap.relay;
 import dev.dhcpcluster.bootstrap.metrics.BuildInfo;
 import dev.dhcpcluster.core.relay.AgentInformation;
 import dev.dhcpcluster.core.relay.RelayDropReason;
+import dev.dhcpcluster.core.relay.ClusterPicture;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
@@ -74,6 +76,31 @@ final class RelayMetrics {
                 .callback(callback -> {
                     callback.call(counters.reloads(true), "applied");
                     callback.call(counters.reloads(false), "refused");
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_relay_node_up")
+                .help("With relay.cluster: 1 for each node the relay hears now (reported within its failure timeout, "
+                        + "connection up), else 0")
+                .labelNames("node")
+                .callback(callback -> {
+                    ClusterPicture picture = relay.picture();
+                    for (RelayConfig.Server server : relay.config().servers()) {
+                        server.node().ifPresent(node -> callback.call(picture.isLive(node) ? 1 : 0,
+                                Integer.toString(node.value())));
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dhcpcluster_relay_node_round_trip_seconds")
+                .help("With relay.cluster: the latest round-trip time measured on the relay's connection to each node")
+                .labelNames("node")
+                .callback(callback -> {
+                    ClusterPicture picture = relay.picture();
+                    for (RelayConfig.Server server : relay.config().servers()) {
+                        server.node().ifPresent(node -> picture.roundTrip(node).ifPresent(rtt ->
+                                callback.call(rtt.toNanos() / 1e9, Integer.toString(node.value()))));
+                    }
                 })
                 .register(registry);
         BuildInfo.register(registry);

@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.relay;
 
+import dev.dhcpcluster.adapter.pcap.PcapDhcpTransport;
 import dev.dhcpcluster.adapter.udp.UdpDhcpTransport;
 import dev.dhcpcluster.core.relay.RelayInterface;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
@@ -23,5 +24,23 @@ public final class RelayTransports {
         RelayConfig.Transport transport = config.transport();
         Optional<String> interfaceName = transport.listenAddress().isZero() ? Optional.of(face.name()) : Optional.empty();
         return new UdpDhcpTransport(transport.listenAddress(), transport.listenPort(), interfaceName);
+    }
+
+    /**
+     * The pcap transport: a capture on every interface, which hears the clients with the name of
+     * their interface and sends them frames (a broadcast, or a frame to the hardware address); and
+     * one UDP socket on the listen address and port, which sends to the servers and hands the relay
+     * their replies ({@link PcapDhcpTransport#PcapDhcpTransport(java.util.List, dev.dhcpcluster.port.model.Ipv4Address,
+     * int, boolean)}).
+     */
+    public static DhcpTransport pcap(RelayConfig config) {
+        RelayConfig.Transport transport = config.transport();
+        return new PcapDhcpTransport(config.settings().interfaces().stream().map(RelayInterface::name).toList(),
+                transport.listenAddress(), transport.listenPort(), true);
+    }
+
+    /** The transport {@code config} names. */
+    public static DhcpTransport of(RelayConfig config) {
+        return config.transport().type().equals(RelayConfig.PCAP) ? pcap(config) : udp(config);
     }
 }

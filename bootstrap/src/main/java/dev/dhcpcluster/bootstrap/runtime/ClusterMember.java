@@ -1,8 +1,10 @@
 package dev.dhcpcluster.bootstrap.runtime;
 
 import dev.dhcpcluster.adapter.storage.LostStoreMark;
+import dev.dhcpcluster.core.cluster.Assignment;
 import dev.dhcpcluster.core.cluster.Responsibility;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
+import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.AssignmentStore;
 import dev.dhcpcluster.port.peer.PeerHandler;
@@ -10,6 +12,8 @@ import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.store.LeaseStore;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +65,18 @@ final class ClusterMember implements PeerHandler {
      * the grants start, and the peers' lease and assignment messages reach this member from now on.
      */
     void start(DhcpServer loaded, EventLoop loop) {
+        member.onShortSubnets(this::shortSubnets);
         member.start(loaded, this::caughtUp, this::settled);
         cluster.attach(this);
+    }
+
+    /** Once per plan this node proposes, leading, that leaves a live member without a block in a subnet. */
+    private void shortSubnets(Assignment plan, SortedMap<Ipv4Address, SortedSet<NodeId>> lacking) {
+        lacking.forEach((subnet, nodes) -> LOG.warn("assignment {}.{}: every address block of the subnet whose pools "
+                + "start at {} is held, and nodes {} hold none: its clients whose bucket they answer for get no "
+                + "address (pool_exhausted); give each subnet's pools at least one block of 256 addresses per member, "
+                + "plus the reserve", plan.epoch(), plan.sequence(), subnet,
+                nodes.stream().map(node -> String.valueOf(node.value())).toList()));
     }
 
     private void caughtUp() {
@@ -93,7 +107,8 @@ final class ClusterMember implements PeerHandler {
 
     /** On the loop: what this member holds and how far its replication lags, for status and metrics. */
     MemberView view() {
-        return new MemberView(member.holdings(), member.freeAddresses(), member.replicating(), member.recovering(),
+        return new MemberView(member.holdings(), member.freeAddresses(), member.freeBySubnet(), member.replicating(),
+                member.recovering(),
                 member.grantCurrent(), member.accepted());
     }
 

@@ -259,9 +259,9 @@ class DependencyRuleTest {
     @Test
     void thePeerAdapterShowsBootstrapOnlyItsTransport() {
         classesIn(PEER_ADAPTER).and().arePublic().should()
-                .haveNameMatching(Pattern.quote("dev.dhcpcluster.adapter.tcppeer.TcpPeerTransport") + "(\\$Settings|Provider)?")
-                .because("an adapter's helpers are package-private; it shows the transport, its settings and the "
-                        + "provider that ServiceLoader finds")
+                .haveNameMatching(Pattern.quote("dev.dhcpcluster.adapter.tcppeer.TcpPeerTransport") + "(\\$Settings|\\$ObserverSettings|Provider)?")
+                .because("an adapter's helpers are package-private; it shows the transport, its settings as a node "
+                        + "and as an observer (a relay), and the provider that ServiceLoader finds")
                 .check(production);
     }
 

@@ -57,4 +57,18 @@ class RelayCommandTest {
                     + " is already in use"), err.toString());
         }
     }
+
+    @Test
+    @DisplayName("a cluster relay without its secret file exits 1 and names the field and the file")
+    void missingSecret(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("relay.json"), """
+                {"relay": {"transport": {"type": "udp", "listen-address": "127.0.0.2", "listen-port": 6799},
+                           "interfaces": [{"name": "lo", "address": "127.0.0.2"}],
+                           "servers": [{"address": "127.0.0.1", "node": 1, "peer": "127.0.0.1:6767"}],
+                           "cluster": {"name": "lab", "secret-file": "cluster.key"}}}
+                """);
+        assertEquals(DhcpclusterCommand.FAILED, execute("relay", "--config", file.toString()));
+        assertTrue(err.toString().startsWith("the relay cannot start: relay.cluster.secret-file: "
+                + dir.resolve("cluster.key") + ": no cluster secret file"), err.toString());
+    }
 }

@@ -201,6 +201,17 @@ class ClusterNodesTest {
         assertTrue(peer.path("connected").asBoolean() && peer.path("alive").asBoolean(), peer.toString());
         assertTrue(peer.path("last-heard-ms").asLong() < 1000, peer.toString());
         assertEquals(2, peer.path("leader").asInt());
+        // The follower's free addresses per subnet: its one subnet, named by the first address of its pool
+        // (198.18.0.10 - 198.18.0.19), with its total (0 here: these nodes' pools differ, and the leader
+        // dealt node 1 a block of its own pool, 198.18.0.20).
+        JsonNode space = Poll.until(ELECTION_TIMEOUT, "node 1 holds blocks under a current grant", () -> {
+            JsonNode now = status(nodes.get(0)).path("cluster").path("address-space");
+            return now.path("grant-current").asBoolean() && now.path("blocks").size() > 0 ? Optional.of(now)
+                    : Optional.empty();
+        }, () -> status(nodes.get(0)).toString());
+        JsonNode bySubnet = space.path("free-by-subnet");
+        assertEquals(List.of("198.18.0.10"), iterable(bySubnet.fieldNames()), space.toString());
+        assertEquals(space.path("free-addresses").asLong(), bySubnet.path("198.18.0.10").asLong(), space.toString());
         List<String> table = StatusCommandAccess.table(status(nodes.get(0)));
         assertTrue(table.stream().anyMatch(line -> line.startsWith("cluster    \"lab\": this node is follower; leader 2,")),
                 String.join("\n", table));
@@ -250,6 +261,12 @@ class ClusterNodesTest {
                 """.formatted(id, data.resolve("node" + id), relayPort, ports[id - 1], secret, other, ports[other - 1],
                 extra, id, id);
         return new ConfigLoader().parse(json, "cluster-node-" + id);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 
     private JsonNode status(NodeComponent node) {

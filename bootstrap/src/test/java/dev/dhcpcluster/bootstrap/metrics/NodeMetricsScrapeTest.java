@@ -361,22 +361,28 @@ class NodeMetricsScrapeTest {
 
     /**
      * The metric names docs/metrics.md lists: in its {@value #CLUSTER_SECTION} section if
-     * {@code cluster}, else in every other section.
+     * {@code cluster}, else in every other section but the relay's ({@value #RELAY_SECTION}: a relay
+     * is a process of its own, not part of a node).
      */
     static Set<String> documented(boolean cluster) throws IOException {
         Set<String> names = new TreeSet<>();
         String text = Files.readString(METRICS_DOC);
-        int start = text.indexOf("\n" + CLUSTER_SECTION + "\n");
-        assertTrue(start >= 0, "docs/metrics.md has a section " + CLUSTER_SECTION);
-        int end = text.indexOf("\n## ", start + 1);
-        String section = end < 0 ? text.substring(start) : text.substring(start, end);
-        String rest = end < 0 ? text.substring(0, start) : text.substring(0, start) + text.substring(end);
-        Matcher row = Pattern.compile("(?m)^\\| `(dhcpcluster_[a-z0-9_]+)`").matcher(cluster ? section : rest);
-        while (row.find()) {
-            names.add(row.group(1));
+        assertTrue(text.contains("\n" + CLUSTER_SECTION + "\n"), "docs/metrics.md has a section " + CLUSTER_SECTION);
+        for (String section : text.split("\n(?=## )")) {
+            boolean isCluster = section.startsWith(CLUSTER_SECTION + "\n");
+            if (section.startsWith(RELAY_SECTION + "\n") || isCluster != cluster) {
+                continue;
+            }
+            Matcher row = Pattern.compile("(?m)^\\| `(dhcpcluster_[a-z0-9_]+)`").matcher(section);
+            while (row.find()) {
+                names.add(row.group(1));
+            }
         }
         return names;
     }
+
+    /** The heading of the relay's metrics in docs/metrics.md. */
+    static final String RELAY_SECTION = "## Relay";
 
     /** The heading of the cluster's metrics in docs/metrics.md. */
     static final String CLUSTER_SECTION = "## Cluster";

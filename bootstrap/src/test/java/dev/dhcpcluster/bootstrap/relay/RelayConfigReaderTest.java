@@ -123,21 +123,19 @@ class RelayConfigReaderTest {
     }
 
     @Test
-    @DisplayName("udp serves one interface; pcap and unknown transports are refused with the reason")
-    void transports() {
+    @DisplayName("udp serves one interface, pcap several; an unknown transport is refused with the known ones")
+    void transports() throws Exception {
+        String two = """
+                {"relay": {"transport": {"type": "%s"}, "interfaces": [{"name": "eth1"}, {"name": "eth2", "address": "198.18.65.1"}],
+                           "servers": [{"address": "198.18.0.1"}]}}
+                """;
         assertEquals(List.of("relay.interfaces: lists 2 interfaces; the udp transport serves one (run one relay per interface)"),
-                errors("""
-                {"relay": {"transport": {"type": "udp"}, "interfaces": [{"name": "eth1"}, {"name": "eth2", "address": "198.18.65.1"}],
-                           "servers": [{"address": "198.18.0.1"}]}}
-                """));
-        assertTrue(errors("""
-                {"relay": {"transport": {"type": "pcap"}, "interfaces": [{"name": "eth1"}],
-                           "servers": [{"address": "198.18.0.1"}]}}
-                """).get(0).startsWith("relay.transport.type: \"pcap\" is not available to the relay"));
-        assertEquals(List.of("relay.transport.type: \"tcp\" is not a relay transport; \"udp\""), errors("""
-                {"relay": {"transport": {"type": "tcp"}, "interfaces": [{"name": "eth1"}],
-                           "servers": [{"address": "198.18.0.1"}]}}
-                """));
+                errors(two.formatted("udp")));
+        RelayConfig pcap = parse(two.formatted("pcap"));
+        assertEquals(List.of("eth1", "eth2"), pcap.settings().interfaces().stream().map(RelayInterface::name).toList());
+        assertEquals("pcap", pcap.transport().type());
+        assertEquals(List.of("relay.transport.type: \"tcp\" is not a relay transport; \"udp\" or \"pcap\""),
+                errors(two.formatted("tcp")));
     }
 
     @Test
@@ -171,5 +169,34 @@ class RelayConfigReaderTest {
                 """.formatted("r".repeat(250)));
         assertEquals(1, errors.size(), errors.toString());
         assertTrue(errors.get(0).startsWith("relay: option 82 for interface eth1 would hold"), errors.toString());
+    }
+
+    private static String withTls(String tls) {
+        return """
+                {"relay": {"transport": {"type": "udp"}, "interfaces": [{"name": "eth1"}],
+                           "servers": [{"address": "198.18.0.1", "node": 1, "peer": "198.18.0.1:6767"}],
+                           "cluster": {"name": "lab", "secret-file": "cluster.key", "tls": {%s}}}}
+                """.formatted(tls);
+    }
+
+    @Test
+    @DisplayName("relay.cluster.tls takes the node's four files, relative to the relay file's directory; a missing, "
+            + "empty or directory field is refused by its JSON path, an unknown one too")
+    void clusterTls() throws Exception {
+        RelayConfig config = parse(withTls("""
+                "keystore": "tls/relay.p12", "keystore-password-file": "tls/relay.pass",
+                "truststore": "/etc/pki/cluster.p12", "truststore-password-file": "tls/../trust.pass\""""));
+        assertEquals(new RelayConfig.Tls(DIRECTORY.resolve("tls/relay.p12"), DIRECTORY.resolve("tls/relay.pass"),
+                Path.of("/etc/pki/cluster.p12"), DIRECTORY.resolve("trust.pass")),
+                config.cluster().orElseThrow().tls().orElseThrow());
+
+        assertEquals(List.of(
+                "relay.cluster.tls.keystore: missing; the relay's key and certificate, a PKCS#12 file",
+                "relay.cluster.tls.keystore-password-file: is empty; the file holding the keystore's password",
+                "relay.cluster.tls.truststore: \"tls/\" names a directory; name a file",
+                "relay.cluster.tls.truststore-password-file: missing; the file holding the truststore's password"),
+                errors(withTls("\"keystore-password-file\": \"\", \"truststore\": \"tls/\"")));
+        assertTrue(errors(withTls("\"key-store\": \"a.p12\"")).stream()
+                .anyMatch(error -> error.contains("key-store")), "an unknown field is refused");
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.bootstrap.cli.DhcpclusterCommand;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
@@ -17,6 +18,8 @@ import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -153,6 +156,17 @@ class RelayLoopbackTest {
         assertTrue(status.contains("\"role\" : \"relay\""), status);
         assertTrue(status.contains("\"spoofed-reply\" : 1"), status);
         assertEquals("ok\n", get("/healthz"));
+
+        // The operator's command reads the relay's status as it reads a node's.
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, DhcpclusterCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("status", "--admin", "127.0.0.1:" + admin.port()), err.toString());
+        List<String> table = out.toString().lines().toList();
+        assertTrue(table.contains("interface  lo 127.0.0.2"), out.toString());
+        assertTrue(table.contains("server     127.0.0.1       sent 4"), out.toString());
+        assertTrue(table.contains("traffic    forwarded 4, returned 4; dropped 1 malformed, 1 spoofed-reply"),
+                out.toString());
     }
 
     @Test

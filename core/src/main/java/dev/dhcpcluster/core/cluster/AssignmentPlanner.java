@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -25,6 +26,11 @@ import java.util.TreeSet;
  *       lowest id on a tie). Then, while a live node holds fewer than {@code floor(256/n)}, a node
  *       above {@code ceil(256/n)} (failing that, above {@code floor(256/n)}) gives up its highest
  *       bucket to nobody: handing it on is the next plan's job, once the giver acknowledged that it lost it.</li>
+ *   <li>Blocks are dealt per subnet ({@link PoolBlocks}): every rule below is about one subnet's
+ *       blocks on their own, "holds no block" means none in that subnet, "free addresses" the
+ *       node's report for that subnet, and "the reserve" that subnet's. A client is given an
+ *       address of its own subnet only, so a node must hold a block in every subnet to answer all
+ *       the clients of its buckets; {@link #subnetsShort} names the subnets where one holds none.</li>
  *   <li>Blocks are never taken from a live node. A live node that holds no block gets its fair
  *       share of the free blocks the reserve leaves ({@link Rules#reserveBlocks}), shared with every
  *       other configured member that holds none (live or not yet), at most
@@ -35,7 +41,7 @@ import java.util.TreeSet;
  *       that lets it bind for a while before it asks again). The headroom never comes out of the
  *       reserve; the reserve gives a low node one block, and only when nothing else is free, the
  *       node is nearly dry ({@link Rules#dryWater()}) and it holds fewer blocks than its share of
- *       the pool (the pool's blocks over the configured members, at least one): it is kept for a
+ *       the subnet (the subnet's blocks over the configured members, at least one): it is kept for a
  *       node that comes with none, or comes back. Neither a refill nor the reserve takes the last
  *       block for each configured member that is not live and holds none. The planner counts a whole block as {@link #BLOCK_ADDRESSES} free addresses;
  *       a block with leases in it shows in the node's next report. Free blocks go out in address
@@ -95,19 +101,32 @@ public final class AssignmentPlanner {
      * What the leader knows when it plans.
      *
      * @param current the standing assignment
-     * @param poolBlocks the ids of every block of the pool, in address order
+     * @param pool the blocks of the pools, by subnet
      * @param live the members that asked for a grant lately (the leader included)
      * @param released the members whose grant must have lapsed: their holdings may move
      * @param frozenBuckets free buckets that may not be handed out yet
      * @param frozenBlocks free blocks that may not be handed out yet
-     * @param freeAddresses each member's latest reported count of free addresses in its blocks
+     * @param freeBySubnet each member's latest reported count of free addresses in its blocks of each
+     *     subnet (under the subnet's name, {@link PoolBlocks}); a subnet it did not report counts as
+     *     plenty
      * @param members every configured member, live or not
      */
-    public record Input(Assignment current, List<Ipv4Address> poolBlocks, Set<NodeId> live, Set<NodeId> released,
-            Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses,
+    public record Input(Assignment current, PoolBlocks pool, Set<NodeId> live, Set<NodeId> released,
+            Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Map<Ipv4Address, Long>> freeBySubnet,
             Set<NodeId> members) {
 
-        /** An input whose configured members are the live ones and the current holders. */
+        /**
+         * An input for pools of one subnet, {@code poolBlocks} in address order, and each member's
+         * free addresses in it.
+         */
+        public Input(Assignment current, List<Ipv4Address> poolBlocks, Set<NodeId> live, Set<NodeId> released,
+                Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses,
+                Set<NodeId> members) {
+            this(current, PoolBlocks.oneSubnet(poolBlocks), live, released, frozenBuckets, frozenBlocks,
+                    inOneSubnet(poolBlocks, freeAddresses), members);
+        }
+
+        /** An input for pools of one subnet whose configured members are the live ones and the current holders. */
         public Input(Assignment current, List<Ipv4Address> poolBlocks, Set<NodeId> live, Set<NodeId> released,
                 Set<Integer> frozenBuckets, Set<Ipv4Address> frozenBlocks, Map<NodeId, Long> freeAddresses) {
             this(current, poolBlocks, live, released, frozenBuckets, frozenBlocks, freeAddresses,
@@ -116,13 +135,26 @@ public final class AssignmentPlanner {
 
         public Input {
             Objects.requireNonNull(current, "current");
+            Objects.requireNonNull(pool, "pool");
             members = Set.copyOf(members);
-            poolBlocks = List.copyOf(poolBlocks);
             live = Set.copyOf(live);
             released = Set.copyOf(released);
             frozenBuckets = Set.copyOf(frozenBuckets);
             frozenBlocks = Set.copyOf(frozenBlocks);
-            freeAddresses = Map.copyOf(freeAddresses);
+            Map<NodeId, Map<Ipv4Address, Long>> copy = new java.util.HashMap<>();
+            freeBySubnet.forEach((node, counts) -> copy.put(node, Map.copyOf(counts)));
+            freeBySubnet = Map.copyOf(copy);
+        }
+
+        private static Map<NodeId, Map<Ipv4Address, Long>> inOneSubnet(List<Ipv4Address> poolBlocks,
+                Map<NodeId, Long> freeAddresses) {
+            if (poolBlocks.isEmpty()) {
+                return Map.of();
+            }
+            Ipv4Address subnet = poolBlocks.stream().min(Ipv4Address::compareTo).orElseThrow();
+            Map<NodeId, Map<Ipv4Address, Long>> bySubnet = new java.util.HashMap<>();
+            freeAddresses.forEach((node, count) -> bySubnet.put(node, Map.of(subnet, count)));
+            return bySubnet;
         }
     }
 
@@ -216,16 +248,31 @@ public final class AssignmentPlanner {
 
     private static void planBlocks(TreeMap<Ipv4Address, NodeId> blocks, SortedSet<NodeId> live, Input input,
             Rules rules) {
-        List<Ipv4Address> free = input.poolBlocks().stream()
-                .filter(id -> !blocks.containsKey(id) && !input.frozenBlocks().contains(id))
-                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        // Each subnet on its own: a client is given an address of its own subnet only, so a member with
+        // plenty free in one subnet is still out of addresses for the clients of another.
+        input.pool().subnets().forEach((subnet, subnetBlocks) ->
+                planSubnet(blocks, live, input, rules, subnet, subnetBlocks));
+    }
+
+    private static void planSubnet(TreeMap<Ipv4Address, NodeId> blocks, SortedSet<NodeId> live, Input input,
+            Rules rules, Ipv4Address subnet, List<Ipv4Address> subnetBlocks) {
+        Map<NodeId, Integer> held = new TreeMap<>();
+        List<Ipv4Address> free = new java.util.ArrayList<>();
+        for (Ipv4Address id : subnetBlocks) {
+            NodeId holder = blocks.get(id);
+            if (holder != null) {
+                held.merge(holder, 1, Integer::sum);
+            } else if (!input.frozenBlocks().contains(id)) {
+                free.add(id);
+            }
+        }
         // First the live nodes that hold no block, each its fair share of what the reserve leaves (at
         // most the initial count, at least one while any is free): a node that starts, or comes back,
         // is not left without addresses because the others were dealt first.
         // The share counts every configured member that holds none, live or not yet: members that start a
         // moment apart do not leave the last one a single block after the first ones took their cap.
-        List<NodeId> holdingNone = live.stream().filter(node -> !blocks.containsValue(node)).toList();
-        long away = input.members().stream().filter(node -> !live.contains(node) && !blocks.containsValue(node)).count();
+        List<NodeId> holdingNone = live.stream().filter(node -> !held.containsKey(node)).toList();
+        long away = input.members().stream().filter(node -> !live.contains(node) && !held.containsKey(node)).count();
         Set<NodeId> dealt = new java.util.HashSet<>();
         for (int i = 0; i < holdingNone.size() && !free.isEmpty(); i++) {
             NodeId node = holdingNone.get(i);
@@ -233,6 +280,7 @@ public final class AssignmentPlanner {
             int give = Math.max(1, Math.min(rules.initialBlocks(), (free.size() - rules.reserveBlocks()) / waiting));
             for (int j = 0; j < give && !free.isEmpty(); j++) {
                 blocks.put(free.remove(0), node);
+                held.merge(node, 1, Integer::sum);
             }
             dealt.add(node);
         }
@@ -240,7 +288,7 @@ public final class AssignmentPlanner {
         // the low water, then its headroom up to twice the low water, while more than the reserve is free.
         Map<NodeId, Long> low = new TreeMap<>();
         for (NodeId node : live) {
-            long reported = input.freeAddresses().getOrDefault(node, Long.MAX_VALUE);
+            long reported = input.freeBySubnet().getOrDefault(node, Map.of()).getOrDefault(subnet, Long.MAX_VALUE);
             if (!dealt.contains(node) && reported < rules.lowWater()) {
                 low.put(node, reported);
             }
@@ -252,10 +300,15 @@ public final class AssignmentPlanner {
         dealInTurn(blocks, free, after, rules.lowWater(), keep);
         dealInTurn(blocks, free, after, rules.refillTarget(), keep);
         // The reserve: one block to a low node that got nothing above, is nearly dry, and holds fewer
-        // than its share of the pool: a member that is away (cut off, restarting) finds it on return.
-        int share = Math.max(1, input.poolBlocks().size() / Math.max(1, input.members().size()));
-        Map<NodeId, Integer> held = new TreeMap<>();
-        blocks.values().forEach(holder -> held.merge(holder, 1, Integer::sum));
+        // than its share of the subnet: a member that is away (cut off, restarting) finds it on return.
+        int share = Math.max(1, subnetBlocks.size() / Math.max(1, input.members().size()));
+        held.clear();
+        for (Ipv4Address id : subnetBlocks) {
+            NodeId holder = blocks.get(id);
+            if (holder != null) {
+                held.merge(holder, 1, Integer::sum);
+            }
+        }
         for (Map.Entry<NodeId, Long> entry : low.entrySet()) {
             if (free.size() <= away) {
                 return;
@@ -265,6 +318,33 @@ public final class AssignmentPlanner {
                 blocks.put(free.remove(0), entry.getKey());
             }
         }
+    }
+
+    /**
+     * The subnets of {@code pool} where a node of {@code live} holds no block in {@code assignment}
+     * while every block of the subnet is held: no plan can give it one, and the clients of that
+     * subnet whose bucket the node answers for get no address. It happens when a subnet has fewer
+     * blocks than live members, and the operator must hear of it. (A subnet with a free block,
+     * frozen for a while, is not short: the block goes out once it may.)
+     *
+     * @return each such subnet's name (its first block) and the live nodes without a block in it
+     */
+    public static SortedMap<Ipv4Address, SortedSet<NodeId>> subnetsShort(Assignment assignment, PoolBlocks pool,
+            Set<NodeId> live) {
+        SortedMap<Ipv4Address, SortedSet<NodeId>> lacking = new TreeMap<>();
+        pool.subnets().forEach((subnet, subnetBlocks) -> {
+            SortedSet<NodeId> without = new TreeSet<>(live);
+            boolean allHeld = true;
+            for (Ipv4Address id : subnetBlocks) {
+                java.util.Optional<NodeId> holder = assignment.blockHolder(id);
+                holder.ifPresent(without::remove);
+                allHeld &= holder.isPresent();
+            }
+            if (allHeld && !without.isEmpty()) {
+                lacking.put(subnet, without);
+            }
+        });
+        return lacking;
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -114,8 +115,10 @@ public final class OwnershipGrants {
     private final PeerTransport peers;
     private final AssignmentStore store;
     private final Supplier<Leadership> election;
-    /** The blocks of the pool as the leader deals them; changes when the node serves a new configuration. */
-    private List<Ipv4Address> poolBlocks;
+    /** The blocks of the pools as the leader deals them; changes when the node serves a new configuration. */
+    private PoolBlocks pool;
+    /** Told of each plan this node proposes that leaves a live member without a block in a subnet. */
+    private ShortSubnets shortSubnets = (plan, lacking) -> { };
     private final AssignmentPlanner.Rules rules;
     private final ToLongFunction<Set<Ipv4Address>> freeAddresses;
     private final Shortcut shortcut;
@@ -148,7 +151,7 @@ public final class OwnershipGrants {
     private final Map<NodeId, Long> lastGranted = new HashMap<>();
     private final Map<NodeId, Long> lastAsked = new HashMap<>();
     private final Map<NodeId, Assignment> latestAccepted = new HashMap<>();
-    private final Map<NodeId, Long> free = new HashMap<>();
+    private final Map<NodeId, Map<Ipv4Address, Long>> free = new HashMap<>();
     private final Map<Integer, Revocation> revoked = new TreeMap<>();
 
     /**
@@ -162,14 +165,15 @@ public final class OwnershipGrants {
      * @param peers carries the messages
      * @param store keeps the latest accepted assignment
      * @param election where this node stands in the election now
-     * @param poolBlocks the ids of every block of the pool, in address order
+     * @param pool the blocks of the pools, by subnet
      * @param rules how the leader hands out blocks
-     * @param freeAddresses how many addresses this node has free in the given blocks of its own
+     * @param freeAddresses how many addresses this node has free in the given blocks of its own (it
+     *     is asked once per subnet, with the blocks it holds in that subnet)
      */
     public OwnershipGrants(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
-            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
+            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, PoolBlocks pool,
             AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses) {
-        this(self, members, timers, clock, scheduler, peers, store, election, poolBlocks, rules, freeAddresses,
+        this(self, members, timers, clock, scheduler, peers, store, election, pool, rules, freeAddresses,
                 () -> true);
     }
 
@@ -181,22 +185,22 @@ public final class OwnershipGrants {
      *     buckets and blocks lapse to the nodes that can; it still reports, acknowledges and leads
      */
     public OwnershipGrants(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
-            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
+            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, PoolBlocks pool,
             AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses, BooleanSupplier canServe) {
-        this(self, members, timers, clock, scheduler, peers, store, election, poolBlocks, rules, freeAddresses,
+        this(self, members, timers, clock, scheduler, peers, store, election, pool, rules, freeAddresses,
                 Shortcut.NONE, canServe);
     }
 
     /** The seam for the simulation's proof that its checker catches broken grants; see {@link Shortcut}. */
     OwnershipGrants(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
-            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
+            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, PoolBlocks pool,
             AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses, Shortcut shortcut) {
-        this(self, members, timers, clock, scheduler, peers, store, election, poolBlocks, rules, freeAddresses, shortcut,
+        this(self, members, timers, clock, scheduler, peers, store, election, pool, rules, freeAddresses, shortcut,
                 () -> true);
     }
 
     private OwnershipGrants(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
-            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
+            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, PoolBlocks pool,
             AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses, Shortcut shortcut,
             BooleanSupplier canServe) {
         this.canServe = Objects.requireNonNull(canServe, "canServe");
@@ -212,7 +216,7 @@ public final class OwnershipGrants {
         this.peers = Objects.requireNonNull(peers, "peers");
         this.store = Objects.requireNonNull(store, "store");
         this.election = Objects.requireNonNull(election, "election");
-        this.poolBlocks = List.copyOf(poolBlocks);
+        this.pool = Objects.requireNonNull(pool, "pool");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.freeAddresses = Objects.requireNonNull(freeAddresses, "freeAddresses");
         this.shortcut = Objects.requireNonNull(shortcut, "shortcut");
@@ -277,8 +281,29 @@ public final class OwnershipGrants {
      * leader deals them from its next plan on. A block that left the pools stays where the
      * assignment has it until its holder is released; no node can allocate from it any more.
      */
-    public void poolChanged(List<Ipv4Address> blocks) {
-        poolBlocks = List.copyOf(blocks);
+    public void poolChanged(PoolBlocks blocks) {
+        pool = Objects.requireNonNull(blocks, "blocks");
+    }
+
+    /** Who hears of the plans this node proposes, leading, that leave a subnet short; nobody by default. */
+    public void onShortSubnets(ShortSubnets listener) {
+        shortSubnets = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Hears of a plan the leader proposes in which a live member holds no block of a subnet whose
+     * blocks are all held: the clients of that subnet whose bucket the member answers for get no
+     * address. Called on the scheduler's thread, once per such plan.
+     */
+    @FunctionalInterface
+    public interface ShortSubnets {
+
+        /**
+         * @param plan the proposed assignment
+         * @param lacking each short subnet's name (its first block, {@link PoolBlocks}) and the live
+         *     members without a block in it
+         */
+        void planned(Assignment plan, SortedMap<Ipv4Address, SortedSet<NodeId>> lacking);
     }
 
     /** Takes a peer's message; messages of other kinds are ignored. */
@@ -434,21 +459,23 @@ public final class OwnershipGrants {
         }
         if (canServe.getAsBoolean()) {
             peers.send(leader.get(), new PeerMessage.GrantRequest(self, status.epoch(), clock.elapsedNanos(),
-                    accepted.epoch(), accepted.sequence(), Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self)))));
+                    accepted.epoch(), accepted.sequence(), freeBySubnet()));
         }
         return true;
     }
 
     /**
-     * This node's free addresses may have fallen below the low water since it last counted them
-     * (the caller knows how many clients it bound since): counts them and, if they have, reports at
-     * once instead of at the next renew interval, so that the refill starts now. A member sends its
-     * leader a grant request with the count, on which the leader plans at once; a leader plans.
+     * This node's free addresses in some subnet may have fallen below the low water since it last
+     * counted them (the caller knows how many clients it bound since): counts them and, if they
+     * have, reports at once instead of at the next renew interval, so that the refill starts now. A
+     * member sends its leader a grant request with the counts, on which the leader plans at once; a
+     * leader plans.
      *
-     * @return the free addresses in the blocks of this node's latest accepted assignment
+     * @return the fewest free addresses this node has in any subnet, in the blocks of its latest
+     *     accepted assignment ({@link Long#MAX_VALUE} when the pools have no block)
      */
     public long checkFree() {
-        long count = Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self)));
+        long count = freeBySubnet().values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
         if (!running || count >= rules.lowWater() || !canServe.getAsBoolean()) {
             return count;
         }
@@ -461,6 +488,14 @@ public final class OwnershipGrants {
             requestGrant(status);
         }
         return count;
+    }
+
+    /** This node's free addresses in the blocks its latest accepted assignment gives it, per subnet. */
+    private SortedMap<Ipv4Address, Long> freeBySubnet() {
+        SortedMap<Ipv4Address, Long> counts = new TreeMap<>();
+        pool.split(accepted.blocksOf(self)).forEach((subnet, held) ->
+                counts.put(subnet, held.isEmpty() ? 0 : Math.max(0, freeAddresses.applyAsLong(held))));
+        return counts;
     }
 
     // ---- the leader's part ----
@@ -487,7 +522,7 @@ public final class OwnershipGrants {
             lastAsked.put(self, now);
             // The leader asks itself no grant, so its own count is taken here: without it the planner
             // would take the leader for a node with plenty free and never give it another block.
-            free.put(self, Math.max(0, freeAddresses.applyAsLong(accepted.blocksOf(self))));
+            free.put(self, freeBySubnet());
         }
         if (base == null) {
             reports.put(self, accepted);
@@ -502,9 +537,16 @@ public final class OwnershipGrants {
             // reports, is the last it proposed then, so numbering on from the base never reuses a version.
             long sequence = (committed != null ? committed.sequence()
                     : base.epoch() == leaderEpoch ? base.sequence() : 0) + 1;
-            Assignment next = AssignmentPlanner.plan(planInput(current, now), rules, leaderEpoch, sequence);
+            AssignmentPlanner.Input input = planInput(current, now);
+            Assignment next = AssignmentPlanner.plan(input, rules, leaderEpoch, sequence);
             if (committed == null || !next.sameHoldings(committed)) {
-                propose(next);
+                if (propose(next)) {
+                    SortedMap<Ipv4Address, SortedSet<NodeId>> lacking = AssignmentPlanner.subnetsShort(next, pool,
+                            input.live());
+                    if (!lacking.isEmpty()) {
+                        shortSubnets.planned(next, lacking);
+                    }
+                }
             }
         } else {
             PeerMessage.AssignmentOffer offer = new PeerMessage.AssignmentOffer(self, leaderEpoch, proposal.toRecord());
@@ -548,13 +590,13 @@ public final class OwnershipGrants {
             for (int bucket = 0; bucket < LoadBalancing.BUCKETS; bucket++) {
                 frozenBuckets.add(bucket);
             }
-            frozenBlocks.addAll(poolBlocks);
+            frozenBlocks.addAll(pool.all());
         } else {
             revoked.entrySet().removeIf(entry -> current.bucketHolder(entry.getKey()).isPresent()
                     || released(entry.getValue(), now));
             frozenBuckets.addAll(revoked.keySet());
         }
-        return new AssignmentPlanner.Input(current, poolBlocks, live, released, frozenBuckets, frozenBlocks, free,
+        return new AssignmentPlanner.Input(current, pool, live, released, frozenBuckets, frozenBlocks, free,
                 Set.copyOf(members));
     }
 
@@ -576,11 +618,12 @@ public final class OwnershipGrants {
         return granted == null || now - granted >= lapseWait;
     }
 
-    private void propose(Assignment next) {
+    /** Proposes {@code next}; false if it could not be saved (it is planned again at the next tick). */
+    private boolean propose(Assignment next) {
         try {
             store.save(next.toRecord());
         } catch (VoteStoreException e) {
-            return; // tried again at the next tick
+            return false; // tried again at the next tick
         }
         setAccepted(next);
         proposal = next;
@@ -591,6 +634,7 @@ public final class OwnershipGrants {
             grantSelf(clock.elapsedNanos());
         }
         checkCommit();
+        return true;
     }
 
     private void checkCommit() {
@@ -621,11 +665,12 @@ public final class OwnershipGrants {
             return;
         }
         if (committed.isVersion(request.assignmentEpoch(), request.sequence())) {
-            free.put(from, request.freeAddresses());
+            free.put(from, request.freeBySubnet());
             lastGranted.put(from, now);
             peers.send(from, new PeerMessage.Grant(self, leaderEpoch, request.requestNanos(), committed.epoch(),
                     committed.sequence()));
-            if (request.freeAddresses() < rules.lowWater() && proposal == null) {
+            boolean low = request.freeBySubnet().values().stream().anyMatch(count -> count < rules.lowWater());
+            if (low && proposal == null) {
                 lead(status); // a member running low is dealt blocks now, not at the next renew interval
             }
         } else if (proposal == null && committed.isAfter(versionOf(request))) {

@@ -289,6 +289,14 @@ public final class DhcpServer implements DhcpHandler {
     }
 
     /**
+     * The id of every address block of the served pools, one list per served subnet: the cluster
+     * deals each subnet's blocks on their own. Call it on the scheduler's thread.
+     */
+    public List<List<Ipv4Address>> blockIdsBySubnet() {
+        return table.blockIdsBySubnet();
+    }
+
+    /**
      * Gives new clients addresses only from the blocks whose ids are in {@code blockIds}
      * ({@link LeaseTable#ownOnly}): the blocks this node's grant holds now. Call it on the
      * scheduler's thread, and again after {@link #reconfigure}, which owns every block it cuts anew.

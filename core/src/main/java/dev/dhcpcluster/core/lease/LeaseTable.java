@@ -736,6 +736,19 @@ public final class LeaseTable {
         return ids;
     }
 
+    /** The ids of the address blocks of each served subnet's pools, one list per subnet, in configuration order. */
+    public List<List<Ipv4Address>> blockIdsBySubnet() {
+        List<List<Ipv4Address>> bySubnet = new ArrayList<>(subnets.size());
+        for (ServedSubnet subnet : subnets) {
+            List<Ipv4Address> ids = new ArrayList<>();
+            for (AddressBlock block : subnet.blocks()) {
+                ids.add(block.first());
+            }
+            bySubnet.add(ids);
+        }
+        return bySubnet;
+    }
+
     /**
      * Owns exactly the blocks whose ids are in {@code blockIds}: the others are withdrawn, and no
      * new client gets an address of theirs from this node (their leases stay as they are).
@@ -752,14 +765,21 @@ public final class LeaseTable {
         }
     }
 
-    /** How many addresses of the blocks whose ids are in {@code blockIds} are free now. */
+    /**
+     * How many addresses of the blocks whose ids are in {@code blockIds} are free now; an id that is
+     * no block's is left out. Each id is looked up, not each block of the pools walked: the cluster
+     * counts a member's blocks once per subnet, and there may be many subnets.
+     */
     public long freeIn(Set<Ipv4Address> blockIds) {
         long free = 0;
-        for (ServedSubnet subnet : subnets) {
-            for (AddressBlock block : subnet.blocks()) {
-                if (blockIds.contains(block.first())) {
-                    free += subnet.freeCount(block);
-                }
+        for (Ipv4Address id : blockIds) {
+            ServedSubnet subnet = subnetContaining(id);
+            if (subnet == null) {
+                continue;
+            }
+            Optional<AddressBlock> block = subnet.blockOf(id);
+            if (block.isPresent() && block.get().first().equals(id)) {
+                free += subnet.freeCount(block.get());
             }
         }
         return free;

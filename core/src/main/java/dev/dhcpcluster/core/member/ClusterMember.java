@@ -7,9 +7,11 @@ import dev.dhcpcluster.core.cluster.HeldBuckets;
 import dev.dhcpcluster.core.cluster.LeaseCatchUp;
 import dev.dhcpcluster.core.cluster.Leadership;
 import dev.dhcpcluster.core.cluster.OwnershipGrants;
+import dev.dhcpcluster.core.cluster.PoolBlocks;
 import dev.dhcpcluster.core.cluster.ReplicatedLeaseStore;
 import dev.dhcpcluster.core.cluster.Responsibility;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
+import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.Lease;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.AssignmentStore;
@@ -23,6 +25,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -114,11 +118,13 @@ public final class ClusterMember implements PeerHandler {
     /** The holdings last given to the server; compared by identity, as the grants keep one object per change. */
     private OwnershipGrants.Holdings applied;
     /**
-     * Datagrams before this node's free addresses may have fallen below the low water. Each datagram
-     * binds at most one new address, so counting them down spares the count of free addresses (a
-     * walk over the pool's blocks) on every datagram, and a crossing is still reported at once.
+     * Datagrams before this node's free addresses in some subnet may have fallen below the low water.
+     * Each datagram binds at most one new address, so counting them down from the fewest free of any
+     * subnet spares the count of free addresses (a walk over the pool's blocks) on every datagram,
+     * and a crossing is still reported at once.
      */
     private long untilLow;
+    private OwnershipGrants.ShortSubnets shortSubnets = (plan, lacking) -> { };
 
     /**
      * @param self this node
@@ -207,7 +213,9 @@ public final class ClusterMember implements PeerHandler {
         loaded.ownOnly(Set.of());
         buckets.hold(Set.of());
         grants = new OwnershipGrants(self, members, settings.grantTimers(), clock, scheduler, peers, assignments,
-                leadership, loaded.blockIds(), settings.rules(), loaded::freeIn, () -> !store.recovering());
+                leadership, PoolBlocks.bySubnet(loaded.blockIdsBySubnet()), settings.rules(), loaded::freeIn,
+                () -> !store.recovering());
+        grants.onShortSubnets(shortSubnets);
         grants.start();
         // A recovering member asks no grant meanwhile, so it holds nothing until it has caught up.
         catchUp = new LeaseCatchUp(self, members, scheduler, peers, store.replication(), store::leasesAfter,
@@ -241,7 +249,7 @@ public final class ClusterMember implements PeerHandler {
      * holdings are applied again, and the leader deals the new configuration's blocks.
      */
     public void reapply() {
-        grants.poolChanged(server.blockIds());
+        grants.poolChanged(PoolBlocks.bySubnet(server.blockIdsBySubnet()));
         applied = null;
         refresh();
     }
@@ -261,6 +269,27 @@ public final class ClusterMember implements PeerHandler {
     /** How many addresses of the blocks held now are free. */
     public long freeAddresses() {
         return server == null ? 0 : server.freeIn(holdings().blocks());
+    }
+
+    /**
+     * How many addresses of the blocks held now are free in each subnet, under the subnet's first
+     * block ({@link PoolBlocks}); a subnet where this node holds no block counts 0.
+     */
+    public SortedMap<Ipv4Address, Long> freeBySubnet() {
+        SortedMap<Ipv4Address, Long> counts = new TreeMap<>();
+        if (server != null) {
+            PoolBlocks.bySubnet(server.blockIdsBySubnet()).split(holdings().blocks()).forEach((subnet, held) ->
+                    counts.put(subnet, held.isEmpty() ? 0 : server.freeIn(held)));
+        }
+        return counts;
+    }
+
+    /**
+     * Who hears, while this node leads, of each plan that leaves a live member without a block in a
+     * subnet ({@link OwnershipGrants.ShortSubnets}); call it before {@link #start}.
+     */
+    public void onShortSubnets(OwnershipGrants.ShortSubnets listener) {
+        shortSubnets = Objects.requireNonNull(listener, "listener");
     }
 
     /** How many of this node's lease changes wait for a majority now: the replication's lag. */

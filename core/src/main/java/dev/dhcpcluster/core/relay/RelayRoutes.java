@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  * Which servers get one request: the relay's load balancing over the cluster. The rules, in order:
  * <ol>
  *   <li><b>Overrides.</b> A pin for the client's hardware address, else for the circuit-id of the
- *       option 82 the request carries, sends the request to that server alone, unless the server
- *       is a node the cluster picture knows to be dead: then the pin yields to the rules below,
- *       because a pinned client with no server at all is worse off than one served by another
- *       node.</li>
+ *       option 82 the request carries, sends the request to that server alone. A pin to a server
+ *       outside the cluster (one with no node) always holds: the operator chose that server. A pin
+ *       to a node yields to the rules below when the cluster picture knows the node to be dead, and
+ *       for a retransmission (rule 5): a node answers only the clients of the buckets it holds, so a
+ *       node pinned for a client whose bucket is another's stays silent, and a pinned client with
+ *       no answer at all is worse off than one served by another node.</li>
  *   <li><b>Never reached.</b> A relay that has never heard from the cluster (or serves no
  *       cluster) knows no owner and no failure: every configured server gets the request, as from
  *       a plain relay.</li>
@@ -156,14 +158,14 @@ public final class RelayRoutes {
         if (framing == null) {
             throw new IllegalArgumentException("not a well-formed DHCP message: the relay agent forwards none such");
         }
-        // 1. Overrides.
+        // 1. Overrides: a pin to a server outside the cluster holds whatever happens.
         RelayServer pinned = pinned(request, framing);
-        if (pinned != null && !knownDead(pinned, picture)) {
+        if (pinned != null && pinned.node().isEmpty()) {
             return alone.get(pinned);
         }
-        // 2. Never reached the cluster.
+        // 2. Never reached the cluster: no node is known dead, no owner known.
         if (!picture.reached()) {
-            return servers;
+            return pinned != null ? alone.get(pinned) : servers;
         }
         List<RelayServer> live = liveServers(picture);
         List<RelayServer> everyLive = live.isEmpty() ? servers : live;
@@ -175,6 +177,9 @@ public final class RelayRoutes {
         List<RelayServer> targets;
         if (retransmission) {
             targets = everyLive;
+        } else if (pinned != null && picture.isLive(pinned.node().get())) {
+            // 1. The pinned node, while it lives; its silence makes the next try a retransmission.
+            targets = alone.get(pinned);
         } else {
             // 3. The bucket's live owner, else 4. every live node.
             Optional<NodeId> owner = picture.ownerOf(framing.bucket(request));
@@ -208,11 +213,6 @@ public final class RelayRoutes {
             }
         }
         return null;
-    }
-
-    /** True if {@code server} is a node and the picture, having heard from the cluster, does not count it alive. */
-    private static boolean knownDead(RelayServer server, ClusterPicture picture) {
-        return picture.reached() && server.node().isPresent() && !picture.isLive(server.node().get());
     }
 
     /** The servers of the picture's live nodes, in configured order, computed once per picture. */

@@ -49,7 +49,7 @@ class OwnershipGrantsTest {
 
     private OwnershipGrants grants(NodeId self) {
         OwnershipGrants grants = new OwnershipGrants(self, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, POOL, new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L);
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(POOL), new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L);
         grants.start();
         return grants;
     }
@@ -109,7 +109,7 @@ class OwnershipGrantsTest {
         leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
         boolean[] canServe = {false};
         OwnershipGrants member = new OwnershipGrants(ONE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, POOL, new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L,
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(POOL), new AssignmentPlanner.Rules(0, 1, 1), blocks -> 256L,
                 () -> canServe[0]);
         member.start();
         member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
@@ -148,13 +148,13 @@ class OwnershipGrantsTest {
         assertTrue(peers.sent(PeerMessage.AssignmentOffer.class).isEmpty(), "nothing before a majority reported");
 
         leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, 0));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, free(0)));
         PeerMessage.AssignmentOffer offer = peers.sent(PeerMessage.AssignmentOffer.class).get(0);
         assertEquals(7, offer.assignment().epoch());
         assertTrue(peers.sent(PeerMessage.Grant.class).isEmpty(), "no grant before the commit");
 
         leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, 7, offer.assignment().sequence()));
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, offer.assignment().sequence(), 256));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, offer.assignment().sequence(), free(256)));
 
         assertEquals(List.of(new PeerMessage.Grant(THREE, 7, 43, 7, offer.assignment().sequence())),
                 peers.sent(PeerMessage.Grant.class));
@@ -170,15 +170,15 @@ class OwnershipGrantsTest {
         long[] ownFree = {256};
         leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
         OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, pool, new AssignmentPlanner.Rules(1, 1, 64),
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(pool), new AssignmentPlanner.Rules(1, 1, 64),
                 blocks -> ownFree[0]);
         leader.start();
         scheduler.advance(Duration.ofMillis(200));
         leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, 0));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 42, 0, 0, free(0)));
         AssignmentRecord first = peers.sent(PeerMessage.AssignmentOffer.class).get(0).assignment();
         leader.received(new PeerMessage.AssignmentAccepted(ONE, 7, 7, first.sequence()));
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, first.sequence(), 256));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 43, 7, first.sequence(), free(256)));
         assertEquals(1, blocksOf(first, THREE), first.blocks().toString());
         peers.clear();
 
@@ -198,7 +198,7 @@ class OwnershipGrantsTest {
         List<Ipv4Address> pool = List.of(Ipv4Address.parse("198.18.0.0"), Ipv4Address.parse("198.18.1.0"));
         leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
         OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, pool, new AssignmentPlanner.Rules(0, 1, 64), blocks -> 256);
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(pool), new AssignmentPlanner.Rules(0, 1, 64), blocks -> 256);
         leader.start();
         scheduler.advance(Duration.ofMillis(200));
         leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
@@ -210,8 +210,8 @@ class OwnershipGrantsTest {
         assertEquals(2, low.blocks().size(), "no block is free: node 1 runs low and gets none");
 
         // Two more: one for node 1, one kept for node 2, which is not heard.
-        leader.poolChanged(List.of(pool.get(0), pool.get(1), Ipv4Address.parse("198.18.2.0"),
-                Ipv4Address.parse("198.18.3.0")));
+        leader.poolChanged(PoolBlocks.oneSubnet(List.of(pool.get(0), pool.get(1), Ipv4Address.parse("198.18.2.0"),
+                Ipv4Address.parse("198.18.3.0"))));
         AssignmentRecord next = settleWithNodeOne(leader, 10);
 
         assertEquals(Optional.of(ONE), Optional.ofNullable(next.blocks().get(Ipv4Address.parse("198.18.2.0"))),
@@ -224,7 +224,7 @@ class OwnershipGrantsTest {
         leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
         long[] free = {600};
         OwnershipGrants member = new OwnershipGrants(ONE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, POOL, new AssignmentPlanner.Rules(0, 1, 512),
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(POOL), new AssignmentPlanner.Rules(0, 1, 512),
                 blocks -> free[0]);
         member.start();
         member.received(new PeerMessage.AssignmentOffer(THREE, 7, allToOne()));
@@ -237,7 +237,7 @@ class OwnershipGrantsTest {
         assertEquals(511, member.checkFree());
         List<PeerMessage.GrantRequest> requests = peers.sent(PeerMessage.GrantRequest.class);
         assertEquals(1, requests.size(), "reported without waiting for the timer");
-        assertEquals(511, requests.get(0).freeAddresses());
+        assertEquals(free(511), requests.get(0).freeBySubnet(), "its free addresses in the one subnet");
         assertEquals(1, requests.get(0).sequence(), "for the version it accepted");
     }
 
@@ -271,7 +271,7 @@ class OwnershipGrantsTest {
                 .mapToObj(i -> Ipv4Address.parse("198.18." + i + ".0")).toList();
         leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
         OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
-                scheduler, peers, store, () -> leadership, pool, new AssignmentPlanner.Rules(1, 1, 512), blocks -> 10_000);
+                scheduler, peers, store, () -> leadership, PoolBlocks.oneSubnet(pool), new AssignmentPlanner.Rules(1, 1, 512), blocks -> 10_000);
         leader.start();
         scheduler.advance(Duration.ofMillis(200));
         leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
@@ -279,7 +279,7 @@ class OwnershipGrantsTest {
         assertEquals(1, blocksOf(first, ONE), first.blocks().toString());
         peers.clear();
 
-        leader.received(new PeerMessage.GrantRequest(ONE, 7, 1_000, 7, first.sequence(), 100));
+        leader.received(new PeerMessage.GrantRequest(ONE, 7, 1_000, 7, first.sequence(), free(100)));
 
         List<PeerMessage.AssignmentOffer> offers = peers.sent(PeerMessage.AssignmentOffer.class);
         assertEquals(1, offers.size(), "planned on the report, with no timer: " + peers.sent());
@@ -298,6 +298,121 @@ class OwnershipGrantsTest {
      * for a few renew intervals; returns the last one offered.
      */
     private AssignmentRecord settleWithNodeOne(OwnershipGrants leader, long free) {
+        return settleWithNodeOne(leader, free(free));
+    }
+
+    /** A member's free addresses in the one subnet of these tests' pools (named by 198.18.0.0, its first block). */
+    private static java.util.SortedMap<Ipv4Address, Long> free(long count) {
+        return new java.util.TreeMap<>(java.util.Map.of(Ipv4Address.parse("198.18.0.0"), count));
+    }
+
+    private static long blocksOf(AssignmentRecord assignment, NodeId node) {
+        return assignment.blocks().values().stream().filter(node::equals).count();
+    }
+
+    @Test
+    @DisplayName("the waits follow the stated rule: G × (1 + ρ) + m and (G + T) × (1 + ρ) + m")
+    void theWaitsAreAsStated() {
+        assertEquals(3_350_000_000L, GrantTimers.DEFAULTS.lapseWait());
+        assertEquals(5_660_000_000L, GrantTimers.DEFAULTS.takeoverWait());
+    }
+
+    // ---- pools of two subnets: subnet A from 198.18.0.0, subnet B from 198.18.64.0 ----
+
+    private static final Ipv4Address A = Ipv4Address.parse("198.18.0.0");
+    private static final Ipv4Address B = Ipv4Address.parse("198.18.64.0");
+
+    /** Subnets A and B of {@code perSubnet} blocks each. */
+    private static PoolBlocks twoSubnets(int perSubnet, int inB) {
+        List<Ipv4Address> a = new ArrayList<>();
+        List<Ipv4Address> b = new ArrayList<>();
+        for (int i = 0; i < perSubnet; i++) {
+            a.add(Ipv4Address.parse("198.18." + i + ".0"));
+        }
+        for (int i = 0; i < inB; i++) {
+            b.add(Ipv4Address.parse("198.18." + (64 + i) + ".0"));
+        }
+        return PoolBlocks.bySubnet(List.of(a, b));
+    }
+
+    @Test
+    @DisplayName("a member counts its free addresses per subnet and reports at once when one subnet runs low, "
+            + "however much it has free in the other")
+    void aMemberReportsALowSubnetAtOnce() {
+        leadership = new Leadership(7, Optional.of(THREE), false, true, Optional.of(THREE));
+        long[] inA = {2000};
+        long[] inB = {600};
+        OwnershipGrants member = new OwnershipGrants(ONE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, twoSubnets(2, 2), new AssignmentPlanner.Rules(0, 1, 512),
+                blocks -> blocks.contains(A) ? inA[0] : inB[0]);
+        member.start();
+        java.util.SortedMap<Ipv4Address, NodeId> blocks = new java.util.TreeMap<>(java.util.Map.of(A, ONE, B, ONE));
+        member.received(new PeerMessage.AssignmentOffer(THREE, 7, new AssignmentRecord(7, 1, blocks,
+                allToOne().buckets())));
+        peers.clear();
+
+        assertEquals(600, member.checkFree(), "the fewest free of any subnet");
+        assertTrue(peers.sent(PeerMessage.GrantRequest.class).isEmpty(), "above the low water in both: nothing sent");
+
+        inB[0] = 100;
+        assertEquals(100, member.checkFree());
+        List<PeerMessage.GrantRequest> requests = peers.sent(PeerMessage.GrantRequest.class);
+        assertEquals(1, requests.size(), "B runs low, 2,100 free in all: reported without waiting for the timer");
+        assertEquals(java.util.Map.of(A, 2000L, B, 100L), requests.get(0).freeBySubnet());
+    }
+
+    @Test
+    @DisplayName("a leader refills a member that reports running low in one subnet with blocks of that subnet")
+    void aLeaderRefillsTheLowSubnet() {
+        leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
+        OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, twoSubnets(4, 4), new AssignmentPlanner.Rules(0, 1, 64),
+                blocks -> 5000);
+        leader.start();
+        scheduler.advance(Duration.ofMillis(200));
+        leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
+        AssignmentRecord dealt = settleWithNodeOne(leader, new java.util.TreeMap<>(java.util.Map.of(A, 5000L, B, 5000L)));
+        assertEquals(2, blocksOf(dealt, ONE), "one block of each subnet: " + dealt.blocks());
+
+        AssignmentRecord refilled = settleWithNodeOne(leader, new java.util.TreeMap<>(java.util.Map.of(A, 5000L, B, 10L)));
+
+        assertEquals(Optional.of(ONE), Optional.ofNullable(refilled.blocks().get(Ipv4Address.parse("198.18.66.0"))),
+                "a block of B, where it runs low: " + refilled.blocks());
+        assertEquals(3, blocksOf(refilled, ONE), "none of A, where it has plenty: " + refilled.blocks());
+    }
+
+    @Test
+    @DisplayName("the leader tells once per plan, not once per renew interval, of a subnet with too few blocks for "
+            + "every live member")
+    void aLeaderTellsOfAShortSubnetOncePerPlan() {
+        leadership = new Leadership(7, Optional.of(THREE), true, false, Optional.of(THREE));
+        OwnershipGrants leader = new OwnershipGrants(THREE, Set.of(ONE, TWO, THREE), GrantTimers.DEFAULTS, clock,
+                scheduler, peers, store, () -> leadership, twoSubnets(4, 1), new AssignmentPlanner.Rules(0, 1, 64),
+                blocks -> 5000);
+        List<Long> sequences = new ArrayList<>();
+        List<String> lacking = new ArrayList<>();
+        leader.onShortSubnets((plan, subnets) -> {
+            sequences.add(plan.sequence());
+            lacking.add(subnets.toString());
+        });
+        leader.start();
+        scheduler.advance(Duration.ofMillis(200));
+        leader.received(new PeerMessage.AssignmentReport(ONE, 7, AssignmentRecord.NONE));
+
+        AssignmentRecord dealt = settleWithNodeOne(leader, new java.util.TreeMap<>(java.util.Map.of(A, 5000L, B, 5000L)));
+        int told = sequences.size();
+        scheduler.advance(Duration.ofSeconds(2)); // ten more renew intervals, nothing changes
+
+        NodeId without = dealt.blocks().get(B).equals(ONE) ? THREE : ONE;
+        assertFalse(sequences.isEmpty(), "the one block of B is held, and a live member has none: " + dealt.blocks());
+        assertEquals(dealt.sequence(), sequences.get(sequences.size() - 1), "told of the plan in force");
+        assertEquals(sequences.stream().distinct().sorted().toList(), sequences, "each plan told once");
+        assertEquals(told, sequences.size(), "nothing more while no new plan is made");
+        assertEquals("{" + B + "=[" + without + "]}", lacking.get(lacking.size() - 1));
+    }
+
+    /** As {@link #settleWithNodeOne(OwnershipGrants, long)}, node 1 reporting free addresses per subnet. */
+    private AssignmentRecord settleWithNodeOne(OwnershipGrants leader, java.util.SortedMap<Ipv4Address, Long> free) {
         AssignmentRecord last = null;
         long stamp = 100;
         for (int round = 0; round < 10; round++) {
@@ -311,16 +426,5 @@ class OwnershipGrantsTest {
             scheduler.advance(Duration.ofMillis(200));
         }
         return last;
-    }
-
-    private static long blocksOf(AssignmentRecord assignment, NodeId node) {
-        return assignment.blocks().values().stream().filter(node::equals).count();
-    }
-
-    @Test
-    @DisplayName("the waits follow the stated rule: G × (1 + ρ) + m and (G + T) × (1 + ρ) + m")
-    void theWaitsAreAsStated() {
-        assertEquals(3_350_000_000L, GrantTimers.DEFAULTS.lapseWait());
-        assertEquals(5_660_000_000L, GrantTimers.DEFAULTS.takeoverWait());
     }
 }

@@ -30,8 +30,8 @@ class SimulationCatchesBrokenGrantsTest {
     private static final int DRIFT_SEEDS = 1_000;
 
     private static AssignmentSimulation.Settings settings(Shortcut shortcut) {
-        GrantsFactory factory = (self, members, timers, clock, scheduler, peers, store, election, poolBlocks, rules,
-                free) -> new OwnershipGrants(self, members, timers, clock, scheduler, peers, store, election, poolBlocks,
+        GrantsFactory factory = (self, members, timers, clock, scheduler, peers, store, election, pool, rules,
+                free) -> new OwnershipGrants(self, members, timers, clock, scheduler, peers, store, election, pool,
                         rules, free, shortcut);
         return AssignmentSimulation.Settings.defaults(seed -> "replay seed " + seed).withFactory(factory)
                 .withInvariants(EnumSet.of(Invariant.ONE_HOLDER_AT_A_TIME, Invariant.ACTS_ONLY_ON_COMMITTED));

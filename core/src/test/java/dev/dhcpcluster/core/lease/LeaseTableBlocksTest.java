@@ -70,6 +70,43 @@ class LeaseTableBlocksTest {
     }
 
     @Test
+    @DisplayName("the blocks are listed per subnet, in configuration order, so that the cluster deals each subnet's "
+            + "blocks on their own; a subnet without pools lists none")
+    void blocksAreListedPerSubnet() {
+        ServerConfig two = TestConfigs.server(
+                TestConfigs.SubnetBuilder.of("198.18.64.0", 24).pool("198.18.64.100", "198.18.64.200").build(),
+                TestConfigs.SubnetBuilder.of("198.18.0.0", 23).pool("198.18.0.10", "198.18.1.200").build(),
+                TestConfigs.SubnetBuilder.of("198.18.128.0", 24).build()).build();
+        LeaseTable table = new LeaseTable(two);
+
+        assertEquals(List.of(List.of(ip("198.18.64.100")), List.of(FIRST.first(), SECOND.first()), List.of()),
+                table.blockIdsBySubnet());
+        assertEquals(List.of(ip("198.18.64.100"), FIRST.first(), SECOND.first()), table.blockIds());
+    }
+
+    @Test
+    @DisplayName("the free addresses of given blocks are counted in each block's own subnet, owned or not; an id "
+            + "that is no block's counts nothing")
+    void freeAddressesAreCountedPerGivenBlock() {
+        ServerConfig two = TestConfigs.server(
+                TestConfigs.SubnetBuilder.of("198.18.0.0", 23).pool("198.18.0.10", "198.18.1.200").build(),
+                TestConfigs.SubnetBuilder.of("198.18.64.0", 24).pool("198.18.64.100", "198.18.64.200").build())
+                .build();
+        LeaseTable table = new LeaseTable(two);
+        ServedSubnet b = table.subnets().get(1);
+        table.bind(b, ip("198.18.64.150"), client(1), mac(1), Optional.empty(), Optional.empty(),
+                TestConfigs.LEASE, now());
+        table.subnets().get(0).withdraw(SECOND);
+
+        assertEquals(FIRST.size(), table.freeIn(Set.of(FIRST.first())));
+        assertEquals(SECOND.size(), table.freeIn(Set.of(SECOND.first())), "a block not owned counts its free too");
+        assertEquals(101 - 1, table.freeIn(Set.of(ip("198.18.64.100"))), "one of its 101 addresses is bound");
+        assertEquals(FIRST.size() + 100, table.freeIn(Set.of(FIRST.first(), ip("198.18.64.100"))));
+        assertEquals(0, table.freeIn(Set.of(ip("198.18.64.101"), ip("198.18.0.0"), ip("198.18.200.0"))),
+                "inside a block, before a pool, outside every subnet: none is a block's id");
+    }
+
+    @Test
     @DisplayName("#10 a node whose only free addresses lie in blocks it does not own offers nothing: the pool is exhausted")
     void noOfferFromABlockNotOwned() {
         LeaseTable table = new LeaseTable(CONFIG);

@@ -239,7 +239,7 @@ class RelayRoutesTest {
         byte[] other = forward(TestPackets.discover().withHardwareAddress(OTHER_CLIENT));
         assertEquals(List.of(SERVER_2), pinned.targets(other, picture, START), "eth1's circuit-id pin");
         byte[] viaEth2 = forwarded(RelayFixture.agent().fromClient(
-                TestPackets.discover().withHardwareAddress(OTHER_CLIENT).encode(), "eth2")).packet();
+                TestPackets.discover().withHardwareAddress(OTHER_CLIENT).withXid(77).encode(), "eth2")).packet();
         assertEquals(List.of(SERVERS.get(picture.ownerOf(bucketOf(viaEth2)).orElseThrow().value() - 1)),
                 pinned.targets(viaEth2, picture, START), "eth2's circuit-id is not pinned: the owner");
     }
@@ -293,6 +293,33 @@ class RelayRoutesTest {
         RelayRoutes pinned = new RelayRoutes(SERVERS, new RelayOverrides(Map.of(CLIENT, SERVER_2), Map.of()));
 
         assertEquals(List.of(SERVER_2), pinned.targets(discover(), ClusterPicture.neverReached(), START));
+    }
+
+    @Test
+    @DisplayName("rule 1: a node pinned for a client whose bucket is another's stays silent, so the retransmission goes to every live node")
+    void aPinnedNodeThatDoesNotAnswerYieldsOnRetransmission() {
+        RelayRoutes pinned = new RelayRoutes(SERVERS, new RelayOverrides(Map.of(CLIENT, SERVER_1), Map.of()));
+        heartbeats(NODE_2, START, START + seconds(30), NODE_1, NODE_2, NODE_3);
+
+        assertEquals(List.of(SERVER_1), pinned.targets(discover(), watch.picture(START), START));
+        assertEquals(SERVERS, pinned.targets(discover(), watch.picture(START + seconds(4)), START + seconds(4)),
+                "node 1 holds no bucket of the client's and did not answer: any node that can, should");
+        assertEquals(List.of(SERVER_1), pinned.targets(forward(TestPackets.discover().withXid(9)),
+                watch.picture(START + seconds(5)), START + seconds(5)), "the next exchange tries the pin first again");
+    }
+
+    @Test
+    @DisplayName("rule 1: a pin to a server outside the cluster holds for retransmissions too, whatever the cluster says")
+    void aPinOutsideTheClusterAlwaysHolds() {
+        RelayServer bench = RelayServer.of(Ipv4Address.parse("198.18.100.9"));
+        List<RelayServer> servers = List.of(SERVER_1, SERVER_2, SERVER_3, bench);
+        RelayRoutes pinned = new RelayRoutes(servers, new RelayOverrides(Map.of(CLIENT, bench), Map.of()));
+        heartbeats(NODE_2, START, START + seconds(30), NODE_1, NODE_2, NODE_3);
+
+        assertEquals(List.of(bench), pinned.targets(discover(), ClusterPicture.neverReached(), START));
+        assertEquals(List.of(bench), pinned.targets(discover(), watch.picture(START), START));
+        assertEquals(List.of(bench), pinned.targets(discover(), watch.picture(START + seconds(4)), START + seconds(4)),
+                "the operator chose that server: the relay does not send its clients to the cluster behind its back");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.dhcpcluster.core.simulation;
 
 import dev.dhcpcluster.core.cluster.Assignment;
 import dev.dhcpcluster.core.cluster.OwnershipGrants;
+import dev.dhcpcluster.core.cluster.PoolBlocks;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.AssignmentRecord;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * Judges an assignment simulation after every step, in global virtual time: each node's holdings
@@ -19,6 +21,7 @@ import java.util.Set;
 public final class AssignmentChecker {
 
     private final List<GrantNode> nodes;
+    private final PoolBlocks pool;
     private final List<Ipv4Address> poolBlocks;
     private final int majority;
     private final Set<Invariant> enabled;
@@ -28,10 +31,11 @@ public final class AssignmentChecker {
     private final Set<List<Long>> committed = new HashSet<>();
     private long versionsCommitted;
 
-    public AssignmentChecker(List<GrantNode> nodes, List<Ipv4Address> poolBlocks, int size, Set<Invariant> enabled,
+    public AssignmentChecker(List<GrantNode> nodes, PoolBlocks pool, int size, Set<Invariant> enabled,
             ElectionChecker.Violation violation) {
         this.nodes = nodes;
-        this.poolBlocks = List.copyOf(poolBlocks);
+        this.pool = pool;
+        this.poolBlocks = pool.all();
         this.majority = size / 2 + 1;
         this.enabled = Set.copyOf(enabled);
         this.violation = violation;
@@ -99,7 +103,8 @@ public final class AssignmentChecker {
     /**
      * Why the grants are not settled now, or null if they are: every node outside {@code cutOff}
      * holds a current grant, every bucket is held by one of them, every block by one of them or
-     * free in the leader's committed assignment.
+     * free in the leader's committed assignment, and each of them holds a block in every subnet that
+     * has a block for each member (else the clients of that subnet in its buckets get no address).
      */
     public String unsettled(Set<NodeId> cutOff) {
         long[] covered = new long[(256 + poolBlocks.size() + 63) / 64];
@@ -130,6 +135,18 @@ public final class AssignmentChecker {
                 Optional<Assignment> leaders = leadersAssignment(cutOff);
                 if (leaders.isEmpty() || leaders.get().blockHolder(block).isPresent()) {
                     return "block " + block + " is held by no node of the majority side and not in the leader's reserve";
+                }
+            }
+        }
+        for (GrantNode node : nodes) {
+            if (cutOff.contains(node.id())) {
+                continue;
+            }
+            SortedMap<Ipv4Address, Set<Ipv4Address>> held = pool.split(node.grants().holdings().blocks());
+            for (Map.Entry<Ipv4Address, List<Ipv4Address>> subnet : pool.subnets().entrySet()) {
+                if (subnet.getValue().size() >= nodes.size() && held.get(subnet.getKey()).isEmpty()) {
+                    return node.id() + " holds no block of the subnet of " + subnet.getKey() + " ("
+                            + subnet.getValue().size() + " blocks for " + nodes.size() + " members)";
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.dhcpcluster.core.simulation;
 
 import dev.dhcpcluster.core.cluster.AssignmentPlanner;
 import dev.dhcpcluster.core.cluster.GrantTimers;
+import dev.dhcpcluster.core.cluster.PoolBlocks;
 import dev.dhcpcluster.core.election.ElectionTimers;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
@@ -24,15 +25,21 @@ import java.util.function.LongFunction;
  */
 public final class AssignmentSimulation {
 
-    /** The pool of every run: 16 blocks of 256 addresses, 198.18.0.0 to 198.18.15.255. */
-    static final List<Ipv4Address> POOL_BLOCKS;
+    /** The pool of a run by default: one subnet of 16 blocks of 256 addresses, 198.18.0.0 to 198.18.15.255. */
+    static final PoolBlocks ONE_SUBNET = PoolBlocks.oneSubnet(blocks(0, 16));
 
-    static {
+    /**
+     * Two subnets of 8 blocks each, 198.18.0.0 to 198.18.7.255 and 198.18.64.0 to 198.18.71.255: a
+     * relayed cluster's pools, which the leader deals per subnet.
+     */
+    static final PoolBlocks TWO_SUBNETS = PoolBlocks.bySubnet(List.of(blocks(0, 8), blocks(64, 8)));
+
+    private static List<Ipv4Address> blocks(int first, int count) {
         List<Ipv4Address> blocks = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
+        for (int i = first; i < first + count; i++) {
             blocks.add(Ipv4Address.parse("198.18." + i + ".0"));
         }
-        POOL_BLOCKS = List.copyOf(blocks);
+        return List.copyOf(blocks);
     }
 
     /**
@@ -41,6 +48,7 @@ public final class AssignmentSimulation {
      * @param timers the election's timers
      * @param grantTimers the grants' timers
      * @param rules how the leader hands out blocks
+     * @param pool the blocks of the pools, by subnet
      * @param clusterSizes the sizes a seed picks from
      * @param maxSkewPpm the largest clock-rate error of a node, in parts per million either way
      * @param profile how harsh the faults are
@@ -51,7 +59,7 @@ public final class AssignmentSimulation {
      * @param replay the command that replays a seed
      */
     public record Settings(ElectionTimers timers, GrantTimers grantTimers, AssignmentPlanner.Rules rules,
-            List<Integer> clusterSizes, long maxSkewPpm, FaultSchedule.Profile profile, Duration convergenceBound,
+            PoolBlocks pool, List<Integer> clusterSizes, long maxSkewPpm, FaultSchedule.Profile profile, Duration convergenceBound,
             Duration observation, Set<Invariant> invariants, GrantsFactory factory, LongFunction<String> replay) {
 
         /**
@@ -65,23 +73,29 @@ public final class AssignmentSimulation {
         /** Production grants with default timers, 3, 5 or 7 nodes, clocks within 2 % of real time. */
         public static Settings defaults(LongFunction<String> replay) {
             return new Settings(ElectionTimers.DEFAULTS, GrantTimers.DEFAULTS, new AssignmentPlanner.Rules(4, 2, 1),
-                    List.of(3, 5, 7), 20_000, FaultSchedule.Profile.DEFAULT, DEFAULT_BOUND, Duration.ofSeconds(2),
+                    ONE_SUBNET, List.of(3, 5, 7), 20_000, FaultSchedule.Profile.DEFAULT, DEFAULT_BOUND, Duration.ofSeconds(2),
                     EnumSet.of(Invariant.ONE_HOLDER_AT_A_TIME, Invariant.ACTS_ONLY_ON_COMMITTED,
                             Invariant.GRANTS_CONVERGE_AFTER_FAULTS), GrantsFactory.PRODUCTION, replay);
         }
 
         public Settings withFactory(GrantsFactory factory) {
-            return new Settings(timers, grantTimers, rules, clusterSizes, maxSkewPpm, profile, convergenceBound,
+            return new Settings(timers, grantTimers, rules, pool, clusterSizes, maxSkewPpm, profile, convergenceBound,
                     observation, invariants, factory, replay);
         }
 
         public Settings withGrantTimers(GrantTimers grantTimers) {
-            return new Settings(timers, grantTimers, rules, clusterSizes, maxSkewPpm, profile, convergenceBound,
+            return new Settings(timers, grantTimers, rules, pool, clusterSizes, maxSkewPpm, profile, convergenceBound,
+                    observation, invariants, factory, replay);
+        }
+
+        /** These settings with the pools {@code other}. */
+        public Settings withPool(PoolBlocks other) {
+            return new Settings(timers, grantTimers, rules, other, clusterSizes, maxSkewPpm, profile, convergenceBound,
                     observation, invariants, factory, replay);
         }
 
         public Settings withInvariants(Set<Invariant> invariants) {
-            return new Settings(timers, grantTimers, rules, clusterSizes, maxSkewPpm, profile, convergenceBound,
+            return new Settings(timers, grantTimers, rules, pool, clusterSizes, maxSkewPpm, profile, convergenceBound,
                     observation, Set.copyOf(invariants), factory, replay);
         }
     }
@@ -126,7 +140,7 @@ public final class AssignmentSimulation {
         Set<NodeId> members = new TreeSet<>(ids);
         this.schedule = FaultSchedule.generate(random.split(), ids, settings.profile());
         this.network = new SimulatedNetwork(queue, random.split(), ids);
-        this.checker = new AssignmentChecker(nodes, POOL_BLOCKS, size, settings.invariants(), this::fail);
+        this.checker = new AssignmentChecker(nodes, settings.pool(), size, settings.invariants(), this::fail);
         for (NodeId id : ids) {
             long skew = settings.maxSkewPpm() == 0 ? 0 : random.nextLong(-settings.maxSkewPpm(), settings.maxSkewPpm() + 1);
             if (skew != 0) {
@@ -135,7 +149,7 @@ public final class AssignmentSimulation {
             SimulatedClock clock = new SimulatedClock(queue, skew, 1_900_000_000_000L + random.nextLong(1L << 40));
             SimulatedDisk disk = new SimulatedDisk(id, (node, before, vote) -> { }, false);
             SimulatedAssignmentDisk assignmentDisk = new SimulatedAssignmentDisk(id, checker::saved);
-            nodes.add(new GrantNode(id, members, settings.timers(), settings.grantTimers(), POOL_BLOCKS,
+            nodes.add(new GrantNode(id, members, settings.timers(), settings.grantTimers(), settings.pool(),
                     settings.rules(), queue, clock, disk, assignmentDisk, network, settings.factory(), random.split(),
                     (node, event) -> trace.election(queue.now(), node, event)));
         }

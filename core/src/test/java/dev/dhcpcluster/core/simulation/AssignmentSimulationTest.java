@@ -39,10 +39,21 @@ class AssignmentSimulationTest {
             + "only under an assignment a majority saved, and every block and bucket held on the majority side "
             + "within the bound once the faults stop")
     void seedsKeepEveryInvariant() {
+        runSeeds(settings(), "assignment simulation");
+    }
+
+    @Test
+    @DisplayName("with the pools of two subnets of 8 blocks, every seed keeps every grant invariant, and once the "
+            + "faults stop every node of the majority side holds a block of each subnet")
+    void seedsOfTwoSubnetsKeepEveryInvariant() {
+        runSeeds(settings().withPool(AssignmentSimulation.TWO_SUBNETS), "assignment simulation of two subnets");
+    }
+
+    /** Runs the seeds of {@code -Dsimulation.seed} or {@code -Dsimulation.seeds} and prints a summary. */
+    private static void runSeeds(AssignmentSimulation.Settings settings, String name) {
         String single = System.getProperty("simulation.seed");
         long[] seeds = single != null && !single.isBlank() ? new long[] {Long.parseLong(single.trim())}
                 : LongStream.rangeClosed(1, Long.getLong("simulation.seeds", 2000)).toArray();
-        AssignmentSimulation.Settings settings = settings();
         long started = System.nanoTime();
         List<AssignmentSimulation.Result> results = Collections.synchronizedList(new ArrayList<>());
         List<SimulationFailure> failures = Collections.synchronizedList(new ArrayList<>());
@@ -76,9 +87,9 @@ class AssignmentSimulationTest {
                 slowest = result;
             }
         }
-        System.out.printf("assignment simulation: %d seeds (clusters by size %s), %d steps, %d assignments committed, "
+        System.out.printf("%s: %d seeds (clusters by size %s), %d steps, %d assignments committed, "
                 + "faults injected %s, virtual time %.0f s, real time %.1f s, slowest settling after the faults "
-                + "%.3f s (seed %d; bound %.1f s)%n", results.size(), sizes, steps, versions, faults, virtual / 1e9,
+                + "%.3f s (seed %d; bound %.1f s)%n", name, results.size(), sizes, steps, versions, faults, virtual / 1e9,
                 realMillis / 1e3, slowest.settledAfterNanos() / 1e9, slowest.seed(),
                 settings.convergenceBound().toMillis() / 1e3);
         if (seeds.length == 1) {

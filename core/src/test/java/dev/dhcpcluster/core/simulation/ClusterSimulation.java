@@ -2,6 +2,7 @@ package dev.dhcpcluster.core.simulation;
 
 import dev.dhcpcluster.core.config.LeaseTimes;
 import dev.dhcpcluster.core.config.ServerConfig;
+import dev.dhcpcluster.core.config.SubnetConfig;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.DhcpServer;
@@ -100,17 +101,32 @@ public final class ClusterSimulation {
      * @param member how each node's cluster member is tuned (production but in the proof that the checker catches
      *     a broken one)
      * @param replay the command that replays a seed, for failure messages
+     * @param relayedSubnet true if the nodes also serve a second subnet, 198.18.64.0/20 (six blocks), whose
+     *     clients (every other one) speak through a relay at {@link #RELAY}: the leader must deal both
+     *     subnets' blocks to every node, or some clients of one subnet go unanswered
      */
-    public record Settings(ClusterMember.Settings member, LongFunction<String> replay) {
+    public record Settings(ClusterMember.Settings member, LongFunction<String> replay, boolean relayedSubnet) {
+
+        public Settings(ClusterMember.Settings member, LongFunction<String> replay) {
+            this(member, replay, false);
+        }
 
         public static Settings defaults(LongFunction<String> replay) {
             return new Settings(ClusterMember.Settings.DEFAULTS, replay);
         }
 
         public Settings withStores(ClusterMember.StoreFactory stores) {
-            return new Settings(member.withStores(stores), replay);
+            return new Settings(member.withStores(stores), replay, relayedSubnet);
+        }
+
+        /** These settings with the second, relayed subnet. */
+        public Settings withRelayedSubnet() {
+            return new Settings(member, replay, true);
         }
     }
+
+    /** The relay (giaddr) of the second subnet's clients, outside both subnets. */
+    static final String RELAY = "198.18.80.1";
 
     /**
      * What one run did.
@@ -218,10 +234,18 @@ public final class ClusterSimulation {
         this.network = new SimulatedNetwork(queue, random.split(), ids);
         this.links = new LinkCuts(queue, network, ids);
         this.badNetwork = new BadNetworkSpells(queue, network);
-        // One Dhcp4 section for every node: a /20 whose pool is six blocks of 256, leases of a few seconds.
-        this.config = TestConfigs.server(TestConfigs.SubnetBuilder.of("198.18.0.0", 20)
-                        .pool("198.18.1.0", "198.18.6.255").leaseTimes(LeaseTimes.of(Duration.ofSeconds(LEASE_SECONDS)))
-                        .build())
+        // One Dhcp4 section for every node: a /20 whose pool is six blocks of 256, leases of a few seconds;
+        // and, with the relayed subnet, a second such /20 whose clients speak through a relay.
+        List<SubnetConfig> subnets = new ArrayList<>();
+        subnets.add(TestConfigs.SubnetBuilder.of("198.18.0.0", 20)
+                .pool("198.18.1.0", "198.18.6.255").leaseTimes(LeaseTimes.of(Duration.ofSeconds(LEASE_SECONDS)))
+                .build());
+        if (settings.relayedSubnet()) {
+            subnets.add(TestConfigs.SubnetBuilder.of("198.18.64.0", 20)
+                    .pool("198.18.65.0", "198.18.70.255").leaseTimes(LeaseTimes.of(Duration.ofSeconds(LEASE_SECONDS)))
+                    .relay(RELAY).build());
+        }
+        this.config = TestConfigs.server(subnets.toArray(SubnetConfig[]::new))
                 .serverIdentifier(Optional.empty()).offerHold(Duration.ofSeconds(5)).build();
         this.nodes = new Node[size];
         for (int i = 0; i < size; i++) {
@@ -746,8 +770,12 @@ public final class ClusterSimulation {
         /** The servers that offered for each DISCOVER xid sent while no faults were injected. */
         final Map<Integer, Set<NodeId>> quietOffers = new HashMap<>();
 
+        /** True if the client is in the relayed subnet: its relay sets the giaddr of all it sends. */
+        final boolean relayed;
+
         Client(int index) {
             this.index = index;
+            this.relayed = settings.relayedSubnet() && index % 2 == 1;
             this.mac = HardwareAddress.ethernet(new byte[] {2, 0, 0, 0, (byte) (index >> 8), (byte) index});
             this.key = ClientKey.ofHardware(mac);
         }
@@ -763,6 +791,11 @@ public final class ClusterSimulation {
             timer = queue.after(delay, -1, "client", "client-" + index + " " + state, action);
         }
 
+        /** What the client sends, as it reaches the nodes: through its relay if it is in the relayed subnet. */
+        private byte[] out(TestPackets.Packet packet) {
+            return relayed ? packet.withGiaddr(RELAY).withHops(1).encode() : packet.encode();
+        }
+
         private int newXid() {
             xid = random.nextInt();
             xidSentAt = queue.now();
@@ -775,15 +808,15 @@ public final class ClusterSimulation {
             if (queue.now() < faultsStart) {
                 quietOffers.put(xid, new HashSet<>());
             }
-            toAll(TestPackets.discover().withXid(xid).withHardwareAddress(mac).encode(), "DISCOVER client-" + index);
+            toAll(out(TestPackets.discover().withXid(xid).withHardwareAddress(mac)), "DISCOVER client-" + index);
             long backoff = Math.min(DISCOVER_BACKOFF_MAX_MS, 500L << Math.min(discoverTries, 3));
             discoverTries++;
             schedule(random.nextLong(backoff / 2, backoff + 1) * MS, this::discover);
         }
 
         private void request() {
-            toAll(TestPackets.request().withXid(xid).withHardwareAddress(mac).withRequestedAddress(offered)
-                    .withServerIdentifier(serverId).encode(), "REQUEST client-" + index + " " + offered);
+            toAll(out(TestPackets.request().withXid(xid).withHardwareAddress(mac).withRequestedAddress(offered)
+                    .withServerIdentifier(serverId)), "REQUEST client-" + index + " " + offered);
             requestTries++;
             schedule(REQUEST_TIMEOUT_MS * MS, () -> {
                 if (requestTries < 3) {
@@ -800,8 +833,8 @@ public final class ClusterSimulation {
                 newXid();
             }
             Node server = nodeAt(serverId);
-            byte[] payload = TestPackets.request().withXid(xid).withHardwareAddress(mac)
-                    .withCiaddr(holding.address.toString()).encode();
+            byte[] payload = out(TestPackets.request().withXid(xid).withHardwareAddress(mac)
+                    .withCiaddr(holding.address.toString()));
             if (server != null) {
                 toNode(server, payload, "RENEW client-" + index + " " + holding.address);
             }
@@ -814,8 +847,8 @@ public final class ClusterSimulation {
                 state = State.REBINDING;
                 newXid();
             }
-            toAll(TestPackets.request().withXid(xid).withHardwareAddress(mac).withCiaddr(holding.address.toString())
-                    .encode(), "REBIND client-" + index + " " + holding.address);
+            toAll(out(TestPackets.request().withXid(xid).withHardwareAddress(mac)
+                    .withCiaddr(holding.address.toString())), "REBIND client-" + index + " " + holding.address);
             long end = holding.end;
             long next = queue.now() + REQUEST_TIMEOUT_MS * MS;
             schedule(Math.min(next, end) - queue.now(), next < end ? this::rebind : this::expired);
@@ -829,8 +862,8 @@ public final class ClusterSimulation {
 
         private void release() {
             Node server = nodeAt(serverId);
-            byte[] payload = TestPackets.release().withXid(newXid()).withHardwareAddress(mac)
-                    .withCiaddr(holding.address.toString()).withServerIdentifier(serverId).encode();
+            byte[] payload = out(TestPackets.release().withXid(newXid()).withHardwareAddress(mac)
+                    .withCiaddr(holding.address.toString()).withServerIdentifier(serverId));
             if (server != null) {
                 toNode(server, payload, "RELEASE client-" + index + " " + holding.address);
             }

@@ -34,10 +34,22 @@ class ClusterSimulationTest {
             + "of disks, every client served again within the bound once the faults stop, and one OFFER per "
             + "DISCOVER while no fault is injected")
     void seedsKeepEveryInvariant() {
+        runSeeds(ClusterSimulation.Settings.defaults(ClusterSimulationTest::replay), "cluster simulation");
+    }
+
+    @Test
+    @DisplayName("with a second subnet whose clients speak through a relay, every seed keeps every invariant: the "
+            + "clients of both subnets are served again within the bound, whichever node holds their bucket")
+    void seedsOfTwoSubnetsKeepEveryInvariant() {
+        runSeeds(ClusterSimulation.Settings.defaults(ClusterSimulationTest::replay).withRelayedSubnet(),
+                "cluster simulation of two subnets");
+    }
+
+    /** Runs the seeds of {@code -Dsimulation.seed} or {@code -Dsimulation.seeds} and prints a summary. */
+    private static void runSeeds(ClusterSimulation.Settings settings, String name) {
         String single = System.getProperty("simulation.seed");
         long[] seeds = single != null && !single.isBlank() ? new long[] {Long.parseLong(single.trim())}
                 : LongStream.rangeClosed(1, Long.getLong("simulation.seeds", 2000)).toArray();
-        ClusterSimulation.Settings settings = ClusterSimulation.Settings.defaults(ClusterSimulationTest::replay);
         long started = System.nanoTime();
         List<ClusterSimulation.Result> results = Collections.synchronizedList(new ArrayList<>());
         List<LeaseSimulationFailure> failures = Collections.synchronizedList(new ArrayList<>());
@@ -81,11 +93,11 @@ class ClusterSimulationTest {
                 slowest = result;
             }
         }
-        System.out.printf("cluster simulation: %d seeds (clusters by size %s), %d steps, %d OFFERs (%d DISCOVERs "
+        System.out.printf("%s: %d seeds (clusters by size %s), %d steps, %d OFFERs (%d DISCOVERs "
                 + "answered without faults, each by one node), %d ACKs, %d NAKs, "
                 + "faults injected %s, virtual time %.0f s, real time %.1f s, slowest service after the faults %.3f s "
                 + "(seed %d; bound %.1f s; not judged in %d runs where only a bare majority kept its store)%n",
-                results.size(), sizes, steps, offers, quiet, acks, naks, faults, virtual / 1e9, realMillis / 1e3,
+                name, results.size(), sizes, steps, offers, quiet, acks, naks, faults, virtual / 1e9, realMillis / 1e3,
                 slowest.slowestServiceNanos() / 1e9, slowest.seed(), ClusterSimulation.SERVICE_BOUND_MS / 1e3,
                 notJudged);
         if (seeds.length == 1) {

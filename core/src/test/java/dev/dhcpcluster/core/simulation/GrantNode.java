@@ -4,6 +4,7 @@ import dev.dhcpcluster.core.cluster.AssignmentPlanner;
 import dev.dhcpcluster.core.cluster.GrantTimers;
 import dev.dhcpcluster.core.cluster.Leadership;
 import dev.dhcpcluster.core.cluster.OwnershipGrants;
+import dev.dhcpcluster.core.cluster.PoolBlocks;
 import dev.dhcpcluster.core.election.BullyElection;
 import dev.dhcpcluster.core.election.ElectionStatus;
 import dev.dhcpcluster.core.election.MemberStatus;
@@ -34,6 +35,8 @@ public final class GrantNode {
     private final Set<NodeId> members;
     private final ElectionTimers timers;
     private final GrantTimers grantTimers;
+    private final PoolBlocks pool;
+    /** Every block of {@link #pool}, in address order: bit 256 + i of {@link #held()} is the i-th. */
     private final List<Ipv4Address> poolBlocks;
     private final AssignmentPlanner.Rules rules;
     private final EventQueue queue;
@@ -52,14 +55,15 @@ public final class GrantNode {
     private long[] mask = new long[0];
 
     public GrantNode(NodeId id, Set<NodeId> members, ElectionTimers timers, GrantTimers grantTimers,
-            List<Ipv4Address> poolBlocks, AssignmentPlanner.Rules rules, EventQueue queue, SimulatedClock clock,
+            PoolBlocks pool, AssignmentPlanner.Rules rules, EventQueue queue, SimulatedClock clock,
             SimulatedDisk disk, SimulatedAssignmentDisk assignmentDisk, SimulatedNetwork network,
             GrantsFactory factory, SplittableRandom random, BiConsumer<NodeId, ElectionEvent> onElectionEvent) {
         this.id = id;
         this.members = Set.copyOf(members);
         this.timers = timers;
         this.grantTimers = grantTimers;
-        this.poolBlocks = List.copyOf(poolBlocks);
+        this.pool = pool;
+        this.poolBlocks = pool.all();
         this.rules = rules;
         this.queue = queue;
         this.clock = clock;
@@ -138,7 +142,7 @@ public final class GrantNode {
         BullyElection nextElection = ElectionFactory.PRODUCTION.create(id, members, timers, clock, scheduler,
                 network.transport(id), disk, random.split(), events);
         OwnershipGrants nextGrants = factory.create(id, members, grantTimers, clock, scheduler, network.transport(id),
-                assignmentDisk, () -> leadership(nextElection.status()), poolBlocks, rules, blocks -> BLOCK_SIZE * blocks.size());
+                assignmentDisk, () -> leadership(nextElection.status()), pool, rules, blocks -> BLOCK_SIZE * blocks.size());
         election = nextElection;
         grants = nextGrants;
         network.attach(id, new PeerHandler() {

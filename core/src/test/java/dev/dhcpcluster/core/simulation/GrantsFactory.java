@@ -4,6 +4,7 @@ import dev.dhcpcluster.core.cluster.AssignmentPlanner;
 import dev.dhcpcluster.core.cluster.GrantTimers;
 import dev.dhcpcluster.core.cluster.Leadership;
 import dev.dhcpcluster.core.cluster.OwnershipGrants;
+import dev.dhcpcluster.core.cluster.PoolBlocks;
 import dev.dhcpcluster.port.model.Ipv4Address;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.AssignmentStore;
@@ -27,6 +28,6 @@ public interface GrantsFactory {
     GrantsFactory PRODUCTION = OwnershipGrants::new;
 
     OwnershipGrants create(NodeId self, Set<NodeId> members, GrantTimers timers, Clock clock, Scheduler scheduler,
-            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, List<Ipv4Address> poolBlocks,
+            PeerTransport peers, AssignmentStore store, Supplier<Leadership> election, PoolBlocks pool,
             AssignmentPlanner.Rules rules, ToLongFunction<Set<Ipv4Address>> freeAddresses);
 }

@@ -308,19 +308,25 @@ public sealed interface PeerMessage
      *     the member alone, which counts its grant from it
      * @param assignmentEpoch the epoch of the latest assignment the member accepted
      * @param sequence the sequence of that assignment
-     * @param freeAddresses how many addresses of its blocks the member has free, so that the leader
-     *     can give more blocks to a member that runs low
+     * @param freeBySubnet how many addresses of its blocks the member has free in each subnet, under
+     *     the subnet's first block (the lowest address of its pools' blocks), so that the leader can
+     *     give more blocks of a subnet to a member that runs low in it
      */
     record GrantRequest(NodeId from, long epoch, long requestNanos, long assignmentEpoch, long sequence,
-            long freeAddresses) implements PeerMessage {
+            SortedMap<Ipv4Address, Long> freeBySubnet) implements PeerMessage {
         public GrantRequest {
             Objects.requireNonNull(from, "from");
             requireEpoch(epoch);
             requireEpoch(assignmentEpoch);
             requireEpoch(sequence);
-            if (freeAddresses < 0) {
-                throw new IllegalArgumentException("free addresses are never negative, not " + freeAddresses);
-            }
+            freeBySubnet.forEach((subnet, free) -> {
+                Objects.requireNonNull(subnet, "subnet");
+                if (free == null || free < 0) {
+                    throw new IllegalArgumentException("free addresses are never negative, not " + free + " in "
+                            + subnet);
+                }
+            });
+            freeBySubnet = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(freeBySubnet));
         }
     }
 
