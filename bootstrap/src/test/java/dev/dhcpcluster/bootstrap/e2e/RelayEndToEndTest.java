@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
@@ -118,7 +117,6 @@ class RelayEndToEndTest {
      * get a lease of the client LAN through it, from the node it sent their requests to, renew it
      * with that node, and release it; every node holds each lease, then holds it released.
      */
-    @Disabled("the relay on main does not observe the cluster yet: no ClusterWatch or RelayRoutes in its runtime, no cluster, servers[].up or dhcpcluster_relay_node_up in its status and metrics")
     @Test
     @DisplayName("a cluster-aware relay sends requests to the bucket's owner only; dhclient, udhcpc and dhcpcd "
             + "get, renew and release leases through it")
@@ -178,7 +176,6 @@ class RelayEndToEndTest {
      * gets a lease through the same relay, untouched, from a survivor, within
      * {@link #REACHED_AFTER_KILL}, and the relay shows the dead node down within its failure timeout.
      */
-    @Disabled("the relay on main does not observe the cluster yet: no ClusterWatch or RelayRoutes in its runtime, no cluster, servers[].up or dhcpcluster_relay_node_up in its status and metrics")
     @Test
     @DisplayName("SIGKILL the node that owns a client: the client's next exchange succeeds through the same relay, "
             + "within the cluster's takeover bound")
@@ -295,7 +292,6 @@ class RelayEndToEndTest {
      * through a cluster-aware relay: every exchange completes, no address is seen twice, and the
      * relay forwarded every request perfdhcp sent.
      */
-    @Disabled("the relay on main does not observe the cluster yet: no ClusterWatch or RelayRoutes in its runtime, no cluster, servers[].up or dhcpcluster_relay_node_up in its status and metrics")
     @Test
     @DisplayName("perfdhcp through a cluster-aware relay: every exchange completes, no address twice")
     void perfdhcpThroughTheRelayCompletesEveryExchange() {
