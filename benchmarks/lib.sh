@@ -60,14 +60,29 @@ bench_bridge_lab() {
 }
 
 # Namespace $1-$2 of the broadcast lab of prefix $1, with eth0 on its bridge at address $3 (with
-# its prefix length, e.g. 198.18.0.1/15).
+# its prefix length, e.g. 198.18.0.1/15); on bridge $4 if given (default br0).
 bench_bridge_host() {
-  local prefix=$1 name=$2 address=$3 ns="$1-$2"
+  local prefix=$1 name=$2 address=$3 bridge=${4:-br0} ns="$1-$2"
   bench_add_namespace "$ns"
-  ip link add "p-$name" netns "$prefix-br" type veth peer name eth0 netns "$ns"
-  ip -n "$prefix-br" link set "p-$name" master br0 up
-  ip -n "$ns" addr add "$address" dev eth0
-  ip -n "$ns" link set eth0 up
+  bench_bridge_plug "$prefix" "$name" eth0 "$bridge" "$address"
+}
+
+# Gives the existing namespace $1-$2 of the lab of prefix $1 one more interface $3, plugged into
+# bridge $4 of the lab (br0, or one that bench_add_bridge made), with address $5 (with its prefix
+# length), up.
+bench_bridge_plug() {
+  local prefix=$1 name=$2 interface=$3 bridge=$4 address=$5 ns="$1-$2" port="p-$2"
+  [ "$interface" = eth0 ] || port="p-$2-$3"
+  ip link add "$port" netns "$prefix-br" type veth peer name "$interface" netns "$ns"
+  ip -n "$prefix-br" link set "$port" master "$bridge" up
+  ip -n "$ns" addr add "$address" dev "$interface"
+  ip -n "$ns" link set "$interface" up
+}
+
+# Adds bridge $2 (e.g. br1), a second link, to the lab of prefix $1.
+bench_add_bridge() {
+  ip -n "$1-br" link add "$2" type bridge
+  ip -n "$1-br" link set "$2" up
 }
 
 # The cluster in the broadcast lab: node N is namespace PREFIX-nodeN at 198.18.0.N/15, and
@@ -145,6 +160,32 @@ bench_start_nodes() {
   return 1
 }
 
+# The routed lab of prefix $1 (benchmarks/relay-vs-direct.sh): the broadcast lab's bridge br0 is
+# the server LAN, 198.18.0.0/16, with node1 to node3 at 198.18.0.N/16 and perf at
+# $bench_cluster_relay; a second bridge br1 is the client LAN, 198.19.0.0/16, with client at
+# $bench_routed_client; the router joins them (eth0 198.18.0.254/16, eth1 $bench_routed_giaddr/16)
+# and forwards, and the nodes and the client reach each other's LAN through it. The nodes keep
+# bench_cluster_node_config's one subnet, the whole /15, which both LANs lie in: a request relayed
+# from either is served from the same pool, so both sides of a comparison allocate alike.
+bench_routed_giaddr=198.19.0.1
+bench_routed_client=198.19.0.100
+bench_routed_lab() {
+  local prefix=$1 n
+  bench_bridge_lab "$prefix"
+  bench_add_bridge "$prefix" br1
+  for n in 1 2 3; do
+    bench_bridge_host "$prefix" "node$n" "198.18.0.$n/16"
+    ip -n "$prefix-node$n" route add 198.19.0.0/16 via 198.18.0.254
+  done
+  bench_bridge_host "$prefix" perf "$bench_cluster_relay/16"
+  bench_bridge_host "$prefix" router 198.18.0.254/16
+  bench_bridge_plug "$prefix" router eth1 br1 "$bench_routed_giaddr/16"
+  ip netns exec "$prefix-router" sysctl -q -w net.ipv4.ip_forward=1
+  bench_bridge_host "$prefix" client "$bench_routed_client/16" br1
+  # perfdhcp there takes the nodes' answers only if it has a route back to them (reverse-path filter).
+  ip -n "$prefix-client" route add 198.18.0.0/16 via "$bench_routed_giaddr"
+}
+
 # Stops the nodes of bench_start_nodes (by PID) and deletes their data directories in $1.
 bench_stop_nodes() {
   bench_stop_pids "${bench_node_pids[@]}"
@@ -215,6 +256,25 @@ bench_await_port_67() {
   cat "$log" >&2
   echo "the server did not listen on port 67 within 60 s" >&2
   return 1
+}
+
+# Runs perfdhcp in namespace $1 at rate $2 for $3 new clients with hardware address base $4, its
+# report into file $5; the remaining arguments say where it sends (e.g. -l eth0, or -l ADDRESS
+# SERVER). perfdhcp numbers its clients' hardware addresses in turn, modulo -R, and near saturation
+# sends a couple of DISCOVERs past -n: with -R equal to -n those wrap round to the first clients,
+# whom a server rightly offers the address they already have, and perfdhcp counts that offer as a
+# non-unique address. -R twice -n keeps every DISCOVER a new client's. Fails, printing the report,
+# unless perfdhcp exits with 0 or 3 (3: some packets were dropped; the report says how many).
+bench_perfdhcp_run() {
+  local ns=$1 rate=$2 clients=$3 base=$4 out=$5 status=0
+  shift 5
+  timeout $((clients / rate + 60)) ip netns exec "$ns" perfdhcp -4 -r "$rate" -R $((clients * 2)) -n "$clients" \
+    -p $((clients / rate + 30)) -b "mac=$base" -u "$@" >"$out" 2>&1 || status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
+    cat "$out" >&2
+    echo "perfdhcp failed with status $status" >&2
+    return 1
+  fi
 }
 
 # Reads perfdhcp's report (file $1) and prints one line of nine fields:

@@ -390,20 +390,10 @@ stop_server() {
   rm -rf "$stores/$1-$run_number"
 }
 
-# perfdhcp at rate $1 for $2 new clients with hardware address base $3; report into file $4.
-# perfdhcp numbers its clients' hardware addresses in turn, modulo -R, and near saturation sends a
-# couple of DISCOVERs past -n: with -R equal to -n those wrap round to the first clients, whom a
-# server rightly offers the address they already have, and perfdhcp counts that offer as a
-# non-unique address. -R twice -n keeps every DISCOVER a new client's.
+# perfdhcp at rate $1 for $2 new clients with hardware address base $3; report into file $4 (see
+# bench_perfdhcp_run).
 perfdhcp_run() {
-  local rate=$1 clients=$2 base=$3 out=$4 status=0
-  timeout $((clients / rate + 60)) ip netns exec "$perf_in" perfdhcp -4 -r "$rate" -R $((clients * 2)) -n "$clients" \
-    -p $((clients / rate + 30)) -b "mac=$base" -u "${perf_to[@]}" >"$out" 2>&1 || status=$?
-  # perfdhcp exits with 3 when packets were dropped; the report says how many.
-  if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
-    cat "$out" >&2
-    die "perfdhcp failed with status $status"
-  fi
+  bench_perfdhcp_run "$perf_in" "$1" "$2" "$3" "$4" "${perf_to[@]}" || die "perfdhcp failed"
 }
 
 # One measured run of a fresh server $1 at rate $2 for $3 clients: sets result to the summary of

@@ -41,8 +41,10 @@ public final class LabCluster {
     /** The prefix of the nodes' link, which the subnet of the nodes' clients must equal. */
     public static final String LINK_PREFIX = "/21";
 
-    private static final String CLUSTER_NAME = "lab";
-    private static final int PEER_PORT = 6767;
+    /** The cluster's name ({@code cluster.name}), which an observer of the cluster (a relay) gives too. */
+    public static final String CLUSTER_NAME = "lab";
+    /** The port each node listens on for its peers (and a relay's observer connection). */
+    public static final int PEER_PORT = 6767;
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
     /**
      * How long the leader's view must have stood before every live node holds its share of blocks
@@ -57,9 +59,11 @@ public final class LabCluster {
     private final NetworkLab lab;
     private final Map<Integer, NodeProcess> nodes = new LinkedHashMap<>();
     private final Map<Integer, Integer> starts = new LinkedHashMap<>();
+    private final Path secretFile;
 
-    private LabCluster(NetworkLab lab) {
+    private LabCluster(NetworkLab lab, Path secretFile) {
         this.lab = lab;
+        this.secretFile = secretFile;
     }
 
     /**
@@ -68,8 +72,8 @@ public final class LabCluster {
      * {@code Dhcp4} and transport, and waits until each is ready.
      */
     public static LabCluster start(NetworkLab lab, NodeConfigFile dhcp) {
-        LabCluster cluster = new LabCluster(lab);
         Path secret = writeSecret(lab.workDirectory().resolve("cluster.key"));
+        LabCluster cluster = new LabCluster(lab, secret);
         Map<Integer, LabHost> hosts = new LinkedHashMap<>();
         for (int id = 1; id <= SIZE; id++) {
             hosts.put(id, lab.addHost("node" + id, address(id) + LINK_PREFIX));
@@ -93,6 +97,16 @@ public final class LabCluster {
     /** The address of node {@code id} on the bridge, also its DHCP server identifier. */
     public static String address(int id) {
         return "198.18.0." + id;
+    }
+
+    /** Node {@code id}'s peer address, {@code address:port}, where a relay dials it as an observer. */
+    public static String peerAddress(int id) {
+        return address(id) + ":" + PEER_PORT;
+    }
+
+    /** The file holding the cluster's shared secret (mode 0600), which a relay of the cluster reads too. */
+    public Path secretFile() {
+        return secretFile;
     }
 
     /** The id of the node whose server identifier is {@code serverIdentifier}; fails for any other address. */

@@ -49,6 +49,24 @@ public final class LabHost {
                 "via", LabAddresses.requireAddress(via));
     }
 
+    /**
+     * Makes {@code via} (inside 198.18.0.0/15, on this host's link) this host's default gateway,
+     * replacing any other. The route is "onlink", so that it can be set before the interface has an
+     * address, as a DHCP client's host has none; the kernel drops it when the interface's last
+     * address goes, so a client whose script flushes its addresses needs it set again afterwards.
+     * The namespace's only links are the lab's, so nothing can leave the lab through it.
+     */
+    public void setDefaultRoute(String via) {
+        Command.check(ip, "-n", namespace, "route", "replace", "default", "via", LabAddresses.requireAddress(via),
+                "dev", interfaceName, "onlink");
+    }
+
+    /** Makes this host a router: it forwards IPv4 packets between its interfaces (its namespace's own setting). */
+    public void enableForwarding() {
+        Command.check(inNamespace(List.of(Tools.require("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1"))
+                .toArray(String[]::new));
+    }
+
     /** Returns the IPv4 addresses currently on this host's interface, as {@code address/prefix}. */
     public List<String> ipv4Addresses() {
         String output = Command.check(ip, "-n", namespace, "-4", "-o", "addr", "show", "dev", interfaceName).output();
