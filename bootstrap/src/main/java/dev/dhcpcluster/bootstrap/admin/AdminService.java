@@ -1,7 +1,5 @@
 package dev.dhcpcluster.bootstrap.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -19,7 +17,6 @@ import dev.dhcpcluster.port.store.LeaseStoreException;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -168,11 +165,11 @@ public final class AdminService extends AbstractIdleService {
             try {
                 route(exchange);
             } catch (BadRequest e) {
-                send(exchange, 400, AdminJson.error(e.getMessage(), e.parameter()));
+                JsonResponse.send(exchange, 400, AdminJson.error(e.getMessage(), e.parameter()));
             } catch (RuntimeException e) {
                 LOG.warn("admin request {} {} failed: {}", exchange.getRequestMethod(),
                         SafeText.inline(exchange.getRequestURI().getRawPath()), e.toString(), e);
-                send(exchange, 500, AdminJson.error("internal error: " + e, null));
+                JsonResponse.send(exchange, 500, AdminJson.error("internal error: " + e, null));
             }
         }
     }
@@ -209,7 +206,7 @@ public final class AdminService extends AbstractIdleService {
                         removeLease(exchange, path.substring(LEASES_PREFIX.length()));
                     }
                 } else {
-                    send(exchange, 404, AdminJson.error("no such path; known: " + KNOWN_PATHS, null));
+                    JsonResponse.send(exchange, 404, AdminJson.error("no such path; known: " + KNOWN_PATHS, null));
                 }
             }
         }
@@ -222,7 +219,7 @@ public final class AdminService extends AbstractIdleService {
             AdminJson.Status status = new AdminJson.Status(config, version == null ? "(development build)" : version,
                     started, Instant.now(), node.endpoint(), node.storeDescription(), node.boundPort(), node.usage(), current.counts(),
                     cluster.status(CLUSTER_TIMEOUT));
-            send(exchange, 200, AdminJson.status(status));
+            JsonResponse.send(exchange, 200, AdminJson.status(status));
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             unavailable(exchange, e);
         } catch (InterruptedException e) {
@@ -234,7 +231,7 @@ public final class AdminService extends AbstractIdleService {
     private void leases(HttpExchange exchange) throws IOException, BadRequest {
         var query = LeaseQueries.parse(exchange.getRequestURI().getRawQuery());
         try {
-            send(exchange, 200, AdminJson.leases(node.leases(query)));
+            JsonResponse.send(exchange, 200, AdminJson.leases(node.leases(query)));
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             unavailable(exchange, e);
         } catch (InterruptedException e) {
@@ -254,14 +251,14 @@ public final class AdminService extends AbstractIdleService {
         try {
             Optional<Lease> ended = node.removeLease(address);
             if (ended.isEmpty()) {
-                send(exchange, 404, AdminJson.error("no lease holds " + address, "address"));
+                JsonResponse.send(exchange, 404, AdminJson.error("no lease holds " + address, "address"));
             } else {
-                send(exchange, 200, AdminJson.MAPPER.createObjectNode().put("removed", address.toString())
+                JsonResponse.send(exchange, 200, AdminJson.MAPPER.createObjectNode().put("removed", address.toString())
                         .set("lease", AdminJson.lease(ended.get())));
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof LeaseStoreException store) {
-                send(exchange, 500, AdminJson.error(address + " is free in the running node, but the lease store "
+                JsonResponse.send(exchange, 500, AdminJson.error(address + " is free in the running node, but the lease store "
                         + "could not record it (the lease may return after a restart): " + store.getMessage(), null));
             } else {
                 unavailable(exchange, e);
@@ -277,7 +274,7 @@ public final class AdminService extends AbstractIdleService {
     private void reload(HttpExchange exchange) throws IOException {
         ReloadOutcome outcome = runtime.get().reload();
         // A refused file is the client's mistake, not the server's: 422, with the reasons.
-        send(exchange, outcome.applied() ? 200 : 422, AdminJson.reload(outcome));
+        JsonResponse.send(exchange, outcome.applied() ? 200 : 422, AdminJson.reload(outcome));
     }
 
     /** True if the method is one of {@code methods}; else answers 405 with the allowed ones. */
@@ -290,7 +287,7 @@ public final class AdminService extends AbstractIdleService {
         }
         String allow = String.join(", ", methods);
         exchange.getResponseHeaders().set("Allow", allow);
-        send(exchange, 405, AdminJson.error("method " + method + " is not allowed here; use " + allow, null));
+        JsonResponse.send(exchange, 405, AdminJson.error("method " + method + " is not allowed here; use " + allow, null));
         return false;
     }
 
@@ -300,12 +297,12 @@ public final class AdminService extends AbstractIdleService {
         String header = headers == null || headers.isEmpty() ? null : headers.get(0);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            send(exchange, 401, AdminJson.error("this request changes the node; send the admin token as "
+            JsonResponse.send(exchange, 401, AdminJson.error("this request changes the node; send the admin token as "
                     + "\"Authorization: Bearer TOKEN\" (the token is in " + config.admin().tokenFile() + ")", null));
             return false;
         }
         if (!token.matches(header.substring(7).strip())) {
-            send(exchange, 403, AdminJson.error("the admin token is not this node's", null));
+            JsonResponse.send(exchange, 403, AdminJson.error("the admin token is not this node's", null));
             return false;
         }
         return true;
@@ -320,21 +317,6 @@ public final class AdminService extends AbstractIdleService {
 
     private static void unavailable(HttpExchange exchange, Exception e) throws IOException {
         String reason = e instanceof TimeoutException ? "the node did not answer in time" : String.valueOf(e.getMessage());
-        send(exchange, 503, AdminJson.error("the node cannot answer now: " + reason, null));
-    }
-
-    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = (AdminJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IOException(e);
-        }
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        JsonResponse.send(exchange, 503, AdminJson.error("the node cannot answer now: " + reason, null));
     }
 }

@@ -1,12 +1,11 @@
 package dev.dhcpcluster.bootstrap.relay;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dhcpcluster.bootstrap.admin.AdminJson;
+import dev.dhcpcluster.bootstrap.admin.JsonResponse;
 import dev.dhcpcluster.core.relay.ClusterPicture;
 import dev.dhcpcluster.core.relay.RelayDropReason;
 import dev.dhcpcluster.core.relay.RelayInterface;
@@ -86,12 +85,12 @@ public final class RelayAdmin implements AutoCloseable {
         try (exchange) {
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(exchange, 405, AdminJson.MAPPER.createObjectNode().put("error", "only GET is allowed here"));
+                JsonResponse.send(exchange, 405, AdminJson.MAPPER.createObjectNode().put("error", "only GET is allowed here"));
                 return;
             }
             switch (exchange.getRequestURI().getPath()) {
                 case "/metrics" -> metrics.handle(exchange);
-                case "/status" -> send(exchange, 200, status(relay));
+                case "/status" -> JsonResponse.send(exchange, 200, status(relay));
                 case "/healthz" -> {
                     byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
@@ -100,7 +99,7 @@ public final class RelayAdmin implements AutoCloseable {
                         out.write(ok);
                     }
                 }
-                default -> send(exchange, 404, AdminJson.MAPPER.createObjectNode()
+                default -> JsonResponse.send(exchange, 404, AdminJson.MAPPER.createObjectNode()
                         .put("error", "no such path; known: /status, /metrics, /healthz"));
             }
         } catch (RuntimeException e) {
@@ -150,21 +149,6 @@ public final class RelayAdmin implements AutoCloseable {
         status.putObject("config").put("loaded", relay.loaded().toString())
                 .put("reloads", counters.reloads(true));
         return status;
-    }
-
-    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = (AdminJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IOException(e);
-        }
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     /** Stops the endpoint. */
