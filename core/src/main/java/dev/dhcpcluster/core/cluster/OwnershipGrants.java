@@ -596,7 +596,8 @@ public final class OwnershipGrants {
                     || released(entry.getValue(), now));
             frozenBuckets.addAll(revoked.keySet());
         }
-        return new AssignmentPlanner.Input(current, pool, live, released, frozenBuckets, frozenBlocks, free,
+        PoolBlocks planned = shortcut == Shortcut.ONE_POOL_FOR_ALL_SUBNETS ? PoolBlocks.oneSubnet(pool.all()) : pool;
+        return new AssignmentPlanner.Input(current, planned, live, released, frozenBuckets, frozenBlocks, free,
                 Set.copyOf(members));
     }
 

@@ -19,5 +19,10 @@ enum Shortcut {
      * The leader grants itself what it proposes as soon as it has saved it, before a majority
      * accepted it: the self-grant that follows a commit, taken one step early.
      */
-    SELF_GRANT_BEFORE_COMMIT
+    SELF_GRANT_BEFORE_COMMIT,
+    /**
+     * The leader plans as if every pool lay in one subnet: blocks dealt in address order over all
+     * subnets, as before blocks were dealt per subnet, so a member may hold none of a subnet.
+     */
+    ONE_POOL_FOR_ALL_SUBNETS
 }

@@ -73,6 +73,19 @@ class SimulationCatchesBrokenGrantsTest {
         assertEquals(Invariant.ACTS_ONLY_ON_COMMITTED, failure.invariant());
     }
 
+    @Test
+    @DisplayName("a leader that deals the blocks of two subnets as one pool is caught leaving a member without a block of one subnet")
+    void dealingSubnetsAsOnePoolIsCaught() {
+        GrantsFactory factory = (self, members, timers, clock, scheduler, peers, store, election, pool, rules,
+                free) -> new OwnershipGrants(self, members, timers, clock, scheduler, peers, store, election, pool,
+                        rules, free, Shortcut.ONE_POOL_FOR_ALL_SUBNETS);
+        SimulationFailure failure = firstFailure(AssignmentSimulation.Settings.defaults(seed -> "replay seed " + seed)
+                .withFactory(factory).withPool(AssignmentSimulation.TWO_SUBNETS));
+
+        assertEquals(Invariant.GRANTS_CONVERGE_AFTER_FAULTS, failure.invariant());
+        assertTrue(failure.getMessage().contains("holds no block of the subnet of"), failure.getMessage());
+    }
+
     /**
      * Timers that make a drift of 2 % visible within a few hundred seeds: a 6 s grant (two clocks
      * 2 % apart either way differ by up to 0.24 s over it) renewed every 50 ms, so that a share

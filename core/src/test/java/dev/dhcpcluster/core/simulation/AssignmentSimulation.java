@@ -32,7 +32,7 @@ public final class AssignmentSimulation {
      * Two subnets of 8 blocks each, 198.18.0.0 to 198.18.7.255 and 198.18.64.0 to 198.18.71.255: a
      * relayed cluster's pools, which the leader deals per subnet.
      */
-    static final PoolBlocks TWO_SUBNETS = PoolBlocks.bySubnet(List.of(blocks(0, 8), blocks(64, 8)));
+    public static final PoolBlocks TWO_SUBNETS = PoolBlocks.bySubnet(List.of(blocks(0, 8), blocks(64, 8)));
 
     private static List<Ipv4Address> blocks(int first, int count) {
         List<Ipv4Address> blocks = new ArrayList<>();
