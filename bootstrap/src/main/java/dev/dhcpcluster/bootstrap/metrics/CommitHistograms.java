@@ -38,8 +38,8 @@ public final class CommitHistograms implements StoreCommitObserver {
 
     @Override
     public void committed(int changes, Duration took) {
-        // Latency first: a scrape that sees a commit's changes counted then also sees its latency,
-        // so a reader who waits for the changes it made reads two histograms that agree.
+        // The registry collects its metrics in no fixed order, so one scrape may count a commit that
+        // is just finishing in one histogram and not yet in the other; the next scrape agrees.
         latency.observe(Unit.nanosToSeconds(took.toNanos()));
         batchSize.observe(changes);
     }

@@ -149,7 +149,10 @@ class NodeMetricsScrapeTest {
         Exposition metrics = settled(now -> now.value("dhcpcluster_dhcp_packets_received_total", "type", "release")
                 == 1 && now.value("dhcpcluster_dhcp_packets_received_total", "type", "decline") == 1
                 && now.value("dhcpcluster_dhcp_packets_dropped_total", "reason", "malformed") == 3
-                && now.value("dhcpcluster_lease_store_commit_batch_size_sum") == 6);
+                && now.value("dhcpcluster_lease_store_commit_batch_size_sum") == 6
+                // The two commit histograms are collected one after the other, in no fixed order.
+                && now.value("dhcpcluster_lease_store_commit_batch_size_count")
+                        == now.value("dhcpcluster_lease_store_commit_duration_seconds_count"));
 
         assertEquals(5, received(metrics, DhcpMessageType.DISCOVER));
         assertEquals(4, received(metrics, DhcpMessageType.REQUEST));
