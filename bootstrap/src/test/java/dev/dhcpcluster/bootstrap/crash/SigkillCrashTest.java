@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SigkillCrashTest {
 
-    private static final int ROUNDS = Integer.getInteger("dhcpcluster.crash.rounds", 20);
+    private static final int ROUNDS = Integer.getInteger("dhcpcluster.crash.rounds", 12);
     private static final String MAIN = "dev.dhcpcluster.bootstrap.Main";
     private static final Ipv4Address RELAY = Ipv4Address.parse("127.0.0.2");
     private static final int CLIENTS_PER_ROUND = 5000;

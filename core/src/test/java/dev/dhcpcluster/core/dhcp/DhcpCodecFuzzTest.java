@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DhcpCodecFuzzTest {
 
     @MethodSource("dev.dhcpcluster.core.dhcp.FuzzSeeds#datagrams")
-    @FuzzTest(maxDuration = "40s")
+    @FuzzTest(maxDuration = "25s")
     @DisplayName("any datagram decodes or raises MalformedPacketException, and what decodes re-encodes to the same message")
     void decodingThrowsNothingButMalformedPacketException(byte[] datagram) {
         DhcpMessage message;

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DhcpPolicyFuzzTest {
 
     @MethodSource("dev.dhcpcluster.core.dhcp.FuzzSeeds#datagrams")
-    @FuzzTest(maxDuration = "40s")
+    @FuzzTest(maxDuration = "25s")
     @DisplayName("#1 #2 #3 #4 #6 #32 every reply the policy decides for any datagram is a valid BOOTREPLY that fits the client and decodes back")
     void everyReplyIsAValidBootReply(byte[] datagram) {
         DhcpMessage request;
