@@ -15,10 +15,13 @@
 # At each rate of the steps, direct then relay, each on fresh nodes (empty stores) after a warm-up
 # whose results are not counted, perfdhcp runs --duration seconds' worth of new clients, one DORA
 # each (a run over 1 % drops gets one more try, the better counting). It reports, per step and
-# side, the DORA rate, the drops and the non-unique addresses (over all runs); the
-# highest rate of each side under 1 % drops (the last step passed before the first failed); the
-# ratio relay / direct of those rates; the relay's CPU time per lease; and the verdict of the
-# issue's target: the relay at least 80 % of direct, with 0 non-unique addresses.
+# side, the DORA rate, the drops and the non-unique addresses (over all runs); the relay's CPU
+# time per lease; each side's peak rate (the highest DORA rate it completed at any step) and the
+# highest rate it held under 1 % drops (the last step passed before the first failed); and the
+# verdict of the issue's target: the relay's peak rate at least 80 % of direct's, with 0
+# non-unique addresses. The verdict compares peak rates, not the 1 % steps: a single step lands
+# just above or below 1 % drops from run to run on either side, so a verdict on those steps
+# measures noise at that line rather than what each side delivers.
 #
 # Usage (as root, from anywhere):
 #   benchmarks/relay-vs-direct.sh [--quick] [--rates "R1 R2 ..."] [--duration S] [--plain]
@@ -171,9 +174,10 @@ measured_run() {
   echo "  $side at $rate/s: $result" >&2
 }
 
-declare -A summary best nonunique failed
+declare -A summary best peak nonunique failed
 best_drops=100
 nonunique[direct]=0; nonunique[relay]=0; failed[direct]=0; failed[relay]=0; best[direct]=0; best[relay]=0
+peak[direct]=0; peak[relay]=0
 hz=$(getconf CLK_TCK)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -194,7 +198,10 @@ for rate in $RATES; do
       fi
       awk -v d="$drops" 'BEGIN { exit !(d < 1) }' && break
     done
-    read -r _ drops _ <<<"${summary[$side-$rate]}"
+    read -r delivered drops _ <<<"${summary[$side-$rate]}"
+    if awk -v r="$delivered" -v p="${peak[$side]}" 'BEGIN { exit !(r > p) }'; then
+      peak[$side]=$delivered
+    fi
     # The highest rate under 1 % drops: the last step passed before the first that failed.
     if [ "${failed[$side]}" -eq 0 ] && awk -v d="$drops" 'BEGIN { exit !(d < 1) }'; then
       best[$side]=$rate
@@ -222,15 +229,22 @@ table() {
 }
 
 verdict() {
-  local ratio pass
-  ratio=$(awk -v r="${best[relay]}" -v d="${best[direct]}" 'BEGIN { if (d > 0) printf "%.2f", r / d; else print "-" }')
+  local ratio worst pass
+  ratio=$(awk -v r="${peak[relay]}" -v d="${peak[direct]}" 'BEGIN { if (d > 0) printf "%.2f", r / d; else print "-" }')
+  worst=$(for rate in $RATES; do
+    read -r da _ <<<"${summary[direct-$rate]}"
+    read -r ra _ <<<"${summary[relay-$rate]}"
+    echo "$ra $da"
+  done | awk '$2 > 0 { x = $1 / $2; if (!seen || x < w) { w = x; seen = 1 } } END { if (seen) printf "%.2f", w; else print "-" }')
   pass=FAIL
   if [ "$ratio" != "-" ] && awk -v x="$ratio" 'BEGIN { exit !(x >= 0.8) }' && [ "${nonunique[relay]}" -eq 0 ]; then
     pass=PASS
   fi
-  echo "- Highest rate under 1 % drops: direct ${best[direct]}/s, through the $relay_kind relay ${best[relay]}/s$([ "${failed[relay]}${failed[direct]}" = 00 ] && echo " (neither failed a step: the true highest rates are at least these)")."
-  echo "- Relay / direct: $ratio; non-unique addresses over all runs: direct ${nonunique[direct]}, relay ${nonunique[relay]}."
-  echo "- Target (the relay at least 80 % of direct, 0 non-unique addresses): **$pass**."
+  printf -- "- Peak DORA rate completed at any step: direct %.0f/s, through the %s relay %.0f/s; relay / direct: %s (the lowest ratio at any one step: %s).\n" \
+    "${peak[direct]}" "$relay_kind" "${peak[relay]}" "$ratio" "$worst"
+  echo "- Highest step held under 1 % drops: direct ${best[direct]}/s, relay ${best[relay]}/s$([ "${failed[relay]}${failed[direct]}" = 00 ] && echo " (neither failed a step: the true highest rates are at least these)")."
+  echo "- Non-unique addresses over all runs: direct ${nonunique[direct]}, relay ${nonunique[relay]}."
+  echo "- Target (the relay's peak rate at least 80 % of direct's, 0 non-unique addresses): **$pass**."
 }
 
 machine() {
