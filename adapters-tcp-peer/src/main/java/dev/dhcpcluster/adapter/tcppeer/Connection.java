@@ -140,8 +140,11 @@ final class Connection {
         readFully(prefix, idle);
         int length = ((prefix[0] & 0xff) << 24) | ((prefix[1] & 0xff) << 16) | ((prefix[2] & 0xff) << 8) | (prefix[3] & 0xff);
         if (length < 0 || length > maxBytes) {
-            throw RefusalException.silent(PeerRefusal.OVERSIZED_FRAME,
-                    "a frame of " + Integer.toUnsignedString(length) + " bytes announced, at most " + maxBytes + " accepted");
+            throw RefusalException.silent(PeerRefusal.OVERSIZED_FRAME, looksLikeTls(prefix)
+                    ? "a TLS record where a frame's length was expected: the other side speaks TLS and this one does "
+                            + "not; give both the same TLS settings"
+                    : "a frame of " + Integer.toUnsignedString(length) + " bytes announced, at most " + maxBytes
+                            + " accepted");
         }
         if (length == 0) {
             throw RefusalException.silent(PeerRefusal.MALFORMED_FRAME, "an empty frame");
@@ -149,6 +152,16 @@ final class Connection {
         byte[] body = new byte[length];
         readFully(body, idle);
         return body;
+    }
+
+    /**
+     * True if {@code prefix} opens a TLS record (a content type of 20 to 23, then major version 3):
+     * what a plain side reads from a side that speaks TLS, typically its alert. Read as a length, it
+     * is about 350 MB, so it is refused as oversized either way; this only tells the operator why.
+     */
+    static boolean looksLikeTls(byte[] prefix) {
+        int contentType = prefix[0] & 0xff;
+        return contentType >= 20 && contentType <= 23 && prefix[1] == 3;
     }
 
     private void readFully(byte[] buffer, IdleCheck idle) throws IOException {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -97,6 +98,23 @@ class TlsPeerTest {
             assertTrue(raw.closedByNode());
         }
 
+        nodes.events(ONE).awaitRefusal(PeerRefusal.TLS_FAILURE);
+    }
+
+    @Test
+    @DisplayName("a member without TLS that dials a TLS member is told the other side speaks TLS, not just that a frame was too long")
+    void plainDialerIsToldTheOtherSideSpeaksTls() throws Exception {
+        LoopbackCluster nodes = LoopbackCluster.of(Set.of(ONE, TWO), settings -> settings.withTls(cluster));
+        start(nodes.transport(ONE), new RecordingPeerHandler());
+        TcpPeerTransport.Settings two = nodes.settings(TWO);
+        start(new TcpPeerTransport(new TcpPeerTransport.Settings(two.self(), two.clusterName(), two.listen(), two.peers(),
+                LoopbackCluster.SECRET, Optional.empty(), two.maxFrameBytes(), two.handshakeTimeout(),
+                two.heartbeatInterval(), two.maxHandshakes()), nodes.events(TWO)), new RecordingPeerHandler());
+
+        RecordingPeerEvents.Refusal refusal = nodes.events(TWO).awaitRefusal(
+                r -> r.detail().contains("the other side speaks TLS"), "a refusal that names TLS");
+
+        assertEquals(PeerRefusal.OVERSIZED_FRAME, refusal.reason());
         nodes.events(ONE).awaitRefusal(PeerRefusal.TLS_FAILURE);
     }
 
