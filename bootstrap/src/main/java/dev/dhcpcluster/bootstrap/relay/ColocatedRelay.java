@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -64,6 +65,20 @@ public final class ColocatedRelay implements NodeCompanion, AutoCloseable {
      */
     public static ColocatedRelay of(NodeConfig nodeConfig, RelayConfig relayConfig, Path file, NodeRelayReader reader)
             throws SecretException {
+        RelayConfig.Transport shared = relayConfig.transport();
+        return of(nodeConfig, relayConfig, file, reader,
+                interfaces -> new PcapDhcpTransport(interfaces, shared.listenAddress(), shared.listenPort(), true),
+                SharedPort::hostAddresses);
+    }
+
+    /**
+     * As {@link #of(NodeConfig, RelayConfig, Path, NodeRelayReader)}, on the transport
+     * {@code transports} makes for the node's interfaces and the relay's (in that order), in a host
+     * whose addresses {@code hostAddresses} reads.
+     */
+    static ColocatedRelay of(NodeConfig nodeConfig, RelayConfig relayConfig, Path file, NodeRelayReader reader,
+            Function<List<String>, DhcpTransport> transports, SharedPort.HostAddresses hostAddresses)
+            throws SecretException {
         Objects.requireNonNull(nodeConfig, "nodeConfig");
         List<String> interfaces = new ArrayList<>();
         if (nodeConfig.transport().settings().get("interfaces") instanceof List<?> listed) {
@@ -71,12 +86,10 @@ public final class ColocatedRelay implements NodeCompanion, AutoCloseable {
         }
         List<String> relayInterfaces = relayConfig.settings().interfaces().stream().map(RelayInterface::name).toList();
         interfaces.addAll(relayInterfaces);
-        RelayConfig.Transport shared = relayConfig.transport();
-        DhcpTransport underlying = new PcapDhcpTransport(interfaces, shared.listenAddress(), shared.listenPort(), true);
-        SharedPort port = new SharedPort(underlying, relayInterfaces,
+        SharedPort port = new SharedPort(transports.apply(List.copyOf(interfaces)), relayInterfaces,
                 relayConfig.settings().interfaces().stream().map(RelayInterface::address)
                         .collect(Collectors.toUnmodifiableSet()),
-                relayConfig.settings().serverPort(), SharedPort::hostAddresses);
+                relayConfig.settings().serverPort(), hostAddresses);
         ClusterSource source = ClusterSource.of(relayConfig, relayConfig.name().orElse(RelayRuntime.defaultName()));
         RelayRuntime.ConfigFile again = () -> reader.load(file, nodeConfig).orElseThrow(
                 () -> new ConfigException(file.toString(), List.of(new ConfigError(SECTION, "missing"))));
