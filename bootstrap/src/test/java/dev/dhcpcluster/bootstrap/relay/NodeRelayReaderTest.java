@@ -169,6 +169,21 @@ class NodeRelayReaderTest {
     }
 
     @Test
+    @DisplayName("the shipped example of a node with a relay loads, its servers' peers from its cluster section")
+    void exampleLoads() throws ConfigException {
+        Path example = Path.of("..", "examples", "cluster", "node1-with-relay.json");
+        NodeConfig node = loader.load(example);
+
+        RelayConfig relay = reader.load(example, node).orElseThrow();
+
+        assertEquals(List.of("eth1"), relay.settings().interfaces().stream().map(RelayInterface::name).toList());
+        assertEquals(Map.of(new NodeId(1), "198.18.0.1:6767", new NodeId(2), "198.18.0.2:6767",
+                new NodeId(3), "198.18.0.3:6767"), relay.watched().orElseThrow().peers());
+        assertEquals("lab", relay.watched().orElseThrow().cluster().name());
+        assertEquals(67, relay.settings().serverPort());
+    }
+
+    @Test
     @DisplayName("a program that runs the node alone refuses a relay section")
     void loaderWithoutRelayRefusesTheSection() {
         ConfigException e = assertThrows(ConfigException.class,
