@@ -184,7 +184,8 @@ class ColocatedRelayTest {
     }
 
     @Test
-    @DisplayName("a reload applies a changed relay.servers as relay. changes; a bad relay section refuses the whole reload")
+    @DisplayName("a reload applies a changed relay.servers as relay. changes; a bad relay section refuses the whole reload; "
+            + "a removed one needs a restart")
     void reloadTakesTheRelaySection() throws Exception {
         start();
         Files.writeString(file, nodeFile(relaySection("{\"address\": \"198.18.0.1\"}, {\"address\": \"198.18.0.5\"}")));
@@ -206,5 +207,12 @@ class ColocatedRelayTest {
                 refused.errors());
         assertEquals(List.of(NODE_ADDRESS, Ipv4Address.parse("198.18.0.5")), relay.relay().config().settings().servers());
         assertEquals(90, node.node().usage().subnets().get(0).size(), "the node keeps its pool too");
+
+        Files.writeString(file, nodeFile("{}").replace("\"relay\": {},", ""));
+        ReloadOutcome removed = node.reload();
+
+        assertEquals(new ReloadOutcome(true, List.of(), List.of("relay"), List.of()), removed);
+        assertEquals(List.of(NODE_ADDRESS, Ipv4Address.parse("198.18.0.5")), relay.relay().config().settings().servers(),
+                "the relay runs on until a restart");
     }
 }
