@@ -55,6 +55,15 @@ public final class ConfigLoader {
         return new ConfigLoader(catalog, Optional.of(Objects.requireNonNull(relay, "relay")));
     }
 
+    /**
+     * True if the node file {@code json} has a top-level section {@code name}: a reload of a node
+     * that runs without a relay uses it to say that a {@code relay} section added since needs a
+     * restart.
+     */
+    public boolean hasSection(String json, String name) {
+        return reader.hasSection(json, name);
+    }
+
     /** The adapters this loader accepts. */
     public AdapterCatalog catalog() {
         return catalog;

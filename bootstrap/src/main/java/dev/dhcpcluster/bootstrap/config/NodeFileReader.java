@@ -71,6 +71,18 @@ final class NodeFileReader {
                 .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
 
+    /**
+     * True if {@code json} is an object with a top-level field {@code name}; false for anything
+     * else, a text that does not parse included (reading it reports that).
+     */
+    boolean hasSection(String json, String name) {
+        try {
+            return mapper.readTree(json).has(name);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** Parses {@code json}, or reports where and why it cannot. */
     Optional<NodeFile> read(String json, Problems problems) {
         Objects.requireNonNull(json, "json");

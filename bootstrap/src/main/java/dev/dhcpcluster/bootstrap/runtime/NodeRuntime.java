@@ -220,8 +220,9 @@ public final class NodeRuntime {
         Path file = source.file().get();
         NodeConfig loaded;
         String canonical;
+        String text;
         try {
-            String text = ConfigLoader.text(file);
+            text = ConfigLoader.text(file);
             loaded = source.loader().parse(text, file.toString());
             // As at start: a subnet may not name an interface this host lacks.
             new HostCheck().check(loaded, file.toString());
@@ -233,7 +234,14 @@ public final class NodeRuntime {
         }
         Optional<NodeCompanion> beside = companion;
         if (beside.isEmpty()) {
-            return reloadNode(loaded, canonical);
+            ReloadOutcome own = reloadNode(loaded, canonical);
+            if (!own.applied() || !source.loader().hasSection(text, "relay")) {
+                return own;
+            }
+            // A relay added to the file of a node that runs alone starts with the next start only.
+            List<String> restartNeeded = new ArrayList<>(own.restartNeeded());
+            restartNeeded.add("relay");
+            return new ReloadOutcome(true, own.changes(), restartNeeded, own.errors());
         }
         ReloadOutcome besides = beside.get().reload();
         if (!besides.applied()) {

@@ -10,6 +10,7 @@ import dev.dhcpcluster.bootstrap.cli.StatusCommandAccess;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.e2e.Poll;
+import dev.dhcpcluster.bootstrap.plugin.AdapterChoice;
 import dev.dhcpcluster.bootstrap.runtime.ConfigSource;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
@@ -214,5 +215,25 @@ class ColocatedRelayTest {
         assertEquals(new ReloadOutcome(true, List.of(), List.of("relay"), List.of()), removed);
         assertEquals(List.of(NODE_ADDRESS, Ipv4Address.parse("198.18.0.5")), relay.relay().config().settings().servers(),
                 "the relay runs on until a restart");
+    }
+
+    @Test
+    @DisplayName("a relay section added to the file of a node that runs alone is reported on reload as needing a restart")
+    void addedRelayNeedsARestart() throws Exception {
+        file = dir.resolve("node.json");
+        Files.writeString(file, nodeFile("{}").replace("\"relay\": {},", ""));
+        ConfigLoader loader = new ConfigLoader().withCompanion(reader);
+        NodeConfig alone = loader.load(file);
+        AdapterChoice<DhcpTransport> own = alone.transport();
+        component = NodeComponent.of(alone.withTransport(new AdapterChoice<>(own.type(), own.settings(), own.interfaces(),
+                context -> wire)), ConfigSource.file(file, loader));
+        node = component.runtime();
+        node.start(TIMEOUT);
+        Files.writeString(file, nodeFile(relaySection("{\"address\": \"198.18.0.1\"}")));
+
+        ReloadOutcome outcome = node.reload();
+
+        assertEquals(new ReloadOutcome(true, List.of(), List.of("relay"), List.of()), outcome);
+        assertTrue(node.companion().isEmpty(), "no relay runs before a restart");
     }
 }
