@@ -161,7 +161,8 @@ public final class ColocatedRelay implements NodeCompanion, AutoCloseable {
             relay.counters().countReload(false);
             return new ReloadOutcome(false, List.of(), List.of(), e.errors().stream().map(ConfigError::toString).toList());
         }
-        ReloadOutcome outcome = relay.reload();
+        // Not logged here: the node logs the relay's lines among its own.
+        ReloadOutcome outcome = relay.reloadUnlogged();
         return new ReloadOutcome(outcome.applied(), prefixed(outcome.changes()), prefixed(outcome.restartNeeded()),
                 prefixed(outcome.errors()));
     }

@@ -358,8 +358,7 @@ public final class RelayRuntime implements AutoCloseable {
      */
     public ReloadOutcome reload() {
         synchronized (reloads) {
-            ReloadOutcome outcome = reloadNow();
-            counters.countReload(outcome.applied());
+            ReloadOutcome outcome = reloadUnlogged();
             if (outcome.applied()) {
                 if (outcome.changes().isEmpty() && outcome.restartNeeded().isEmpty()) {
                     LOG.info("relay reloaded its config: nothing changed");
@@ -375,6 +374,18 @@ public final class RelayRuntime implements AutoCloseable {
                         outcome.errors().size() == 1 ? "error" : "errors");
                 outcome.errors().forEach(error -> LOG.warn("reload: {}", SafeText.inline(error)));
             }
+            return outcome;
+        }
+    }
+
+    /**
+     * As {@link #reload}, counted but not logged: for a relay in one process with a node, whose
+     * reload logs the relay's lines among its own ({@link ColocatedRelay#reload}).
+     */
+    ReloadOutcome reloadUnlogged() {
+        synchronized (reloads) {
+            ReloadOutcome outcome = reloadNow();
+            counters.countReload(outcome.applied());
             return outcome;
         }
     }
