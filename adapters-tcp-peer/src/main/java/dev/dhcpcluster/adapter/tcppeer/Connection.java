@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -88,6 +89,11 @@ final class Connection {
     /** The observer name the other side sent in its hello, once it has sent one. */
     void claimObserver(String name) {
         observer = name;
+    }
+
+    /** The observer name the other side sent in its hello, if it sent an observer's hello. */
+    Optional<String> observerName() {
+        return Optional.ofNullable(observer);
     }
 
     /** Who is at the other end, for a report: the address, and the node id or observer name it claimed if any. */

@@ -1,6 +1,7 @@
 package dev.dhcpcluster.adapter.tcppeer;
 
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.ConnectedObserver;
 import dev.dhcpcluster.port.peer.PeerHandler;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerRefusal;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -317,6 +319,16 @@ public final class TcpPeerTransport implements PeerTransport {
     /** How many observers are connected to this node now; always 0 for an observer. */
     public int observerCount() {
         return observers.size();
+    }
+
+    /** The observers connected to this node now, authenticated; always empty for an observer. */
+    @Override
+    public List<ConnectedObserver> observers() {
+        List<ConnectedObserver> connected = new ArrayList<>();
+        for (Connection observer : observers) {
+            observer.observerName().ifPresent(name -> connected.add(new ConnectedObserver(name, observer.address())));
+        }
+        return List.copyOf(connected);
     }
 
     private void requireOwn(PeerMessage message) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.AbstractPeerTransportTest.RecordingPeerHandler;
+import dev.dhcpcluster.port.peer.ConnectedObserver;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.peer.PeerRefusal;
 import java.net.InetSocketAddress;
@@ -63,6 +64,11 @@ class ObserverTest {
         awaitTrue(() -> one.observerCount() == 1, "the node counts the observer");
         assertEquals(Set.of(ONE), observer.connected());
         assertEquals(Set.of(), one.connected(), "an observer is no peer");
+        List<ConnectedObserver> listed = one.observers();
+        assertEquals(1, listed.size(), listed.toString());
+        assertEquals("edge-1", listed.get(0).name());
+        assertTrue(listed.get(0).remote().startsWith("127.0.0.1:"), listed.toString());
+        assertEquals(List.of(), observer.observers(), "an observer is watched by no one");
 
         PeerMessage.ObserverView view = view(ONE, 3);
         one.sendToObservers(view);
@@ -162,6 +168,7 @@ class ObserverTest {
         RecordingPeerEvents.Refusal refusal = cluster.events(ONE).awaitRefusal(PeerRefusal.OBSERVER_SPOKE);
         assertTrue(refusal.remote().endsWith("(observer \"rogue\")"), refusal.remote());
         awaitTrue(() -> one.observerCount() == 0, "the observer's place is free again");
+        assertEquals(List.of(), one.observers(), "a closed observer is no longer listed");
         assertEquals(List.of(), atOne.calls());
     }
 

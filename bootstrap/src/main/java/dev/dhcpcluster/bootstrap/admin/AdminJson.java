@@ -16,8 +16,10 @@ import dev.dhcpcluster.core.pool.PoolUsage;
 import dev.dhcpcluster.core.pool.SubnetUsage;
 import dev.dhcpcluster.port.model.HostNameSent;
 import dev.dhcpcluster.port.model.Lease;
+import dev.dhcpcluster.port.peer.ConnectedObserver;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -222,6 +224,10 @@ public final class AdminJson {
             }
         }
         view.member().ifPresent(member -> addressSpace(cluster.putObject("address-space"), member));
+        ArrayNode observers = cluster.putArray("observers");
+        view.observers().stream()
+                .sorted(Comparator.comparing(ConnectedObserver::name).thenComparing(ConnectedObserver::remote))
+                .forEach(observer -> observers.addObject().put("name", observer.name()).put("remote", observer.remote()));
     }
 
     /**

@@ -138,6 +138,14 @@ final class StatusCommand implements Callable<Integer> {
             lines.add(String.format(Locale.ROOT, "  member %-4s %-21s %s", member.path("id").asText(),
                     text(member, "address"), state));
         }
+        JsonNode observers = cluster.path("observers");
+        if (observers.isArray()) {
+            List<String> watching = new ArrayList<>();
+            // An observer's name is its own choice: escaped, as anything a remote party sends.
+            observers.forEach(observer -> watching.add(SafeText.inline(observer.path("name").asText()) + " from "
+                    + SafeText.inline(observer.path("remote").asText())));
+            lines.add("observers  " + (watching.isEmpty() ? "none" : watching.size() + ": " + String.join(", ", watching)));
+        }
         JsonNode space = cluster.path("address-space");
         if (space.isObject()) {
             List<String> blocks = new ArrayList<>();

@@ -385,7 +385,8 @@ public final class ClusterService extends AbstractIdleService {
             current.roundTrip(peer).ifPresent(rtt -> roundTrips.put(peer, rtt));
         }
         return new ClusterView(cluster.name(), current.listenAddress(), status, cluster.peerAddresses(),
-                current.connected(), roundTrips, Optional.ofNullable(dataSide).map(ClusterMember::view));
+                current.connected(), roundTrips, Optional.ofNullable(dataSide).map(ClusterMember::view),
+                current.observers());
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.dhcpcluster.bootstrap.runtime;
 
 import dev.dhcpcluster.core.election.ElectionStatus;
 import dev.dhcpcluster.port.model.NodeId;
+import dev.dhcpcluster.port.peer.ConnectedObserver;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,10 +22,11 @@ import java.util.Set;
  * @param connected the peers connected and authenticated now
  * @param roundTrips the latest round-trip time measured to each connected peer, where one was
  * @param member what this node holds of the address space; empty until its DHCP service has started
+ * @param observers the observers (relay agents) connected now
  */
 public record ClusterView(String name, Optional<String> listen, ElectionStatus election,
         Map<NodeId, String> addresses, Set<NodeId> connected, Map<NodeId, Duration> roundTrips,
-        Optional<MemberView> member) {
+        Optional<MemberView> member, List<ConnectedObserver> observers) {
 
     public ClusterView {
         Objects.requireNonNull(name, "name");
@@ -33,6 +36,7 @@ public record ClusterView(String name, Optional<String> listen, ElectionStatus e
         connected = Set.copyOf(connected);
         roundTrips = Map.copyOf(roundTrips);
         Objects.requireNonNull(member, "member");
+        observers = List.copyOf(observers);
     }
 
     /** The round-trip time to {@code peer}, if one was measured on its current connection. */

@@ -3,6 +3,9 @@ package dev.dhcpcluster.bootstrap.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dhcpcluster.bootstrap.admin.AdminJson;
+import dev.dhcpcluster.bootstrap.cli.StatusCommandAccess;
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.e2e.Poll;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
@@ -11,6 +14,10 @@ import dev.dhcpcluster.core.relay.ClusterPicture;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,16 +80,25 @@ class ClusterObserverTest {
         ports.forEach((id, port) -> peers.put(new NodeId(id), new InetSocketAddress("127.0.0.1", port)));
         observer = ClusterObserver.start("lab", ClusterSecret.read(secret), "edge-1", peers, ClusterEvents.NONE);
 
-        ClusterPicture settled = Poll.until(SETTLE, "3 live nodes owning every bucket",
-                () -> Optional.of(observer.picture()).filter(p -> p.live().size() == 3 && ownedByLive(p)),
+        // The first leader may deal every bucket to itself before the others have joined; the
+        // picture settles once the buckets are shared out among the live nodes.
+        ClusterPicture settled = Poll.until(SETTLE, "3 live nodes owning every bucket, shared out",
+                () -> Optional.of(observer.picture()).filter(p -> p.live().size() == 3 && ownedByLive(p)
+                        && owners(p) > 1),
                 () -> describe(observer.picture()));
         assertTrue(settled.reached());
         assertEquals(Set.of(ONE, new NodeId(2), new NodeId(3)), settled.live());
-        assertTrue(IntStream.range(0, 256).mapToObj(settled::ownerOf).map(Optional::get).collect(Collectors.toSet())
-                .size() > 1, "the buckets are shared out: " + describe(settled));
         Poll.until(SETTLE, "a round trip measured to every node", () -> Optional.of(observer.picture())
                 .filter(p -> peers.keySet().stream().allMatch(node -> p.roundTrip(node).isPresent())),
                 () -> describe(observer.picture()));
+        JsonNode status = AdminJson.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(nodes.get(2).admin().url() + "status")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode watching = status.path("cluster").path("observers");
+        assertEquals(1, watching.size(), status.toString());
+        assertEquals("edge-1", watching.get(0).path("name").asText());
+        assertTrue(watching.get(0).path("remote").asText().startsWith("127.0.0.1:"), watching.toString());
+        assertTrue(StatusCommandAccess.table(status).stream().anyMatch(line -> line.startsWith("observers  1: edge-1 from "
+                + "127.0.0.1:")), StatusCommandAccess.table(status).toString());
 
         nodes.remove(1).runtime().stop(START);
         long stopped = System.nanoTime();
@@ -102,6 +118,10 @@ class ClusterObserverTest {
     private static boolean ownedByLive(ClusterPicture picture) {
         return IntStream.range(0, 256).allMatch(bucket -> picture.ownerOf(bucket).filter(picture.live()::contains)
                 .isPresent());
+    }
+
+    private static long owners(ClusterPicture picture) {
+        return IntStream.range(0, 256).mapToObj(picture::ownerOf).flatMap(Optional::stream).distinct().count();
     }
 
     private static String describe(ClusterPicture picture) {

@@ -4,6 +4,7 @@ import dev.dhcpcluster.port.model.NodeId;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -67,6 +68,14 @@ public interface PeerTransport extends AutoCloseable {
 
     /** The peers connected and authenticated now; never an observer. */
     Set<NodeId> connected();
+
+    /**
+     * The observers connected and authenticated now, in no particular order; empty for a transport
+     * that accepts none, which is what the default says.
+     */
+    default List<ConnectedObserver> observers() {
+        return List.of();
+    }
 
     /**
      * The latest round-trip time measured to {@code peer} on its connection, if it is connected
