@@ -18,10 +18,8 @@ import dev.dhcpcluster.bootstrap.runtime.ReloadOutcome;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
-import dev.dhcpcluster.port.dhcp.DhcpHandler;
 import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Datagram;
-import dev.dhcpcluster.port.model.Delivery;
 import dev.dhcpcluster.port.model.DhcpMessageType;
 import dev.dhcpcluster.port.model.HardwareAddress;
 import dev.dhcpcluster.port.model.Ipv4Address;
@@ -35,7 +33,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -52,37 +49,12 @@ class ColocatedRelayTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Ipv4Address NODE_ADDRESS = Ipv4Address.parse("198.18.0.1");
 
-    /** The capture and socket of the shared transport: handed datagrams by the test, records what is sent. */
-    static final class Wire implements DhcpTransport {
-        volatile DhcpHandler handler;
-        volatile boolean closed;
-        final List<Sent> sent = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void start(DhcpHandler handler) {
-            this.handler = handler;
-        }
-
-        @Override
-        public void send(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
-            sent.add(new Sent(payload, delivery, interfaceName));
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-    }
-
-    /** One datagram the transport was asked to send. */
-    record Sent(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
-    }
-
     @TempDir
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final Wire wire = new Wire();
+    /** The capture and socket of the shared transport: handed datagrams by the test, records what is sent. */
+    private final RecordingTransport wire = new RecordingTransport();
     private final NodeRelayReader reader = new NodeRelayReader(name -> Optional.empty());
     private Path file;
     private NodeComponent component;
@@ -157,7 +129,7 @@ class ColocatedRelayTest {
 
         wire.handler.handle(discover());
 
-        Sent offer = Poll.until(TIMEOUT, "the OFFER sent to the client on lan1", () -> wire.sent.stream()
+        RecordingTransport.Sent offer = Poll.until(TIMEOUT, "the OFFER sent to the client on lan1", () -> wire.sent.stream()
                 .filter(sent -> sent.interfaceName().equals(Optional.of("lan1"))).findFirst(), wire.sent::toString);
         DhcpMessage message = DhcpCodec.decode(offer.payload());
         assertEquals(DhcpMessage.BOOTREPLY, message.op());

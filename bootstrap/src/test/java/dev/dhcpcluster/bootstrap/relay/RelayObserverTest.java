@@ -170,7 +170,7 @@ class RelayObserverTest {
         Path file = relayFile(server(1, one), "");
         RelayConfig first = reader.load(file);
         RelayRuntime relay = new RelayRuntime(first, Optional.of(() -> reader.load(file)),
-                config -> new RelayRuntimeTest.Recording(), System::nanoTime, ClusterSource.of(first, "edge-1"),
+                config -> new RecordingTransport(), System::nanoTime, ClusterSource.of(first, "edge-1"),
                 ClusterSource::of);
         open.add(relay);
         Poll.until(WAIT, "node 1 observed", () -> Optional.of(one.observerCount()).filter(count -> count == 1),

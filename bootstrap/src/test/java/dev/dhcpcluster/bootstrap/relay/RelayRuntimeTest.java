@@ -16,8 +16,6 @@ import dev.dhcpcluster.core.relay.ClusterPicture;
 import dev.dhcpcluster.core.relay.ClusterWatch;
 import dev.dhcpcluster.core.relay.NodeReport;
 import dev.dhcpcluster.core.relay.RelayDropReason;
-import dev.dhcpcluster.port.dhcp.DhcpHandler;
-import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Datagram;
 import dev.dhcpcluster.port.model.Delivery;
 import dev.dhcpcluster.port.model.DhcpMessageType;
@@ -33,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
@@ -47,31 +44,9 @@ class RelayRuntimeTest {
     private static final Ipv4Address FIRST = Ipv4Address.parse("198.18.0.1");
     private static final Ipv4Address SECOND = Ipv4Address.parse("198.18.0.2");
 
-    /** What the relay sent, in order. */
-    record Sent(byte[] payload, Delivery delivery) {
-    }
-
-    /** A transport that records what it is asked to send. */
-    static final class Recording implements DhcpTransport {
-        final List<Sent> sent = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void start(DhcpHandler handler) {
-        }
-
-        @Override
-        public void send(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
-            sent.add(new Sent(payload, delivery));
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final AtomicReference<String> file = new AtomicReference<>();
-    private final Recording transport = new Recording();
+    private final RecordingTransport transport = new RecordingTransport();
     private final RelayConfigReader reader = new RelayConfigReader(name -> Optional.empty());
 
     private static String relayFile(String servers) {
@@ -114,7 +89,7 @@ class RelayRuntimeTest {
             assertTrue(relay.reload().applied());
 
             relay.handle(discover());
-            assertEquals(List.of(new Delivery.Unicast(SECOND, 67)), transport.sent.stream().map(Sent::delivery).toList(),
+            assertEquals(List.of(new Delivery.Unicast(SECOND, 67)), transport.sent.stream().map(RecordingTransport.Sent::delivery).toList(),
                     "requests go to the new server only");
 
             clock.addAndGet(Duration.ofSeconds(59).toNanos());
@@ -140,7 +115,7 @@ class RelayRuntimeTest {
                     relay.reload().errors());
             assertEquals(Optional.of(new NodeId(1)), relay.config().servers().get(0).node());
             relay.handle(discover());
-            assertEquals(List.of(new Delivery.Unicast(FIRST, 67)), transport.sent.stream().map(Sent::delivery).toList());
+            assertEquals(List.of(new Delivery.Unicast(FIRST, 67)), transport.sent.stream().map(RecordingTransport.Sent::delivery).toList());
             assertEquals(1, relay.counters().reloads(false));
             assertEquals(0, relay.counters().reloads(true));
         }

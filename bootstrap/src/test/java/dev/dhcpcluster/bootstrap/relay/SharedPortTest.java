@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhcpcluster.port.dhcp.DhcpHandler;
-import dev.dhcpcluster.port.dhcp.DhcpTransport;
 import dev.dhcpcluster.port.model.Datagram;
 import dev.dhcpcluster.port.model.Delivery;
 import dev.dhcpcluster.port.model.Ipv4Address;
@@ -29,33 +27,7 @@ class SharedPortTest {
     private static final Ipv4Address OTHER_NODE = Ipv4Address.parse("198.18.0.2");
     private static final Ipv4Address CLIENT = Ipv4Address.parse("198.18.64.20");
 
-    /** What the underlying transport was asked to send. */
-    record Sent(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
-    }
-
-    /** The underlying transport: keeps the dispatcher it is started with, records what it sends. */
-    static final class Underlying implements DhcpTransport {
-        DhcpHandler handler;
-        boolean closed;
-        final List<Sent> sent = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void start(DhcpHandler handler) {
-            this.handler = handler;
-        }
-
-        @Override
-        public void send(byte[] payload, Delivery delivery, Optional<String> interfaceName) {
-            sent.add(new Sent(payload, delivery, interfaceName));
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-    }
-
-    private final Underlying underlying = new Underlying();
+    private final RecordingTransport underlying = new RecordingTransport();
     private final List<Datagram> toNode = new CopyOnWriteArrayList<>();
     private final List<Datagram> toRelay = new CopyOnWriteArrayList<>();
     private SharedPort port;
@@ -215,7 +187,7 @@ class SharedPortTest {
     @Test
     @DisplayName("the relay's side starts only once the node's runs, and the node's close closes the transport")
     void lifeCycle() throws IOException {
-        SharedPort fresh = new SharedPort(new Underlying(), List.of("lan1"), Set.of(GIADDR), PORT, Set::of);
+        SharedPort fresh = new SharedPort(new RecordingTransport(), List.of("lan1"), Set.of(GIADDR), PORT, Set::of);
         assertThrows(IOException.class, () -> fresh.relaySide().start(toRelay::add));
 
         port.nodeSide().close();
