@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * A node's admin HTTP endpoint, on the JDK's HTTP server. It starts once the DHCP service runs and
  * answers:
  * <ul>
- *   <li>{@code GET /status}: the node, its transport, store, pools, traffic and cluster (JSON);</li>
+ *   <li>{@code GET /status}: the node, its transport, store, pools, traffic and cluster, and the
+ *       relay that runs in its process, if any (JSON);</li>
  *   <li>{@code GET /leases}: leases by address, MAC, client id, host name or subnet, paged (JSON);</li>
  *   <li>{@code DELETE /leases/ADDRESS}: ends the lease of ADDRESS, durably (token);</li>
  *   <li>{@code POST /reload}: reads the config file again ({@link NodeRuntime#reload}) (token);</li>
@@ -219,7 +220,10 @@ public final class AdminService extends AbstractIdleService {
             AdminJson.Status status = new AdminJson.Status(config, version == null ? "(development build)" : version,
                     started, Instant.now(), node.endpoint(), node.storeDescription(), node.boundPort(), node.usage(), current.counts(),
                     cluster.status(CLUSTER_TIMEOUT));
-            JsonResponse.send(exchange, 200, AdminJson.status(status));
+            var json = AdminJson.status(status);
+            // What runs beside the node (its relay) shows under its section's name.
+            current.companion().ifPresent(beside -> json.set(beside.name(), beside.status()));
+            JsonResponse.send(exchange, 200, json);
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             unavailable(exchange, e);
         } catch (InterruptedException e) {

@@ -8,6 +8,8 @@ import dev.dhcpcluster.bootstrap.config.NodeConfig;
 import dev.dhcpcluster.bootstrap.config.kea.KeaImport;
 import dev.dhcpcluster.bootstrap.config.kea.KeaImportException;
 import dev.dhcpcluster.bootstrap.config.kea.KeaNote;
+import dev.dhcpcluster.bootstrap.relay.NodeRelayReader;
+import dev.dhcpcluster.bootstrap.relay.RelayConfig;
 import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.bootstrap.secret.SecretException;
 import dev.dhcpcluster.core.config.SubnetConfig;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -64,11 +67,14 @@ final class ConfigCommand implements Runnable {
         public Integer call() {
             try {
                 NodeConfig config = plugins.loader().load(file);
+                Optional<RelayConfig> relay = new NodeRelayReader().load(file, config);
                 if (!noHostCheck) {
                     new HostCheck().check(config, file.toString());
                     checkClusterFiles(config);
+                    checkRelaySecret(config, relay);
                 }
-                spec.commandLine().getOut().println("OK: " + file + ": " + summary(config));
+                spec.commandLine().getOut().println("OK: " + file + ": " + summary(config)
+                        + relay.map(ConfigCommand.Check::summary).orElse(""));
                 return 0;
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println(e.getMessage());
@@ -104,6 +110,32 @@ final class ConfigCommand implements Runnable {
             if (!errors.isEmpty()) {
                 throw new ConfigException(file.toString(), errors);
             }
+        }
+
+        /**
+         * The cluster secret of a {@code relay.cluster} of its own, read as {@code run} reads it (the
+         * node's own is checked with the node's cluster section).
+         */
+        private void checkRelaySecret(NodeConfig config, Optional<RelayConfig> relay) throws ConfigException {
+            Optional<Path> secret = relay.flatMap(RelayConfig::cluster).map(RelayConfig.Cluster::secretFile)
+                    .filter(path -> config.cluster().map(cluster -> !cluster.secretFile().equals(path)).orElse(true));
+            if (secret.isEmpty()) {
+                return;
+            }
+            try {
+                Arrays.fill(ClusterSecret.read(secret.get()), (byte) 0);
+            } catch (SecretException e) {
+                throw new ConfigException(file.toString(), List.of(new ConfigError("relay.cluster.secret-file",
+                        e.getMessage())));
+            }
+        }
+
+        /** {@code , relay from lan1 198.18.64.1 to 2 servers, watching cluster "lab"}. */
+        private static String summary(RelayConfig relay) {
+            return ", relay from " + relay.settings().interfaces().stream().map(face -> face.name() + " " + face.address())
+                    .collect(Collectors.joining(", ")) + " to " + relay.servers().size()
+                    + (relay.servers().size() == 1 ? " server" : " servers")
+                    + relay.cluster().map(cluster -> ", watching cluster \"" + cluster.name() + "\"").orElse("");
         }
 
         private static String summary(NodeConfig config) {

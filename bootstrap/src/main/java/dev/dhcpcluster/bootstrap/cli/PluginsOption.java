@@ -1,6 +1,7 @@
 package dev.dhcpcluster.bootstrap.cli;
 
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
+import dev.dhcpcluster.bootstrap.relay.NodeRelayReader;
 import dev.dhcpcluster.bootstrap.plugin.AdapterCatalog;
 import dev.dhcpcluster.bootstrap.plugin.PluginException;
 import java.nio.file.Path;
@@ -19,14 +20,15 @@ final class PluginsOption {
     Path directory;
 
     /**
-     * A config loader that knows the class path's adapters and the plugins'.
+     * A config loader that knows the class path's adapters and the plugins', and reads a node
+     * file's {@code relay} section (the relay that {@code run} runs beside the node).
      *
      * @throws CommandFailure if the plugins cannot be loaded
      */
     ConfigLoader loader() throws CommandFailure {
         try {
             return new ConfigLoader(directory == null ? AdapterCatalog.fromClassPath()
-                    : AdapterCatalog.withPlugins(directory));
+                    : AdapterCatalog.withPlugins(directory)).withCompanion(new NodeRelayReader());
         } catch (PluginException e) {
             throw new CommandFailure(DhcpclusterCommand.USAGE, e.getMessage());
         }

@@ -8,8 +8,14 @@ import dev.dhcpcluster.bootstrap.runtime.ConfigSource;
 import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
 import dev.dhcpcluster.bootstrap.runtime.NodeRuntime;
 import dev.dhcpcluster.bootstrap.runtime.NodeStartException;
+import dev.dhcpcluster.bootstrap.relay.ColocatedRelay;
+import dev.dhcpcluster.bootstrap.relay.NodeRelayReader;
+import dev.dhcpcluster.bootstrap.relay.RelayConfig;
+import dev.dhcpcluster.bootstrap.secret.SecretException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +28,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dhcpcluster run --config FILE}: runs a node until SIGTERM or SIGINT. SIGHUP reloads the
- * config file ({@link NodeRuntime#reload}) and leaves the node running.
+ * config file ({@link NodeRuntime#reload}) and leaves the node running. A file with a {@code relay}
+ * section runs that relay beside the node, on the node's transport ({@link ColocatedRelay}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs a node until SIGTERM or SIGINT; prints one line when it serves. "
@@ -64,11 +71,26 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return e.exitCode();
         }
-        NodeRuntime runtime = NodeComponent.of(nodeConfig, ConfigSource.file(config, loader)).runtime();
+        Optional<ColocatedRelay> relay;
+        try {
+            relay = relay(nodeConfig);
+        } catch (CommandFailure e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return e.exitCode();
+        }
+        NodeComponent node = NodeComponent.of(relay.map(ColocatedRelay::node).orElse(nodeConfig),
+                ConfigSource.file(config, loader));
+        NodeRuntime runtime = node.runtime();
+        relay.ifPresent(beside -> {
+            runtime.accompany(beside);
+            beside.registerMetrics(node.metrics());
+        });
         // Before start: a SIGHUP while the node starts must not stop it (the JVM's default).
         reloadOnHangup(runtime);
-        // SIGTERM and SIGINT run the hooks: stop gracefully (transport closed, queued work done, store closed).
+        // SIGTERM and SIGINT run the hooks: stop gracefully (the relay first, then the node: transport
+        // closed, queued work done, store closed).
         Thread hook = new Thread(() -> {
+            relay.ifPresent(ColocatedRelay::close);
             runtime.stop(STOP_TIMEOUT);
             Logging.flush();
         }, "dhcpcluster-shutdown");
@@ -77,17 +99,61 @@ final class RunCommand implements Callable<Integer> {
             runtime.start(START_TIMEOUT);
         } catch (NodeStartException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
+            relay.ifPresent(ColocatedRelay::close);
             spec.commandLine().getErr().println(e.getMessage());
             return DhcpclusterCommand.FAILED;
         }
-        spec.commandLine().getOut().println(runtime.readyLine());
+        if (relay.isPresent()) {
+            try {
+                // After the node: the relay registers on the transport the node has bound.
+                relay.get().start();
+            } catch (IOException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                relay.get().close();
+                runtime.stop(STOP_TIMEOUT);
+                spec.commandLine().getErr().println("the relay cannot start: " + e.getMessage());
+                return DhcpclusterCommand.FAILED;
+            }
+        }
+        spec.commandLine().getOut().println(runtime.readyLine() + relay.map(ColocatedRelay::readySuffix).orElse(""));
         spec.commandLine().getOut().flush();
         runtime.awaitStopped();
+        // A node stopped by a failure takes its relay with it.
+        relay.ifPresent(ColocatedRelay::close);
         if (runtime.failure().isPresent()) {
             spec.commandLine().getErr().println("node stopped after a failure: " + runtime.failure().get().getMessage());
             return DhcpclusterCommand.FAILED;
         }
         return 0;
+    }
+
+    /**
+     * The relay of the node file's {@code relay} section, ready to run beside the node; empty for
+     * a file without one. Its cluster observer is open.
+     *
+     * @throws CommandFailure if the section cannot be read again, or the relay's cluster secret or
+     *     TLS stores cannot be used
+     */
+    private Optional<ColocatedRelay> relay(NodeConfig nodeConfig) throws CommandFailure {
+        NodeRelayReader reader = new NodeRelayReader();
+        Optional<RelayConfig> relayConfig;
+        try {
+            relayConfig = reader.load(config, nodeConfig);
+        } catch (ConfigException e) {
+            throw new CommandFailure(DhcpclusterCommand.USAGE, e.getMessage());
+        }
+        if (relayConfig.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ColocatedRelay.of(nodeConfig, relayConfig.get(), config, reader));
+        } catch (SecretException e) {
+            throw new CommandFailure(DhcpclusterCommand.FAILED, "the relay cannot start: relay.cluster.secret-file: "
+                    + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // A TLS store that cannot be used: the message names its field.
+            throw new CommandFailure(DhcpclusterCommand.FAILED, "the relay cannot start: " + e.getMessage());
+        }
     }
 
     /**

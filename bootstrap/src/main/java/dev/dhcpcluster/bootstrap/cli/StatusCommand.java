@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Asks a running node (or relay) for its status through its admin endpoint and prints it as a table: "
             + "node, version, uptime, transport, store, cluster, traffic, and each subnet's total, free, offered, "
-            + "bound and declined addresses.",
+            + "bound and declined addresses; then the relay that runs in the node's process, if any.",
             "Exits 1 if no node answers."})
 final class StatusCommand implements Callable<Integer> {
 
@@ -95,6 +95,12 @@ final class StatusCommand implements Callable<Integer> {
             lines.add(String.format(Locale.ROOT, format, text(pool, "subnet"), pool.path("total").asText(),
                     pool.path("free").asText(), pool.path("offered").asText(), pool.path("bound").asText(),
                     pool.path("declined").asText()));
+        }
+        JsonNode relay = status.path("relay");
+        if (relay.isObject()) {
+            // The relay that runs in the node's process.
+            lines.add("");
+            lines.addAll(relayTable(relay));
         }
         return lines;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,7 @@ public final class ConfigLoader {
     private final NodeFileReader reader = new NodeFileReader();
     private final AdapterCatalog catalog;
     private final ConfigResolver resolver;
+    private final Optional<CompanionSection> companion;
 
     /**
      * A loader that accepts the adapters found on the class path ({@link AdapterCatalog#fromClassPath}).
@@ -36,8 +38,21 @@ public final class ConfigLoader {
 
     /** A loader that accepts the adapters of {@code catalog}. */
     public ConfigLoader(AdapterCatalog catalog) {
+        this(catalog, Optional.empty());
+    }
+
+    private ConfigLoader(AdapterCatalog catalog, Optional<CompanionSection> companion) {
         this.catalog = catalog;
         this.resolver = new ConfigResolver(catalog);
+        this.companion = companion;
+    }
+
+    /**
+     * A loader like this one that accepts a node file's {@code relay} section, checked by
+     * {@code relay}; this one refuses it.
+     */
+    public ConfigLoader withCompanion(CompanionSection relay) {
+        return new ConfigLoader(catalog, Optional.of(Objects.requireNonNull(relay, "relay")));
     }
 
     /** The adapters this loader accepts. */
@@ -85,9 +100,17 @@ public final class ConfigLoader {
      */
     public NodeConfig parse(String json, String source) throws ConfigException {
         Problems problems = new Problems();
-        NodeConfig config = reader.read(json, problems)
-                .flatMap(file -> resolver.resolve(file, problems))
-                .orElse(null);
+        Optional<NodeFile> file = reader.read(json, problems);
+        NodeConfig config = file.flatMap(read -> resolver.resolve(read, problems)).orElse(null);
+        if (file.isPresent() && file.get().relay() != null) {
+            if (companion.isEmpty()) {
+                problems.add("relay", "this program runs the node alone; a relay runs in one process with a node "
+                        + "under dhcpcluster run");
+            } else {
+                companion.get().check(json, Optional.ofNullable(config))
+                        .forEach(error -> problems.add(error.path(), error.message()));
+            }
+        }
         if (!problems.isEmpty() || config == null) {
             if (problems.isEmpty()) {
                 problems.add("(file)", "could not be resolved");

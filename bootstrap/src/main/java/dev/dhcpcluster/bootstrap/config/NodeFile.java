@@ -12,8 +12,10 @@ import java.util.TreeMap;
  * The node configuration file exactly as written: every value still raw (strings for addresses,
  * boxed numbers so that "absent" stays visible). The {@code transport} and {@code lease-store}
  * sections are plain JSON objects: their fields belong to the adapter the section's {@code type}
- * names, which reads them itself. {@link ConfigResolver} validates it and turns it
- * into a {@link NodeConfig}. The JSON names are Kea's wherever the concept is the same.
+ * names, which reads them itself. The {@code relay} section is kept as written too: the relay
+ * that runs in the node's process reads it ({@link CompanionSection}). {@link ConfigResolver}
+ * validates the rest and turns it into a {@link NodeConfig}. The JSON names are Kea's wherever the
+ * concept is the same.
  */
 record NodeFile(
         @JsonProperty("node") Node node,
@@ -21,16 +23,17 @@ record NodeFile(
         @JsonProperty("lease-store") Map<String, Object> leaseStore,
         @JsonProperty("admin") Admin admin,
         @JsonProperty("cluster") Cluster cluster,
+        @JsonProperty("relay") JsonNode relay,
         @JsonProperty("Dhcp4") Dhcp4 dhcp4) {
 
     /** The file as read before it had an {@code "admin"} section. */
     NodeFile(Node node, Map<String, Object> transport, Map<String, Object> leaseStore, Dhcp4 dhcp4) {
-        this(node, transport, leaseStore, null, null, dhcp4);
+        this(node, transport, leaseStore, null, null, null, dhcp4);
     }
 
     /** The file as read before it had a {@code "cluster"} section. */
     NodeFile(Node node, Map<String, Object> transport, Map<String, Object> leaseStore, Admin admin, Dhcp4 dhcp4) {
-        this(node, transport, leaseStore, admin, null, dhcp4);
+        this(node, transport, leaseStore, admin, null, null, dhcp4);
     }
 
     /** {@code "node"}: who this node is, where it keeps its files, and how it queues DHCP datagrams. */

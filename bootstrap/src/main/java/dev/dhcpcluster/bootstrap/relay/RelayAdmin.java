@@ -107,12 +107,25 @@ public final class RelayAdmin implements AutoCloseable {
         }
     }
 
-    /** The {@code /status} document. */
+    /**
+     * The {@code /status} document: {@code "role": "relay"}, then {@link #describe}'s fields.
+     */
     static ObjectNode status(RelayRuntime relay) {
+        ObjectNode status = AdminJson.MAPPER.createObjectNode();
+        status.put("role", "relay");
+        status.setAll(describe(relay));
+        return status;
+    }
+
+    /**
+     * What {@code relay} reports of itself: its name, transport, interfaces, cluster, servers and
+     * counts. A relay's {@code /status}, and the {@code relay} field of the {@code /status} of the
+     * node it runs beside.
+     */
+    static ObjectNode describe(RelayRuntime relay) {
         RelayConfig config = relay.config();
         RelayCounters counters = relay.counters();
         ObjectNode status = AdminJson.MAPPER.createObjectNode();
-        status.put("role", "relay");
         status.put("name", relay.name());
         status.put("transport", relay.describe());
         ArrayNode interfaces = status.putArray("interfaces");

@@ -19,9 +19,20 @@ final class RelayMetrics {
     private RelayMetrics() {
     }
 
-    /** A registry with every metric of {@code relay}. */
+    /** A registry with every metric of {@code relay}, and the build's and the JVM's. */
     static PrometheusRegistry registry(RelayRuntime relay) {
         PrometheusRegistry registry = new PrometheusRegistry();
+        register(registry, relay);
+        BuildInfo.register(registry);
+        JvmMetrics.builder().register(registry);
+        return registry;
+    }
+
+    /**
+     * Registers the {@code dhcpcluster_relay_*} metrics of {@code relay} in {@code registry}: a
+     * relay's own, or the node's whose process it runs in.
+     */
+    static void register(PrometheusRegistry registry, RelayRuntime relay) {
         RelayCounters counters = relay.counters();
         CounterWithCallback.builder()
                 .name("dhcpcluster_relay_forwarded_total")
@@ -103,8 +114,5 @@ final class RelayMetrics {
                     }
                 })
                 .register(registry);
-        BuildInfo.register(registry);
-        JvmMetrics.builder().register(registry);
-        return registry;
     }
 }

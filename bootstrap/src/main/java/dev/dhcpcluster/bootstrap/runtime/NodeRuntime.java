@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -56,6 +58,8 @@ public final class NodeRuntime {
      * one line that says why the node did not start. {@link #start} stops them itself then.
      */
     private volatile boolean startRequested;
+    /** What runs beside the node in its process, reloaded and shown with it, if anything. */
+    private volatile Optional<NodeCompanion> companion = Optional.empty();
 
     @Inject
     NodeRuntime(NodeConfig config, ConfigSource source, ServiceManager services, NodeService node,
@@ -167,11 +171,36 @@ public final class NodeRuntime {
     }
 
     /**
+     * Makes {@code beside} the node's companion: reloaded with the node ({@link #reload}) and shown
+     * in its status. Set once, before the node starts.
+     *
+     * @throws IllegalStateException if the node has a companion already
+     */
+    public void accompany(NodeCompanion beside) {
+        Objects.requireNonNull(beside, "beside");
+        synchronized (this) {
+            if (companion.isPresent()) {
+                throw new IllegalStateException("node " + config.node().value() + " has a companion already");
+            }
+            companion = Optional.of(beside);
+        }
+    }
+
+    /** What runs beside the node in its process, if anything ({@link #accompany}). */
+    public Optional<NodeCompanion> companion() {
+        return companion;
+    }
+
+    /**
      * Reads the node's config file again and applies what can change while the node runs, keeping
      * every lease; a file that is not valid leaves the node on its old config. The file is read by
      * the same {@link ConfigLoader} as at start. Fields that need a restart
      * ({@link ConfigChanges#RESTART_ONLY}) keep their running values and are named in the outcome;
      * the rest of the file is applied all the same. The outcome is logged, one line per item.
+     *
+     * <p>A node with a {@linkplain #accompany companion} reloads it first, from the same file: its
+     * lines join the outcome, and a refusal of its section refuses the whole reload, the node
+     * keeping its config too.
      *
      * <p>Reloads run one at a time; the caller's thread waits for the event loop to take the new
      * config (briefly: the swap runs between two datagrams).
@@ -202,6 +231,26 @@ public final class NodeRuntime {
             return new ReloadOutcome(false, List.of(), List.of(),
                     e.errors().stream().map(ConfigError::toString).toList());
         }
+        Optional<NodeCompanion> beside = companion;
+        if (beside.isEmpty()) {
+            return reloadNode(loaded, canonical);
+        }
+        ReloadOutcome besides = beside.get().reload();
+        if (!besides.applied()) {
+            fileRefused = true;
+            return besides;
+        }
+        ReloadOutcome own = reloadNode(loaded, canonical);
+        List<String> changes = new ArrayList<>(own.changes());
+        changes.addAll(besides.changes());
+        List<String> restartNeeded = new ArrayList<>(own.restartNeeded());
+        restartNeeded.addAll(besides.restartNeeded());
+        // The companion's changes are in force whatever became of the node's.
+        return new ReloadOutcome(own.applied(), changes, restartNeeded, own.errors());
+    }
+
+    /** The node's own part of a reload, from a file found valid. */
+    private ReloadOutcome reloadNode(NodeConfig loaded, String canonical) {
         List<String> restartNeeded = ConfigChanges.restartNeeded(config, loaded);
         ServerConfig serving = node.serving();
         if (cluster.distributesConfig()) {

@@ -32,6 +32,34 @@ class CommandLineTest {
     }
 
     @Test
+    @DisplayName("config check reads a node file's relay section and names the relay on its line")
+    void configCheckNamesTheRelay() {
+        Path example = Path.of("..", "examples", "cluster", "node1-with-relay.json");
+
+        int code = execute("config", "check", "--no-host-check", example.toString());
+
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().strip().endsWith(", cluster \"lab\" of 3 members, relay from eth1 198.18.64.1 to 3 "
+                + "servers, watching cluster \"lab\""), out.toString());
+    }
+
+    @Test
+    @DisplayName("run refuses a relay section beside a udp transport, naming the field, before anything starts")
+    void runRefusesARelayBesideUdp(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("node.json");
+        Files.writeString(file, Files.readString(EXAMPLE).replaceFirst("\"Dhcp4\"",
+                "\"relay\": {\"interfaces\": [{\"name\": \"lan1\", \"address\": \"198.18.64.1\"}], "
+                        + "\"servers\": [{\"address\": \"198.18.0.1\"}]}, \"Dhcp4\""));
+
+        int code = execute("run", "--config", file.toString());
+
+        assertEquals(DhcpclusterCommand.USAGE, code);
+        assertTrue(err.toString().contains("relay: a relay in one process with a node needs the node's transport to be "
+                + "pcap (transport.type is \"udp\")"), err.toString());
+        assertEquals("", out.toString(), "no ready line for a node that never started");
+    }
+
+    @Test
     void configCheckPrintsEveryErrorWithItsPath(@TempDir Path dir) throws Exception {
         Path file = badFile(dir);
 
