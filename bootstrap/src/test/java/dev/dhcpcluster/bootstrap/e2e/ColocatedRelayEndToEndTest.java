@@ -83,12 +83,13 @@ class ColocatedRelayEndToEndTest {
             cluster.awaitSettled(LabCluster.all());
             awaitRelayKnowsCluster(cluster);
 
-            // 1. Clients of node 1 (in process) and of node 2 or 3 (over the server LAN).
+            // A client of node 1 (served in process) and one of node 2 or 3 (served over the server LAN).
             Served inProcess = null;
             Served overNetwork = null;
             int tries = 0;
             while (tries < candidates.size() && (inProcess == null || overNetwork == null)) {
-                Served served = leaseAndRenew(lab, cluster, clientHost, candidates.get(tries), "udhcpc" + ++tries);
+                Served served = leaseAndRenew(lab, cluster, clientHost, candidates.get(tries), "udhcpc" + (tries + 1));
+                tries++;
                 if (served.owner() == NODE_WITH_RELAY) {
                     inProcess = inProcess == null ? served : inProcess;
                 } else {
@@ -100,18 +101,17 @@ class ColocatedRelayEndToEndTest {
             System.out.println("ColocatedRelayEndToEndTest: " + tries + " clients tried; node 1 served " + inProcess
                     + " in process, node " + overNetwork.owner() + " served " + overNetwork + " over the server LAN");
 
-            // 3. The node's status shows the relay, and `dhcpcluster status` prints it after the node.
+            // The node's status shows the relay, and `dhcpcluster status` prints it after the node.
             JsonNode relayStatus = relayStatus(cluster);
             assertFalse(relayStatus.has("role"), relayStatus::toString);
-            assertEquals(relay.toNodeSection().path("name").asText(), relayStatus.path("name").asText(),
-                    relayStatus::toString);
+            assertEquals("edge-1", relayStatus.path("name").asText(), relayStatus::toString);
             assertEquals(RoutedLab.CLIENT_INTERFACE, relayStatus.path("interfaces").path(0).path("name").asText(),
                     relayStatus::toString);
             assertEquals(LabCluster.CLUSTER_NAME, relayStatus.path("cluster").path("name").asText(),
                     relayStatus::toString);
             assertStatusCommandPrintsTheRelay(network.router(), cluster);
 
-            // 4. SIGHUP with max-hops 4 -> 8: applied, and the node serves on.
+            // SIGHUP with max-hops doubled: applied, and the node serves both kinds of client on.
             String before = metrics(cluster);
             long applied = RelayProcess.metric(before, RELOADS_APPLIED);
             long refused = RelayProcess.metric(before, RELOADS_REFUSED);
@@ -166,7 +166,8 @@ class ColocatedRelayEndToEndTest {
      * and node 1's relay, in its {@code /metrics} and its {@code /status} alike, sent every request
      * to the owner and none to another node (but for a retransmission, which goes to every live
      * node). A renewal goes by unicast to the owner (RFC 2131 §4.4.5): to node 2 or 3 the router
-     * forwards it, and the relay has nothing to do with it.
+     * forwards it, and the relay has nothing to do with it; node 1's address is the router's own,
+     * so there it arrives on the relay's interface and the relay hands it to node 1 in process.
      */
     private static Served leaseAndRenew(NetworkLab lab, LabCluster cluster, LabHost clientHost, String mac,
             String name) {
@@ -195,10 +196,9 @@ class ColocatedRelayEndToEndTest {
         RelayCounters renewal = counters(cluster).minus(beforeRenewal);
         String renewalEvidence = "renewal: " + renewal + ", " + renewed + "\n" + evidence;
         if (owner == NODE_WITH_RELAY) {
-            // Node 1's address is the router's: the renewal arrives on the relay's interface, and the
-            // relay hands it to node 1 in process. udhcpc renews with its REQUEST's xid, so within
-            // RelayRoutes.RETRANSMISSION_WINDOW_SECONDS of that REQUEST (as here) the relay takes it
-            // for a retransmission and also sends it to the other nodes, which hold no lease of it.
+            // udhcpc renews with its REQUEST's xid, so within RelayRoutes.RETRANSMISSION_WINDOW_SECONDS
+            // of that REQUEST (as here) the relay takes the renewal for a retransmission and sends it
+            // to every live node, as it does any retransmission.
             assertTrue(renewal.forwarded() >= 1, () -> "the renewal did not reach node 1: " + renewalEvidence);
             assertEquals(renewal.forwarded(), renewal.sentTo(owner), renewalEvidence);
         } else {
