@@ -125,7 +125,8 @@ class ColocatedRelayEndToEndTest {
             String after = metrics(cluster);
             assertEquals(applied + 1, RelayProcess.metric(after, RELOADS_APPLIED), after);
             assertEquals(refused, RelayProcess.metric(after, RELOADS_REFUSED), after);
-            assertTrue(node1.output().contains("max-hops: " + relay.maxHops() + " -> " + hops), node1::describe);
+            // The node's reload outcome names the relay's change under the relay section's path.
+            assertTrue(node1.output().contains("relay.max-hops: " + relay.maxHops() + " -> " + hops), node1::describe);
             assertEquals(1, relayStatus(cluster).path("config").path("reloads").asLong(),
                     () -> relayStatus(cluster).toString());
             assertTrue(node1.isAlive(), node1::describe);
