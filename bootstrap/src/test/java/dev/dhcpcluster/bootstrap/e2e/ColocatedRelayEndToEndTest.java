@@ -32,7 +32,7 @@ import org.opentest4j.AssertionFailedError;
  * with a changed {@code relay.max-hops} is applied while the node keeps serving.
  *
  * <p>The server LAN has no DHCP client in this network, so what node 1 serves on its own link is
- * not tested here ({@link DirectlyAttachedClientEndToEndTest} and {@link TwoLinkPcapEndToEndTest}
+ * not tested here ({@link PcapTransportEndToEndTest} and {@link TwoLinkPcapEndToEndTest}
  * cover a pcap node's directly attached clients).
  *
  * <p>One lab and one cluster start serve every check, to keep the test short.
