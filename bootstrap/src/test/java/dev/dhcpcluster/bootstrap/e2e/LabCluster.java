@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.opentest4j.AssertionFailedError;
@@ -59,6 +61,8 @@ public final class LabCluster {
     private final NetworkLab lab;
     private final Map<Integer, NodeProcess> nodes = new LinkedHashMap<>();
     private final Map<Integer, Integer> starts = new LinkedHashMap<>();
+    /** Each node's config as its file holds it now, cluster section included. */
+    private final Map<Integer, NodeConfigFile> configs = new LinkedHashMap<>();
     private final Path secretFile;
 
     private LabCluster(NetworkLab lab, Path secretFile) {
@@ -72,11 +76,22 @@ public final class LabCluster {
      * {@code Dhcp4} and transport, and waits until each is ready.
      */
     public static LabCluster start(NetworkLab lab, NodeConfigFile dhcp) {
+        return start(lab, id -> dhcp, Map.of());
+    }
+
+    /**
+     * Like {@link #start(NetworkLab, NodeConfigFile)}, with node N's config {@code configs.apply(N)};
+     * node N runs on {@code hosts.get(N)} where that is given (a host of {@code lab} whose address is
+     * {@link #address address(N)}, such as a router that is also a node), on a host of its own
+     * otherwise.
+     */
+    public static LabCluster start(NetworkLab lab, IntFunction<NodeConfigFile> configs, Map<Integer, LabHost> hosts) {
         Path secret = writeSecret(lab.workDirectory().resolve("cluster.key"));
         LabCluster cluster = new LabCluster(lab, secret);
-        Map<Integer, LabHost> hosts = new LinkedHashMap<>();
+        Map<Integer, LabHost> nodeHosts = new LinkedHashMap<>();
         for (int id = 1; id <= SIZE; id++) {
-            hosts.put(id, lab.addHost("node" + id, address(id) + LINK_PREFIX));
+            LabHost given = hosts.get(id);
+            nodeHosts.put(id, given != null ? given : lab.addHost("node" + id, address(id) + LINK_PREFIX));
         }
         for (int id = 1; id <= SIZE; id++) {
             Map<Integer, String> peers = new LinkedHashMap<>();
@@ -85,9 +100,10 @@ public final class LabCluster {
                     peers.put(peer, address(peer) + ":" + PEER_PORT);
                 }
             }
-            NodeConfigFile member = dhcp.asClusterMember(id,
+            NodeConfigFile member = configs.apply(id).asClusterMember(id,
                     new NodeConfigFile.Cluster(CLUSTER_NAME, address(id) + ":" + PEER_PORT, secret, peers));
-            cluster.nodes.put(id, NodeProcess.launch(lab, hosts.get(id), "node" + id, member));
+            cluster.configs.put(id, member);
+            cluster.nodes.put(id, NodeProcess.launch(lab, nodeHosts.get(id), "node" + id, member));
             cluster.starts.put(id, 1);
         }
         cluster.nodes.values().forEach(NodeProcess::awaitReady);
@@ -131,6 +147,20 @@ public final class LabCluster {
     /** SIGKILLs node {@code id} by its PID and waits until it has ended. */
     public void kill(int id) {
         node(id).kill();
+    }
+
+    /**
+     * Rewrites node {@code id}'s config file with {@code change} applied to what it holds (its
+     * data directory and cluster section stay), and sends the node SIGHUP, as an operator reloads
+     * a node; returns the new config. Whether the node took it, it shows in its log and metrics.
+     */
+    public NodeConfigFile reconfigure(int id, UnaryOperator<NodeConfigFile> change) {
+        NodeProcess node = node(id);
+        NodeConfigFile changed = change.apply(configs.get(id));
+        node.rewriteConfig(changed);
+        configs.put(id, changed);
+        node.reload();
+        return changed;
     }
 
     /**

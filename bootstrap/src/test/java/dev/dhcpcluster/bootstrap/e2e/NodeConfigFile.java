@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The JSON config file of a node under test, built from the few things an end-to-end test varies:
@@ -96,10 +97,12 @@ public final class NodeConfigFile {
     private final int offerLifetime;
     /** The cluster section, or null for a node alone. */
     private final Cluster cluster;
+    /** The relay section of a node that runs a relay in its process, or null for none. */
+    private final RelayConfigFile relay;
 
     private NodeConfigFile(int nodeId, String interfaceName, List<String> pcapInterfaces, String transportType,
             int validLifetime, int renewTimer, int rebindTimer, Map<String, String> options, List<Subnet> subnets,
-            int offerLifetime, Cluster cluster) {
+            int offerLifetime, Cluster cluster, RelayConfigFile relay) {
         this.nodeId = nodeId;
         this.interfaceName = interfaceName;
         this.pcapInterfaces = List.copyOf(pcapInterfaces);
@@ -111,18 +114,19 @@ public final class NodeConfigFile {
         this.subnets = List.copyOf(subnets);
         this.offerLifetime = offerLifetime;
         this.cluster = cluster;
+        this.relay = relay;
     }
 
     /** A node with id 1 serving {@code interfaceName}, Kea's default lease times, no options or subnets. */
     public static NodeConfigFile servingInterface(String interfaceName) {
         return new NodeConfigFile(1, interfaceName, List.of(interfaceName), "udp", 3600, 1800, 3150, Map.of(), List.of(), 0,
-                null);
+                null, null);
     }
 
     /** Returns a copy whose node serves its interface with the raw-frame ({@code pcap}) transport. */
     public NodeConfigFile withPcapTransport() {
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, "pcap", validLifetime, renewTimer, rebindTimer, options, subnets,
-                offerLifetime, cluster);
+                offerLifetime, cluster, relay);
     }
 
     /**
@@ -134,13 +138,13 @@ public final class NodeConfigFile {
             throw new IllegalArgumentException("the pcap transport serves at least one interface");
         }
         return new NodeConfigFile(nodeId, interfaceName, List.of(interfaces), "pcap", validLifetime, renewTimer,
-                rebindTimer, options, subnets, offerLifetime, cluster);
+                rebindTimer, options, subnets, offerLifetime, cluster, relay);
     }
 
     /** Returns a copy with these lease times in seconds. */
     public NodeConfigFile withLeaseTimes(int valid, int renew, int rebind) {
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, valid, renew, rebind, options, subnets,
-                offerLifetime, cluster);
+                offerLifetime, cluster, relay);
     }
 
     /** Returns a copy with a global option (Kea's option name and data syntax). */
@@ -148,7 +152,7 @@ public final class NodeConfigFile {
         Map<String, String> changed = new LinkedHashMap<>(options);
         changed.put(name, data);
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer, changed, subnets,
-                offerLifetime, cluster);
+                offerLifetime, cluster, relay);
     }
 
     /** Returns a copy with one more subnet. */
@@ -156,7 +160,7 @@ public final class NodeConfigFile {
         List<Subnet> changed = new ArrayList<>(subnets);
         changed.add(subnet);
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer, options, changed,
-                offerLifetime, cluster);
+                offerLifetime, cluster, relay);
     }
 
     /**
@@ -168,14 +172,30 @@ public final class NodeConfigFile {
             throw new IllegalArgumentException("offer-lifetime must be at least 1 s: " + seconds);
         }
         return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer, options, subnets,
-                seconds, cluster);
+                seconds, cluster, relay);
     }
 
     /** Returns a copy for node {@code id}, a member of {@code cluster}. */
     public NodeConfigFile asClusterMember(int id, Cluster member) {
         Objects.requireNonNull(member, "member");
         return new NodeConfigFile(id, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer, rebindTimer,
-                options, subnets, offerLifetime, member);
+                options, subnets, offerLifetime, member, relay);
+    }
+
+    /**
+     * Returns a copy whose node runs {@code relay} in its own process: the file's top-level
+     * {@code relay} section ({@link RelayConfigFile#toNodeSection()}), which needs the pcap
+     * transport ({@link #withPcapTransport()}).
+     */
+    public NodeConfigFile withRelay(RelayConfigFile relay) {
+        Objects.requireNonNull(relay, "relay");
+        return new NodeConfigFile(nodeId, interfaceName, pcapInterfaces, transportType, validLifetime, renewTimer,
+                rebindTimer, options, subnets, offerLifetime, cluster, relay);
+    }
+
+    /** The relay section of this node's file, if it runs a relay in its process. */
+    public Optional<RelayConfigFile> relay() {
+        return Optional.ofNullable(relay);
     }
 
     /** Returns the config file text, with {@code dataDirectory} as the node's data directory. */
@@ -200,6 +220,9 @@ public final class NodeConfigFile {
             ArrayNode peers = section.putArray("peers");
             cluster.peers().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .forEach(peer -> peers.addObject().put("id", peer.getKey()).put("address", peer.getValue()));
+        }
+        if (relay != null) {
+            root.set("relay", relay.toNodeSection());
         }
         ObjectNode dhcp4 = root.putObject("Dhcp4");
         dhcp4.put("valid-lifetime", validLifetime);

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,12 +35,14 @@ public final class NodeProcess {
     private final LabHost host;
     private final LabProcess process;
     private final Path configFile;
+    private final Path dataDirectory;
 
-    private NodeProcess(NetworkLab lab, LabHost host, LabProcess process, Path configFile) {
+    private NodeProcess(NetworkLab lab, LabHost host, LabProcess process, Path configFile, Path dataDirectory) {
         this.lab = lab;
         this.host = host;
         this.process = process;
         this.configFile = configFile;
+        this.dataDirectory = dataDirectory;
     }
 
     /**
@@ -59,18 +62,40 @@ public final class NodeProcess {
      */
     public static NodeProcess launch(NetworkLab lab, LabHost host, String name, NodeConfigFile config) {
         Path file = lab.workDirectory().resolve(name + ".json");
+        Path dataDirectory = lab.workDirectory().resolve(name + "-data");
+        write(file, config, dataDirectory);
+        return launch(lab, host, name, file, dataDirectory);
+    }
+
+    private static NodeProcess launch(NetworkLab lab, LabHost host, String processName, Path configFile,
+            Path dataDirectory) {
+        List<String> argv = JavaCommand.of(List.of("-Xmx256m"), MAIN,
+                List.of("run", "--config", configFile.toString()));
+        return new NodeProcess(lab, host, lab.start(processName, host, argv), configFile, dataDirectory);
+    }
+
+    /** Writes the file whole or not at all (a temporary file moved over it), so no reader sees half of it. */
+    private static void write(Path file, NodeConfigFile config, Path dataDirectory) {
+        Path temporary = file.resolveSibling(file.getFileName() + ".new");
         try {
-            Files.writeString(file, config.toJson(lab.workDirectory().resolve(name + "-data")), StandardCharsets.UTF_8);
+            Files.writeString(temporary, config.toJson(dataDirectory), StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-        return launch(lab, host, name, file);
     }
 
-    private static NodeProcess launch(NetworkLab lab, LabHost host, String processName, Path configFile) {
-        List<String> argv = JavaCommand.of(List.of("-Xmx256m"), MAIN,
-                List.of("run", "--config", configFile.toString()));
-        return new NodeProcess(lab, host, lab.start(processName, host, argv), configFile);
+    /**
+     * Replaces the node's config file with {@code config} (the same data directory), as an operator
+     * edits it; the running node reads it at its next reload ({@link #reload()}) or restart.
+     */
+    public void rewriteConfig(NodeConfigFile config) {
+        write(configFile, config, dataDirectory);
+    }
+
+    /** Asks the node to read its config file again (SIGHUP to its PID). */
+    public void reload() {
+        process.signal("HUP");
     }
 
     /**
@@ -81,7 +106,7 @@ public final class NodeProcess {
         if (process.isAlive()) {
             throw new IllegalStateException(process.name() + " is still running");
         }
-        return launch(lab, host, processName, configFile);
+        return launch(lab, host, processName, configFile, dataDirectory);
     }
 
     /** Waits (bounded) for the node's ready line; fails with the node's output if it exits or stays silent. */

@@ -16,7 +16,9 @@ import java.util.OptionalInt;
  * what an end-to-end test varies: the client-facing interfaces, the servers, and for a
  * cluster-aware relay the {@code cluster} section. The UDP transport serves the one interface; the
  * admin endpoint listens on the loopback of the relay's namespace ({@link RelayProcess#ADMIN_LISTEN}).
- * Immutable; each {@code with...} returns a changed copy.
+ * The same values make the {@code relay} section of a node that runs the relay in its own process
+ * ({@link #toNodeSection()}, {@link NodeConfigFile#withRelay}). Immutable; each {@code with...}
+ * returns a changed copy.
  */
 public final class RelayConfigFile {
 
@@ -92,6 +94,30 @@ public final class RelayConfigFile {
                 servers, "edge-1", 4, null, null);
     }
 
+    /**
+     * The relay section for a node of a {@link LabCluster} that runs it in its own process: the
+     * relay of {@link #plain} for the three nodes, each server naming its node only (the node's
+     * {@code cluster} section gives the peer addresses and the cluster the relay observes).
+     */
+    public static RelayConfigFile forNodeOfLabCluster(String interfaceName, String interfaceAddress) {
+        List<Server> servers = new ArrayList<>();
+        for (int id : LabCluster.all()) {
+            servers.add(new Server(LabCluster.address(id), OptionalInt.of(id), Optional.empty()));
+        }
+        return new RelayConfigFile("edge-1", List.of(new Interface(interfaceName, Optional.of(interfaceAddress), false)),
+                servers, "edge-1", 4, null, null);
+    }
+
+    /** Returns a copy that drops requests that have passed more than {@code hops} relays. */
+    public RelayConfigFile withMaxHops(int hops) {
+        return new RelayConfigFile(name, interfaces, servers, remoteId, hops, clusterName, secretFile);
+    }
+
+    /** The most relays a request may have passed. */
+    public int maxHops() {
+        return maxHops;
+    }
+
     /** Returns a copy that observes the cluster {@code clusterName}, with the secret in {@code secretFile}. */
     public RelayConfigFile asClusterAware(String clusterName, Path secretFile) {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -105,9 +131,30 @@ public final class RelayConfigFile {
     /** Returns the config file text. */
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode relay = root.putObject("relay");
-        relay.put("name", name);
+        ObjectNode relay = section();
         relay.putObject("transport").put("type", "udp");
+        relay.putObject("admin").put("listen", RelayProcess.ADMIN_LISTEN);
+        root.set("relay", relay);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a relay config", e);
+        }
+    }
+
+    /**
+     * The {@code relay} section of a node file: no {@code transport} (the node's) and no
+     * {@code admin} (the node's endpoint shows the relay); {@code cluster} only if this relay
+     * observes one of its own, else the node's.
+     */
+    public ObjectNode toNodeSection() {
+        return section();
+    }
+
+    /** What a relay file's and a node file's relay sections share. */
+    private ObjectNode section() {
+        ObjectNode relay = JSON.createObjectNode();
+        relay.put("name", name);
         ArrayNode interfaceArray = relay.putArray("interfaces");
         for (Interface served : interfaces) {
             ObjectNode node = interfaceArray.addObject().put("name", served.name());
@@ -125,11 +172,6 @@ public final class RelayConfigFile {
         if (clusterName != null) {
             relay.putObject("cluster").put("name", clusterName).put("secret-file", secretFile.toString());
         }
-        relay.putObject("admin").put("listen", RelayProcess.ADMIN_LISTEN);
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a relay config", e);
-        }
+        return relay;
     }
 }

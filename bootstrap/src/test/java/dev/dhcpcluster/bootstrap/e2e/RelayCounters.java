@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,7 +23,14 @@ public record RelayCounters(long forwarded, long returned, Map<Integer, Long> se
 
     /** Reads the counters from the relay's {@code /metrics}. */
     public static RelayCounters read(RelayProcess relay) {
-        String metrics = relay.metrics();
+        return parse(relay.metrics());
+    }
+
+    /**
+     * The counters in the {@code /metrics} text {@code metrics}: a relay's, or that of a node that
+     * runs a relay in its process.
+     */
+    public static RelayCounters parse(String metrics) {
         Map<Integer, Long> sent = new TreeMap<>();
         for (int id : LabCluster.all()) {
             sent.put(id, RelayProcess.metric(metrics,
@@ -30,6 +38,25 @@ public record RelayCounters(long forwarded, long returned, Map<Integer, Long> se
         }
         return new RelayCounters(RelayProcess.metric(metrics, "dhcpcluster_relay_forwarded_total"),
                 RelayProcess.metric(metrics, "dhcpcluster_relay_returned_total"), sent);
+    }
+
+    /**
+     * The counters in a relay's {@code /status} object ({@code forwarded}, {@code returned}, each
+     * server's {@code sent}): a relay's whole answer, or the {@code relay} object of a node's.
+     */
+    public static RelayCounters ofStatus(JsonNode status) {
+        Map<Integer, Long> sent = new TreeMap<>();
+        for (int id : LabCluster.all()) {
+            sent.put(id, 0L);
+        }
+        for (JsonNode server : status.path("servers")) {
+            for (int id : LabCluster.all()) {
+                if (LabCluster.address(id).equals(server.path("address").asText())) {
+                    sent.put(id, server.path("sent").asLong());
+                }
+            }
+        }
+        return new RelayCounters(status.path("forwarded").asLong(), status.path("returned").asLong(), sent);
     }
 
     /** What moved since {@code earlier}. */

@@ -1,6 +1,8 @@
 package dev.dhcpcluster.bootstrap.e2e;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * A routed network for a relay agent: a server LAN (the lab's first switch, {@code br0}, where
@@ -16,6 +18,9 @@ import java.util.List;
  * 8 blocks. Clients' default route, and the nodes' route to the client LAN, go through the router,
  * so a client's unicast renewal and release reach the node that served it, and the node's answer
  * comes back, without the relay.
+ *
+ * <p>{@link #createWithNode1OnRouter} builds the same network with a router that is node 1's host
+ * as well (its server-LAN address is node 1's, 198.18.0.1), for a relay in one process with a node.
  */
 public final class RoutedLab {
 
@@ -33,25 +38,47 @@ public final class RoutedLab {
 
     private static final String CLIENT_PREFIX = "/21";
 
+    /** The node that runs on the router in a lab of {@link #createWithNode1OnRouter}. */
+    private static final int NODE_ON_ROUTER = 1;
+
     private final NetworkLab lab;
     private final String clientSwitch;
     private final LabHost router;
     private final LabHost routerClientSide;
+    /** The router's address on the server LAN: {@link #ROUTER_SERVER_SIDE}, or node 1's when node 1 runs on it. */
+    private final String routerServerSide;
+    private final boolean node1OnRouter;
 
-    private RoutedLab(NetworkLab lab, String clientSwitch, LabHost router, LabHost routerClientSide) {
+    private RoutedLab(NetworkLab lab, String clientSwitch, LabHost router, LabHost routerClientSide,
+            String routerServerSide, boolean node1OnRouter) {
         this.lab = lab;
         this.clientSwitch = clientSwitch;
         this.router = router;
         this.routerClientSide = routerClientSide;
+        this.routerServerSide = routerServerSide;
+        this.node1OnRouter = node1OnRouter;
     }
 
     /** Adds the client LAN's switch and the router, forwarding, to {@code lab}; no node yet. */
     public static RoutedLab create(NetworkLab lab) {
+        return create(lab, ROUTER_SERVER_SIDE, false);
+    }
+
+    /**
+     * Like {@link #create}, but the router is also the host of node 1, which {@link #startCluster}
+     * starts there: its server-LAN address is node 1's ({@link LabCluster#address}), and the other
+     * nodes route the client LAN through it.
+     */
+    public static RoutedLab createWithNode1OnRouter(NetworkLab lab) {
+        return create(lab, LabCluster.address(NODE_ON_ROUTER), true);
+    }
+
+    private static RoutedLab create(NetworkLab lab, String routerServerSide, boolean node1OnRouter) {
         String clientSwitch = lab.addSwitch();
-        LabHost router = lab.addHost("router", ROUTER_SERVER_SIDE + LabCluster.LINK_PREFIX);
+        LabHost router = lab.addHost("router", routerServerSide + LabCluster.LINK_PREFIX);
         LabHost routerClientSide = lab.plug(router, clientSwitch, CLIENT_INTERFACE, ROUTER_CLIENT_SIDE + CLIENT_PREFIX);
         router.enableForwarding();
-        return new RoutedLab(lab, clientSwitch, router, routerClientSide);
+        return new RoutedLab(lab, clientSwitch, router, routerClientSide, routerServerSide, node1OnRouter);
     }
 
     /** A node config serving {@code eth0} by UDP with {@link #CLIENT_SUBNET} as its one subnet. */
@@ -64,9 +91,17 @@ public final class RoutedLab {
      * one's traffic for the client LAN through the router.
      */
     public LabCluster startCluster(NodeConfigFile dhcp) {
-        LabCluster cluster = LabCluster.start(lab, dhcp);
-        for (int id : LabCluster.all()) {
-            cluster.node(id).host().addRoute(CLIENT_LAN, ROUTER_SERVER_SIDE);
+        return startCluster(id -> dhcp);
+    }
+
+    /**
+     * Like {@link #startCluster(NodeConfigFile)}, with node N's config {@code configs.apply(N)}; in a
+     * lab of {@link #createWithNode1OnRouter}, node 1 runs on the router, which needs no route.
+     */
+    public LabCluster startCluster(IntFunction<NodeConfigFile> configs) {
+        LabCluster cluster = LabCluster.start(lab, configs, node1OnRouter ? Map.of(NODE_ON_ROUTER, router) : Map.of());
+        for (int id : node1OnRouter ? LabCluster.allBut(NODE_ON_ROUTER) : LabCluster.all()) {
+            cluster.node(id).host().addRoute(CLIENT_LAN, routerServerSide);
         }
         return cluster;
     }
@@ -95,7 +130,7 @@ public final class RoutedLab {
     /** A host on the server LAN with the address {@code address}, routing the client LAN through the router. */
     public LabHost serverLanHost(String role, String address) {
         LabHost host = lab.addHost(role, address + LabCluster.LINK_PREFIX);
-        host.addRoute(CLIENT_LAN, ROUTER_SERVER_SIDE);
+        host.addRoute(CLIENT_LAN, routerServerSide);
         return host;
     }
 
