@@ -41,7 +41,6 @@ import org.opentest4j.AssertionFailedError;
 class ColocatedRelayEndToEndTest {
 
     private static final Duration LEASE_WAIT = Duration.ofSeconds(30);
-    private static final Duration RELAY_WAIT = Duration.ofSeconds(30);
     private static final Duration COUNTERS_WAIT = Duration.ofSeconds(10);
     private static final Duration COMMAND_WAIT = Duration.ofSeconds(30);
     private static final int NODE_WITH_RELAY = 1;
@@ -81,7 +80,7 @@ class ColocatedRelayEndToEndTest {
             List<String> candidates = candidateMacs();
             LabHost clientHost = network.clientHost("udh", candidates.get(0));
             cluster.awaitSettled(LabCluster.all());
-            awaitRelayKnowsCluster(cluster);
+            RelayStatusWait.untilItKnowsTheCluster(() -> relayStatus(cluster), "node 1's relay", cluster::describe);
 
             // A client of node 1 (served in process) and one of node 2 or 3 (served over the server LAN).
             Served inProcess = null;
@@ -250,33 +249,6 @@ class ColocatedRelayEndToEndTest {
                 evidence);
         assertEquals(owner, lease.path("writer").asInt(), lease::toString);
         return lease;
-    }
-
-    /**
-     * Waits until node 1's relay has reached the cluster, sees every node up, and has held one
-     * assignment for a second: from then on it knows the owner of every bucket.
-     */
-    private static void awaitRelayKnowsCluster(LabCluster cluster) {
-        String[] assignment = {""};
-        long[] since = {0};
-        Poll.until(RELAY_WAIT, "node 1's relay to know the cluster", () -> {
-            JsonNode status = relayStatus(cluster);
-            JsonNode view = status.path("cluster");
-            boolean allUp = status.path("servers").size() == LabCluster.SIZE;
-            for (JsonNode server : status.path("servers")) {
-                allUp &= server.path("up").asBoolean(false);
-            }
-            String now = view.path("assignment").asText("none");
-            if (!view.path("reached").asBoolean(false) || !allUp || now.equals("none")) {
-                assignment[0] = "";
-                return Optional.empty();
-            }
-            if (!now.equals(assignment[0])) {
-                assignment[0] = now;
-                since[0] = System.nanoTime();
-            }
-            return System.nanoTime() - since[0] >= Duration.ofSeconds(1).toNanos() ? Optional.of(true) : Optional.empty();
-        }, cluster::describe);
     }
 
     /**

@@ -26,7 +26,6 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.AssertionFailedError;
 
 /**
  * dhcpcluster's relay agent on the router of a {@link RoutedLab}, between a client LAN and the
@@ -44,7 +43,6 @@ import org.opentest4j.AssertionFailedError;
 class RelayEndToEndTest {
 
     private static final Duration LEASE_WAIT = Duration.ofSeconds(45);
-    private static final Duration RELAY_WAIT = Duration.ofSeconds(30);
     private static final Duration COUNTERS_WAIT = Duration.ofSeconds(10);
     /** A 60 s lease with T1 at 5 s, so that dhclient renews (by unicast, at T1) within the test. */
     private static final int LEASE = 60;
@@ -129,7 +127,8 @@ class RelayEndToEndTest {
             Dhcpcd dhcpcd = new Dhcpcd(lab, network.clientHost("dcd", "02:00:00:00:64:13"), "dhcpcd");
             cluster.awaitSettled(LabCluster.all());
             RelayProcess relay = RelayProcess.start(lab, network.router(), "relay", clusterRelay(cluster));
-            awaitRelayKnowsCluster(relay, cluster);
+            RelayStatusWait.untilItKnowsTheCluster(relay::status, "the relay",
+                    () -> relay.describe() + cluster.describe());
 
             // dhclient: bound through the relay, renews by itself at T1, released with dhclient -r.
             LeaseEvent dhclientBound = leaseThroughRelay(relay, cluster, dhclient, "BOUND");
@@ -187,7 +186,8 @@ class RelayEndToEndTest {
             Udhcpc first = new Udhcpc(lab, clientHost, "udhcpc");
             cluster.awaitSettled(LabCluster.all());
             RelayProcess relay = RelayProcess.start(lab, network.router(), "relay", clusterRelay(cluster));
-            awaitRelayKnowsCluster(relay, cluster);
+            RelayStatusWait.untilItKnowsTheCluster(relay::status, "the relay",
+                    () -> relay.describe() + cluster.describe());
             LeaseEvent bound = leaseThroughRelay(relay, cluster, first, "bound");
             int owner = cluster.nodeWithServerIdentifier(bound.serverId());
             assertTrue(first.process().stop(Duration.ofSeconds(10)).isPresent(), first.process()::describe);
@@ -301,7 +301,8 @@ class RelayEndToEndTest {
             LabHost perfHost = network.clientHostWithAddress("perf", PERFDHCP_ADDRESS);
             cluster.awaitSettled(LabCluster.all());
             RelayProcess relay = RelayProcess.start(lab, network.router(), "relay", clusterRelay(cluster));
-            awaitRelayKnowsCluster(relay, cluster);
+            RelayStatusWait.untilItKnowsTheCluster(relay::status, "the relay",
+                    () -> relay.describe() + cluster.describe());
             RelayCounters before = RelayCounters.read(relay);
 
             LabProcess perfdhcp = lab.start("perfdhcp", perfHost, List.of(Tools.require("perfdhcp"), "-4",
@@ -378,33 +379,6 @@ class RelayEndToEndTest {
             assertTrue(LabAddresses.inSubnet(lease.path("address").asText(), RoutedLab.CLIENT_LAN), lease::toString);
             assertEquals(writer, lease.path("writer").asInt(), () -> "node " + node + ": " + lease);
         }
-    }
-
-    /**
-     * Waits until the relay has reached the cluster, sees every node up, and has held one
-     * assignment for a second: from then on it knows the owner of every bucket.
-     */
-    private static void awaitRelayKnowsCluster(RelayProcess relay, LabCluster cluster) {
-        String[] assignment = {""};
-        long[] since = {0};
-        Poll.until(RELAY_WAIT, "the relay to know the cluster", () -> {
-            JsonNode status = relay.status();
-            JsonNode view = status.path("cluster");
-            boolean allUp = status.path("servers").size() == LabCluster.SIZE;
-            for (JsonNode server : status.path("servers")) {
-                allUp &= server.path("up").asBoolean(false);
-            }
-            String now = view.path("assignment").asText("none");
-            if (!view.path("reached").asBoolean(false) || !allUp || now.equals("none")) {
-                assignment[0] = "";
-                return Optional.empty();
-            }
-            if (!now.equals(assignment[0])) {
-                assignment[0] = now;
-                since[0] = System.nanoTime();
-            }
-            return System.nanoTime() - since[0] >= Duration.ofSeconds(1).toNanos() ? Optional.of(true) : Optional.empty();
-        }, () -> relay.describe() + cluster.describe());
     }
 
     /** The relay's drops by reason since {@code before} (a metrics text), for the reasons this test sends. */
