@@ -1,5 +1,6 @@
 package dev.dhcpcluster.bootstrap.admin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -220,7 +221,7 @@ public final class AdminService extends AbstractIdleService {
             AdminJson.Status status = new AdminJson.Status(config, version == null ? "(development build)" : version,
                     started, Instant.now(), node.endpoint(), node.storeDescription(), node.boundPort(), node.usage(), current.counts(),
                     cluster.status(CLUSTER_TIMEOUT));
-            var json = AdminJson.status(status);
+            ObjectNode json = AdminJson.status(status);
             // What runs beside the node (its relay) shows under its section's name.
             current.companion().ifPresent(beside -> json.set(beside.name(), beside.status()));
             JsonResponse.send(exchange, 200, json);

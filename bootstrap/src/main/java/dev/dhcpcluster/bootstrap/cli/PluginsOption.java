@@ -1,9 +1,9 @@
 package dev.dhcpcluster.bootstrap.cli;
 
 import dev.dhcpcluster.bootstrap.config.ConfigLoader;
-import dev.dhcpcluster.bootstrap.relay.NodeRelayReader;
 import dev.dhcpcluster.bootstrap.plugin.AdapterCatalog;
 import dev.dhcpcluster.bootstrap.plugin.PluginException;
+import dev.dhcpcluster.bootstrap.relay.NodeRelayReader;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
