@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dhcpcluster.bootstrap.admin.AdminJson;
 import dev.dhcpcluster.bootstrap.cli.StatusCommandAccess;
-import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.e2e.Poll;
-import dev.dhcpcluster.bootstrap.runtime.NodeComponent;
-import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
+import dev.dhcpcluster.bootstrap.runtime.ThreeLoopbackNodes;
 import dev.dhcpcluster.core.relay.ClusterPicture;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
@@ -18,12 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterObserverTest {
 
-    private static final Duration START = Duration.ofSeconds(30);
     /** Long enough for an election, the first assignment and its grants on a loaded machine. */
     private static final Duration SETTLE = Duration.ofSeconds(60);
     /** The nodes' failure timeout: the default of a cluster section. */
@@ -50,7 +43,7 @@ class ClusterObserverTest {
 
     @TempDir
     Path data;
-    private final Map<Integer, NodeComponent> nodes = new LinkedHashMap<>();
+    private ThreeLoopbackNodes nodes;
     private ClusterObserver observer;
 
     @AfterEach
@@ -58,27 +51,19 @@ class ClusterObserverTest {
         if (observer != null) {
             observer.close();
         }
-        nodes.values().forEach(node -> node.runtime().stop(START));
+        if (nodes != null) {
+            nodes.close();
+        }
     }
 
     @Test
     @DisplayName("the observer sees three live nodes owning all 256 buckets; a stopped node drops out within its "
             + "failure timeout, and once the leader reassigns, every bucket has a live owner again")
     void pictureFollowsTheCluster() throws Exception {
-        Path secret = data.resolve("cluster.key");
-        ClusterSecret.generate(secret, false);
-        Map<Integer, Integer> ports = new TreeMap<>();
-        for (int id = 1; id <= 3; id++) {
-            ports.put(id, freePort());
-        }
-        for (int id = 1; id <= 3; id++) {
-            NodeComponent node = NodeComponent.of(new ConfigLoader().parse(config(id, ports, secret), "node-" + id));
-            nodes.put(id, node);
-            node.runtime().start(START);
-        }
-        Map<NodeId, InetSocketAddress> peers = new TreeMap<>();
-        ports.forEach((id, port) -> peers.put(new NodeId(id), new InetSocketAddress("127.0.0.1", port)));
-        observer = ClusterObserver.start("lab", ClusterSecret.read(secret), "edge-1", peers, ClusterEvents.NONE);
+        nodes = ThreeLoopbackNodes.start(data);
+        Map<NodeId, InetSocketAddress> peers = nodes.peers();
+        observer = ClusterObserver.start(ThreeLoopbackNodes.CLUSTER, nodes.secret(), "edge-1", peers,
+                ClusterEvents.NONE);
 
         // The first leader may deal every bucket to itself before the others have joined; the
         // picture settles once the buckets are shared out among the live nodes.
@@ -92,7 +77,7 @@ class ClusterObserverTest {
                 .filter(p -> peers.keySet().stream().allMatch(node -> p.roundTrip(node).isPresent())),
                 () -> describe(observer.picture()));
         JsonNode status = AdminJson.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(nodes.get(2).admin().url() + "status")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                URI.create(nodes.node(2).admin().url() + "status")).build(), HttpResponse.BodyHandlers.ofString()).body());
         JsonNode watching = status.path("cluster").path("observers");
         assertEquals(1, watching.size(), status.toString());
         assertEquals("edge-1", watching.get(0).path("name").asText());
@@ -100,7 +85,7 @@ class ClusterObserverTest {
         assertTrue(StatusCommandAccess.table(status).stream().anyMatch(line -> line.startsWith("observers  1: edge-1 from "
                 + "127.0.0.1:")), StatusCommandAccess.table(status).toString());
 
-        nodes.remove(1).runtime().stop(START);
+        nodes.stop(1);
         long stopped = System.nanoTime();
         Poll.until(FAILURE_TIMEOUT.plusSeconds(2), "node 1 dropped from the picture",
                 () -> Optional.of(observer.picture()).filter(p -> !p.live().contains(ONE)),
@@ -129,31 +114,5 @@ class ClusterObserverTest {
                 .collect(Collectors.groupingBy(owner -> owner.map(String::valueOf).orElse("none"), TreeMap::new,
                         Collectors.counting()));
         return "live " + picture.live() + ", assignment " + picture.assignmentVersion() + ", bucket owners " + owners;
-    }
-
-    private String config(int id, Map<Integer, Integer> ports, Path secret) {
-        List<String> peers = new ArrayList<>();
-        ports.forEach((peer, port) -> {
-            if (peer != id) {
-                peers.add("{ \"id\": %d, \"address\": \"127.0.0.1:%d\" }".formatted(peer, port));
-            }
-        });
-        return """
-                {
-                  "node": { "id": %d, "data-directory": "%s" },
-                  "transport": { "type": "udp", "listen-address": "127.0.0.1", "listen-port": 0 },
-                  "admin": { "listen": "127.0.0.1:0" },
-                  "cluster": { "name": "lab", "listen": "127.0.0.1:%d", "secret-file": "%s",
-                               "peers": [ %s ] },
-                  "Dhcp4": { "subnet4": [ { "id": 1, "subnet": "198.18.0.0/16",
-                                            "pools": [ { "pool": "198.18.1.0 - 198.18.4.255" } ] } ] }
-                }
-                """.formatted(id, data.resolve("node" + id), ports.get(id), secret, String.join(", ", peers));
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
     }
 }

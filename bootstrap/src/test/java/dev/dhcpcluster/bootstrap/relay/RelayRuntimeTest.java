@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhcpcluster.bootstrap.e2e.Poll;
 import dev.dhcpcluster.core.dhcp.DhcpCodec;
 import dev.dhcpcluster.core.dhcp.DhcpMessage;
 import dev.dhcpcluster.core.dhcp.DhcpOptions;
@@ -131,10 +132,9 @@ class RelayRuntimeTest {
         relay.start();
         try (relay; RelayFileWatch watch = RelayFileWatch.start(path, relay, Duration.ofMillis(20))) {
             Files.writeString(path, relayFile("{\"address\": \"198.18.0.1\"}, {\"address\": \"198.18.0.2\"}"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (relay.counters().reloads(true) == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Poll.until(Duration.ofSeconds(20), "the file watch to reload the changed file",
+                    () -> relay.counters().reloads(true) > 0 ? Optional.of(true) : Optional.empty(),
+                    () -> relay.config().settings().servers().toString());
             assertEquals(List.of(FIRST, SECOND), relay.config().settings().servers());
             assertEquals(1, relay.counters().reloads(true));
         }

@@ -4,25 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhcpcluster.adapter.tcppeer.TcpPeerTransport;
-import dev.dhcpcluster.bootstrap.config.ConfigLoader;
 import dev.dhcpcluster.bootstrap.e2e.Poll;
-import dev.dhcpcluster.bootstrap.secret.ClusterSecret;
 import dev.dhcpcluster.port.model.NodeId;
 import dev.dhcpcluster.port.peer.PeerHandler;
 import dev.dhcpcluster.port.peer.PeerMessage;
 import dev.dhcpcluster.port.telemetry.ClusterEvents;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -35,13 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ObserverViewTest {
 
-    private static final Duration START = Duration.ofSeconds(30);
     private static final Duration SETTLE = Duration.ofSeconds(60);
     private static final Set<NodeId> ALL = Set.of(new NodeId(1), new NodeId(2), new NodeId(3));
 
     @TempDir
     Path data;
-    private final Map<Integer, NodeComponent> nodes = new LinkedHashMap<>();
+    private ThreeLoopbackNodes nodes;
     private final Map<NodeId, PeerMessage.ObserverView> latest = new ConcurrentHashMap<>();
     private TcpPeerTransport observer;
 
@@ -50,28 +43,18 @@ class ObserverViewTest {
         if (observer != null) {
             observer.close();
         }
-        nodes.values().forEach(node -> node.runtime().stop(START));
+        if (nodes != null) {
+            nodes.close();
+        }
     }
 
     @Test
     @DisplayName("every node tells its observer the same leader and assignment, all 256 buckets held by live "
             + "members, the three members it hears and its timers")
     void nodesTellTheirObservers() throws Exception {
-        Path secret = data.resolve("cluster.key");
-        ClusterSecret.generate(secret, false);
-        Map<Integer, Integer> ports = new TreeMap<>();
-        for (int id = 1; id <= 3; id++) {
-            ports.put(id, freePort());
-        }
-        for (int id = 1; id <= 3; id++) {
-            NodeComponent node = NodeComponent.of(new ConfigLoader().parse(config(id, ports, secret), "node-" + id));
-            nodes.put(id, node);
-            node.runtime().start(START);
-        }
-        Map<NodeId, InetSocketAddress> addresses = new TreeMap<>();
-        ports.forEach((id, port) -> addresses.put(new NodeId(id), new InetSocketAddress("127.0.0.1", port)));
-        observer = TcpPeerTransport.observer(TcpPeerTransport.ObserverSettings.of("edge-1", "lab", addresses,
-                ClusterSecret.read(secret)), ClusterEvents.NONE);
+        nodes = ThreeLoopbackNodes.start(data);
+        observer = TcpPeerTransport.observer(TcpPeerTransport.ObserverSettings.of("edge-1", ThreeLoopbackNodes.CLUSTER,
+                nodes.peers(), nodes.secret()), ClusterEvents.NONE);
         observer.start(new PeerHandler() {
             @Override
             public void received(PeerMessage message) {
@@ -106,31 +89,5 @@ class ObserverViewTest {
                 && view.assignmentEpoch() == first.assignmentEpoch() && view.sequence() == first.sequence()
                 && view.buckets().equals(first.buckets()) && view.live().equals(ALL))
                 && first.buckets().size() == 256 && ALL.containsAll(first.buckets().values());
-    }
-
-    private String config(int id, Map<Integer, Integer> ports, Path secret) {
-        List<String> peers = new ArrayList<>();
-        ports.forEach((peer, port) -> {
-            if (peer != id) {
-                peers.add("{ \"id\": %d, \"address\": \"127.0.0.1:%d\" }".formatted(peer, port));
-            }
-        });
-        return """
-                {
-                  "node": { "id": %d, "data-directory": "%s" },
-                  "transport": { "type": "udp", "listen-address": "127.0.0.1", "listen-port": 0 },
-                  "admin": { "listen": "127.0.0.1:0" },
-                  "cluster": { "name": "lab", "listen": "127.0.0.1:%d", "secret-file": "%s",
-                               "peers": [ %s ] },
-                  "Dhcp4": { "subnet4": [ { "id": 1, "subnet": "198.18.0.0/16",
-                                            "pools": [ { "pool": "198.18.1.0 - 198.18.4.255" } ] } ] }
-                }
-                """.formatted(id, data.resolve("node" + id), ports.get(id), secret, String.join(", ", peers));
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
     }
 }
